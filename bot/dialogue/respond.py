@@ -1,0 +1,315 @@
+"""Deciding what to answer: commands, buttons, and free text through NLU."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from babel.support import NullTranslations
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.dialogue import render
+from bot.i18n import DEFAULT_LOCALE, SUPPORTED_LOCALES, is_rtl, supported, translations
+from bot.messages import IncomingMessage, Reply
+from bot.state import ConversationState, StateStore
+from core import usage
+from core.pseudonym import pseudonym
+from nlu.client import NLUClient, ParseResult
+from nlu.errors import NLUUnavailable
+from services_directory.categories import Category
+from services_directory.cities.models import City
+from services_directory.cities.service import get_city, list_cities, match_city
+from services_directory.search.service import search_services
+
+log = logging.getLogger(__name__)
+
+PAGE_SIZE = 5
+
+
+@dataclass(slots=True)
+class Turn:
+    """One message being answered: who (pseudonymously), in which language, with what state."""
+
+    message: IncomingMessage
+    key: str
+    state: ConversationState
+    locale: str
+    session: AsyncSession
+
+    @property
+    def t(self) -> NullTranslations:
+        """The catalog of the turn's locale."""
+        return translations(self.locale)
+
+
+class Dialogue:
+    """The conversation logic shared by every channel."""
+
+    def __init__(
+        self,
+        *,
+        sessions: async_sessionmaker[AsyncSession],
+        states: StateStore,
+        nlu: NLUClient,
+        pseudonym_key: bytes,
+    ) -> None:
+        self._sessions = sessions
+        self._states = states
+        self._nlu = nlu
+        self._pseudonym_key = pseudonym_key
+
+    async def respond(self, message: IncomingMessage) -> list[Reply]:
+        """Return the replies to one incoming message; never an empty list for a person."""
+        key = pseudonym(self._pseudonym_key, message.channel, message.chat_id)
+        state = await self._states.load(key)
+        async with self._sessions() as session, session.begin():
+            turn = Turn(message, key, state, self._locale(state, message), session)
+            replies = await self._dispatch(turn)
+        if message.kind == "command" and message.text == "/forget":
+            await self._states.forget(key)
+        else:
+            await self._states.save(key, turn.state)
+        return replies
+
+    def _locale(self, state: ConversationState, message: IncomingMessage) -> str:
+        return state.language or supported(message.language_hint) or DEFAULT_LOCALE
+
+    async def _dispatch(self, turn: Turn) -> list[Reply]:
+        message = turn.message
+        if message.kind == "command":
+            return await self._command(turn)
+        if message.kind == "button":
+            return await self._button(turn, message.payload)
+        if message.kind == "text" and message.text.strip():
+            return await self._text(turn)
+        return [
+            render.menu(
+                turn.t,
+                turn.locale,
+                turn.t.gettext("I can read text messages and buttons. What do you need?"),
+            )
+        ]
+
+    # Commands -----------------------------------------------------------------------------
+
+    async def _command(self, turn: Turn) -> list[Reply]:
+        command = turn.message.text.split()[0].split("@")[0].lower()
+        t = turn.t
+        if command == "/start":
+            text = "\n\n".join(
+                [
+                    t.gettext(
+                        "Welcome to Dalil. I help you find services near you: health, "
+                        "housing, school, work, legal help, food and transport."
+                    ),
+                    t.gettext(
+                        "Privacy: I keep only your language and city, for 30 days, "
+                        "never your name or number. Send /forget to erase them."
+                    ),
+                    t.gettext("Choose your language:"),
+                ]
+            )
+            return [Reply(text, render.language_buttons(), rtl=is_rtl(turn.locale))]
+        if command == "/language":
+            return [Reply(t.gettext("Choose your language:"), render.language_buttons())]
+        if command == "/city":
+            return [await self._ask_city(turn)]
+        if command == "/forget":
+            turn.state = ConversationState()
+            return [
+                Reply(
+                    t.gettext("Done: I erased your language and city. Send /start to begin again."),
+                    rtl=is_rtl(turn.locale),
+                )
+            ]
+        if command == "/help":
+            return [render.menu(t, turn.locale, self._help_text(turn))]
+        return [render.menu(t, turn.locale, t.gettext("What do you need?"))]
+
+    def _help_text(self, turn: Turn) -> str:
+        return turn.t.gettext(
+            'Write what you need in your own words, for example "I need a doctor", '
+            "or choose a topic. Commands: /language, /city, /forget."
+        )
+
+    # Buttons ------------------------------------------------------------------------------
+
+    async def _button(self, turn: Turn, payload: str) -> list[Reply]:
+        kind, _, value = payload.partition(":")
+        if kind == "lang" and value in SUPPORTED_LOCALES:
+            turn.state.language = turn.locale = value
+            if turn.state.city is None:
+                return [await self._ask_city(turn)]
+            return [render.menu(turn.t, turn.locale, turn.t.gettext("What do you need?"))]
+        if kind == "city" and value:
+            city = await get_city(turn.session, value)
+            if city is None:
+                return [await self._ask_city(turn)]
+            turn.state.city = city.id
+            pending = turn.state.pending_category
+            turn.state.pending_category = None
+            if pending:
+                return [await self._search(turn, Category(pending), city, "find_" + pending)]
+            return [render.menu(turn.t, turn.locale, turn.t.gettext("What do you need?"))]
+        if kind == "city":
+            return [await self._ask_city(turn)]
+        if kind == "cat" and value in Category.__members__.values():
+            return [await self._find(turn, Category(value), None, "find_" + value)]
+        if kind == "more" and turn.state.category and turn.state.city:
+            city = await get_city(turn.session, turn.state.city)
+            if city is not None:
+                turn.state.page += 1
+                return [await self._search(turn, Category(turn.state.category), city, "more")]
+        if kind == "emergency":
+            return [await self._emergency(turn, None)]
+        return [render.menu(turn.t, turn.locale, turn.t.gettext("What do you need?"))]
+
+    # Free text ----------------------------------------------------------------------------
+
+    async def _text(self, turn: Turn) -> list[Reply]:
+        text = turn.message.text
+        try:
+            result = await self._nlu.parse(text)
+        except NLUUnavailable:
+            self._adopt_language(turn, self._nlu.detect_language(text))
+            await self._record(turn, "unavailable", "fallback")
+            return [
+                render.menu(
+                    turn.t,
+                    turn.locale,
+                    turn.t.gettext(
+                        "Sorry, I cannot understand messages right now. Choose a topic:"
+                    ),
+                )
+            ]
+        self._adopt_language(turn, result.language)
+        turn.state.last_intent = result.intent
+        return [await self._intent(turn, result)]
+
+    def _adopt_language(self, turn: Turn, detected: str | None) -> None:
+        # The language a person chose always wins over what the text looks like.
+        if turn.state.language is None and detected in SUPPORTED_LOCALES:
+            turn.locale = detected
+            turn.state.language = detected
+
+    async def _intent(self, turn: Turn, result: ParseResult) -> Reply:
+        t = turn.t
+        category = Category.from_intent(result.intent)
+        if result.intent == "emergency":
+            return await self._emergency(turn, result)
+        if category is not None:
+            return await self._find(turn, category, result, result.intent)
+        await self._record(turn, result.intent, "answered")
+        if result.intent == "greet":
+            return render.menu(t, turn.locale, t.gettext("Hello! What do you need?"))
+        if result.intent == "thanks":
+            return render.menu(t, turn.locale, t.gettext("You are welcome. Anything else?"))
+        if result.intent == "goodbye":
+            return Reply(t.gettext("Goodbye. Write to me any time."), rtl=is_rtl(turn.locale))
+        if result.intent == "bot_help":
+            return render.menu(t, turn.locale, self._help_text(turn))
+        return render.menu(
+            t, turn.locale, t.gettext("Sorry, I did not understand. Choose a topic:")
+        )
+
+    # Answers ------------------------------------------------------------------------------
+
+    async def _city_from(self, turn: Turn, result: ParseResult | None) -> City | None:
+        cities = await list_cities(turn.session)
+        city = None
+        if result is not None:
+            named = result.entity("city")
+            city = next((c for c in cities if c.id == named), None) if named else None
+            city = city or match_city(cities, turn.message.text)
+        if city is None and turn.state.city:
+            city = next((c for c in cities if c.id == turn.state.city), None)
+        return city
+
+    async def _find(
+        self, turn: Turn, category: Category, result: ParseResult | None, intent: str
+    ) -> Reply:
+        city = await self._city_from(turn, result)
+        if city is None:
+            turn.state.pending_category = category.value
+            await self._record(turn, intent, "asked_city", category=category)
+            return await self._ask_city(turn)
+        turn.state.city = city.id
+        turn.state.page = 1
+        return await self._search(turn, category, city, intent)
+
+    async def _search(self, turn: Turn, category: Category, city: City, intent: str) -> Reply:
+        page = max(turn.state.page, 1)
+        found = await search_services(
+            turn.session,
+            category=category,
+            city_id=city.id,
+            locale=turn.locale,
+            language=turn.locale,
+            limit=PAGE_SIZE,
+            offset=(page - 1) * PAGE_SIZE,
+        )
+        turn.state.category = category.value
+        t = turn.t
+        if not found.cards:
+            await self._record(turn, intent, "no_result", category=category, city=city.id)
+            text = t.gettext("I have no {category} services in {city} yet.").format(
+                category=render.category_label(t, category), city=city.display_name(turn.locale)
+            )
+            return render.menu(t, turn.locale, text)
+        await self._record(turn, intent, "results", category=category, city=city.id)
+        return render.results(
+            t,
+            turn.locale,
+            category=category,
+            city=city,
+            cards=found.cards,
+            first_number=(page - 1) * PAGE_SIZE + 1,
+            has_more=page * PAGE_SIZE < found.total,
+        )
+
+    async def _emergency(self, turn: Turn, result: ParseResult | None) -> Reply:
+        # Never ask anything first: with no known city, show every city's numbers.
+        city = await self._city_from(turn, result)
+        ids = [city.id] if city else [c.id for c in await list_cities(turn.session)]
+        numbers = []
+        for city_id in ids:
+            loaded = await get_city(turn.session, city_id)
+            if loaded is not None:
+                numbers.append((loaded, list(loaded.emergency_numbers)))
+        await self._record(turn, "emergency", "emergency", city=city.id if city else None)
+        return render.emergency_numbers(turn.t, turn.locale, numbers)
+
+    async def _ask_city(self, turn: Turn) -> Reply:
+        cities = await list_cities(turn.session)
+        return Reply(
+            turn.t.gettext("Which city are you in?"),
+            render.city_buttons(cities, turn.locale),
+            rtl=is_rtl(turn.locale),
+        )
+
+    async def _record(
+        self,
+        turn: Turn,
+        intent: str,
+        outcome: str,
+        *,
+        category: Category | None = None,
+        city: str | None = None,
+    ) -> None:
+        await usage.record(
+            turn.session,
+            channel=turn.message.channel,
+            language=turn.locale,
+            intent=intent,
+            outcome=outcome,
+            city=city or turn.state.city,
+            category=category.value if category else None,
+        )
+        log.info(
+            "dialogue.turn channel=%s locale=%s intent=%s outcome=%s",
+            turn.message.channel, turn.locale, intent, outcome,
+        )  # fmt: skip
+
+
+ReplyHandler = Callable[[IncomingMessage], Awaitable[list[Reply]]]

@@ -1,0 +1,67 @@
+"""Redis Streams between webhooks, worker and sender, with dedupe on platform ids."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from redis.asyncio import Redis
+from redis.exceptions import ResponseError
+
+from bot.messages import IncomingMessage, Reply
+
+INBOUND = "inbound"
+OUTBOUND = "outbound"
+DEAD_LETTERS = "outbound:dead"
+WORKERS = "workers"
+SENDERS = "senders"
+# Telegram keeps undelivered updates for 24 h and WhatsApp retries for up to 7 days.
+DEDUPE_TTL_S = 8 * 24 * 3600
+# Bounded streams: entries are deleted once handled; this only caps a backlog.
+MAX_STREAM_LENGTH = 100_000
+
+# Atomic: the dedupe key is only taken when the message is queued, so a failed queue write
+# lets the platform's retry through instead of losing the message.
+_ACCEPT = """
+if redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then
+  redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], '*', 'message', ARGV[2])
+  return 1
+end
+return 0
+"""
+
+
+async def ensure_groups(redis: Redis) -> None:
+    """Create the consumer groups (and streams) if they do not exist."""
+    for stream, group in ((INBOUND, WORKERS), (OUTBOUND, SENDERS)):
+        try:
+            await redis.xgroup_create(stream, group, id="0", mkstream=True)
+        except ResponseError as error:
+            if "BUSYGROUP" not in str(error):
+                raise
+
+
+async def accept(redis: Redis, dedupe_key: str, message: IncomingMessage) -> bool:
+    """Queue `message` unless `dedupe_key` was seen; return whether it was queued."""
+    queued = await redis.eval(
+        _ACCEPT,
+        2,
+        f"dedupe:{dedupe_key}",
+        INBOUND,
+        DEDUPE_TTL_S,
+        message.to_json(),
+        MAX_STREAM_LENGTH,
+    )
+    return bool(queued)
+
+
+def outbound_entry(message: IncomingMessage, index: int, reply: Reply | None) -> dict[Any, Any]:
+    """Return the outbound stream fields of one reply (or a bare callback answer)."""
+    envelope: dict[str, Any] = {
+        "key": f"{message.channel}:{message.message_id}:{index}",
+        "channel": message.channel,
+        "chat_id": message.chat_id,
+        "callback_id": message.callback_id if index == 0 else None,
+        "reply": reply.to_dict() if reply else None,
+    }
+    return {"envelope": json.dumps(envelope, ensure_ascii=False)}

@@ -1,0 +1,106 @@
+"""The sender role: outbound stream → platform, with retries, 429 pacing and dead letters."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from redis.asyncio import Redis
+from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
+
+from bot.queue import DEAD_LETTERS, OUTBOUND, SENDERS
+from bot.worker import CLAIM_IDLE_MS, consumer_name
+
+log = logging.getLogger(__name__)
+
+Deliver = Callable[[dict[str, Any]], Awaitable[None]]
+MAX_ATTEMPTS = 5
+SENT_TTL_S = 24 * 3600
+
+
+class PermanentFailure(Exception):
+    """The platform refused the message for good (blocked bot, bad request)."""
+
+
+def _retry_after_s(error: RetryAfter) -> float:
+    value = error.retry_after
+    return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
+
+
+async def deliver_with_retries(
+    deliver: Deliver, envelope: dict[str, Any], *, base_delay_s: float = 0.5
+) -> None:
+    """Deliver, honouring retry_after on 429 and backing off on other transient errors."""
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        try:
+            await deliver(envelope)
+            return
+        except (BadRequest, Forbidden) as error:
+            raise PermanentFailure(type(error).__name__) from error
+        except RetryAfter as error:
+            delay = _retry_after_s(error)
+        except (TelegramError, OSError) as error:
+            delay = base_delay_s * 2 ** (attempt - 1)
+            log.warning("sender.retry attempt=%d error=%s", attempt, type(error).__name__)
+        if attempt < MAX_ATTEMPTS:
+            await asyncio.sleep(delay)
+    raise PermanentFailure(f"gave up after {MAX_ATTEMPTS} attempts")
+
+
+async def handle(redis: Redis, channels: dict[str, Deliver], entry_id: str, raw: str) -> None:
+    """Send one outbound entry once, then acknowledge it."""
+    envelope = json.loads(raw)
+    sent_key = f"sent:{envelope['key']}"
+    # A sender that crashed after sending but before acknowledging must not send twice.
+    if not await redis.exists(sent_key):
+        deliver = channels.get(envelope["channel"])
+        try:
+            if deliver is None:
+                raise PermanentFailure(f"no sender for channel {envelope['channel']}")
+            await deliver_with_retries(deliver, envelope)
+            await redis.set(sent_key, "1", ex=SENT_TTL_S)
+        except PermanentFailure as failure:
+            log.error("sender.dead_letter channel=%s reason=%s", envelope["channel"], failure)
+            envelope_without_chat = {**envelope, "chat_id": None}
+            await redis.xadd(DEAD_LETTERS, {"envelope": json.dumps(envelope_without_chat)},
+                             maxlen=10_000, approximate=True)  # fmt: skip
+    async with redis.pipeline(transaction=True) as pipe:
+        pipe.xack(OUTBOUND, SENDERS, entry_id)
+        pipe.xdel(OUTBOUND, entry_id)
+        await pipe.execute()
+
+
+async def run_once(redis: Redis, channels: dict[str, Deliver], consumer: str, block_ms: int) -> int:
+    """Send what is pending or new; return how many entries were handled."""
+    claimed: Any = await redis.xautoclaim(
+        OUTBOUND, SENDERS, consumer, CLAIM_IDLE_MS, "0-0", count=10
+    )
+    entries = list(claimed[1])
+    if not entries:
+        response: Any = await redis.xreadgroup(SENDERS, consumer, {OUTBOUND: ">"}, count=10,
+                                          block=block_ms)  # fmt: skip
+        entries = [entry for _stream, items in response for entry in items]
+    for entry_id, fields in entries:
+        if fields:
+            await handle(redis, channels, entry_id, fields["envelope"])
+        else:
+            await redis.xack(OUTBOUND, SENDERS, entry_id)
+    return len(entries)
+
+
+async def run(redis: Redis, channels: dict[str, Deliver], *, block_ms: int = 5000) -> None:
+    """Consume the outbound stream until cancelled."""
+    consumer = consumer_name("sender")
+    log.info("sender started consumer=%s", consumer)
+    while True:
+        try:
+            await run_once(redis, channels, consumer, block_ms)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("sender loop error; retrying in 1 s")
+            await asyncio.sleep(1)

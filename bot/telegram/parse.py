@@ -1,0 +1,46 @@
+"""Telegram updates to IncomingMessage."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Update
+from telegram.constants import ChatType
+
+from bot.messages import IncomingMessage
+
+CHANNEL = "telegram"
+
+
+def to_incoming(payload: dict[str, Any]) -> IncomingMessage | None:
+    """Map an update to what the dialogue reads; None for updates nobody needs to answer."""
+    update = Update.de_json(payload, None)
+    if update is None:
+        return None
+    chat = update.effective_chat
+    # Only private chats: in groups the bot would read other people's messages.
+    if chat is None or chat.type != ChatType.PRIVATE:
+        return None
+    user = update.effective_user
+    hint = user.language_code if user else None
+    common: dict[str, Any] = {
+        "channel": CHANNEL,
+        "chat_id": str(chat.id),
+        "message_id": str(update.update_id),
+        "language_hint": hint,
+    }
+    if update.callback_query is not None:
+        return IncomingMessage(
+            kind="button",
+            payload=update.callback_query.data or "",
+            callback_id=update.callback_query.id,
+            **common,
+        )
+    message = update.message or update.edited_message
+    if message is None:
+        return None
+    if message.text:
+        text = message.text.strip()
+        is_command = text.startswith("/") and len(text) > 1
+        return IncomingMessage(kind="command" if is_command else "text", text=text, **common)
+    return IncomingMessage(kind="unsupported", **common)

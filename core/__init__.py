@@ -1,0 +1,1 @@
+"""Shared foundations: settings, database, Redis, the anonymous usage event."""

@@ -1,0 +1,82 @@
+"""Settings read once from the environment (and an optional `.env` file)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# Values that look like someone forgot to replace them; refused outside the demo profile.
+_PLACEHOLDERS = {"", "changeme", "change-me", "secret", "xxx", "todo"}
+
+
+class Settings(BaseSettings):
+    """Every configuration value Dalil reads, with its environment variable name."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=False)
+
+    profile: Literal["demo", "production", "test"] = Field("production", alias="DALIL_PROFILE")
+
+    database_url: str = Field(
+        f"sqlite+aiosqlite:///{PROJECT_ROOT / 'var' / 'dalil.db'}", alias="DATABASE_URL"
+    )
+    redis_url: str = Field("redis://127.0.0.1:6379/0", alias="REDIS_URL")
+    rasa_url: str = Field("http://127.0.0.1:5005", alias="RASA_URL")
+    rasa_token: SecretStr | None = Field(None, alias="RASA_TOKEN")
+    rasa_timeout_s: float = Field(3.0, alias="RASA_TIMEOUT_S")
+    nlu_fallback_threshold: float = Field(0.5, alias="NLU_FALLBACK_THRESHOLD")
+    nlu_venv: Path = Field(PROJECT_ROOT / ".venv-nlu", alias="NLU_VENV")
+    nlu_model_dir: Path = Field(PROJECT_ROOT / "build" / "nlu-models", alias="NLU_MODEL_DIR")
+
+    public_base_url: str | None = Field(None, alias="PUBLIC_BASE_URL")
+    telegram_bot_token: SecretStr | None = Field(None, alias="TELEGRAM_BOT_TOKEN")
+    telegram_webhook_secret: SecretStr | None = Field(None, alias="TELEGRAM_WEBHOOK_SECRET")
+    telegram_api_base_url: str = Field(
+        "https://api.telegram.org/bot", alias="TELEGRAM_API_BASE_URL"
+    )
+
+    whatsapp_token: SecretStr | None = Field(None, alias="WHATSAPP_TOKEN")
+    whatsapp_app_secret: SecretStr | None = Field(None, alias="WHATSAPP_APP_SECRET")
+    whatsapp_verify_token: SecretStr | None = Field(None, alias="WHATSAPP_VERIFY_TOKEN")
+    whatsapp_phone_number_id: str | None = Field(None, alias="WHATSAPP_PHONE_NUMBER_ID")
+    whatsapp_api_base_url: str = Field(
+        "https://graph.facebook.com/v21.0", alias="WHATSAPP_API_BASE_URL"
+    )
+
+    stats_min_count: int = Field(5, alias="STATS_MIN_COUNT", ge=1)
+    pseudonym_key: SecretStr | None = Field(None, alias="PSEUDONYM_KEY")
+    # How long conversation state is kept after the last message (privacy: nothing forever).
+    state_ttl_s: int = Field(30 * 24 * 3600, alias="STATE_TTL_S", ge=60)
+
+    http_host: str = Field("127.0.0.1", alias="HTTP_HOST")
+    http_port: int = Field(8000, alias="HTTP_PORT")
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secrets(self) -> Settings:
+        if self.profile != "production":
+            return self
+        key = self.pseudonym_key.get_secret_value() if self.pseudonym_key else ""
+        if key.lower() in _PLACEHOLDERS or len(key) < 16:
+            raise ValueError("PSEUDONYM_KEY must be set to a random value of 16+ characters")
+        if self.telegram_bot_token and not self.telegram_webhook_secret and self.public_base_url:
+            raise ValueError("TELEGRAM_WEBHOOK_SECRET is required when PUBLIC_BASE_URL is set")
+        return self
+
+    def pseudonym_key_bytes(self) -> bytes:
+        """The key for pseudonymous chat keys; the demo profile derives a fixed one."""
+        if self.pseudonym_key is not None:
+            return self.pseudonym_key.get_secret_value().encode()
+        if self.profile == "production":
+            raise RuntimeError("PSEUDONYM_KEY is not set")
+        return b"dalil-demo-pseudonym-key-not-for-production"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Return the process-wide settings, read once."""
+    return Settings()

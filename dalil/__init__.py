@@ -1,0 +1,1 @@
+"""Composition root: the CLI, the ASGI app and the process roles."""

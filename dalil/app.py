@@ -1,0 +1,93 @@
+"""The ASGI app: webhook routes of `bot`, routers of `admin_api`, health, and the roles."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Collection
+from functools import partial
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+
+from admin_api import errors as api_errors
+from admin_api.router import router as admin_router
+from bot import queue, sender, worker
+from bot.telegram import polling
+from bot.telegram import send as telegram_send
+from bot.telegram.webhook import router as telegram_router
+from core.settings import Settings
+from dalil.runtime import Runtime, build_runtime
+
+log = logging.getLogger(__name__)
+ALL_ROLES = frozenset({"api", "worker", "sender"})
+
+
+async def _start_roles(runtime: Runtime, roles: Collection[str]) -> list[asyncio.Task[None]]:
+    tasks: list[asyncio.Task[None]] = []
+    settings = runtime.settings
+    await queue.ensure_groups(runtime.redis)
+    if "worker" in roles:
+        tasks.append(asyncio.create_task(worker.run(runtime.redis, runtime.dialogue.respond)))
+    bot = runtime.telegram_bot
+    if "sender" in roles:
+        channels: dict[str, sender.Deliver] = {}
+        if bot is not None:
+            channels["telegram"] = partial(telegram_send.send, bot)
+        tasks.append(asyncio.create_task(sender.run(runtime.redis, channels)))
+    if bot is not None and "api" in roles:
+        await bot.initialize()
+        if settings.public_base_url:
+            secret = runtime.telegram_webhook_secret
+            url = settings.public_base_url.rstrip("/") + "/webhooks/telegram"
+            await bot.set_webhook(url, secret_token=secret, allowed_updates=["message",
+                                  "edited_message", "callback_query"])  # fmt: skip
+            log.info("telegram webhook set")
+        else:
+            tasks.append(asyncio.create_task(polling.run(bot, runtime.redis)))
+    return tasks
+
+
+def create_app(settings: Settings, *, roles: Collection[str] = ALL_ROLES) -> FastAPI:
+    """Return the Dalil ASGI app running `roles` beside the HTTP routes."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        runtime = build_runtime(settings)
+        app.state.runtime = runtime
+        tasks = await _start_roles(runtime, roles)
+        try:
+            yield
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            await runtime.aclose()
+
+    app = FastAPI(title="Dalil", version="0.1.0", lifespan=lifespan)
+    api_errors.install(app)
+    app.include_router(telegram_router)
+    app.include_router(admin_router)
+
+    @app.get("/health", tags=["health"])
+    async def health(request: Request) -> JSONResponse:
+        """Report whether the database, Redis and Rasa answer."""
+        runtime: Runtime = request.app.state.runtime
+        checks = {"database": False, "redis": False, "rasa": False}
+        with contextlib.suppress(Exception):
+            async with runtime.engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+            checks["database"] = True
+        with contextlib.suppress(Exception):
+            checks["redis"] = bool(await runtime.redis.ping())
+        checks["rasa"] = await runtime.nlu.is_ready()
+        # Without Rasa the bot still answers with menus: degraded, not down.
+        status = "ok" if all(checks.values()) else "degraded"
+        healthy = checks["database"] and checks["redis"]
+        body = {"status": status if healthy else "down", **{k: "ok" if v else "down"
+                for k, v in checks.items()}}  # fmt: skip
+        return JSONResponse(body, status_code=200 if healthy else 503)
+
+    return app

@@ -1,0 +1,50 @@
+"""`dalil chat`: a terminal conversation with the same dialogue the channels use."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import sys
+
+from bot.messages import Button, IncomingMessage, Reply
+from core.settings import Settings
+from dalil.runtime import build_runtime
+
+CHANNEL = "terminal"
+
+
+def _print_replies(replies: list[Reply]) -> list[Button]:
+    buttons = [button for reply in replies for row in reply.buttons for button in row]
+    for reply in replies:
+        print(f"\n{reply.text}")
+    for number, button in enumerate(buttons, start=1):
+        print(f"  [{number}] {button.label}")
+    return buttons
+
+
+def _incoming(line: str, buttons: list[Button], message_id: int) -> IncomingMessage:
+    common = {"channel": CHANNEL, "chat_id": "local", "message_id": str(message_id)}
+    if line.isdigit() and 1 <= int(line) <= len(buttons):
+        return IncomingMessage(kind="button", payload=buttons[int(line) - 1].payload, **common)
+    if line.startswith("/"):
+        return IncomingMessage(kind="command", text=line, **common)
+    return IncomingMessage(kind="text", text=line, **common)
+
+
+async def chat(settings: Settings) -> None:
+    """Read lines from the terminal and print the bot's answers until EOF or `/quit`."""
+    runtime = build_runtime(settings)
+    print("Dalil chat. Type a message, a number to press a button, /quit to leave.")
+    buttons: list[Button] = []
+    try:
+        for message_id in itertools.count(1):
+            line = await asyncio.to_thread(sys.stdin.readline)
+            if not line or line.strip() == "/quit":
+                break
+            if not line.strip():
+                continue
+            incoming = _incoming(line.strip(), buttons, message_id)
+            buttons = _print_replies(await runtime.dialogue.respond(incoming))
+            print("> ", end="", flush=True)
+    finally:
+        await runtime.aclose()

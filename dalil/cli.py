@@ -1,0 +1,156 @@
+"""The `dalil` command."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from pathlib import Path
+
+from core.db import create_engine, session_factory, transaction
+from core.settings import PROJECT_ROOT, Settings, get_settings
+
+
+def _db_upgrade(settings: Settings, args: argparse.Namespace) -> None:
+    from dalil import migrate
+
+    _ensure_sqlite_dir(settings.database_url)
+    migrate.upgrade(settings.database_url, args.revision)
+    print(f"Database at revision {args.revision}.")
+
+
+def _db_downgrade(settings: Settings, args: argparse.Namespace) -> None:
+    from dalil import migrate
+
+    migrate.downgrade(settings.database_url, args.revision)
+
+
+def _ensure_sqlite_dir(url: str) -> None:
+    if url.startswith("sqlite") and ":///" in url:
+        Path(url.split(":///", 1)[1]).parent.mkdir(parents=True, exist_ok=True)
+
+
+def _load_sample(settings: Settings, _args: argparse.Namespace) -> None:
+    from services_directory.sample.loader import load_sample
+
+    async def load() -> dict[str, int]:
+        engine = create_engine(settings.database_url)
+        try:
+            async with transaction(session_factory(engine)) as session:
+                return await load_sample(session)
+        finally:
+            await engine.dispose()
+
+    for city, count in asyncio.run(load()).items():
+        print(f"Loaded {count} sample services for {city}.")
+
+
+def _nlu_train(settings: Settings, args: argparse.Namespace) -> None:
+    from nlu import training
+
+    model = training.train(venv=settings.nlu_venv, model_dir=settings.nlu_model_dir,
+                           force=args.force)  # fmt: skip
+    print(f"NLU model: {model}")
+
+
+def _nlu_serve(settings: Settings, _args: argparse.Namespace) -> None:
+    import os
+    from urllib.parse import urlparse
+
+    from nlu import training
+
+    parsed = urlparse(settings.rasa_url)
+    token = settings.rasa_token.get_secret_value() if settings.rasa_token else None
+    command = training.serve_command(
+        venv=settings.nlu_venv, model=training.model_path(settings.nlu_model_dir),
+        host=parsed.hostname or "127.0.0.1", port=parsed.port or 5005, token=token,
+    )  # fmt: skip
+    os.execve(command[0], command, training.rasa_environment())  # noqa: S606
+
+
+def _run(settings: Settings, args: argparse.Namespace) -> None:
+    import uvicorn
+
+    from dalil import embedded
+    from dalil.app import create_app
+
+    redis = embedded.ensure_redis(settings.redis_url, PROJECT_ROOT / "var" / "redis")
+    rasa = embedded.ensure_rasa(settings) if not args.no_rasa else None
+    roles = set(args.roles.split(","))
+    try:
+        print(
+            f"Dalil is serving on http://{args.host}:{args.port} (health: /health, "
+            "API docs: /docs). Try it in another terminal: make chat",
+            file=sys.stderr,
+        )
+        uvicorn.run(create_app(settings, roles=roles), host=args.host, port=args.port,
+                    log_level="info")  # fmt: skip
+    finally:
+        embedded.stop(rasa)
+        embedded.stop(redis)
+
+
+def _chat(settings: Settings, _args: argparse.Namespace) -> None:
+    from dalil import embedded
+    from dalil.chat import chat
+
+    redis = embedded.ensure_redis(settings.redis_url, PROJECT_ROOT / "var" / "redis")
+    rasa = embedded.ensure_rasa(settings)
+    try:
+        asyncio.run(chat(settings))
+    finally:
+        embedded.stop(rasa)
+        embedded.stop(redis)
+
+
+def parser() -> argparse.ArgumentParser:
+    """Return the argument parser of `dalil`."""
+    root = argparse.ArgumentParser(prog="dalil", description=__doc__)
+    commands = root.add_subparsers(dest="command", required=True)
+
+    run = commands.add_parser(
+        "run", help="serve webhooks and the admin API, with worker and sender"
+    )
+    run.add_argument("--host", default=None)
+    run.add_argument("--port", type=int, default=None)
+    run.add_argument("--roles", default="api,worker,sender")
+    run.add_argument("--no-rasa", action="store_true", help="do not start a local Rasa server")
+    run.set_defaults(handler=_run)
+
+    db = commands.add_parser("db", help="database migrations").add_subparsers(required=True)
+    upgrade = db.add_parser("upgrade")
+    upgrade.add_argument("revision", nargs="?", default="head")
+    upgrade.set_defaults(handler=_db_upgrade)
+    downgrade = db.add_parser("downgrade")
+    downgrade.add_argument("revision")
+    downgrade.set_defaults(handler=_db_downgrade)
+
+    directory = commands.add_parser("directory", help="the services directory")
+    directory_commands = directory.add_subparsers(required=True)
+    directory_commands.add_parser("load-sample").set_defaults(handler=_load_sample)
+
+    nlu = commands.add_parser("nlu", help="the Rasa NLU model").add_subparsers(required=True)
+    train = nlu.add_parser("train")
+    train.add_argument("--force", action="store_true", help="train even if the data is unchanged")
+    train.set_defaults(handler=_nlu_train)
+    nlu.add_parser("serve").set_defaults(handler=_nlu_serve)
+
+    commands.add_parser("chat", help="talk to the bot in this terminal").set_defaults(handler=_chat)
+    return root
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the `dalil` command."""
+    args = parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.command == "run" else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s %(message)s")  # fmt: skip
+    settings = get_settings()
+    if args.command == "run":
+        args.host = args.host or settings.http_host
+        args.port = args.port or settings.http_port
+    args.handler(settings, args)
+
+
+if __name__ == "__main__":
+    main()

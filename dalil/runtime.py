@@ -1,0 +1,75 @@
+"""The long-lived objects of one process, built from settings and closed together."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from telegram import Bot
+
+from bot.dialogue import Dialogue
+from bot.state import StateStore
+from bot.telegram.send import build_bot
+from bot.telegram.webhook import bot_id
+from core.db import create_engine, session_factory
+from core.redis import connect
+from core.settings import Settings
+from nlu.client import NLUClient
+from nlu.language import LanguageIdentifier
+
+
+@dataclass(slots=True)
+class Runtime:
+    """Database, Redis, NLU client, dialogue and platform clients of this process."""
+
+    settings: Settings
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    redis: Redis
+    nlu: NLUClient
+    dialogue: Dialogue
+    telegram_bot: Bot | None
+
+    @property
+    def telegram_webhook_secret(self) -> str | None:
+        """The secret Telegram must send in its header, if configured."""
+        secret = self.settings.telegram_webhook_secret
+        return secret.get_secret_value() if secret else None
+
+    @property
+    def telegram_bot_id(self) -> str:
+        """The bot's numeric id (for dedupe keys), or `none` without a bot."""
+        token = self.settings.telegram_bot_token
+        return bot_id(token.get_secret_value()) if token else "none"
+
+    async def aclose(self) -> None:
+        """Close every connection."""
+        await self.nlu.aclose()
+        if self.telegram_bot is not None:
+            await self.telegram_bot.shutdown()
+        await self.redis.aclose()
+        await self.engine.dispose()
+
+
+def build_runtime(settings: Settings) -> Runtime:
+    """Create the runtime objects; nothing connects until first used."""
+    engine = create_engine(settings.database_url)
+    sessions = session_factory(engine)
+    redis = connect(settings.redis_url)
+    nlu = NLUClient(
+        settings.rasa_url,
+        token=settings.rasa_token.get_secret_value() if settings.rasa_token else None,
+        timeout_s=settings.rasa_timeout_s,
+        fallback_threshold=settings.nlu_fallback_threshold,
+        identifier=LanguageIdentifier.from_training_data(),
+    )
+    dialogue = Dialogue(
+        sessions=sessions,
+        states=StateStore(redis, settings.state_ttl_s),
+        nlu=nlu,
+        pseudonym_key=settings.pseudonym_key_bytes(),
+    )
+    token = settings.telegram_bot_token
+    bot = build_bot(token.get_secret_value(), settings.telegram_api_base_url) if token else None
+    return Runtime(settings, engine, sessions, redis, nlu, dialogue, bot)

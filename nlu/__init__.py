@@ -1,0 +1,1 @@
+"""Understanding what people write: the Rasa project, its client, language identification."""

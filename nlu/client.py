@@ -1,0 +1,132 @@
+"""The only way the application talks to Rasa: `POST /model/parse` with a timeout."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from nlu.errors import NLUUnavailable
+from nlu.language import LanguageIdentifier
+from nlu.normalize import normalize
+
+log = logging.getLogger(__name__)
+
+OUT_OF_SCOPE = "out_of_scope"
+# Rasa's FallbackClassifier answers this when no intent is confident enough.
+_RASA_FALLBACK = "nlu_fallback"
+# Telegram allows 4096 characters; nothing useful for intent lies beyond this.
+MAX_TEXT_CHARS = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """An entity Rasa found: `city` or `district`, with its normalised value."""
+
+    entity: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class ParseResult:
+    """What a message means: intent, confidence, entities and the language it is written in."""
+
+    intent: str
+    confidence: float
+    entities: tuple[Entity, ...] = ()
+    language: str | None = None
+    # For retrieval intents (`rumour/<key>`): the key the response selector chose.
+    response_key: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def entity(self, name: str) -> str | None:
+        """Return the value of the first entity called `name`, if any."""
+        return next((e.value for e in self.entities if e.entity == name), None)
+
+
+class NLUClient:
+    """Client of a Rasa server's HTTP API."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        token: str | None = None,
+        timeout_s: float = 3.0,
+        fallback_threshold: float = 0.5,
+        identifier: LanguageIdentifier | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self._http = httpx.AsyncClient(
+            base_url=base_url.rstrip("/"),
+            timeout=httpx.Timeout(timeout_s),
+            params={"token": token} if token else None,
+            transport=transport,
+        )
+        self.fallback_threshold = fallback_threshold
+        self.identifier = identifier
+
+    async def aclose(self) -> None:
+        """Close the HTTP connection pool."""
+        await self._http.aclose()
+
+    async def is_ready(self) -> bool:
+        """Tell whether the Rasa server answers and has a model loaded."""
+        try:
+            response = await self._http.get("/status")
+            return response.status_code == 200 and bool(response.json().get("model_file"))
+        except (httpx.HTTPError, ValueError):
+            return False
+
+    def detect_language(self, text: str) -> str | None:
+        """Return the language `text` is written in, when the identifier can tell."""
+        guess = self.identifier.identify(text) if self.identifier else None
+        return guess.language if guess else None
+
+    async def parse(self, text: str) -> ParseResult:
+        """Return the intent and entities of `text`; raise NLUUnavailable if Rasa fails."""
+        language = self.detect_language(text)
+        normalized = normalize(text)[:MAX_TEXT_CHARS]
+        if not normalized:
+            return ParseResult(OUT_OF_SCOPE, 1.0, language=language)
+        started = time.perf_counter()
+        try:
+            response = await self._http.post("/model/parse", json={"text": normalized})
+            response.raise_for_status()
+            body = response.json()
+        except (httpx.HTTPError, ValueError) as error:
+            log.warning("nlu.parse failed: %s", type(error).__name__)
+            raise NLUUnavailable(f"Rasa parse failed: {type(error).__name__}") from error
+        result = self._to_result(body, language)
+        log.info(
+            "nlu.parse intent=%s confidence=%.2f language=%s ms=%.1f",
+            result.intent,
+            result.confidence,
+            language,
+            (time.perf_counter() - started) * 1000,
+        )
+        return result
+
+    def _to_result(self, body: Any, language: str | None) -> ParseResult:
+        try:
+            intent = body["intent"]
+            name = str(intent["name"]) if intent and intent.get("name") else OUT_OF_SCOPE
+            confidence = float(intent.get("confidence") or 0.0) if intent else 0.0
+            entities = tuple(
+                Entity(str(e["entity"]), str(e["value"])) for e in body.get("entities") or []
+            )
+        except (KeyError, TypeError, AttributeError, ValueError) as error:
+            raise NLUUnavailable("Rasa answered something that is not a parse result") from error
+        if name == _RASA_FALLBACK or confidence < self.fallback_threshold:
+            name = OUT_OF_SCOPE
+        response_key = None
+        selector = (body.get("response_selector") or {}).get(name) or {}
+        if isinstance(selector, dict):
+            response = selector.get("response") or {}
+            response_key = (
+                response.get("intent_response_key") if isinstance(response, dict) else None
+            )
+        return ParseResult(name, confidence, entities, language, response_key)

@@ -1,0 +1,1 @@
+"""The content the bot serves: listings shaped after Open Referral HSDS 3.0, cities, search."""

@@ -1,0 +1,47 @@
+"""Finding cities: by id, or by the way people write their name."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from services_directory.cities.models import City
+
+
+def _fold(text: str) -> str:
+    """Lower-case, strip accents and Arabic prefixes' spacing differences."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+async def list_cities(session: AsyncSession) -> list[City]:
+    """Return every city, ordered by id."""
+    return list((await session.scalars(select(City).order_by(City.id))).all())
+
+
+async def get_city(session: AsyncSession, city_id: str) -> City | None:
+    """Return the city with its emergency numbers, or None."""
+    statement = select(City).where(City.id == city_id).options(selectinload(City.emergency_numbers))
+    return (await session.scalars(statement)).one_or_none()
+
+
+def match_city(cities: list[City], text: str) -> City | None:
+    """Return the city `text` names (by id, alias or localized name), or None."""
+    folded = _fold(text)
+    words = set(re.findall(r"\w+", folded))
+    for city in cities:
+        names = {city.id, *city.aliases, *city.names.values()}
+        for name in names:
+            name = _fold(name)
+            if name in words:
+                return city
+            # Arabic often glues a preposition to the name: "فطنجة", "بطنجة".
+            if any(w.endswith(name) and len(w) - len(name) <= 2 for w in words if len(name) > 3):
+                return city
+            if " " in name and name in folded:
+                return city
+    return None
