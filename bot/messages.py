@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
 Kind = Literal["text", "button", "command", "location", "unsupported"]
@@ -48,7 +48,6 @@ class Reply:
     text: str
     buttons: tuple[tuple[Button, ...], ...] = ()
     rtl: bool = False
-    extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready form."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -12,10 +12,12 @@ import httpx
 from nlu.errors import NLUUnavailable
 from nlu.language import LanguageIdentifier
 from nlu.normalize import normalize
+from nlu.safety import mentions_danger
 
 log = logging.getLogger(__name__)
 
 OUT_OF_SCOPE = "out_of_scope"
+EMERGENCY = "emergency"
 # Rasa's FallbackClassifier answers this when no intent is confident enough.
 _RASA_FALLBACK = "nlu_fallback"
 # Telegram allows 4096 characters; nothing useful for intent lies beyond this.
@@ -40,7 +42,8 @@ class ParseResult:
     language: str | None = None
     # For retrieval intents (`rumour/<key>`): the key the response selector chose.
     response_key: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+    # The safety net saw words of danger: emergency numbers go first, whatever the intent.
+    danger: bool = False
 
     def entity(self, name: str) -> str | None:
         """Return the value of the first entity called `name`, if any."""
@@ -87,20 +90,25 @@ class NLUClient:
         return guess.language if guess else None
 
     async def parse(self, text: str) -> ParseResult:
-        """Return the intent and entities of `text`; raise NLUUnavailable if Rasa fails."""
+        """Return the intent and entities of `text`; raise NLUUnavailable if Rasa fails.
+
+        Words of danger make it an emergency even when Rasa is down or unsure.
+        """
         language = self.detect_language(text)
         normalized = normalize(text)[:MAX_TEXT_CHARS]
+        danger = mentions_danger(normalized)
         if not normalized:
             return ParseResult(OUT_OF_SCOPE, 1.0, language=language)
         started = time.perf_counter()
         try:
             response = await self._http.post("/model/parse", json={"text": normalized})
             response.raise_for_status()
-            body = response.json()
-        except (httpx.HTTPError, ValueError) as error:
-            log.warning("nlu.parse failed: %s", type(error).__name__)
+            result = self._to_result(response.json(), language, danger)
+        except (httpx.HTTPError, ValueError, NLUUnavailable) as error:
+            log.warning("nlu.parse failed: %s danger=%s", type(error).__name__, danger)
+            if danger:
+                return ParseResult(EMERGENCY, 1.0, language=language, danger=True)
             raise NLUUnavailable(f"Rasa parse failed: {type(error).__name__}") from error
-        result = self._to_result(body, language)
         log.info(
             "nlu.parse intent=%s confidence=%.2f language=%s ms=%.1f",
             result.intent,
@@ -110,7 +118,7 @@ class NLUClient:
         )
         return result
 
-    def _to_result(self, body: Any, language: str | None) -> ParseResult:
+    def _to_result(self, body: Any, language: str | None, danger: bool) -> ParseResult:
         try:
             intent = body["intent"]
             name = str(intent["name"]) if intent and intent.get("name") else OUT_OF_SCOPE
@@ -122,6 +130,9 @@ class NLUClient:
             raise NLUUnavailable("Rasa answered something that is not a parse result") from error
         if name == _RASA_FALLBACK or confidence < self.fallback_threshold:
             name = OUT_OF_SCOPE
+        # A need the model recognised keeps its answer, after the emergency numbers.
+        if danger and not name.startswith("find_"):
+            name = EMERGENCY
         response_key = None
         selector = (body.get("response_selector") or {}).get(name) or {}
         if isinstance(selector, dict):
@@ -129,4 +140,4 @@ class NLUClient:
             response_key = (
                 response.get("intent_response_key") if isinstance(response, dict) else None
             )
-        return ParseResult(name, confidence, entities, language, response_key)
+        return ParseResult(name, confidence, entities, language, response_key, danger)

@@ -7,6 +7,7 @@ sentences, under a second); no model download and a few MB of memory.
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterator
@@ -15,6 +16,8 @@ from dataclasses import dataclass
 from nlu.normalize import normalize
 from nlu.training_data import examples_by_language
 
+# Links and addresses are not written in any language; their letters only mislead.
+_NOT_LANGUAGE = re.compile(r"(https?://|www\.)\S*|\S+@\S+")
 # Languages written in a script no other supported language uses.
 _SCRIPT_LANGUAGE = {"ARABIC": "ar", "CYRILLIC": "uk"}
 
@@ -65,6 +68,7 @@ class LanguageIdentifier:
 
     def identify(self, text: str) -> LanguageGuess | None:
         """Return the most likely language of `text`, or None when it cannot tell."""
+        text = _NOT_LANGUAGE.sub(" ", text)
         script = dominant_script(text)
         if script is None:
             return None

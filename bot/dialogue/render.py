@@ -86,9 +86,8 @@ def service_card(t: NullTranslations, locale: str, number: int, card: ServiceCar
         lines.append(f"🗣 {names}")
     if card.eligibility:
         lines.append(f"✅ {card.eligibility}")
-    lines.append(
-        f"💶 {t.gettext('Free')}" if card.is_free else f"💶 {card.fees or t.gettext('Fee')}"
-    )
+    cost = t.gettext("Free") if card.is_free else card.fees or t.gettext("Fee to pay")
+    lines.append(f"💶 {cost}")
     return "\n".join(lines)
 
 

@@ -185,7 +185,10 @@ class Dialogue:
             ]
         self._adopt_language(turn, result.language)
         turn.state.last_intent = result.intent
-        return [await self._intent(turn, result)]
+        answer = await self._intent(turn, result)
+        if result.danger and result.intent != "emergency":
+            return [await self._emergency(turn, result), answer]
+        return [answer]
 
     def _adopt_language(self, turn: Turn, detected: str | None) -> None:
         # The language a person chose always wins over what the text looks like.
@@ -253,7 +256,7 @@ class Dialogue:
         t = turn.t
         if not found.cards:
             await self._record(turn, intent, "no_result", category=category, city=city.id)
-            text = t.gettext("I have no {category} services in {city} yet.").format(
+            text = t.gettext("I have no services for {category} in {city} yet.").format(
                 category=render.category_label(t, category), city=city.display_name(turn.locale)
             )
             return render.menu(t, turn.locale, text)

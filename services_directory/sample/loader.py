@@ -127,6 +127,8 @@ async def load_file(session: AsyncSession, path: Path) -> int:
                 is_sample=True,
             )
         )
+        # Locations reference the organisation without a relationship the flush could order by.
+        await session.flush()
         for service_data in item.get("services", []):
             service, _location = _service(service_data, item["id"], city.id)
             session.add(service)

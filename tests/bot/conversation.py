@@ -1,0 +1,55 @@
+"""Driving the dialogue like a person would, for transcript tests."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+
+from bot.dialogue import Dialogue
+from bot.messages import IncomingMessage, Reply
+
+_ids = itertools.count(1)
+
+
+@dataclass
+class Conversation:
+    """One person talking to the dialogue on one channel."""
+
+    dialogue: Dialogue
+    chat_id: str = "5550001"
+    channel: str = "telegram"
+    language_hint: str | None = None
+    replies: list[Reply] = field(default_factory=list)
+
+    async def _send(self, **fields: str) -> Reply:
+        message = IncomingMessage(
+            channel=self.channel,
+            chat_id=self.chat_id,
+            message_id=str(next(_ids)),
+            language_hint=self.language_hint,
+            **fields,  # type: ignore[arg-type]
+        )
+        self.replies = await self.dialogue.respond(message)
+        assert self.replies, "the bot must never stay silent"
+        return self.replies[-1]
+
+    async def say(self, text: str) -> Reply:
+        """Send a text message (or a command, when it starts with /)."""
+        kind = "command" if text.startswith("/") else "text"
+        return await self._send(kind=kind, text=text)
+
+    async def press(self, payload: str) -> Reply:
+        """Press a button that the last reply offered."""
+        offered = {b.payload for reply in self.replies for row in reply.buttons for b in row}
+        assert payload in offered, f"{payload!r} was not offered: {sorted(offered)}"
+        return await self._send(kind="button", payload=payload)
+
+
+def payloads(reply: Reply) -> list[str]:
+    """Return the payloads of a reply's buttons, in order."""
+    return [button.payload for row in reply.buttons for button in row]
+
+
+def labels(reply: Reply) -> list[str]:
+    """Return the labels of a reply's buttons, in order."""
+    return [button.label for row in reply.buttons for button in row]

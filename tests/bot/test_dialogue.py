@@ -1,0 +1,228 @@
+"""Whole conversations, written as transcripts, against real PostgreSQL, Redis and Rasa."""
+
+from __future__ import annotations
+
+import re
+
+from redis.asyncio import Redis
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.dialogue import Dialogue
+from bot.messages import Reply
+from core.usage import UsageEvent
+from services_directory.listings.models import (
+    Location,
+    Service,
+    ServiceAtLocation,
+    ServiceTranslation,
+)
+from tests.bot.conversation import Conversation, labels, payloads
+
+_NUMBERED = re.compile(r"^(\d+)\. (.+)$", re.MULTILINE)
+CATEGORY_MENU = [
+    "cat:health",
+    "cat:housing",
+    "cat:education",
+    "cat:jobs",
+    "cat:legal",
+    "cat:social_support",
+    "cat:mobility",
+    "emergency",
+]
+
+
+async def names_of(session: AsyncSession, category: str, city: str, locale: str) -> set[str]:
+    """Return the names, in `locale`, of every service of `category` in `city`."""
+    rows = await session.scalars(
+        select(ServiceTranslation.name)
+        .join(Service, Service.id == ServiceTranslation.service_id)
+        .join(ServiceAtLocation, ServiceAtLocation.service_id == Service.id)
+        .join(Location, Location.id == ServiceAtLocation.location_id)
+        .where(
+            Service.category == category,
+            Location.city_id == city,
+            ServiceTranslation.locale == locale,
+        )
+    )
+    return set(rows.all())
+
+
+def listed(reply: Reply) -> list[tuple[int, str]]:
+    """Return the numbered services of a results reply."""
+    return [(int(n), name) for n, name in _NUMBERED.findall(reply.text)]
+
+
+async def test_arabic_question_gets_tangier_health_services_in_arabic(
+    dialogue: Dialogue, session: AsyncSession
+) -> None:
+    person = Conversation(dialogue)
+    reply = await person.say("أين أجد طبيب في طنجة؟")
+
+    shown = listed(reply)
+    assert [n for n, _ in shown] == [1, 2, 3, 4, 5]
+    assert {name for _, name in shown} <= await names_of(session, "health", "tangier", "ar")
+    assert reply.text.startswith("🩺 الصحة في طنجة:")
+    assert reply.rtl
+    assert "بيانات تجريبية" in reply.text  # sample data is said to be sample data
+    assert payloads(reply) == ["more", "menu", "city"]
+
+    more = await person.press("more")
+    assert listed(more)[0][0] == 6
+    assert not {name for _, name in listed(more)} & {name for _, name in shown}
+
+
+async def test_french_from_start_to_results(dialogue: Dialogue, session: AsyncSession) -> None:
+    person = Conversation(dialogue, language_hint="fr")
+    welcome = await person.say("/start")
+    assert "Bienvenue sur Dalil" in welcome.text and "/forget" in welcome.text
+    assert labels(welcome) == ["العربية", "Français", "English"]
+
+    ask_city = await person.press("lang:fr")
+    assert ask_city.text == "Dans quelle ville êtes-vous ?"
+    assert set(payloads(ask_city)) == {"city:lyon", "city:tangier"}
+
+    menu = await person.press("city:lyon")
+    assert menu.text == "De quoi avez-vous besoin ?"
+    assert payloads(menu) == CATEGORY_MENU
+
+    results = await person.say("j'ai besoin d'un avocat pour ma demande d'asile")
+    assert results.text.startswith("⚖️ Aide juridique à Lyon :")
+    assert {n for _, n in listed(results)} <= await names_of(session, "legal", "lyon", "fr")
+    assert "Gratuit" in results.text or "Payant" in results.text
+
+
+async def test_english_need_without_city_asks_the_city_then_answers(
+    dialogue: Dialogue, session: AsyncSession
+) -> None:
+    person = Conversation(dialogue, language_hint="en-GB")
+    ask = await person.say("I need somewhere to sleep tonight")
+    assert ask.text == "Which city are you in?"
+
+    results = await person.press("city:tangier")
+    assert results.text.startswith("🏠 Housing in Tangier:")
+    assert {n for _, n in listed(results)} <= await names_of(session, "housing", "tangier", "en")
+
+    # The city is remembered for the next question.
+    jobs = await person.say("how can I find a job")
+    assert jobs.text.startswith("💼 Jobs in Tangier:")
+
+
+async def test_chosen_language_wins_over_the_language_of_the_text(dialogue: Dialogue) -> None:
+    person = Conversation(dialogue)
+    await person.say("/start")
+    await person.press("lang:ar")
+    reply = await person.say("I need a doctor in Lyon")
+    assert reply.text.startswith("🩺 الصحة في ليون:")
+
+
+async def test_emergency_answers_at_once_with_every_citys_numbers(dialogue: Dialogue) -> None:
+    person = Conversation(dialogue)
+    reply = await person.say("help my friend is bleeding a lot and not breathing")
+    assert reply.text.startswith("🚨 If you are in danger, call now:")
+    assert "Police: 19" in reply.text  # Tangier
+    assert "Ambulance: 15" in reply.text
+    assert "Emergencies: 112" in reply.text  # Lyon
+
+
+async def test_emergency_in_a_known_city_shows_that_city_only(dialogue: Dialogue) -> None:
+    person = Conversation(dialogue, language_hint="fr")
+    await person.say("/start")
+    await person.press("lang:fr")
+    await person.press("city:lyon")
+    reply = await person.say("au secours un homme me frappe")
+    assert "Urgences: 112" in reply.text and "Police: 17" in reply.text
+    assert "Police: 19" not in reply.text and "Tanger" not in reply.text
+
+
+async def test_emergency_button_needs_no_nlu(dialogue_without_nlu: Dialogue) -> None:
+    person = Conversation(dialogue_without_nlu)
+    await person.say("/menu")
+    reply = await person.press("emergency")
+    assert "112" in reply.text and "19" in reply.text
+
+
+async def test_rasa_down_still_answers_with_the_menu_in_the_persons_language(
+    dialogue_without_nlu: Dialogue,
+) -> None:
+    person = Conversation(dialogue_without_nlu)
+    reply = await person.say("أحتاج مساعدة من فضلك")
+    assert reply.text == "عذرًا، لا أستطيع فهم الرسائل الآن. اختر موضوعًا:"
+    assert payloads(reply) == CATEGORY_MENU
+
+    # Buttons never need NLU: the person still reaches services.
+    await person.press("cat:health")
+    results = await person.press("city:tangier")
+    assert results.text.startswith("🩺 الصحة في طنجة:")
+
+
+async def test_not_understood_offers_the_menu(dialogue: Dialogue) -> None:
+    person = Conversation(dialogue, language_hint="en")
+    reply = await person.say("what do you think about the football match yesterday")
+    assert reply.text == "Sorry, I did not understand. Choose a topic:"
+    assert payloads(reply) == CATEGORY_MENU
+
+
+async def test_unsupported_message_is_answered(dialogue: Dialogue) -> None:
+    person = Conversation(dialogue, language_hint="fr")
+    reply = await person._send(kind="unsupported")
+    assert reply.text.startswith("Je lis les messages écrits")
+
+
+async def test_forget_erases_the_state(dialogue: Dialogue, redis: Redis) -> None:
+    person = Conversation(dialogue)
+    await person.say("/start")
+    await person.press("lang:en")
+    await person.press("city:lyon")
+    assert await redis.keys("conv:*")
+    reply = await person.say("/forget")
+    assert reply.text.startswith("Done: I erased your language and city.")
+    assert await redis.keys("conv:*") == []
+
+
+async def test_state_is_keyed_by_a_pseudonym_and_expires(dialogue: Dialogue, redis: Redis) -> None:
+    person = Conversation(dialogue, chat_id="987654321")
+    await person.say("/start")
+    await person.press("lang:fr")
+    keys = await redis.keys("*")
+    assert keys and all("987654321" not in key for key in keys)
+    for key in keys:
+        assert 0 < await redis.ttl(key) <= 3600
+        assert "987654321" not in str(await redis.hgetall(key))
+
+
+async def test_usage_events_hold_no_identifier(dialogue: Dialogue, session: AsyncSession) -> None:
+    person = Conversation(dialogue, chat_id="4242424242")
+    await person.say("je cherche un médecin à Tanger")
+    event = (await session.scalars(select(UsageEvent).order_by(UsageEvent.id.desc()))).first()
+    assert event is not None
+    assert (event.channel, event.language, event.intent, event.category, event.city) == (
+        "telegram",
+        "fr",
+        "find_health",
+        "health",
+        "tangier",
+    )
+    assert event.outcome == "results"
+    assert "4242424242" not in repr(vars(event))
+
+
+async def test_danger_words_get_the_numbers_even_when_rasa_is_down(
+    dialogue_without_nlu: Dialogue,
+) -> None:
+    person = Conversation(dialogue_without_nlu)
+    reply = await person.say("ساعدوني شخص يحاول قتلي")
+    assert reply.text.startswith("🚨 إذا كنت في خطر، اتصل الآن:")
+    assert "19" in reply.text and "112" in reply.text
+
+
+async def test_danger_words_in_a_need_put_the_numbers_first(dialogue: Dialogue) -> None:
+    person = Conversation(dialogue, language_hint="en")
+    await person.say("I need a doctor in Lyon")
+    replies = person.replies
+    assert len(replies) == 1
+    await person.say("my husband is hitting me, I need a doctor in Lyon")
+    first, second = person.replies
+    assert first.text.startswith("🚨 If you are in danger, call now:")
+    assert "Violence against women: 3919" in first.text
+    assert second.text.startswith("🩺 Health in Lyon:")

@@ -1,0 +1,142 @@
+"""Shared fixtures: real PostgreSQL, real Redis, a real Rasa server with the trained model."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from redis.asyncio import Redis
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from core.db import create_engine
+from core.redis import connect
+from core.settings import Settings
+from dalil import migrate
+from nlu import training
+from nlu.client import NLUClient
+from nlu.language import LanguageIdentifier
+from services_directory.sample.loader import load_sample
+from tests.standins.server import free_port
+
+PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+RASA_TOKEN = "rasa-test-token"
+PSEUDONYM_KEY = "test-pseudonym-key-0123456789"
+TELEGRAM_TOKEN = "123456:TEST-token-for-the-stand-in"
+TELEGRAM_SECRET = "webhook-secret_for-tests"
+
+
+def make_settings(**overrides: object) -> Settings:
+    """Return test settings; `.env` files and the environment's defaults do not apply."""
+    values: dict[str, object] = {
+        "DALIL_PROFILE": "test",
+        "DATABASE_URL": PG_URL,
+        "REDIS_URL": REDIS_URL,
+        "RASA_TOKEN": RASA_TOKEN,
+        "PSEUDONYM_KEY": PSEUDONYM_KEY,
+        "TELEGRAM_WEBHOOK_SECRET": TELEGRAM_SECRET,
+    }
+    values.update(overrides)
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+@pytest.fixture(scope="session")
+def identifier() -> LanguageIdentifier:
+    """The language identifier built from the shipped training data."""
+    return LanguageIdentifier.from_training_data()
+
+
+@pytest.fixture(scope="session")
+async def pg_engine() -> AsyncIterator[AsyncEngine]:
+    """A PostgreSQL database migrated to head with the sample directory loaded."""
+    engine = create_engine(PG_URL)
+    async with engine.begin() as connection:
+        await connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        await connection.execute(text("CREATE SCHEMA public"))
+    await asyncio.to_thread(migrate.upgrade, PG_URL)
+    async with AsyncSession(engine) as session, session.begin():
+        await load_sample(session)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+async def sessions(pg_engine: AsyncEngine) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """Sessions inside one transaction that is rolled back after the test."""
+    async with pg_engine.connect() as connection:
+        outer = await connection.begin()
+        yield async_sessionmaker(
+            bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
+        )
+        await outer.rollback()
+
+
+@pytest.fixture
+async def session(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+    """One session of the rolled-back transaction."""
+    async with sessions() as session:
+        yield session
+
+
+@pytest.fixture
+async def redis() -> AsyncIterator[Redis]:
+    """The test Redis database, emptied before each test."""
+    client = connect(REDIS_URL)
+    await client.flushdb()
+    yield client
+    await client.flushdb()
+    await client.aclose()
+
+
+@pytest.fixture(scope="session")
+def rasa_url() -> Iterator[str]:
+    """A real Rasa server serving the model trained from the current data."""
+    settings = make_settings()
+    model = training.model_path(settings.nlu_model_dir)
+    if not model.exists():
+        pytest.fail(f"No trained NLU model at {model}: run `make model` (make test does).")
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    command = training.serve_command(
+        venv=settings.nlu_venv, model=model, host="127.0.0.1", port=port, token=RASA_TOKEN
+    )
+    log_path = Path(settings.nlu_model_dir) / "rasa-test-server.log"
+    with log_path.open("wb") as log_file:
+        process = subprocess.Popen(
+            command, env=training.rasa_environment(), stdout=log_file, stderr=subprocess.STDOUT
+        )
+    try:
+        asyncio.run(_wait_ready(url, process, log_path))
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+async def _wait_ready(url: str, process: subprocess.Popen[bytes], log_path: Path) -> None:
+    client = NLUClient(url, token=RASA_TOKEN)
+    try:
+        for _ in range(180):
+            if process.poll() is not None:
+                pytest.fail(
+                    f"Rasa exited with {process.returncode}: {log_path.read_text()[-2000:]}"
+                )
+            if await client.is_ready():
+                return
+            await asyncio.sleep(1)
+        pytest.fail("Rasa did not load its model within 180 s")
+    finally:
+        await client.aclose()
+
+
+@pytest.fixture
+async def nlu(rasa_url: str, identifier: LanguageIdentifier) -> AsyncIterator[NLUClient]:
+    """A client of the real Rasa server."""
+    client = NLUClient(rasa_url, token=RASA_TOKEN, identifier=identifier, timeout_s=10)
+    yield client
+    await client.aclose()

@@ -1,0 +1,130 @@
+"""The NLU client against a real Rasa server with the trained model, and against failures."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+from nlu.client import OUT_OF_SCOPE, NLUClient
+from nlu.errors import NLUUnavailable
+from tests.standins.server import free_port, serve
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "city", "language"),
+    [
+        ("أين أجد طبيب في طنجة؟", "find_health", "tangier", "ar"),
+        ("je cherche un logement à Lyon", "find_housing", "lyon", "fr"),
+        ("where can I get legal help with my asylum case in Lyon", "find_legal", "lyon", "en"),
+        ("fin kayn chi khedma f tanja", "find_jobs", "tangier", "ar"),
+    ],
+)
+async def test_parses_need_city_and_language(
+    nlu: NLUClient, text: str, intent: str, city: str, language: str
+) -> None:
+    result = await nlu.parse(text)
+    assert (result.intent, result.entity("city"), result.language) == (intent, city, language)
+    assert 0.5 <= result.confidence <= 1.0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my friend is bleeding a lot and not moving",
+        "un homme me frappe, aidez moi vite",
+        "ساعدوني شخص يحاول قتلي",
+    ],
+)
+async def test_emergencies_are_recognised(nlu: NLUClient, text: str) -> None:
+    assert (await nlu.parse(text)).intent == "emergency"
+
+
+async def test_rumour_is_a_retrieval_intent_with_its_key(nlu: NLUClient) -> None:
+    result = await nlu.parse("is it true that migrants take the jobs of local people?")
+    assert result.intent == "rumour"
+    assert result.response_key == "rumour/take_jobs"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        "x" * 4000,
+        "🙂🙂🙂",
+        "0612345678",
+        "https://example.org/a?b=c",
+        "hola مرحبا Привіт",
+    ],
+)
+async def test_odd_input_gives_a_valid_result(nlu: NLUClient, text: str) -> None:
+    result = await nlu.parse(text)
+    assert isinstance(result.intent, str) and result.intent
+    assert 0.0 <= result.confidence <= 1.0
+
+
+async def test_empty_text_never_reaches_rasa() -> None:
+    client = NLUClient(f"http://127.0.0.1:{free_port()}")
+    assert (await client.parse(" 🙂 ")).intent == OUT_OF_SCOPE
+    await client.aclose()
+
+
+async def test_server_down() -> None:
+    client = NLUClient(f"http://127.0.0.1:{free_port()}", timeout_s=1)
+    with pytest.raises(NLUUnavailable):
+        await client.parse("I need a doctor")
+    assert not await client.is_ready()
+    await client.aclose()
+
+
+def _rasa_like(answer: Response | None, delay_s: float = 0.0) -> Starlette:
+    async def parse(_request: Request) -> Response:
+        await asyncio.sleep(delay_s)
+        assert answer is not None
+        return answer
+
+    return Starlette(routes=[Route("/model/parse", parse, methods=["POST"])])
+
+
+async def test_timeout() -> None:
+    async with serve(_rasa_like(JSONResponse({}), delay_s=3)) as url:
+        client = NLUClient(url, timeout_s=0.3)
+        with pytest.raises(NLUUnavailable):
+            await client.parse("I need a doctor")
+        await client.aclose()
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        JSONResponse({"unexpected": True}),
+        JSONResponse({"intent": {"name": "find_health", "confidence": "very"}}),
+        JSONResponse([1, 2, 3]),
+        PlainTextResponse("<html>proxy error</html>"),
+        JSONResponse({"error": "boom"}, status_code=500),
+        JSONResponse({"intent": None, "entities": [{"entity": "city"}]}),
+    ],
+)
+async def test_malformed_response(answer: Response) -> None:
+    async with serve(_rasa_like(answer)) as url:
+        client = NLUClient(url)
+        with pytest.raises(NLUUnavailable):
+            await client.parse("I need a doctor")
+        await client.aclose()
+
+
+async def test_low_confidence_and_rasa_fallback_are_out_of_scope() -> None:
+    for intent in (
+        {"name": "nlu_fallback", "confidence": 0.9},
+        {"name": "find_jobs", "confidence": 0.2},
+    ):
+        answer = JSONResponse({"intent": intent, "entities": []})
+        async with serve(_rasa_like(answer)) as url:
+            client = NLUClient(url, fallback_threshold=0.5)
+            assert (await client.parse("hmm")).intent == OUT_OF_SCOPE
+            await client.aclose()

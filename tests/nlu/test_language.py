@@ -1,0 +1,57 @@
+"""Reply language from short messages, written here and not taken from the training data."""
+
+from __future__ import annotations
+
+import pytest
+
+from nlu.language import LanguageIdentifier, dominant_script
+from nlu.training_data import examples_by_language
+
+MESSAGES = [
+    ("ma fille a de la fièvre depuis hier", "fr"),
+    ("est-ce qu'il existe un foyer pour dormir ce soir", "fr"),
+    ("bonsoir, ou puis-je apprendre le français gratuitement", "fr"),
+    ("my son needs to go to school here", "en"),
+    ("is there somewhere I can take a shower", "en"),
+    ("how do I renew my residence card", "en"),
+    ("wach kayn chi blasa n3ass fiha lyoum", "ar"),
+    ("bghit nqra l3arbiya", "ar"),
+    ("ana mrid w ma3andich lwra9", "ar"),
+    ("ابني مريض ومحتاج طبيب", "ar"),
+    ("وين فيني لاقي شغل", "ar"),
+]
+
+
+@pytest.mark.parametrize(("text", "language"), MESSAGES)
+def test_identifies_short_messages(
+    identifier: LanguageIdentifier, text: str, language: str
+) -> None:
+    guess = identifier.identify(text)
+    assert guess is not None and guess.language == language
+
+
+def test_none_of_these_are_training_examples() -> None:
+    seen = {t.casefold() for texts in examples_by_language().values() for t in texts}
+    assert not {text.casefold() for text, _ in MESSAGES} & seen
+
+
+@pytest.mark.parametrize("text", ["", "123 456", "🙂🙂", "https://example.org/x", "   ", "a@b.org"])
+def test_no_letters_means_no_guess(identifier: LanguageIdentifier, text: str) -> None:
+    assert identifier.identify(text) is None
+
+
+def test_unsupported_scripts_are_not_guessed(identifier: LanguageIdentifier) -> None:
+    assert (
+        identifier.identify("ሰላም ሓኪም ኣበይ ክረክብ") is None
+    )  # Tigrinya: not an interface language yet
+
+
+def test_dominant_script() -> None:
+    assert dominant_script("salam أهلا بيك") == "ARABIC"
+    assert dominant_script("Привіт") == "CYRILLIC"
+    assert dominant_script("42") is None
+
+
+def test_ambiguous_text_gives_no_guess() -> None:
+    identifier = LanguageIdentifier({"fr": ["bonjour"], "en": ["bonjour"]})
+    assert identifier.identify("bonjour") is None

@@ -1,0 +1,40 @@
+"""The safety net finds danger the model may miss, and stays quiet on ordinary needs."""
+
+from __future__ import annotations
+
+import pytest
+
+from nlu.safety import mentions_danger
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ساعدوني شخص يحاول قتلي",
+        "صاحبي ينزف بزاف",
+        "عيطو للاسعاف",
+        "bghaw y9tlouni 3afak",
+        "Au secours, il y a un incendie",
+        "mon mari me frappe",
+        "my friend is not breathing",
+        "someone is trying to kill me",
+        "I want to kill myself",
+    ],
+)
+def test_danger_is_seen(text: str) -> None:
+    assert mentions_danger(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "أريد معلومات عن السكن",  # معلومات contains مات (died) inside a word
+        "كم دينار ثمن التذكرة",  # دينار contains نار (fire)
+        "I need a doctor for my daughter",
+        "je cherche un cours de français",
+        "help me find a job",
+        "fin kayn sbitar",
+    ],
+)
+def test_ordinary_needs_are_not_danger(text: str) -> None:
+    assert not mentions_danger(text)

@@ -1,0 +1,38 @@
+"""Loading the sample directory twice gives the same directory."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services_directory.cities.service import get_city
+from services_directory.listings.models import Phone, Service, ServiceTranslation
+from services_directory.sample.loader import load_sample
+
+
+async def _counts(session: AsyncSession) -> tuple[int, int, int]:
+    services = await session.scalar(select(func.count()).select_from(Service))
+    phones = await session.scalar(select(func.count()).select_from(Phone))
+    translations = await session.scalar(select(func.count()).select_from(ServiceTranslation))
+    return services or 0, phones or 0, translations or 0
+
+
+async def test_loading_again_replaces_instead_of_duplicating(session: AsyncSession) -> None:
+    before = await _counts(session)
+    loaded = await load_sample(session)
+    assert await _counts(session) == before
+    assert sum(loaded.values()) == before[0]
+    assert set(loaded) == {"tangier", "lyon"}
+
+
+async def test_cities_carry_their_real_emergency_numbers(session: AsyncSession) -> None:
+    tangier = await get_city(session, "tangier")
+    lyon = await get_city(session, "lyon")
+    assert tangier is not None and lyon is not None
+    assert {(n.kind, n.number) for n in tangier.emergency_numbers} >= {("police", "19")}
+    assert {(n.kind, n.number) for n in lyon.emergency_numbers} >= {
+        ("general", "112"),
+        ("ambulance", "15"),
+    }
+    assert tangier.display_name("ar") == "طنجة"
+    assert lyon.display_name("fr_FR") == "Lyon"

@@ -1,0 +1,142 @@
+"""Search by category and city, in the user's language."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services_directory.categories import Category
+from services_directory.cities.service import list_cities, match_city
+from services_directory.listings.models import (
+    Location,
+    Service,
+    ServiceAtLocation,
+    ServiceLanguage,
+    ServiceTranslation,
+)
+from services_directory.search.service import count_by_category, fallback_chain, search_services
+
+
+async def _category_and_city(session: AsyncSession, service_id: str) -> tuple[str, str]:
+    row = (
+        await session.execute(
+            select(Service.category, Location.city_id)
+            .join(ServiceAtLocation, ServiceAtLocation.service_id == Service.id)
+            .join(Location, Location.id == ServiceAtLocation.location_id)
+            .where(Service.id == service_id)
+        )
+    ).one()
+    return row[0], row[1]
+
+
+async def test_returns_only_the_category_and_city_asked(session: AsyncSession) -> None:
+    page = await search_services(
+        session, category=Category.HEALTH, city_id="tangier", locale="en", limit=50
+    )
+    assert page.total >= 5
+    assert len(page.cards) == page.total
+    for card in page.cards:
+        assert await _category_and_city(session, card.id) == ("health", "tangier")
+
+
+async def test_pages_do_not_overlap_and_cover_the_total(session: AsyncSession) -> None:
+    first = await search_services(
+        session, category=Category.LEGAL, city_id="lyon", locale="fr", limit=3
+    )
+    second = await search_services(
+        session, category=Category.LEGAL, city_id="lyon", locale="fr", limit=3, offset=3
+    )
+    assert len(first.cards) == 3
+    assert not {c.id for c in first.cards} & {c.id for c in second.cards}
+    assert first.total == second.total
+
+
+async def test_services_speaking_the_language_come_first(session: AsyncSession) -> None:
+    page = await search_services(
+        session, category=Category.HEALTH, city_id="lyon", locale="ar", language="ar", limit=50
+    )
+    speaks = ["ar" in card.languages for card in page.cards]
+    assert any(speaks) and not all(speaks), "sample data should mix, or this proves nothing"
+    assert speaks == sorted(speaks, reverse=True)
+
+
+async def test_text_in_the_users_language(session: AsyncSession) -> None:
+    page = await search_services(
+        session, category=Category.HOUSING, city_id="tangier", locale="ar", limit=1
+    )
+    card = page.cards[0]
+    arabic = await session.get(ServiceTranslation, (card.id, "ar"))
+    assert arabic is not None
+    assert card.name == arabic.name
+    assert card.phones and card.opening_hours and card.address
+
+
+async def test_missing_translation_falls_back_to_english(session: AsyncSession) -> None:
+    page = await search_services(
+        session, category=Category.JOBS, city_id="lyon", locale="fa", limit=1
+    )
+    english = await session.get(ServiceTranslation, (page.cards[0].id, "en"))
+    assert english is not None
+    assert page.cards[0].name == english.name
+    assert fallback_chain("ar_MA") == ["ar_MA", "ar", "en"]
+
+
+async def test_inactive_services_are_never_returned(session: AsyncSession) -> None:
+    page = await search_services(
+        session, category=Category.MOBILITY, city_id="tangier", locale="en", limit=50
+    )
+    hidden = await session.get(Service, page.cards[0].id)
+    assert hidden is not None
+    hidden.status = "inactive"
+    await session.flush()
+    again = await search_services(
+        session, category=Category.MOBILITY, city_id="tangier", locale="en", limit=50
+    )
+    assert hidden.id not in {c.id for c in again.cards}
+    assert again.total == page.total - 1
+
+
+async def test_every_category_has_five_services_in_each_sample_city(session: AsyncSession) -> None:
+    for city in ("tangier", "lyon"):
+        counts = await count_by_category(session, city_id=city)
+        assert {c.value for c in Category} == set(counts)
+        assert min(counts.values()) >= 5, (city, counts)
+
+
+async def test_sample_services_are_marked_as_sample(session: AsyncSession) -> None:
+    page = await search_services(
+        session, category=Category.EDUCATION, city_id="lyon", locale="en", limit=50
+    )
+    assert all(card.is_sample for card in page.cards)
+
+
+async def test_cities_are_recognised_as_people_write_them(session: AsyncSession) -> None:
+    cities = await list_cities(session)
+    found = {
+        text: (city.id if (city := match_city(cities, text)) else None)
+        for text in [
+            "أين أجد طبيب في طنجة؟",
+            "fin kayn sbitar f tanja",
+            "je cherche un médecin à Tanger",
+            "bghit nkhdem btanja",
+            "ابحث عن سكن بطنجة",
+            "I am in LYON",
+            "un logement à lyon stp",
+            "I need a doctor",
+        ]
+    }
+    assert found == {
+        "أين أجد طبيب في طنجة؟": "tangier",
+        "fin kayn sbitar f tanja": "tangier",
+        "je cherche un médecin à Tanger": "tangier",
+        "bghit nkhdem btanja": "tangier",
+        "ابحث عن سكن بطنجة": "tangier",
+        "I am in LYON": "lyon",
+        "un logement à lyon stp": "lyon",
+        "I need a doctor": None,
+    }
+
+
+async def test_language_codes_are_stored_per_service(session: AsyncSession) -> None:
+    codes = (await session.scalars(select(ServiceLanguage.code).distinct())).all()
+    assert {"ar", "fr"} <= set(codes)

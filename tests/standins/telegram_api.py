@@ -1,0 +1,91 @@
+"""A local stand-in for the Telegram Bot API: records calls, can fail on demand.
+
+Requests arrive as python-telegram-bot sends them: form fields, with non-string values
+JSON-encoded. Answers follow the Bot API's envelope: {"ok": true, "result": ...} or
+{"ok": false, "error_code": ..., "description": ..., "parameters": {...}}.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+BOT_USER = {"id": 123456, "is_bot": True, "first_name": "Dalil", "username": "dalil_test_bot"}
+_JSON_FIELDS = {"reply_markup", "allowed_updates", "chat_id", "timeout", "offset"}
+
+
+@dataclass
+class Call:
+    """One Bot API call as received."""
+
+    method: str
+    params: dict[str, Any]
+    at: float
+
+
+@dataclass
+class TelegramStandIn:
+    """State of the stand-in: what it received and what it should answer next."""
+
+    calls: list[Call] = field(default_factory=list)
+    # Planned answers for the next sendMessage calls: (status, body) or ("hang", seconds).
+    planned: list[tuple[Any, Any]] = field(default_factory=list)
+    _message_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+
+    def sent(self, method: str = "sendMessage") -> list[Call]:
+        """Return the accepted calls of one method."""
+        return [c for c in self.calls if c.method == method and c.params.get("_accepted")]
+
+    def fail_next(self, status: int, body: dict[str, Any]) -> None:
+        """Answer the next sendMessage with an error."""
+        self.planned.append((status, body))
+
+    def hang_next(self, seconds: float) -> None:
+        """Make the next sendMessage hang before answering."""
+        self.planned.append(("hang", seconds))
+
+    async def handle(self, request: Request) -> JSONResponse:
+        method = request.path_params["method"]
+        form = await request.form()
+        params: dict[str, Any] = {}
+        for key, value in form.items():
+            text = str(value)
+            params[key] = json.loads(text) if key in _JSON_FIELDS else text
+        call = Call(method, params, time.monotonic())
+        self.calls.append(call)
+        if method == "sendMessage" and self.planned:
+            status, body = self.planned.pop(0)
+            if status == "hang":
+                await asyncio.sleep(body)
+            else:
+                return JSONResponse(body, status_code=status)
+        params["_accepted"] = True
+        return JSONResponse({"ok": True, "result": self._result(method, params)})
+
+    def _result(self, method: str, params: dict[str, Any]) -> Any:
+        if method == "getMe":
+            return BOT_USER
+        if method == "sendMessage":
+            return {
+                "message_id": next(self._message_ids),
+                "date": int(time.time()),
+                "chat": {"id": params["chat_id"], "type": "private"},
+                "from": BOT_USER,
+                "text": params.get("text", ""),
+            }
+        if method == "getUpdates":
+            return []
+        return True
+
+    def app(self) -> Starlette:
+        """Return the ASGI app serving `/bot<token>/<method>`."""
+        return Starlette(routes=[Route("/bot{token}/{method}", self.handle, methods=["POST"])])

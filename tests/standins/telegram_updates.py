@@ -1,0 +1,89 @@
+"""Updates shaped as the Bot API delivers them (https://core.telegram.org/bots/api#update)."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+
+def _user(chat_id: int, language_code: str | None) -> dict[str, Any]:
+    user: dict[str, Any] = {"id": chat_id, "is_bot": False, "first_name": "Amal"}
+    if language_code:
+        user["language_code"] = language_code
+    return user
+
+
+def _private_chat(chat_id: int) -> dict[str, Any]:
+    return {"id": chat_id, "first_name": "Amal", "type": "private"}
+
+
+def text(
+    update_id: int, chat_id: int, body: str, language_code: str | None = None
+) -> dict[str, Any]:
+    """A private text message; a leading `/` makes it a command with its entity."""
+    message: dict[str, Any] = {
+        "message_id": update_id % 100000,
+        "from": _user(chat_id, language_code),
+        "chat": _private_chat(chat_id),
+        "date": int(time.time()),
+        "text": body,
+    }
+    if body.startswith("/"):
+        length = len(body.split()[0])
+        message["entities"] = [{"offset": 0, "length": length, "type": "bot_command"}]
+    return {"update_id": update_id, "message": message}
+
+
+def button(
+    update_id: int, chat_id: int, data: str, language_code: str | None = None
+) -> dict[str, Any]:
+    """An inline-keyboard button press (callback query) on a message the bot sent."""
+    return {
+        "update_id": update_id,
+        "callback_query": {
+            "id": f"{chat_id}{update_id}",
+            "from": _user(chat_id, language_code),
+            "chat_instance": "-4711",
+            "data": data,
+            "message": {
+                "message_id": 7,
+                "from": {"id": 123456, "is_bot": True, "first_name": "Dalil"},
+                "chat": _private_chat(chat_id),
+                "date": int(time.time()),
+                "text": "…",
+            },
+        },
+    }
+
+
+def sticker(update_id: int, chat_id: int) -> dict[str, Any]:
+    """A sticker in a private chat."""
+    update = text(update_id, chat_id, "x")
+    del update["message"]["text"]
+    update["message"]["sticker"] = {
+        "file_id": "CAACAgIAAxkBAAE", "file_unique_id": "AgADAQAD", "type": "regular",
+        "width": 512, "height": 512, "is_animated": False, "is_video": False,
+    }  # fmt: skip
+    return update
+
+
+def group_text(update_id: int, chat_id: int, body: str) -> dict[str, Any]:
+    """A text message in a group the bot was added to."""
+    update = text(update_id, 999, body)
+    update["message"]["chat"] = {"id": chat_id, "title": "Neighbours", "type": "group"}
+    return update
+
+
+def my_chat_member(update_id: int, chat_id: int) -> dict[str, Any]:
+    """The user blocked the bot: no message in it."""
+    member = {"user": {"id": 123456, "is_bot": True, "first_name": "Dalil"}}
+    return {
+        "update_id": update_id,
+        "my_chat_member": {
+            "chat": _private_chat(chat_id),
+            "from": _user(chat_id, None),
+            "date": int(time.time()),
+            "old_chat_member": {**member, "status": "member"},
+            "new_chat_member": {**member, "status": "kicked", "until_date": 0},
+        },
+    }
