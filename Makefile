@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 LOCALES := bot/locales
 LANGUAGES := ar fr en
 
-.PHONY: install nlu-env catalogs model run chat test lint bench clean
+.PHONY: install nlu-env catalogs model run chat test lint clean
 
 install: $(VENV)/.installed
 
@@ -60,9 +60,6 @@ lint: install
 
 test: install nlu-env catalogs model lint
 	$(BIN)/pytest
-
-bench: install nlu-env catalogs model
-	$(BIN)/python -m bench
 
 clean:
 	rm -rf build var $(LOCALES)/*/LC_MESSAGES/*.mo $(LOCALES)/messages.pot

@@ -51,7 +51,14 @@ async def deliver_with_retries(
     raise PermanentFailure(f"gave up after {MAX_ATTEMPTS} attempts")
 
 
-async def handle(redis: Redis, channels: dict[str, Deliver], entry_id: str, raw: str) -> None:
+async def handle(
+    redis: Redis,
+    channels: dict[str, Deliver],
+    entry_id: str,
+    raw: str,
+    *,
+    base_delay_s: float = 0.5,
+) -> None:
     """Send one outbound entry once, then acknowledge it."""
     envelope = json.loads(raw)
     sent_key = f"sent:{envelope['key']}"
@@ -61,7 +68,7 @@ async def handle(redis: Redis, channels: dict[str, Deliver], entry_id: str, raw:
         try:
             if deliver is None:
                 raise PermanentFailure(f"no sender for channel {envelope['channel']}")
-            await deliver_with_retries(deliver, envelope)
+            await deliver_with_retries(deliver, envelope, base_delay_s=base_delay_s)
             await redis.set(sent_key, "1", ex=SENT_TTL_S)
         except PermanentFailure as failure:
             log.error("sender.dead_letter channel=%s reason=%s", envelope["channel"], failure)

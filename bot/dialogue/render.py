@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from babel.lists import format_list
 from babel.support import NullTranslations
 
 from bot.i18n import NATIVE_NAMES, always_open, format_opening_hours, is_rtl, isolate, language_name
@@ -82,7 +83,7 @@ def service_card(t: NullTranslations, locale: str, number: int, card: ServiceCar
         )
         lines.append(f"🕒 {hours}")
     if card.languages:
-        names = ", ".join(language_name(code, locale) for code in card.languages)
+        names = format_list([language_name(code, locale) for code in card.languages], locale=locale)
         lines.append(f"🗣 {names}")
     if card.eligibility:
         lines.append(f"✅ {card.eligibility}")

@@ -13,6 +13,7 @@ import json
 import time
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import parse_qsl
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -55,11 +56,10 @@ class TelegramStandIn:
 
     async def handle(self, request: Request) -> JSONResponse:
         method = request.path_params["method"]
-        form = await request.form()
+        body = (await request.body()).decode()
         params: dict[str, Any] = {}
-        for key, value in form.items():
-            text = str(value)
-            params[key] = json.loads(text) if key in _JSON_FIELDS else text
+        for key, value in parse_qsl(body, keep_blank_values=True):
+            params[key] = json.loads(value) if key in _JSON_FIELDS else value
         call = Call(method, params, time.monotonic())
         self.calls.append(call)
         if method == "sendMessage" and self.planned:

@@ -1,0 +1,17 @@
+# The NLU server: the official Rasa 3.6 image with the model trained at build time from
+# training data normalised exactly as the application normalises messages.
+FROM python:3.11-slim AS prepare
+WORKDIR /srv/dalil
+COPY pyproject.toml README.md ./
+COPY core core
+COPY nlu nlu
+RUN pip install --no-cache-dir pyyaml pydantic-settings httpx \
+ && PYTHONPATH=. python -m nlu.prepare /srv/nlu-data
+
+FROM rasa/rasa:3.6.21 AS nlu
+COPY nlu/rasa/config.yml nlu/rasa/domain.yml /app/
+COPY --from=prepare /srv/nlu-data /app/data
+RUN rasa train nlu --config /app/config.yml --domain /app/domain.yml --nlu /app/data \
+      --out /app/models --fixed-model-name dalil
+EXPOSE 5005
+CMD ["run", "--enable-api", "--model", "/app/models/dalil.tar.gz", "--port", "5005"]

@@ -1,0 +1,86 @@
+"""Catalogs complete and correct; hours, languages and directions formatted per locale."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+from bot.i18n import (
+    LOCALES_DIR,
+    SUPPORTED_LOCALES,
+    always_open,
+    format_opening_hours,
+    has_catalog,
+    is_rtl,
+    isolate,
+    supported,
+    translations,
+)
+
+_PLACEHOLDER = re.compile(r"\{\w+\}")
+
+
+@pytest.mark.parametrize("locale", ["ar", "fr"])
+def test_every_string_is_translated_and_none_is_fuzzy(locale: str) -> None:
+    path = Path(LOCALES_DIR) / locale / "LC_MESSAGES" / "messages.po"
+    with path.open("rb") as handle:
+        catalog = read_po(handle)
+    messages = [m for m in catalog if m.id]
+    assert messages
+    assert [m.id for m in messages if not m.string] == []
+    assert [m.id for m in messages if m.fuzzy] == []
+    for message in messages:
+        assert sorted(_PLACEHOLDER.findall(str(message.id))) == sorted(
+            _PLACEHOLDER.findall(str(message.string))
+        ), message.id
+
+
+@pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
+def test_compiled_catalogs_are_loaded(locale: str) -> None:
+    assert has_catalog(locale), "run `make catalogs`: the .mo files are build outputs"
+
+
+def test_translations_are_used() -> None:
+    assert translations("ar").gettext("Which city are you in?") == "في أي مدينة أنت؟"
+    assert translations("fr").gettext("Which city are you in?") == "Dans quelle ville êtes-vous ?"
+    assert translations("en").gettext("Which city are you in?") == "Which city are you in?"
+
+
+def test_opening_hours_group_days_and_use_the_locale() -> None:
+    periods = [
+        (("MO", "TU", "WE", "TH", "FR"), "09:00", "13:00"),
+        (("MO", "WE"), "15:00", "18:00"),
+        (("SA",), "10:00", "12:00"),
+    ]
+    assert format_opening_hours(periods, "en") == (
+        "Mon, Wed 09:00–13:00, 15:00–18:00 · Tue, Thu–Fri 09:00–13:00 · Sat 10:00–12:00"
+    )
+    assert format_opening_hours([(("MO", "TU", "WE"), "08:30", "16:00")], "fr") == (
+        "lun.–mer. 08:30–16:00"
+    )
+    assert format_opening_hours([(("SA", "SU"), "09:00", "12:00")], "ar") == (
+        "السبت–الأحد 09:00–12:00"
+    )
+
+
+def test_always_open() -> None:
+    every_day = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+    assert always_open([(every_day, "00:00", "23:59")])
+    assert not always_open([(every_day[:6], "00:00", "23:59")])
+
+
+def test_direction_and_isolation() -> None:
+    assert is_rtl("ar") and not is_rtl("fr")
+    assert isolate("+212 539 00 01 01", "ar") == "\u2068+212 539 00 01 01\u2069"
+    assert isolate("+33 1 99 00 00 01", "fr") == "+33 1 99 00 00 01"
+
+
+@pytest.mark.parametrize(
+    ("tag", "locale"),
+    [("ar-MA", "ar"), ("fr", "fr"), ("en_GB", "en"), ("pt-br", None), (None, None), ("", None)],
+)
+def test_supported(tag: str | None, locale: str | None) -> None:
+    assert supported(tag) == locale

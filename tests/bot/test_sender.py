@@ -1,0 +1,138 @@
+"""The sender against a Bot API stand-in that throttles, fails and recovers."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import AsyncIterator
+from functools import partial
+
+import pytest
+from redis.asyncio import Redis
+from telegram import Bot
+
+from bot import queue, sender
+from bot.messages import Button, IncomingMessage, Reply
+from bot.telegram.send import build_bot
+from bot.telegram.send import send as telegram_send
+from tests.conftest import TELEGRAM_TOKEN
+from tests.standins.server import serve
+from tests.standins.telegram_api import TelegramStandIn
+
+CHAT = "5550001"
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[tuple[TelegramStandIn, Bot]]:
+    stand_in = TelegramStandIn()
+    async with serve(stand_in.app()) as url:
+        bot = build_bot(TELEGRAM_TOKEN, f"{url}/bot", timeout_s=1.0)
+        await bot.initialize()
+        yield stand_in, bot
+        await bot.shutdown()
+
+
+async def _queue_reply(redis: Redis, text: str = "hello", callback: str | None = None) -> str:
+    await queue.ensure_groups(redis)
+    message = IncomingMessage("telegram", CHAT, "42", "text", text="hi", callback_id=callback)
+    reply = Reply(text, ((Button("🩺 Health", "cat:health"), Button("⚖️ Legal", "cat:legal")),))
+    return str(await redis.xadd(queue.OUTBOUND, queue.outbound_entry(message, 0, reply)))
+
+
+async def _drain(redis: Redis, bot: Bot, *, delay: float = 0.01) -> None:
+    channels: dict[str, sender.Deliver] = {"telegram": partial(telegram_send, bot)}
+    response = await redis.xreadgroup(queue.SENDERS, "t", {queue.OUTBOUND: ">"}, block=100)
+    for _stream, entries in response:
+        for entry_id, fields in entries:
+            await sender.handle(redis, channels, entry_id, fields["envelope"], base_delay_s=delay)
+
+
+async def test_reply_with_buttons_reaches_the_chat(api, redis: Redis) -> None:
+    stand_in, bot = api
+    await _queue_reply(redis, "مرحبا", callback="cb-1")
+    await _drain(redis, bot)
+    assert [c.params["callback_query_id"] for c in stand_in.sent("answerCallbackQuery")] == ["cb-1"]
+    (call,) = stand_in.sent()
+    assert call.params["chat_id"] == int(CHAT)
+    assert call.params["text"] == "مرحبا"
+    keyboard = call.params["reply_markup"]["inline_keyboard"]
+    assert [[b["callback_data"] for b in row] for row in keyboard] == [["cat:health", "cat:legal"]]
+    assert await redis.xlen(queue.OUTBOUND) == 0
+
+
+async def test_429_waits_retry_after_then_sends_once(api, redis: Redis) -> None:
+    stand_in, bot = api
+    stand_in.fail_next(
+        429,
+        {
+            "ok": False,
+            "error_code": 429,
+            "description": "Too Many Requests: retry after 1",
+            "parameters": {"retry_after": 1},
+        },
+    )
+    await _queue_reply(redis)
+    await _drain(redis, bot)
+    attempts = [c for c in stand_in.calls if c.method == "sendMessage"]
+    assert len(attempts) == 2
+    assert attempts[1].at - attempts[0].at >= 0.95
+    assert len(stand_in.sent()) == 1
+
+
+async def test_server_errors_are_retried(api, redis: Redis) -> None:
+    stand_in, bot = api
+    for _ in range(2):
+        stand_in.fail_next(500, {"ok": False, "error_code": 500, "description": "Internal"})
+    await _queue_reply(redis)
+    await _drain(redis, bot)
+    assert len(stand_in.sent()) == 1
+    assert await redis.xlen(queue.DEAD_LETTERS) == 0
+
+
+async def test_a_hanging_api_times_out_and_is_retried(api, redis: Redis) -> None:
+    stand_in, bot = api
+    stand_in.hang_next(3)
+    await _queue_reply(redis)
+    started = time.monotonic()
+    await _drain(redis, bot)
+    assert time.monotonic() - started < 3
+    assert len(stand_in.sent()) == 1
+
+
+async def test_dead_letter_after_the_last_attempt_without_the_chat_id(api, redis: Redis) -> None:
+    stand_in, bot = api
+    for _ in range(sender.MAX_ATTEMPTS):
+        stand_in.fail_next(502, {"ok": False, "error_code": 502, "description": "Bad Gateway"})
+    await _queue_reply(redis)
+    await _drain(redis, bot)
+    assert stand_in.sent() == []
+    assert len([c for c in stand_in.calls if c.method == "sendMessage"]) == sender.MAX_ATTEMPTS
+    (entry,) = await redis.xrange(queue.DEAD_LETTERS)
+    envelope = json.loads(entry[1]["envelope"])
+    assert envelope["chat_id"] is None and CHAT not in entry[1]["envelope"]
+    assert await redis.xlen(queue.OUTBOUND) == 0
+
+
+async def test_a_blocked_bot_is_not_retried(api, redis: Redis) -> None:
+    stand_in, bot = api
+    stand_in.fail_next(
+        403,
+        {"ok": False, "error_code": 403, "description": "Forbidden: bot was blocked by the user"},
+    )
+    await _queue_reply(redis)
+    await _drain(redis, bot)
+    assert len([c for c in stand_in.calls if c.method == "sendMessage"]) == 1
+    assert await redis.xlen(queue.DEAD_LETTERS) == 1
+
+
+async def test_redelivered_entry_is_not_sent_twice(api, redis: Redis) -> None:
+    stand_in, bot = api
+    await _queue_reply(redis)
+    response = await redis.xreadgroup(queue.SENDERS, "t", {queue.OUTBOUND: ">"}, block=100)
+    entry_id, fields = response[0][1][0]
+    channels: dict[str, sender.Deliver] = {"telegram": partial(telegram_send, bot)}
+    # The first sender sent, then died before acknowledging; a second one takes the entry over.
+    await sender.deliver_with_retries(channels["telegram"], json.loads(fields["envelope"]))
+    await redis.set(f"sent:{json.loads(fields['envelope'])['key']}", "1")
+    await sender.handle(redis, channels, entry_id, fields["envelope"])
+    assert len(stand_in.sent()) == 1

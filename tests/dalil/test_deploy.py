@@ -1,0 +1,48 @@
+"""The production compose file is consistent with the code (no Docker engine runs here)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+from core.settings import PROJECT_ROOT, Settings
+from nlu.normalize import normalize
+from nlu.training_data import read_examples
+
+
+def _compose() -> dict:  # type: ignore[type-arg]
+    return yaml.safe_load((PROJECT_ROOT / "docker-compose.yml").read_text())
+
+
+def test_the_stack_has_every_component() -> None:
+    services = _compose()["services"]
+    assert set(services) == {"postgres", "redis", "nlu", "migrate", "app"}
+    assert services["postgres"]["image"] == "postgres:16"
+    assert "--appendonly" in services["redis"]["command"]
+    assert services["migrate"]["command"] == ["dalil", "db", "upgrade"]
+    depends = services["app"]["depends_on"]
+    assert depends["migrate"]["condition"] == "service_completed_successfully"
+    for service in services.values():
+        if "build" in service:
+            assert (PROJECT_ROOT / service["build"]["dockerfile"]).is_file()
+
+
+def test_app_environment_names_are_settings_the_app_reads() -> None:
+    environment = _compose()["x-app-environment"]
+    aliases = {field.alias for field in Settings.model_fields.values()}
+    assert set(environment) <= aliases
+    assert environment["DALIL_PROFILE"] == "production"
+    assert {"DATABASE_URL", "REDIS_URL", "RASA_URL", "PSEUDONYM_KEY"} <= set(environment)
+
+
+def test_nlu_image_data_is_normalised_like_messages(tmp_path: Path) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "nlu.prepare", str(tmp_path)], check=True, cwd=PROJECT_ROOT
+    )
+    prepared = list(read_examples(tmp_path / "ar.yml"))
+    original = list(read_examples(PROJECT_ROOT / "nlu" / "rasa" / "data" / "ar.yml"))
+    assert len(prepared) == len(original) > 0
+    assert [e.text for e in prepared] == [normalize(e.text) for e in original]

@@ -1,0 +1,66 @@
+"""Bad input at the Telegram webhook: clear answers, nothing queued, nothing sent."""
+
+from __future__ import annotations
+
+import asyncio
+
+from redis.asyncio import Redis
+
+from bot import queue
+from tests.dalil.conftest import running_app
+from tests.standins import telegram_updates as updates
+from tests.standins.server import free_port
+
+CHAT = 70020002
+
+
+async def _queued(redis: Redis) -> int:
+    """Count what reached the inbound stream, handled or not."""
+    info = await redis.xinfo_stream(queue.INBOUND)
+    return int(info["entries-added"])
+
+
+async def test_bad_input_is_refused_and_nothing_is_sent(
+    app_url_prereqs: None, redis: Redis
+) -> None:
+    async with running_app(f"http://127.0.0.1:{free_port()}") as app:
+        update = updates.text(9301, CHAT, "hello")
+        assert (await app.post_update(update, secret=None)).status_code == 401
+        assert (await app.post_update(update, secret="wrong-secret")).status_code == 401
+        response = await app.http.post(
+            "/webhooks/telegram",
+            content=b"{not json",
+            headers={"X-Telegram-Bot-Api-Secret-Token": "webhook-secret_for-tests"},
+        )
+        assert response.status_code == 400
+        assert response.json()["error"] == "bad_json"
+        assert (await app.post_update({"no": "update id"})).status_code == 400
+        assert (await app.post_update([1, 2])).status_code == 400  # type: ignore[arg-type]
+        assert (await app.post_update(updates.my_chat_member(9302, CHAT))).status_code == 200
+        assert (
+            await app.post_update(updates.group_text(9303, -100123, "hello all"))
+        ).status_code == 200
+        assert (
+            await app.post_update({"update_id": 9304, "message": {"weird": True}})
+        ).status_code == 200
+        await asyncio.sleep(1)
+        assert await _queued(redis) == 0
+        assert app.telegram.sent() == []
+
+
+async def test_a_sticker_gets_a_kind_answer(app_url_prereqs: None, redis: Redis) -> None:
+    async with running_app(f"http://127.0.0.1:{free_port()}") as app:
+        assert (await app.post_update(updates.sticker(9401, CHAT))).status_code == 200
+        (reply,) = await app.wait_for(lambda sent: len(sent) == 1)
+        assert reply.params["text"].startswith("I can read text messages and buttons.")
+
+
+async def test_duplicates_are_queued_once(app_url_prereqs: None, redis: Redis) -> None:
+    async with running_app(f"http://127.0.0.1:{free_port()}") as app:
+        update = updates.text(9501, CHAT, "/start")
+        for _ in range(3):
+            assert (await app.post_update(update)).status_code == 200
+        await app.wait_for(lambda sent: len(sent) == 1)
+        await asyncio.sleep(1)
+        assert await _queued(redis) == 1
+        assert len(app.telegram.sent()) == 1
