@@ -14,17 +14,13 @@ _PREFIX = "conv:"
 class ConversationState:
     """What the bot remembers of a conversation: nothing that identifies the person."""
 
-    language: str | None = None
+    language: str | None = None  # chosen with a button: always wins
+    detected_language: str | None = None  # of the last message whose language was clear
     city: str | None = None
     last_intent: str | None = None
     category: str | None = None  # the category of the last search, for "more results"
     pending_category: str | None = None  # asked before the city was known
     page: int = 1
-
-    @property
-    def is_new(self) -> bool:
-        """Tell whether nothing is remembered yet."""
-        return self.language is None and self.city is None and self.last_intent is None
 
 
 class StateStore:

@@ -60,9 +60,10 @@ class Settings(BaseSettings):
     def _refuse_placeholder_secrets(self) -> Settings:
         if self.profile != "production":
             return self
-        key = self.pseudonym_key.get_secret_value() if self.pseudonym_key else ""
-        if key.lower() in _PLACEHOLDERS or len(key) < 16:
-            raise ValueError("PSEUDONYM_KEY must be set to a random value of 16+ characters")
+        # A missing key is refused where it is needed (pseudonym_key_bytes); a weak one, here.
+        key = self.pseudonym_key.get_secret_value() if self.pseudonym_key else None
+        if key is not None and (key.lower() in _PLACEHOLDERS or len(key) < 16):
+            raise ValueError("PSEUDONYM_KEY must be a random value of 16+ characters")
         if self.telegram_bot_token and not self.telegram_webhook_secret and self.public_base_url:
             raise ValueError("TELEGRAM_WEBHOOK_SECRET is required when PUBLIC_BASE_URL is set")
         return self
@@ -72,7 +73,7 @@ class Settings(BaseSettings):
         if self.pseudonym_key is not None:
             return self.pseudonym_key.get_secret_value().encode()
         if self.profile == "production":
-            raise RuntimeError("PSEUDONYM_KEY is not set")
+            raise ValueError("PSEUDONYM_KEY is not set: it is required to serve")
         return b"dalil-demo-pseudonym-key-not-for-production"
 
 

@@ -75,6 +75,7 @@ def _run(settings: Settings, args: argparse.Namespace) -> None:
     from dalil import embedded
     from dalil.app import create_app
 
+    settings.pseudonym_key_bytes()  # refuse to serve without the key, before starting anything
     redis = embedded.ensure_redis(settings.redis_url, PROJECT_ROOT / "var" / "redis")
     rasa = embedded.ensure_rasa(settings) if not args.no_rasa else None
     roles = set(args.roles.split(","))
@@ -145,6 +146,9 @@ def main(argv: list[str] | None = None) -> None:
     args = parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.command == "run" else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s %(message)s")  # fmt: skip
+    # Request lines carry the Bot API token and the Rasa token in their URLs: never log them.
+    for noisy in ("httpx", "httpcore", "telegram"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     settings = get_settings()
     if args.command == "run":
         args.host = args.host or settings.http_host

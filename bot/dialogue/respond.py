@@ -63,9 +63,17 @@ class Dialogue:
         """Return the replies to one incoming message; never an empty list for a person."""
         key = pseudonym(self._pseudonym_key, message.channel, message.chat_id)
         state = await self._states.load(key)
-        async with self._sessions() as session, session.begin():
-            turn = Turn(message, key, state, self._locale(state, message), session)
-            replies = await self._dispatch(turn)
+        locale = self._locale(state, message)
+        try:
+            async with self._sessions() as session, session.begin():
+                turn = Turn(message, key, state, locale, session)
+                replies = await self._dispatch(turn)
+        except Exception:
+            # Whatever broke, the person who wrote gets an answer, not silence.
+            log.exception("dialogue.failed channel=%s kind=%s", message.channel, message.kind)
+            t = translations(locale)
+            text = t.gettext("Sorry, something went wrong on my side. Please try again soon.")
+            return [render.menu(t, locale, text)]
         if message.kind == "command" and message.text == "/forget":
             await self._states.forget(key)
         else:
@@ -73,7 +81,12 @@ class Dialogue:
         return replies
 
     def _locale(self, state: ConversationState, message: IncomingMessage) -> str:
-        return state.language or supported(message.language_hint) or DEFAULT_LOCALE
+        return (
+            state.language
+            or state.detected_language
+            or supported(message.language_hint)
+            or DEFAULT_LOCALE
+        )
 
     async def _dispatch(self, turn: Turn) -> list[Reply]:
         message = turn.message
@@ -191,10 +204,11 @@ class Dialogue:
         return [answer]
 
     def _adopt_language(self, turn: Turn, detected: str | None) -> None:
-        # The language a person chose always wins over what the text looks like.
-        if turn.state.language is None and detected in SUPPORTED_LOCALES:
-            turn.locale = detected
-            turn.state.language = detected
+        # A person writes in the language they want answers in, unless they chose one.
+        if detected in SUPPORTED_LOCALES:
+            turn.state.detected_language = detected
+            if turn.state.language is None:
+                turn.locale = detected
 
     async def _intent(self, turn: Turn, result: ParseResult) -> Reply:
         t = turn.t

@@ -6,17 +6,20 @@ import re
 
 from redis.asyncio import Redis
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.dialogue import Dialogue
 from bot.messages import Reply
+from core.db import create_engine
 from core.usage import UsageEvent
+from nlu.client import NLUClient
 from services_directory.listings.models import (
     Location,
     Service,
     ServiceAtLocation,
     ServiceTranslation,
 )
+from tests.bot.conftest import make_dialogue
 from tests.bot.conversation import Conversation, labels, payloads
 
 _NUMBERED = re.compile(r"^(\d+)\. (.+)$", re.MULTILINE)
@@ -226,3 +229,24 @@ async def test_danger_words_in_a_need_put_the_numbers_first(dialogue: Dialogue) 
     assert first.text.startswith("🚨 If you are in danger, call now:")
     assert "Violence against women: 3919" in first.text
     assert second.text.startswith("🩺 Health in Lyon:")
+
+
+async def test_without_a_choice_each_message_is_answered_in_its_own_language(
+    dialogue: Dialogue,
+) -> None:
+    person = Conversation(dialogue, language_hint="fr")
+    english = await person.say("I need a doctor in Lyon")
+    assert english.text.startswith("🩺 Health in Lyon:")
+    arabic = await person.say("أحتاج محامي")
+    assert arabic.text.startswith("⚖️ مساعدة قانونية في ليون:")
+    # A button press has no text: it keeps the language of the last message.
+    more = await person.press("menu")
+    assert more.text == "ماذا تحتاج؟"
+
+
+async def test_a_broken_database_still_gets_an_answer(redis: Redis, nlu: NLUClient) -> None:
+    broken = async_sessionmaker(create_engine("postgresql+asyncpg://nobody@127.0.0.1:1/none"))
+    person = Conversation(make_dialogue(broken, redis, nlu), language_hint="fr")
+    reply = await person.say("je cherche un médecin à Lyon")
+    assert reply.text == "Désolé, un problème est survenu de mon côté. Réessayez dans un moment."
+    assert "cat:health" in payloads(reply)
