@@ -66,6 +66,12 @@ def _time(value: str, locale: str) -> str:
     return format_skeleton("Hm", dt.time(hours, minutes), locale=locale)
 
 
+def list_separator(locale: str) -> str:
+    """Return the separator between list items in `locale` (`, ` in English, `، ` in Arabic)."""
+    middle: str = Locale.parse(locale).list_patterns["standard"]["middle"]
+    return middle.replace("{0}", "").replace("{1}", "")
+
+
 def _day_runs(days: list[int]) -> list[tuple[int, int]]:
     runs: list[tuple[int, int]] = []
     for day in sorted(days):
@@ -87,12 +93,13 @@ def format_opening_hours(periods: list[tuple[tuple[str, ...], str, str]], locale
     for day, hours in sorted(by_day.items()):
         by_hours.setdefault(tuple(sorted(hours)), []).append(day)
     names = get_day_names("abbreviated", locale=locale)
+    separator = list_separator(locale)
     parts = []
     for spans, day_numbers in sorted(by_hours.items(), key=lambda item: item[1][0]):
-        day_text = ", ".join(
+        day_text = separator.join(
             names[a] if a == b else f"{names[a]}–{names[b]}" for a, b in _day_runs(day_numbers)
         )
-        hour_text = ", ".join(f"{_time(o, locale)}–{_time(c, locale)}" for o, c in spans)
+        hour_text = separator.join(f"{_time(o, locale)}–{_time(c, locale)}" for o, c in spans)
         parts.append(f"{day_text} {hour_text}")
     return " · ".join(parts)
 

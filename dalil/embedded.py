@@ -69,17 +69,24 @@ def ensure_redis(url: str, data_dir: Path) -> Any:
     raise SystemExit(f"Redis did not start on port {port}")
 
 
+def rasa_ready(settings: Settings) -> bool:
+    """Tell whether the Rasa server of the settings answers with a model loaded."""
+
+    async def check() -> bool:
+        token = settings.rasa_token.get_secret_value() if settings.rasa_token else None
+        client = NLUClient(settings.rasa_url, token=token, timeout_s=2)
+        try:
+            return await client.is_ready()
+        finally:
+            await client.aclose()
+
+    return asyncio.run(check())
+
+
 def ensure_rasa(settings: Settings) -> subprocess.Popen[bytes] | None:
     """Return None if Rasa answers; else serve the current model locally and wait for it."""
-    client = NLUClient(
-        settings.rasa_url,
-        token=settings.rasa_token.get_secret_value() if settings.rasa_token else None,
-    )
-    try:
-        if asyncio.run(client.is_ready()):
-            return None
-    finally:
-        asyncio.run(client.aclose())
+    if rasa_ready(settings):
+        return None
     parsed = urlparse(settings.rasa_url)
     if parsed.hostname not in _LOCAL_HOSTS:
         _progress(f"Rasa does not answer at {settings.rasa_url}: the bot will answer with menus.")
@@ -106,22 +113,11 @@ def wait_for_rasa(
     settings: Settings, process: subprocess.Popen[bytes], log_path: Path, timeout_s: float = 180
 ) -> None:
     """Block until Rasa has loaded its model, printing progress; fail if it dies."""
-
-    async def ready() -> bool:
-        client = NLUClient(
-            settings.rasa_url,
-            token=settings.rasa_token.get_secret_value() if settings.rasa_token else None,
-        )
-        try:
-            return await client.is_ready()
-        finally:
-            await client.aclose()
-
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise SystemExit(f"Rasa exited with code {process.returncode}; see {log_path}")
-        if asyncio.run(ready()):
+        if rasa_ready(settings):
             _progress("Rasa is ready.")
             return
         time.sleep(2)

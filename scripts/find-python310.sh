@@ -12,9 +12,9 @@ for python in "${candidates[@]}"; do
     exit 0
   fi
 done
-cat >&2 <<'MSG'
-error: the NLU needs Python 3.10 (Rasa 3.6 does not run on 3.11), and none was found.
-Looked for `python3.10` on PATH and for ~/.pyenv/versions/3.10*/bin/python3.10.
-Install one, e.g. `pyenv install 3.10.13`, or `apt-get install python3.10 python3.10-venv`.
-MSG
+# Builtins only below: this must work with a bare PATH.
+printf '%s\n' >&2 \
+  "error: the NLU needs Python 3.10 (Rasa 3.6 does not run on 3.11), and none was found." \
+  "Looked for \`python3.10\` on PATH and for ~/.pyenv/versions/3.10*/bin/python3.10." \
+  "Install one, e.g. \`pyenv install 3.10.13\`, or \`apt-get install python3.10 python3.10-venv\`."
 exit 1

@@ -42,7 +42,7 @@ def make_settings(**overrides: object) -> Settings:
         "TELEGRAM_WEBHOOK_SECRET": TELEGRAM_SECRET,
     }
     values.update(overrides)
-    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+    return Settings(_env_file=None, **values)
 
 
 @pytest.fixture(scope="session")

@@ -10,18 +10,18 @@ from core.settings import Settings
 
 def test_production_refuses_a_placeholder_key() -> None:
     with pytest.raises(ValidationError, match="PSEUDONYM_KEY"):
-        Settings(_env_file=None, DALIL_PROFILE="production", PSEUDONYM_KEY="changeme")  # type: ignore[call-arg]
+        Settings(_env_file=None, DALIL_PROFILE="production", PSEUDONYM_KEY="changeme")
 
 
 def test_production_without_a_key_can_train_but_not_serve() -> None:
-    settings = Settings(_env_file=None, DALIL_PROFILE="production")  # type: ignore[call-arg]
+    settings = Settings(_env_file=None, DALIL_PROFILE="production")
     with pytest.raises(ValueError, match="PSEUDONYM_KEY is not set"):
         settings.pseudonym_key_bytes()
 
 
 def test_webhook_secret_required_with_a_public_url() -> None:
     with pytest.raises(ValidationError, match="TELEGRAM_WEBHOOK_SECRET"):
-        Settings(  # type: ignore[call-arg]
+        Settings(
             _env_file=None,
             DALIL_PROFILE="production",
             PSEUDONYM_KEY="a-long-random-key-0123456789",
@@ -31,5 +31,5 @@ def test_webhook_secret_required_with_a_public_url() -> None:
 
 
 def test_demo_profile_has_a_usable_key() -> None:
-    settings = Settings(_env_file=None, DALIL_PROFILE="demo")  # type: ignore[call-arg]
+    settings = Settings(_env_file=None, DALIL_PROFILE="demo")
     assert len(settings.pseudonym_key_bytes()) >= 16

@@ -1,0 +1,30 @@
+"""Run every benchmark and print medians and tails in one table (and build/bench.json)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+
+from bench import nlu_parse, search
+from core.settings import PROJECT_ROOT
+
+
+async def main() -> None:
+    """Run the benchmarks one after the other (never concurrently: they share 2 cores)."""
+    results = {"search_sqlite": await search.run("sqlite")}
+    if "--no-postgres" not in sys.argv:
+        results["search_postgresql"] = await search.run("postgresql")
+    if "--no-nlu" not in sys.argv:
+        results["nlu_parse"] = await nlu_parse.run()
+    for name, figures in results.items():
+        line = "  ".join(f"{key}={value}" for key, value in figures.items())
+        print(f"{name:18} {line}")
+    out = PROJECT_ROOT / "build" / "bench.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2))
+    print(f"written to {out}")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

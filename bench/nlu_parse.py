@@ -1,0 +1,89 @@
+"""Parse latency through the NLU client against a real Rasa server, and its throughput."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+from bench.stats import summary
+from core.settings import Settings
+from nlu import training
+from nlu.client import NLUClient
+from nlu.language import LanguageIdentifier
+from nlu.training_data import read_examples
+
+TOKEN = "bench-token"
+CONCURRENCY = 16
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return 0.0
+
+
+async def run() -> dict[str, float]:
+    """Serve the current model, then time sequential and concurrent parses."""
+    settings = Settings(_env_file=None, DALIL_PROFILE="test")
+    port = _free_port()
+    command = training.serve_command(
+        venv=settings.nlu_venv,
+        model=training.model_path(settings.nlu_model_dir),
+        host="127.0.0.1",
+        port=port,
+        token=TOKEN,
+    )
+    started = time.monotonic()
+    process = subprocess.Popen(  # noqa: ASYNC220 (started once, outside any timing)
+        command,
+        env=training.rasa_environment(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
+    client = NLUClient(
+        f"http://127.0.0.1:{port}",
+        token=TOKEN,
+        timeout_s=30,
+        identifier=LanguageIdentifier.from_training_data(),
+    )
+    try:
+        while not await client.is_ready():
+            if process.poll() is not None:
+                raise SystemExit("Rasa exited before it was ready")
+            await asyncio.sleep(0.5)
+        ready_s = time.monotonic() - started
+        texts = [e.text for e in read_examples(training.DATA_DIR / "fr.yml")][:200]
+        samples = []
+        for text in texts:
+            begin = time.perf_counter()
+            await client.parse(text)
+            samples.append(time.perf_counter() - begin)
+        queue = list(texts)
+        begin = time.perf_counter()
+
+        async def worker() -> None:
+            while queue:
+                await client.parse(queue.pop())
+
+        await asyncio.gather(*(worker() for _ in range(CONCURRENCY)))
+        throughput = len(texts) / (time.perf_counter() - begin)
+        return {
+            **summary(samples),
+            "parses_per_s_c16": round(throughput, 1),
+            "rasa_rss_mb": _rss_mb(process.pid),
+            "rasa_ready_s": round(ready_s, 1),
+        }
+    finally:
+        await client.aclose()
+        process.terminate()
+        process.wait(timeout=30)

@@ -1,0 +1,61 @@
+"""Training is skipped while config and data are unchanged; setup errors say what is missing."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from core.settings import PROJECT_ROOT
+from nlu import training
+from nlu.errors import NLUSetupError
+
+
+def test_an_up_to_date_model_is_not_retrained(tmp_path: Path) -> None:
+    existing = training.model_path(tmp_path)
+    existing.write_bytes(b"model")
+    # No Rasa at this path: reaching the training step would raise.
+    assert training.train(venv=tmp_path / "no-venv", model_dir=tmp_path) == existing
+
+
+def test_changed_data_needs_a_new_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    training.model_path(tmp_path).write_bytes(b"model")
+    data = tmp_path / "data"
+    data.mkdir()
+    for path in training.DATA_DIR.glob("*.yml"):
+        (data / path.name).write_bytes(path.read_bytes())
+    before = training.data_hash()
+    monkeypatch.setattr(training, "DATA_DIR", data)
+    assert training.data_hash() == before
+    with (data / "en.yml").open("a") as handle:
+        handle.write("    - one more way to ask for a doctor\n")
+    assert training.data_hash() != before
+    with pytest.raises(NLUSetupError, match="make nlu-env"):
+        training.train(venv=tmp_path / "no-venv", model_dir=tmp_path)
+
+
+def test_missing_python_310_is_named(tmp_path: Path) -> None:
+    env = {"PATH": str(tmp_path), "PYENV_ROOT": str(tmp_path), "HOME": str(tmp_path)}
+    completed = subprocess.run(
+        ["/bin/bash", str(PROJECT_ROOT / "scripts" / "find-python310.sh")],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert completed.returncode == 1
+    assert "needs Python 3.10" in completed.stderr
+    assert "~/.pyenv/versions/3.10*" in completed.stderr
+
+
+def test_python_310_is_found_on_this_machine() -> None:
+    completed = subprocess.run(
+        ["/bin/bash", str(PROJECT_ROOT / "scripts" / "find-python310.sh")],
+        env={**os.environ},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert completed.stdout.strip().endswith("python3.10")
