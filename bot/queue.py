@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
+import os
+import socket
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from redis.asyncio import Redis
 from redis.exceptions import ResponseError
 
 from bot.messages import IncomingMessage, Reply
+
+log = logging.getLogger(__name__)
 
 INBOUND = "inbound"
 OUTBOUND = "outbound"
@@ -19,6 +26,10 @@ SENDERS = "senders"
 DEDUPE_TTL_S = 8 * 24 * 3600
 # Bounded streams: entries are deleted once handled; this only caps a backlog.
 MAX_STREAM_LENGTH = 100_000
+# An entry a consumer took and did not acknowledge within this time is taken over.
+CLAIM_IDLE_MS = 60_000
+
+EntryHandler = Callable[[str, dict[str, str]], Awaitable[None]]
 
 # Atomic: the dedupe key is only taken when the message is queued, so a failed queue write
 # lets the platform's retry through instead of losing the message.
@@ -65,3 +76,43 @@ def outbound_entry(message: IncomingMessage, index: int, reply: Reply | None) ->
         "reply": reply.to_dict() if reply else None,
     }
     return {"envelope": json.dumps(envelope, ensure_ascii=False)}
+
+
+def consumer_name(role: str) -> str:
+    """Return a consumer name unique to this process."""
+    return f"{role}-{socket.gethostname()}-{os.getpid()}"
+
+
+async def consume_once(
+    redis: Redis, stream: str, group: str, consumer: str, handle: EntryHandler, block_ms: int
+) -> int:
+    """Handle entries left pending too long, else new ones; return how many were handled."""
+    claimed: Any = await redis.xautoclaim(stream, group, consumer, CLAIM_IDLE_MS, "0-0", count=10)
+    entries = list(claimed[1])
+    if not entries:
+        response: Any = await redis.xreadgroup(
+            group, consumer, {stream: ">"}, count=10, block=block_ms
+        )
+        entries = [entry for _stream, items in response for entry in items]
+    for entry_id, fields in entries:
+        if fields:
+            await handle(entry_id, fields)
+        else:  # deleted while pending
+            await redis.xack(stream, group, entry_id)
+    return len(entries)
+
+
+async def run_consumer(
+    redis: Redis, stream: str, group: str, role: str, handle: EntryHandler, block_ms: int = 5000
+) -> None:
+    """Consume `stream` as one member of `group` until cancelled; survive Redis hiccups."""
+    consumer = consumer_name(role)
+    log.info("%s started consumer=%s", role, consumer)
+    while True:
+        try:
+            await consume_once(redis, stream, group, consumer, handle, block_ms)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("%s loop error; retrying in 1 s", role)
+            await asyncio.sleep(1)

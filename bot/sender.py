@@ -12,8 +12,7 @@ from typing import Any
 from redis.asyncio import Redis
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
-from bot.queue import DEAD_LETTERS, OUTBOUND, SENDERS
-from bot.worker import CLAIM_IDLE_MS, consumer_name
+from bot.queue import DEAD_LETTERS, OUTBOUND, SENDERS, run_consumer
 
 log = logging.getLogger(__name__)
 
@@ -81,33 +80,12 @@ async def handle(
         await pipe.execute()
 
 
-async def run_once(redis: Redis, channels: dict[str, Deliver], consumer: str, block_ms: int) -> int:
-    """Send what is pending or new; return how many entries were handled."""
-    claimed: Any = await redis.xautoclaim(
-        OUTBOUND, SENDERS, consumer, CLAIM_IDLE_MS, "0-0", count=10
-    )
-    entries = list(claimed[1])
-    if not entries:
-        response: Any = await redis.xreadgroup(SENDERS, consumer, {OUTBOUND: ">"}, count=10,
-                                          block=block_ms)  # fmt: skip
-        entries = [entry for _stream, items in response for entry in items]
-    for entry_id, fields in entries:
-        if fields:
-            await handle(redis, channels, entry_id, fields["envelope"])
-        else:
-            await redis.xack(OUTBOUND, SENDERS, entry_id)
-    return len(entries)
-
-
-async def run(redis: Redis, channels: dict[str, Deliver], *, block_ms: int = 5000) -> None:
+async def run(
+    redis: Redis, channels: dict[str, Deliver], *, block_ms: int = 5000, base_delay_s: float = 0.5
+) -> None:
     """Consume the outbound stream until cancelled."""
-    consumer = consumer_name("sender")
-    log.info("sender started consumer=%s", consumer)
-    while True:
-        try:
-            await run_once(redis, channels, consumer, block_ms)
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            log.exception("sender loop error; retrying in 1 s")
-            await asyncio.sleep(1)
+
+    async def handle_entry(entry_id: str, fields: dict[str, str]) -> None:
+        await handle(redis, channels, entry_id, fields["envelope"], base_delay_s=base_delay_s)
+
+    await run_consumer(redis, OUTBOUND, SENDERS, "sender", handle_entry, block_ms)
