@@ -14,10 +14,24 @@ from core.settings import PROJECT_ROOT, Settings, get_settings
 
 def _db_upgrade(settings: Settings, args: argparse.Namespace) -> None:
     from dalil import migrate
+    from services_directory.taxonomy import sync_terms
 
     _ensure_sqlite_dir(settings.database_url)
     migrate.upgrade(settings.database_url, args.revision)
-    print(f"Database at revision {args.revision}.")
+
+    async def sync() -> int:
+        engine = create_engine(settings.database_url)
+        try:
+            async with transaction(session_factory(engine)) as session:
+                return await sync_terms(session)
+        finally:
+            await engine.dispose()
+
+    if args.revision == "head":
+        terms = asyncio.run(sync())
+        print(f"Database at revision head; {terms} taxonomy terms in place.")
+    else:
+        print(f"Database at revision {args.revision}.")
 
 
 def _db_downgrade(settings: Settings, args: argparse.Namespace) -> None:

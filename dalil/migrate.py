@@ -8,6 +8,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import MetaData
 
+import admin_api.accounts.models
 import core.usage
 import services_directory.cities.models
 import services_directory.listings.models
@@ -18,10 +19,16 @@ _ROOT = Path(__file__).resolve().parent.parent
 VERSION_LOCATIONS = [
     _ROOT / "core" / "migrations" / "versions",
     _ROOT / "services_directory" / "migrations" / "versions",
+    _ROOT / "admin_api" / "migrations" / "versions",
 ]
 
 # Imported for their side effect of registering tables on the shared metadata.
-_MODELS = (core.usage, services_directory.cities.models, services_directory.listings.models)
+_MODELS = (
+    core.usage,
+    services_directory.cities.models,
+    services_directory.listings.models,
+    admin_api.accounts.models,
+)
 
 
 def alembic_config(database_url: str) -> Config:

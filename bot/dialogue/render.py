@@ -123,15 +123,25 @@ def results(
 
 
 def emergency_numbers(
-    t: NullTranslations, locale: str, cities: list[tuple[City, list[EmergencyNumber]]]
+    t: NullTranslations,
+    locale: str,
+    cities: list[tuple[City, list[EmergencyNumber]]],
+    city_choice: tuple[tuple[Button, ...], ...] = (),
 ) -> Reply:
-    """Return the emergency numbers of one city (or of every city when it is unknown)."""
-    blocks = [t.gettext("🚨 If you are in danger, call now:")]
-    for city, numbers in cities:
-        lines = [city.display_name(locale)] if len(cities) > 1 else []
-        lines += [
-            f"{emergency_kind_label(t, n.kind)}: {isolate(n.number, locale)}" for n in numbers
+    """Return the emergency numbers of one city, or one line per city when it is unknown."""
+    header = t.gettext("🚨 If you are in danger, call now:")
+    if len(cities) == 1:
+        _city, numbers = cities[0]
+        lines = [f"{emergency_kind_label(t, n.kind)}: {isolate(n.number, locale)}" for n in numbers]
+        text = "\n\n".join([header, "\n".join(lines)])
+    else:
+        lines = [
+            f"{city.display_name(locale)} — "
+            + " · ".join(
+                f"{emergency_kind_label(t, n.kind)}: {isolate(n.number, locale)}" for n in numbers
+            )
+            for city, numbers in cities
         ]
-        blocks.append("\n".join(lines))
-    rows = ((Button(t.gettext("Other topic"), "menu"),),)
-    return Reply("\n\n".join(blocks), rows, rtl=is_rtl(locale))
+        text = "\n\n".join([header, "\n".join(lines)])
+    rows = (*city_choice, (Button(t.gettext("Other topic"), "menu"),))
+    return Reply(text, rows, rtl=is_rtl(locale))

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.dialogue import render
 from bot.i18n import DEFAULT_LOCALE, SUPPORTED_LOCALES, is_rtl, supported, translations
-from bot.messages import IncomingMessage, Reply
+from bot.messages import Button, IncomingMessage, Reply
 from bot.state import ConversationState, StateStore
 from core import usage
 from core.pseudonym import pseudonym
@@ -25,6 +25,8 @@ from services_directory.search.service import search_services
 log = logging.getLogger(__name__)
 
 PAGE_SIZE = 5
+# Remembered when the emergency numbers were shown before the city was known.
+EMERGENCY_PENDING = "emergency"
 
 
 @dataclass(slots=True)
@@ -162,6 +164,8 @@ class Dialogue:
             turn.state.city = city.id
             pending = turn.state.pending_category
             turn.state.pending_category = None
+            if pending == EMERGENCY_PENDING:
+                return [await self._emergency(turn, None)]
             if pending:
                 return [await self._search(turn, Category(pending), city, "find_" + pending)]
             return [render.menu(turn.t, turn.locale, turn.t.gettext("What do you need?"))]
@@ -286,7 +290,8 @@ class Dialogue:
         )
 
     async def _emergency(self, turn: Turn, result: ParseResult | None) -> Reply:
-        # Never ask anything first: with no known city, show every city's numbers.
+        # Never ask anything first: with no known city, show every city's numbers at once,
+        # and offer the city buttons to narrow them down.
         city = await self._city_from(turn, result)
         ids = [city.id] if city else [c.id for c in await list_cities(turn.session)]
         numbers = []
@@ -295,7 +300,11 @@ class Dialogue:
             if loaded is not None:
                 numbers.append((loaded, list(loaded.emergency_numbers)))
         await self._record(turn, "emergency", "emergency", city=city.id if city else None)
-        return render.emergency_numbers(turn.t, turn.locale, numbers)
+        choice: tuple[tuple[Button, ...], ...] = ()
+        if city is None:
+            turn.state.pending_category = EMERGENCY_PENDING
+            choice = render.city_buttons([loaded for loaded, _ in numbers], turn.locale)
+        return render.emergency_numbers(turn.t, turn.locale, numbers, choice)
 
     async def _ask_city(self, turn: Turn) -> Reply:
         cities = await list_cities(turn.session)

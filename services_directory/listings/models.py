@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     DateTime,
     Float,
@@ -49,7 +51,12 @@ class Service(Base):
     category: Mapped[str] = mapped_column(String(24), index=True)
     # HSDS: active, inactive, defunct, temporarily closed
     status: Mapped[str] = mapped_column(String(24), default="active")
+    # Ours: draft → pending_review → published → archived; migrants see published only.
+    review_state: Mapped[str] = mapped_column(String(16), default="draft", index=True)
+    # Optimistic concurrency: every update bumps it, a stale one fails (no lost edits).
+    version: Mapped[int] = mapped_column(Integer, default=1)
     is_free: Mapped[bool] = mapped_column(Boolean, default=True)
+    by_appointment: Mapped[bool] = mapped_column(Boolean, default=False)
     email: Mapped[str | None] = mapped_column(String(200))
     url: Mapped[str | None] = mapped_column(String(500))
     updated_at: Mapped[dt.datetime] = mapped_column(
@@ -68,6 +75,11 @@ class Service(Base):
     service_at_locations: Mapped[list[ServiceAtLocation]] = relationship(
         lazy="raise", cascade="all, delete-orphan"
     )
+    attributes: Mapped[list[ServiceAttribute]] = relationship(
+        lazy="raise", cascade="all, delete-orphan"
+    )
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
 
 class ServiceTranslation(Base):
@@ -101,6 +113,7 @@ class Location(Base):
     postal_code: Mapped[str | None] = mapped_column(String(16))
     latitude: Mapped[float | None] = mapped_column(Float)
     longitude: Mapped[float | None] = mapped_column(Float)
+    accessibility: Mapped[str | None] = mapped_column(Text)
 
 
 class ServiceAtLocation(Base):
@@ -146,6 +159,8 @@ class Schedule(Base):
     closes_at: Mapped[str] = mapped_column(String(5))
     valid_from: Mapped[dt.date | None]
     valid_to: Mapped[dt.date | None]
+    # A closure (holidays, works) over valid_from..valid_to instead of an opening.
+    closed: Mapped[bool] = mapped_column(Boolean, default=False)
     description: Mapped[str | None] = mapped_column(String(200))
 
 
@@ -158,3 +173,44 @@ class ServiceLanguage(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     service_id: Mapped[str] = mapped_column(ForeignKey("service.id", ondelete="CASCADE"))
     code: Mapped[str] = mapped_column(String(8), index=True)
+
+
+class TaxonomyTerm(Base):
+    """HSDS taxonomy_term: our categories, finer terms under them, and eligibility terms."""
+
+    __tablename__ = "taxonomy_term"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # dalil-category or dalil-eligibility
+    taxonomy: Mapped[str] = mapped_column(String(32), index=True)
+    parent_id: Mapped[str | None] = mapped_column(ForeignKey("taxonomy_term.id"))
+    name: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(Text, default="")
+
+
+class ServiceAttribute(Base):
+    """HSDS attribute: links a service to a taxonomy term (finer category, eligibility)."""
+
+    __tablename__ = "service_attribute"
+    __table_args__ = (UniqueConstraint("service_id", "taxonomy_term_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    service_id: Mapped[str] = mapped_column(ForeignKey("service.id", ondelete="CASCADE"))
+    taxonomy_term_id: Mapped[str] = mapped_column(
+        ForeignKey("taxonomy_term.id", ondelete="CASCADE"), index=True
+    )
+
+
+class AuditEntry(Base):
+    """Who changed what in the directory, and when. Kept with the listings it describes."""
+
+    __tablename__ = "audit_entry"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    actor_id: Mapped[int | None] = mapped_column(Integer)
+    actor_label: Mapped[str] = mapped_column(String(120))
+    entity_type: Mapped[str] = mapped_column(String(32))
+    entity_id: Mapped[str] = mapped_column(String(64), index=True)
+    action: Mapped[str] = mapped_column(String(32))
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

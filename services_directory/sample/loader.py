@@ -20,9 +20,11 @@ from services_directory.listings.models import (
     Schedule,
     Service,
     ServiceAtLocation,
+    ServiceAttribute,
     ServiceLanguage,
     ServiceTranslation,
 )
+from services_directory.taxonomy import sync_terms
 
 SAMPLE_DIR = Path(__file__).resolve().parent
 # HSDS has one text per field; the sample files carry several, English is the base.
@@ -59,7 +61,9 @@ def _service(data: dict[str, Any], organization_id: str, city_id: str) -> tuple[
         description=descriptions[_BASE_LOCALE],
         category=Category(data["category"]).value,
         status="active",
+        review_state="published",
         is_free=bool(data.get("free", True)),
+        by_appointment=bool(data.get("by_appointment", False)),
         email=data.get("email"),
         url=data.get("url"),
     )
@@ -84,6 +88,10 @@ def _service(data: dict[str, Any], organization_id: str, city_id: str) -> tuple[
         for period in data.get("schedule", [])
     ]
     service.languages = [ServiceLanguage(code=code) for code in dict.fromkeys(data["languages"])]
+    service.attributes = [
+        ServiceAttribute(taxonomy_term_id=f"eligibility.{tag}")
+        for tag in dict.fromkeys(data.get("eligibility_tags", []))
+    ]
     place = data["location"]
     location = Location(
         id=f"{data['id']}-loc",
@@ -139,4 +147,5 @@ async def load_file(session: AsyncSession, path: Path) -> int:
 
 async def load_sample(session: AsyncSession) -> dict[str, int]:
     """Load every sample file; return the number of services per file."""
+    await sync_terms(session)
     return {path.stem: await load_file(session, path) for path in sample_files()}

@@ -108,7 +108,12 @@ async def search_services(
         ServiceAtLocation.location_id == Location.id,
         Location.city_id == city_id,
     )
-    conditions = and_(Service.category == category.value, Service.status == "active", in_city)
+    conditions = and_(
+        Service.category == category.value,
+        Service.status == "active",
+        Service.review_state == "published",
+        in_city,
+    )
     total = await session.scalar(select(func.count()).select_from(Service).where(conditions))
     order: list[Any] = [Service.name, Service.id]
     if language:
@@ -142,7 +147,11 @@ async def count_by_category(session: AsyncSession, *, city_id: str) -> dict[str,
         select(Service.category, func.count(func.distinct(Service.id)))
         .join(ServiceAtLocation, ServiceAtLocation.service_id == Service.id)
         .join(Location, Location.id == ServiceAtLocation.location_id)
-        .where(Location.city_id == city_id, Service.status == "active")
+        .where(
+            Location.city_id == city_id,
+            Service.status == "active",
+            Service.review_state == "published",
+        )
         .group_by(Service.category)
     )
     return {category: count for category, count in (await session.execute(statement)).all()}

@@ -21,6 +21,7 @@ from services_directory.listings.models import (
 )
 from tests.bot.conftest import make_dialogue
 from tests.bot.conversation import Conversation, labels, payloads
+from tests.services_directory.test_sample import MCCM_CITIES
 
 _NUMBERED = re.compile(r"^(\d+)\. (.+)$", re.MULTILINE)
 CATEGORY_MENU = [
@@ -83,7 +84,7 @@ async def test_french_from_start_to_results(dialogue: Dialogue, session: AsyncSe
 
     ask_city = await person.press("lang:fr")
     assert ask_city.text == "Dans quelle ville êtes-vous ?"
-    assert set(payloads(ask_city)) == {"city:lyon", "city:tangier"}
+    assert set(payloads(ask_city)) == {f"city:{city}" for city in MCCM_CITIES}
 
     menu = await person.press("city:lyon")
     assert menu.text == "De quoi avez-vous besoin ?"
@@ -123,9 +124,14 @@ async def test_emergency_answers_at_once_with_every_citys_numbers(dialogue: Dial
     person = Conversation(dialogue)
     reply = await person.say("help my friend is bleeding a lot and not breathing")
     assert reply.text.startswith("🚨 If you are in danger, call now:")
-    assert "Police: 19" in reply.text  # Tangier
-    assert "Ambulance: 15" in reply.text
-    assert "Emergencies: 112" in reply.text  # Lyon
+    lines = reply.text.split("\n\n")[1].splitlines()
+    assert len(lines) == len(MCCM_CITIES)
+    assert "Tangier — Police: 19 · Ambulance: 15" in reply.text
+    assert "Lyon — Emergencies: 112" in reply.text
+    # Then one tap narrows them to the person's city.
+    narrowed = await person.press("city:lyon")
+    assert narrowed.text.startswith("🚨 If you are in danger, call now:")
+    assert "Police: 17" in narrowed.text and "Tangier" not in narrowed.text
 
 
 async def test_emergency_in_a_known_city_shows_that_city_only(dialogue: Dialogue) -> None:

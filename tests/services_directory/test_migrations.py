@@ -27,6 +27,11 @@ TABLES = {
     "phone",
     "schedule",
     "language",
+    "taxonomy_term",
+    "service_attribute",
+    "audit_entry",
+    "account",
+    "api_token",
 }
 
 

@@ -15,6 +15,7 @@ from services_directory.listings.models import (
     ServiceTranslation,
 )
 from services_directory.search.service import count_by_category, fallback_chain, search_services
+from tests.services_directory.test_sample import MCCM_CITIES
 
 
 async def _category_and_city(session: AsyncSession, service_id: str) -> tuple[str, str]:
@@ -97,7 +98,7 @@ async def test_inactive_services_are_never_returned(session: AsyncSession) -> No
 
 
 async def test_every_category_has_five_services_in_each_sample_city(session: AsyncSession) -> None:
-    for city in ("tangier", "lyon"):
+    for city in MCCM_CITIES:
         counts = await count_by_category(session, city_id=city)
         assert {c.value for c in Category} == set(counts)
         assert min(counts.values()) >= 5, (city, counts)
