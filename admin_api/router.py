@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-router = APIRouter(prefix="/api/v1", tags=["directory"])
+from admin_api.accounts.endpoints import router as accounts_router
+from admin_api.listings.endpoints import router as listings_router
+
+router = APIRouter(prefix="/api/v1")
+router.include_router(accounts_router)
+router.include_router(listings_router)
 
 HSDS_VERSION = "3.0"
 
 
-@router.get("/")
+@router.get("/", tags=["directory"])
 async def api_root() -> dict[str, str]:
     """Describe the API: the HSDS version its read endpoints follow."""
     return {

@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
 from admin_api import errors as api_errors
+from admin_api.limits import BodySizeLimit
 from admin_api.router import router as admin_router
 from bot import queue, sender, worker
 from bot.telegram import polling
@@ -57,6 +58,9 @@ def create_app(settings: Settings, *, roles: Collection[str] = ALL_ROLES) -> Fas
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         runtime = build_runtime(settings)
         app.state.runtime = runtime
+        # What admin_api reads from the app, without knowing the runtime.
+        app.state.sessions = runtime.sessions
+        app.state.redis = runtime.redis
         tasks = await _start_roles(runtime, roles)
         try:
             yield
@@ -68,6 +72,7 @@ def create_app(settings: Settings, *, roles: Collection[str] = ALL_ROLES) -> Fas
 
     app = FastAPI(title="Dalil", version="0.1.0", lifespan=lifespan)
     api_errors.install(app)
+    app.add_middleware(BodySizeLimit)
     app.include_router(telegram_router)
     app.include_router(admin_router)
 

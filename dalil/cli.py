@@ -60,6 +60,29 @@ def _load_sample(settings: Settings, _args: argparse.Namespace) -> None:
         print(f"Loaded {count} sample services for {city}.")
 
 
+def _accounts_create(settings: Settings, args: argparse.Namespace) -> None:
+    from admin_api.accounts.models import Role
+    from admin_api.accounts.service import create_account, issue_token
+
+    async def create() -> tuple[int, str]:
+        engine = create_engine(settings.database_url)
+        try:
+            async with transaction(session_factory(engine)) as session:
+                account = await create_account(
+                    session, name=args.name, role=Role(args.role), organization_id=args.organization
+                )
+                _record, token = await issue_token(
+                    session, account=account, label="created with dalil accounts create",
+                    days=args.days,
+                )  # fmt: skip
+                return account.id, token
+        finally:
+            await engine.dispose()
+
+    account_id, token = asyncio.run(create())
+    print(f"Account {account_id} ({args.role}). Its token, shown this once:\n{token}")
+
+
 def _nlu_train(settings: Settings, args: argparse.Namespace) -> None:
     from nlu import training
 
@@ -144,6 +167,16 @@ def parser() -> argparse.ArgumentParser:
     directory = commands.add_parser("directory", help="the services directory")
     directory_commands = directory.add_subparsers(required=True)
     directory_commands.add_parser("load-sample").set_defaults(handler=_load_sample)
+
+    accounts = commands.add_parser("accounts", help="admin API accounts").add_subparsers(
+        required=True
+    )
+    create = accounts.add_parser("create", help="create an account and print its first token")
+    create.add_argument("--name", required=True)
+    create.add_argument("--role", required=True, choices=["city_admin", "association", "authority"])
+    create.add_argument("--organization", default=None, help="the association's organisation id")
+    create.add_argument("--days", type=int, default=90, help="how long the token is valid")
+    create.set_defaults(handler=_accounts_create)
 
     nlu = commands.add_parser("nlu", help="the Rasa NLU model").add_subparsers(required=True)
     train = nlu.add_parser("train")

@@ -1,0 +1,137 @@
+"""Accounts and personal tokens."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from fastapi import APIRouter, Response
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import select
+
+from admin_api.accounts.models import Account, ApiToken, Role
+from admin_api.accounts.service import (
+    DEFAULT_TOKEN_DAYS,
+    MAX_TOKEN_DAYS,
+    create_account,
+    issue_token,
+    revoke_token,
+)
+from admin_api.deps import CallerDep, SessionDep, require
+from admin_api.errors import NotFound
+
+router = APIRouter(tags=["accounts"])
+
+
+class AccountIn(BaseModel):
+    """A new account."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=120)
+    role: Role
+    organization_id: str | None = Field(None, max_length=64)
+
+
+class AccountOut(BaseModel):
+    """An account, as the API shows it."""
+
+    id: int
+    name: str
+    role: Role
+    organization_id: str | None
+
+
+class TokenIn(BaseModel):
+    """A new token."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    label: str = Field("", max_length=120)
+    expires_in_days: int = Field(DEFAULT_TOKEN_DAYS, ge=1, le=MAX_TOKEN_DAYS)
+
+
+class TokenOut(BaseModel):
+    """A token record; `token` is present once, in the answer that creates it."""
+
+    id: int
+    label: str
+    expires_at: dt.datetime
+    revoked: bool
+    token: str | None = None
+
+
+def _account_out(account: Account) -> AccountOut:
+    return AccountOut(
+        id=account.id,
+        name=account.name,
+        role=Role(account.role),
+        organization_id=account.organization_id,
+    )
+
+
+def _token_out(record: ApiToken, token: str | None = None) -> TokenOut:
+    return TokenOut(
+        id=record.id,
+        label=record.label,
+        expires_at=record.expires_at,
+        revoked=record.revoked_at is not None,
+        token=token,
+    )
+
+
+@router.get("/me")
+async def me(caller: CallerDep) -> AccountOut:
+    """Return the caller's account."""
+    return _account_out(caller.account)
+
+
+@router.get("/accounts")
+async def list_accounts(caller: CallerDep, session: SessionDep) -> list[AccountOut]:
+    """List every account (city admins only)."""
+    require(caller, Role.CITY_ADMIN)
+    accounts = await session.scalars(select(Account).order_by(Account.id))
+    return [_account_out(a) for a in accounts]
+
+
+@router.post("/accounts", status_code=201)
+async def post_account(body: AccountIn, caller: CallerDep, session: SessionDep) -> AccountOut:
+    """Create an account (city admins only)."""
+    require(caller, Role.CITY_ADMIN)
+    account = await create_account(
+        session, name=body.name, role=body.role, organization_id=body.organization_id
+    )
+    return _account_out(account)
+
+
+@router.post("/accounts/{account_id}/tokens", status_code=201)
+async def post_token(
+    account_id: int, body: TokenIn, caller: CallerDep, session: SessionDep
+) -> TokenOut:
+    """Issue a token for one's own account, or (city admins) for any account."""
+    if account_id != caller.account.id:
+        require(caller, Role.CITY_ADMIN)
+    account = await session.get(Account, account_id)
+    if account is None:
+        raise NotFound("no such account")
+    record, token = await issue_token(
+        session, account=account, label=body.label, days=body.expires_in_days
+    )
+    return _token_out(record, token)
+
+
+@router.get("/accounts/{account_id}/tokens")
+async def list_tokens(account_id: int, caller: CallerDep, session: SessionDep) -> list[TokenOut]:
+    """List the tokens of one's own account (city admins: of any account); never the secrets."""
+    if account_id != caller.account.id:
+        require(caller, Role.CITY_ADMIN)
+    records = await session.scalars(
+        select(ApiToken).where(ApiToken.account_id == account_id).order_by(ApiToken.id)
+    )
+    return [_token_out(r) for r in records]
+
+
+@router.delete("/tokens/{token_id}", status_code=204)
+async def delete_token(token_id: int, caller: CallerDep, session: SessionDep) -> Response:
+    """Revoke a token at once."""
+    await revoke_token(session, token_id=token_id, by=caller.account)
+    return Response(status_code=204)

@@ -1,0 +1,94 @@
+"""Accounts and tokens: creation, issuing, authentication, revocation."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from admin_api.accounts.models import Account, ApiToken, Role
+from admin_api.errors import InvalidInput, NotFound
+from services_directory.listings.models import Organization
+
+TOKEN_PREFIX = "dalil_"  # noqa: S105 (a prefix, not a secret)
+DEFAULT_TOKEN_DAYS = 90
+MAX_TOKEN_DAYS = 365
+
+
+def hash_token(token: str) -> str:
+    """Return the stored form of a token."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def now() -> dt.datetime:
+    """Return the current time, timezone-aware."""
+    return dt.datetime.now(dt.UTC)
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    # SQLite hands back naive datetimes for timezone-aware columns.
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+async def create_account(
+    session: AsyncSession, *, name: str, role: Role, organization_id: str | None
+) -> Account:
+    """Create an account; an association belongs to exactly one organisation."""
+    if role is Role.ASSOCIATION:
+        if not organization_id or await session.get(Organization, organization_id) is None:
+            raise InvalidInput("an association account needs an existing organization_id")
+    elif organization_id is not None:
+        raise InvalidInput(f"a {role.value} account belongs to no organisation")
+    account = Account(name=name, role=role.value, organization_id=organization_id)
+    session.add(account)
+    await session.flush()
+    return account
+
+
+async def issue_token(
+    session: AsyncSession, *, account: Account, label: str, days: int = DEFAULT_TOKEN_DAYS
+) -> tuple[ApiToken, str]:
+    """Create a token for `account`; return its record and the token, which is never stored."""
+    if not 1 <= days <= MAX_TOKEN_DAYS:
+        raise InvalidInput(f"a token lives 1 to {MAX_TOKEN_DAYS} days")
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    record = ApiToken(
+        account_id=account.id,
+        token_hash=hash_token(token),
+        label=label,
+        expires_at=now() + dt.timedelta(days=days),
+    )
+    session.add(record)
+    await session.flush()
+    return record, token
+
+
+async def authenticate(session: AsyncSession, token: str) -> tuple[Account, ApiToken] | None:
+    """Return the account and token record of a valid token, or None."""
+    if not token.startswith(TOKEN_PREFIX):
+        return None
+    statement = (
+        select(ApiToken)
+        .where(ApiToken.token_hash == hash_token(token))
+        .options(selectinload(ApiToken.account))
+    )
+    record = (await session.scalars(statement)).one_or_none()
+    if record is None or record.revoked_at is not None or _aware(record.expires_at) <= now():
+        return None
+    if record.account.disabled_at is not None:
+        return None
+    return record.account, record
+
+
+async def revoke_token(session: AsyncSession, *, token_id: int, by: Account) -> None:
+    """Revoke a token of `by` (or any token, for a city admin)."""
+    record = await session.get(ApiToken, token_id)
+    if record is None or (by.role != Role.CITY_ADMIN and record.account_id != by.id):
+        raise NotFound("no such token")
+    if record.revoked_at is None:
+        record.revoked_at = now()
+        await session.flush()

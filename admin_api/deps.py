@@ -1,0 +1,87 @@
+"""Dependencies of the admin API: the request's session, the caller, the rate limit."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from admin_api.accounts.models import Account, Role
+from admin_api.accounts.service import authenticate
+from admin_api.errors import Forbidden, RateLimited, Unauthorized
+
+log = logging.getLogger(__name__)
+# Per token and minute: generous for a volunteer on a phone, tight for a runaway script.
+REQUESTS_PER_MINUTE = 240
+
+
+async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """Yield the request's session: committed here if the endpoint succeeds, else rolled back."""
+    sessions: async_sessionmaker[AsyncSession] = request.app.state.sessions
+    async with sessions() as session, session.begin():
+        yield session
+
+
+SessionDep = Annotated[AsyncSession, Depends(get_session)]
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """The authenticated account behind a request."""
+
+    account: Account
+    token_id: int
+
+    @property
+    def role(self) -> Role:
+        """The caller's role."""
+        return Role(self.account.role)
+
+    @property
+    def organization_id(self) -> str | None:
+        """The caller's organisation (associations only)."""
+        return self.account.organization_id
+
+
+async def _within_rate_limit(redis: Redis, token_id: int) -> bool:
+    key = f"ratelimit:{token_id}:{int(time.time() // 60)}"
+    try:
+        async with redis.pipeline(transaction=True) as pipe:
+            pipe.incr(key)
+            pipe.expire(key, 120)
+            count, _ = await pipe.execute()
+    except RedisError:
+        # Rate limiting protects the service; an outage of it must not lock editors out.
+        log.warning("admin_api.ratelimit redis unavailable; allowing")
+        return True
+    return int(count) <= REQUESTS_PER_MINUTE
+
+
+async def get_caller(request: Request, session: SessionDep) -> Caller:
+    """Return the caller named by the `Authorization: Bearer` token, or refuse with 401."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        raise Unauthorized("send `Authorization: Bearer <token>`")
+    found = await authenticate(session, token.strip())
+    if found is None:
+        raise Unauthorized("the token is unknown, expired or revoked")
+    account, record = found
+    if not await _within_rate_limit(request.app.state.redis, record.id):
+        raise RateLimited(f"more than {REQUESTS_PER_MINUTE} requests in a minute")
+    return Caller(account, record.id)
+
+
+CallerDep = Annotated[Caller, Depends(get_caller)]
+
+
+def require(caller: Caller, *roles: Role) -> None:
+    """Refuse with 403 unless the caller has one of `roles`."""
+    if caller.role not in roles:
+        raise Forbidden(f"a {caller.role.value} account cannot do this")

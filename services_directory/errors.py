@@ -1,0 +1,36 @@
+"""Errors of the services directory, each with the HTTP status it should be shown with."""
+
+from __future__ import annotations
+
+from core.errors import DalilError
+
+
+class DirectoryError(DalilError):
+    """Base of the directory's expected errors."""
+
+
+class InvalidListing(DirectoryError):
+    """A listing that refers to something that does not exist, or is inconsistent."""
+
+    status_code = 422
+    code = "invalid_listing"
+
+
+class StaleListing(DirectoryError):
+    """Someone else changed the listing since it was read."""
+
+    status_code = 412
+    code = "stale_version"
+
+    def __init__(self, current_version: int, *, session_usable: bool = True) -> None:
+        super().__init__(f"the service changed meanwhile; current version is {current_version}")
+        self.current_version = current_version
+        # False when the failed write left the transaction unusable for reading.
+        self.session_usable = session_usable
+
+
+class WorkflowError(DirectoryError):
+    """A review step that does not apply to the listing's current state."""
+
+    status_code = 409
+    code = "workflow"
