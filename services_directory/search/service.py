@@ -1,29 +1,37 @@
-"""Search used by the bot: services of a category in a city, in the user's language."""
+"""Search used by the bot: services of a category near the person, in their language."""
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, exists, func, select
+from sqlalchemy import and_, exists, false, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from services_directory.categories import Category
+from services_directory.cities.models import City
 from services_directory.listings.models import (
     Location,
+    Schedule,
     Service,
     ServiceAtLocation,
+    ServiceAttribute,
     ServiceLanguage,
-    ServiceTranslation,
 )
+from services_directory.search.opening import Period, is_open, parse_time
+
+EARTH_RADIUS_M = 6_371_000.0
 
 
 @dataclass(frozen=True, slots=True)
 class OpeningPeriod:
     """A weekly opening period in the city's local time."""
 
-    days: tuple[str, ...]  # iCal day codes
+    days: tuple[str, ...]
     opens_at: str
     closes_at: str
 
@@ -44,6 +52,8 @@ class ServiceCard:
     opening_hours: tuple[OpeningPeriod, ...]
     languages: tuple[str, ...]
     is_sample: bool
+    distance_m: float | None = None
+    open_now: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,14 +75,37 @@ def fallback_chain(locale: str) -> list[str]:
     return chain
 
 
-def _translation(service: Service, chain: list[str]) -> ServiceTranslation | None:
+def distance_m(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Return the great-circle distance between two (latitude, longitude) points in metres."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(h))
+
+
+def _periods(schedules: list[Schedule]) -> list[Period]:
+    return [
+        Period(
+            tuple(s.byday.split(",")),
+            parse_time(s.opens_at),
+            parse_time(s.closes_at),
+            s.valid_from,
+            s.valid_to,
+            s.closed,
+        )
+        for s in schedules
+    ]
+
+
+def _card(
+    service: Service, chain: list[str], distance: float | None, open_now: bool | None
+) -> ServiceCard:
     by_locale = {t.locale: t for t in service.translations}
-    return next((by_locale[loc] for loc in chain if loc in by_locale), None)
-
-
-def _card(service: Service, chain: list[str]) -> ServiceCard:
-    translated = _translation(service, chain)
+    translated = next((by_locale[loc] for loc in chain if loc in by_locale), None)
     location = service.service_at_locations[0].location if service.service_at_locations else None
+    openings = [s for s in service.schedules if not s.closed]
     return ServiceCard(
         id=service.id,
         name=translated.name if translated else service.name,
@@ -85,10 +118,12 @@ def _card(service: Service, chain: list[str]) -> ServiceCard:
         phones=tuple(p.number for p in service.phones),
         opening_hours=tuple(
             OpeningPeriod(tuple(s.byday.split(",")), s.opens_at, s.closes_at)
-            for s in sorted(service.schedules, key=lambda s: (s.opens_at, s.id))
+            for s in sorted(openings, key=lambda s: (s.opens_at, s.id))
         ),
         languages=tuple(sorted(language.code for language in service.languages)),
         is_sample=service.organization.is_sample,
+        distance_m=distance,
+        open_now=open_now,
     )
 
 
@@ -101,32 +136,79 @@ async def search_services(
     language: str | None = None,
     limit: int = 5,
     offset: int = 0,
+    district: str | None = None,
+    term: str | None = None,
+    near: tuple[float, float] | None = None,
+    open_at: dt.datetime | None = None,
+    free_only: bool = False,
 ) -> SearchPage:
-    """Return active services of `category` in `city_id`, those speaking `language` first."""
-    in_city = exists().where(
-        ServiceAtLocation.service_id == Service.id,
-        ServiceAtLocation.location_id == Location.id,
-        Location.city_id == city_id,
-    )
-    conditions = and_(
+    """Return published, active services of `category` in a city, best first.
+
+    Nearest first when `near` is given, then those speaking `language`, then by name.
+    `open_at` (timezone-aware) keeps only services open at that moment in the city's time.
+    """
+    conditions: list[Any] = [
         Service.category == category.value,
         Service.status == "active",
         Service.review_state == "published",
-        in_city,
-    )
-    total = await session.scalar(select(func.count()).select_from(Service).where(conditions))
-    order: list[Any] = [Service.name, Service.id]
-    if language:
-        speaks = exists().where(
-            ServiceLanguage.service_id == Service.id, ServiceLanguage.code == language
+        Location.city_id == city_id,
+    ]
+    if district:
+        conditions.append(func.lower(Location.district) == district.casefold())
+    if term:
+        conditions.append(
+            exists().where(
+                ServiceAttribute.service_id == Service.id, ServiceAttribute.taxonomy_term_id == term
+            )
         )
-        order.insert(0, case((speaks, 0), else_=1))
-    statement = (
+    if free_only:
+        conditions.append(Service.is_free.is_(True))
+    speaks = (
+        exists().where(ServiceLanguage.service_id == Service.id, ServiceLanguage.code == language)
+        if language
+        else None
+    )
+    columns: list[Any] = [Service.id, Service.name, Location.latitude, Location.longitude]
+    columns.append(speaks.label("speaks") if speaks is not None else false().label("speaks"))
+    candidates = (
+        await session.execute(
+            select(*columns)
+            .join(ServiceAtLocation, ServiceAtLocation.service_id == Service.id)
+            .join(Location, Location.id == ServiceAtLocation.location_id)
+            .where(and_(*conditions))
+        )
+    ).all()
+    distances: dict[str, float | None] = {}
+    for row in candidates:
+        known = near is not None and row.latitude is not None and row.longitude is not None
+        distances[row.id] = distance_m(near, (row.latitude, row.longitude)) if known else None  # type: ignore[arg-type]
+    open_now: dict[str, bool] = {}
+    if open_at is not None and candidates:
+        city = await session.get(City, city_id)
+        local = open_at.astimezone(ZoneInfo(city.timezone if city else "UTC")).replace(tzinfo=None)
+        rows = await session.scalars(
+            select(Schedule).where(Schedule.service_id.in_([r.id for r in candidates]))
+        )
+        by_service: dict[str, list[Schedule]] = {}
+        for schedule in rows:
+            by_service.setdefault(schedule.service_id, []).append(schedule)
+        open_now = {r.id: is_open(_periods(by_service.get(r.id, [])), local) for r in candidates}
+        candidates = [r for r in candidates if open_now[r.id]]
+
+    def rank(row: Any) -> tuple[float, int, str, str]:
+        distance = distances[row.id]
+        return (
+            distance if distance is not None else math.inf,
+            0 if row.speaks else 1,
+            row.name.casefold(),
+            row.id,
+        )
+
+    ordered = sorted(candidates, key=rank)
+    page_ids = [row.id for row in ordered[offset : offset + limit]]
+    services = await session.scalars(
         select(Service)
-        .where(conditions)
-        .order_by(*order)
-        .limit(limit)
-        .offset(offset)
+        .where(Service.id.in_(page_ids))
         .options(
             selectinload(Service.translations),
             selectinload(Service.phones),
@@ -136,13 +218,17 @@ async def search_services(
             selectinload(Service.service_at_locations).selectinload(ServiceAtLocation.location),
         )
     )
-    services = (await session.scalars(statement)).all()
+    by_id = {service.id: service for service in services}
     chain = fallback_chain(locale)
-    return SearchPage(tuple(_card(s, chain) for s in services), total or 0)
+    cards = tuple(
+        _card(by_id[i], chain, distances.get(i), open_now.get(i) if open_at else None)
+        for i in page_ids
+    )
+    return SearchPage(cards, len(ordered))
 
 
 async def count_by_category(session: AsyncSession, *, city_id: str) -> dict[str, int]:
-    """Return how many active services each category has in a city."""
+    """Return how many published, active services each category has in a city."""
     statement = (
         select(Service.category, func.count(func.distinct(Service.id)))
         .join(ServiceAtLocation, ServiceAtLocation.service_id == Service.id)

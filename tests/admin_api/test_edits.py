@@ -139,3 +139,20 @@ async def test_hsds_pages(api: Api) -> None:
     assert last["last_page"] and not last["empty"]
     assert {s["fields"]["category"] for s in first["contents"] + last["contents"]} == {"health"}
     assert {s["fields"]["location"]["city_id"] for s in first["contents"]} == {"lyon"}
+
+
+async def test_search_as_the_bot_does(api: Api) -> None:
+    headers = await api.account(Role.AUTHORITY)
+    params: dict[str, str | float] = {
+        "category": "health", "city": "lyon", "locale": "ar", "lat": 45.75, "lon": 4.85,
+    }  # fmt: skip
+    found = (await api.client.get("/api/v1/search", params=params, headers=headers)).json()
+    assert found["size"] == 5 and found["total_items"] >= 5
+    distances = [card["distance_m"] for card in found["contents"]]
+    assert distances == sorted(distances)
+    bad = await api.client.get(
+        "/api/v1/search",
+        params={"category": "health", "city": "lyon", "lat": 45.0},
+        headers=headers,
+    )
+    assert bad.status_code == 422 and bad.json()["error"] == "invalid"
