@@ -16,7 +16,7 @@ from admin_api.accounts.service import (
     issue_token,
     revoke_token,
 )
-from admin_api.deps import CallerDep, SessionDep, require
+from admin_api.deps import CallerDep, RowId, SessionDep, require
 from admin_api.errors import NotFound
 
 router = APIRouter(tags=["accounts"])
@@ -105,7 +105,7 @@ async def post_account(body: AccountIn, caller: CallerDep, session: SessionDep) 
 
 @router.post("/accounts/{account_id}/tokens", status_code=201)
 async def post_token(
-    account_id: int, body: TokenIn, caller: CallerDep, session: SessionDep
+    account_id: RowId, body: TokenIn, caller: CallerDep, session: SessionDep
 ) -> TokenOut:
     """Issue a token for one's own account, or (city admins) for any account."""
     if account_id != caller.account.id:
@@ -120,7 +120,7 @@ async def post_token(
 
 
 @router.get("/accounts/{account_id}/tokens")
-async def list_tokens(account_id: int, caller: CallerDep, session: SessionDep) -> list[TokenOut]:
+async def list_tokens(account_id: RowId, caller: CallerDep, session: SessionDep) -> list[TokenOut]:
     """List the tokens of one's own account (city admins: of any account); never the secrets."""
     if account_id != caller.account.id:
         require(caller, Role.CITY_ADMIN)
@@ -131,7 +131,7 @@ async def list_tokens(account_id: int, caller: CallerDep, session: SessionDep) -
 
 
 @router.delete("/tokens/{token_id}", status_code=204)
-async def delete_token(token_id: int, caller: CallerDep, session: SessionDep) -> Response:
+async def delete_token(token_id: RowId, caller: CallerDep, session: SessionDep) -> Response:
     """Revoke a token at once."""
     await revoke_token(session, token_id=token_id, by=caller.account)
     return Response(status_code=204)
