@@ -6,12 +6,14 @@ from fastapi import APIRouter
 
 from admin_api.accounts.endpoints import router as accounts_router
 from admin_api.listings.endpoints import router as listings_router
+from admin_api.listings.exchange import router as exchange_router
 from admin_api.listings.search import router as search_router
 
 router = APIRouter(prefix="/api/v1")
 router.include_router(accounts_router)
 router.include_router(listings_router)
 router.include_router(search_router)
+router.include_router(exchange_router)
 
 HSDS_VERSION = "3.0"
 

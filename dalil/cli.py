@@ -83,6 +83,51 @@ def _accounts_create(settings: Settings, args: argparse.Namespace) -> None:
     print(f"Account {account_id} ({args.role}). Its token, shown this once:\n{token}")
 
 
+def _directory_export(settings: Settings, args: argparse.Namespace) -> None:
+    from services_directory.exchange.importer import export_rows
+    from services_directory.exchange.spreadsheet import write_csv, write_xlsx
+
+    async def export() -> list[dict[str, str]]:
+        engine = create_engine(settings.database_url)
+        try:
+            async with transaction(session_factory(engine)) as session:
+                return await export_rows(session, organization_id=args.organization)
+        finally:
+            await engine.dispose()
+
+    rows = asyncio.run(export())
+    path = Path(args.file)
+    path.write_bytes(write_xlsx(rows) if path.suffix.lower() == ".xlsx" else write_csv(rows))
+    print(f"Exported {len(rows)} services to {path}.")
+
+
+def _directory_import(settings: Settings, args: argparse.Namespace) -> None:
+    from services_directory.exchange.importer import ImportReport, import_table
+    from services_directory.exchange.spreadsheet import read_table
+    from services_directory.listings.service import Actor
+
+    rows = read_table(Path(args.file).read_bytes())
+
+    async def run() -> ImportReport:
+        engine = create_engine(settings.database_url)
+        try:
+            async with transaction(session_factory(engine)) as session:
+                return await import_table(
+                    session, rows, actor=Actor(None, "cli"), organization_id=args.organization,
+                    valid_only=args.valid_only,
+                )  # fmt: skip
+        finally:
+            await engine.dispose()
+
+    report = asyncio.run(run())
+    for error in report.errors:
+        print(f"row {error.row}, column {error.column}: {error.message}", file=sys.stderr)
+    if not report.applied:
+        raise SystemExit(f"{len(report.errors)} problem(s): nothing was imported.")
+    print(f"Created {len(report.created)}, updated {len(report.updated)}, "
+          f"unchanged {report.unchanged}.")  # fmt: skip
+
+
 def _nlu_train(settings: Settings, args: argparse.Namespace) -> None:
     from nlu import training
 
@@ -167,6 +212,15 @@ def parser() -> argparse.ArgumentParser:
     directory = commands.add_parser("directory", help="the services directory")
     directory_commands = directory.add_subparsers(required=True)
     directory_commands.add_parser("load-sample").set_defaults(handler=_load_sample)
+    export = directory_commands.add_parser("export", help="services to a CSV or XLSX file")
+    export.add_argument("file")
+    export.add_argument("--organization", default=None)
+    export.set_defaults(handler=_directory_export)
+    importing = directory_commands.add_parser("import", help="services from a CSV or XLSX file")
+    importing.add_argument("file")
+    importing.add_argument("--organization", default=None, help="limit to one organisation")
+    importing.add_argument("--valid-only", action="store_true", help="import the valid rows")
+    importing.set_defaults(handler=_directory_import)
 
     accounts = commands.add_parser("accounts", help="admin API accounts").add_subparsers(
         required=True

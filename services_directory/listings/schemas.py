@@ -93,6 +93,10 @@ class ServiceFields(_Strict):
         for code in [*self.translations, *self.languages]:
             if not re.match(_LOCALE, code):
                 raise ValueError(f"{code!r} is not a language code like `ar` or `fa_AF`")
+        # Sets in meaning: one canonical order, so an unchanged listing compares equal.
+        self.terms = sorted(set(self.terms))
+        self.eligibility_tags = sorted(set(self.eligibility_tags))
+        self.languages = sorted(set(self.languages))
         return self
 
 

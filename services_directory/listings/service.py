@@ -239,12 +239,10 @@ async def update_service(
     """Replace a service's fields if `expected_version` is still current; else StaleListing."""
     if service.version != expected_version:
         raise StaleListing(service.version)
-    before = to_fields(service)
-    await _apply(session, service, fields)
-    after = fields.model_dump(mode="json")
-    changes = _changes(before, after)
+    changes = _changes(to_fields(service), fields.model_dump(mode="json"))
     if not changes:
         return service
+    await _apply(session, service, fields)
     # Mark the service row itself changed, so its version moves even when only phones,
     # hours or texts changed.
     service.updated_at = func.now()

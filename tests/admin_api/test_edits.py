@@ -156,3 +156,20 @@ async def test_search_as_the_bot_does(api: Api) -> None:
         headers=headers,
     )
     assert bad.status_code == 422 and bad.json()["error"] == "invalid"
+
+
+async def test_nul_characters_are_refused_before_the_database(api: Api) -> None:
+    headers = await api.account(Role.CITY_ADMIN)
+    body = {"name": "bad\u0000name", "role": "authority"}
+    response = await api.client.post("/api/v1/accounts", json=body, headers=headers)
+    assert (
+        response.status_code == 422
+        and response.json()["detail"] == "NUL characters are not allowed"
+    )
+    response = await api.client.get("/api/v1/services?search=a%00b", headers=headers)
+    assert response.status_code == 422
+    raw = {**headers, "Content-Type": "text/csv"}
+    response = await api.client.post(
+        "/api/v1/imports/services", content=b"id,name\n,a\x00b\n", headers=raw
+    )
+    assert response.status_code == 422

@@ -64,3 +64,12 @@ async def test_duplicates_are_queued_once(app_url_prereqs: None, redis: Redis) -
         await asyncio.sleep(1)
         assert await _queued(redis) == 1
         assert len(app.telegram.sent()) == 1
+
+
+async def test_a_nul_character_in_an_update_is_answered_not_refused(
+    app_url_prereqs: None, redis: Redis
+) -> None:
+    async with running_app(f"http://127.0.0.1:{free_port()}") as app:
+        response = await app.post_update(updates.text(9601, CHAT, "/start\u0000"))
+        assert response.status_code == 200
+        await app.wait_for(lambda sent: len(sent) == 1)

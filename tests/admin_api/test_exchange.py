@@ -1,0 +1,93 @@
+"""An association round-trips its spreadsheet through the API; nobody imports into another's."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from admin_api.accounts.models import Role
+from tests.admin_api.conftest import Api, service_body
+
+
+def _rows(content: bytes) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
+
+
+def _csv(rows: list[dict[str, str]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue().encode()
+
+
+async def test_export_edit_import(api: Api) -> None:
+    org = await api.organization()
+    association = await api.account(Role.ASSOCIATION, org)
+    for name in ("Clinic one", "Clinic two"):
+        await api.client.post("/api/v1/services", json=service_body(name), headers=association)
+
+    exported = await api.client.get("/api/v1/exports/services.csv", headers=association)
+    assert exported.status_code == 200
+    assert exported.headers["content-type"].startswith("text/csv")
+    rows = _rows(exported.content)
+    assert sorted(r["name"] for r in rows) == ["Clinic one", "Clinic two"]
+    assert {r["organization_id"] for r in rows} == {org}
+
+    rows[0]["phones"] = "+212 539 00 07 77"
+    rows.append(
+        {**rows[1], "id": "", "version": "", "name": "Clinic three", "name_en": "Clinic three"}
+    )
+    imported = await api.client.post(
+        "/api/v1/imports/services", content=_csv(rows), headers=association
+    )
+    assert imported.status_code == 200, imported.text
+    report = imported.json()
+    assert (len(report["created"]), len(report["updated"]), report["unchanged"]) == (1, 1, 1)
+
+    xlsx = await api.client.get("/api/v1/exports/services.xlsx", headers=association)
+    assert xlsx.content[:2] == b"PK"
+    xlsx_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    again = await api.client.post(
+        "/api/v1/imports/services",
+        content=xlsx.content,
+        headers={**association, "Content-Type": xlsx_type},
+    )
+    assert again.json()["unchanged"] == 3
+
+
+async def test_bad_rows_are_all_reported_and_nothing_is_imported(api: Api) -> None:
+    association = await api.account(Role.ASSOCIATION, await api.organization())
+    await api.client.post("/api/v1/services", json=service_body(), headers=association)
+    rows = _rows(
+        (await api.client.get("/api/v1/exports/services.csv", headers=association)).content
+    )
+    rows.append({**rows[0], "id": "", "version": "", "category": "nope", "hours": "always"})
+    rows[0]["version"] = "7"
+    response = await api.client.post(
+        "/api/v1/imports/services", content=_csv(rows), headers=association
+    )
+    assert response.status_code == 422
+    body = response.json()
+    assert body["error"] == "invalid_rows" and not body["applied"]
+    assert {(e["row"], e["column"]) for e in body["errors"]} >= {(2, "version"), (3, "hours")}
+
+
+async def test_imports_stay_within_the_callers_organisation(api: Api) -> None:
+    owner = await api.account(Role.ASSOCIATION, await api.organization())
+    intruder = await api.account(Role.ASSOCIATION, await api.organization())
+    await api.client.post("/api/v1/services", json=service_body(), headers=owner)
+    rows = _rows((await api.client.get("/api/v1/exports/services.csv", headers=owner)).content)
+    rows[0]["name"] = "Taken over"
+    response = await api.client.post(
+        "/api/v1/imports/services", content=_csv(rows), headers=intruder
+    )
+    assert response.status_code == 422
+    assert {e["column"] for e in response.json()["errors"]} == {"organization_id", "id"}
+    authority = await api.account(Role.AUTHORITY)
+    assert (
+        await api.client.get("/api/v1/exports/services.csv", headers=authority)
+    ).status_code == 403
+    assert (
+        await api.client.post("/api/v1/imports/services", content=b"x", headers=authority)
+    ).status_code == 403
