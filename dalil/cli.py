@@ -6,10 +6,30 @@ import argparse
 import asyncio
 import logging
 import sys
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db import create_engine, session_factory, transaction
 from core.settings import PROJECT_ROOT, Settings, get_settings
+
+T = TypeVar("T")
+
+
+def _in_transaction(settings: Settings, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """Run `work` in one committed transaction on the configured database."""
+
+    async def run() -> T:
+        engine = create_engine(settings.database_url)
+        try:
+            async with transaction(session_factory(engine)) as session:
+                return await work(session)
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(run())
 
 
 def _db_upgrade(settings: Settings, args: argparse.Namespace) -> None:
@@ -19,16 +39,8 @@ def _db_upgrade(settings: Settings, args: argparse.Namespace) -> None:
     _ensure_sqlite_dir(settings.database_url)
     migrate.upgrade(settings.database_url, args.revision)
 
-    async def sync() -> int:
-        engine = create_engine(settings.database_url)
-        try:
-            async with transaction(session_factory(engine)) as session:
-                return await sync_terms(session)
-        finally:
-            await engine.dispose()
-
     if args.revision == "head":
-        terms = asyncio.run(sync())
+        terms = _in_transaction(settings, sync_terms)
         print(f"Database at revision head; {terms} taxonomy terms in place.")
     else:
         print(f"Database at revision {args.revision}.")
@@ -48,15 +60,7 @@ def _ensure_sqlite_dir(url: str) -> None:
 def _load_sample(settings: Settings, _args: argparse.Namespace) -> None:
     from services_directory.sample.loader import load_sample
 
-    async def load() -> dict[str, int]:
-        engine = create_engine(settings.database_url)
-        try:
-            async with transaction(session_factory(engine)) as session:
-                return await load_sample(session)
-        finally:
-            await engine.dispose()
-
-    for city, count in asyncio.run(load()).items():
+    for city, count in _in_transaction(settings, load_sample).items():
         print(f"Loaded {count} sample services for {city}.")
 
 
@@ -64,22 +68,16 @@ def _accounts_create(settings: Settings, args: argparse.Namespace) -> None:
     from admin_api.accounts.models import Role
     from admin_api.accounts.service import create_account, issue_token
 
-    async def create() -> tuple[int, str]:
-        engine = create_engine(settings.database_url)
-        try:
-            async with transaction(session_factory(engine)) as session:
-                account = await create_account(
-                    session, name=args.name, role=Role(args.role), organization_id=args.organization
-                )
-                _record, token = await issue_token(
-                    session, account=account, label="created with dalil accounts create",
-                    days=args.days,
-                )  # fmt: skip
-                return account.id, token
-        finally:
-            await engine.dispose()
+    async def create(session: AsyncSession) -> tuple[int, str]:
+        account = await create_account(
+            session, name=args.name, role=Role(args.role), organization_id=args.organization
+        )
+        _record, token = await issue_token(
+            session, account=account, label="created with dalil accounts create", days=args.days
+        )
+        return account.id, token
 
-    account_id, token = asyncio.run(create())
+    account_id, token = _in_transaction(settings, create)
     print(f"Account {account_id} ({args.role}). Its token, shown this once:\n{token}")
 
 
@@ -87,15 +85,10 @@ def _directory_export(settings: Settings, args: argparse.Namespace) -> None:
     from services_directory.exchange.importer import export_rows
     from services_directory.exchange.spreadsheet import write_csv, write_xlsx
 
-    async def export() -> list[dict[str, str]]:
-        engine = create_engine(settings.database_url)
-        try:
-            async with transaction(session_factory(engine)) as session:
-                return await export_rows(session, organization_id=args.organization)
-        finally:
-            await engine.dispose()
+    async def export(session: AsyncSession) -> list[dict[str, str]]:
+        return await export_rows(session, organization_id=args.organization)
 
-    rows = asyncio.run(export())
+    rows = _in_transaction(settings, export)
     path = Path(args.file)
     path.write_bytes(write_xlsx(rows) if path.suffix.lower() == ".xlsx" else write_csv(rows))
     print(f"Exported {len(rows)} services to {path}.")
@@ -108,18 +101,13 @@ def _directory_import(settings: Settings, args: argparse.Namespace) -> None:
 
     rows = read_table(Path(args.file).read_bytes())
 
-    async def run() -> ImportReport:
-        engine = create_engine(settings.database_url)
-        try:
-            async with transaction(session_factory(engine)) as session:
-                return await import_table(
-                    session, rows, actor=Actor(None, "cli"), organization_id=args.organization,
-                    valid_only=args.valid_only,
-                )  # fmt: skip
-        finally:
-            await engine.dispose()
+    async def run(session: AsyncSession) -> ImportReport:
+        return await import_table(
+            session, rows, actor=Actor(None, "cli"), organization_id=args.organization,
+            valid_only=args.valid_only,
+        )  # fmt: skip
 
-    report = asyncio.run(run())
+    report = _in_transaction(settings, run)
     for error in report.errors:
         print(f"row {error.row}, column {error.column}: {error.message}", file=sys.stderr)
     if not report.applied:

@@ -1,0 +1,63 @@
+"""The `dalil` command on the embedded default (a SQLite file), as a newcomer runs it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from core.settings import PROJECT_ROOT
+
+
+def _dalil(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "DALIL_PROFILE": "demo",
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'dalil.db'}",
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "dalil.cli", *args],
+        cwd=tmp_path,  # no .env here
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def test_migrate_load_account_export_import_on_sqlite(tmp_path: Path) -> None:
+    upgraded = _dalil(tmp_path, "db", "upgrade")
+    assert upgraded.returncode == 0, upgraded.stderr
+    assert "taxonomy terms in place" in upgraded.stdout
+    loaded = _dalil(tmp_path, "directory", "load-sample")
+    assert loaded.returncode == 0, loaded.stderr
+    assert loaded.stdout.count("Loaded") == len(
+        list((PROJECT_ROOT / "services_directory" / "sample").glob("*.yaml"))
+    )
+
+    created = _dalil(tmp_path, "accounts", "create", "--role", "city_admin", "--name", "City team")
+    assert created.returncode == 0, created.stderr
+    assert created.stdout.strip().splitlines()[-1].startswith("dalil_")
+    refused = _dalil(tmp_path, "accounts", "create", "--role", "association", "--name", "x")
+    assert refused.returncode != 0 and "organization_id" in refused.stderr
+
+    sheet = tmp_path / "tangier.csv"
+    exported = _dalil(
+        tmp_path, "directory", "export", str(sheet), "--organization", "tng-sample-org-1"
+    )
+    assert exported.returncode == 0, exported.stderr
+    imported = _dalil(
+        tmp_path, "directory", "import", str(sheet), "--organization", "tng-sample-org-1"
+    )
+    assert imported.returncode == 0, imported.stderr
+    assert "Created 0, updated 0" in imported.stdout
+
+    broken = sheet.read_text(encoding="utf-8-sig").replace(",health,", ",healthh,", 1)
+    sheet.write_text(broken, encoding="utf-8")
+    failed = _dalil(
+        tmp_path, "directory", "import", str(sheet), "--organization", "tng-sample-org-1"
+    )
+    assert failed.returncode != 0
+    assert "column category" in failed.stderr and "nothing was imported" in failed.stderr
