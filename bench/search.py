@@ -34,6 +34,7 @@ from services_directory.listings.models import (
     ServiceTranslation,
 )
 from services_directory.sample.loader import load_sample
+from services_directory.search.index import rebuild
 from services_directory.search.service import search_services
 
 PG_ADMIN_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
@@ -107,6 +108,8 @@ async def run(kind: str) -> dict[str, float]:
         async with AsyncSession(engine) as session, session.begin():
             await load_sample(session)
         services = await _grow(engine, TARGET_SERVICES)
+        async with AsyncSession(engine) as session, session.begin():
+            await rebuild(session)
         if kind == "postgresql":
             async with engine.connect() as connection:
                 await connection.execute(text("ANALYZE"))

@@ -34,6 +34,7 @@ def _in_transaction(settings: Settings, work: Callable[[AsyncSession], Awaitable
 
 def _db_upgrade(settings: Settings, args: argparse.Namespace) -> None:
     from dalil import migrate
+    from services_directory.search.index import rebuild
     from services_directory.taxonomy import sync_terms
 
     _ensure_sqlite_dir(settings.database_url)
@@ -41,7 +42,8 @@ def _db_upgrade(settings: Settings, args: argparse.Namespace) -> None:
 
     if args.revision == "head":
         terms = _in_transaction(settings, sync_terms)
-        print(f"Database at revision head; {terms} taxonomy terms in place.")
+        indexed = _in_transaction(settings, rebuild)
+        print(f"Database at revision head; {terms} taxonomy terms, {indexed} services indexed.")
     else:
         print(f"Database at revision {args.revision}.")
 

@@ -12,6 +12,7 @@ import admin_api.accounts.models
 import core.usage
 import services_directory.cities.models
 import services_directory.listings.models
+import services_directory.search.index
 from core.db import Base
 
 _ROOT = Path(__file__).resolve().parent.parent
@@ -27,6 +28,7 @@ _MODELS = (
     core.usage,
     services_directory.cities.models,
     services_directory.listings.models,
+    services_directory.search.index,
     admin_api.accounts.models,
 )
 

@@ -26,6 +26,7 @@ from services_directory.listings.models import (
     TaxonomyTerm,
 )
 from services_directory.listings.schemas import ServiceFields
+from services_directory.search import index as search_index
 from services_directory.taxonomy import CATEGORY_TAXONOMY, ELIGIBILITY_TAXONOMY
 
 # draft → pending_review → published → archived; a reviewer may send it back to draft.
@@ -224,7 +225,7 @@ async def create_service(
     session.add(service)
     await session.flush()
     _audit(session, actor, service.id, "create", _changes({}, fields.model_dump(mode="json")))
-    await session.flush()
+    await search_index.refresh(session, [service.id])
     return service
 
 
@@ -253,7 +254,7 @@ async def update_service(
     except StaleDataError as error:
         raise StaleListing(expected_version + 1, session_usable=False) from error
     _audit(session, actor, service.id, "update", changes)
-    await session.flush()
+    await search_index.refresh(session, [service.id])
     return service
 
 
@@ -271,7 +272,7 @@ async def transition(
     if note:
         changes["note"] = note
     _audit(session, actor, service.id, action, changes)
-    await session.flush()
+    await search_index.refresh(session, [service.id])
     return service
 
 

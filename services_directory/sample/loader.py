@@ -24,6 +24,7 @@ from services_directory.listings.models import (
     ServiceLanguage,
     ServiceTranslation,
 )
+from services_directory.search import index as search_index
 from services_directory.taxonomy import sync_terms
 
 SAMPLE_DIR = Path(__file__).resolve().parent
@@ -123,7 +124,7 @@ async def load_file(session: AsyncSession, path: Path) -> int:
         EmergencyNumber(city_id=city.id, kind=n["kind"], number=str(n["number"]))
         for n in document["city"].get("emergency_numbers", [])
     )
-    count = 0
+    loaded: list[str] = []
     for item in organizations:
         session.add(
             Organization(
@@ -140,9 +141,10 @@ async def load_file(session: AsyncSession, path: Path) -> int:
         for service_data in item.get("services", []):
             service, _location = _service(service_data, item["id"], city.id)
             session.add(service)
-            count += 1
+            loaded.append(service.id)
     await session.flush()
-    return count
+    await search_index.refresh(session, loaded)
+    return len(loaded)
 
 
 async def load_sample(session: AsyncSession) -> dict[str, int]:

@@ -3,25 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, exists, false, func, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
 
 from services_directory.categories import Category
 from services_directory.cities.models import City
 from services_directory.listings.models import (
     Location,
-    Schedule,
+    Organization,
+    Phone,
     Service,
     ServiceAtLocation,
-    ServiceAttribute,
-    ServiceLanguage,
+    ServiceTranslation,
 )
+from services_directory.search.index import SearchEntry
 from services_directory.search.opening import Period, is_open, parse_time
 
 EARTH_RADIUS_M = 6_371_000.0
@@ -85,46 +86,99 @@ def distance_m(a: tuple[float, float], b: tuple[float, float]) -> float:
     return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(h))
 
 
-def _periods(schedules: list[Schedule]) -> list[Period]:
+def _periods(rows: list[list[Any]]) -> list[Period]:
     return [
         Period(
-            tuple(s.byday.split(",")),
-            parse_time(s.opens_at),
-            parse_time(s.closes_at),
-            s.valid_from,
-            s.valid_to,
-            s.closed,
+            tuple(byday.split(",")),
+            parse_time(opens),
+            parse_time(closes),
+            dt.date.fromisoformat(valid_from) if valid_from else None,
+            dt.date.fromisoformat(valid_to) if valid_to else None,
+            bool(closed),
         )
-        for s in schedules
+        for byday, opens, closes, valid_from, valid_to, closed in rows
     ]
 
 
-def _card(
-    service: Service, chain: list[str], distance: float | None, open_now: bool | None
-) -> ServiceCard:
-    by_locale = {t.locale: t for t in service.translations}
-    translated = next((by_locale[loc] for loc in chain if loc in by_locale), None)
-    location = service.service_at_locations[0].location if service.service_at_locations else None
-    openings = [s for s in service.schedules if not s.closed]
-    return ServiceCard(
-        id=service.id,
-        name=translated.name if translated else service.name,
-        description=translated.description if translated else service.description,
-        eligibility=translated.eligibility if translated else None,
-        is_free=service.is_free,
-        fees=translated.fees if translated else None,
-        address=location.address_1 if location else "",
-        district=location.district if location else None,
-        phones=tuple(p.number for p in service.phones),
-        opening_hours=tuple(
-            OpeningPeriod(tuple(s.byday.split(",")), s.opens_at, s.closes_at)
-            for s in sorted(openings, key=lambda s: (s.opens_at, s.id))
-        ),
-        languages=tuple(sorted(language.code for language in service.languages)),
-        is_sample=service.organization.is_sample,
-        distance_m=distance,
-        open_now=open_now,
-    )
+# A city's time zone does not change while a process runs: one query per city, not per search.
+_TIMEZONES: dict[str, str] = {}
+
+
+async def _timezone(session: AsyncSession, city_id: str) -> str:
+    if city_id not in _TIMEZONES:
+        zone = await session.scalar(select(City.timezone).where(City.id == city_id))
+        if zone is None:
+            return "UTC"
+        _TIMEZONES[city_id] = zone
+    return _TIMEZONES[city_id]
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    entry: Any  # a row of search_entry
+    distance: float | None
+    open_now: bool | None
+
+
+async def _cards(
+    session: AsyncSession, chosen: list[_Candidate], locale: str
+) -> tuple[ServiceCard, ...]:
+    ids = [c.entry.service_id for c in chosen]
+    if not ids:
+        return ()
+    chain = fallback_chain(locale)
+    base = {
+        row.id: row
+        for row in await session.execute(
+            select(
+                Service.id, Service.name, Service.description, Service.is_free,
+                Location.address_1, Location.district, Organization.is_sample,
+            )
+            .join(ServiceAtLocation, ServiceAtLocation.service_id == Service.id)
+            .join(Location, Location.id == ServiceAtLocation.location_id)
+            .join(Organization, Organization.id == Service.organization_id)
+            .where(Service.id.in_(ids))
+        )
+    }  # fmt: skip
+    texts: dict[str, dict[str, Any]] = {}
+    for translation in await session.execute(
+        select(*ServiceTranslation.__table__.columns).where(
+            ServiceTranslation.service_id.in_(ids), ServiceTranslation.locale.in_(chain)
+        )
+    ):
+        texts.setdefault(translation.service_id, {})[translation.locale] = translation
+    phones: dict[str, list[str]] = {}
+    for service_id, number in await session.execute(
+        select(Phone.service_id, Phone.number).where(Phone.service_id.in_(ids)).order_by(Phone.id)
+    ):
+        phones.setdefault(service_id, []).append(number)
+    cards = []
+    for candidate in chosen:
+        entry, main = candidate.entry, base[candidate.entry.service_id]
+        by_locale = texts.get(entry.service_id, {})
+        text = next((by_locale[loc] for loc in chain if loc in by_locale), None)
+        openings = sorted((r for r in json.loads(entry.schedules) if not r[5]), key=lambda r: r[1])
+        cards.append(
+            ServiceCard(
+                id=entry.service_id,
+                name=text.name if text else main.name,
+                description=text.description if text else main.description,
+                eligibility=text.eligibility if text else None,
+                is_free=main.is_free,
+                fees=text.fees if text else None,
+                address=main.address_1,
+                district=main.district,
+                phones=tuple(phones.get(entry.service_id, [])),
+                opening_hours=tuple(
+                    OpeningPeriod(tuple(r[0].split(",")), r[1], r[2]) for r in openings
+                ),
+                languages=tuple(code for code in entry.languages.split(",") if code),
+                is_sample=main.is_sample,
+                distance_m=candidate.distance,
+                open_now=candidate.open_now,
+            )
+        )
+    return tuple(cards)
 
 
 async def search_services(
@@ -147,83 +201,44 @@ async def search_services(
     Nearest first when `near` is given, then those speaking `language`, then by name.
     `open_at` (timezone-aware) keeps only services open at that moment in the city's time.
     """
-    conditions: list[Any] = [
-        Service.category == category.value,
-        Service.status == "active",
-        Service.review_state == "published",
-        Location.city_id == city_id,
-    ]
-    if district:
-        conditions.append(func.lower(Location.district) == district.casefold())
-    if term:
-        conditions.append(
-            exists().where(
-                ServiceAttribute.service_id == Service.id, ServiceAttribute.taxonomy_term_id == term
-            )
-        )
-    if free_only:
-        conditions.append(Service.is_free.is_(True))
-    speaks = (
-        exists().where(ServiceLanguage.service_id == Service.id, ServiceLanguage.code == language)
-        if language
-        else None
+    # Plain rows, not ORM objects: a city's category holds hundreds of them.
+    statement = select(*SearchEntry.__table__.columns).where(
+        SearchEntry.city_id == city_id, SearchEntry.category == category.value
     )
-    columns: list[Any] = [Service.id, Service.name, Location.latitude, Location.longitude]
-    columns.append(speaks.label("speaks") if speaks is not None else false().label("speaks"))
-    candidates = (
-        await session.execute(
-            select(*columns)
-            .join(ServiceAtLocation, ServiceAtLocation.service_id == Service.id)
-            .join(Location, Location.id == ServiceAtLocation.location_id)
-            .where(and_(*conditions))
+    if district:
+        statement = statement.where(SearchEntry.district_key == district.casefold())
+    if free_only:
+        statement = statement.where(SearchEntry.is_free.is_(True))
+    entries = list(await session.execute(statement))
+    if term:
+        entries = [e for e in entries if f",{term}," in e.terms]
+    local = None
+    if open_at is not None:
+        zone = ZoneInfo(await _timezone(session, city_id))
+        local = open_at.astimezone(zone).replace(tzinfo=None)
+    candidates = []
+    for entry in entries:
+        open_now = (
+            is_open(_periods(json.loads(entry.schedules)), local) if local is not None else None
         )
-    ).all()
-    distances: dict[str, float | None] = {}
-    for row in candidates:
-        known = near is not None and row.latitude is not None and row.longitude is not None
-        distances[row.id] = distance_m(near, (row.latitude, row.longitude)) if known else None  # type: ignore[arg-type]
-    open_now: dict[str, bool] = {}
-    if open_at is not None and candidates:
-        city = await session.get(City, city_id)
-        local = open_at.astimezone(ZoneInfo(city.timezone if city else "UTC")).replace(tzinfo=None)
-        rows = await session.scalars(
-            select(Schedule).where(Schedule.service_id.in_([r.id for r in candidates]))
-        )
-        by_service: dict[str, list[Schedule]] = {}
-        for schedule in rows:
-            by_service.setdefault(schedule.service_id, []).append(schedule)
-        open_now = {r.id: is_open(_periods(by_service.get(r.id, [])), local) for r in candidates}
-        candidates = [r for r in candidates if open_now[r.id]]
+        if open_now is False:
+            continue
+        known = near is not None and entry.latitude is not None and entry.longitude is not None
+        distance = distance_m(near, (entry.latitude, entry.longitude)) if known else None  # type: ignore[arg-type]
+        candidates.append(_Candidate(entry, distance, open_now))
+    speaks = f",{language}," if language else None
 
-    def rank(row: Any) -> tuple[float, int, str, str]:
-        distance = distances[row.id]
+    def rank(c: _Candidate) -> tuple[float, int, str, str]:
+        speaking = speaks is not None and speaks in c.entry.languages
         return (
-            distance if distance is not None else math.inf,
-            0 if row.speaks else 1,
-            row.name.casefold(),
-            row.id,
+            c.distance if c.distance is not None else math.inf,
+            0 if speaking else 1,
+            c.entry.name_key,
+            c.entry.service_id,
         )
 
     ordered = sorted(candidates, key=rank)
-    page_ids = [row.id for row in ordered[offset : offset + limit]]
-    services = await session.scalars(
-        select(Service)
-        .where(Service.id.in_(page_ids))
-        .options(
-            selectinload(Service.translations),
-            selectinload(Service.phones),
-            selectinload(Service.schedules),
-            selectinload(Service.languages),
-            selectinload(Service.organization),
-            selectinload(Service.service_at_locations).selectinload(ServiceAtLocation.location),
-        )
-    )
-    by_id = {service.id: service for service in services}
-    chain = fallback_chain(locale)
-    cards = tuple(
-        _card(by_id[i], chain, distances.get(i), open_now.get(i) if open_at else None)
-        for i in page_ids
-    )
+    cards = await _cards(session, ordered[offset : offset + limit], locale)
     return SearchPage(cards, len(ordered))
 
 

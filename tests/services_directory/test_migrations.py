@@ -32,6 +32,7 @@ TABLES = {
     "audit_entry",
     "account",
     "api_token",
+    "search_entry",
 }
 
 

@@ -14,6 +14,7 @@ from services_directory.listings.models import (
     ServiceLanguage,
     ServiceTranslation,
 )
+from services_directory.search.index import refresh
 from services_directory.search.service import count_by_category, fallback_chain, search_services
 from tests.services_directory.test_sample import MCCM_CITIES
 
@@ -89,7 +90,7 @@ async def test_inactive_services_are_never_returned(session: AsyncSession) -> No
     hidden = await session.get(Service, page.cards[0].id)
     assert hidden is not None
     hidden.status = "inactive"
-    await session.flush()
+    await refresh(session, [hidden.id])
     again = await search_services(
         session, category=Category.MOBILITY, city_id="tangier", locale="en", limit=50
     )
