@@ -47,6 +47,9 @@ class StateStore:
             name: str(value) for name, value in values.items() if value is not None
         }
         absent = [name for name, value in values.items() if value is None]
+        if not present:
+            await self.forget(key)
+            return
         async with self._redis.pipeline(transaction=True) as pipe:
             if absent:
                 pipe.hdel(_PREFIX + key, *absent)

@@ -38,6 +38,7 @@ class Turn:
     state: ConversationState
     locale: str
     session: AsyncSession
+    forget: bool = False  # erase everything kept for this chat once the turn is answered
 
     @property
     def t(self) -> NullTranslations:
@@ -76,7 +77,7 @@ class Dialogue:
             t = translations(locale)
             text = t.gettext("Sorry, something went wrong on my side. Please try again soon.")
             return [render.menu(t, locale, text)]
-        if message.kind == "command" and message.text == "/forget":
+        if turn.forget:
             await self._states.forget(key)
         else:
             await self._states.save(key, turn.state)
@@ -132,6 +133,7 @@ class Dialogue:
             return [await self._ask_city(turn)]
         if command == "/forget":
             turn.state = ConversationState()
+            turn.forget = True
             return [
                 Reply(
                     t.gettext("Done: I erased your language and city. Send /start to begin again."),

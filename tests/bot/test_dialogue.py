@@ -256,3 +256,14 @@ async def test_a_broken_database_still_gets_an_answer(redis: Redis, nlu: NLUClie
     reply = await person.say("je cherche un médecin à Lyon")
     assert reply.text == "Désolé, un problème est survenu de mon côté. Réessayez dans un moment."
     assert "cat:health" in payloads(reply)
+
+
+async def test_forget_addressed_to_the_bot_by_name_also_erases(
+    dialogue: Dialogue, redis: Redis
+) -> None:
+    person = Conversation(dialogue)
+    await person.say("/start")
+    await person.press("lang:fr")
+    reply = await person.say("/forget@dalil_bot")
+    assert reply.text.startswith("C'est fait")
+    assert await redis.keys("conv:*") == []
