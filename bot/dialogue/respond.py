@@ -295,12 +295,12 @@ class Dialogue:
         # Never ask anything first: with no known city, show every city's numbers at once,
         # and offer the city buttons to narrow them down.
         city = await self._city_from(turn, result)
-        ids = [city.id] if city else [c.id for c in await list_cities(turn.session)]
-        numbers = []
-        for city_id in ids:
-            loaded = await get_city(turn.session, city_id)
-            if loaded is not None:
-                numbers.append((loaded, list(loaded.emergency_numbers)))
+        if city is not None:
+            loaded = await get_city(turn.session, city.id)
+            cities = [loaded] if loaded is not None else []
+        else:
+            cities = await list_cities(turn.session, with_numbers=True)
+        numbers = [(c, list(c.emergency_numbers)) for c in cities]
         await self._record(turn, "emergency", "emergency", city=city.id if city else None)
         choice: tuple[tuple[Button, ...], ...] = ()
         if city is None:

@@ -18,9 +18,12 @@ def _fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-async def list_cities(session: AsyncSession) -> list[City]:
-    """Return every city, ordered by id."""
-    return list((await session.scalars(select(City).order_by(City.id))).all())
+async def list_cities(session: AsyncSession, *, with_numbers: bool = False) -> list[City]:
+    """Return every city, ordered by id (with their emergency numbers, in one more query)."""
+    statement = select(City).order_by(City.id)
+    if with_numbers:
+        statement = statement.options(selectinload(City.emergency_numbers))
+    return list((await session.scalars(statement)).all())
 
 
 async def get_city(session: AsyncSession, city_id: str) -> City | None:

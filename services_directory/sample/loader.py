@@ -53,7 +53,7 @@ def _city(data: dict[str, Any]) -> City:
     )
 
 
-def _service(data: dict[str, Any], organization_id: str, city_id: str) -> tuple[Service, Location]:
+def _service(data: dict[str, Any], organization_id: str, city_id: str) -> Service:
     names, descriptions = data["name"], data["description"]
     service = Service(
         id=data["id"],
@@ -106,7 +106,7 @@ def _service(data: dict[str, Any], organization_id: str, city_id: str) -> tuple[
         longitude=place.get("longitude"),
     )
     service.service_at_locations = [ServiceAtLocation(location=location)]
-    return service, location
+    return service
 
 
 async def load_file(session: AsyncSession, path: Path) -> int:
@@ -139,7 +139,7 @@ async def load_file(session: AsyncSession, path: Path) -> int:
         # Locations reference the organisation without a relationship the flush could order by.
         await session.flush()
         for service_data in item.get("services", []):
-            service, _location = _service(service_data, item["id"], city.id)
+            service = _service(service_data, item["id"], city.id)
             session.add(service)
             loaded.append(service.id)
     await session.flush()
