@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db import create_engine, session_factory, transaction
 from core.settings import PROJECT_ROOT, Settings, get_settings
+from services_directory.categories import Category
 
 T = TypeVar("T")
 
@@ -83,35 +84,43 @@ def _accounts_create(settings: Settings, args: argparse.Namespace) -> None:
     print(f"Account {account_id} ({args.role}). Its token, shown this once:\n{token}")
 
 
+_EXPORT_FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".json": "json", ".zip": "zip"}
+
+
 def _directory_export(settings: Settings, args: argparse.Namespace) -> None:
-    from services_directory.exchange.importer import export_rows
-    from services_directory.exchange.spreadsheet import write_csv, write_xlsx
+    from services_directory.exchange.importer import export_file
 
-    async def export(session: AsyncSession) -> list[dict[str, str]]:
-        return await export_rows(session, organization_id=args.organization)
-
-    rows = _in_transaction(settings, export)
     path = Path(args.file)
-    path.write_bytes(write_xlsx(rows) if path.suffix.lower() == ".xlsx" else write_csv(rows))
-    print(f"Exported {len(rows)} services to {path}.")
+    fmt = _EXPORT_FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise SystemExit("Name the file .csv or .xlsx (spreadsheet), .json or .zip (HSDS 3.0).")
+
+    async def export(session: AsyncSession) -> bytes:
+        return await export_file(session, fmt, organization_id=args.organization)
+
+    path.write_bytes(_in_transaction(settings, export))
+    print(f"Exported the services to {path}.")
 
 
 def _directory_import(settings: Settings, args: argparse.Namespace) -> None:
-    from services_directory.exchange.importer import ImportReport, import_table
-    from services_directory.exchange.spreadsheet import read_table
+    from services_directory.exchange.importer import ImportReport, import_file
     from services_directory.listings.service import Actor
 
-    rows = read_table(Path(args.file).read_bytes())
+    content = Path(args.file).read_bytes()
+    category = Category(args.category) if args.category else None
 
     async def run(session: AsyncSession) -> ImportReport:
-        return await import_table(
-            session, rows, actor=Actor(None, "cli"), organization_id=args.organization,
-            valid_only=args.valid_only,
+        return await import_file(
+            session, content, actor=Actor(None, "cli"), organization_id=args.organization,
+            valid_only=args.valid_only, default_category=category, locale=args.locale,
         )  # fmt: skip
 
-    report = _in_transaction(settings, run)
-    for error in report.errors:
-        print(f"row {error.row}, column {error.column}: {error.message}", file=sys.stderr)
+    try:
+        report = _in_transaction(settings, run)
+    except ValueError as error:
+        raise SystemExit(f"{args.file}: {error}") from error
+    for problem in report.errors:
+        print(f"row {problem.row}, column {problem.column}: {problem.message}", file=sys.stderr)
     if not report.applied:
         raise SystemExit(f"{len(report.errors)} problem(s): nothing was imported.")
     print(f"Created {len(report.created)}, updated {len(report.updated)}, "
@@ -202,14 +211,25 @@ def parser() -> argparse.ArgumentParser:
     directory = commands.add_parser("directory", help="the services directory")
     directory_commands = directory.add_subparsers(required=True)
     directory_commands.add_parser("load-sample").set_defaults(handler=_load_sample)
-    export = directory_commands.add_parser("export", help="services to a CSV or XLSX file")
+    export = directory_commands.add_parser(
+        "export", help="services to a spreadsheet (.csv, .xlsx) or HSDS 3.0 (.json, .zip of CSV)"
+    )
     export.add_argument("file")
     export.add_argument("--organization", default=None)
     export.set_defaults(handler=_directory_export)
-    importing = directory_commands.add_parser("import", help="services from a CSV or XLSX file")
+    importing = directory_commands.add_parser(
+        "import", help="services from a spreadsheet or an HSDS 3.0 JSON file or CSV package"
+    )
     importing.add_argument("file")
     importing.add_argument("--organization", default=None, help="limit to one organisation")
     importing.add_argument("--valid-only", action="store_true", help="import the valid rows")
+    importing.add_argument(
+        "--category", default=None, choices=[c.value for c in Category],
+        help="HSDS: the category of services whose taxonomy terms name none of ours",
+    )  # fmt: skip
+    importing.add_argument(
+        "--locale", default="en", help="HSDS: the language the file's texts are written in"
+    )
     importing.set_defaults(handler=_directory_import)
 
     accounts = commands.add_parser("accounts", help="admin API accounts").add_subparsers(

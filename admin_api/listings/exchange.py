@@ -1,8 +1,9 @@
-"""Spreadsheet export and import of services (CSV or XLSX, one row per service)."""
+"""Export and import of services: a spreadsheet (CSV/XLSX, one row per service) or HSDS 3.0."""
 
 from __future__ import annotations
 
 import dataclasses
+import zipfile
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response
@@ -11,14 +12,17 @@ from fastapi.responses import JSONResponse
 from admin_api.accounts.models import Role
 from admin_api.deps import Caller, CallerDep, SessionDep, require
 from admin_api.errors import InvalidInput, NotFound
-from services_directory.exchange.importer import export_rows, import_table
-from services_directory.exchange.spreadsheet import read_table, write_csv, write_xlsx
+from services_directory.categories import Category
+from services_directory.exchange.hsds import HSDSFormatError
+from services_directory.exchange.importer import export_file, import_file
 from services_directory.listings.service import Actor
 
 router = APIRouter(tags=["import and export"])
 _MEDIA = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json",
+    "zip": "application/zip",
 }
 
 
@@ -33,14 +37,17 @@ def _scope(caller: Caller, organization_id: str | None) -> str | None:
 
 @router.get("/exports/services.{fmt}")
 async def export_services(
-    fmt: Literal["csv", "xlsx"],
+    fmt: Literal["csv", "xlsx", "json", "zip"],
     caller: CallerDep,
     session: SessionDep,
     organization_id: Annotated[str | None, Query(max_length=64)] = None,
 ) -> Response:
-    """Download services as a spreadsheet: an association gets its own, a city admin any."""
-    rows = await export_rows(session, organization_id=_scope(caller, organization_id))
-    content = write_csv(rows) if fmt == "csv" else write_xlsx(rows)
+    """Download services: an association gets its own, a city admin any.
+
+    `csv` and `xlsx` are the one-row-per-service spreadsheet; `json` is an HSDS 3.0 page of
+    fully nested services; `zip` is the HSDS tabular package (one CSV per table).
+    """
+    content = await export_file(session, fmt, organization_id=_scope(caller, organization_id))
     headers = {"Content-Disposition": f'attachment; filename="services.{fmt}"'}
     return Response(content, media_type=_MEDIA[fmt], headers=headers)
 
@@ -52,21 +59,31 @@ async def import_services(
     session: SessionDep,
     organization_id: Annotated[str | None, Query(max_length=64)] = None,
     valid_only: bool = False,
+    category: Category | None = None,
+    locale: Annotated[str, Query(pattern=r"^[a-z]{2,3}(_[A-Z]{2})?$")] = "en",
 ) -> JSONResponse:
-    """Import a spreadsheet (the raw CSV or XLSX file as the body).
+    """Import services; the body is the raw file, told apart by its content.
 
-    Every row is checked first. With any problem nothing is imported (422, with each problem's
-    row and column), unless `valid_only=true`: then the valid rows are.
+    A CSV or XLSX spreadsheet, an HSDS 3.0 JSON document (one service, a list, or a page with
+    `contents`), or an HSDS tabular package (a zip with `service.csv`). Every row or service
+    is checked first. With any problem nothing is imported (422, with each problem's row, or
+    service number, and column, or field path), unless `valid_only=true`: then the valid ones
+    are. HSDS only: `category` classifies services whose taxonomy terms name none of ours;
+    `locale` is the language of the file's eligibility and fee texts.
     """
     scope = _scope(caller, organization_id)
-    try:
-        rows = read_table(await request.body())
-    except (ValueError, KeyError, OSError) as error:
-        raise InvalidInput("the body is not a CSV or XLSX spreadsheet") from error
     actor = Actor(caller.account.id, f"{caller.role.value}:{caller.account.name}")
-    report = await import_table(
-        session, rows, actor=actor, organization_id=scope, valid_only=valid_only
-    )
+    try:
+        report = await import_file(
+            session, await request.body(), actor=actor, organization_id=scope,
+            valid_only=valid_only, default_category=category, locale=locale,
+        )  # fmt: skip
+    except (ValueError, KeyError, OSError, zipfile.BadZipFile) as error:
+        detail = str(error) if isinstance(error, HSDSFormatError) else ""
+        raise InvalidInput(
+            "the body is not a CSV or XLSX spreadsheet nor HSDS 3.0 JSON or tabular package"
+            + (f": {detail}" if detail else "")
+        ) from error
     body = {
         "applied": report.applied,
         "created": report.created,

@@ -2,14 +2,31 @@
 
 from __future__ import annotations
 
+import io
+import json
+import re
+import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
 
+from services_directory.categories import Category
 from services_directory.cities.models import City
-from services_directory.exchange.spreadsheet import ParsedRow, RowError, parse_row, service_row
+from services_directory.cities.service import list_cities
+from services_directory.exchange import hsds
+from services_directory.exchange.spreadsheet import (
+    ParsedRow,
+    RowError,
+    parse_row,
+    read_table,
+    service_row,
+    write_csv,
+    write_xlsx,
+)
 from services_directory.listings import service as listings
 from services_directory.listings.models import Organization, Service, TaxonomyTerm
 from services_directory.taxonomy import ELIGIBILITY_TAXONOMY
@@ -37,9 +54,7 @@ class _Known:
 async def _known(session: AsyncSession, ids: list[str]) -> _Known:
     cities = set((await session.scalars(select(City.id))).all())
     organizations = set((await session.scalars(select(Organization.id))).all())
-    terms = {
-        t.id: (t.taxonomy, t.parent_id) for t in (await session.scalars(select(TaxonomyTerm))).all()
-    }
+    terms = await reference_terms(session)
     rows = await session.execute(
         select(Service.id, Service.organization_id, Service.version).where(Service.id.in_(ids))
     )
@@ -47,18 +62,43 @@ async def _known(session: AsyncSession, ids: list[str]) -> _Known:
     return _Known(cities, organizations, terms, services)
 
 
-def _check(parsed: ParsedRow, known: _Known, scope: str | None, duplicates: set[str]) -> None:
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")
+
+
+def _check_organization(parsed: ParsedRow, known: _Known, scope: str | None) -> None:
     row, errors = parsed.row, parsed.errors
     if scope is not None:
-        if parsed.organization_id not in (None, scope):
+        named = parsed.organization_id
+        # An HSDS file names its publisher's own id; only naming another organisation of
+        # ours is refused.
+        foreign = parsed.keep_id and named not in known.organizations
+        if named not in (None, scope) and not foreign:
             errors.append(RowError(row, "organization_id", "you can only import your own services"))
         parsed.organization_id = scope
-    elif parsed.organization_id is None or parsed.organization_id not in known.organizations:
-        errors.append(RowError(row, "organization_id", "must name an existing organisation"))
+        return
+    if parsed.organization_id in known.organizations:
+        return
+    creatable = parsed.organization and parsed.organization.get("name")
+    if (
+        parsed.keep_id
+        and parsed.organization_id
+        and creatable
+        and _ID.match(parsed.organization_id)
+    ):
+        return
+    errors.append(RowError(row, "organization_id", "must name an existing organisation"))
+
+
+def _check(parsed: ParsedRow, known: _Known, scope: str | None, duplicates: set[str]) -> None:
+    row, errors = parsed.row, parsed.errors
+    _check_organization(parsed, known, scope)
     if parsed.service_id is not None:
         existing = known.services.get(parsed.service_id)
         if parsed.service_id in duplicates:
             errors.append(RowError(row, "id", "this id appears on more than one row"))
+        elif existing is None and parsed.keep_id:
+            if not _ID.match(parsed.service_id):
+                errors.append(RowError(row, "id", "use letters, digits and . _ : - (64 at most)"))
         elif existing is None or existing[0] != parsed.organization_id:
             errors.append(RowError(row, "id", "no such service in this organisation"))
         elif parsed.version is None:
@@ -97,6 +137,26 @@ async def import_table(
     `organization_id` limits the import to one organisation (an association's own).
     """
     parsed = [parse_row(number, cells) for number, cells in enumerate(rows, start=2)]
+    return await import_parsed(
+        session, parsed, actor=actor, organization_id=organization_id, valid_only=valid_only
+    )
+
+
+async def reference_terms(session: AsyncSession) -> dict[str, tuple[str, str | None]]:
+    """Return every taxonomy term id with its taxonomy and parent."""
+    terms = (await session.scalars(select(TaxonomyTerm))).all()
+    return {t.id: (t.taxonomy, t.parent_id) for t in terms}
+
+
+async def import_parsed(
+    session: AsyncSession,
+    parsed: list[ParsedRow],
+    *,
+    actor: listings.Actor,
+    organization_id: str | None = None,
+    valid_only: bool = False,
+) -> ImportReport:
+    """Check parsed rows (spreadsheet or HSDS) against the directory, then write them."""
     ids = [p.service_id for p in parsed if p.service_id]
     duplicates = {i for i, count in Counter(ids).items() if count > 1}
     known = await _known(session, ids)
@@ -108,9 +168,18 @@ async def import_table(
     for row in parsed:
         if row.errors or row.fields is None or row.organization_id is None:
             continue
-        if row.service_id is None:
+        if row.organization_id not in known.organizations and row.organization:
+            details = {k: v for k, v in row.organization.items() if k != "id"}
+            session.add(Organization(id=row.organization_id, **details))
+            await session.flush()
+            known.organizations.add(row.organization_id)
+        if row.service_id is None or row.service_id not in known.services:
             created = await listings.create_service(
-                session, organization_id=row.organization_id, fields=row.fields, actor=actor
+                session,
+                organization_id=row.organization_id,
+                fields=row.fields,
+                actor=actor,
+                service_id=row.service_id if row.keep_id else None,
             )
             report.created.append(created.id)
             continue
@@ -135,3 +204,111 @@ async def export_rows(
     if organization_id is not None:
         statement = statement.where(Service.organization_id == organization_id)
     return [service_row(service) for service in (await session.scalars(statement)).all()]
+
+
+async def export_hsds(
+    session: AsyncSession, *, organization_id: str | None = None
+) -> list[dict[str, Any]]:
+    """Return the services (of one organisation, or all) as nested HSDS 3.0 objects, by id."""
+    statement = (
+        select(Service)
+        .order_by(Service.id)
+        .options(*listings.service_options(), selectinload(Service.organization))
+    )
+    if organization_id is not None:
+        statement = statement.where(Service.organization_id == organization_id)
+    cities = {city.id: city for city in await list_cities(session)}
+    documents = []
+    for service in (await session.scalars(statement)).all():
+        location = (
+            service.service_at_locations[0].location if service.service_at_locations else None
+        )
+        documents.append(
+            hsds.service_document(service, cities.get(location.city_id) if location else None)
+        )
+    return documents
+
+
+async def import_hsds(
+    session: AsyncSession,
+    services: list[Any],
+    *,
+    actor: listings.Actor,
+    organization_id: str | None = None,
+    valid_only: bool = False,
+    default_category: Category | None = None,
+    locale: str = "en",
+) -> ImportReport:
+    """Import HSDS 3.0 service objects, all or nothing unless `valid_only`."""
+    parsed = hsds.parse_services(
+        services,
+        cities=await list_cities(session),
+        terms=await reference_terms(session),
+        default_category=default_category,
+        locale=locale,
+    )
+    return await import_parsed(
+        session, parsed, actor=actor, organization_id=organization_id, valid_only=valid_only
+    )
+
+
+def file_kind(content: bytes) -> str:
+    """Tell an HSDS JSON document, an HSDS tabular package and a spreadsheet apart."""
+    head = content[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head[:1] in (b"{", b"["):
+        return "hsds-json"
+    if content[:2] == b"PK":
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            names = {name.rsplit("/", 1)[-1] for name in archive.namelist()}
+        return "hsds-tabular" if "service.csv" in names else "spreadsheet"
+    return "spreadsheet"
+
+
+async def import_file(
+    session: AsyncSession,
+    content: bytes,
+    *,
+    actor: listings.Actor,
+    organization_id: str | None = None,
+    valid_only: bool = False,
+    default_category: Category | None = None,
+    locale: str = "en",
+) -> ImportReport:
+    """Import a spreadsheet (CSV/XLSX), an HSDS JSON document or an HSDS tabular package.
+
+    Raises ValueError (HSDSFormatError among them) when the file is none of those.
+    """
+    kind = file_kind(content)
+    if kind == "spreadsheet":
+        return await import_table(
+            session, read_table(content), actor=actor, organization_id=organization_id,
+            valid_only=valid_only,
+        )  # fmt: skip
+    if kind == "hsds-json":
+        try:
+            document = json.loads(content.decode("utf-8-sig"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise hsds.HSDSFormatError(f"not valid JSON: {error}") from error
+        services = hsds.services_in(document)
+    else:
+        services = hsds.read_tabular_package(content)
+    return await import_hsds(
+        session, services, actor=actor, organization_id=organization_id, valid_only=valid_only,
+        default_category=default_category, locale=locale,
+    )  # fmt: skip
+
+
+async def export_file(
+    session: AsyncSession, fmt: str, *, organization_id: str | None = None
+) -> bytes:
+    """Return the services as `csv`, `xlsx`, `json` (HSDS page) or `zip` (HSDS tabular)."""
+    if fmt in ("csv", "xlsx"):
+        rows = await export_rows(session, organization_id=organization_id)
+        return write_csv(rows) if fmt == "csv" else write_xlsx(rows)
+    documents = await export_hsds(session, organization_id=organization_id)
+    if fmt == "zip":
+        return hsds.tabular_package(documents)
+    page = {"total_items": len(documents), "total_pages": 1, "page_number": 1,
+            "size": len(documents), "first_page": True, "last_page": True,
+            "empty": not documents, "contents": documents}  # fmt: skip
+    return json.dumps(page, ensure_ascii=False, indent=1).encode("utf-8")

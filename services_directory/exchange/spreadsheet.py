@@ -23,8 +23,8 @@ from services_directory.listings.service import to_fields
 BASE_COLUMNS = [
     "id", "version", "organization_id", "status", "name", "description", "category", "terms",
     "eligibility_tags", "by_appointment", "is_free", "operating_status", "email", "url",
-    "languages", "phones", "hours", "closures", "location_name", "city_id", "district", "address_1",
-    "postal_code", "latitude", "longitude", "accessibility",
+    "languages", "phones", "hours", "closures", "contacts", "service_areas", "location_name",
+    "city_id", "district", "address_1", "postal_code", "latitude", "longitude", "accessibility",
 ]  # fmt: skip
 TEXT_FIELDS = ("name", "description", "eligibility", "fees")
 _TEXT_COLUMN = re.compile(r"^(name|description|eligibility|fees)_([a-z]{2,3}(?:_[A-Z]{2})?)$")
@@ -32,6 +32,8 @@ _LIST_SPLIT = re.compile(r"\s*[;,]\s*")
 _DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 _YES = {"yes", "y", "true", "1", "oui", "si", "sí", "ja", "نعم"}
 _NO = {"no", "n", "false", "0", "non", "nein", "لا", ""}
+CONTACT_FIELDS = ("name", "title", "email", "phone")
+AREA_FIELDS = ("name", "description")
 LOCATION_COLUMNS = (
     "city_id", "district", "address_1", "postal_code", "latitude", "longitude", "accessibility",
 )  # fmt: skip
@@ -56,6 +58,10 @@ class ParsedRow:
     organization_id: str | None
     fields: ServiceFields | None
     errors: list[RowError] = field(default_factory=list)
+    # HSDS imports: a new service keeps the file's id, and an unknown organisation named in
+    # the file may be created (by a city admin).
+    keep_id: bool = False
+    organization: dict[str, Any] | None = None
 
 
 # Export ----------------------------------------------------------------------------------
@@ -63,6 +69,17 @@ class ParsedRow:
 
 def _join(values: list[str]) -> str:
     return "; ".join(values)
+
+
+def _records(records: list[dict[str, Any]], keys: tuple[str, ...]) -> str:
+    """Join records as `a | b | c; a | b | c`, dropping empty trailing fields."""
+    entries = []
+    for record in records:
+        values = [record.get(key) or "" for key in keys]
+        while values and not values[-1]:
+            values.pop()
+        entries.append(" | ".join(values))
+    return _join(entries)
 
 
 def _hours(schedules: list[dict[str, Any]]) -> tuple[str, str]:
@@ -103,6 +120,8 @@ def service_row(service: Service) -> dict[str, str]:
         "phones": _join([p["number"] for p in data["phones"]]),
         "hours": hours,
         "closures": closures,
+        "contacts": _records(data["contacts"], CONTACT_FIELDS),
+        "service_areas": _records(data["service_areas"], AREA_FIELDS),
     }
     row["location_name"] = location.get("name") or ""
     for key in LOCATION_COLUMNS:
@@ -209,6 +228,14 @@ def _parse_hours(value: str, row: int, errors: list[RowError]) -> list[dict[str,
     return periods
 
 
+def _parse_records(value: str, keys: tuple[str, ...]) -> list[dict[str, Any]]:
+    records = []
+    for entry in (e.strip() for e in value.split(";") if e.strip()):
+        parts = [part.strip() or None for part in entry.split("|")]
+        records.append(dict(zip(keys, parts, strict=False)))
+    return records
+
+
 def _parse_closures(value: str) -> list[dict[str, Any]]:
     closures = []
     for group in (g.strip() for g in value.split(";") if g.strip()):
@@ -273,6 +300,8 @@ def parse_row(number: int, cells: dict[str, str]) -> ParsedRow:
         "phones": [{"number": n} for n in _split(cells.get("phones", "").replace(",", ";"))],
         "schedules": _parse_hours(cells.get("hours", ""), number, errors)
         + _parse_closures(cells.get("closures", "")),
+        "contacts": _parse_records(cells.get("contacts", ""), CONTACT_FIELDS),
+        "service_areas": _parse_records(cells.get("service_areas", ""), AREA_FIELDS),
         "translations": translations,
         "location": location,
     }

@@ -75,6 +75,10 @@ class Service(Base):
     service_at_locations: Mapped[list[ServiceAtLocation]] = relationship(
         lazy="raise", cascade="all, delete-orphan"
     )
+    contacts: Mapped[list[Contact]] = relationship(lazy="raise", cascade="all, delete-orphan")
+    service_areas: Mapped[list[ServiceArea]] = relationship(
+        lazy="raise", cascade="all, delete-orphan"
+    )
     attributes: Mapped[list[ServiceAttribute]] = relationship(
         lazy="raise", cascade="all, delete-orphan"
     )
@@ -142,6 +146,34 @@ class Phone(Base):
     )
     number: Mapped[str] = mapped_column(String(40))
     description: Mapped[str | None] = mapped_column(String(200))
+
+
+class Contact(Base):
+    """HSDS contact: a named person or desk to ask for at the service."""
+
+    __tablename__ = "contact"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    service_id: Mapped[str] = mapped_column(
+        ForeignKey("service.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(120))
+    title: Mapped[str | None] = mapped_column(String(120))
+    email: Mapped[str | None] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(40))
+
+
+class ServiceArea(Base):
+    """HSDS service_area: where people must live or be to use the service."""
+
+    __tablename__ = "service_area"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    service_id: Mapped[str] = mapped_column(
+        ForeignKey("service.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
 
 
 class Schedule(Base):

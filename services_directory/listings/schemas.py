@@ -13,6 +13,8 @@ from services_directory.categories import Category
 _DAYS = r"(MO|TU|WE|TH|FR|SA|SU)"
 _HHMM = r"^([01]\d|2[0-3]):[0-5]\d$"
 _LOCALE = r"^[a-z]{2,3}(_[A-Z]{2})?$"
+_EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+_PHONE = r"^\+?[0-9 ().\-/]+$"
 
 
 class _Strict(BaseModel):
@@ -31,8 +33,24 @@ class TranslationIn(_Strict):
 class PhoneIn(_Strict):
     """A phone number of the service."""
 
-    number: str = Field(min_length=3, max_length=40, pattern=r"^\+?[0-9 ().\-/]+$")
+    number: str = Field(min_length=3, max_length=40, pattern=_PHONE)
     description: str | None = Field(None, max_length=200)
+
+
+class ContactIn(_Strict):
+    """A person or desk to ask for (staff of the association, never a migrant)."""
+
+    name: str = Field(min_length=1, max_length=120)
+    title: str | None = Field(None, max_length=120)
+    email: str | None = Field(None, max_length=200, pattern=_EMAIL)
+    phone: str | None = Field(None, min_length=3, max_length=40, pattern=_PHONE)
+
+
+class ServiceAreaIn(_Strict):
+    """An area the service is limited to, e.g. "residents of Favoriten"."""
+
+    name: str = Field(min_length=1, max_length=200)
+    description: str | None = Field(None, max_length=1000)
 
 
 class ScheduleIn(_Strict):
@@ -79,13 +97,15 @@ class ServiceFields(_Strict):
     eligibility_tags: list[str] = Field(default_factory=list, max_length=10)
     by_appointment: bool = False
     is_free: bool = True
-    email: str | None = Field(None, max_length=200, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    email: str | None = Field(None, max_length=200, pattern=_EMAIL)
     url: str | None = Field(None, max_length=500, pattern=r"^https?://\S+$")
     operating_status: OperatingStatus = "active"
     translations: dict[str, TranslationIn] = Field(default_factory=dict, max_length=30)
     languages: list[str] = Field(default_factory=list, max_length=30)
     phones: list[PhoneIn] = Field(default_factory=list, max_length=10)
     schedules: list[ScheduleIn] = Field(default_factory=list, max_length=50)
+    contacts: list[ContactIn] = Field(default_factory=list, max_length=10)
+    service_areas: list[ServiceAreaIn] = Field(default_factory=list, max_length=20)
     location: LocationIn
 
     @model_validator(mode="after")

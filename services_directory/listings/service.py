@@ -15,10 +15,12 @@ from services_directory.cities.models import City
 from services_directory.errors import InvalidListing, StaleListing, WorkflowError
 from services_directory.listings.models import (
     AuditEntry,
+    Contact,
     Location,
     Phone,
     Schedule,
     Service,
+    ServiceArea,
     ServiceAtLocation,
     ServiceAttribute,
     ServiceLanguage,
@@ -39,7 +41,9 @@ TRANSITIONS = {
 }
 
 
-_CHILDREN = ("translations", "languages", "phones", "schedules", "attributes")
+_CHILDREN = (
+    "translations", "languages", "phones", "schedules", "contacts", "service_areas", "attributes",
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +60,8 @@ def service_options() -> list[Any]:
         selectinload(Service.translations),
         selectinload(Service.phones),
         selectinload(Service.schedules),
+        selectinload(Service.contacts),
+        selectinload(Service.service_areas),
         selectinload(Service.languages),
         selectinload(Service.attributes),
         selectinload(Service.service_at_locations).selectinload(ServiceAtLocation.location),
@@ -112,6 +118,14 @@ def to_fields(service: Service) -> dict[str, Any]:
                 "description": s.description,
             }
             for s in sorted(service.schedules, key=lambda s: s.id or 0)
+        ],
+        "contacts": [
+            {"name": c.name, "title": c.title, "email": c.email, "phone": c.phone}
+            for c in sorted(service.contacts, key=lambda c: c.id or 0)
+        ],
+        "service_areas": [
+            {"name": a.name, "description": a.description}
+            for a in sorted(service.service_areas, key=lambda a: a.id or 0)
         ],
         "location": {
             "name": location.name,
@@ -171,6 +185,8 @@ async def _apply(session: AsyncSession, service: Service, fields: ServiceFields)
     service.schedules = [
         Schedule(freq="WEEKLY", **period.model_dump()) for period in fields.schedules
     ]
+    service.contacts = [Contact(**contact.model_dump()) for contact in fields.contacts]
+    service.service_areas = [ServiceArea(**area.model_dump()) for area in fields.service_areas]
     service.attributes = [ServiceAttribute(taxonomy_term_id=term_id) for term_id in term_ids]
     place = fields.location.model_dump()
     if service.service_at_locations:
@@ -213,14 +229,22 @@ def new_service_id(organization_id: str) -> str:
 
 
 async def create_service(
-    session: AsyncSession, *, organization_id: str, fields: ServiceFields, actor: Actor
+    session: AsyncSession,
+    *,
+    organization_id: str,
+    fields: ServiceFields,
+    actor: Actor,
+    service_id: str | None = None,
 ) -> Service:
-    """Create a draft service of `organization_id`."""
+    """Create a draft service of `organization_id` (with a fresh id unless one is given)."""
     service = Service(
-        id=new_service_id(organization_id), organization_id=organization_id, review_state="draft"
+        id=service_id or new_service_id(organization_id),
+        organization_id=organization_id,
+        review_state="draft",
     )
     service.translations, service.phones, service.schedules = [], [], []
     service.languages, service.attributes, service.service_at_locations = [], [], []
+    service.contacts, service.service_areas = [], []
     await _apply(session, service, fields)
     session.add(service)
     await session.flush()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 from admin_api.accounts.models import Role
 from tests.admin_api.conftest import Api, service_body
@@ -91,3 +92,39 @@ async def test_imports_stay_within_the_callers_organisation(api: Api) -> None:
     assert (
         await api.client.post("/api/v1/imports/services", content=b"x", headers=authority)
     ).status_code == 403
+
+
+async def test_hsds_json_and_tabular_round_trip_through_the_api(api: Api) -> None:
+    association = await api.account(Role.ASSOCIATION, await api.organization())
+    example = Path(__file__).parents[1] / "services_directory" / "fixtures" / "hsds_example.json"
+    imported = await api.client.post(
+        "/api/v1/imports/services", content=example.read_bytes(),
+        headers={**association, "Content-Type": "application/json"},
+    )  # fmt: skip
+    assert imported.status_code == 200, imported.text
+    assert len(imported.json()["created"]) == 2
+
+    page = await api.client.get("/api/v1/exports/services.json", headers=association)
+    assert page.status_code == 200 and page.headers["content-type"] == "application/json"
+    document = page.json()
+    assert document["total_items"] == 2
+    assert {s["name"] for s in document["contents"]} == {
+        "Walk-in clinic for people without insurance", "German courses for beginners",
+    }  # fmt: skip
+    package = await api.client.get("/api/v1/exports/services.zip", headers=association)
+    assert package.content[:2] == b"PK"
+    for content, media in (
+        (page.content, "application/json"),
+        (package.content, "application/zip"),
+    ):
+        again = await api.client.post(
+            "/api/v1/imports/services", content=content,
+            headers={**association, "Content-Type": media},
+        )  # fmt: skip
+        assert again.status_code == 200, again.text
+        assert again.json()["unchanged"] == 2
+
+    broken = await api.client.post(
+        "/api/v1/imports/services", content=b'{"contents": "nope"', headers=association
+    )
+    assert broken.status_code == 422 and "HSDS" in broken.json()["detail"]

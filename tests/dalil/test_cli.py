@@ -61,3 +61,19 @@ def test_migrate_load_account_export_import_on_sqlite(tmp_path: Path) -> None:
     )
     assert failed.returncode != 0
     assert "column category" in failed.stderr and "nothing was imported" in failed.stderr
+
+    example = PROJECT_ROOT / "tests" / "services_directory" / "fixtures" / "hsds_example.json"
+    hsds_imported = _dalil(tmp_path, "directory", "import", str(example))
+    assert hsds_imported.returncode == 0, hsds_imported.stderr
+    assert "Created 2, updated 0" in hsds_imported.stdout
+    for suffix in ("json", "zip"):
+        package = tmp_path / f"directory.{suffix}"
+        done = _dalil(tmp_path, "directory", "export", str(package))
+        assert done.returncode == 0, done.stderr
+        again = _dalil(tmp_path, "directory", "import", str(package))
+        assert again.returncode == 0, again.stderr
+        assert "Created 0, updated 0" in again.stdout
+    not_json = tmp_path / "broken.json"
+    not_json.write_text("{ not json")
+    unreadable = _dalil(tmp_path, "directory", "import", str(not_json))
+    assert unreadable.returncode != 0 and "not valid JSON" in unreadable.stderr

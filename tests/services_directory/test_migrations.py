@@ -33,6 +33,8 @@ TABLES = {
     "account",
     "api_token",
     "search_entry",
+    "contact",
+    "service_area",
 }
 
 
