@@ -17,7 +17,7 @@ from admin_api.accounts.service import (
     revoke_token,
 )
 from admin_api.deps import CallerDep, RowId, SessionDep, require
-from admin_api.errors import NotFound
+from admin_api.errors import InvalidInput, NotFound
 
 router = APIRouter(tags=["accounts"])
 
@@ -39,6 +39,7 @@ class AccountOut(BaseModel):
     name: str
     role: Role
     organization_id: str | None
+    disabled: bool = False
 
 
 class TokenIn(BaseModel):
@@ -66,6 +67,7 @@ def _account_out(account: Account) -> AccountOut:
         name=account.name,
         role=Role(account.role),
         organization_id=account.organization_id,
+        disabled=account.disabled_at is not None,
     )
 
 
@@ -100,6 +102,40 @@ async def post_account(body: AccountIn, caller: CallerDep, session: SessionDep) 
     account = await create_account(
         session, name=body.name, role=body.role, organization_id=body.organization_id
     )
+    return _account_out(account)
+
+
+class AccountPatch(BaseModel):
+    """What a city admin may change about an account."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(None, min_length=1, max_length=120)
+    disabled: bool | None = None
+
+
+@router.patch("/accounts/{account_id}")
+async def patch_account(
+    account_id: RowId, body: AccountPatch, caller: CallerDep, session: SessionDep
+) -> AccountOut:
+    """Rename, disable or re-enable an account (city admins only).
+
+    A disabled account's tokens stop working at once; enabling it again restores the tokens
+    that are neither revoked nor expired. A city admin cannot disable their own account, so
+    the city is never locked out by mistake.
+    """
+    require(caller, Role.CITY_ADMIN)
+    account = await session.get(Account, account_id, with_for_update=True)
+    if account is None:
+        raise NotFound("no such account")
+    if body.disabled and account.id == caller.account.id:
+        raise InvalidInput("you cannot disable your own account")
+    if body.name is not None:
+        account.name = body.name
+    if body.disabled is not None:
+        now = dt.datetime.now(dt.UTC)
+        account.disabled_at = (account.disabled_at or now) if body.disabled else None
+    await session.flush()
     return _account_out(account)
 
 

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Header, Query, Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from sqlalchemy import Select, exists, or_, select
+from sqlalchemy import Select, exists, func, or_, select
 
 from admin_api.accounts.models import Role
 from admin_api.deps import Caller, CallerDep, SessionDep, require
@@ -22,6 +22,7 @@ from admin_api.listings.pages import Page, PageNumber, PerPage, page_of, paginat
 from services_directory.errors import StaleListing
 from services_directory.listings import service as listings
 from services_directory.listings.models import (
+    AuditEntry,
     Location,
     Organization,
     Service,
@@ -31,6 +32,7 @@ from services_directory.listings.models import (
     TaxonomyTerm,
 )
 from services_directory.listings.schemas import EDITABLE_FIELDS, ServiceFields
+from services_directory.taxonomy import CATEGORY_TAXONOMY, ELIGIBILITY_TAXONOMY
 
 router = APIRouter(tags=["directory"])
 ReviewState = Literal["draft", "pending_review", "published", "archived"]
@@ -356,6 +358,97 @@ async def post_organization(
     return _org_out(organization)
 
 
+class OrganizationPatch(BaseModel):
+    """The fields of an organisation to change; the id never changes."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: str | None = Field(None, min_length=1, max_length=200)
+    description: str | None = Field(None, max_length=4000)
+    email: str | None = Field(None, max_length=200, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    website: str | None = Field(None, max_length=500, pattern=r"^https?://\S+$")
+
+
+@router.patch("/organizations/{organization_id}")
+async def patch_organization(
+    organization_id: str, body: OrganizationPatch, caller: CallerDep, session: SessionDep
+) -> OrganizationOut:
+    """Change an organisation: a city admin any, an association its own (audited)."""
+    require(caller, Role.CITY_ADMIN, Role.ASSOCIATION)
+    if caller.role is Role.ASSOCIATION and caller.organization_id != organization_id:
+        raise NotFound("no such organization")
+    organization = await session.get(Organization, organization_id, with_for_update=True)
+    if organization is None:
+        raise NotFound("no such organization")
+    changes = body.model_dump(exclude_unset=True)
+    if changes.get("name", "") is None:
+        raise InvalidInput("an organisation keeps a name")
+    before = _org_out(organization).model_dump()
+    if "description" in changes and changes["description"] is None:
+        changes["description"] = ""
+    for key, value in changes.items():
+        setattr(organization, key, value)
+    after = _org_out(organization).model_dump()
+    diff = {k: {"from": before[k], "to": after[k]} for k in after if before[k] != after[k]}
+    if diff:
+        session.add(
+            AuditEntry(
+                actor_id=caller.account.id,
+                actor_label=_actor(caller).label,
+                entity_type="organization",
+                entity_id=organization.id,
+                action="update",
+                changes=diff,
+            )
+        )
+        await session.flush()
+    return _org_out(organization)
+
+
+class TaxonomyOut(BaseModel):
+    """An HSDS taxonomy: a named set of terms."""
+
+    id: str
+    name: str
+    description: str
+    terms: int
+
+
+_TAXONOMIES = {
+    CATEGORY_TAXONOMY: (
+        "Dalil categories",
+        "The needs people ask about (health, housing, education, jobs, legal, social support, "
+        "mobility), each with finer terms.",
+    ),
+    ELIGIBILITY_TAXONOMY: (
+        "Dalil eligibility",
+        "Who may use a service: no papers needed, women only, minors...",
+    ),
+}
+
+
+@router.get("/taxonomies")
+async def list_taxonomies(caller: CallerDep, session: SessionDep) -> list[TaxonomyOut]:
+    """List the taxonomies whose terms classify services (HSDS `taxonomy`)."""
+    rows = await session.execute(
+        select(TaxonomyTerm.taxonomy, func.count()).group_by(TaxonomyTerm.taxonomy)
+    )
+    counts: dict[str, int] = {taxonomy: count for taxonomy, count in rows.tuples()}
+    return [
+        TaxonomyOut(id=key, name=name, description=description, terms=counts.get(key, 0))
+        for key, (name, description) in _TAXONOMIES.items()
+    ]
+
+
+@router.get("/taxonomies/{taxonomy_id}")
+async def get_taxonomy(taxonomy_id: str, caller: CallerDep, session: SessionDep) -> TaxonomyOut:
+    """Return one taxonomy."""
+    for taxonomy in await list_taxonomies(caller, session):
+        if taxonomy.id == taxonomy_id:
+            return taxonomy
+    raise NotFound("no such taxonomy")
+
+
 class TermOut(BaseModel):
     """A taxonomy term."""
 
@@ -367,12 +460,21 @@ class TermOut(BaseModel):
 
 @router.get("/taxonomy_terms")
 async def list_terms(
-    caller: CallerDep, session: SessionDep, taxonomy: str | None = None
+    caller: CallerDep,
+    session: SessionDep,
+    taxonomy: Annotated[str | None, Query(max_length=64)] = None,
+    taxonomy_id: Annotated[str | None, Query(max_length=64)] = None,
+    parent_id: Annotated[str | None, Query(max_length=64)] = None,
+    top_only: bool = False,
 ) -> list[TermOut]:
-    """List the categories, their finer terms and the eligibility terms."""
+    """List the categories, their finer terms and the eligibility terms (filters add up)."""
     statement = select(TaxonomyTerm).order_by(TaxonomyTerm.id)
-    if taxonomy:
-        statement = statement.where(TaxonomyTerm.taxonomy == taxonomy)
+    for value in {taxonomy, taxonomy_id} - {None}:
+        statement = statement.where(TaxonomyTerm.taxonomy == value)
+    if parent_id:
+        statement = statement.where(TaxonomyTerm.parent_id == parent_id)
+    if top_only:
+        statement = statement.where(TaxonomyTerm.parent_id.is_(None))
     return [
         TermOut(id=t.id, taxonomy=t.taxonomy, parent_id=t.parent_id, name=t.name)
         for t in await session.scalars(statement)

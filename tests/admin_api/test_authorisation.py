@@ -6,11 +6,12 @@ import datetime as dt
 
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from admin_api.accounts.models import ApiToken, Role
 from admin_api.accounts.service import hash_token
+from services_directory.listings.models import AuditEntry
 from tests.admin_api.conftest import Api, service_body
 
 PUBLIC = {("GET", "/api/v1/")}
@@ -33,6 +34,7 @@ def _concrete(path: str) -> str:
         .replace("{token_id}", "1")
         .replace("{organization_id}", "some-org")
         .replace("{action}", "submit")
+        .replace("{taxonomy_id}", "dalil-category")
     )
 
 
@@ -88,7 +90,9 @@ async def test_authority_cannot_write_listings_or_see_accounts(api: Api) -> None
         ("POST", f"{url}/archive", None),
         ("GET", f"{url}/audit", None),
         ("POST", "/api/v1/organizations", {"id": "x-org", "name": "X"}),
+        ("PATCH", f"/api/v1/organizations/{draft['organization_id']}", {"name": "X"}),
         ("POST", "/api/v1/accounts", {"name": "x", "role": "city_admin"}),
+        ("PATCH", "/api/v1/accounts/1", {"disabled": True}),
         ("GET", "/api/v1/accounts", None),
     ]
     for method, path, body in writes:
@@ -116,3 +120,57 @@ async def test_association_cannot_manage_accounts_or_publish(api: Api) -> None:
         f"/api/v1/accounts/{someone_else}/tokens", json={}, headers=association
     )
     assert minted.status_code == 403
+
+
+async def test_a_disabled_account_is_locked_out_until_enabled_again(api: Api) -> None:
+    admin = await api.account(Role.CITY_ADMIN)
+    association = await api.account(Role.ASSOCIATION, await api.organization())
+    me = (await api.client.get("/api/v1/me", headers=association)).json()
+    url = f"/api/v1/accounts/{me['id']}"
+    assert (
+        await api.client.patch(url, json={"disabled": True}, headers=association)
+    ).status_code == 403
+    disabled = await api.client.patch(url, json={"disabled": True}, headers=admin)
+    assert disabled.status_code == 200 and disabled.json()["disabled"] is True
+    assert (await api.client.get("/api/v1/me", headers=association)).status_code == 401
+    enabled = await api.client.patch(url, json={"disabled": False}, headers=admin)
+    assert enabled.json()["disabled"] is False
+    assert (await api.client.get("/api/v1/me", headers=association)).status_code == 200
+
+    admin_me = (await api.client.get("/api/v1/me", headers=admin)).json()
+    own = await api.client.patch(
+        f"/api/v1/accounts/{admin_me['id']}", json={"disabled": True}, headers=admin
+    )
+    assert own.status_code == 422
+    missing = await api.client.patch("/api/v1/accounts/999999", json={"name": "x"}, headers=admin)
+    assert missing.status_code == 404
+
+
+async def test_an_association_edits_its_own_organisation_only(api: Api) -> None:
+    mine, theirs = await api.organization(), await api.organization()
+    association = await api.account(Role.ASSOCIATION, mine)
+    changed = await api.client.patch(
+        f"/api/v1/organizations/{mine}",
+        json={"website": "https://example.org/new", "description": "Now open on Saturdays"},
+        headers=association,
+    )
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["website"] == "https://example.org/new"
+    refused = await api.client.patch(
+        f"/api/v1/organizations/{theirs}", json={"name": "Taken"}, headers=association
+    )
+    assert refused.status_code == 404
+    for body in ({"id": "renamed"}, {"name": None}, {"website": "ftp://x"}):
+        bad = await api.client.patch(
+            f"/api/v1/organizations/{mine}", json=body, headers=association
+        )
+        assert bad.status_code == 422, body
+    async with AsyncSession(api.engine) as session:
+        entries = (
+            await session.scalars(
+                select(AuditEntry).where(
+                    AuditEntry.entity_type == "organization", AuditEntry.entity_id == mine
+                )
+            )
+        ).all()
+    assert [set(e.changes) for e in entries] == [{"website", "description"}]

@@ -112,3 +112,27 @@ async def test_another_association_cannot_see_or_touch_a_draft(api: Api) -> None
     assert (
         await api.client.post("/api/v1/services", json=foreign, headers=other)
     ).status_code == 404
+
+
+async def test_taxonomies_and_their_terms_follow_the_hsds_endpoints(api: Api) -> None:
+    reader = await api.account(Role.AUTHORITY)
+    taxonomies = (await api.client.get("/api/v1/taxonomies", headers=reader)).json()
+    assert {t["id"] for t in taxonomies} == {"dalil-category", "dalil-eligibility"}
+    assert all(t["terms"] > 0 for t in taxonomies)
+    one = await api.client.get("/api/v1/taxonomies/dalil-category", headers=reader)
+    assert one.status_code == 200 and one.json()["name"] == "Dalil categories"
+    assert (await api.client.get("/api/v1/taxonomies/nope", headers=reader)).status_code == 404
+    top = (
+        await api.client.get(
+            "/api/v1/taxonomy_terms", params={"taxonomy_id": "dalil-category", "top_only": True},
+            headers=reader,
+        )
+    ).json()  # fmt: skip
+    assert {t["id"] for t in top} == {
+        "health", "housing", "education", "jobs", "legal", "social_support", "mobility",
+    }  # fmt: skip
+    finer = (
+        await api.client.get("/api/v1/taxonomy_terms", params={"parent_id": "health"},
+                             headers=reader)
+    ).json()  # fmt: skip
+    assert finer and {t["parent_id"] for t in finer} == {"health"}
