@@ -2,7 +2,9 @@
 
 The sample directory (about 400 services in nine cities) is copied with fresh ids and
 jittered coordinates until the directory holds TARGET_SERVICES, then the bot's query is
-timed: category and city, language ranking, nearest first, open now.
+timed: category and city, language ranking, nearest first, open now. Two figures: warm
+(this process has read the city and category since the index last changed: the usual case)
+and cold (its copy of the index was just dropped, as after any edit).
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from services_directory.listings.models import (
 )
 from services_directory.sample.loader import load_sample
 from services_directory.search.index import rebuild
-from services_directory.search.service import search_services
+from services_directory.search.service import forget_cached_reads, search_services
 
 PG_ADMIN_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 PG_BENCH_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/dalil_bench"
@@ -117,16 +119,24 @@ async def run(kind: str) -> dict[str, float]:
             cities = {c.id: c for c in (await session.scalars(select(City))).all()}
         combos = itertools.cycle(itertools.product(Category, sorted(cities), ["ar", "fr", "en"]))
         moment = dt.datetime(2026, 12, 7, 10, 0, tzinfo=dt.UTC)
-        samples = []
+        timings: dict[str, list[float]] = {"warm": [], "cold": []}
+        queries = [next(combos) for _ in range(QUERIES)]
         async with AsyncSession(engine) as session:
-            for _ in range(QUERIES):
-                category, city, locale = next(combos)
-                here = (cities[city].latitude, cities[city].longitude)
-                started = time.perf_counter()
-                await search_services(
-                    session, category=category, city_id=city, locale=locale, language=locale,
-                    near=here, open_at=moment,
-                )  # fmt: skip
-                samples.append(time.perf_counter() - started)
+            for kind in ("warmup", "warm", "cold"):
+                for category, city, locale in queries:
+                    if kind == "cold":
+                        forget_cached_reads()
+                    here = (cities[city].latitude, cities[city].longitude)
+                    started = time.perf_counter()
+                    await search_services(
+                        session, category=category, city_id=city, locale=locale,
+                        language=locale, near=here, open_at=moment,
+                    )  # fmt: skip
+                    timings.setdefault(kind, []).append(time.perf_counter() - started)
         await engine.dispose()
-    return {**summary(samples), "services": services}
+    warm, cold = summary(timings["warm"]), summary(timings["cold"])
+    return {
+        **warm,
+        **{f"cold_{key}": value for key, value in cold.items() if key != "n"},
+        "services": services,
+    }

@@ -9,9 +9,21 @@ changes services otherwise must call `refresh` too.
 from __future__ import annotations
 
 import json
+import secrets
 from collections.abc import Iterable
 
-from sqlalchemy import Boolean, Float, ForeignKey, Index, String, Text, delete, select
+from sqlalchemy import (
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    delete,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column, selectinload
 
@@ -41,6 +53,36 @@ class SearchEntry(Base):
     # JSON text of [byday, opens_at, closes_at, valid_from, valid_to, closed] per schedule
     # row, decoded only when a search asks what is open or shows the service.
     schedules: Mapped[str] = mapped_column(Text)
+
+
+class SearchState(Base):
+    """One row whose token changes with every refresh of the index.
+
+    Each process keeps what it read of the index in memory and drops it when the token it
+    read differs from this one. A random token rather than a counter: a refresh rolled back
+    and another committed must never look the same.
+    """
+
+    __tablename__ = "search_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    token: Mapped[str] = mapped_column(String(32))
+
+
+async def current_token(session: AsyncSession) -> str | None:
+    """Return the index's token (one primary-key read)."""
+    token = await session.scalar(select(SearchState.token).where(SearchState.id == 1))
+    return str(token) if token is not None else None
+
+
+async def _touch(session: AsyncSession) -> None:
+    token = secrets.token_hex(16)
+    changed = await session.execute(
+        update(SearchState).where(SearchState.id == 1).values(token=token)
+    )
+    if not getattr(changed, "rowcount", 0):
+        session.add(SearchState(id=1, token=token))
+        await session.flush()
 
 
 def _entry(service: Service) -> SearchEntry | None:
@@ -96,12 +138,14 @@ async def refresh(session: AsyncSession, service_ids: Iterable[str]) -> None:
     )
     session.add_all(entry for service in services if (entry := _entry(service)) is not None)
     await session.flush()
+    await _touch(session)
 
 
 async def rebuild(session: AsyncSession) -> int:
     """Rebuild the whole index; return how many services it holds."""
     ids = (await session.scalars(select(Service.id))).all()
     await session.execute(delete(SearchEntry))
+    await _touch(session)
     for start in range(0, len(ids), 500):
         await refresh(session, ids[start : start + 500])
     count = await session.scalars(select(SearchEntry.service_id))

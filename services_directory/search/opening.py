@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 ICAL_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -50,7 +51,7 @@ def parse_time(value: str) -> dt.time:
     return dt.time.fromisoformat(value)
 
 
-def is_open(periods: list[Period], moment: dt.datetime) -> bool:
+def is_open(periods: Sequence[Period], moment: dt.datetime) -> bool:
     """Tell whether any opening covers `moment` and no closure does (local, naive time)."""
     if any(p.closed and p.covers(moment) for p in periods):
         return False

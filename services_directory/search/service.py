@@ -22,7 +22,7 @@ from services_directory.listings.models import (
     ServiceAtLocation,
     ServiceTranslation,
 )
-from services_directory.search.index import SearchEntry
+from services_directory.search.index import SearchEntry, current_token
 from services_directory.search.opening import Period, is_open, parse_time
 
 EARTH_RADIUS_M = 6_371_000.0
@@ -114,21 +114,107 @@ async def _timezone(session: AsyncSession, city_id: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class _Candidate:
-    entry: Any  # a row of search_entry
-    distance: float | None
-    open_now: bool | None
+class _Entry:
+    """A search_entry row, decoded once per process (until the index changes)."""
+
+    service_id: str
+    district_key: str | None
+    name_key: str
+    latitude: float | None
+    longitude: float | None
+    is_free: bool
+    languages: str
+    terms: str
+    periods: tuple[Period, ...]
+    openings: tuple[OpeningPeriod, ...]
 
 
-async def _cards(
-    session: AsyncSession, chosen: list[_Candidate], locale: str
-) -> tuple[ServiceCard, ...]:
-    ids = [c.entry.service_id for c in chosen]
-    if not ids:
-        return ()
-    chain = fallback_chain(locale)
-    base = {
-        row.id: row
+@dataclass(frozen=True, slots=True)
+class _CardData:
+    """What a card shows of a service, in every locale it has."""
+
+    name: str
+    description: str
+    is_free: bool
+    address: str
+    district: str | None
+    is_sample: bool
+    phones: tuple[str, ...]
+    texts: dict[str, Any]
+
+
+class _ProcessCache:
+    """What this process read of the index, dropped whenever the index's token changes."""
+
+    MAX_CARDS = 20_000
+
+    def __init__(self) -> None:
+        self.token: str | None = None
+        self.entries: dict[tuple[str, str], list[_Entry]] = {}
+        self.cards: dict[str, _CardData] = {}
+
+    def check(self, token: str | None) -> None:
+        if token is None or token != self.token:
+            self.entries.clear()
+            self.cards.clear()
+            self.token = token
+        elif len(self.cards) > self.MAX_CARDS:
+            self.cards.clear()
+
+
+_CACHE = _ProcessCache()
+
+
+def forget_cached_reads() -> None:
+    """Drop this process's copy of the index (benchmarks measure the cold path with it)."""
+    _CACHE.check(None)
+
+
+def _decode(row: Any) -> _Entry:
+    rows = json.loads(row.schedules)
+    openings = sorted((r for r in rows if not r[5]), key=lambda r: r[1])
+    return _Entry(
+        service_id=row.service_id,
+        district_key=row.district_key,
+        name_key=row.name_key,
+        latitude=row.latitude,
+        longitude=row.longitude,
+        is_free=row.is_free,
+        languages=row.languages,
+        terms=row.terms,
+        periods=tuple(_periods(rows)),
+        openings=tuple(OpeningPeriod(tuple(r[0].split(",")), r[1], r[2]) for r in openings),
+    )
+
+
+async def _entries(session: AsyncSession, city_id: str, category: str) -> list[_Entry]:
+    cached = _CACHE.entries.get((city_id, category))
+    if cached is None:
+        statement = select(*SearchEntry.__table__.columns).where(
+            SearchEntry.city_id == city_id, SearchEntry.category == category
+        )
+        cached = [_decode(row) for row in await session.execute(statement)]
+        _CACHE.entries[(city_id, category)] = cached
+    return cached
+
+
+async def _card_data(session: AsyncSession, ids: list[str]) -> dict[str, _CardData]:
+    missing = [i for i in ids if i not in _CACHE.cards]
+    if missing:
+        texts: dict[str, dict[str, Any]] = {}
+        for translation in await session.execute(
+            select(*ServiceTranslation.__table__.columns).where(
+                ServiceTranslation.service_id.in_(missing)
+            )
+        ):
+            texts.setdefault(translation.service_id, {})[translation.locale] = translation
+        phones: dict[str, list[str]] = {}
+        for service_id, number in await session.execute(
+            select(Phone.service_id, Phone.number)
+            .where(Phone.service_id.in_(missing))
+            .order_by(Phone.id)
+        ):
+            phones.setdefault(service_id, []).append(number)
         for row in await session.execute(
             select(
                 Service.id, Service.name, Service.description, Service.is_free,
@@ -137,27 +223,40 @@ async def _cards(
             .join(ServiceAtLocation, ServiceAtLocation.service_id == Service.id)
             .join(Location, Location.id == ServiceAtLocation.location_id)
             .join(Organization, Organization.id == Service.organization_id)
-            .where(Service.id.in_(ids))
-        )
-    }  # fmt: skip
-    texts: dict[str, dict[str, Any]] = {}
-    for translation in await session.execute(
-        select(*ServiceTranslation.__table__.columns).where(
-            ServiceTranslation.service_id.in_(ids), ServiceTranslation.locale.in_(chain)
-        )
-    ):
-        texts.setdefault(translation.service_id, {})[translation.locale] = translation
-    phones: dict[str, list[str]] = {}
-    for service_id, number in await session.execute(
-        select(Phone.service_id, Phone.number).where(Phone.service_id.in_(ids)).order_by(Phone.id)
-    ):
-        phones.setdefault(service_id, []).append(number)
+            .where(Service.id.in_(missing))
+        ):  # fmt: skip
+            _CACHE.cards[row.id] = _CardData(
+                name=row.name,
+                description=row.description,
+                is_free=row.is_free,
+                address=row.address_1,
+                district=row.district,
+                is_sample=row.is_sample,
+                phones=tuple(phones.get(row.id, [])),
+                texts=texts.get(row.id, {}),
+            )
+    return {i: _CACHE.cards[i] for i in ids if i in _CACHE.cards}
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    entry: _Entry
+    distance: float | None
+    open_now: bool | None
+
+
+async def _cards(
+    session: AsyncSession, chosen: list[_Candidate], locale: str
+) -> tuple[ServiceCard, ...]:
+    data = await _card_data(session, [c.entry.service_id for c in chosen])
+    chain = fallback_chain(locale)
     cards = []
     for candidate in chosen:
-        entry, main = candidate.entry, base[candidate.entry.service_id]
-        by_locale = texts.get(entry.service_id, {})
-        text = next((by_locale[loc] for loc in chain if loc in by_locale), None)
-        openings = sorted((r for r in json.loads(entry.schedules) if not r[5]), key=lambda r: r[1])
+        entry = candidate.entry
+        main = data.get(entry.service_id)
+        if main is None:  # deleted since the index was read
+            continue
+        text = next((main.texts[loc] for loc in chain if loc in main.texts), None)
         cards.append(
             ServiceCard(
                 id=entry.service_id,
@@ -166,12 +265,10 @@ async def _cards(
                 eligibility=text.eligibility if text else None,
                 is_free=main.is_free,
                 fees=text.fees if text else None,
-                address=main.address_1,
+                address=main.address,
                 district=main.district,
-                phones=tuple(phones.get(entry.service_id, [])),
-                opening_hours=tuple(
-                    OpeningPeriod(tuple(r[0].split(",")), r[1], r[2]) for r in openings
-                ),
+                phones=main.phones,
+                opening_hours=entry.openings,
                 languages=tuple(code for code in entry.languages.split(",") if code),
                 is_sample=main.is_sample,
                 distance_m=candidate.distance,
@@ -200,31 +297,29 @@ async def search_services(
 
     Nearest first when `near` is given, then those speaking `language`, then by name.
     `open_at` (timezone-aware) keeps only services open at that moment in the city's time.
+    One primary-key read tells whether this process's copy of the index is current; only
+    what changed since is read again.
     """
-    # Plain rows, not ORM objects: a city's category holds hundreds of them.
-    statement = select(*SearchEntry.__table__.columns).where(
-        SearchEntry.city_id == city_id, SearchEntry.category == category.value
-    )
-    if district:
-        statement = statement.where(SearchEntry.district_key == district.casefold())
-    if free_only:
-        statement = statement.where(SearchEntry.is_free.is_(True))
-    entries = list(await session.execute(statement))
-    if term:
-        entries = [e for e in entries if f",{term}," in e.terms]
+    _CACHE.check(await current_token(session))
+    entries = await _entries(session, city_id, category.value)
+    district_key = district.casefold() if district else None
+    wanted_term = f",{term}," if term else None
     local = None
     if open_at is not None:
         zone = ZoneInfo(await _timezone(session, city_id))
         local = open_at.astimezone(zone).replace(tzinfo=None)
     candidates = []
     for entry in entries:
-        open_now = (
-            is_open(_periods(json.loads(entry.schedules)), local) if local is not None else None
-        )
+        if district_key is not None and entry.district_key != district_key:
+            continue
+        if (free_only and not entry.is_free) or (wanted_term and wanted_term not in entry.terms):
+            continue
+        open_now = is_open(entry.periods, local) if local is not None else None
         if open_now is False:
             continue
-        known = near is not None and entry.latitude is not None and entry.longitude is not None
-        distance = distance_m(near, (entry.latitude, entry.longitude)) if known else None  # type: ignore[arg-type]
+        distance = None
+        if near is not None and entry.latitude is not None and entry.longitude is not None:
+            distance = distance_m(near, (entry.latitude, entry.longitude))
         candidates.append(_Candidate(entry, distance, open_now))
     speaks = f",{language}," if language else None
 

@@ -35,6 +35,7 @@ TABLES = {
     "search_entry",
     "contact",
     "service_area",
+    "search_state",
 }
 
 

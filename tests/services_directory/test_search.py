@@ -142,3 +142,36 @@ async def test_cities_are_recognised_as_people_write_them(session: AsyncSession)
 async def test_language_codes_are_stored_per_service(session: AsyncSession) -> None:
     codes = (await session.scalars(select(ServiceLanguage.code).distinct())).all()
     assert {"ar", "fr"} <= set(codes)
+
+
+async def test_an_edit_shows_at_once_and_a_rolled_back_one_never_lingers(
+    session: AsyncSession,
+) -> None:
+    from services_directory.listings import service as listings
+    from services_directory.listings.schemas import ServiceFields
+
+    async def first_card_name() -> tuple[str, str]:
+        page = await search_services(
+            session, category=Category.HEALTH, city_id="vienna", locale="de", limit=1
+        )
+        return page.cards[0].id, page.cards[0].name
+
+    service_id, before = await first_card_name()
+    assert await first_card_name() == (service_id, before)  # read again from this process
+
+    async def rename(name: str) -> None:
+        service = await listings.get_service(session, service_id, for_update=True)
+        assert service is not None
+        fields = listings.to_fields(service)
+        fields["translations"]["de"]["name"] = name
+        await listings.update_service(
+            session, service=service, fields=ServiceFields.model_validate(fields),
+            expected_version=service.version, actor=listings.Actor(None, "test"),
+        )  # fmt: skip
+
+    savepoint = await session.begin_nested()
+    await rename("Umbenannt")
+    assert await first_card_name() == (service_id, "Umbenannt")
+    await savepoint.rollback()
+    session.expire_all()
+    assert await first_card_name() == (service_id, before)
