@@ -5,7 +5,7 @@ VENV := .venv
 NLU_VENV := .venv-nlu
 BIN := $(VENV)/bin
 LOCALES := bot/locales
-LANGUAGES := ar fr en
+LANGUAGES := ar fr en es it pt de fa uk tr
 
 .PHONY: install nlu-env catalogs model run chat test lint clean
 

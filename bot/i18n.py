@@ -14,7 +14,18 @@ LOCALES_DIR = Path(__file__).resolve().parent / "locales"
 DOMAIN = "messages"
 DEFAULT_LOCALE = "en"
 # Interface languages, each named in its own script on the language buttons.
-NATIVE_NAMES = {"ar": "العربية", "fr": "Français", "en": "English"}
+NATIVE_NAMES = {
+    "ar": "العربية",
+    "fr": "Français",
+    "en": "English",
+    "es": "Español",
+    "it": "Italiano",
+    "pt": "Português",
+    "de": "Deutsch",
+    "fa": "فارسی",
+    "uk": "Українська",
+    "tr": "Türkçe",
+}
 SUPPORTED_LOCALES = tuple(NATIVE_NAMES)
 ICAL_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 

@@ -42,23 +42,24 @@ def emergency_kind_label(t: NullTranslations, kind: str) -> str:
     return labels.get(kind, kind)
 
 
+def _rows(buttons: list[Button], width: int = 2) -> tuple[tuple[Button, ...], ...]:
+    return tuple(tuple(buttons[i : i + width]) for i in range(0, len(buttons), width))
+
+
 def language_buttons() -> tuple[tuple[Button, ...], ...]:
-    """Return the language choice, each language named in its own script."""
-    return (tuple(Button(name, f"lang:{code}") for code, name in NATIVE_NAMES.items()),)
+    """Return the language choice, each language named in its own script, two per row."""
+    return _rows([Button(name, f"lang:{code}") for code, name in NATIVE_NAMES.items()])
 
 
 def category_buttons(t: NullTranslations) -> tuple[tuple[Button, ...], ...]:
     """Return the category menu, two per row, with emergency last."""
     buttons = [Button(category_label(t, c), f"cat:{c.value}") for c in Category]
-    rows = [tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2)]
-    rows.append((Button(t.gettext("🚨 Emergency"), "emergency"),))
-    return tuple(rows)
+    return (*_rows(buttons), (Button(t.gettext("🚨 Emergency"), "emergency"),))
 
 
 def city_buttons(cities: list[City], locale: str) -> tuple[tuple[Button, ...], ...]:
     """Return one button per city, two per row."""
-    buttons = [Button(city.display_name(locale), f"city:{city.id}") for city in cities]
-    return tuple(tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2))
+    return _rows([Button(city.display_name(locale), f"city:{city.id}") for city in cities])
 
 
 def menu(t: NullTranslations, locale: str, text: str) -> Reply:

@@ -23,7 +23,7 @@ from bot.i18n import (
 _PLACEHOLDER = re.compile(r"\{\w+\}")
 
 
-@pytest.mark.parametrize("locale", ["ar", "fr"])
+@pytest.mark.parametrize("locale", [code for code in SUPPORTED_LOCALES if code != "en"])
 def test_every_string_is_translated_and_none_is_fuzzy(locale: str) -> None:
     path = Path(LOCALES_DIR) / locale / "LC_MESSAGES" / "messages.po"
     with path.open("rb") as handle:
@@ -78,9 +78,23 @@ def test_direction_and_isolation() -> None:
     assert isolate("+33 1 99 00 00 01", "fr") == "+33 1 99 00 00 01"
 
 
+def test_persian_is_right_to_left() -> None:
+    assert is_rtl("fa")
+    assert isolate("+212 539 00 01 01", "fa") == "\u2068+212 539 00 01 01\u2069"
+
+
 @pytest.mark.parametrize(
     ("tag", "locale"),
-    [("ar-MA", "ar"), ("fr", "fr"), ("en_GB", "en"), ("pt-br", None), (None, None), ("", None)],
+    [
+        ("ar-MA", "ar"),
+        ("fr", "fr"),
+        ("en_GB", "en"),
+        ("pt-BR", "pt"),
+        ("fa-AF", "fa"),
+        ("zh-CN", None),
+        (None, None),
+        ("", None),
+    ],
 )
 def test_supported(tag: str | None, locale: str | None) -> None:
     assert supported(tag) == locale
