@@ -135,6 +135,39 @@ def _nlu_train(settings: Settings, args: argparse.Namespace) -> None:
     print(f"NLU model: {model}")
 
 
+def _nlu_evaluate(settings: Settings, args: argparse.Namespace) -> None:
+    import json
+
+    from dalil import embedded
+    from dalil.runtime import nlu_client
+    from nlu import evaluate
+
+    try:
+        examples = evaluate.read_labelled(Path(args.file))
+    except (OSError, ValueError) as error:
+        raise SystemExit(str(error)) from error
+    if not examples:
+        raise SystemExit(f"{args.file}: no examples")
+    server = embedded.ensure_rasa(settings)
+    if server is None and not embedded.rasa_ready(settings):
+        raise SystemExit(f"Rasa does not answer at {settings.rasa_url}")
+
+    async def run() -> list[evaluate.Prediction]:
+        client = nlu_client(settings, timeout_s=30)
+        try:
+            return await evaluate.predict(client, examples, concurrency=args.concurrency)
+        finally:
+            await client.aclose()
+
+    try:
+        predictions = asyncio.run(run())
+    finally:
+        embedded.stop(server)
+    if args.predictions:
+        evaluate.write_predictions(Path(args.predictions), predictions)
+    print(json.dumps(evaluate.report(predictions), ensure_ascii=False, indent=2))
+
+
 def _nlu_serve(settings: Settings, _args: argparse.Namespace) -> None:
     import os
     from urllib.parse import urlparse
@@ -247,6 +280,13 @@ def parser() -> argparse.ArgumentParser:
     train.add_argument("--force", action="store_true", help="train even if the data is unchanged")
     train.set_defaults(handler=_nlu_train)
     nlu.add_parser("serve").set_defaults(handler=_nlu_serve)
+    evaluating = nlu.add_parser(
+        "evaluate", help="score the model on a labelled Rasa NLU YAML file (JSON to stdout)"
+    )
+    evaluating.add_argument("file")
+    evaluating.add_argument("--predictions", default=None, help="write one JSON line per example")
+    evaluating.add_argument("--concurrency", type=int, default=4)
+    evaluating.set_defaults(handler=_nlu_evaluate)
 
     commands.add_parser("chat", help="talk to the bot in this terminal").set_defaults(handler=_chat)
     return root

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import hmac
+import json
 import logging
 import time
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
+from redis.exceptions import RedisError
 
 from nlu.errors import NLUUnavailable
 from nlu.language import LanguageIdentifier
@@ -50,8 +55,60 @@ class ParseResult:
         return next((e.value for e in self.entities if e.entity == name), None)
 
 
+class ParseCache:
+    """Rasa's answers for texts already seen, in Redis, per model.
+
+    The key is an HMAC of the model's id and the normalised text, so Redis never holds what
+    anyone wrote; the value keeps only intent, confidence, entities and the response key.
+    Entries expire after `ttl_s`; a new model gets new keys.
+    """
+
+    def __init__(self, redis: Any, secret: bytes, *, ttl_s: int = 86_400) -> None:
+        self.redis = redis
+        self.secret = secret
+        self.ttl_s = ttl_s
+
+    def key(self, model_id: str, normalized: str) -> str:
+        digest = hmac.new(self.secret, f"{model_id}\x00{normalized}".encode(), hashlib.sha256)
+        return f"nlu:parse:{digest.hexdigest()}"
+
+    async def get(self, model_id: str, normalized: str) -> dict[str, Any] | None:
+        try:
+            raw = await self.redis.get(self.key(model_id, normalized))
+        except RedisError:
+            return None
+        return json.loads(raw) if raw else None
+
+    async def put(self, model_id: str, normalized: str, body: dict[str, Any]) -> None:
+        intent = body.get("intent") or {}
+        selectors = body.get("response_selector") or {}
+        kept = {
+            "intent": {"name": intent.get("name"), "confidence": intent.get("confidence")},
+            "entities": [
+                {"entity": e.get("entity"), "value": e.get("value")}
+                for e in body.get("entities") or []
+                if isinstance(e, dict)
+            ],
+            "response_selector": {
+                name: {"response": {"intent_response_key": _response_key(selector)}}
+                for name, selector in selectors.items()
+                if isinstance(selector, dict) and name != "all_retrieval_intents"
+            },
+        }
+        with contextlib.suppress(RedisError):
+            await self.redis.set(self.key(model_id, normalized), json.dumps(kept), ex=self.ttl_s)
+
+
+def _response_key(selector: dict[str, Any]) -> str | None:
+    response = selector.get("response")
+    return response.get("intent_response_key") if isinstance(response, dict) else None
+
+
 class NLUClient:
     """Client of a Rasa server's HTTP API."""
+
+    # How long the loaded model's id is trusted before asking Rasa again.
+    MODEL_ID_TTL_S = 60.0
 
     def __init__(
         self,
@@ -62,6 +119,7 @@ class NLUClient:
         fallback_threshold: float = 0.5,
         identifier: LanguageIdentifier | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
+        cache: ParseCache | None = None,
     ) -> None:
         self._http = httpx.AsyncClient(
             base_url=base_url.rstrip("/"),
@@ -71,6 +129,25 @@ class NLUClient:
         )
         self.fallback_threshold = fallback_threshold
         self.identifier = identifier
+        self.cache = cache
+        self._model_id: tuple[str, float] | None = None
+
+    async def model_id(self) -> str | None:
+        """Return the id of the model Rasa serves (asked at most once a minute), or None."""
+        now = time.monotonic()
+        if self._model_id and now - self._model_id[1] < self.MODEL_ID_TTL_S:
+            return self._model_id[0]
+        try:
+            response = await self._http.get("/status")
+            response.raise_for_status()
+            status = response.json()
+            model = str(status.get("model_id") or status.get("model_file") or "")
+        except (httpx.HTTPError, ValueError, AttributeError):
+            return None
+        if not model:
+            return None
+        self._model_id = (model, now)
+        return model
 
     async def aclose(self) -> None:
         """Close the HTTP connection pool."""
@@ -101,20 +178,28 @@ class NLUClient:
             return ParseResult(OUT_OF_SCOPE, 1.0, language=language)
         started = time.perf_counter()
         try:
-            response = await self._http.post("/model/parse", json={"text": normalized})
-            response.raise_for_status()
-            result = self._to_result(response.json(), language, danger)
+            model = await self.model_id() if self.cache else None
+            body = await self.cache.get(model, normalized) if self.cache and model else None
+            cached = body is not None
+            if body is None:
+                response = await self._http.post("/model/parse", json={"text": normalized})
+                response.raise_for_status()
+                body = response.json()
+            result = self._to_result(body, language, danger)
+            if self.cache and model and not cached:
+                await self.cache.put(model, normalized, body)
         except (httpx.HTTPError, ValueError, NLUUnavailable) as error:
             log.warning("nlu.parse failed: %s danger=%s", type(error).__name__, danger)
             if danger:
                 return ParseResult(EMERGENCY, 1.0, language=language, danger=True)
             raise NLUUnavailable(f"Rasa parse failed: {type(error).__name__}") from error
         log.info(
-            "nlu.parse intent=%s confidence=%.2f language=%s ms=%.1f",
+            "nlu.parse intent=%s confidence=%.2f language=%s ms=%.1f cached=%s",
             result.intent,
             result.confidence,
             language,
             (time.perf_counter() - started) * 1000,
+            cached,
         )
         return result
 

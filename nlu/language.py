@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -18,8 +18,9 @@ from nlu.training_data import examples_by_language
 
 # Links and addresses are not written in any language; their letters only mislead.
 _NOT_LANGUAGE = re.compile(r"(https?://|www\.)\S*|\S+@\S+")
-# Languages written in a script no other supported language uses.
-_SCRIPT_LANGUAGE = {"ARABIC": "ar", "CYRILLIC": "uk"}
+# Arabic diacritics and tatweel carry no language signal; Persian letters (پ چ ژ گ ی ک) do,
+# so the identifier folds less than the model's normalisation does.
+_ARABIC_MARKS = re.compile(r"[\u064b-\u065f\u0670\u0640]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,26 +40,65 @@ def dominant_script(text: str) -> str | None:
     return scripts.most_common(1)[0][0] if scripts else None
 
 
-def _ngrams(text: str) -> Iterator[str]:
-    for word in normalize(text).split():
+def _fold(text: str, script: str) -> str:
+    if script == "LATIN":
+        return normalize(text)
+    return _ARABIC_MARKS.sub("", unicodedata.normalize("NFKC", text)).casefold()
+
+
+def _ngrams(text: str, script: str) -> Iterator[str]:
+    for word in _fold(text, script).split():
         padded = f" {word} "
         for n in (1, 2, 3, 4):
             for i in range(len(padded) - n + 1):
                 yield padded[i : i + n]
 
 
+class _NaiveBayes:
+    """Multinomial naive Bayes over character 1–4-grams, add-one smoothing, flat prior."""
+
+    def __init__(self, script: str, samples: dict[str, list[str]]) -> None:
+        self.script = script
+        self.counts = {
+            language: Counter(g for text in texts for g in _ngrams(text, script))
+            for language, texts in samples.items()
+        }
+        self.totals = {language: sum(c.values()) for language, c in self.counts.items()}
+        self.vocabulary = len(set().union(*self.counts.values())) or 1
+
+    def classify(self, text: str) -> LanguageGuess:
+        grams = list(_ngrams(text, self.script))
+        scores = {
+            language: sum(
+                math.log((counts[g] + 1) / (self.totals[language] + self.vocabulary)) for g in grams
+            )
+            for language, counts in self.counts.items()
+        }
+        best = max(scores, key=scores.__getitem__)
+        # Posterior with a flat prior: softmax of the log-likelihoods.
+        top = scores[best]
+        return LanguageGuess(best, 1.0 / sum(math.exp(s - top) for s in scores.values()))
+
+
 class LanguageIdentifier:
-    """Naive Bayes over character 1–4-grams for Latin-script text; script for the rest."""
+    """The script first; then, among the languages written in it, character n-grams.
+
+    Arabic script is Arabic or Persian, Latin script is any of the Latin-script languages
+    plus Arabizi and Finglish, Cyrillic is Ukrainian: each script gets its own classifier,
+    trained on the examples of our training data written in that script.
+    """
 
     def __init__(self, samples: dict[str, list[str]], min_confidence: float = 0.75) -> None:
         self.min_confidence = min_confidence
-        self._counts: dict[str, Counter[str]] = {}
+        by_script: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
         for language, texts in samples.items():
-            latin = [t for t in texts if dominant_script(t) == "LATIN"]
-            if latin:
-                self._counts[language] = Counter(g for t in latin for g in _ngrams(t))
-        self._totals = {lang: sum(c.values()) for lang, c in self._counts.items()}
-        self._vocabulary = len(set().union(*self._counts.values())) if self._counts else 1
+            for text in texts:
+                script = dominant_script(_NOT_LANGUAGE.sub(" ", text))
+                if script is not None:
+                    by_script[script][language].append(text)
+        self._models = {
+            script: _NaiveBayes(script, dict(languages)) for script, languages in by_script.items()
+        }
         self.languages = sorted(set(samples))
 
     @classmethod
@@ -70,25 +110,8 @@ class LanguageIdentifier:
         """Return the most likely language of `text`, or None when it cannot tell."""
         text = _NOT_LANGUAGE.sub(" ", text)
         script = dominant_script(text)
-        if script is None:
+        model = self._models.get(script) if script else None
+        if model is None:
             return None
-        if script in _SCRIPT_LANGUAGE:
-            language = _SCRIPT_LANGUAGE[script]
-            return LanguageGuess(language, 1.0) if language in self.languages else None
-        if script != "LATIN" or not self._counts:
-            return None
-        grams = list(_ngrams(text))
-        scores = {
-            language: sum(
-                math.log((counts[g] + 1) / (self._totals[language] + self._vocabulary))
-                for g in grams
-            )
-            for language, counts in self._counts.items()
-        }
-        best = max(scores, key=scores.__getitem__)
-        # Posterior with a flat prior: softmax of the log-likelihoods.
-        top = scores[best]
-        confidence = 1.0 / sum(math.exp(s - top) for s in scores.values())
-        if confidence < self.min_confidence:
-            return None
-        return LanguageGuess(best, confidence)
+        guess = model.classify(text)
+        return guess if guess.confidence >= self.min_confidence else None

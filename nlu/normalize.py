@@ -20,8 +20,16 @@ _CHAR_MAP = str.maketrans(
         "ؤ": "و",
         "ئ": "ي",
         "ـ": "",
+        # Curly apostrophes (Ukrainian, Italian elisions, phone keyboards) are one apostrophe.
+        "\u2019": "'",
+        "\u02bc": "'",
+        "`": "'",
+        # The Persian half-space joins a prefix to its verb (می‌خوام): written without it too.
+        "\u200c": "",
     }
 )
+# Casefolding Turkish İ leaves i + a combining dot above; "İMDAT" must read as "imdat".
+_COMBINING_DOT = "\u0307"
 # Three or more of the same letter ("saaaalam", "شكرااا") become two.
 _REPEATS = re.compile(r"([^\W\d_])\1{2,}")
 # Pictographs and symbols carry no meaning for intent classification.
@@ -35,5 +43,5 @@ def normalize(text: str) -> str:
     text = _ARABIC_DIACRITICS.sub("", text).replace(_TATWEEL, "")
     text = text.translate(_CHAR_MAP)
     text = _SYMBOLS.sub(" ", text)
-    text = _REPEATS.sub(r"\1\1", text.casefold())
+    text = _REPEATS.sub(r"\1\1", text.casefold().replace(_COMBINING_DOT, ""))
     return _SPACES.sub(" ", text).strip()

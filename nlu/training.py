@@ -97,26 +97,32 @@ def train(*, venv: Path, model_dir: Path, force: bool = False) -> Path:
     if target.exists() and not force:
         log.info("nlu.train skipped: model %s is up to date", target.name)
         return target
+    print(f"Training the NLU model {target.name} (several minutes on 2 cores)...", file=sys.stderr)
+    train_with(venv=venv, config=CONFIG, target=target)
+    for old in model_dir.glob("dalil-nlu-*.tar.gz"):
+        if old != target:
+            old.unlink()
+    return target
+
+
+def train_with(*, venv: Path, config: Path, target: Path) -> Path:
+    """Train a model of the current data with `config` into `target` (a .tar.gz path)."""
     rasa = rasa_executable(venv)
-    work = model_dir / f"data-{digest}"
+    work = target.parent / f"data-{target.name.removesuffix('.tar.gz')}"
     prepare_data(work)
-    print(f"Training the NLU model {target.name} (a few minutes on 2 cores)...", file=sys.stderr)
     command = [
         str(rasa), "train", "nlu",
-        "--config", str(CONFIG),
+        "--config", str(config),
         "--domain", str(DOMAIN),
         "--nlu", str(work),
-        "--out", str(model_dir),
+        "--out", str(target.parent),
         "--fixed-model-name", target.name.removesuffix(".tar.gz"),
     ]  # fmt: skip
-    environment = rasa_environment(model_dir / "cache")
+    environment = rasa_environment(target.parent / "cache")
     completed = subprocess.run(command, env=environment, check=False)  # noqa: S603
     shutil.rmtree(work, ignore_errors=True)
     if completed.returncode != 0 or not target.exists():
         raise NLUSetupError(f"rasa train nlu failed with exit code {completed.returncode}")
-    for old in model_dir.glob("dalil-nlu-*.tar.gz"):
-        if old != target:
-            old.unlink()
     return target
 
 

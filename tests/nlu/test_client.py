@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import time
 
+import httpx
 import pytest
+from redis.asyncio import Redis
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from nlu.client import OUT_OF_SCOPE, NLUClient
+from core.redis import connect
+from nlu.client import OUT_OF_SCOPE, NLUClient, ParseCache
 from nlu.errors import NLUUnavailable
+from nlu.language import LanguageIdentifier
+from tests.conftest import RASA_TOKEN
 from tests.standins.server import free_port, serve
 
 
@@ -128,3 +134,48 @@ async def test_low_confidence_and_rasa_fallback_are_out_of_scope() -> None:
             client = NLUClient(url, fallback_threshold=0.5)
             assert (await client.parse("hmm")).intent == OUT_OF_SCOPE
             await client.aclose()
+
+
+class _CountingTransport(httpx.AsyncHTTPTransport):
+    def __init__(self) -> None:
+        super().__init__()
+        self.parses = 0
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/model/parse":
+            self.parses += 1
+        return await super().handle_async_request(request)
+
+
+async def test_repeated_texts_come_from_the_cache_which_holds_no_text(
+    rasa_url: str, identifier: LanguageIdentifier, redis: Redis
+) -> None:
+    transport = _CountingTransport()
+    cache = ParseCache(redis, b"test-key")
+    client = NLUClient(rasa_url, token=RASA_TOKEN, identifier=identifier, timeout_s=10,
+                       transport=transport, cache=cache)  # fmt: skip
+    try:
+        first = await client.parse("Is there a rumour that migrants take our jobs?")
+        second = await client.parse("is there a RUMOUR that migrants take our jobs")
+        assert transport.parses == 1
+        assert second == first and first.response_key == "rumour/take_jobs"
+        other = await client.parse("I need a doctor in Lyon")
+        assert transport.parses == 2 and other.entity("city") == "lyon"
+        stored = {key: await redis.get(key) for key in await redis.keys("*")}
+        assert len(stored) == 2
+        dump = " ".join(f"{k} {v}" for k, v in stored.items()).casefold()
+        assert "migrants" not in dump and "doctor" not in dump
+        client._model_id = ("another-model", time.monotonic())  # a new model was loaded
+        await client.parse("I need a doctor in Lyon")
+        assert transport.parses == 3
+    finally:
+        await client.aclose()
+
+
+async def test_a_broken_cache_does_not_stop_parsing(rasa_url: str) -> None:
+    cache = ParseCache(connect("redis://127.0.0.1:1/0"), b"k")
+    client = NLUClient(rasa_url, token=RASA_TOKEN, timeout_s=10, cache=cache)
+    try:
+        assert (await client.parse("i need a doctor")).intent == "find_health"
+    finally:
+        await client.aclose()

@@ -19,6 +19,19 @@ MESSAGES = [
     ("ana mrid w ma3andich lwra9", "ar"),
     ("ابني مريض ومحتاج طبيب", "ar"),
     ("وين فيني لاقي شغل", "ar"),
+    ("mi hijo tiene tos desde el lunes", "es"),
+    ("donde puedo dormir esta noche", "es"),
+    ("mio figlio deve andare a scuola", "it"),
+    ("cerco lavoro come muratore", "it"),
+    ("onde posso tomar banho de graça", "pt"),
+    ("preciso de um advogado urgente", "pt"),
+    ("wo kann ich deutsch lernen", "de"),
+    ("mein kind hat fieber seit gestern", "de"),
+    ("پسرم مریض است دکتر کجا پیدا کنم", "fa"),
+    ("من جای خواب ندارم", "fa"),
+    ("де можна безкоштовно поїсти", "uk"),
+    ("okula nasıl kayıt olurum", "tr"),
+    ("is bulmak istiyorum acil", "tr"),
 ]
 
 

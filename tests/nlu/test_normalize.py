@@ -30,3 +30,16 @@ def test_normalize(raw: str, expected: str) -> None:
 def test_idempotent() -> None:
     text = "أَهْلاً Salaaam!! je suis à Tanger 🙏"
     assert normalize(normalize(text)) == normalize(text)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("İMDAT", "imdat"),  # Turkish capital dotted I
+        ("мене б’є", "мене б'є"),  # curly apostrophe
+        ("می‌خوام", "ميخوام"),  # Persian half-space, ye
+        ("un’ambulanza", "un'ambulanza"),
+    ],
+)
+def test_apostrophes_half_spaces_and_turkish_i(raw: str, expected: str) -> None:
+    assert normalize(raw) == expected

@@ -1,0 +1,200 @@
+"""Evaluating the NLU on a labelled file, through the same client the bot uses.
+
+The input is Rasa NLU YAML: intent blocks whose `examples` are either the usual `- text`
+lines or a list of `{text, metadata}` items; `metadata: {lang: xx}` may sit on the block or
+on an example. Entity annotations are stripped. `nlu_fallback` counts as `out_of_scope`, on
+either side. A gold label without a retrieval key (`rumour`) is compared with the predicted
+intent without its key; a gold `rumour/<key>` needs the right key.
+
+What counts as predicted is what the bot acts on: the client's intent after its safety net
+(words of danger make an emergency) and its fallback threshold.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from nlu.client import NLUClient
+from nlu.errors import NLUUnavailable
+from nlu.training_data import plain_text
+
+OUT_OF_SCOPE = "out_of_scope"
+_FALLBACK = "nlu_fallback"
+
+
+@dataclass(frozen=True, slots=True)
+class LabelledExample:
+    """One example to evaluate."""
+
+    text: str
+    intent: str
+    lang: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Prediction:
+    """One example with what the NLU made of it."""
+
+    text: str
+    lang: str | None
+    intent: str
+    predicted: str
+    confidence: float
+    detected_language: str | None
+
+
+def _label(intent: str) -> str:
+    return OUT_OF_SCOPE if intent == _FALLBACK else intent
+
+
+def _entry(item: Any, block_lang: str | None) -> tuple[str, str | None]:
+    if isinstance(item, dict):
+        lang = (item.get("metadata") or {}).get("lang", block_lang)
+        return str(item.get("text", "")).strip(), lang
+    return str(item).strip(), block_lang
+
+
+def read_labelled(path: Path) -> list[LabelledExample]:
+    """Read every example of a Rasa NLU YAML file with its intent and language."""
+    document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if not isinstance(document, dict) or not isinstance(document.get("nlu"), list):
+        raise ValueError(f"{path}: not Rasa NLU YAML (no `nlu:` list)")
+    examples = []
+    for block in document["nlu"]:
+        if not isinstance(block, dict) or "intent" not in block:
+            continue
+        intent = _label(str(block["intent"]))
+        block_lang = (block.get("metadata") or {}).get("lang")
+        items = block.get("examples") or []
+        if isinstance(items, str):
+            lines = (line.strip() for line in items.splitlines())
+            entries = [(line[2:].strip(), block_lang) for line in lines if line.startswith("- ")]
+        else:
+            entries = [
+                (
+                    str(item.get("text", "")).strip(),
+                    (item.get("metadata") or {}).get("lang", block_lang),
+                )
+                if isinstance(item, dict)
+                else (str(item).strip(), block_lang)
+                for item in items
+            ]
+        for text, lang in entries:
+            if text:
+                examples.append(LabelledExample(plain_text(text), intent, lang))
+    return examples
+
+
+def _comparable(gold: str, predicted: str) -> str:
+    """Bring the prediction to the gold label's granularity (`rumour` vs `rumour/key`)."""
+    if "/" not in gold and "/" in predicted:
+        return predicted.split("/", 1)[0]
+    return predicted
+
+
+async def predict(
+    client: NLUClient, examples: list[LabelledExample], *, concurrency: int = 4
+) -> list[Prediction]:
+    """Parse every example through the client, a few at a time, in order."""
+    gate = asyncio.Semaphore(concurrency)
+
+    async def one(example: LabelledExample) -> Prediction:
+        async with gate:
+            try:
+                result = await client.parse(example.text)
+            except NLUUnavailable:
+                # The bot shows its menu: nothing was understood.
+                return Prediction(example.text, example.lang, example.intent, OUT_OF_SCOPE,
+                                  0.0, client.detect_language(example.text))  # fmt: skip
+        predicted = _label(result.intent)
+        if predicted == "rumour" and result.response_key:
+            predicted = result.response_key
+        return Prediction(
+            example.text,
+            example.lang,
+            example.intent,
+            _comparable(example.intent, predicted),
+            round(result.confidence, 4),
+            result.language,
+        )
+
+    return list(await asyncio.gather(*(one(e) for e in examples)))
+
+
+def _f1(precision: float, recall: float) -> float:
+    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+
+def _scores(predictions: Iterable[Prediction]) -> dict[str, Any]:
+    items = list(predictions)
+    labels = sorted({p.intent for p in items})
+    true_positive: Counter[str] = Counter()
+    predicted_count: Counter[str] = Counter()
+    support: Counter[str] = Counter()
+    for p in items:
+        support[p.intent] += 1
+        predicted_count[p.predicted] += 1
+        if p.predicted == p.intent:
+            true_positive[p.intent] += 1
+    per_intent = {}
+    for label in labels:
+        precision = true_positive[label] / predicted_count[label] if predicted_count[label] else 0.0
+        recall = true_positive[label] / support[label]
+        per_intent[label] = {
+            "precision": round(precision, 4),
+            "recall": round(recall, 4),
+            "f1": round(_f1(precision, recall), 4),
+            "support": support[label],
+        }
+    macro = sum(v["f1"] for v in per_intent.values()) / len(per_intent) if per_intent else 0.0
+    correct = sum(true_positive.values())
+    return {
+        "examples": len(items),
+        "accuracy": round(correct / len(items), 4) if items else 0.0,
+        "macro_f1": round(macro, 4),
+        "per_intent": per_intent,
+    }
+
+
+def report(predictions: list[Prediction]) -> dict[str, Any]:
+    """Return accuracy, macro-F1, per-intent and per-language scores and the confusions."""
+    overall = _scores(predictions)
+    by_language: dict[str, list[Prediction]] = defaultdict(list)
+    for p in predictions:
+        by_language[p.lang or "unknown"].append(p)
+    per_language = {}
+    for lang, items in sorted(by_language.items()):
+        scores = _scores(items)
+        per_language[lang] = {
+            "examples": scores["examples"],
+            "accuracy": scores["accuracy"],
+            "macro_f1": scores["macro_f1"],
+            "language_identified": round(
+                sum(p.detected_language == p.lang for p in items) / len(items), 4
+            ),
+        }
+    confusions = Counter((p.intent, p.predicted) for p in predictions if p.intent != p.predicted)
+    return {
+        **{k: overall[k] for k in ("examples", "accuracy", "macro_f1")},
+        "per_intent": overall["per_intent"],
+        "per_language": per_language,
+        "confusions": [
+            {"intent": gold, "predicted": predicted, "count": count}
+            for (gold, predicted), count in confusions.most_common()
+        ],
+    }
+
+
+def write_predictions(path: Path, predictions: list[Prediction]) -> None:
+    """Write one JSON object per line: text, lang, intent, predicted, confidence, language."""
+    with path.open("w", encoding="utf-8") as handle:
+        for p in predictions:
+            handle.write(json.dumps(asdict(p), ensure_ascii=False) + "\n")
