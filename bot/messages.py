@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from typing import Any, Literal
 
 Kind = Literal["text", "button", "command", "location", "unsupported"]
@@ -22,6 +22,9 @@ class IncomingMessage:
     payload: str = ""
     callback_id: str | None = None
     language_hint: str | None = None
+    # A shared location (kind "location"): used for one search, never stored.
+    latitude: float | None = None
+    longitude: float | None = None
 
     def to_json(self) -> str:
         """Serialise for a queue entry."""
@@ -29,8 +32,11 @@ class IncomingMessage:
 
     @classmethod
     def from_json(cls, raw: str) -> IncomingMessage:
-        """Deserialise a queue entry."""
-        return cls(**json.loads(raw))
+        """Deserialise a queue entry, from this version, an older one or a newer one."""
+        data = json.loads(raw)
+        # Entries outlive deploys: absent fields take their defaults, unknown ones are dropped.
+        known = {item.name for item in fields(cls)}
+        return cls(**{name: value for name, value in data.items() if name in known})
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,12 +48,26 @@ class Button:
 
 
 @dataclass(frozen=True, slots=True)
+class Template:
+    """A message template approved by the platform (WhatsApp), by name and language code."""
+
+    name: str
+    language: str
+
+
+@dataclass(frozen=True, slots=True)
 class Reply:
-    """One message to send back, with optional rows of buttons."""
+    """One message to send back, with optional rows of buttons.
+
+    `template` is what to send instead when the platform forbids free-form messages at that
+    moment (WhatsApp, more than 24 hours after the person last wrote); without one, the reply
+    is not sent there.
+    """
 
     text: str
     buttons: tuple[tuple[Button, ...], ...] = ()
     rtl: bool = False
+    template: Template | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready form."""
@@ -55,13 +75,16 @@ class Reply:
             "text": self.text,
             "buttons": [[asdict(b) for b in row] for row in self.buttons],
             "rtl": self.rtl,
+            "template": asdict(self.template) if self.template else None,
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Reply:
         """Rebuild from `to_dict` output."""
+        template = data.get("template")
         return cls(
             text=data["text"],
             buttons=tuple(tuple(Button(**b) for b in row) for row in data.get("buttons", [])),
             rtl=bool(data.get("rtl", False)),
+            template=Template(**template) if template else None,
         )

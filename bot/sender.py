@@ -1,16 +1,20 @@
-"""The sender role: outbound stream → platform, with retries, 429 pacing and dead letters."""
+"""The sender role: outbound stream → platform, with retries, 429 pacing and dead letters.
+
+Each channel's `Deliver` function speaks its platform and reports failures in the terms
+below, so this loop knows no platform: `RetryLater` (throttled, timed out, server error) is
+retried with backoff or after the platform's `retry_after`; `PermanentFailure` (blocked,
+refused, outside the platform's rules) goes straight to the dead letters.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import json
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from redis.asyncio import Redis
-from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
 from bot.queue import DEAD_LETTERS, OUTBOUND, SENDERS, run_consumer
 
@@ -21,13 +25,27 @@ MAX_ATTEMPTS = 5
 SENT_TTL_S = 24 * 3600
 
 
-class PermanentFailure(Exception):
-    """The platform refused the message for good (blocked bot, bad request)."""
+class DeliveryError(Exception):
+    """A platform did not accept a message; `reason` is short and holds no personal data."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
-def _retry_after_s(error: RetryAfter) -> float:
-    value = error.retry_after
-    return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
+class PermanentFailure(DeliveryError):
+    """The platform refused the message for good (blocked bot, bad request, closed window)."""
+
+
+class RetryLater(DeliveryError):
+    """A passing failure (throttling, timeout, server error): try again.
+
+    `retry_after_s` is how long the platform asked to wait, when it said; else back off.
+    """
+
+    def __init__(self, reason: str, retry_after_s: float | None = None) -> None:
+        super().__init__(reason)
+        self.retry_after_s = retry_after_s
 
 
 async def deliver_with_retries(
@@ -38,11 +56,11 @@ async def deliver_with_retries(
         try:
             await deliver(envelope)
             return
-        except (BadRequest, Forbidden) as error:
-            raise PermanentFailure(type(error).__name__) from error
-        except RetryAfter as error:
-            delay = _retry_after_s(error)
-        except (TelegramError, OSError) as error:
+        except RetryLater as error:
+            backoff = base_delay_s * 2 ** (attempt - 1)
+            delay = error.retry_after_s if error.retry_after_s is not None else backoff
+            log.warning("sender.retry attempt=%d reason=%s", attempt, error.reason)
+        except OSError as error:
             delay = base_delay_s * 2 ** (attempt - 1)
             log.warning("sender.retry attempt=%d error=%s", attempt, type(error).__name__)
         if attempt < MAX_ATTEMPTS:
@@ -72,8 +90,11 @@ async def handle(
         except PermanentFailure as failure:
             log.error("sender.dead_letter channel=%s reason=%s", envelope["channel"], failure)
             envelope_without_chat = {**envelope, "chat_id": None}
-            await redis.xadd(DEAD_LETTERS, {"envelope": json.dumps(envelope_without_chat)},
-                             maxlen=10_000, approximate=True)  # fmt: skip
+            dead: dict[Any, Any] = {
+                "envelope": json.dumps(envelope_without_chat),
+                "reason": failure.reason,
+            }
+            await redis.xadd(DEAD_LETTERS, dead, maxlen=10_000, approximate=True)
     async with redis.pipeline(transaction=True) as pipe:
         pipe.xack(OUTBOUND, SENDERS, entry_id)
         pipe.xdel(OUTBOUND, entry_id)

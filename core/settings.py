@@ -66,7 +66,31 @@ class Settings(BaseSettings):
             raise ValueError("PSEUDONYM_KEY must be a random value of 16+ characters")
         if self.telegram_bot_token and not self.telegram_webhook_secret and self.public_base_url:
             raise ValueError("TELEGRAM_WEBHOOK_SECRET is required when PUBLIC_BASE_URL is set")
+        whatsapp = self._whatsapp_values()
+        missing = [name for name, value in whatsapp.items() if not value]
+        if 0 < len(missing) < len(whatsapp):
+            raise ValueError(f"WhatsApp is half configured: set {', '.join(missing)} as well")
+        for name in ("WHATSAPP_APP_SECRET", "WHATSAPP_VERIFY_TOKEN"):
+            value = whatsapp[name]
+            if value and (value.lower() in _PLACEHOLDERS or len(value) < 8):
+                raise ValueError(f"{name} must be the real value (8+ characters)")
         return self
+
+    def _whatsapp_values(self) -> dict[str, str]:
+        def reveal(secret: SecretStr | None) -> str:
+            return secret.get_secret_value() if secret else ""
+
+        return {
+            "WHATSAPP_TOKEN": reveal(self.whatsapp_token),
+            "WHATSAPP_APP_SECRET": reveal(self.whatsapp_app_secret),
+            "WHATSAPP_VERIFY_TOKEN": reveal(self.whatsapp_verify_token),
+            "WHATSAPP_PHONE_NUMBER_ID": self.whatsapp_phone_number_id or "",
+        }
+
+    @property
+    def whatsapp_configured(self) -> bool:
+        """Tell whether every WhatsApp value is set (empty strings count as unset)."""
+        return all(self._whatsapp_values().values())
 
     def pseudonym_key_bytes(self) -> bytes:
         """The key for pseudonymous chat keys; the demo profile derives a fixed one."""

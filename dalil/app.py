@@ -19,6 +19,7 @@ from bot import queue, sender, worker
 from bot.telegram import polling
 from bot.telegram import send as telegram_send
 from bot.telegram.webhook import router as telegram_router
+from bot.whatsapp.webhook import router as whatsapp_router
 from core.settings import Settings
 from dalil.runtime import Runtime, build_runtime
 
@@ -37,6 +38,8 @@ async def _start_roles(runtime: Runtime, roles: Collection[str]) -> list[asyncio
         channels: dict[str, sender.Deliver] = {}
         if bot is not None:
             channels["telegram"] = partial(telegram_send.send, bot)
+        if runtime.whatsapp is not None:
+            channels["whatsapp"] = runtime.whatsapp.send
         tasks.append(asyncio.create_task(sender.run(runtime.redis, channels)))
     if bot is not None and "api" in roles:
         await bot.initialize()
@@ -74,6 +77,10 @@ def create_app(settings: Settings, *, roles: Collection[str] = ALL_ROLES) -> Fas
     api_errors.install(app)
     app.add_middleware(BodySizeLimit)
     app.include_router(telegram_router)
+    # WhatsApp has no polling fallback: its webhook exists only when it is configured, and
+    # the URL is registered in the Meta app dashboard, not at start-up.
+    if settings.whatsapp_configured:
+        app.include_router(whatsapp_router)
     app.include_router(admin_router)
 
     @app.get("/health", tags=["health"])

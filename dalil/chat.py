@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import sys
+from typing import Any
 
 from bot.messages import Button, IncomingMessage, Reply
 from core.settings import Settings
@@ -23,7 +24,7 @@ def _print_replies(replies: list[Reply]) -> list[Button]:
 
 
 def _incoming(line: str, buttons: list[Button], message_id: int) -> IncomingMessage:
-    common = {"channel": CHANNEL, "chat_id": "local", "message_id": str(message_id)}
+    common: dict[str, Any] = {"channel": CHANNEL, "chat_id": "local", "message_id": str(message_id)}
     if line.isdigit() and 1 <= int(line) <= len(buttons):
         return IncomingMessage(kind="button", payload=buttons[int(line) - 1].payload, **common)
     if line.startswith("/"):

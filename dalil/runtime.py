@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pydantic import SecretStr
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from telegram import Bot
@@ -12,10 +13,12 @@ from bot.dialogue import Dialogue
 from bot.state import StateStore
 from bot.telegram.send import build_bot
 from bot.telegram.webhook import bot_id
+from bot.whatsapp.send import WhatsAppClient
+from bot.whatsapp.webhook import WebhookConfig
 from core.db import create_engine, session_factory
 from core.redis import connect
 from core.settings import Settings
-from nlu.client import NLUClient
+from nlu.client import NLUClient, ParseCache
 from nlu.language import LanguageIdentifier
 
 
@@ -30,6 +33,8 @@ class Runtime:
     nlu: NLUClient
     dialogue: Dialogue
     telegram_bot: Bot | None
+    whatsapp: WhatsAppClient | None = None
+    whatsapp_webhook: WebhookConfig | None = None
 
     @property
     def telegram_webhook_secret(self) -> str | None:
@@ -48,8 +53,28 @@ class Runtime:
         await self.nlu.aclose()
         if self.telegram_bot is not None:
             await self.telegram_bot.shutdown()
+        if self.whatsapp is not None:
+            await self.whatsapp.aclose()
         await self.redis.aclose()
         await self.engine.dispose()
+
+
+def nlu_client(
+    settings: Settings, *, timeout_s: float | None = None, redis: Redis | None = None
+) -> NLUClient:
+    """Return the NLU client the bot uses: its Rasa, threshold and language identifier.
+
+    With `redis`, repeated texts are answered from the parse cache.
+    """
+    cache = ParseCache(redis, settings.pseudonym_key_bytes()) if redis is not None else None
+    return NLUClient(
+        settings.rasa_url,
+        token=settings.rasa_token.get_secret_value() if settings.rasa_token else None,
+        timeout_s=timeout_s or settings.rasa_timeout_s,
+        fallback_threshold=settings.nlu_fallback_threshold,
+        identifier=LanguageIdentifier.from_training_data(),
+        cache=cache,
+    )
 
 
 def build_runtime(settings: Settings) -> Runtime:
@@ -57,13 +82,7 @@ def build_runtime(settings: Settings) -> Runtime:
     engine = create_engine(settings.database_url)
     sessions = session_factory(engine)
     redis = connect(settings.redis_url)
-    nlu = NLUClient(
-        settings.rasa_url,
-        token=settings.rasa_token.get_secret_value() if settings.rasa_token else None,
-        timeout_s=settings.rasa_timeout_s,
-        fallback_threshold=settings.nlu_fallback_threshold,
-        identifier=LanguageIdentifier.from_training_data(),
-    )
+    nlu = nlu_client(settings, redis=redis)
     dialogue = Dialogue(
         sessions=sessions,
         states=StateStore(redis, settings.state_ttl_s),
@@ -72,4 +91,28 @@ def build_runtime(settings: Settings) -> Runtime:
     )
     token = settings.telegram_bot_token
     bot = build_bot(token.get_secret_value(), settings.telegram_api_base_url) if token else None
-    return Runtime(settings, engine, sessions, redis, nlu, dialogue, bot)
+    runtime = Runtime(settings, engine, sessions, redis, nlu, dialogue, bot)
+    if settings.whatsapp_configured:
+        runtime.whatsapp, runtime.whatsapp_webhook = _whatsapp(settings, redis)
+    return runtime
+
+
+def _whatsapp(settings: Settings, redis: Redis) -> tuple[WhatsAppClient, WebhookConfig]:
+    def reveal(secret: SecretStr | None) -> str:
+        return secret.get_secret_value() if secret else ""
+
+    phone_number_id = settings.whatsapp_phone_number_id or ""
+    client = WhatsAppClient(
+        base_url=settings.whatsapp_api_base_url,
+        phone_number_id=phone_number_id,
+        token=reveal(settings.whatsapp_token),
+        redis=redis,
+        pseudonym_key=settings.pseudonym_key_bytes(),
+    )
+    webhook = WebhookConfig(
+        app_secret=reveal(settings.whatsapp_app_secret),
+        verify_token=reveal(settings.whatsapp_verify_token),
+        phone_number_id=phone_number_id,
+        pseudonym_key=settings.pseudonym_key_bytes(),
+    )
+    return client, webhook

@@ -15,5 +15,10 @@ TELEGRAM_WEBHOOK_SECRET=$(secret)
 # To connect a real Telegram bot, set TELEGRAM_BOT_TOKEN (and PUBLIC_BASE_URL for a webhook).
 # TELEGRAM_BOT_TOKEN=
 # PUBLIC_BASE_URL=https://dalil.example.org
+# To connect WhatsApp (Cloud API), set all four (README, "Connect WhatsApp"):
+# WHATSAPP_TOKEN=
+# WHATSAPP_PHONE_NUMBER_ID=
+# WHATSAPP_APP_SECRET=
+# WHATSAPP_VERIFY_TOKEN=$(secret)
 ENV
 echo "Wrote .env (demo profile)."

@@ -33,3 +33,44 @@ def test_webhook_secret_required_with_a_public_url() -> None:
 def test_demo_profile_has_a_usable_key() -> None:
     settings = Settings(_env_file=None, DALIL_PROFILE="demo")
     assert len(settings.pseudonym_key_bytes()) >= 16
+
+
+@pytest.mark.parametrize(
+    "missing",
+    ["WHATSAPP_TOKEN", "WHATSAPP_APP_SECRET", "WHATSAPP_VERIFY_TOKEN", "WHATSAPP_PHONE_NUMBER_ID"],
+)
+def test_half_a_whatsapp_configuration_is_refused_in_production(missing: str) -> None:
+    values = {
+        "WHATSAPP_TOKEN": "EAAG-token",
+        "WHATSAPP_APP_SECRET": "a3f1c9e0b7d24c5e8f6a1b2c3d4e5f60",
+        "WHATSAPP_VERIFY_TOKEN": "a-verify-token",
+        "WHATSAPP_PHONE_NUMBER_ID": "106540352242922",
+    }
+    values[missing] = ""  # as docker-compose passes an unset variable
+    with pytest.raises(ValidationError, match=missing):
+        Settings(_env_file=None, DALIL_PROFILE="production", **values)
+
+
+def test_whatsapp_is_configured_only_when_every_value_is_set() -> None:
+    assert not Settings(_env_file=None, DALIL_PROFILE="demo").whatsapp_configured
+    settings = Settings(
+        _env_file=None,
+        DALIL_PROFILE="production",
+        WHATSAPP_TOKEN="EAAG-token",
+        WHATSAPP_APP_SECRET="a3f1c9e0b7d24c5e8f6a1b2c3d4e5f60",
+        WHATSAPP_VERIFY_TOKEN="a-verify-token",
+        WHATSAPP_PHONE_NUMBER_ID="106540352242922",
+    )
+    assert settings.whatsapp_configured
+
+
+def test_production_refuses_a_placeholder_whatsapp_secret() -> None:
+    with pytest.raises(ValidationError, match="WHATSAPP_APP_SECRET"):
+        Settings(
+            _env_file=None,
+            DALIL_PROFILE="production",
+            WHATSAPP_TOKEN="EAAG-token",
+            WHATSAPP_APP_SECRET="changeme",
+            WHATSAPP_VERIFY_TOKEN="a-verify-token",
+            WHATSAPP_PHONE_NUMBER_ID="106540352242922",
+        )

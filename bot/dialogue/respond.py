@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -20,11 +21,13 @@ from nlu.errors import NLUUnavailable
 from services_directory.categories import Category
 from services_directory.cities.models import City
 from services_directory.cities.service import get_city, list_cities, match_city
-from services_directory.search.service import search_services
+from services_directory.search.service import distance_m, search_services
 
 log = logging.getLogger(__name__)
 
 PAGE_SIZE = 5
+# A shared location farther than this from every city served is not taken as one of them.
+NEAR_CITY_M = 50_000
 # Remembered when the emergency numbers were shown before the city was known.
 EMERGENCY_PENDING = "emergency"
 
@@ -99,6 +102,8 @@ class Dialogue:
             return await self._button(turn, message.payload)
         if message.kind == "text" and message.text.strip():
             return await self._text(turn)
+        if message.latitude is not None and message.longitude is not None:
+            return await self._location(turn, (message.latitude, message.longitude))
         return [
             render.menu(
                 turn.t,
@@ -236,6 +241,26 @@ class Dialogue:
             t, turn.locale, t.gettext("Sorry, I did not understand. Choose a topic:")
         )
 
+    # Locations ----------------------------------------------------------------------------
+
+    async def _location(self, turn: Turn, point: tuple[float, float]) -> list[Reply]:
+        # The point serves this one answer and is never stored: only the city is remembered.
+        cities = await list_cities(turn.session)
+        near = [(distance_m(point, (c.latitude, c.longitude)), c) for c in cities]
+        distance, city = min(near, key=lambda pair: pair[0], default=(math.inf, None))
+        if city is None or distance > NEAR_CITY_M:
+            return [await self._ask_city(turn)]
+        turn.state.city = city.id
+        pending = turn.state.pending_category
+        turn.state.pending_category = None
+        if pending == EMERGENCY_PENDING:
+            return [await self._emergency(turn, None)]
+        category = pending or turn.state.category
+        if category is None:
+            return [render.menu(turn.t, turn.locale, turn.t.gettext("What do you need?"))]
+        turn.state.page = 1
+        return [await self._search(turn, Category(category), city, "find_" + category, point)]
+
     # Answers ------------------------------------------------------------------------------
 
     async def _city_from(self, turn: Turn, result: ParseResult | None) -> City | None:
@@ -261,7 +286,14 @@ class Dialogue:
         turn.state.page = 1
         return await self._search(turn, category, city, intent)
 
-    async def _search(self, turn: Turn, category: Category, city: City, intent: str) -> Reply:
+    async def _search(
+        self,
+        turn: Turn,
+        category: Category,
+        city: City,
+        intent: str,
+        near: tuple[float, float] | None = None,
+    ) -> Reply:
         page = max(turn.state.page, 1)
         found = await search_services(
             turn.session,
@@ -271,6 +303,7 @@ class Dialogue:
             language=turn.locale,
             limit=PAGE_SIZE,
             offset=(page - 1) * PAGE_SIZE,
+            near=near,
         )
         turn.state.category = category.value
         t = turn.t
@@ -288,7 +321,8 @@ class Dialogue:
             city=city,
             cards=found.cards,
             first_number=(page - 1) * PAGE_SIZE + 1,
-            has_more=page * PAGE_SIZE < found.total,
+            # "More" could not continue nearest-first: the point is not kept for a next page.
+            has_more=near is None and page * PAGE_SIZE < found.total,
         )
 
     async def _emergency(self, turn: Turn, result: ParseResult | None) -> Reply:

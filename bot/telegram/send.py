@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import MessageLimit
+from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.request import HTTPXRequest
 
 from bot.messages import Reply
+from bot.sender import PermanentFailure, RetryLater
+from bot.splitting import split_text
 
 
 def build_bot(token: str, base_url: str, *, timeout_s: float = 10.0) -> Bot:
@@ -26,33 +30,16 @@ def _keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     )  # fmt: skip
 
 
-def split_text(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
-    """Split at blank lines so no service is cut in half; hard-split only a giant block."""
-    chunks: list[str] = []
-    current = ""
-    for block in text.split("\n\n"):
-        candidate = f"{current}\n\n{block}" if current else block
-        if len(candidate) <= limit:
-            current = candidate
-            continue
-        if current:
-            chunks.append(current)
-        while len(block) > limit:
-            chunks.append(block[:limit])
-            block = block[limit:]
-        current = block
-    if current:
-        chunks.append(current)
-    return chunks
+def _seconds(value: int | float | dt.timedelta) -> float:
+    return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
 
 
-async def send(bot: Bot, envelope: dict[str, Any]) -> None:
-    """Deliver one outbound envelope: answer the button press, then send the reply."""
+async def _send(bot: Bot, envelope: dict[str, Any]) -> None:
     if envelope.get("callback_id"):
         await bot.answer_callback_query(envelope["callback_id"])
     if envelope.get("reply"):
         reply = Reply.from_dict(envelope["reply"])
-        chunks = split_text(reply.text)
+        chunks = split_text(reply.text, MessageLimit.MAX_TEXT_LENGTH)
         for index, chunk in enumerate(chunks):
             last = index == len(chunks) - 1
             await bot.send_message(
@@ -60,3 +47,16 @@ async def send(bot: Bot, envelope: dict[str, Any]) -> None:
                 text=chunk,
                 reply_markup=_keyboard(reply) if last else None,
             )
+
+
+async def send(bot: Bot, envelope: dict[str, Any]) -> None:
+    """Deliver one outbound envelope: answer the button press, then send the reply."""
+    try:
+        await _send(bot, envelope)
+    # BadRequest is a NetworkError in PTB: it must be caught before the transient errors.
+    except (BadRequest, Forbidden) as error:
+        raise PermanentFailure(type(error).__name__) from error
+    except RetryAfter as error:
+        raise RetryLater("RetryAfter", _seconds(error.retry_after)) from error
+    except TelegramError as error:
+        raise RetryLater(type(error).__name__) from error

@@ -21,7 +21,7 @@ class Conversation:
     language_hint: str | None = None
     replies: list[Reply] = field(default_factory=list)
 
-    async def _send(self, **fields: str) -> Reply:
+    async def _send(self, **fields: str | float) -> Reply:
         message = IncomingMessage(
             channel=self.channel,
             chat_id=self.chat_id,
@@ -43,6 +43,10 @@ class Conversation:
         offered = {b.payload for reply in self.replies for row in reply.buttons for b in row}
         assert payload in offered, f"{payload!r} was not offered: {sorted(offered)}"
         return await self._send(kind="button", payload=payload)
+
+    async def share_location(self, latitude: float, longitude: float) -> Reply:
+        """Share a location pin (WhatsApp location message)."""
+        return await self._send(kind="location", latitude=latitude, longitude=longitude)
 
 
 def payloads(reply: Reply) -> list[str]:

@@ -1,0 +1,126 @@
+"""Sending replies through the WhatsApp Cloud API (`POST /{phone-number-id}/messages`).
+
+Failures are reported in the sender's terms: throttling (HTTP 429, Graph codes 4, 80007,
+130429, 131056), server errors and timeouts are `RetryLater`; a closed 24-hour window (131047)
+and every other refusal are `PermanentFailure`. A reply may take several messages (long text,
+more than ten choices); each one accepted is marked in Redis, so a retry after a partial
+failure sends only what is missing.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import httpx
+from redis.asyncio import Redis
+
+from bot.messages import Reply
+from bot.sender import SENT_TTL_S, DeliveryError, PermanentFailure, RetryLater
+from bot.whatsapp import window
+from bot.whatsapp.render import render, template_message
+
+log = logging.getLogger(__name__)
+
+OUTSIDE_WINDOW = "outside_24h_window"
+_OUTSIDE_WINDOW_CODE = 131047
+# 4: app request limit; 80007: WABA rate limit; 130429: throughput; 131056: pair rate limit.
+_RATE_LIMIT_CODES = {4, 80007, 130429, 131056}
+# The pair limit allows about one message every 6 s to the same person once bursts are spent.
+_PAIR_RATE_LIMIT_CODE = 131056
+_PAIR_RATE_DELAY_S = 6.0
+
+
+def _retry_after_s(header: str | None) -> float | None:
+    try:
+        return max(float(header), 0.0) if header else None
+    except ValueError:
+        return None
+
+
+def classify(response: httpx.Response) -> DeliveryError:
+    """Return the sender's view of a Graph API error answer."""
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    error = body.get("error") if isinstance(body, dict) else None
+    error = error if isinstance(error, dict) else {}
+    code = error.get("code")
+    # Support tickets ask for fbtrace_id; the error message may quote the recipient.
+    log.warning(
+        "whatsapp.send refused status=%d code=%s subcode=%s fbtrace_id=%s",
+        response.status_code, code, error.get("error_subcode"), error.get("fbtrace_id"),
+    )  # fmt: skip
+    if code == _OUTSIDE_WINDOW_CODE:
+        return PermanentFailure(OUTSIDE_WINDOW)
+    if response.status_code == 429 or code in _RATE_LIMIT_CODES:
+        wait = _retry_after_s(response.headers.get("Retry-After"))
+        if wait is None and code == _PAIR_RATE_LIMIT_CODE:
+            wait = _PAIR_RATE_DELAY_S
+        return RetryLater(f"rate_limited code={code}", wait)
+    if response.status_code >= 500:
+        return RetryLater(f"http_{response.status_code} code={code}")
+    return PermanentFailure(f"http_{response.status_code} code={code}")
+
+
+class WhatsAppClient:
+    """Sends outbound envelopes of the "whatsapp" channel from one business phone number."""
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        phone_number_id: str,
+        token: str,
+        redis: Redis,
+        pseudonym_key: bytes,
+        timeout_s: float = 10.0,
+    ) -> None:
+        self.phone_number_id = phone_number_id
+        self._redis = redis
+        self._pseudonym_key = pseudonym_key
+        self._http = httpx.AsyncClient(
+            base_url=base_url.rstrip("/"),
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=timeout_s,
+        )
+
+    async def aclose(self) -> None:
+        """Close the HTTP connections."""
+        await self._http.aclose()
+
+    async def send(self, envelope: dict[str, Any]) -> None:
+        """Deliver one outbound envelope; a reply outside the window goes as its template."""
+        if not envelope.get("reply"):
+            return  # a bare button acknowledgement: WhatsApp has none to send
+        reply = Reply.from_dict(envelope["reply"])
+        wa_id = str(envelope["chat_id"])
+        if await window.is_open(self._redis, self._pseudonym_key, wa_id):
+            try:
+                messages = {f"part:{i}": m for i, m in enumerate(render(reply))}
+            except ValueError as error:
+                raise PermanentFailure("unrenderable_reply") from error
+        elif reply.template is not None:
+            messages = {"template": template_message(reply.template)}
+        else:
+            raise PermanentFailure(OUTSIDE_WINDOW)
+        for part, message in messages.items():
+            sent_key = f"sent:{envelope['key']}:{part}"
+            if await self._redis.exists(sent_key):
+                continue  # accepted on an earlier attempt
+            await self._post(wa_id, message)
+            await self._redis.set(sent_key, "1", ex=SENT_TTL_S)
+
+    async def _post(self, wa_id: str, message: dict[str, Any]) -> None:
+        body = {"messaging_product": "whatsapp", "recipient_type": "individual", "to": wa_id}
+        try:
+            response = await self._http.post(
+                f"/{self.phone_number_id}/messages", json={**body, **message}
+            )
+        except httpx.TimeoutException as error:
+            raise RetryLater("timeout") from error
+        except httpx.TransportError as error:
+            raise RetryLater(type(error).__name__) from error
+        if not response.is_success:
+            raise classify(response)

@@ -1,0 +1,233 @@
+"""The sender against a Cloud API stand-in that throttles, fails, hangs and closes the window."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from redis.asyncio import Redis
+
+from bot import queue, sender
+from bot.messages import Button, IncomingMessage, Reply, Template
+from bot.whatsapp import window
+from bot.whatsapp.send import WhatsAppClient
+from tests.conftest import PSEUDONYM_KEY
+from tests.standins.server import serve
+from tests.standins.whatsapp_api import PHONE_NUMBER_ID, WHATSAPP_TOKEN, WhatsAppStandIn
+from tests.standins.whatsapp_payloads import WA_ID
+
+KEY = PSEUDONYM_KEY.encode()
+MENU = Reply(
+    "What do you need?",
+    tuple((Button(f"Topic {i}", f"cat:{i}"),) for i in range(8)),
+)
+RESULTS = Reply(
+    "🩺 Health in Tangier:\n\n1. Free clinic\n📞 +212 539 00 01 01",
+    (
+        (Button("More results", "more"),),
+        (Button("Other topic", "menu"), Button("Change city", "city")),
+    ),
+)
+
+
+@pytest.fixture
+async def api(redis: Redis) -> AsyncIterator[tuple[WhatsAppStandIn, WhatsAppClient]]:
+    stand_in = WhatsAppStandIn()
+    async with serve(stand_in.app()) as url:
+        client = WhatsAppClient(
+            base_url=f"{url}/v21.0",
+            phone_number_id=PHONE_NUMBER_ID,
+            token=WHATSAPP_TOKEN,
+            redis=redis,
+            pseudonym_key=KEY,
+            timeout_s=1.0,
+        )
+        yield stand_in, client
+        await client.aclose()
+
+
+async def _queue(redis: Redis, reply: Reply, *, channel: str = "whatsapp", n: int = 1) -> None:
+    await queue.ensure_groups(redis)
+    message = IncomingMessage(channel, WA_ID, f"m{n}", "text", text="hi")
+    await redis.xadd(queue.OUTBOUND, queue.outbound_entry(message, 0, reply))
+
+
+async def _drain(redis: Redis, channels: dict[str, sender.Deliver]) -> None:
+    response = await redis.xreadgroup(queue.SENDERS, "t", {queue.OUTBOUND: ">"}, block=100)
+    for _stream, entries in response:
+        for entry_id, fields in entries:
+            await sender.handle(redis, channels, entry_id, fields["envelope"], base_delay_s=0.01)
+
+
+async def _open_window(redis: Redis, hours_ago: float = 0) -> None:
+    await window.record_inbound(redis, KEY, WA_ID, int(time.time() - hours_ago * 3600))
+
+
+async def _dead(redis: Redis) -> list[dict[str, Any]]:
+    return [fields for _id, fields in await redis.xrange(queue.DEAD_LETTERS)]
+
+
+async def test_three_buttons_arrive_as_reply_buttons(api, redis: Redis) -> None:
+    stand_in, client = api
+    await _open_window(redis)
+    await _queue(redis, RESULTS)
+    await _drain(redis, {"whatsapp": client.send})
+    (call,) = stand_in.sent()
+    assert call.phone_number_id == PHONE_NUMBER_ID
+    assert call.authorization == f"Bearer {WHATSAPP_TOKEN}"
+    assert call.body["to"] == WA_ID and call.body["recipient_type"] == "individual"
+    assert (call.type, call.interactive_type) == ("interactive", "button")
+    assert call.choices == [
+        ("more", "More results"),
+        ("menu", "Other topic"),
+        ("city", "Change city"),
+    ]
+    assert call.text == RESULTS.text
+    assert await redis.xlen(queue.OUTBOUND) == 0
+
+
+async def test_eight_choices_arrive_as_a_list(api, redis: Redis) -> None:
+    stand_in, client = api
+    await _open_window(redis)
+    await _queue(redis, MENU)
+    await _drain(redis, {"whatsapp": client.send})
+    (call,) = stand_in.sent()
+    assert call.interactive_type == "list"
+    assert [choice_id for choice_id, _ in call.choices] == [f"cat:{i}" for i in range(8)]
+
+
+async def test_each_channel_goes_to_its_own_platform(api, redis: Redis) -> None:
+    stand_in, client = api
+    telegram: list[dict[str, Any]] = []
+
+    async def telegram_send(envelope: dict[str, Any]) -> None:
+        telegram.append(envelope)
+
+    await _open_window(redis)
+    await _queue(redis, Reply("to telegram"), channel="telegram", n=1)
+    await _queue(redis, Reply("to whatsapp"), channel="whatsapp", n=2)
+    await _drain(redis, {"telegram": telegram_send, "whatsapp": client.send})
+    assert [e["reply"]["text"] for e in telegram] == ["to telegram"]
+    assert [c.text for c in stand_in.sent()] == ["to whatsapp"]
+
+
+async def test_429_is_retried_then_sent_once(api, redis: Redis) -> None:
+    stand_in, client = api
+    stand_in.rate_limit_next(retry_after=1)
+    await _open_window(redis)
+    await _queue(redis, RESULTS)
+    await _drain(redis, {"whatsapp": client.send})
+    assert len(stand_in.calls) == 2
+    assert stand_in.calls[1].at - stand_in.calls[0].at >= 0.95  # Retry-After honoured
+    assert len(stand_in.sent()) == 1
+    assert await _dead(redis) == []
+
+
+async def test_a_retry_after_a_partial_send_sends_only_what_is_missing(api, redis: Redis) -> None:
+    stand_in, client = api
+    long_text = "\n\n".join(f"{n}. Service\n" + "x" * 700 for n in range(1, 4))
+    stand_in.accept_next()
+    stand_in.rate_limit_next()
+    await _open_window(redis)
+    await _queue(redis, Reply(long_text, RESULTS.buttons))
+    await _drain(redis, {"whatsapp": client.send})
+    sent = stand_in.sent()
+    assert [c.type for c in sent] == ["text", "interactive"]
+    assert "\n\n".join(c.text for c in sent) == long_text
+    assert len(stand_in.calls) == 3  # first part once, second part twice
+
+
+async def test_server_errors_until_the_last_attempt_end_in_the_dead_letters(
+    api, redis: Redis
+) -> None:
+    stand_in, client = api
+    stand_in.server_error_next(sender.MAX_ATTEMPTS)
+    await _open_window(redis)
+    await _queue(redis, RESULTS)
+    await _drain(redis, {"whatsapp": client.send})
+    assert stand_in.sent() == []
+    assert len(stand_in.calls) == sender.MAX_ATTEMPTS
+    (dead,) = await _dead(redis)
+    assert dead["reason"] == f"gave up after {sender.MAX_ATTEMPTS} attempts"
+    assert WA_ID not in json.dumps(dead)
+    assert await redis.xlen(queue.OUTBOUND) == 0
+
+
+async def test_a_few_server_errors_are_retried(api, redis: Redis) -> None:
+    stand_in, client = api
+    stand_in.server_error_next(2)
+    await _open_window(redis)
+    await _queue(redis, RESULTS)
+    await _drain(redis, {"whatsapp": client.send})
+    assert len(stand_in.sent()) == 1
+    assert await _dead(redis) == []
+
+
+async def test_a_hanging_api_times_out_and_is_retried(api, redis: Redis) -> None:
+    stand_in, client = api
+    stand_in.hang_next(3)
+    await _open_window(redis)
+    await _queue(redis, RESULTS)
+    started = time.monotonic()
+    await _drain(redis, {"whatsapp": client.send})
+    assert time.monotonic() - started < 3
+    assert len(stand_in.sent()) == 1
+
+
+async def test_a_refused_message_is_not_retried(api, redis: Redis) -> None:
+    stand_in, client = api
+    await _open_window(redis)
+    await _queue(redis, Reply("?", ((Button("x", "y" * 300),),)))
+    await _drain(redis, {"whatsapp": client.send})
+    assert stand_in.calls == []
+    (dead,) = await _dead(redis)
+    assert dead["reason"] == "unrenderable_reply"
+
+
+async def test_outside_the_window_nothing_free_form_is_sent(api, redis: Redis) -> None:
+    stand_in, client = api
+    await _open_window(redis, hours_ago=25)  # too old: opens nothing
+    await _queue(redis, RESULTS)
+    await _drain(redis, {"whatsapp": client.send})
+    assert stand_in.calls == []
+    (dead,) = await _dead(redis)
+    assert dead["reason"] == "outside_24h_window"
+
+
+async def test_outside_the_window_the_replys_template_is_sent_instead(api, redis: Redis) -> None:
+    stand_in, client = api
+    await _queue(
+        redis, Reply("Anything else?", MENU.buttons, template=Template("dalil_menu", "fr"))
+    )
+    await _drain(redis, {"whatsapp": client.send})
+    (call,) = stand_in.sent()
+    assert call.body["type"] == "template"
+    assert call.body["template"] == {"name": "dalil_menu", "language": {"code": "fr"}}
+    assert await _dead(redis) == []
+
+
+async def test_the_platforms_window_error_is_a_dead_letter_at_once(api, redis: Redis) -> None:
+    stand_in, client = api
+    stand_in.outside_window_next()  # our clock and Meta's disagree by a few seconds
+    await _open_window(redis, hours_ago=23.99)
+    await _queue(redis, RESULTS)
+    await _drain(redis, {"whatsapp": client.send})
+    assert len(stand_in.calls) == 1
+    (dead,) = await _dead(redis)
+    assert dead["reason"] == "outside_24h_window"
+
+
+async def test_the_window_is_kept_under_a_pseudonym_for_24_hours(redis: Redis) -> None:
+    now = int(time.time())
+    assert not await window.is_open(redis, KEY, WA_ID)
+    await window.record_inbound(redis, KEY, WA_ID, now - 3600)
+    await window.record_inbound(redis, KEY, WA_ID, now - 7200)  # a late retry of an older one
+    (key,) = await redis.keys("*")
+    assert WA_ID not in key and key == window.window_key(KEY, WA_ID)
+    assert await redis.get(key) == str(now - 3600)
+    assert 22 * 3600 < await redis.ttl(key) <= 23 * 3600
+    assert await window.is_open(redis, KEY, WA_ID)
+    assert not await window.is_open(redis, KEY, "212600000002")
