@@ -16,6 +16,7 @@ from typing import Any
 
 from redis.asyncio import Redis
 
+from bot.pacing import Pacer
 from bot.queue import DEAD_LETTERS, OUTBOUND, SENDERS, run_consumer
 
 log = logging.getLogger(__name__)
@@ -75,8 +76,9 @@ async def handle(
     raw: str,
     *,
     base_delay_s: float = 0.5,
+    pacer: Pacer | None = None,
 ) -> None:
-    """Send one outbound entry once, then acknowledge it."""
+    """Send one outbound entry once, within the platform's limits, then acknowledge it."""
     envelope = json.loads(raw)
     sent_key = f"sent:{envelope['key']}"
     # A sender that crashed after sending but before acknowledging must not send twice.
@@ -85,6 +87,8 @@ async def handle(
         try:
             if deliver is None:
                 raise PermanentFailure(f"no sender for channel {envelope['channel']}")
+            if pacer is not None:
+                await pacer.wait_turn(envelope["channel"], envelope.get("chat_id"))
             await deliver_with_retries(deliver, envelope, base_delay_s=base_delay_s)
             await redis.set(sent_key, "1", ex=SENT_TTL_S)
         except PermanentFailure as failure:
@@ -102,11 +106,17 @@ async def handle(
 
 
 async def run(
-    redis: Redis, channels: dict[str, Deliver], *, block_ms: int = 5000, base_delay_s: float = 0.5
+    redis: Redis,
+    channels: dict[str, Deliver],
+    *,
+    block_ms: int = 5000,
+    base_delay_s: float = 0.5,
+    pacer: Pacer | None = None,
 ) -> None:
     """Consume the outbound stream until cancelled."""
 
     async def handle_entry(entry_id: str, fields: dict[str, str]) -> None:
-        await handle(redis, channels, entry_id, fields["envelope"], base_delay_s=base_delay_s)
+        await handle(redis, channels, entry_id, fields["envelope"], base_delay_s=base_delay_s,
+                     pacer=pacer)  # fmt: skip
 
     await run_consumer(redis, OUTBOUND, SENDERS, "sender", handle_entry, block_ms)

@@ -40,6 +40,11 @@ class Settings(BaseSettings):
         "https://api.telegram.org/bot", alias="TELEGRAM_API_BASE_URL"
     )
 
+    # Sending limits: seconds between two messages to one chat, messages per second in all.
+    telegram_chat_interval_s: float = Field(1.0, ge=0, alias="TELEGRAM_CHAT_INTERVAL_S")
+    telegram_per_second: int = Field(30, ge=1, alias="TELEGRAM_PER_SECOND")
+    whatsapp_chat_interval_s: float = Field(0.0, ge=0, alias="WHATSAPP_CHAT_INTERVAL_S")
+    whatsapp_per_second: int = Field(80, ge=1, alias="WHATSAPP_PER_SECOND")
     whatsapp_token: SecretStr | None = Field(None, alias="WHATSAPP_TOKEN")
     whatsapp_app_secret: SecretStr | None = Field(None, alias="WHATSAPP_APP_SECRET")
     whatsapp_verify_token: SecretStr | None = Field(None, alias="WHATSAPP_VERIFY_TOKEN")
@@ -49,6 +54,9 @@ class Settings(BaseSettings):
     )
 
     stats_min_count: int = Field(5, alias="STATS_MIN_COUNT", ge=1)
+    # Off unless the city decides otherwise: even scrubbed, a question's text may say who wrote it.
+    keep_unmet_questions: bool = Field(False, alias="KEEP_UNMET_QUESTIONS")
+    unmet_retention_days: int = Field(30, alias="UNMET_RETENTION_DAYS", ge=1, le=365)
     pseudonym_key: SecretStr | None = Field(None, alias="PSEUDONYM_KEY")
     # How long conversation state is kept after the last message (privacy: nothing forever).
     state_ttl_s: int = Field(30 * 24 * 3600, alias="STATE_TTL_S", ge=60)

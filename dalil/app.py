@@ -16,6 +16,7 @@ from admin_api import errors as api_errors
 from admin_api.limits import BodySizeLimit
 from admin_api.router import router as admin_router
 from bot import queue, sender, worker
+from bot.pacing import Limits, Pacer
 from bot.telegram import polling
 from bot.telegram import send as telegram_send
 from bot.telegram.webhook import router as telegram_router
@@ -40,7 +41,15 @@ async def _start_roles(runtime: Runtime, roles: Collection[str]) -> list[asyncio
             channels["telegram"] = partial(telegram_send.send, bot)
         if runtime.whatsapp is not None:
             channels["whatsapp"] = runtime.whatsapp.send
-        tasks.append(asyncio.create_task(sender.run(runtime.redis, channels)))
+        pacer = Pacer(
+            runtime.redis,
+            settings.pseudonym_key_bytes(),
+            {
+                "telegram": Limits(settings.telegram_chat_interval_s, settings.telegram_per_second),
+                "whatsapp": Limits(settings.whatsapp_chat_interval_s, settings.whatsapp_per_second),
+            },
+        )
+        tasks.append(asyncio.create_task(sender.run(runtime.redis, channels, pacer=pacer)))
     if bot is not None and "api" in roles:
         await bot.initialize()
         if settings.public_base_url:

@@ -1,0 +1,77 @@
+"""Sending within the platforms' limits: per-chat pacing and a global rate per channel.
+
+Both live in Redis, so every sender process shares them. Per chat, each send reserves the
+next free slot (`interval` apart) and waits for it; per channel, a counter per second caps
+how many sends start in that second. Keys name chats by an HMAC, never by their id.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import time
+from dataclasses import dataclass
+
+from redis.asyncio import Redis
+
+# KEYS[1] = the chat's slot; ARGV = now (ms), interval (ms), ttl (ms). Returns ms to wait.
+_RESERVE = """
+local now = tonumber(ARGV[1])
+local slot = tonumber(redis.call('GET', KEYS[1]) or '0')
+local start = math.max(now, slot)
+redis.call('SET', KEYS[1], start + tonumber(ARGV[2]), 'PX', tonumber(ARGV[3]))
+return start - now
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """A channel's limits: seconds between two messages to one chat, messages per second."""
+
+    chat_interval_s: float
+    per_second: int
+
+
+class Pacer:
+    """Waits, before each send, until the chat's and the channel's limits allow it."""
+
+    def __init__(self, redis: Redis, secret: bytes, limits: dict[str, Limits]) -> None:
+        self.redis = redis
+        self.secret = secret
+        self.limits = limits
+        self._reserve = redis.register_script(_RESERVE)
+
+    def _chat_key(self, channel: str, chat_id: str) -> str:
+        digest = hmac.new(self.secret, f"{channel}:{chat_id}".encode(), hashlib.sha256)
+        return f"pace:{digest.hexdigest()[:32]}"
+
+    async def wait_turn(self, channel: str, chat_id: str | None) -> float:
+        """Sleep until this channel and chat may send; return the seconds waited."""
+        limits = self.limits.get(channel)
+        if limits is None:
+            return 0.0
+        waited = 0.0
+        if chat_id and limits.chat_interval_s > 0:
+            interval_ms = int(limits.chat_interval_s * 1000)
+            wait_ms = await self._reserve(
+                keys=[self._chat_key(channel, chat_id)],
+                args=[int(time.time() * 1000), interval_ms, interval_ms + 60_000],
+            )
+            if int(wait_ms) > 0:
+                waited += int(wait_ms) / 1000
+                await asyncio.sleep(int(wait_ms) / 1000)
+        while limits.per_second > 0:
+            now = time.time()
+            second = int(now)
+            key = f"rate:{channel}:{second}"
+            async with self.redis.pipeline(transaction=True) as pipe:
+                pipe.incr(key)
+                pipe.expire(key, 5)
+                count, _ = await pipe.execute()
+            if int(count) <= limits.per_second:
+                break
+            pause = second + 1 - now
+            waited += pause
+            await asyncio.sleep(pause)
+        return waited
