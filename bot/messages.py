@@ -68,6 +68,9 @@ class Reply:
     buttons: tuple[tuple[Button, ...], ...] = ()
     rtl: bool = False
     template: Template | None = None
+    # The label of a "send my location" button; the reply then carries no other buttons
+    # (Telegram shows it as a one-time keyboard, WhatsApp as a location request).
+    location_request: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready form."""
@@ -76,6 +79,7 @@ class Reply:
             "buttons": [[asdict(b) for b in row] for row in self.buttons],
             "rtl": self.rtl,
             "template": asdict(self.template) if self.template else None,
+            "location_request": self.location_request,
         }
 
     @classmethod
@@ -87,4 +91,5 @@ class Reply:
             buttons=tuple(tuple(Button(**b) for b in row) for row in data.get("buttons", [])),
             rtl=bool(data.get("rtl", False)),
             template=Template(**template) if template else None,
+            location_request=data.get("location_request"),
         )

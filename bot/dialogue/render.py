@@ -114,13 +114,49 @@ def results(
     rows: list[tuple[Button, ...]] = []
     if has_more:
         rows.append((Button(t.gettext("More results"), "more"),))
+    rows.append((Button(t.gettext("📍 Nearest to me"), "where"),))
     rows.append(
         (
             Button(t.gettext("Other topic"), "menu"),
             Button(t.gettext("Change city"), "city"),
         )
     )
+    rows.append(
+        (Button(t.gettext("👍 Useful"), "fb:up"), Button(t.gettext("👎 Not useful"), "fb:down"))
+    )
     return Reply("\n\n".join(blocks), tuple(rows), rtl=is_rtl(locale))
+
+
+def location_request(t: NullTranslations, locale: str) -> Reply:
+    """Return the request to share a location, with the platform's location button."""
+    text = t.gettext(
+        "Tap the button below to send your location. I use it only to find the nearest "
+        "services, and I do not keep it."
+    )
+    return Reply(text, rtl=is_rtl(locale), location_request=t.gettext("📍 Send my location"))
+
+
+def no_result(
+    t: NullTranslations,
+    locale: str,
+    *,
+    category: Category,
+    city: City,
+    other_cities: list[City],
+    other_categories: list[Category],
+) -> Reply:
+    """Say there is nothing yet, and offer the nearest cities and the topics that have some."""
+    text = t.gettext("I have no services for {category} in {city} yet.").format(
+        category=category_label(t, category), city=city.display_name(locale)
+    )
+    rows: list[tuple[Button, ...]] = []
+    if other_cities:
+        text += "\n\n" + t.gettext("The nearest cities where I know some:")
+        rows += city_buttons(other_cities, locale)
+    if other_categories:
+        rows += _rows([Button(category_label(t, c), f"cat:{c.value}") for c in other_categories])
+    rows.append((Button(t.gettext("🚨 Emergency"), "emergency"),))
+    return Reply(text, tuple(rows), rtl=is_rtl(locale))
 
 
 def emergency_numbers(

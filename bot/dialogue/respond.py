@@ -21,7 +21,7 @@ from nlu.errors import NLUUnavailable
 from services_directory.categories import Category
 from services_directory.cities.models import City
 from services_directory.cities.service import get_city, list_cities, match_city
-from services_directory.search.service import distance_m, search_services
+from services_directory.search.service import count_by_category, distance_m, search_services
 
 log = logging.getLogger(__name__)
 
@@ -187,6 +187,16 @@ class Dialogue:
                 return [await self._search(turn, Category(turn.state.category), city, "more")]
         if kind == "emergency":
             return [await self._emergency(turn, None)]
+        if kind == "where":
+            return [render.location_request(turn.t, turn.locale)]
+        if kind == "fb" and value in ("up", "down"):
+            rating: usage.Feedback = "up" if value == "up" else "down"
+            await self._record(
+                turn, "feedback", usage.FEEDBACK_OUTCOME, category=_category(turn.state.category),
+                feedback=rating,
+            )  # fmt: skip
+            text = turn.t.gettext("Thank you! This helps us improve Dalil.")
+            return [render.menu(turn.t, turn.locale, text)]
         return [render.menu(turn.t, turn.locale, turn.t.gettext("What do you need?"))]
 
     # Free text ----------------------------------------------------------------------------
@@ -309,10 +319,7 @@ class Dialogue:
         t = turn.t
         if not found.cards:
             await self._record(turn, intent, "no_result", category=category, city=city.id)
-            text = t.gettext("I have no services for {category} in {city} yet.").format(
-                category=render.category_label(t, category), city=city.display_name(turn.locale)
-            )
-            return render.menu(t, turn.locale, text)
+            return await self._alternatives(turn, category, city)
         await self._record(turn, intent, "results", category=category, city=city.id)
         return render.results(
             t,
@@ -324,6 +331,27 @@ class Dialogue:
             # "More" could not continue nearest-first: the point is not kept for a next page.
             has_more=near is None and page * PAGE_SIZE < found.total,
         )
+
+    async def _alternatives(self, turn: Turn, category: Category, city: City) -> Reply:
+        """Nothing here: the nearest cities that have the topic, and the topics this city has."""
+        here = (city.latitude, city.longitude)
+        others = [c for c in await list_cities(turn.session) if c.id != city.id]
+        others.sort(key=lambda c: distance_m(here, (c.latitude, c.longitude)))
+        with_topic = []
+        for other in others:
+            counts = await count_by_category(turn.session, city_id=other.id)
+            if counts.get(category.value):
+                with_topic.append(other)
+            if len(with_topic) == 2:
+                break
+        counts = await count_by_category(turn.session, city_id=city.id)
+        topics = [c for c in Category if c != category and counts.get(c.value)]
+        # Pressing one of those cities continues with the same topic there.
+        turn.state.pending_category = category.value
+        return render.no_result(
+            turn.t, turn.locale, category=category, city=city, other_cities=with_topic,
+            other_categories=topics,
+        )  # fmt: skip
 
     async def _emergency(self, turn: Turn, result: ParseResult | None) -> Reply:
         # Never ask anything first: with no known city, show every city's numbers at once,
@@ -358,6 +386,7 @@ class Dialogue:
         *,
         category: Category | None = None,
         city: str | None = None,
+        feedback: usage.Feedback | None = None,
     ) -> None:
         await usage.record(
             turn.session,
@@ -367,11 +396,16 @@ class Dialogue:
             outcome=outcome,
             city=city or turn.state.city,
             category=category.value if category else None,
+            feedback=feedback,
         )
         log.info(
             "dialogue.turn channel=%s locale=%s intent=%s outcome=%s",
             turn.message.channel, turn.locale, intent, outcome,
         )  # fmt: skip
+
+
+def _category(value: str | None) -> Category | None:
+    return Category(value) if value is not None and value in Category._value2member_map_ else None
 
 
 ReplyHandler = Callable[[IncomingMessage], Awaitable[list[Reply]]]

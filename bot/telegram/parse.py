@@ -43,4 +43,11 @@ def to_incoming(payload: dict[str, Any]) -> IncomingMessage | None:
         text = message.text.strip()
         is_command = text.startswith("/") and len(text) > 1
         return IncomingMessage(kind="command" if is_command else "text", text=text, **common)
+    if message.location is not None:
+        return IncomingMessage(
+            kind="location",
+            latitude=message.location.latitude,
+            longitude=message.location.longitude,
+            **common,
+        )
     return IncomingMessage(kind="unsupported", **common)

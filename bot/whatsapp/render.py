@@ -109,8 +109,23 @@ def template_message(template: Template) -> dict[str, Any]:
     }
 
 
+def location_request_message(body: str) -> dict[str, Any]:
+    """Return an interactive message asking the person to share their location."""
+    return {
+        "type": "interactive",
+        "interactive": {
+            "type": "location_request_message",
+            "body": {"text": body},
+            "action": {"name": "send_location"},
+        },
+    }
+
+
 def render(reply: Reply) -> list[dict[str, Any]]:
     """Return the messages that carry `reply`, in the order to send them."""
+    if reply.location_request:
+        leading, body = split_tail(reply.text, INTERACTIVE_BODY_MAX, TEXT_MAX)
+        return [*(text_message(c) for c in leading), location_request_message(body or ELLIPSIS)]
     options = [button for row in reply.buttons for button in row]
     if not options:
         return [text_message(chunk) for chunk in split_text(reply.text, TEXT_MAX)]

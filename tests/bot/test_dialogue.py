@@ -70,7 +70,7 @@ async def test_arabic_question_gets_tangier_health_services_in_arabic(
     assert reply.text.startswith("🩺 الصحة في طنجة:")
     assert reply.rtl
     assert "بيانات تجريبية" in reply.text  # sample data is said to be sample data
-    assert payloads(reply) == ["more", "menu", "city"]
+    assert payloads(reply) == ["more", "where", "menu", "city", "fb:up", "fb:down"]
 
     more = await person.press("more")
     assert listed(more)[0][0] == 6

@@ -38,7 +38,14 @@ async def test_arabic_question_answered_with_tangier_health_services(
         ]
         assert len(shown) == 5 and set(shown) <= arabic_names
         buttons = reply.params["reply_markup"]["inline_keyboard"]
-        assert [b["callback_data"] for row in buttons for b in row] == ["more", "menu", "city"]
+        assert [b["callback_data"] for row in buttons for b in row] == [
+            "more",
+            "where",
+            "menu",
+            "city",
+            "fb:up",
+            "fb:down",
+        ]
 
         # Telegram retries the same update: it must not be answered twice.
         assert (await app.post_update(update)).status_code == 200

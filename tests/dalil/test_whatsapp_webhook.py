@@ -166,10 +166,13 @@ async def test_a_command_goes_all_the_way_and_comes_back_as_a_list(
         sent = await app.wait_for(lambda sent: len(sent) == 2)
         assert sent[1].interactive_type == "list" and ("city:tangier", "Tangier") in sent[1].choices
         await app.post(wa.list_reply(203, "city:tangier"))
-        sent = await app.wait_for(lambda sent: sent[-1].interactive_type == "button")
+        sent = await app.wait_for(lambda sent: ("fb:up", "👍 Useful") in sent[-1].choices)
         results = sent[2:]
         assert "".join(c.text for c in results).startswith("🩺 Health in Tangier:")
-        assert [choice_id for choice_id, _ in results[-1].choices] == ["more", "menu", "city"]
+        assert results[-1].interactive_type == "list"
+        assert [choice_id for choice_id, _ in results[-1].choices] == [
+            "more", "where", "menu", "city", "fb:up", "fb:down",
+        ]  # fmt: skip
         for call in app.api.sent():
             assert all(len(title) <= 24 for _, title in call.choices)
             assert len(call.choices) <= 10

@@ -1,0 +1,97 @@
+"""After the results: nearest to me, was it useful, and what to do when there is nothing."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.dialogue import Dialogue
+from bot.telegram.parse import to_incoming
+from core.usage import UsageEvent
+from services_directory.listings import service as listings
+from services_directory.listings.models import Location, Service, ServiceAtLocation
+from tests.bot.conversation import Conversation, payloads
+from tests.bot.test_dialogue import listed
+
+MEDINA = (35.7860, -5.8130)  # Tangier
+
+
+async def test_nearest_to_me_asks_for_the_location_then_lists_the_nearest(
+    dialogue_without_nlu: Dialogue,
+) -> None:
+    person = Conversation(dialogue_without_nlu, language_hint="en")
+    await person.say("/help")
+    await person.press("cat:health")
+    results = await person.press("city:tangier")
+    asked = await person.press("where")
+    assert asked.location_request == "📍 Send my location" and asked.buttons == ()
+    assert "do not keep it" in asked.text
+    nearest = await person.share_location(*MEDINA)
+    assert nearest.text.startswith("🩺 Health in Tangier:")
+    assert listed(nearest) and listed(nearest) != listed(results)
+
+
+async def test_a_telegram_location_message_is_a_location() -> None:
+    update = {
+        "update_id": 9001,
+        "message": {
+            "message_id": 7, "date": 1764100000,
+            "chat": {"id": 5550001, "type": "private"},
+            "from": {"id": 5550001, "is_bot": False, "first_name": "A", "language_code": "ar"},
+            "location": {"latitude": 35.786, "longitude": -5.813},
+        },
+    }  # fmt: skip
+    message = to_incoming(update)
+    assert message is not None and message.kind == "location"
+    assert (message.latitude, message.longitude) == (35.786, -5.813)
+
+
+async def test_feedback_is_recorded_without_anything_that_identifies_the_person(
+    dialogue_without_nlu: Dialogue, session: AsyncSession
+) -> None:
+    person = Conversation(dialogue_without_nlu, language_hint="fr")
+    await person.say("/help")
+    await person.press("cat:legal")
+    results = await person.press("city:lyon")
+    assert {"fb:up", "fb:down"} <= set(payloads(results))
+    thanks = await person.press("fb:down")
+    assert thanks.text == "Merci ! Cela nous aide à améliorer Dalil."
+    event = (
+        await session.scalars(select(UsageEvent).where(UsageEvent.outcome == "feedback"))
+    ).one()
+    assert (event.feedback, event.category, event.city, event.language) == (
+        "down", "legal", "lyon", "fr",
+    )  # fmt: skip
+
+
+async def test_no_result_offers_the_nearest_cities_and_the_topics_that_have_some(
+    dialogue_without_nlu: Dialogue, session: AsyncSession
+) -> None:
+    ids = await session.scalars(
+        select(Service.id)
+        .join(ServiceAtLocation, ServiceAtLocation.service_id == Service.id)
+        .join(Location, Location.id == ServiceAtLocation.location_id)
+        .where(Location.city_id == "tangier", Service.category == "mobility")
+    )
+    for service_id in ids.all():
+        service = await listings.get_service(session, service_id, for_update=True)
+        assert service is not None
+        await listings.transition(
+            session, service=service, action="archive", actor=listings.Actor(None, "test")
+        )
+    person = Conversation(dialogue_without_nlu, language_hint="en")
+    await person.say("/help")
+    await person.press("cat:mobility")
+    nothing = await person.press("city:tangier")
+    assert nothing.text.startswith("I have no services for 🚌 Transport in Tangier yet.")
+    offered = payloads(nothing)
+    cities = [p for p in offered if p.startswith("city:")]
+    assert cities and "city:tangier" not in cities and len(cities) <= 2
+    assert "cat:health" in offered and "cat:mobility" not in offered
+    assert offered[-1] == "emergency"
+    elsewhere = await person.press(cities[0])
+    assert elsewhere.text.startswith("🚌 Transport in ")
+    no_result = (
+        await session.scalars(select(UsageEvent).where(UsageEvent.outcome == "no_result"))
+    ).one()
+    assert (no_result.category, no_result.city) == ("mobility", "tangier")
