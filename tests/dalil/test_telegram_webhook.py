@@ -73,3 +73,23 @@ async def test_a_nul_character_in_an_update_is_answered_not_refused(
         response = await app.post_update(updates.text(9601, CHAT, "/start\u0000"))
         assert response.status_code == 200
         await app.wait_for(lambda sent: len(sent) == 1)
+
+
+async def test_every_kind_of_update_gets_a_sensible_answer(
+    app_url_prereqs: None, redis: Redis
+) -> None:
+    async with running_app(f"http://127.0.0.1:{free_port()}") as app:
+        matrix = [
+            (updates.voice(9701, CHAT), "I can read text messages and buttons."),
+            (updates.photo(9702, CHAT + 1), "I can read text messages and buttons."),
+            (updates.edited_text(9703, CHAT + 2, "/help"), "Write what you need"),
+            (updates.location(9704, CHAT + 3, 35.7836, -5.8132), "What do you need?"),
+            (updates.button(9705, CHAT + 4, "cat:health", "fr"), "Dans quelle ville"),
+            (updates.text(9706, CHAT + 5, "/start", "ar"), "بك في دليل"),
+        ]
+        for update, _ in matrix:
+            assert (await app.post_update(update)).status_code == 200
+        sent = await app.wait_for(lambda sent: len(sent) >= len(matrix))
+        answers = {int(call.params["chat_id"]): call.params["text"] for call in sent}
+        for offset, (_, expected) in enumerate(matrix):
+            assert expected in answers[CHAT + offset], (offset, answers[CHAT + offset][:60])

@@ -87,3 +87,41 @@ def my_chat_member(update_id: int, chat_id: int) -> dict[str, Any]:
             "new_chat_member": {**member, "status": "kicked", "until_date": 0},
         },
     }
+
+
+def voice(update_id: int, chat_id: int) -> dict[str, Any]:
+    """A voice note in a private chat."""
+    update = text(update_id, chat_id, "x")
+    del update["message"]["text"]
+    update["message"]["voice"] = {
+        "file_id": "AwACAgQAAxkBAAI", "file_unique_id": "AgADBAAD", "duration": 4,
+        "mime_type": "audio/ogg", "file_size": 9120,
+    }  # fmt: skip
+    return update
+
+
+def photo(update_id: int, chat_id: int) -> dict[str, Any]:
+    """A photo (say, of a letter from the prefecture) with no caption."""
+    update = text(update_id, chat_id, "x")
+    del update["message"]["text"]
+    update["message"]["photo"] = [
+        {"file_id": "AgACAgQAAxkBAAI-s", "file_unique_id": "AQADs", "width": 90, "height": 67},
+        {"file_id": "AgACAgQAAxkBAAI-m", "file_unique_id": "AQADm", "width": 320, "height": 240},
+    ]
+    return update
+
+
+def location(update_id: int, chat_id: int, latitude: float, longitude: float) -> dict[str, Any]:
+    """A location shared with the location button or the attachment menu."""
+    update = text(update_id, chat_id, "x")
+    del update["message"]["text"]
+    update["message"]["location"] = {"latitude": latitude, "longitude": longitude}
+    return update
+
+
+def edited_text(update_id: int, chat_id: int, body: str) -> dict[str, Any]:
+    """A text message the person corrected after sending it."""
+    update = text(update_id, chat_id, body)
+    message = update.pop("message")
+    message["edit_date"] = message["date"] + 5
+    return {"update_id": update_id, "edited_message": message}
