@@ -17,6 +17,8 @@ async def main() -> None:
         results["search_postgresql"] = await search.run("postgresql")
     if "--no-nlu" not in sys.argv:
         results["nlu_parse"] = await nlu_parse.run()
+    if "--train" in sys.argv:
+        results["nlu_train"] = {"seconds": await asyncio.to_thread(nlu_parse.train_seconds)}
     for name, figures in results.items():
         line = "  ".join(f"{key}={value}" for key, value in figures.items())
         print(f"{name:18} {line}")
