@@ -24,6 +24,7 @@ import yaml
 
 from nlu.client import NLUClient
 from nlu.errors import NLUUnavailable
+from nlu.safety import mentions_danger
 from nlu.training_data import plain_text
 
 OUT_OF_SCOPE = "out_of_scope"
@@ -49,6 +50,8 @@ class Prediction:
     predicted: str
     confidence: float
     detected_language: str | None
+    # The safety net fired: the bot shows the emergency numbers first, whatever the intent.
+    danger: bool = False
 
 
 def _label(intent: str) -> str:
@@ -113,7 +116,8 @@ async def predict(
             except NLUUnavailable:
                 # The bot shows its menu: nothing was understood.
                 return Prediction(example.text, example.lang, example.intent, OUT_OF_SCOPE,
-                                  0.0, client.detect_language(example.text))  # fmt: skip
+                                  0.0, client.detect_language(example.text),
+                                  mentions_danger(example.text))  # fmt: skip
         predicted = _label(result.intent)
         if predicted == "rumour" and result.response_key:
             predicted = result.response_key
@@ -124,6 +128,7 @@ async def predict(
             _comparable(example.intent, predicted),
             round(result.confidence, 4),
             result.language,
+            result.danger,
         )
 
     return list(await asyncio.gather(*(one(e) for e in examples)))
@@ -182,8 +187,13 @@ def report(predictions: list[Prediction]) -> dict[str, Any]:
             ),
         }
     confusions = Counter((p.intent, p.predicted) for p in predictions if p.intent != p.predicted)
+    emergencies = [p for p in predictions if p.intent == "emergency"]
+    shown = sum(p.predicted == "emergency" or p.danger for p in emergencies)
     return {
         **{k: overall[k] for k in ("examples", "accuracy", "macro_f1")},
+        # Emergencies where the bot's first answer is the emergency numbers: the model said
+        # so, or the safety net did while the model named a need (answered after them).
+        "emergency_numbers_shown": round(shown / len(emergencies), 4) if emergencies else None,
         "per_intent": overall["per_intent"],
         "per_language": per_language,
         "confusions": [

@@ -156,7 +156,7 @@ async def test_repeated_texts_come_from_the_cache_which_holds_no_text(
                        transport=transport, cache=cache)  # fmt: skip
     try:
         first = await client.parse("Is there a rumour that migrants take our jobs?")
-        second = await client.parse("is there a RUMOUR that migrants take our jobs")
+        second = await client.parse("IS THERE a rumour   that migrants take our jobs?")
         assert transport.parses == 1
         assert second == first and first.response_key == "rumour/take_jobs"
         other = await client.parse("I need a doctor in Lyon")

@@ -38,3 +38,20 @@ def test_danger_is_seen(text: str) -> None:
 )
 def test_ordinary_needs_are_not_danger(text: str) -> None:
     assert not mentions_danger(text)
+
+
+def test_accents_do_not_matter_for_latin_letters() -> None:
+    assert mentions_danger("on m'a agressee dans la rue")
+    assert mentions_danger("ON M'A AGRESSÉE")
+
+
+def test_no_training_example_outside_emergency_sets_off_the_net() -> None:
+    from nlu.training_data import DATA_DIR, read_examples
+
+    fired = [
+        e.text
+        for path in DATA_DIR.glob("*.yml")
+        for e in read_examples(path)
+        if e.intent != "emergency" and mentions_danger(e.text)
+    ]
+    assert fired == []
