@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from admin_api.accounts.models import Account, Role
 from admin_api.accounts.service import authenticate
 from admin_api.errors import Forbidden, RateLimited, Unauthorized
+from core.settings import Settings
 
 log = logging.getLogger(__name__)
 # Per token and minute: generous for a volunteer on a phone, tight for a runaway script.
@@ -30,6 +31,15 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
 
 
 SessionDep = Annotated[AsyncSession, Depends(get_session)]
+
+
+def get_settings(request: Request) -> Settings:
+    """Return the settings the app was created with."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
 # Integer ids in paths: within the database's INTEGER, or the driver refuses them (a 500).
 RowId = Annotated[int, Path(ge=1, le=2_147_483_647)]
 

@@ -49,10 +49,14 @@ class Button:
 
 @dataclass(frozen=True, slots=True)
 class Template:
-    """A message template approved by the platform (WhatsApp), by name and language code."""
+    """A message template approved by the platform (WhatsApp), by name and language code.
+
+    `parameters` fill the template's body variables ({{1}}, {{2}}...) in order.
+    """
 
     name: str
     language: str
+    parameters: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +94,10 @@ class Reply:
             text=data["text"],
             buttons=tuple(tuple(Button(**b) for b in row) for row in data.get("buttons", [])),
             rtl=bool(data.get("rtl", False)),
-            template=Template(**template) if template else None,
+            template=Template(
+                template["name"], template["language"], tuple(template.get("parameters") or ())
+            )
+            if template
+            else None,
             location_request=data.get("location_request"),
         )

@@ -3,7 +3,8 @@
 Each channel's `Deliver` function speaks its platform and reports failures in the terms
 below, so this loop knows no platform: `RetryLater` (throttled, timed out, server error) is
 retried with backoff or after the platform's `retry_after`; `PermanentFailure` (blocked,
-refused, outside the platform's rules) goes straight to the dead letters.
+refused, outside the platform's rules) goes straight to the dead letters, except a campaign's
+`Skipped` message, which is only counted.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from redis.asyncio import Redis
 
 from bot.pacing import Pacer
 from bot.queue import DEAD_LETTERS, OUTBOUND, SENDERS, run_consumer
+from core.campaigns import Outcome, counts_key
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +38,13 @@ class DeliveryError(Exception):
 
 class PermanentFailure(DeliveryError):
     """The platform refused the message for good (blocked bot, bad request, closed window)."""
+
+
+class Skipped(PermanentFailure):
+    """The platform's rules forbid this message now (WhatsApp's closed 24-hour window).
+
+    Not a fault of delivery: a campaign counts it as skipped rather than failed.
+    """
 
 
 class RetryLater(DeliveryError):
@@ -78,9 +87,15 @@ async def handle(
     base_delay_s: float = 0.5,
     pacer: Pacer | None = None,
 ) -> None:
-    """Send one outbound entry once, within the platform's limits, then acknowledge it."""
+    """Send one outbound entry once, within the platform's limits, then acknowledge it.
+
+    An entry of a campaign (its envelope names the campaign) adds its outcome to the
+    campaign's counts, in the same transaction as its acknowledgement.
+    """
     envelope = json.loads(raw)
     sent_key = f"sent:{envelope['key']}"
+    campaign: int | None = envelope.get("campaign")
+    outcome: Outcome | None = None
     # A sender that crashed after sending but before acknowledging must not send twice.
     if not await redis.exists(sent_key):
         deliver = channels.get(envelope["channel"])
@@ -90,19 +105,28 @@ async def handle(
             if pacer is not None:
                 await pacer.wait_turn(envelope["channel"], envelope.get("chat_id"))
             await deliver_with_retries(deliver, envelope, base_delay_s=base_delay_s)
-            await redis.set(sent_key, "1", ex=SENT_TTL_S)
+            outcome = "sent"
         except PermanentFailure as failure:
-            log.error("sender.dead_letter channel=%s reason=%s", envelope["channel"], failure)
-            envelope_without_chat = {**envelope, "chat_id": None}
-            dead: dict[Any, Any] = {
-                "envelope": json.dumps(envelope_without_chat),
-                "reason": failure.reason,
-            }
-            await redis.xadd(DEAD_LETTERS, dead, maxlen=10_000, approximate=True)
+            outcome = "skipped" if isinstance(failure, Skipped) else "failed"
+            if campaign is not None and outcome == "skipped":
+                log.info("sender.skipped campaign=%s reason=%s", campaign, failure.reason)
+            else:
+                await _dead_letter(redis, envelope, failure)
     async with redis.pipeline(transaction=True) as pipe:
+        if outcome == "sent":
+            pipe.set(sent_key, "1", ex=SENT_TTL_S)
+        if campaign is not None and outcome is not None:
+            pipe.hincrby(counts_key(campaign), outcome, 1)
         pipe.xack(OUTBOUND, SENDERS, entry_id)
         pipe.xdel(OUTBOUND, entry_id)
         await pipe.execute()
+
+
+async def _dead_letter(redis: Redis, envelope: dict[str, Any], failure: DeliveryError) -> None:
+    log.error("sender.dead_letter channel=%s reason=%s", envelope["channel"], failure)
+    envelope_without_chat = {**envelope, "chat_id": None}
+    dead: dict[Any, Any] = {"envelope": json.dumps(envelope_without_chat), "reason": failure.reason}
+    await redis.xadd(DEAD_LETTERS, dead, maxlen=10_000, approximate=True)
 
 
 async def run(

@@ -52,6 +52,9 @@ class Settings(BaseSettings):
     whatsapp_api_base_url: str = Field(
         "https://graph.facebook.com/v21.0", alias="WHATSAPP_API_BASE_URL"
     )
+    # The approved template that carries a campaign's fact (its one body variable) to people
+    # outside WhatsApp's 24-hour window; unset, they are skipped, and counted as skipped.
+    whatsapp_campaign_template: str | None = Field(None, alias="WHATSAPP_CAMPAIGN_TEMPLATE")
 
     stats_min_count: int = Field(5, alias="STATS_MIN_COUNT", ge=1)
     # Off unless the city decides otherwise: even scrubbed, a question's text may say who wrote it.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from sqlalchemy import Date, Integer, String
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -10,9 +11,16 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db import Base
 
+# A person's rating of the results they were shown, recorded as its own event.
+Feedback = Literal["up", "down"]
+FEEDBACK_OUTCOME = "feedback"
+
 
 class UsageEvent(Base):
-    """A question asked: day, place, channel, language, intent and outcome. No user, no text."""
+    """A question asked (or results rated): day, place, channel, language, intent, outcome.
+
+    No user, no text. A rating is an event of its own with the outcome `feedback`.
+    """
 
     __tablename__ = "usage_event"
 
@@ -26,6 +34,7 @@ class UsageEvent(Base):
     intent: Mapped[str] = mapped_column(String(40))
     category: Mapped[str | None] = mapped_column(String(24))
     outcome: Mapped[str] = mapped_column(String(16))
+    feedback: Mapped[str | None] = mapped_column(String(8))
 
 
 async def record(
@@ -38,6 +47,7 @@ async def record(
     city: str | None = None,
     district: str | None = None,
     category: str | None = None,
+    feedback: Feedback | None = None,
     today: dt.date | None = None,
 ) -> None:
     """Add one anonymous usage event to the session."""
@@ -51,5 +61,6 @@ async def record(
             intent=intent,
             category=category,
             outcome=outcome,
+            feedback=feedback,
         )
     )

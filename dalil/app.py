@@ -14,18 +14,21 @@ from sqlalchemy import text
 
 from admin_api import errors as api_errors
 from admin_api.limits import BodySizeLimit
+from admin_api.router import pages as admin_pages
 from admin_api.router import router as admin_router
 from bot import queue, sender, worker
+from bot.campaigns.broadcast import Broadcaster
 from bot.pacing import Limits, Pacer
 from bot.telegram import polling
 from bot.telegram import send as telegram_send
 from bot.telegram.webhook import router as telegram_router
 from bot.whatsapp.webhook import router as whatsapp_router
+from core import unmet
 from core.settings import Settings
 from dalil.runtime import Runtime, build_runtime
 
 log = logging.getLogger(__name__)
-ALL_ROLES = frozenset({"api", "worker", "sender"})
+ALL_ROLES = frozenset({"api", "worker", "sender", "broadcaster"})
 
 
 async def _start_roles(runtime: Runtime, roles: Collection[str]) -> list[asyncio.Task[None]]:
@@ -34,6 +37,15 @@ async def _start_roles(runtime: Runtime, roles: Collection[str]) -> list[asyncio
     await queue.ensure_groups(runtime.redis)
     if "worker" in roles:
         tasks.append(asyncio.create_task(worker.run(runtime.redis, runtime.dialogue.respond)))
+        # The worker keeps unanswered questions (when allowed), so it also forgets them.
+        purge = unmet.purge_daily(runtime.sessions, settings.unmet_retention_days)
+        tasks.append(asyncio.create_task(purge))
+    if "broadcaster" in roles:
+        broadcaster = Broadcaster(
+            runtime.sessions, runtime.redis, settings.pseudonym_key_bytes(),
+            whatsapp_template=settings.whatsapp_campaign_template,
+        )  # fmt: skip
+        tasks.append(asyncio.create_task(broadcaster.run()))
     bot = runtime.telegram_bot
     if "sender" in roles:
         channels: dict[str, sender.Deliver] = {}
@@ -73,6 +85,7 @@ def create_app(settings: Settings, *, roles: Collection[str] = ALL_ROLES) -> Fas
         # What admin_api reads from the app, without knowing the runtime.
         app.state.sessions = runtime.sessions
         app.state.redis = runtime.redis
+        app.state.settings = settings
         tasks = await _start_roles(runtime, roles)
         try:
             yield
@@ -91,6 +104,7 @@ def create_app(settings: Settings, *, roles: Collection[str] = ALL_ROLES) -> Fas
     if settings.whatsapp_configured:
         app.include_router(whatsapp_router)
     app.include_router(admin_router)
+    app.include_router(admin_pages)
 
     @app.get("/health", tags=["health"])
     async def health(request: Request) -> JSONResponse:

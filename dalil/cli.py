@@ -84,6 +84,20 @@ def _accounts_create(settings: Settings, args: argparse.Namespace) -> None:
     print(f"Account {account_id} ({args.role}). Its token, shown this once:\n{token}")
 
 
+def _stats_purge(settings: Settings, args: argparse.Namespace) -> None:
+    from core.unmet import purge_unmet
+
+    days = settings.unmet_retention_days if args.days is None else args.days
+    if days < 1:
+        raise SystemExit("--days must be 1 or more.")
+
+    async def purge(session: AsyncSession) -> int:
+        return await purge_unmet(session, days)
+
+    removed = _in_transaction(settings, purge)
+    print(f"Removed {removed} unanswered question(s) kept longer than {days} days.")
+
+
 _EXPORT_FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".json": "json", ".zip": "zip"}
 
 
@@ -127,12 +141,35 @@ def _directory_import(settings: Settings, args: argparse.Namespace) -> None:
           f"unchanged {report.unchanged}.")  # fmt: skip
 
 
+def _managed_rumours(settings: Settings) -> dict[str, dict[str, list[str]]] | None:
+    """Return the active rumours' phrasings in the database, or None where there is none."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from services_directory.rumours.service import training_phrasings
+
+    url = settings.database_url
+    if url.startswith("sqlite") and not Path(url.split(":///", 1)[-1]).exists():
+        return None  # no database yet (a fresh clone, CI): the shipped files alone
+    try:
+        return _in_transaction(settings, training_phrasings)
+    except (SQLAlchemyError, OSError) as error:
+        print(f"The database gave no rumours ({type(error).__name__}): training from the "
+              "shipped files alone.", file=sys.stderr)  # fmt: skip
+        return None
+
+
 def _nlu_train(settings: Settings, args: argparse.Namespace) -> None:
     from nlu import training
 
-    model = training.train(venv=settings.nlu_venv, model_dir=settings.nlu_model_dir,
-                           force=args.force)  # fmt: skip
-    print(f"NLU model: {model}")
+    rumours = None if args.files_only else _managed_rumours(settings)
+    model = training.train(
+        venv=settings.nlu_venv, model_dir=settings.nlu_model_dir, force=args.force,
+        rumours=rumours, config=Path(args.config) if args.config else training.CONFIG,
+        sample=args.sample,
+    )  # fmt: skip
+    phrasings = sum(len(texts) for by_locale in (rumours or {}).values()
+                    for texts in by_locale.values())  # fmt: skip
+    print(f"NLU model: {model} (with {phrasings} phrasings of rumours from the database)")
 
 
 def _nlu_evaluate(settings: Settings, args: argparse.Namespace) -> None:
@@ -177,7 +214,7 @@ def _nlu_serve(settings: Settings, _args: argparse.Namespace) -> None:
     parsed = urlparse(settings.rasa_url)
     token = settings.rasa_token.get_secret_value() if settings.rasa_token else None
     command = training.serve_command(
-        venv=settings.nlu_venv, model=training.model_path(settings.nlu_model_dir),
+        venv=settings.nlu_venv, model=training.current_model(settings.nlu_model_dir),
         host=parsed.hostname or "127.0.0.1", port=parsed.port or 5005, token=token,
     )  # fmt: skip
     os.execve(command[0], command, training.rasa_environment())  # noqa: S606
@@ -229,7 +266,7 @@ def parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--host", default=None)
     run.add_argument("--port", type=int, default=None)
-    run.add_argument("--roles", default="api,worker,sender")
+    run.add_argument("--roles", default="api,worker,sender,broadcaster")
     run.add_argument("--no-rasa", action="store_true", help="do not start a local Rasa server")
     run.set_defaults(handler=_run)
 
@@ -275,9 +312,23 @@ def parser() -> argparse.ArgumentParser:
     create.add_argument("--days", type=int, default=90, help="how long the token is valid")
     create.set_defaults(handler=_accounts_create)
 
+    stats = commands.add_parser("stats", help="statistics").add_subparsers(required=True)
+    purge = stats.add_parser("purge", help="delete unanswered questions past their retention")
+    purge.add_argument("--days", type=int, default=None, help="default UNMET_RETENTION_DAYS")
+    purge.set_defaults(handler=_stats_purge)
+
     nlu = commands.add_parser("nlu", help="the Rasa NLU model").add_subparsers(required=True)
     train = nlu.add_parser("train")
     train.add_argument("--force", action="store_true", help="train even if the data is unchanged")
+    train.add_argument(
+        "--files-only", action="store_true",
+        help="leave out the phrasings of the rumours managed in the database",
+    )  # fmt: skip
+    train.add_argument("--config", default=None, help="another Rasa config (default nlu/rasa)")
+    train.add_argument(
+        "--sample", type=int, default=None, metavar="N",
+        help="keep N examples per intent and language: a small, quick model (tests)",
+    )  # fmt: skip
     train.set_defaults(handler=_nlu_train)
     nlu.add_parser("serve").set_defaults(handler=_nlu_serve)
     evaluating = nlu.add_parser(

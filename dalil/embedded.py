@@ -91,7 +91,7 @@ def ensure_rasa(settings: Settings) -> subprocess.Popen[bytes] | None:
     if parsed.hostname not in _LOCAL_HOSTS:
         _progress(f"Rasa does not answer at {settings.rasa_url}: the bot will answer with menus.")
         return None
-    model = training.model_path(settings.nlu_model_dir)
+    model = training.current_model(settings.nlu_model_dir)
     if not model.exists():
         raise SystemExit("No NLU model for the current training data: run `dalil nlu train`.")
     token = settings.rasa_token.get_secret_value() if settings.rasa_token else None

@@ -9,9 +9,13 @@ from alembic.config import Config
 from sqlalchemy import MetaData
 
 import admin_api.accounts.models
+import bot.campaigns.subscriptions
+import core.campaigns
+import core.unmet
 import core.usage
 import services_directory.cities.models
 import services_directory.listings.models
+import services_directory.rumours.models
 import services_directory.search.index
 from core.db import Base
 
@@ -26,10 +30,14 @@ VERSION_LOCATIONS = [
 # Imported for their side effect of registering tables on the shared metadata.
 _MODELS = (
     core.usage,
+    core.unmet,
     services_directory.cities.models,
     services_directory.listings.models,
     services_directory.search.index,
+    services_directory.rumours.models,
     admin_api.accounts.models,
+    core.campaigns,
+    bot.campaigns.subscriptions,
 )
 
 

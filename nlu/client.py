@@ -49,6 +49,8 @@ class ParseResult:
     response_key: str | None = None
     # The safety net saw words of danger: emergency numbers go first, whatever the intent.
     danger: bool = False
+    # How sure the response selector is of `response_key` (None when Rasa did not say).
+    response_confidence: float | None = None
 
     def entity(self, name: str) -> str | None:
         """Return the value of the first entity called `name`, if any."""
@@ -90,7 +92,7 @@ class ParseCache:
                 if isinstance(e, dict)
             ],
             "response_selector": {
-                name: {"response": {"intent_response_key": _response_key(selector)}}
+                name: {"response": _kept_response(selector)}
                 for name, selector in selectors.items()
                 if isinstance(selector, dict) and name != "all_retrieval_intents"
             },
@@ -99,9 +101,13 @@ class ParseCache:
             await self.redis.set(self.key(model_id, normalized), json.dumps(kept), ex=self.ttl_s)
 
 
-def _response_key(selector: dict[str, Any]) -> str | None:
+def _kept_response(selector: dict[str, Any]) -> dict[str, Any]:
     response = selector.get("response")
-    return response.get("intent_response_key") if isinstance(response, dict) else None
+    response = response if isinstance(response, dict) else {}
+    return {
+        "intent_response_key": response.get("intent_response_key"),
+        "confidence": response.get("confidence"),
+    }
 
 
 class NLUClient:
@@ -218,11 +224,13 @@ class NLUClient:
         # A need the model recognised keeps its answer, after the emergency numbers.
         if danger and not name.startswith("find_"):
             name = EMERGENCY
-        response_key = None
+        response_key, response_confidence = None, None
         selector = (body.get("response_selector") or {}).get(name) or {}
-        if isinstance(selector, dict):
-            response = selector.get("response") or {}
-            response_key = (
-                response.get("intent_response_key") if isinstance(response, dict) else None
-            )
-        return ParseResult(name, confidence, entities, language, response_key, danger)
+        response = selector.get("response") if isinstance(selector, dict) else None
+        if isinstance(response, dict):
+            response_key = response.get("intent_response_key")
+            score = response.get("confidence")
+            response_confidence = float(score) if isinstance(score, int | float) else None
+        return ParseResult(
+            name, confidence, entities, language, response_key, danger, response_confidence
+        )

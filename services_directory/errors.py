@@ -34,3 +34,22 @@ class WorkflowError(DirectoryError):
 
     status_code = 409
     code = "workflow"
+
+
+class RumourExists(DirectoryError):
+    """A new rumour whose key is taken."""
+
+    status_code = 409
+    code = "conflict"
+
+
+class StaleRumour(DirectoryError):
+    """Someone else changed the rumour since it was read."""
+
+    status_code = 412
+    code = "stale_version"
+
+    def __init__(self, current_version: int, *, session_usable: bool = True) -> None:
+        super().__init__(f"the rumour changed meanwhile; current version is {current_version}")
+        self.current_version = current_version
+        self.session_usable = session_usable

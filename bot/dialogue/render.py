@@ -52,8 +52,9 @@ def language_buttons() -> tuple[tuple[Button, ...], ...]:
 
 
 def category_buttons(t: NullTranslations) -> tuple[tuple[Button, ...], ...]:
-    """Return the category menu, two per row, with emergency last."""
+    """Return the category menu, two per row, then myths and facts, with emergency last."""
     buttons = [Button(category_label(t, c), f"cat:{c.value}") for c in Category]
+    buttons.append(Button(t.gettext("💬 Myths and facts"), "myths"))
     return (*_rows(buttons), (Button(t.gettext("🚨 Emergency"), "emergency"),))
 
 

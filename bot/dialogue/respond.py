@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from babel.support import NullTranslations
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.dialogue import render
+from bot.campaigns import subscriptions
+from bot.dialogue import myths, render
 from bot.i18n import DEFAULT_LOCALE, SUPPORTED_LOCALES, is_rtl, supported, translations
 from bot.messages import Button, IncomingMessage, Reply
 from bot.state import ConversationState, StateStore
@@ -100,6 +101,8 @@ class Dialogue:
             return await self._command(turn)
         if message.kind == "button":
             return await self._button(turn, message.payload)
+        if message.kind == "text" and message.text.strip().casefold() == "stop":
+            return [await myths.stop(turn)]  # how people leave a list on WhatsApp
         if message.kind == "text" and message.text.strip():
             return await self._text(turn)
         if message.latitude is not None and message.longitude is not None:
@@ -139,12 +142,12 @@ class Dialogue:
         if command == "/forget":
             turn.state = ConversationState()
             turn.forget = True
-            return [
-                Reply(
-                    t.gettext("Done: I erased your language and city. Send /start to begin again."),
-                    rtl=is_rtl(turn.locale),
-                )
-            ]
+            text = t.gettext("Done: I erased your language and city. Send /start to begin again.")
+            if await subscriptions.unsubscribe(turn.session, turn.key):
+                text += "\n\n" + t.gettext("I also stopped the facts you asked for.")
+            return [Reply(text, rtl=is_rtl(turn.locale))]
+        if command == "/stop":
+            return [await myths.stop(turn)]
         if command == "/help":
             return [render.menu(t, turn.locale, self._help_text(turn))]
         return [render.menu(t, turn.locale, t.gettext("What do you need?"))]
@@ -187,6 +190,16 @@ class Dialogue:
                 return [await self._search(turn, Category(turn.state.category), city, "more")]
         if kind == "emergency":
             return [await self._emergency(turn, None)]
+        if kind == "myths":
+            return [await myths.show_menu(turn)]
+        if kind == "myth" and value:
+            return [await myths.show_fact(turn, value, self._record)]
+        if kind == "share" and value:
+            return await myths.share(turn, value)
+        if kind == "sub":
+            return [await myths.subscribe(turn, self._pseudonym_key)]
+        if kind == "unsub":
+            return [await myths.stop(turn)]
         if kind == "where":
             return [render.location_request(turn.t, turn.locale)]
         if kind == "fb" and value in ("up", "down"):
@@ -238,6 +251,8 @@ class Dialogue:
             return await self._emergency(turn, result)
         if category is not None:
             return await self._find(turn, category, result, result.intent)
+        if result.intent == myths.RUMOUR:
+            return await myths.answer(turn, result, self._record)
         await self._record(turn, result.intent, "answered")
         if result.intent == "greet":
             return render.menu(t, turn.locale, t.gettext("Hello! What do you need?"))

@@ -103,10 +103,15 @@ def list_message(body: str, buttons: list[Button]) -> dict[str, Any]:
 
 def template_message(template: Template) -> dict[str, Any]:
     """Return a template message (the only kind allowed outside the 24-hour window)."""
-    return {
-        "type": "template",
-        "template": {"name": template.name, "language": {"code": template.language}},
-    }
+    body: dict[str, Any] = {"name": template.name, "language": {"code": template.language}}
+    if template.parameters:
+        body["components"] = [
+            {
+                "type": "body",
+                "parameters": [{"type": "text", "text": p} for p in template.parameters],
+            }
+        ]
+    return {"type": "template", "template": body}
 
 
 def location_request_message(body: str) -> dict[str, Any]:

@@ -1,10 +1,10 @@
 """Sending replies through the WhatsApp Cloud API (`POST /{phone-number-id}/messages`).
 
 Failures are reported in the sender's terms: throttling (HTTP 429, Graph codes 4, 80007,
-130429, 131056), server errors and timeouts are `RetryLater`; a closed 24-hour window (131047)
-and every other refusal are `PermanentFailure`. A reply may take several messages (long text,
-more than ten choices); each one accepted is marked in Redis, so a retry after a partial
-failure sends only what is missing.
+130429, 131056), server errors and timeouts are `RetryLater`; a closed 24-hour window (131047,
+or known here) is `Skipped`, and every other refusal is a `PermanentFailure`. A reply may take
+several messages (long text, more than ten choices); each one accepted is marked in Redis,
+so a retry after a partial failure sends only what is missing.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import httpx
 from redis.asyncio import Redis
 
 from bot.messages import Reply
-from bot.sender import SENT_TTL_S, DeliveryError, PermanentFailure, RetryLater
+from bot.sender import SENT_TTL_S, DeliveryError, PermanentFailure, RetryLater, Skipped
 from bot.whatsapp import window
 from bot.whatsapp.render import render, template_message
 
@@ -53,7 +53,7 @@ def classify(response: httpx.Response) -> DeliveryError:
         response.status_code, code, error.get("error_subcode"), error.get("fbtrace_id"),
     )  # fmt: skip
     if code == _OUTSIDE_WINDOW_CODE:
-        return PermanentFailure(OUTSIDE_WINDOW)
+        return Skipped(OUTSIDE_WINDOW)
     if response.status_code == 429 or code in _RATE_LIMIT_CODES:
         wait = _retry_after_s(response.headers.get("Retry-After"))
         if wait is None and code == _PAIR_RATE_LIMIT_CODE:
@@ -104,7 +104,7 @@ class WhatsAppClient:
         elif reply.template is not None:
             messages = {"template": template_message(reply.template)}
         else:
-            raise PermanentFailure(OUTSIDE_WINDOW)
+            raise Skipped(OUTSIDE_WINDOW)
         for part, message in messages.items():
             sent_key = f"sent:{envelope['key']}:{part}"
             if await self._redis.exists(sent_key):

@@ -33,6 +33,7 @@ CATEGORY_MENU = [
     "cat:legal",
     "cat:social_support",
     "cat:mobility",
+    "myths",
     "emergency",
 ]
 

@@ -36,6 +36,10 @@ TABLES = {
     "contact",
     "service_area",
     "search_state",
+    "unmet_question",
+    "rumour",
+    "subscription",
+    "campaign",
 }
 
 

@@ -1,0 +1,188 @@
+"""Myths and facts: the menu of rumours, a fact with its source, sharing, and getting facts.
+
+The facts come from the database (services_directory.rumours), in the person's language or
+else in English; the NLU only tells which myth a free-text question is about.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
+
+from babel.support import NullTranslations
+
+from bot.campaigns import subscriptions
+from bot.i18n import is_rtl, isolate
+from bot.messages import Button, Reply, Template
+from nlu.client import ParseResult
+from services_directory.rumours import service as rumours
+from services_directory.rumours.models import Rumour
+
+if TYPE_CHECKING:
+    from bot.dialogue.respond import Turn
+
+RUMOUR = "rumour"
+UNMATCHED = "rumour_unmatched"
+# Below this, the response selector's choice of myth is a guess: offer the menu instead.
+MIN_KEY_CONFIDENCE = 0.3
+
+Record = Callable[..., Awaitable[None]]
+
+
+# Rendering ------------------------------------------------------------------------------
+
+
+def _other_topic(t: NullTranslations) -> Button:
+    return Button(t.gettext("Other topic"), "menu")
+
+
+def _other_myths(t: NullTranslations) -> Button:
+    return Button(t.gettext("💬 Other myths"), "myths")
+
+
+def _get_facts(t: NullTranslations) -> Button:
+    return Button(t.gettext("🔔 Get facts"), "sub")
+
+
+def myths_menu(
+    t: NullTranslations,
+    locale: str,
+    offered: list[Rumour],
+    *,
+    subscribed: bool,
+    text: str | None = None,
+) -> Reply:
+    """Return the active myths as buttons, one per row, titled in `locale`."""
+    if not offered:
+        text = t.gettext("There are no myths and facts to show right now.")
+        return Reply(text, ((_other_topic(t),),), rtl=is_rtl(locale))
+    text = text or t.gettext(
+        "💬 Myths and facts: choose what you heard, and I will tell you what is true."
+    )
+    rows: list[tuple[Button, ...]] = [
+        (Button(rumour.title(locale), f"myth:{rumour.key}"),) for rumour in offered
+    ]
+    if not subscribed:
+        rows.append((_get_facts(t),))
+    rows.append((_other_topic(t),))
+    return Reply(text, tuple(rows), rtl=is_rtl(locale))
+
+
+def fact_text(t: NullTranslations, locale: str, rumour: Rumour) -> str:
+    """Return the myth, the fact that answers it and its source, in `locale`."""
+    return "\n\n".join(
+        [
+            t.gettext("❌ Myth: {myth}").format(myth=rumour.title(locale)),
+            t.gettext("✅ Fact: {fact}").format(fact=rumour.fact(locale)),
+            t.gettext("🔗 Source: {url}").format(url=isolate(rumour.source_url, locale)),
+        ]
+    )
+
+
+def fact(t: NullTranslations, locale: str, rumour: Rumour, *, subscribed: bool) -> Reply:
+    """Return a fact with Share, Get facts (unless subscribed) and the way back."""
+    share = Button(t.gettext("📤 Share"), f"share:{rumour.key}")
+    # At most three buttons: WhatsApp shows them as buttons rather than a list.
+    row = (share, _other_myths(t), _other_topic(t)) if subscribed else (
+        share, _get_facts(t), _other_myths(t)
+    )  # fmt: skip
+    return Reply(fact_text(t, locale, rumour), (row,), rtl=is_rtl(locale))
+
+
+def shared(t: NullTranslations, locale: str, rumour: Rumour) -> list[Reply]:
+    """Return the fact alone, to forward as it is, and a hint saying so."""
+    # Telegram's share links need a URL button, and WhatsApp has none: a message without
+    # buttons is what both let people forward whole.
+    hint = t.gettext("Forward the message above to share this fact.")
+    return [
+        Reply(fact_text(t, locale, rumour), rtl=is_rtl(locale)),
+        Reply(hint, ((_other_myths(t), _other_topic(t)),), rtl=is_rtl(locale)),
+    ]
+
+
+def broadcast(
+    t: NullTranslations, locale: str, rumour: Rumour, *, template: Template | None
+) -> Reply:
+    """Return a campaign's message: the fact, with Share and Stop under it."""
+    text = "\n\n".join([t.gettext("💬 A fact about migration, as you asked:"),
+                        fact_text(t, locale, rumour)])  # fmt: skip
+    stop = Button(t.gettext("🛑 Stop facts"), "unsub")
+    share = Button(t.gettext("📤 Share"), f"share:{rumour.key}")
+    return Reply(text, ((share, stop),), rtl=is_rtl(locale), template=template)
+
+
+# Turns ----------------------------------------------------------------------------------
+
+
+async def _subscribed(turn: Turn) -> bool:
+    return await subscriptions.find(turn.session, turn.key) is not None
+
+
+async def show_menu(turn: Turn, text: str | None = None) -> Reply:
+    """Answer with the myths the bot can answer now."""
+    offered = await rumours.list_rumours(turn.session, active_only=True)
+    return myths_menu(turn.t, turn.locale, offered, subscribed=await _subscribed(turn), text=text)
+
+
+def _unknown(turn: Turn) -> str:
+    return turn.t.gettext("I have no answer to this one yet. Here are the myths I can answer:")
+
+
+async def show_fact(turn: Turn, key: str, record: Record) -> Reply:
+    """Answer a myth button with its fact, or with the menu if it is no longer offered."""
+    rumour = await rumours.get_active(turn.session, key)
+    if rumour is None:
+        return await show_menu(turn, _unknown(turn))
+    await record(turn, RUMOUR, "answered")
+    return fact(turn.t, turn.locale, rumour, subscribed=await _subscribed(turn))
+
+
+async def share(turn: Turn, key: str) -> list[Reply]:
+    """Answer the Share button with a forwardable copy of the fact."""
+    rumour = await rumours.get_active(turn.session, key)
+    if rumour is None:
+        return [await show_menu(turn, _unknown(turn))]
+    return shared(turn.t, turn.locale, rumour)
+
+
+async def answer(turn: Turn, result: ParseResult, record: Record) -> Reply:
+    """Answer a question the NLU took for a myth: its fact, or the menu when unsure."""
+    key = (result.response_key or "").removeprefix(f"{RUMOUR}/")
+    confident = result.response_confidence is None or (
+        result.response_confidence >= MIN_KEY_CONFIDENCE
+    )
+    rumour = await rumours.get_active(turn.session, key) if key and confident else None
+    if rumour is None:
+        # Which myths people bring up that the campaign does not answer yet, counted only.
+        await record(turn, RUMOUR, UNMATCHED)
+        return await show_menu(turn, _unknown(turn))
+    await record(turn, RUMOUR, "answered")
+    return fact(turn.t, turn.locale, rumour, subscribed=await _subscribed(turn))
+
+
+async def subscribe(turn: Turn, secret: bytes) -> Reply:
+    """Subscribe the chat to the campaign's facts (asked for with the button)."""
+    new = await subscriptions.subscribe(
+        turn.session, secret, key=turn.key, channel=turn.message.channel,
+        chat_id=turn.message.chat_id, locale=turn.locale, city=turn.state.city,
+    )  # fmt: skip
+    t = turn.t
+    text = (
+        t.gettext(
+            "🔔 Done: I will send you new facts about migration from time to time. "
+            "Send /stop to stop them."
+        )
+        if new
+        else t.gettext("You already get the facts. Send /stop to stop them.")
+    )
+    return Reply(text, ((_other_myths(t), _other_topic(t)),), rtl=is_rtl(turn.locale))
+
+
+async def stop(turn: Turn) -> Reply:
+    """Unsubscribe the chat (/stop, "stop" or the button under a fact) and say so."""
+    t = turn.t
+    if await subscriptions.unsubscribe(turn.session, turn.key):
+        text = t.gettext("Done: you will get no more facts from me.")
+        return Reply(text, ((_get_facts(t), _other_topic(t)),), rtl=is_rtl(turn.locale))
+    text = t.gettext("You were not getting facts from me.")
+    return Reply(text, ((_other_myths(t), _other_topic(t)),), rtl=is_rtl(turn.locale))

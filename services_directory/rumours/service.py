@@ -1,0 +1,124 @@
+"""Creating, editing, switching on and off, and reading rumours; each change is audited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.exc import StaleDataError
+
+from services_directory.errors import RumourExists, StaleRumour
+from services_directory.listings.models import AuditEntry
+from services_directory.listings.service import Actor
+from services_directory.rumours.models import Rumour
+from services_directory.rumours.schemas import RumourFields, RumourIn
+
+Phrasings = dict[str, dict[str, list[str]]]
+
+
+async def list_rumours(session: AsyncSession, *, active_only: bool = False) -> list[Rumour]:
+    """Return the rumours ordered by key (only those the bot offers, if asked)."""
+    statement = select(Rumour).order_by(Rumour.key)
+    if active_only:
+        statement = statement.where(Rumour.active.is_(True))
+    return list((await session.scalars(statement)).all())
+
+
+async def get_rumour(session: AsyncSession, key: str, *, for_update: bool = False) -> Rumour | None:
+    """Return one rumour, or None; locked for the transaction if asked."""
+    statement = select(Rumour).where(Rumour.key == key)
+    if for_update:
+        statement = statement.with_for_update().execution_options(populate_existing=True)
+    return (await session.scalars(statement)).one_or_none()
+
+
+async def get_active(session: AsyncSession, key: str) -> Rumour | None:
+    """Return the rumour of `key` if the bot may answer with it."""
+    rumour = await session.get(Rumour, key)
+    return rumour if rumour is not None and rumour.active else None
+
+
+def to_fields(rumour: Rumour) -> dict[str, Any]:
+    """Return the editable fields of a rumour as plain JSON-ready data."""
+    return {
+        "source_url": rumour.source_url,
+        "titles": dict(sorted(rumour.titles.items())),
+        "facts": dict(sorted(rumour.facts.items())),
+        "phrasings": {code: list(texts) for code, texts in sorted(rumour.phrasings.items())},
+    }
+
+
+def _audit(
+    session: AsyncSession, actor: Actor, key: str, action: str, changes: dict[str, Any]
+) -> None:
+    session.add(
+        AuditEntry(
+            actor_id=actor.id, actor_label=actor.label, entity_type="rumour", entity_id=key,
+            action=action, changes=changes,
+        )
+    )  # fmt: skip
+
+
+async def create_rumour(session: AsyncSession, *, fields: RumourIn, actor: Actor) -> Rumour:
+    """Create a rumour; RumourExists if its key is taken."""
+    if await session.get(Rumour, fields.key) is not None:
+        raise RumourExists(f"a rumour with key {fields.key!r} exists")
+    rumour = Rumour(
+        key=fields.key, active=fields.active, **fields.model_dump(exclude={"key", "active"})
+    )
+    session.add(rumour)
+    await session.flush()
+    await session.refresh(rumour)  # the database's defaults: updated_at
+    _audit(session, actor, rumour.key, "create", {"fields": to_fields(rumour)})
+    return rumour
+
+
+async def update_rumour(
+    session: AsyncSession,
+    *,
+    rumour: Rumour,
+    fields: RumourFields,
+    expected_version: int,
+    actor: Actor,
+) -> Rumour:
+    """Replace a rumour's fields if `expected_version` is still current; else StaleRumour."""
+    if rumour.version != expected_version:
+        raise StaleRumour(rumour.version)
+    before, after = to_fields(rumour), fields.model_dump()
+    changes = {k: {"from": before[k], "to": v} for k, v in after.items() if before[k] != v}
+    if not changes:
+        return rumour
+    for name, value in after.items():
+        setattr(rumour, name, value)
+    try:
+        # The version column makes the UPDATE conditional: whoever got there first wins.
+        await session.flush()
+    except StaleDataError as error:
+        raise StaleRumour(expected_version + 1, session_usable=False) from error
+    await session.refresh(rumour)
+    _audit(session, actor, rumour.key, "update", changes)
+    return rumour
+
+
+async def set_active(
+    session: AsyncSession, *, rumour: Rumour, active: bool, actor: Actor
+) -> Rumour:
+    """Offer the rumour in the bot (and train its phrasings), or stop doing so."""
+    if rumour.active != active:
+        rumour.active = active
+        await session.flush()
+        await session.refresh(rumour)
+        _audit(session, actor, rumour.key, "activate" if active else "deactivate",
+               {"active": {"from": not active, "to": active}})  # fmt: skip
+    return rumour
+
+
+async def training_phrasings(session: AsyncSession) -> Phrasings:
+    """Return the phrasings of the active rumours that have some: {key: {locale: [text]}}."""
+    return {
+        rumour.key: {code: sorted(texts) for code, texts in sorted(rumour.phrasings.items())
+                     if texts}
+        for rumour in await list_rumours(session, active_only=True)
+        if any(rumour.phrasings.values())
+    }  # fmt: skip

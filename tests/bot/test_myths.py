@@ -1,0 +1,281 @@
+"""Myths and facts in the dialogue, as transcripts: menus and buttons, and questions via NLU."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import httpx
+import pytest
+from redis.asyncio import Redis
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.campaigns import subscriptions
+from bot.dialogue import Dialogue
+from bot.i18n import translations
+from core.pseudonym import pseudonym
+from core.usage import UsageEvent
+from nlu.client import NLUClient
+from nlu.language import LanguageIdentifier
+from services_directory.rumours.models import Rumour
+from tests.bot.conftest import make_dialogue
+from tests.bot.conversation import Conversation, labels, payloads
+from tests.conftest import PSEUDONYM_KEY
+
+KEY = PSEUDONYM_KEY.encode()
+
+
+async def _menu_in(person: Conversation, locale: str) -> None:
+    await person.say("/start")
+    await person.press(f"lang:{locale}")
+    await person.press("city:lyon")
+
+
+async def _rumour(session: AsyncSession, key: str) -> Rumour:
+    rumour = await session.get(Rumour, key)
+    assert rumour is not None
+    return rumour
+
+
+async def test_french_menu_myth_fact_source_share_and_subscribe(
+    dialogue_without_nlu: Dialogue, session: AsyncSession
+) -> None:
+    t = translations("fr")
+    person = Conversation(dialogue_without_nlu, language_hint="fr", chat_id="5550101")
+    await _menu_in(person, "fr")
+    assert payloads(person.replies[-1])[-2:] == ["myths", "emergency"]
+    assert "💬 Idées reçues et réalités" in labels(person.replies[-1])
+
+    menu = await person.press("myths")
+    assert menu.text.startswith("💬 Idées reçues et réalités : choisissez")
+    assert {"Les migrants prennent nos emplois", "Les migrants amènent la délinquance"} <= set(
+        labels(menu)
+    )
+    assert payloads(menu)[-2:] == ["sub", "menu"]
+
+    fact = await person.press("myth:take_jobs")
+    rumour = await _rumour(session, "take_jobs")
+    assert fact.text.split("\n\n") == [
+        "❌ Idée reçue : Les migrants prennent nos emplois",
+        f"✅ Réalité : {rumour.facts['fr']}",
+        "🔗 Source : https://www.oecd.org/migration/",
+    ]
+    assert labels(fact) == ["📤 Partager", "🔔 Recevoir les faits", "💬 Autres idées reçues"]
+    assert payloads(fact) == ["share:take_jobs", "sub", "myths"]
+    assert not fact.rtl
+
+    await person.press("share:take_jobs")
+    standalone, hint = person.replies
+    assert standalone.text == fact.text and standalone.buttons == ()
+    assert hint.text == t.gettext("Forward the message above to share this fact.")
+
+    await person.press("myths")
+    await person.press("myth:take_jobs")
+    subscribed = await person.press("sub")
+    assert subscribed.text.startswith("🔔 C'est fait : je vous enverrai")
+    subscription = await subscriptions.find(session, pseudonym(KEY, "telegram", person.chat_id))
+    assert subscription is not None
+    assert (subscription.locale, subscription.city, subscription.channel) == (
+        "fr", "lyon", "telegram",
+    )  # fmt: skip
+    # The chat id is kept only sealed, and opens with the key.
+    assert person.chat_id not in subscription.sealed_chat_id
+    assert subscriptions.unseal(KEY, subscription) == person.chat_id
+
+    await person.press("myths")
+    again = await person.press("myth:more_benefits")
+    assert payloads(again) == ["share:more_benefits", "myths", "menu"]  # no second subscribe
+    stopped = await person.say("/stop")
+    assert stopped.text == "C'est fait : vous ne recevrez plus de faits de ma part."
+    assert await subscriptions.find(session, subscription.key) is None
+    assert (await person.say("/stop")).text == "Vous ne receviez pas de faits de ma part."
+
+
+async def test_persian_right_to_left_with_the_link_kept_whole(
+    dialogue_without_nlu: Dialogue, session: AsyncSession
+) -> None:
+    person = Conversation(dialogue_without_nlu, channel="whatsapp", chat_id="989121234567")
+    await _menu_in(person, "fa")
+    menu = await person.press("myths")
+    assert menu.rtl and menu.text.startswith("💬 شایعه‌ها و واقعیت‌ها:")
+    assert "مهاجران کار ما را می‌گیرند" in labels(menu)
+
+    fact = await person.press("myth:increase_crime")
+    rumour = await _rumour(session, "increase_crime")
+    assert fact.rtl
+    assert fact.text.split("\n\n") == [
+        "❌ شایعه: مهاجران جرم و جنایت می‌آورند",
+        f"✅ واقعیت: {rumour.facts['fa']}",
+        "🔗 منبع: \u2068https://www.iom.int/\u2069",
+    ]
+    # Three buttons: WhatsApp shows reply buttons, not a list.
+    assert labels(fact) == ["📤 اشتراک‌گذاری", "🔔 دریافت واقعیت‌ها", "💬 شایعه‌های دیگر"]
+    await person.press("share:increase_crime")
+    assert person.replies[0].text == fact.text and person.replies[0].rtl
+
+    await person.press("myths")
+    await person.press("myth:increase_crime")
+    await person.press("sub")
+    key = pseudonym(KEY, "whatsapp", person.chat_id)
+    assert (await subscriptions.find(session, key)) is not None
+    # On WhatsApp people leave a list by writing STOP.
+    stopped = await person.say("STOP")
+    assert stopped.text == translations("fa").gettext("Done: you will get no more facts from me.")
+    assert await subscriptions.find(session, key) is None
+
+
+async def test_a_language_without_the_fact_falls_back_to_english(
+    dialogue_without_nlu: Dialogue, session: AsyncSession
+) -> None:
+    session.add(
+        Rumour(
+            key="only_english", active=True, source_url="https://www.unhcr.org/",
+            titles={"en": "Refugees choose rich countries"},
+            facts={"en": "Most refugees live in countries next to their own."}, phrasings={},
+        )
+    )  # fmt: skip
+    await session.commit()
+    person = Conversation(dialogue_without_nlu, chat_id="5550102")
+    await _menu_in(person, "uk")
+    menu = await person.press("myths")
+    assert "Refugees choose rich countries" in labels(menu)
+    fact = await person.press("myth:only_english")
+    assert fact.text.split("\n\n")[:2] == [
+        "❌ Міф: Refugees choose rich countries",
+        "✅ Факт: Most refugees live in countries next to their own.",
+    ]
+
+
+async def test_forget_also_ends_the_subscription(
+    dialogue_without_nlu: Dialogue, session: AsyncSession
+) -> None:
+    person = Conversation(dialogue_without_nlu, chat_id="5550103")
+    await _menu_in(person, "en")
+    await person.press("myths")
+    await person.press("sub")
+    gone = await person.say("/forget")
+    assert gone.text.endswith("I also stopped the facts you asked for.")
+    assert await subscriptions.find(session, pseudonym(KEY, "telegram", "5550103")) is None
+
+
+# Free text through the NLU: Rasa's answers, played by a stand-in behind the client. -------
+
+ParseBody = dict[str, Any]
+
+
+def rumour_parse(key: str, *, confidence: float = 0.93, key_confidence: float = 0.88) -> ParseBody:
+    """What Rasa's /model/parse answers for a retrieval intent."""
+    return {
+        "text": "...",
+        "intent": {"name": "rumour", "confidence": confidence},
+        "entities": [],
+        "response_selector": {
+            "all_retrieval_intents": ["rumour"],
+            "rumour": {
+                "response": {
+                    "intent_response_key": f"rumour/{key}",
+                    "confidence": key_confidence,
+                    "utter_action": f"utter_rumour/{key}",
+                    "responses": [{"text": "Rasa's text, never shown"}],
+                },
+                "ranking": [],
+            },
+        },
+    }
+
+
+@pytest.fixture
+async def nlu_answers(
+    sessions: async_sessionmaker[AsyncSession], redis: Redis, identifier: LanguageIdentifier
+) -> AsyncIterator[Callable[[ParseBody], Dialogue]]:
+    """A dialogue whose NLU answers `body` to every parse."""
+    clients: list[NLUClient] = []
+
+    def make(body: ParseBody) -> Dialogue:
+        def handler(request: httpx.Request) -> httpx.Response:
+            assert request.url.path == "/model/parse"
+            return httpx.Response(200, json=body)
+
+        client = NLUClient(
+            "http://rasa.test", identifier=identifier, transport=httpx.MockTransport(handler)
+        )
+        clients.append(client)
+        return make_dialogue(sessions, redis, client)
+
+    yield make
+    for client in clients:
+        await client.aclose()
+
+
+async def _events(session: AsyncSession) -> list[tuple[str, str, str]]:
+    rows = await session.scalars(select(UsageEvent).where(UsageEvent.intent == "rumour"))
+    return [(e.language, e.intent, e.outcome) for e in rows]
+
+
+async def test_a_question_about_a_known_myth_gets_the_fact_from_the_database(
+    nlu_answers: Callable[[ParseBody], Dialogue], session: AsyncSession
+) -> None:
+    person = Conversation(nlu_answers(rumour_parse("more_benefits")), chat_id="5550104")
+    reply = await person.say("est-ce vrai que les migrants touchent plus d'aides que nous ?")
+    rumour = await _rumour(session, "more_benefits")
+    assert reply.text.split("\n\n")[1] == f"✅ Réalité : {rumour.facts['fr']}"
+    assert "Rasa" not in reply.text
+    assert payloads(reply) == ["share:more_benefits", "sub", "myths"]
+    assert await _events(session) == [("fr", "rumour", "answered")]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        rumour_parse("no_such_myth"),
+        rumour_parse("take_jobs", key_confidence=0.05),
+        {**rumour_parse("take_jobs"), "response_selector": {}},
+    ],
+    ids=["unknown key", "unsure of the key", "no key"],
+)
+async def test_an_unmatched_myth_is_counted_and_answered_with_the_menu(
+    nlu_answers: Callable[[ParseBody], Dialogue], session: AsyncSession, body: ParseBody
+) -> None:
+    person = Conversation(nlu_answers(body), chat_id="5550105")
+    reply = await person.say("los migrantes traen enfermedades")
+    assert reply.text == translations("es").gettext(
+        "I have no answer to this one yet. Here are the myths I can answer:"
+    )
+    assert "myth:take_jobs" in payloads(reply)
+    assert await _events(session) == [("es", "rumour", "rumour_unmatched")]
+
+
+async def test_a_switched_off_myth_is_unmatched(
+    nlu_answers: Callable[[ParseBody], Dialogue], session: AsyncSession
+) -> None:
+    (await _rumour(session, "increase_crime")).active = False
+    await session.commit()
+    person = Conversation(nlu_answers(rumour_parse("increase_crime")), chat_id="5550106")
+    reply = await person.say("migrants increase crime in this city")
+    assert "myth:increase_crime" not in payloads(reply)
+    assert "✅" not in reply.text
+    assert await _events(session) == [("en", "rumour", "rumour_unmatched")]
+
+
+async def test_payloads_fit_telegrams_64_bytes_with_the_longest_key(
+    dialogue_without_nlu: Dialogue, session: AsyncSession
+) -> None:
+    key = "the_longest_key_a_rumour_may_have_" + "abcdef"
+    assert len(key) == 40  # KEY_PATTERN's limit
+    session.add(
+        Rumour(
+            key=key, active=True, source_url="https://www.unhcr.org/",
+            titles={"en": "A myth with a long key", "ar": "خرافة بمفتاح طويل جدا جدا جدا جدا"},
+            facts={"en": "A fact."}, phrasings={},
+        )
+    )  # fmt: skip
+    await session.commit()
+    person = Conversation(dialogue_without_nlu, chat_id="5550107")
+    await _menu_in(person, "ar")
+    offered = [await person.press("myths"), await person.press(f"myth:{key}")]
+    await person.press(f"share:{key}")
+    offered += person.replies
+    for reply in offered:
+        for payload in payloads(reply):
+            assert 1 <= len(payload.encode()) <= 64, payload

@@ -1,0 +1,146 @@
+"""Scrubbing kept questions: no phone number, e-mail, long number or introduced name survives."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from core.unmet import scrub
+
+
+@pytest.mark.parametrize(
+    ("text", "gone", "expected"),
+    [
+        (
+            "My name is Ahmed Ben Ali and I need a doctor in Tangier, call +212 6 12 34 56 78",
+            ["Ahmed", "Ali", "612"],
+            "My name is [name] and I need a doctor in Tangier, call [phone]",
+        ),
+        (
+            "je m'appelle Fatima Zahra, mon numéro est 06.12.34.56.78, j'habite à Lyon",
+            ["Fatima", "Zahra", "06.12"],
+            "je m'appelle [name], mon numéro est [phone], j'habite à Lyon",
+        ),
+        (
+            "Me llamo María López y necesito un abogado en Madrid: maria.lopez@correo.es",
+            ["María", "López", "correo"],
+            "Me llamo [name] y necesito un abogado en Madrid: [email]",
+        ),
+        (
+            "Mi chiamo Giovanni Rossi, cerco lavoro a Torino, tel 333-1234567",
+            ["Giovanni", "Rossi", "1234567"],
+            "Mi chiamo [name], cerco lavoro a Torino, tel [phone]",
+        ),
+        (
+            "Meu nome é João da Silva e preciso de casa em Lisboa",
+            ["João", "Silva"],
+            "Meu nome é [name] e preciso de casa em Lisboa",
+        ),
+        (
+            "Ich heiße Olga. Mein Sohn braucht einen Arzt in Wien.",
+            ["Olga"],
+            "Ich heiße [name]. Mein Sohn braucht einen Arzt in Wien.",
+        ),
+        (
+            "اسمي أحمد علي وأحتاج طبيب في طنجة رقمي ٠٦١٢٣٤٥٦٧٨",
+            ["أحمد", "٠٦١٢٣٤٥٦٧٨"],
+            "اسمي [name] وأحتاج طبيب في طنجة رقمي [phone]",
+        ),
+        (
+            "اسم من زهرا احمدی است و به دکتر نیاز دارم",
+            ["زهرا", "احمدی"],
+            "اسم من [name] است و به دکتر نیاز دارم",
+        ),
+        (
+            "Мене звати Олена Петренко, мені потрібен лікар у Відні",
+            ["Олена", "Петренко"],
+            "Мене звати [name], мені потрібен лікар у Відні",
+        ),
+        (
+            "Benim adım Mehmet Yılmaz, Madrid'de iş arıyorum",
+            ["Mehmet", "Yılmaz"],
+            "Benim adım [name], Madrid'de iş arıyorum",
+        ),
+        ("ismi Karim w ana fi Tanja", ["Karim"], "ismi [name] w ana fi Tanja"),
+        (
+            "I'm from Syria, my case number is 123456, born 12/05/1990",
+            ["123456", "1990"],
+            "I'm from Syria, my case number is [number], born [date]",
+        ),
+        (
+            "Where can my son see a doctor? Ask for Fatima at the Croix-Rouge in Lyon",
+            ["Fatima"],
+            "Where can my son see a doctor? Ask for [name] at the Croix-Rouge in Lyon",
+        ),
+        (
+            "le fils d'Ahmed a besoin d'un médecin à Beyrouth, écrivez à @ahmed_92",
+            ["Ahmed", "ahmed_92"],
+            "le fils d'[name] a besoin d'un médecin à Beyrouth, écrivez à [name]",
+        ),
+    ],
+)
+def test_scrub_in_several_languages(text: str, gone: list[str], expected: str) -> None:
+    scrubbed = scrub(text)
+    for piece in gone:
+        assert piece not in scrubbed
+    assert scrubbed == expected
+
+
+def test_nothing_is_lost_from_a_question_without_personal_details() -> None:
+    for text in (
+        "Where can I find a free doctor in Tangier?",
+        "Je cherche un cours de français à Lyon pour 2 enfants de 5 et 8 ans",
+        "Wo finde ich einen Deutschkurs in Wien?",
+        "أين أجد سكن في عمان؟",
+        "I need 3 beds for 2 nights, 15 euros max",
+    ):
+        assert scrub(text) == text
+
+
+def test_places_of_the_directory_can_be_kept() -> None:
+    assert scrub("I live near Beni Makada") == "I live near [name]"
+    assert scrub("I live near Beni Makada", places={"beni", "makada"}) == "I live near Beni Makada"
+
+
+_SEPARATOR = st.sampled_from(["", " ", "-", ".", " - ", "(", ")", "/"])
+
+
+@st.composite
+def phone_numbers(draw: st.DrawFn) -> str:
+    digits = draw(st.lists(st.sampled_from("0123456789٠١٢٣٤٥٦٧٨٩"), min_size=7, max_size=15))
+    parts = [digits[0]]
+    for digit in digits[1:]:
+        parts.append(draw(_SEPARATOR) + digit)
+    return draw(st.sampled_from(["", "+", "00"])) + "".join(parts)
+
+
+@given(
+    number=phone_numbers(),
+    template=st.sampled_from(
+        ["call me on {}", "رقمي {} شكرا", "mon numéro: {}.", "{}", "tel:{} please", "({})"]
+    ),
+)
+def test_no_phone_number_survives(number: str, template: str) -> None:
+    scrubbed = scrub(template.format(number))
+    assert sum(c.isdigit() for c in scrubbed) < 7
+    assert not re.search(r"\d{5,}", scrubbed)
+
+
+@given(
+    local=st.from_regex(r"[a-z0-9._+-]{1,12}", fullmatch=True),
+    domain=st.from_regex(r"[a-z0-9-]{1,10}\.(com|org|fr|ma|de)", fullmatch=True),
+)
+def test_no_email_survives(local: str, domain: str) -> None:
+    scrubbed = scrub(f"write to {local}@{domain} today")
+    assert "@" not in scrubbed
+
+
+@given(name=st.from_regex(r"[A-Z][a-z]{2,10}", fullmatch=True))
+def test_no_introduced_name_survives(name: str) -> None:
+    for introduction in ("my name is", "je m'appelle", "me llamo", "mi chiamo", "meu nome é",
+                         "ich heiße", "benim adım", "ismi"):  # fmt: skip
+        scrubbed = scrub(f"hello, {introduction} {name} and I need help")
+        assert name not in scrubbed, (introduction, scrubbed)
