@@ -43,7 +43,8 @@ class Pacer:
         self._reserve = redis.register_script(_RESERVE)
 
     def _chat_key(self, channel: str, chat_id: str) -> str:
-        digest = hmac.new(self.secret, f"{channel}:{chat_id}".encode(), hashlib.sha256)
+        # Its own message prefix: a pacing key must not equal the chat's pseudonym.
+        digest = hmac.new(self.secret, f"pace\x00{channel}:{chat_id}".encode(), hashlib.sha256)
         return f"pace:{digest.hexdigest()[:32]}"
 
     async def wait_turn(self, channel: str, chat_id: str | None) -> float:

@@ -343,14 +343,18 @@ def parser() -> argparse.ArgumentParser:
     return root
 
 
+def quiet_libraries() -> None:
+    """Keep libraries' request logs out: their lines carry tokens in URLs and chat ids."""
+    for noisy in ("httpx", "httpcore", "telegram"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the `dalil` command."""
     args = parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.command == "run" else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s %(message)s")  # fmt: skip
-    # Request lines carry the Bot API token and the Rasa token in their URLs: never log them.
-    for noisy in ("httpx", "httpcore", "telegram"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    quiet_libraries()
     settings = get_settings()
     if args.command == "run":
         args.host = args.host or settings.http_host

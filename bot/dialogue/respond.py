@@ -17,6 +17,8 @@ from bot.messages import Button, IncomingMessage, Reply
 from bot.state import ConversationState, StateStore
 from core import usage
 from core.pseudonym import pseudonym
+from core.settings import Settings
+from core.unmet import keep_unmet
 from nlu.client import NLUClient, ParseResult
 from nlu.errors import NLUUnavailable
 from services_directory.categories import Category
@@ -60,11 +62,14 @@ class Dialogue:
         states: StateStore,
         nlu: NLUClient,
         pseudonym_key: bytes,
+        settings: Settings | None = None,
     ) -> None:
         self._sessions = sessions
         self._states = states
         self._nlu = nlu
         self._pseudonym_key = pseudonym_key
+        # Only for the city's choice to keep scrubbed unanswered questions (off by default).
+        self._settings = settings
 
     async def respond(self, message: IncomingMessage) -> list[Reply]:
         """Return the replies to one incoming message; never an empty list for a person."""
@@ -262,6 +267,10 @@ class Dialogue:
             return Reply(t.gettext("Goodbye. Write to me any time."), rtl=is_rtl(turn.locale))
         if result.intent == "bot_help":
             return render.menu(t, turn.locale, self._help_text(turn))
+        if self._settings is not None:
+            await keep_unmet(
+                turn.session, self._settings, turn.message.text, turn.state.city, turn.locale
+            )
         return render.menu(
             t, turn.locale, t.gettext("Sorry, I did not understand. Choose a topic:")
         )

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from redis.asyncio import Redis
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.dialogue import Dialogue
+from bot.state import StateStore
 from bot.telegram.parse import to_incoming
+from core.unmet import UnmetQuestion
 from core.usage import UsageEvent
+from nlu.client import NLUClient
 from services_directory.listings import service as listings
 from services_directory.listings.models import Location, Service, ServiceAtLocation
 from tests.bot.conversation import Conversation, payloads
 from tests.bot.test_dialogue import listed
+from tests.conftest import PSEUDONYM_KEY, make_settings
 
 MEDINA = (35.7860, -5.8130)  # Tangier
 
@@ -95,3 +100,20 @@ async def test_no_result_offers_the_nearest_cities_and_the_topics_that_have_some
         await session.scalars(select(UsageEvent).where(UsageEvent.outcome == "no_result"))
     ).one()
     assert (no_result.category, no_result.city) == ("mobility", "tangier")
+
+
+async def test_a_question_not_understood_is_kept_scrubbed_only_when_the_city_chose_to(
+    sessions: async_sessionmaker[AsyncSession], redis: Redis, nlu: NLUClient, session: AsyncSession
+) -> None:
+    question = "what is the best recipe for a birthday cake, call me on +33 6 12 34 56 78"
+    for keep in (False, True):
+        dialogue = Dialogue(
+            sessions=sessions, states=StateStore(redis, ttl_s=60), nlu=nlu,
+            pseudonym_key=PSEUDONYM_KEY.encode(),
+            settings=make_settings(KEEP_UNMET_QUESTIONS=keep),
+        )  # fmt: skip
+        reply = await Conversation(dialogue, chat_id=f"55501{keep:d}").say(question)
+        assert "cat:health" in payloads(reply)
+    kept = (await session.scalars(select(UnmetQuestion.text))).all()
+    assert len(kept) == 1 and "recipe" in kept[0]
+    assert "12 34 56 78" not in kept[0] and "[phone]" in kept[0]

@@ -1,0 +1,90 @@
+"""What a whole conversation leaves behind: no chat id, phone number, pseudonym or text.
+
+The conversation goes through the real app (webhook, queue, worker, dialogue, real Rasa,
+sender, Telegram stand-in); then the database, Redis and every log record are scanned.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from redis.asyncio import Redis
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from core.db import Base
+from core.pseudonym import pseudonym
+from dalil import migrate
+from dalil.cli import quiet_libraries
+from tests.conftest import PSEUDONYM_KEY
+from tests.dalil.conftest import running_app
+from tests.standins import telegram_updates as updates
+
+CHAT = 70_099_123
+PHONE = "+33 6 12 34 56 78"
+SAID = [
+    "/start",
+    f"ma fille Zineb a besoin d'un médecin à Lyon, appelez-moi au {PHONE}",
+    "est-ce vrai que les migrants prennent le travail des gens d'ici",
+    "quelle heure est-il sur la lune",
+]
+SECRETS = [
+    "70099123",
+    "Zineb",
+    "12 34 56 78",
+    "médecin à Lyon",
+    "sur la lune",
+    "prennent le travail",
+]
+
+
+async def test_a_conversation_leaves_no_trace_of_the_person(
+    rasa_url: str, pg_engine: AsyncEngine, redis: Redis, caplog: pytest.LogCaptureFixture
+) -> None:
+    # As `dalil run` logs: the application at INFO, the HTTP libraries only when they fail.
+    caplog.set_level(logging.INFO)
+    quiet_libraries()
+    key = pseudonym(PSEUDONYM_KEY.encode(), "telegram", str(CHAT))
+    async with running_app(rasa_url) as app:
+        for number, text in enumerate(SAID):
+            await app.post_update(updates.text(98_000 + number, CHAT, text, "fr"))
+            await app.wait_for(lambda sent, n=number: len(sent) > n, timeout_s=60)
+        await app.post_update(updates.button(98_100, CHAT, "cat:health", "fr"))
+        await app.post_update(updates.button(98_101, CHAT, "fb:up", "fr"))
+        await app.wait_for(lambda sent: len(sent) >= len(SAID) + 2, timeout_s=60)
+    forbidden = [*SECRETS, key]
+
+    # The database: every row of every table, as text.
+    found = []
+    async with pg_engine.connect() as connection:
+        for table in migrate.metadata().sorted_tables:
+            for row in await connection.execute(select(table)):
+                cells = " ".join(str(value) for value in row)
+                found += [(table.name, s) for s in forbidden if s in cells]
+    assert found == []
+    assert Base.metadata.tables  # the scan saw the application's tables
+
+    # Redis: keys and values. The conversation state is keyed by the pseudonym by design;
+    # nothing else may name it, and no key or value may hold what was said or who said it.
+    leaks = []
+    for name in await redis.keys("*"):
+        kind = await redis.type(name)
+        if kind == "string":
+            content = str(await redis.get(name))
+        elif kind == "hash":
+            content = str(await redis.hgetall(name))
+        elif kind == "stream":
+            content = str(await redis.xrange(name))
+        else:
+            content = ""
+        secrets_here = SECRETS if name == f"conv:{key}" else forbidden
+        leaks += [(name, s) for s in secrets_here if s in f"{name} {content}"]
+    assert leaks == []
+
+    # Logs: every record the app, the worker and the sender wrote.
+    assert caplog.records
+    logged = [
+        (record.name, s) for record in caplog.records for s in forbidden if s in record.getMessage()
+    ]
+    assert logged == []
