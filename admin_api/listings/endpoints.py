@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Header, Query, Response
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Select, exists, func, or_, select
 
 from admin_api.accounts.models import Role
@@ -16,9 +16,9 @@ from admin_api.errors import (
     InvalidInput,
     NotFound,
     PreconditionFailed,
-    PreconditionRequired,
 )
 from admin_api.listings.pages import Page, PageNumber, PerPage, page_of, paginate
+from admin_api.versioning import expected_version, patched
 from services_directory.errors import StaleListing
 from services_directory.listings import service as listings
 from services_directory.listings.models import (
@@ -69,15 +69,6 @@ async def _writable(caller: Caller, session: SessionDep, service_id: str) -> Ser
 def etag(service: Service) -> str:
     """Return the entity tag of a service's current version."""
     return f'"{service.version}"'
-
-
-def _expected_version(if_match: str | None) -> int:
-    if if_match is None:
-        raise PreconditionRequired("send If-Match with the ETag you read, so no edit is lost")
-    try:
-        return int(if_match.strip().removeprefix("W/").strip('"'))
-    except ValueError as error:
-        raise PreconditionFailed("If-Match is not an ETag this API gave out") from error
 
 
 class ServiceOut(BaseModel):
@@ -229,16 +220,8 @@ async def patch_service(
 ) -> ServiceOut:
     """Change some fields of a service; If-Match must carry the ETag last read."""
     service = await _writable(caller, session, service_id)
-    expected = _expected_version(if_match)
-    unknown = sorted(set(body) - EDITABLE_FIELDS)
-    if unknown:
-        raise InvalidInput(f"not editable here: {', '.join(unknown)}")
-    try:
-        fields = ServiceFields.model_validate({**listings.to_fields(service), **body})
-    except ValidationError as error:
-        raise InvalidInput(
-            error.errors(include_url=False, include_context=False).__repr__()
-        ) from error
+    expected = expected_version(if_match)
+    fields = patched(ServiceFields, listings.to_fields(service), body, EDITABLE_FIELDS)
     try:
         await listings.update_service(
             session, service=service, fields=fields, expected_version=expected, actor=_actor(caller)

@@ -6,12 +6,13 @@ import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Header, Path, Response
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from admin_api.accounts.models import Role
 from admin_api.deps import Caller, CallerDep, SessionDep, SettingsDep, require
-from admin_api.errors import InvalidInput, NotFound, PreconditionFailed, PreconditionRequired
+from admin_api.errors import NotFound, PreconditionFailed
 from admin_api.listings.pages import Page, PageNumber, PerPage, page_of
+from admin_api.versioning import expected_version, patched
 from core import training_record
 from services_directory.errors import StaleRumour
 from services_directory.listings.service import Actor
@@ -57,15 +58,6 @@ def _out(rumour: Rumour) -> RumourOut:
 def _with_etag(response: Response, rumour: Rumour) -> RumourOut:
     response.headers["ETag"] = f'"{rumour.version}"'
     return _out(rumour)
-
-
-def _expected_version(if_match: str | None) -> int:
-    if if_match is None:
-        raise PreconditionRequired("send If-Match with the ETag you read, so no edit is lost")
-    try:
-        return int(if_match.strip().removeprefix("W/").strip('"'))
-    except ValueError as error:
-        raise PreconditionFailed("If-Match is not an ETag this API gave out") from error
 
 
 async def _writable(caller: Caller, session: SessionDep, key: str) -> Rumour:
@@ -130,18 +122,8 @@ async def patch_rumour(
 ) -> RumourOut:
     """Replace some fields of a rumour (each given field whole); If-Match must be current."""
     rumour = await _writable(caller, session, key)
-    expected = _expected_version(if_match)
-    unknown = sorted(set(body) - EDITABLE_FIELDS)
-    if unknown:
-        raise InvalidInput(f"not editable here: {', '.join(unknown)}")
-    try:
-        fields = RumourFields.model_validate({**rumours.to_fields(rumour), **body})
-    except ValidationError as error:
-        detail = [
-            {"loc": [str(part) for part in e["loc"]], "msg": e["msg"]}
-            for e in error.errors(include_url=False, include_context=False)
-        ]
-        raise InvalidInput(repr(detail)) from error
+    expected = expected_version(if_match)
+    fields = patched(RumourFields, rumours.to_fields(rumour), body, EDITABLE_FIELDS)
     try:
         await rumours.update_rumour(
             session, rumour=rumour, fields=fields, expected_version=expected, actor=_actor(caller)
