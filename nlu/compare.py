@@ -1,6 +1,6 @@
 """Compare Rasa pipelines on the development set and by cross-validation.
 
-    .venv/bin/python -m nlu.compare [--folds 3] [nlu/experiments/a-….yml ...]
+    .venv/bin/python -m nlu.compare [--folds 3 [--cv-only]] [nlu/experiments/a-….yml ...]
 
 For each configuration: train on the full training data (timed), serve the model, run the
 development set through the bot's client (`nlu.evaluate`), then, with `--folds`, Rasa's own
@@ -60,7 +60,7 @@ async def _dev_scores(server: subprocess.Popen[bytes], port: int) -> dict[str, A
     return report
 
 
-def _cross_validation(venv: Path, config: Path, folds: int) -> float:
+def _cross_validation(venv: Path, config: Path, folds: int) -> dict[str, float]:
     data = WORK / "cv-data"
     training.prepare_data(data)
     out = WORK / f"cv-{config.stem}"
@@ -73,15 +73,24 @@ def _cross_validation(venv: Path, config: Path, folds: int) -> float:
     ]  # fmt: skip
     subprocess.run(command, env=training.rasa_environment(WORK / "cache"), check=True)  # noqa: S603
     report = json.loads((out / "intent_report.json").read_text())
-    return float(report["macro avg"]["f1-score"])
+    return {
+        "cv_macro_f1": round(float(report["macro avg"]["f1-score"]), 4),
+        "cv_emergency_recall": round(float(report["emergency"]["recall"]), 4),
+        "cv_out_of_scope_recall": round(float(report["out_of_scope"]["recall"]), 4),
+    }
 
 
-def compare(configs: list[Path], folds: int) -> list[dict[str, Any]]:
+def compare(configs: list[Path], folds: int, *, cv_only: bool = False) -> list[dict[str, Any]]:
     """Train, evaluate and cross-validate every configuration; return one row each."""
     settings = Settings(_env_file=None)
     WORK.mkdir(parents=True, exist_ok=True)
     rows = []
     for number, config in enumerate(configs):
+        if cv_only:
+            row = {"config": config.stem, **_cross_validation(settings.nlu_venv, config, folds)}
+            rows.append(row)
+            print(json.dumps(row), flush=True)
+            continue
         target = WORK / f"{config.stem}.tar.gz"
         started = time.perf_counter()
         training.train_with(venv=settings.nlu_venv, config=config, target=target)
@@ -104,7 +113,7 @@ def compare(configs: list[Path], folds: int) -> list[dict[str, Any]]:
             "per_language": {k: v["macro_f1"] for k, v in dev["per_language"].items()},
         }
         if folds:
-            row["cv_macro_f1"] = round(_cross_validation(settings.nlu_venv, config, folds), 4)
+            row.update(_cross_validation(settings.nlu_venv, config, folds))
         rows.append(row)
         print(json.dumps(row), flush=True)
     return rows
@@ -114,7 +123,8 @@ def markdown(rows: list[dict[str, Any]]) -> str:
     """Return the comparison as a Markdown table."""
     columns = [
         "config", "train_s", "dev_accuracy", "dev_macro_f1", "dev_min_language_f1",
-        "emergency_recall", "out_of_scope_recall", "cv_macro_f1", "parse_ms_mean",
+        "emergency_recall", "out_of_scope_recall", "cv_macro_f1", "cv_emergency_recall",
+        "cv_out_of_scope_recall", "parse_ms_mean",
     ]  # fmt: skip
     lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
     for row in rows:
@@ -127,9 +137,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("configs", nargs="*", type=Path)
     parser.add_argument("--folds", type=int, default=0, help="k-fold cross-validation (0: none)")
+    parser.add_argument(
+        "--cv-only", action="store_true", help="only cross-validate (needs --folds)"
+    )
     args = parser.parse_args()
+    if args.cv_only and not args.folds:
+        parser.error("--cv-only needs --folds")
     configs = args.configs or sorted(EXPERIMENTS.glob("*.yml"))
-    rows = compare(configs, args.folds)
+    rows = compare(configs, args.folds, cv_only=args.cv_only)
     (PROJECT_ROOT / "build" / "nlu-compare.json").write_text(json.dumps(rows, indent=2))
     print(markdown(rows))
 
