@@ -1,9 +1,14 @@
 """The search index: one narrow row per service migrants may see, kept in step on every write.
 
 The bot's search reads only these rows to pick and rank candidates (one indexed query per
-city and category), instead of joining services, locations, languages and schedules.
+city and category), instead of joining services, locations, languages and schedules, and
+reads the cards it shows from the same rows (one primary-key query for the page).
 Every write through `listings.service` and the sample loader refreshes them; code that
 changes services otherwise must call `refresh` too.
+
+Each city and category has a token that changes whenever its rows do, so a process that
+cached what it read of one part of the index keeps it until that part changes: an edit in
+Lyon's health services leaves every other city and category warm.
 """
 
 from __future__ import annotations
@@ -17,13 +22,12 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Index,
-    Integer,
     String,
     Text,
     delete,
     select,
-    update,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column, selectinload
 
@@ -51,38 +55,53 @@ class SearchEntry(Base):
     languages: Mapped[str] = mapped_column(Text)
     terms: Mapped[str] = mapped_column(Text)
     # JSON text of [byday, opens_at, closes_at, valid_from, valid_to, closed] per schedule
-    # row, decoded only when a search asks what is open or shows the service.
+    # row, decoded once per process and city and category.
     schedules: Mapped[str] = mapped_column(Text)
+    # JSON text of what a result card shows, in every locale the service has; read only for
+    # the page of results shown.
+    card: Mapped[str] = mapped_column(Text)
 
 
-class SearchState(Base):
-    """One row whose token changes with every refresh of the index.
+class SearchGroup(Base):
+    """One row per city and category whose token changes whenever that part of the index does.
 
-    Each process keeps what it read of the index in memory and drops it when the token it
-    read differs from this one. A random token rather than a counter: a refresh rolled back
-    and another committed must never look the same.
+    A random token rather than a counter: a refresh rolled back and another committed must
+    never look the same to a process comparing tokens.
     """
 
-    __tablename__ = "search_state"
+    __tablename__ = "search_group"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    city_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    category: Mapped[str] = mapped_column(String(24), primary_key=True)
     token: Mapped[str] = mapped_column(String(32))
 
 
-async def current_token(session: AsyncSession) -> str | None:
-    """Return the index's token (one primary-key read)."""
-    token = await session.scalar(select(SearchState.token).where(SearchState.id == 1))
+async def group_token(session: AsyncSession, city_id: str, category: str) -> str | None:
+    """Return the token of one city and category (one primary-key read)."""
+    connection = await session.connection()
+    token = await connection.scalar(
+        select(SearchGroup.token).where(
+            SearchGroup.city_id == city_id, SearchGroup.category == category
+        )
+    )
     return str(token) if token is not None else None
 
 
-async def _touch(session: AsyncSession) -> None:
-    token = secrets.token_hex(16)
-    changed = await session.execute(
-        update(SearchState).where(SearchState.id == 1).values(token=token)
+async def _touch(session: AsyncSession, groups: Iterable[tuple[str, str]]) -> None:
+    rows = [
+        {"city_id": city_id, "category": category, "token": secrets.token_hex(16)}
+        for city_id, category in sorted(set(groups))  # one order: no deadlock between writers
+    ]
+    if not rows:
+        return
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(SearchGroup).values(rows)
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["city_id", "category"], set_={"token": statement.excluded.token}
+        )
     )
-    if not getattr(changed, "rowcount", 0):
-        session.add(SearchState(id=1, token=token))
-        await session.flush()
 
 
 def _entry(service: Service) -> SearchEntry | None:
@@ -91,6 +110,17 @@ def _entry(service: Service) -> SearchEntry | None:
     if not service.service_at_locations:
         return None
     location = service.service_at_locations[0].location
+    card = {
+        "name": service.name,
+        "description": service.description,
+        "address": location.address_1,
+        "district": location.district,
+        "is_sample": service.organization.is_sample,
+        "phones": [phone.number for phone in sorted(service.phones, key=lambda p: p.id)],
+        "texts": {
+            t.locale: [t.name, t.description, t.eligibility, t.fees] for t in service.translations
+        },
+    }
     return SearchEntry(
         service_id=service.id,
         city_id=location.city_id,
@@ -115,6 +145,7 @@ def _entry(service: Service) -> SearchEntry | None:
                 for s in service.schedules
             ]
         ),
+        card=json.dumps(card, ensure_ascii=False),
     )
 
 
@@ -124,7 +155,13 @@ async def refresh(session: AsyncSession, service_ids: Iterable[str]) -> None:
     if not ids:
         return
     await session.flush()
-    await session.execute(delete(SearchEntry).where(SearchEntry.service_id.in_(ids)))
+    where = SearchEntry.service_id.in_(ids)
+    groups = set(
+        (
+            await session.execute(select(SearchEntry.city_id, SearchEntry.category).where(where))
+        ).tuples()
+    )
+    await session.execute(delete(SearchEntry).where(where))
     services = await session.scalars(
         select(Service)
         .where(Service.id.in_(ids))
@@ -132,20 +169,25 @@ async def refresh(session: AsyncSession, service_ids: Iterable[str]) -> None:
             selectinload(Service.languages),
             selectinload(Service.attributes),
             selectinload(Service.schedules),
+            selectinload(Service.translations),
+            selectinload(Service.phones),
+            selectinload(Service.organization),
             selectinload(Service.service_at_locations).selectinload(ServiceAtLocation.location),
         )
         .execution_options(populate_existing=True)
     )
-    session.add_all(entry for service in services if (entry := _entry(service)) is not None)
+    entries = [entry for service in services if (entry := _entry(service)) is not None]
+    session.add_all(entries)
     await session.flush()
-    await _touch(session)
+    await _touch(session, groups | {(e.city_id, e.category) for e in entries})
 
 
 async def rebuild(session: AsyncSession) -> int:
     """Rebuild the whole index; return how many services it holds."""
     ids = (await session.scalars(select(Service.id))).all()
+    groups = (await session.execute(select(SearchEntry.city_id, SearchEntry.category))).tuples()
     await session.execute(delete(SearchEntry))
-    await _touch(session)
+    await _touch(session, set(groups))
     for start in range(0, len(ids), 500):
         await refresh(session, ids[start : start + 500])
     count = await session.scalars(select(SearchEntry.service_id))

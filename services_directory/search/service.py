@@ -16,13 +16,10 @@ from services_directory.categories import Category
 from services_directory.cities.models import City
 from services_directory.listings.models import (
     Location,
-    Organization,
-    Phone,
     Service,
     ServiceAtLocation,
-    ServiceTranslation,
 )
-from services_directory.search.index import SearchEntry, current_token
+from services_directory.search.index import SearchEntry, group_token
 from services_directory.search.opening import Period, is_open, parse_time
 
 EARTH_RADIUS_M = 6_371_000.0
@@ -113,9 +110,9 @@ async def _timezone(session: AsyncSession, city_id: str) -> str:
     return _TIMEZONES[city_id]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Entry:
-    """A search_entry row, decoded once per process (until the index changes)."""
+    """A search_entry row, decoded once per process (until its city and category change)."""
 
     service_id: str
     district_key: str | None
@@ -125,41 +122,48 @@ class _Entry:
     is_free: bool
     languages: str
     terms: str
-    periods: tuple[Period, ...]
-    openings: tuple[OpeningPeriod, ...]
+    periods: list[Period]
+    schedules: list[list[Any]]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _CardData:
     """What a card shows of a service, in every locale it has."""
 
     name: str
     description: str
-    is_free: bool
     address: str
     district: str | None
     is_sample: bool
     phones: tuple[str, ...]
-    texts: dict[str, Any]
+    # locale → [name, description, eligibility, fees]
+    texts: dict[str, list[Any]]
+
+
+@dataclass(slots=True)
+class _Group:
+    """What this process read of one city and category, valid while its token stays."""
+
+    token: str | None
+    entries: list[_Entry]
+    cards: dict[str, _CardData]
 
 
 class _ProcessCache:
-    """What this process read of the index, dropped whenever the index's token changes."""
+    """What this process read of the index, per city and category.
 
-    MAX_CARDS = 20_000
+    A part is dropped when its token in the database differs from the one read with it;
+    reading that token is one primary-key query per search.
+    """
 
     def __init__(self) -> None:
-        self.token: str | None = None
-        self.entries: dict[tuple[str, str], list[_Entry]] = {}
-        self.cards: dict[str, _CardData] = {}
+        self.groups: dict[tuple[str, str], _Group] = {}
 
-    def check(self, token: str | None) -> None:
-        if token is None or token != self.token:
-            self.entries.clear()
-            self.cards.clear()
-            self.token = token
-        elif len(self.cards) > self.MAX_CARDS:
-            self.cards.clear()
+    def current(self, key: tuple[str, str], token: str | None) -> _Group | None:
+        group = self.groups.get(key)
+        if group is None or token is None or group.token != token:
+            return None
+        return group
 
 
 _CACHE = _ProcessCache()
@@ -167,75 +171,70 @@ _CACHE = _ProcessCache()
 
 def forget_cached_reads() -> None:
     """Drop this process's copy of the index (benchmarks measure the cold path with it)."""
-    _CACHE.check(None)
+    _CACHE.groups.clear()
 
 
 def _decode(row: Any) -> _Entry:
     rows = json.loads(row.schedules)
-    openings = sorted((r for r in rows if not r[5]), key=lambda r: r[1])
     return _Entry(
-        service_id=row.service_id,
-        district_key=row.district_key,
-        name_key=row.name_key,
-        latitude=row.latitude,
-        longitude=row.longitude,
-        is_free=row.is_free,
-        languages=row.languages,
-        terms=row.terms,
-        periods=tuple(_periods(rows)),
-        openings=tuple(OpeningPeriod(tuple(r[0].split(",")), r[1], r[2]) for r in openings),
+        row.service_id,
+        row.district_key,
+        row.name_key,
+        row.latitude,
+        row.longitude,
+        row.is_free,
+        row.languages,
+        row.terms,
+        _periods(rows),
+        rows,
     )
 
 
-async def _entries(session: AsyncSession, city_id: str, category: str) -> list[_Entry]:
-    cached = _CACHE.entries.get((city_id, category))
-    if cached is None:
-        statement = select(*SearchEntry.__table__.columns).where(
+_ENTRY_COLUMNS = [c for c in SearchEntry.__table__.columns if c.key != "card"]
+
+
+async def _group(session: AsyncSession, city_id: str, category: str) -> _Group:
+    key = (city_id, category)
+    # The token is read before the rows: rows newer than their token are read again at the
+    # next search, while rows older than their token could never be noticed.
+    token = await group_token(session, city_id, category)
+    group = _CACHE.current(key, token)
+    if group is None:
+        statement = select(*_ENTRY_COLUMNS).where(
             SearchEntry.city_id == city_id, SearchEntry.category == category
         )
-        cached = [_decode(row) for row in await session.execute(statement)]
-        _CACHE.entries[(city_id, category)] = cached
-    return cached
+        connection = await session.connection()
+        entries = [_decode(row) for row in await connection.execute(statement)]
+        group = _Group(token, entries, {})
+        if token is not None:
+            _CACHE.groups[key] = group
+    return group
 
 
-async def _card_data(session: AsyncSession, ids: list[str]) -> dict[str, _CardData]:
-    missing = [i for i in ids if i not in _CACHE.cards]
+async def _card_data(session: AsyncSession, group: _Group, ids: list[str]) -> dict[str, _CardData]:
+    missing = [i for i in ids if i not in group.cards]
     if missing:
-        texts: dict[str, dict[str, Any]] = {}
-        for translation in await session.execute(
-            select(*ServiceTranslation.__table__.columns).where(
-                ServiceTranslation.service_id.in_(missing)
+        statement = select(SearchEntry.service_id, SearchEntry.card).where(
+            SearchEntry.service_id.in_(missing)
+        )
+        connection = await session.connection()
+        for service_id, card in await connection.execute(statement):
+            data = json.loads(card)
+            group.cards[service_id] = _CardData(
+                data["name"],
+                data["description"],
+                data["address"],
+                data["district"],
+                data["is_sample"],
+                tuple(data["phones"]),
+                data["texts"],
             )
-        ):
-            texts.setdefault(translation.service_id, {})[translation.locale] = translation
-        phones: dict[str, list[str]] = {}
-        for service_id, number in await session.execute(
-            select(Phone.service_id, Phone.number)
-            .where(Phone.service_id.in_(missing))
-            .order_by(Phone.id)
-        ):
-            phones.setdefault(service_id, []).append(number)
-        for row in await session.execute(
-            select(
-                Service.id, Service.name, Service.description, Service.is_free,
-                Location.address_1, Location.district, Organization.is_sample,
-            )
-            .join(ServiceAtLocation, ServiceAtLocation.service_id == Service.id)
-            .join(Location, Location.id == ServiceAtLocation.location_id)
-            .join(Organization, Organization.id == Service.organization_id)
-            .where(Service.id.in_(missing))
-        ):  # fmt: skip
-            _CACHE.cards[row.id] = _CardData(
-                name=row.name,
-                description=row.description,
-                is_free=row.is_free,
-                address=row.address_1,
-                district=row.district,
-                is_sample=row.is_sample,
-                phones=tuple(phones.get(row.id, [])),
-                texts=texts.get(row.id, {}),
-            )
-    return {i: _CACHE.cards[i] for i in ids if i in _CACHE.cards}
+    return {i: group.cards[i] for i in ids if i in group.cards}
+
+
+def _openings(rows: list[list[Any]]) -> tuple[OpeningPeriod, ...]:
+    openings = sorted((r for r in rows if not r[5]), key=lambda r: r[1])
+    return tuple(OpeningPeriod(tuple(r[0].split(",")), r[1], r[2]) for r in openings)
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,9 +245,9 @@ class _Candidate:
 
 
 async def _cards(
-    session: AsyncSession, chosen: list[_Candidate], locale: str
+    session: AsyncSession, group: _Group, chosen: list[_Candidate], locale: str
 ) -> tuple[ServiceCard, ...]:
-    data = await _card_data(session, [c.entry.service_id for c in chosen])
+    data = await _card_data(session, group, [c.entry.service_id for c in chosen])
     chain = fallback_chain(locale)
     cards = []
     for candidate in chosen:
@@ -257,18 +256,19 @@ async def _cards(
         if main is None:  # deleted since the index was read
             continue
         text = next((main.texts[loc] for loc in chain if loc in main.texts), None)
+        name, description, eligibility, fees = text or (main.name, main.description, None, None)
         cards.append(
             ServiceCard(
                 id=entry.service_id,
-                name=text.name if text else main.name,
-                description=text.description if text else main.description,
-                eligibility=text.eligibility if text else None,
-                is_free=main.is_free,
-                fees=text.fees if text else None,
+                name=name,
+                description=description,
+                eligibility=eligibility,
+                is_free=entry.is_free,
+                fees=fees,
                 address=main.address,
                 district=main.district,
                 phones=main.phones,
-                opening_hours=entry.openings,
+                opening_hours=_openings(entry.schedules),
                 languages=tuple(code for code in entry.languages.split(",") if code),
                 is_sample=main.is_sample,
                 distance_m=candidate.distance,
@@ -297,11 +297,11 @@ async def search_services(
 
     Nearest first when `near` is given, then those speaking `language`, then by name.
     `open_at` (timezone-aware) keeps only services open at that moment in the city's time.
-    One primary-key read tells whether this process's copy of the index is current; only
-    what changed since is read again.
+    One primary-key read tells whether this process's copy of the city and category is
+    current; it is read again only when it changed.
     """
-    _CACHE.check(await current_token(session))
-    entries = await _entries(session, city_id, category.value)
+    group = await _group(session, city_id, category.value)
+    entries = group.entries
     district_key = district.casefold() if district else None
     wanted_term = f",{term}," if term else None
     local = None
@@ -333,7 +333,7 @@ async def search_services(
         )
 
     ordered = sorted(candidates, key=rank)
-    cards = await _cards(session, ordered[offset : offset + limit], locale)
+    cards = await _cards(session, group, ordered[offset : offset + limit], locale)
     return SearchPage(cards, len(ordered))
 
 

@@ -35,7 +35,7 @@ TABLES = {
     "search_entry",
     "contact",
     "service_area",
-    "search_state",
+    "search_group",
     "unmet_question",
     "rumour",
     "subscription",

@@ -175,3 +175,35 @@ async def test_an_edit_shows_at_once_and_a_rolled_back_one_never_lingers(
     await savepoint.rollback()
     session.expire_all()
     assert await first_card_name() == (service_id, before)
+
+
+async def test_an_edit_refreshes_only_its_city_and_categories(session: AsyncSession) -> None:
+    from services_directory.listings import service as listings
+    from services_directory.listings.schemas import ServiceFields
+    from services_directory.search import service as search
+
+    async def ids(category: Category, city: str) -> set[str]:
+        page = await search_services(
+            session, category=category, city_id=city, locale="fr", limit=100
+        )
+        return {card.id for card in page.cards}
+
+    health = await ids(Category.HEALTH, "lyon")
+    housing = await ids(Category.HOUSING, "lyon")
+    await ids(Category.JOBS, "tunis")
+    tunis_jobs = search._CACHE.groups[("tunis", "jobs")]
+    moved = sorted(health)[0]
+
+    service = await listings.get_service(session, moved, for_update=True)
+    assert service is not None
+    fields = listings.to_fields(service)
+    fields["category"] = "housing"
+    await listings.update_service(
+        session, service=service, fields=ServiceFields.model_validate(fields),
+        expected_version=service.version, actor=listings.Actor(None, "test"),
+    )  # fmt: skip
+
+    assert await ids(Category.HEALTH, "lyon") == health - {moved}
+    assert await ids(Category.HOUSING, "lyon") == housing | {moved}
+    await ids(Category.JOBS, "tunis")
+    assert search._CACHE.groups[("tunis", "jobs")] is tunis_jobs  # not read again
