@@ -3,8 +3,9 @@
 The sample directory (about 400 services in nine cities) is copied with fresh ids and
 jittered coordinates until the directory holds TARGET_SERVICES, then the bot's query is
 timed: category and city, language ranking, nearest first, open now. Two figures: warm
-(this process has read the city and category since the index last changed: the usual case)
-and cold (its copy of the index was just dropped, as after any edit).
+(this process has read the city and category since they last changed: the usual case) and
+cold (its copy was just dropped, as for the first search after an edit in that city and
+category, or the first of a new process).
 """
 
 from __future__ import annotations
