@@ -47,10 +47,15 @@ class ParseResult:
     language: str | None = None
     # For retrieval intents (`rumour/<key>`): the key the response selector chose.
     response_key: str | None = None
-    # The safety net saw words of danger: emergency numbers go first, whatever the intent.
+    # The safety net saw words of danger: the intent is `emergency`, whatever the model said.
     danger: bool = False
     # How sure the response selector is of `response_key` (None when Rasa did not say).
     response_confidence: float | None = None
+    # A need (`find_*`) the model recognised in a message the safety net made an emergency:
+    # answered after the emergency numbers ("he hit me, where can I sleep tonight").
+    need: str | None = None
+    # What the model alone answered (after the fallback threshold), before the safety net.
+    model_intent: str | None = None
 
     def entity(self, name: str) -> str | None:
         """Return the value of the first entity called `name`, if any."""
@@ -181,7 +186,7 @@ class NLUClient:
         normalized = normalize(text)[:MAX_TEXT_CHARS]
         danger = mentions_danger(normalized)
         if not normalized:
-            return ParseResult(OUT_OF_SCOPE, 1.0, language=language)
+            return ParseResult(OUT_OF_SCOPE, 1.0, language=language, model_intent=OUT_OF_SCOPE)
         started = time.perf_counter()
         try:
             model = await self.model_id() if self.cache else None
@@ -221,8 +226,11 @@ class NLUClient:
             raise NLUUnavailable("Rasa answered something that is not a parse result") from error
         if name == _RASA_FALLBACK or confidence < self.fallback_threshold:
             name = OUT_OF_SCOPE
-        # A need the model recognised keeps its answer, after the emergency numbers.
-        if danger and not name.startswith("find_"):
+        need, model_intent = None, name
+        if danger and name != EMERGENCY:
+            # Words of danger make it an emergency; a need the model recognised is kept, to
+            # be answered after the emergency numbers.
+            need = name if name.startswith("find_") else None
             name = EMERGENCY
         response_key, response_confidence = None, None
         selector = (body.get("response_selector") or {}).get(name) or {}
@@ -232,5 +240,13 @@ class NLUClient:
             score = response.get("confidence")
             response_confidence = float(score) if isinstance(score, int | float) else None
         return ParseResult(
-            name, confidence, entities, language, response_key, danger, response_confidence
+            name,
+            confidence,
+            entities,
+            language,
+            response_key,
+            danger,
+            response_confidence,
+            need,
+            model_intent,
         )

@@ -6,8 +6,10 @@ on an example. Entity annotations are stripped. `nlu_fallback` counts as `out_of
 either side. A gold label without a retrieval key (`rumour`) is compared with the predicted
 intent without its key; a gold `rumour/<key>` needs the right key.
 
-What counts as predicted is what the bot acts on: the client's intent after its safety net
-(words of danger make an emergency) and its fallback threshold.
+What counts as predicted is what the bot acts on: the client's intent after its fallback
+threshold and its safety net (words of danger make an emergency; a need the model also saw is
+answered after the emergency numbers). `model_predicted` is the model's own answer, before the
+safety net, so the report can say what each of the two catches.
 """
 
 from __future__ import annotations
@@ -50,8 +52,10 @@ class Prediction:
     predicted: str
     confidence: float
     detected_language: str | None
-    # The safety net fired: the bot shows the emergency numbers first, whatever the intent.
+    # The safety net fired: the bot shows the emergency numbers first, whatever the model said.
     danger: bool = False
+    # The model's own answer, before the safety net (None when Rasa could not be reached).
+    model_predicted: str | None = None
 
 
 def _label(intent: str) -> str:
@@ -121,6 +125,9 @@ async def predict(
         predicted = _label(result.intent)
         if predicted == "rumour" and result.response_key:
             predicted = result.response_key
+        model = _label(result.model_intent) if result.model_intent is not None else None
+        if model == "rumour" and result.response_key:
+            model = result.response_key
         return Prediction(
             example.text,
             example.lang,
@@ -129,6 +136,7 @@ async def predict(
             round(result.confidence, 4),
             result.language,
             result.danger,
+            _comparable(example.intent, model) if model is not None else None,
         )
 
     return list(await asyncio.gather(*(one(e) for e in examples)))
@@ -188,12 +196,13 @@ def report(predictions: list[Prediction]) -> dict[str, Any]:
         }
     confusions = Counter((p.intent, p.predicted) for p in predictions if p.intent != p.predicted)
     emergencies = [p for p in predictions if p.intent == "emergency"]
-    shown = sum(p.predicted == "emergency" or p.danger for p in emergencies)
+    by_model = sum(p.model_predicted == "emergency" for p in emergencies)
     return {
         **{k: overall[k] for k in ("examples", "accuracy", "macro_f1")},
-        # Emergencies where the bot's first answer is the emergency numbers: the model said
-        # so, or the safety net did while the model named a need (answered after them).
-        "emergency_numbers_shown": round(shown / len(emergencies), 4) if emergencies else None,
+        # The model alone, without the safety net: how much of the emergency recall is its own.
+        "emergency_recall_model_alone": (
+            round(by_model / len(emergencies), 4) if emergencies else None
+        ),
         "per_intent": overall["per_intent"],
         "per_language": per_language,
         "confusions": [

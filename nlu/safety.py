@@ -46,7 +46,7 @@ _PHRASES = {
         freezing to death | hypothermia | locked us in | locked me in | held captive |
         won't let me leave | wont let me leave | locked in the house | locked in a room |
         so much blood | lot of blood | losing blood""",
-    "fr": """au secours | a l'aide | à l'aide | ambulance | saigne | saigner |
+    "fr": """au secours | a l'aide | à l'aide | ambulance | samu | saigne | saigner |
         respire pas | respire plus | inconscient | inconsciente | me tuer | va me tuer |
         veut me tuer | me suicider | suicide | viol | violee | violée | agressé | agressée |
         agresse | me frappe | me bat | couteau | arme | incendie | au feu | se noie | noyade |
@@ -75,7 +75,8 @@ _PHRASES = {
         enfermée | enfermee | enfermés | enfermes | séquestré | séquestrée | sequestre |
         sequestree | traite humaine |
         beaucoup de sang | l'eau de javel | bu de la javel""",
-    "ar": """اسعاف | الاسعاف | نجدة | النجدة | طوارئ | الطوارئ | يقتلني | قتلي | يقتلوني | قتل |
+    "ar": """nejda | najda | nadjda | l'najda | el najda | 3tqoni | 3te9ouni | s3founi |
+        اسعاف | الاسعاف | نجدة | النجدة | طوارئ | الطوارئ | يقتلني | قتلي | يقتلوني | قتل |
         ينزف | نزيف | تنزف | لا يتنفس | لا تتنفس | ما كيتنفسش | مغمي عليه | مغمي عليها |
         اغتصاب | اغتصبني | اغتصبوني | يضربني | يضربوني | سكين | حريق | يغرق | غرق | انتحار |
         نقتل راسي | اقتل نفسي | في خطر | يموت | تموت | خطفوني | خطف | اختطاف | ساعدوني بسرعة |
@@ -104,7 +105,8 @@ _PHRASES = {
         3am yedrobni | 3am ykhna2ni | kaykhne9ni | sakrou 3lina | 7absinni | 3am twalled |
         katwled daba |
         الدم كيسيل | dem kaysil | وجهو عم ينفخ""",
-    "de": """notfall | notruf | krankenwagen | notarzt | ruf die rettung | blutet | blute |
+    "de": """notfall | notruf | krankenwagen | notarzt | ruf die rettung | rettung | rettungswagen |
+        blutet | blute |
         blutung | atmet nicht | keine luft | bewusstlos | ohnmächtig | ohnmaechtig | umbringen |
         umzubringen | bringt mich um | töten | selbstmord | suizid | nicht mehr leben |
         will sterben | vergewaltigt | angegriffen | greift mich an | schlägt mich | schlaegt mich |
@@ -153,7 +155,10 @@ _PHRASES = {
         ba chaghoo | mano mizane | mano mikoshe | khafam mikone | ghors khorde |
         dare zayman mikone | habs kardan | komak fori |
         خون میره | خون میاد | قایق داره آب | با چوب میزنن""",
-    "uk": """викличте швидку | швидку негайно | швидку допомогу | скорую | кровотеча | кров'ю |
+    "uk": """ryatuyte | riatuite | ratuyte | ratujte | ryatujte | rjatujte | vyklychte shvydku |
+        shvydka dopomoha | pozhezha | ne dykhaye | ne dykhaie | ne dyhaye | vbyty mene |
+        vbye mene | b'ye mene | bye mene | zghvaltuvav | zgvaltuvav |
+        викличте швидку | швидку негайно | швидку допомогу | скорую | кровотеча | кров'ю |
         не дихає | без свідомості | знепритомнів | знепритомніла | вбити | вб'є | убить |
         покінчити з собою | покінчить з собою | самогубство | суїцид | вмерти | не хочу жити |
         не хочу більше жити | зґвалтували | згвалтували | напали | нападають | б'є мене |
@@ -192,7 +197,10 @@ _PHRASES = {
         doğuruyor | doğum başladı | yüzü şişti | alerjik şok | donarak | donmak üzere | hipotermi |
         kilitlediler | insan kaçakçılığı |
         çok kan | cok kan""",
-    "es": """emergencia | socorro | ambulancia | sangrando | mucha sangre | no respira |
+    "es": """emergencia | socorro | ambulancia | hijo se ha perdido | hija se ha perdido |
+        niño se ha perdido | niña se ha perdido | se ha perdido mi hijo | se ha perdido mi hija |
+        no encuentro a mi hijo | no encuentro a mi hija | hijo ha desaparecido |
+        hija ha desaparecido | sangrando | mucha sangre | no respira |
         no puede respirar | inconsciente | desmayado | se desmayo | se desmayó | matarme |
         me quiero matar | me quiere matar | me van a matar | no quiero vivir | suicidarme |
         suicidio | quitarme la vida | violar | violacion | violación | violada | me violaron |

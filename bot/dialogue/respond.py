@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from babel.support import NullTranslations
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -237,10 +237,12 @@ class Dialogue:
             ]
         self._adopt_language(turn, result.language)
         turn.state.last_intent = result.intent
-        answer = await self._intent(turn, result)
-        if result.danger and result.intent != "emergency":
-            return [await self._emergency(turn, result), answer]
-        return [answer]
+        if result.need is not None:
+            # Emergency numbers first, then the need the person also asked about. The need
+            # is answered first so that a city still to be chosen goes to the emergency.
+            need = await self._intent(turn, replace(result, intent=result.need))
+            return [await self._emergency(turn, result), need]
+        return [await self._intent(turn, result)]
 
     def _adopt_language(self, turn: Turn, detected: str | None) -> None:
         # A person writes in the language they want answers in, unless they chose one.

@@ -136,6 +136,28 @@ async def test_low_confidence_and_rasa_fallback_are_out_of_scope() -> None:
             await client.aclose()
 
 
+@pytest.mark.parametrize(
+    ("model_says", "need"),
+    [("find_housing", "find_housing"), ("greet", None), ("nlu_fallback", None)],
+)
+async def test_words_of_danger_make_an_emergency_and_keep_the_need(
+    model_says: str, need: str | None
+) -> None:
+    # Whatever the model answers, the safety net decides; a need the model saw is kept.
+    answer = JSONResponse({"intent": {"name": model_says, "confidence": 0.97}, "entities": []})
+    async with serve(_rasa_like(answer)) as url:
+        client = NLUClient(url)
+        result = await client.parse("on m'a frappée avec un couteau, où dormir ce soir")
+        assert (result.intent, result.danger, result.need) == ("emergency", True, need)
+        calm = await client.parse("où dormir ce soir")
+        assert (calm.intent, calm.danger, calm.need) == (
+            model_says.replace("nlu_fallback", OUT_OF_SCOPE),
+            False,
+            None,
+        )
+        await client.aclose()
+
+
 class _CountingTransport(httpx.AsyncHTTPTransport):
     def __init__(self) -> None:
         super().__init__()

@@ -83,12 +83,5 @@ def test_emergencies_are_not_missed(scores: dict[str, Any]) -> None:
     assert scores["per_intent"]["emergency"]["recall"] >= 0.98
 
 
-def test_emergency_numbers_come_first_for_nearly_every_emergency(scores: dict[str, Any]) -> None:
-    # What the person in danger sees: the model's emergency, or the safety net's numbers
-    # shown before the answer to the need the model recognised.
-    assert scores["emergency_numbers_shown"] >= scores["per_intent"]["emergency"]["recall"]
-    assert scores["emergency_numbers_shown"] >= 0.97
-
-
 def test_out_of_scope_is_recognised(scores: dict[str, Any]) -> None:
     assert scores["per_intent"]["out_of_scope"]["recall"] >= 0.80
