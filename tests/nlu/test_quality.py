@@ -71,14 +71,6 @@ def test_every_language(scores: dict[str, Any]) -> None:
     assert low == {}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "Gate not met yet, and not lowered: emergency recall is 0.949 on the development set "
-        "(112 of 118); with the safety net's numbers-first answers, 0.975 (115 of 118). See "
-        "nlu/README.md. Strict: the day the gate is met, this marker must go."
-    ),
-)
 def test_emergencies_are_not_missed(scores: dict[str, Any]) -> None:
     assert scores["per_intent"]["emergency"]["recall"] >= 0.98
 
