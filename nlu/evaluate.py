@@ -122,21 +122,23 @@ async def predict(
                 return Prediction(example.text, example.lang, example.intent, OUT_OF_SCOPE,
                                   0.0, client.detect_language(example.text),
                                   mentions_danger(example.text))  # fmt: skip
-        predicted = _label(result.intent)
-        if predicted == "rumour" and result.response_key:
-            predicted = result.response_key
-        model = _label(result.model_intent) if result.model_intent is not None else None
-        if model == "rumour" and result.response_key:
-            model = result.response_key
+
+        def comparable(intent: str) -> str:
+            label = _label(intent)
+            if label == "rumour" and result.response_key:
+                label = result.response_key
+            return _comparable(example.intent, label)
+
+        model = result.model_intent
         return Prediction(
             example.text,
             example.lang,
             example.intent,
-            _comparable(example.intent, predicted),
+            comparable(result.intent),
             round(result.confidence, 4),
             result.language,
             result.danger,
-            _comparable(example.intent, model) if model is not None else None,
+            comparable(model) if model is not None else None,
         )
 
     return list(await asyncio.gather(*(one(e) for e in examples)))

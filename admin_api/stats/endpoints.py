@@ -5,9 +5,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
@@ -91,8 +92,28 @@ def _dimensions(raw: list[str] | None) -> list[str]:
     return names
 
 
-def _filters(**values: str | None) -> dict[str, str]:
-    return {name: value for name, value in values.items() if value is not None}
+@dataclass(frozen=True, slots=True)
+class _Slice:
+    """The period and the filters every statistics endpoint takes from its query string."""
+
+    start: dt.date | None
+    end: dt.date | None
+    filters: dict[str, str]
+
+
+def _slice(
+    from_: From = None,
+    to: To = None,
+    city: City = None,
+    category: Category = None,
+    channel: Channel = None,
+    language: Language = None,
+) -> _Slice:
+    values = {"city": city, "category": category, "channel": channel, "language": language}
+    return _Slice(from_, to, {name: value for name, value in values.items() if value is not None})
+
+
+SliceDep = Annotated[_Slice, Depends(_slice)]
 
 
 async def _table(
@@ -132,13 +153,8 @@ async def stats(
     caller: CallerDep,
     settings: SettingsDep,
     session: SessionDep,
+    part: SliceDep,
     group_by: GroupBy = None,
-    from_: From = None,
-    to: To = None,
-    city: City = None,
-    category: Category = None,
-    channel: Channel = None,
-    language: Language = None,
 ) -> StatsOut:
     """Count questions (or ratings) per cell of `group_by`, over whole ISO weeks.
 
@@ -148,8 +164,8 @@ async def stats(
     month of their Thursday).
     """
     table = await _table(
-        caller, settings, session, group_by=_dimensions(group_by), start=from_, end=to,
-        filters=_filters(city=city, category=category, channel=channel, language=language),
+        caller, settings, session, group_by=_dimensions(group_by), start=part.start,
+        end=part.end, filters=part.filters,
     )  # fmt: skip
     return _out(table)
 
@@ -165,18 +181,13 @@ async def stats_csv(
     caller: CallerDep,
     settings: SettingsDep,
     session: SessionDep,
+    part: SliceDep,
     group_by: GroupBy = None,
-    from_: From = None,
-    to: To = None,
-    city: City = None,
-    category: Category = None,
-    channel: Channel = None,
-    language: Language = None,
 ) -> Response:
     """The cells of `/stats` as CSV: one column per dimension, then the count ("<5" if hidden)."""
     table = await _table(
-        caller, settings, session, group_by=_dimensions(group_by), start=from_, end=to,
-        filters=_filters(city=city, category=category, channel=channel, language=language),
+        caller, settings, session, group_by=_dimensions(group_by), start=part.start,
+        end=part.end, filters=part.filters,
     )  # fmt: skip
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
@@ -197,12 +208,7 @@ async def unmet_needs(
     caller: CallerDep,
     settings: SettingsDep,
     session: SessionDep,
-    from_: From = None,
-    to: To = None,
-    city: City = None,
-    category: Category = None,
-    channel: Channel = None,
-    language: Language = None,
+    part: SliceDep,
     limit: Limit = 20,
 ) -> StatsOut:
     """Top unmet needs: questions with no service found, per city, district and category.
@@ -210,10 +216,9 @@ async def unmet_needs(
     The same suppression as `/stats` (this is its table grouped by city, district, category
     and outcome, sliced at `no_result`); largest first, suppressed cells last.
     """
-    filters = _filters(city=city, category=category, channel=channel, language=language)
     table = await _table(
-        caller, settings, session, group_by=["city", "district", "category"], start=from_,
-        end=to, filters={**filters, "outcome": "no_result"},
+        caller, settings, session, group_by=["city", "district", "category"], start=part.start,
+        end=part.end, filters={**part.filters, "outcome": "no_result"},
     )  # fmt: skip
     return _out(by_count(table, limit))
 
