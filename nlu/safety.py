@@ -17,7 +17,8 @@ _PHRASES = {
     "en": """emergency | ambulance | bleeding | not breathing | cant breathe | can't breathe |
         unconscious | passed out | kill me | killing me | trying to kill | going to kill |
         kill myself | suicide | rape | raped | attacked | attacking me | stabbed | knife |
-        gun | on fire | burning | drowning | overdose | heart attack | kidnapped | trafficked |
+        a gun | his gun | with a gun | gunshot | shot at | on fire | burning | drowning |
+        overdose | heart attack | kidnapped | trafficked |
         beating me | hitting me | hurting me | in danger | dying | sos | help me now |
         fainted | collapsed in | has collapsed | he collapsed | she collapsed | not waking up |
         won't wake up | wont wake up | doesn't move | doesnt move | not moving anymore |

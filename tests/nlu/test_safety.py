@@ -34,6 +34,7 @@ def test_danger_is_seen(text: str) -> None:
         "je cherche un cours de français",
         "help me find a job",
         "fin kayn sbitar",
+        "üç gün içinde kayıt yaptırmam zorunlu mu",  # gün (day) is not an English gun
     ],
 )
 def test_ordinary_needs_are_not_danger(text: str) -> None:
