@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 from redis.exceptions import RedisError
 
+from nlu.decision import EMERGENCY, OUT_OF_SCOPE, decide
 from nlu.errors import NLUUnavailable
 from nlu.language import LanguageIdentifier
 from nlu.normalize import normalize
@@ -21,12 +22,10 @@ from nlu.safety import mentions_danger
 
 log = logging.getLogger(__name__)
 
-OUT_OF_SCOPE = "out_of_scope"
-EMERGENCY = "emergency"
-# Rasa's FallbackClassifier answers this when no intent is confident enough.
-_RASA_FALLBACK = "nlu_fallback"
 # Telegram allows 4096 characters; nothing useful for intent lies beyond this.
 MAX_TEXT_CHARS = 1000
+# How many of Rasa's ranked intents the parse cache keeps.
+RANKING_KEPT = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +55,10 @@ class ParseResult:
     need: str | None = None
     # What the model alone answered (after the fallback threshold), before the safety net.
     model_intent: str | None = None
+    # Not sure enough to act: the likeliest topics, likeliest first (`find_*` intents and
+    # `rumour`), for the bot to offer as buttons. Empty when it acts on `intent`; never
+    # set when `intent` is `emergency`: when danger is likely, the numbers come first.
+    choices: tuple[str, ...] = ()
 
     def entity(self, name: str) -> str | None:
         """Return the value of the first entity called `name`, if any."""
@@ -95,6 +98,12 @@ class ParseCache:
                 {"entity": e.get("entity"), "value": e.get("value")}
                 for e in body.get("entities") or []
                 if isinstance(e, dict)
+            ],
+            # The first intents and their scores: what the bot needs to ask when unsure.
+            "intent_ranking": [
+                {"name": item.get("name"), "confidence": item.get("confidence")}
+                for item in (body.get("intent_ranking") or [])[:RANKING_KEPT]
+                if isinstance(item, dict)
             ],
             "response_selector": {
                 name: {"response": _kept_response(selector)}
@@ -222,16 +231,20 @@ class NLUClient:
             entities = tuple(
                 Entity(str(e["entity"]), str(e["value"])) for e in body.get("entities") or []
             )
+            ranking = [
+                (str(item["name"]), float(item.get("confidence") or 0.0))
+                for item in body.get("intent_ranking") or []
+            ] or [(name, confidence)]
         except (KeyError, TypeError, AttributeError, ValueError) as error:
             raise NLUUnavailable("Rasa answered something that is not a parse result") from error
-        if name == _RASA_FALLBACK or confidence < self.fallback_threshold:
-            name = OUT_OF_SCOPE
+        decision = decide(ranking, fallback=self.fallback_threshold)
+        name, confidence, choices = decision.intent, decision.confidence, decision.choices
         need, model_intent = None, name
         if danger and name != EMERGENCY:
             # Words of danger make it an emergency; a need the model recognised is kept, to
             # be answered after the emergency numbers.
             need = name if name.startswith("find_") else None
-            name = EMERGENCY
+            name, choices = EMERGENCY, ()
         response_key, response_confidence = None, None
         selector = (body.get("response_selector") or {}).get(name) or {}
         response = selector.get("response") if isinstance(selector, dict) else None
@@ -240,13 +253,14 @@ class NLUClient:
             score = response.get("confidence")
             response_confidence = float(score) if isinstance(score, int | float) else None
         return ParseResult(
-            name,
-            confidence,
-            entities,
-            language,
-            response_key,
-            danger,
-            response_confidence,
-            need,
-            model_intent,
+            intent=name,
+            confidence=confidence,
+            entities=entities,
+            language=language,
+            response_key=response_key,
+            danger=danger,
+            response_confidence=response_confidence,
+            need=need,
+            model_intent=model_intent,
+            choices=choices,
         )

@@ -14,7 +14,8 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from core.redis import connect
-from nlu.client import OUT_OF_SCOPE, NLUClient, ParseCache
+from nlu.client import NLUClient, ParseCache
+from nlu.decision import OUT_OF_SCOPE
 from nlu.errors import NLUUnavailable
 from nlu.language import LanguageIdentifier
 from tests.conftest import RASA_TOKEN

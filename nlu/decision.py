@@ -1,0 +1,70 @@
+"""What the bot does with the model's ranking: act, ask which topic, or show the numbers.
+
+The model's scores are not equally trustworthy for every intent. Calling an ordinary question
+an emergency sends a person police numbers instead of an answer, so the model's `emergency`
+must clear a higher bar than the other intents; the safety net (`nlu.safety`) keeps the
+recall for messages with words of danger. Between the fallback threshold and a confident
+answer, the bot asks which of the likeliest topics is meant instead of guessing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+OUT_OF_SCOPE = "out_of_scope"
+EMERGENCY = "emergency"
+RUMOUR = "rumour"
+# Rasa's FallbackClassifier answers this when no intent is confident enough.
+RASA_FALLBACK = "nlu_fallback"
+# The model's emergency is acted on only from this confidence on; below it, and with another
+# topic in sight, the bot asks (its question always carries the emergency button).
+EMERGENCY_BAR = 0.9
+# From this confidence on, the bot acts on the model's first intent without asking.
+CONFIDENT = 0.8
+# A topic offered in the question must have at least this share of the model's belief.
+LEAST_CHOICE = 0.1
+MOST_CHOICES = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """The intent to act on, its confidence, and the topics to offer when unsure."""
+
+    intent: str
+    confidence: float
+    choices: tuple[str, ...] = ()
+
+
+def is_topic(intent: str) -> bool:
+    """Tell whether an intent names something the bot can offer as a button."""
+    return intent.startswith("find_") or intent.split("/", 1)[0] == RUMOUR
+
+
+def decide(ranking: Sequence[tuple[str, float]], *, fallback: float = 0.5) -> Decision:
+    """Return what to do with the model's intents, most confident first."""
+    ranked = [(name, score) for name, score in ranking if name != RASA_FALLBACK]
+    if not ranked:
+        return Decision(OUT_OF_SCOPE, 0.0)
+    top, confidence = ranked[0]
+    if confidence < fallback:
+        return Decision(OUT_OF_SCOPE, confidence)
+    offered = _topics(ranked)
+    if top == EMERGENCY:
+        if confidence >= EMERGENCY_BAR or not offered:
+            # With nothing else in sight, a likely emergency gets the numbers.
+            return Decision(EMERGENCY, confidence)
+        return Decision(offered[0][0], offered[0][1], tuple(name for name, _ in offered))
+    if confidence >= CONFIDENT or not is_topic(top) or len(offered) < 2:
+        return Decision(top, confidence)
+    return Decision(top, confidence, tuple(name for name, _ in offered))
+
+
+def _topics(ranked: list[tuple[str, float]]) -> list[tuple[str, float]]:
+    # One button per topic: every rumour is the same "myths and facts" button.
+    seen: dict[str, float] = {}
+    for name, score in ranked:
+        base = name.split("/", 1)[0]
+        if is_topic(name) and score >= LEAST_CHOICE and base not in seen:
+            seen[base] = score
+    return list(seen.items())[:MOST_CHOICES]

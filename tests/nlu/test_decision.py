@@ -1,0 +1,102 @@
+"""The decision over the model's ranking: act, ask which topic, or show the numbers."""
+
+from __future__ import annotations
+
+import pytest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from nlu.client import NLUClient
+from nlu.decision import EMERGENCY_BAR, Decision, decide
+from tests.standins.server import serve
+
+
+@pytest.mark.parametrize(
+    ("ranking", "expected"),
+    [
+        # Confident: act on it.
+        ([("find_jobs", 0.93), ("find_legal", 0.05)], Decision("find_jobs", 0.93)),
+        # Unsure between topics: ask, likeliest first, at most three, none under 0.1.
+        (
+            [
+                ("find_education", 0.55),
+                ("find_jobs", 0.3),
+                ("find_legal", 0.1),
+                ("find_health", 0.04),
+                ("greet", 0.01),
+            ],
+            Decision("find_education", 0.55, ("find_education", "find_jobs", "find_legal")),
+        ),
+        # Rasa's own fallback is not an intent: the ranking under it is what counts.
+        (
+            [("nlu_fallback", 0.5), ("find_housing", 0.49), ("find_social_support", 0.46)],
+            Decision("out_of_scope", 0.49),
+        ),
+        (
+            [("nlu_fallback", 0.5), ("find_housing", 0.52), ("find_social_support", 0.45)],
+            Decision("find_housing", 0.52, ("find_housing", "find_social_support")),
+        ),
+        # Unsure, but only one topic in sight, or not a topic at all: act.
+        ([("find_health", 0.6), ("greet", 0.35)], Decision("find_health", 0.6)),
+        ([("thanks", 0.6), ("find_health", 0.3)], Decision("thanks", 0.6)),
+        # Every rumour is one button.
+        (
+            [("rumour", 0.6), ("find_jobs", 0.3)],
+            Decision("rumour", 0.6, ("rumour", "find_jobs")),
+        ),
+        # Too unsure to say anything.
+        ([("find_jobs", 0.3), ("find_legal", 0.25)], Decision("out_of_scope", 0.3)),
+        ([], Decision("out_of_scope", 0.0)),
+    ],
+)
+def test_decide(ranking: list[tuple[str, float]], expected: Decision) -> None:
+    assert decide(ranking, fallback=0.5) == expected
+
+
+def test_the_model_emergency_must_clear_a_higher_bar() -> None:
+    sure = decide([("emergency", EMERGENCY_BAR), ("find_health", 0.05)])
+    assert sure == Decision("emergency", EMERGENCY_BAR)
+    # Below the bar with a topic in sight: the bot asks (its question carries the 🚨 button).
+    unsure = decide([("emergency", 0.7), ("find_education", 0.2), ("find_jobs", 0.08)])
+    assert unsure == Decision("find_education", 0.2, ("find_education",))
+    # Below the bar with nothing else in sight: a likely emergency gets the numbers.
+    alone = decide([("emergency", 0.7), ("out_of_scope", 0.2)])
+    assert alone == Decision("emergency", 0.7)
+
+
+def _rasa_answering(body: dict[str, object]) -> Starlette:
+    async def parse(_request: Request) -> Response:
+        return JSONResponse(body)
+
+    return Starlette(routes=[Route("/model/parse", parse, methods=["POST"])])
+
+
+async def test_the_client_offers_choices_and_never_with_words_of_danger() -> None:
+    body = {
+        "intent": {"name": "nlu_fallback", "confidence": 0.5},
+        "entities": [{"entity": "city", "value": "lyon", "start": 0, "end": 4}],
+        "intent_ranking": [
+            {"name": "nlu_fallback", "confidence": 0.5},
+            {"name": "find_education", "confidence": 0.51},
+            {"name": "find_jobs", "confidence": 0.47},
+        ],
+    }
+    async with serve(_rasa_answering(body)) as url:
+        client = NLUClient(url)
+        try:
+            unsure = await client.parse("apprendre un métier à Lyon")
+            assert (unsure.intent, unsure.choices) == (
+                "find_education",
+                ("find_education", "find_jobs"),
+            )
+            assert unsure.entity("city") == "lyon"
+            danger = await client.parse("il a un couteau, apprendre un métier à Lyon")
+            assert (danger.intent, danger.choices, danger.need) == (
+                "emergency",
+                (),
+                "find_education",
+            )
+        finally:
+            await client.aclose()
