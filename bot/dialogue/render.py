@@ -5,6 +5,7 @@ from __future__ import annotations
 from babel.lists import format_list
 from babel.support import NullTranslations
 
+from bot.dialogue.myths import RUMOUR
 from bot.i18n import NATIVE_NAMES, always_open, format_opening_hours, is_rtl, isolate, language_name
 from bot.messages import Button, Reply
 from services_directory.categories import Category
@@ -51,11 +52,26 @@ def language_buttons() -> tuple[tuple[Button, ...], ...]:
     return _rows([Button(name, f"lang:{code}") for code, name in NATIVE_NAMES.items()])
 
 
+def category_button(t: NullTranslations, category: Category) -> Button:
+    """Return the button that searches one category."""
+    return Button(category_label(t, category), f"cat:{category.value}")
+
+
+def myths_button(t: NullTranslations) -> Button:
+    """Return the button that opens the myths and facts."""
+    return Button(t.gettext("💬 Myths and facts"), "myths")
+
+
+def emergency_button(t: NullTranslations) -> Button:
+    """Return the button that shows the emergency numbers."""
+    return Button(t.gettext("🚨 Emergency"), "emergency")
+
+
 def category_buttons(t: NullTranslations) -> tuple[tuple[Button, ...], ...]:
     """Return the category menu, two per row, then myths and facts, with emergency last."""
-    buttons = [Button(category_label(t, c), f"cat:{c.value}") for c in Category]
-    buttons.append(Button(t.gettext("💬 Myths and facts"), "myths"))
-    return (*_rows(buttons), (Button(t.gettext("🚨 Emergency"), "emergency"),))
+    buttons = [category_button(t, c) for c in Category]
+    buttons.append(myths_button(t))
+    return (*_rows(buttons), (emergency_button(t),))
 
 
 def city_buttons(cities: list[City], locale: str) -> tuple[tuple[Button, ...], ...]:
@@ -66,6 +82,23 @@ def city_buttons(cities: list[City], locale: str) -> tuple[tuple[Button, ...], .
 def menu(t: NullTranslations, locale: str, text: str) -> Reply:
     """Return `text` followed by the category menu."""
     return Reply(text, category_buttons(t), rtl=is_rtl(locale))
+
+
+def ask_back(t: NullTranslations, locale: str, choices: tuple[str, ...]) -> Reply:
+    """Ask which of the likeliest topics is meant, with the menu and emergency a tap away."""
+    rows: list[tuple[Button, ...]] = []
+    for choice in choices:
+        category = Category.from_intent(choice)
+        if category is not None:
+            rows.append((category_button(t, category),))
+        elif choice.partition("/")[0] == RUMOUR:
+            rows.append((myths_button(t),))
+    # Translators: a button under the likeliest topics; it shows the whole menu.
+    rows.append((Button(t.gettext("Something else"), "menu"),))
+    # Whatever the guess, a person in danger is one tap from the numbers.
+    rows.append((emergency_button(t),))
+    # Translators: followed by one button per topic the message may be about.
+    return Reply(t.gettext("Do you mean:"), tuple(rows), rtl=is_rtl(locale))
 
 
 def service_card(t: NullTranslations, locale: str, number: int, card: ServiceCard) -> str:
@@ -155,8 +188,8 @@ def no_result(
         text += "\n\n" + t.gettext("The nearest cities where I know some:")
         rows += city_buttons(other_cities, locale)
     if other_categories:
-        rows += _rows([Button(category_label(t, c), f"cat:{c.value}") for c in other_categories])
-    rows.append((Button(t.gettext("🚨 Emergency"), "emergency"),))
+        rows += _rows([category_button(t, c) for c in other_categories])
+    rows.append((emergency_button(t),))
     return Reply(text, tuple(rows), rtl=is_rtl(locale))
 
 

@@ -256,6 +256,12 @@ class Dialogue:
         category = Category.from_intent(result.intent)
         if result.intent == "emergency":
             return await self._emergency(turn, result)
+        if result.choices:
+            # Not sure: ask rather than guess, keeping the city named for the topic pressed.
+            if city := await self._city_from(turn, result):
+                turn.state.city = city.id
+            await self._record(turn, result.intent, "asked_back")
+            return render.ask_back(t, turn.locale, result.choices)
         if category is not None:
             return await self._find(turn, category, result, result.intent)
         if result.intent == myths.RUMOUR:

@@ -150,6 +150,8 @@ def test_every_menu_of_the_dialogue_fits(locale: str) -> None:
     replies = [
         dialogue_render.menu(t, locale, t.gettext("What do you need?")),
         Reply(t.gettext("Choose your language:"), dialogue_render.language_buttons()),
+        # Three topics, "something else" and emergency: five rows of one list.
+        dialogue_render.ask_back(t, locale, ("find_social_support", "rumour", "find_legal")),
     ]
     for reply in replies:
         messages = render(reply)
@@ -160,3 +162,13 @@ def test_every_menu_of_the_dialogue_fits(locale: str) -> None:
 def test_a_payload_too_long_for_whatsapp_is_refused_not_cut() -> None:
     with pytest.raises(ValueError, match="payload"):
         render(Reply("?", ((Button("Long", "x" * 300),),)))
+
+
+def test_the_ask_back_question_is_one_list_with_emergency_last() -> None:
+    choices = ("find_social_support", "rumour", "find_legal")
+    (message,) = render(dialogue_render.ask_back(translations("uk"), "uk", choices))
+    _valid([message])
+    assert message["interactive"]["type"] == "list"
+    assert [c["id"] for c in _choices(message)] == [
+        "cat:social_support", "myths", "cat:legal", "menu", "emergency",
+    ]  # fmt: skip

@@ -1,0 +1,169 @@
+"""When the NLU is unsure, the bot asks which topic is meant instead of guessing.
+
+Rasa is played by a local stand-in answering with Rasa 3.6's payloads, behind the real
+client: the client decides whether it is sure, the dialogue asks.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AsyncExitStack
+
+import pytest
+from redis.asyncio import Redis
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.dialogue import Dialogue, render
+from bot.i18n import translations
+from core.usage import UsageEvent
+from nlu.client import NLUClient, ParseResult
+from nlu.language import LanguageIdentifier
+from tests.bot.conftest import make_dialogue
+from tests.bot.conversation import Conversation, payloads
+from tests.conftest import RASA_TOKEN
+from tests.standins.rasa import RasaStandIn, Understanding
+from tests.standins.server import serve
+
+_ARABIC = re.compile(r"[\u0600-\u06FF]")
+_NUMBERED = re.compile(r"^(\d+)\. ", re.MULTILINE)
+
+# Education or jobs (a course can be either): sure enough to act, not sure enough to guess.
+SCHOOL_OR_WORK = (
+    ("find_education", 0.55),
+    ("find_jobs", 0.35),
+    ("find_legal", 0.04),
+    ("find_social_support", 0.03),
+    ("greet", 0.02),
+    ("out_of_scope", 0.01),
+)
+
+MakeDialogue = Callable[[Understanding], Awaitable[Dialogue]]
+
+
+@pytest.fixture
+async def rasa_says(
+    sessions: async_sessionmaker[AsyncSession], redis: Redis, identifier: LanguageIdentifier
+) -> AsyncIterator[MakeDialogue]:
+    """Dialogues whose Rasa (a stand-in, over HTTP) understands every text as told."""
+    async with AsyncExitStack() as stack:
+
+        async def make(understanding: Understanding) -> Dialogue:
+            rasa = RasaStandIn(lambda _text: understanding, token=RASA_TOKEN)
+            url = await stack.enter_async_context(serve(rasa.app))
+            client = NLUClient(url, token=RASA_TOKEN, identifier=identifier)
+            stack.push_async_callback(client.aclose)
+            return make_dialogue(sessions, redis, client)
+
+        yield make
+
+
+async def _events(session: AsyncSession) -> list[tuple[str, str, str | None, str]]:
+    rows = await session.scalars(select(UsageEvent).order_by(UsageEvent.id))
+    return [(e.language, e.intent, e.city, e.outcome) for e in rows]
+
+
+def _numbered(text: str) -> list[int]:
+    return [int(n) for n in _NUMBERED.findall(text)]
+
+
+# The question, and what comes after it. ----------------------------------------------------
+
+
+async def test_french_unsure_question_is_asked_back_and_the_city_named_is_kept(
+    rasa_says: MakeDialogue, session: AsyncSession
+) -> None:
+    fr = translations("fr")
+    unsure = Understanding(SCHOOL_OR_WORK, entities=(("city", "lyon", "Lyon"),))
+    person = Conversation(await rasa_says(unsure), chat_id="5550301")
+
+    asked = await person.say("je cherche des cours à Lyon")
+    assert asked.text == fr.gettext("Do you mean:") == "Vous voulez dire :"
+    assert payloads(asked) == ["cat:education", "cat:jobs", "menu", "emergency"]
+    assert not asked.rtl
+    assert await _events(session) == [("fr", "find_education", "lyon", "asked_back")]
+
+    results = await person.press("cat:education")
+    assert results.text.startswith("📚 Éducation à Lyon :")
+    assert _numbered(results.text)[:1] == [1]
+    assert ("fr", "find_education", "lyon", "results") in await _events(session)
+
+
+async def test_arabic_unsure_question_without_a_city_asks_the_city_after_the_topic(
+    rasa_says: MakeDialogue, session: AsyncSession
+) -> None:
+    ar = translations("ar")
+    person = Conversation(await rasa_says(Understanding(SCHOOL_OR_WORK)), chat_id="5550302")
+
+    asked = await person.say("أبحث عن دروس")
+    assert asked.text == ar.gettext("Do you mean:") != "Do you mean:"
+    assert _ARABIC.search(asked.text) and asked.rtl
+    assert payloads(asked) == ["cat:education", "cat:jobs", "menu", "emergency"]
+
+    which_city = await person.press("cat:education")
+    assert which_city.text == ar.gettext("Which city are you in?")
+    results = await person.press("city:tangier")
+    assert results.text.startswith("📚 التعليم في طنجة:") and results.rtl
+    assert _numbered(results.text)[:1] == [1]
+    outcomes = [outcome for _, _, _, outcome in await _events(session)]
+    assert outcomes == ["asked_back", "asked_city", "results"]
+
+
+async def test_something_else_shows_the_whole_menu(rasa_says: MakeDialogue) -> None:
+    person = Conversation(await rasa_says(Understanding(SCHOOL_OR_WORK)), chat_id="5550303")
+    await person.say("I am looking for courses")
+    menu = await person.press("menu")
+    assert menu.text == "What do you need?"
+    assert payloads(menu)[-1] == "emergency" and "cat:health" in payloads(menu)
+
+
+# Danger is never asked back. ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "understanding"),
+    [
+        (
+            "aidez-moi vite, quelqu'un est blessé",
+            Understanding((("emergency", 0.95), ("find_health", 0.03), ("find_legal", 0.02))),
+        ),
+        (
+            "il me frappe, où dormir ce soir à Lyon",
+            Understanding(
+                (("find_housing", 0.55), ("find_legal", 0.35), ("find_social_support", 0.10)),
+                entities=(("city", "lyon", "Lyon"),),
+            ),
+        ),
+    ],
+    ids=["the model is sure", "words of danger in a split ranking"],
+)
+async def test_an_emergency_is_never_asked_back(
+    rasa_says: MakeDialogue, text: str, understanding: Understanding
+) -> None:
+    fr = translations("fr")
+    person = Conversation(await rasa_says(understanding), chat_id="5550304")
+    await person.say(text)
+    first = person.replies[0]
+    assert first.text.startswith(fr.gettext("🚨 If you are in danger, call now:"))
+    assert all(reply.text != fr.gettext("Do you mean:") for reply in person.replies)
+
+
+# The layout, without any server. -----------------------------------------------------------
+
+
+def test_the_question_offers_each_topic_then_the_menu_then_emergency() -> None:
+    result = ParseResult(
+        "find_health", 0.6, choices=("find_health", "rumour", "find_social_support")
+    )
+    reply = render.ask_back(translations("en"), "en", result.choices)
+    assert reply.text == "Do you mean:"
+    assert [[(b.label, b.payload) for b in row] for row in reply.buttons] == [
+        [("🩺 Health", "cat:health")],
+        [("💬 Myths and facts", "myths")],
+        [("🤝 Food and support", "cat:social_support")],
+        [("Something else", "menu")],
+        [("🚨 Emergency", "emergency")],
+    ]
+    persian = render.ask_back(translations("fa"), "fa", result.choices)
+    assert persian.rtl and persian.text != reply.text
