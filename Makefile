@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 LOCALES := bot/locales
 LANGUAGES := ar fr en es it pt de fa uk tr
 
-.PHONY: install nlu-env catalogs model run chat test lint clean
+.PHONY: install nlu-env catalogs model run chat test bench lint clean
 
 install: $(VENV)/.installed
 
@@ -60,6 +60,11 @@ lint: install
 
 test: install nlu-env catalogs model lint
 	$(BIN)/pytest
+
+# Speed and footprint: search, NLU parse latency and throughput, Rasa's memory, model size,
+# training time. Figures go to build/bench.json.
+bench: install nlu-env model
+	$(BIN)/python -m bench --train
 
 clean:
 	rm -rf build var $(LOCALES)/*/LC_MESSAGES/*.mo $(LOCALES)/messages.pot

@@ -2,7 +2,8 @@
 
 Texts are the development set's (ten languages, never trained on), every fourth one. Also
 timed: the same texts again with the Redis parse cache warm, and, with `--train`, training
-the model from scratch (minutes).
+the model from scratch. The footprint goes with it: the Rasa server's memory once the model
+is loaded, and the model file's size.
 """
 
 from __future__ import annotations
@@ -74,9 +75,10 @@ async def run() -> dict[str, float]:
     """Serve the current model, then time sequential and concurrent parses."""
     settings = Settings(_env_file=None, DALIL_PROFILE="test")
     port = _free_port()
+    model = training.model_path(settings.nlu_model_dir)
     command = training.serve_command(
         venv=settings.nlu_venv,
-        model=training.model_path(settings.nlu_model_dir),
+        model=model,
         host="127.0.0.1",
         port=port,
         token=TOKEN,
@@ -121,6 +123,7 @@ async def run() -> dict[str, float]:
             **await _cached(f"http://127.0.0.1:{port}", texts),
             "rasa_rss_mb": _rss_mb(process.pid),
             "rasa_ready_s": round(ready_s, 1),
+            "model_mb": round(model.stat().st_size / 1e6, 1),
         }
     finally:
         await client.aclose()

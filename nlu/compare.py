@@ -2,9 +2,10 @@
 
     .venv/bin/python -m nlu.compare [--folds 3 [--cv-only]] [nlu/experiments/a-….yml ...]
 
-For each configuration: train on the full training data (timed), serve the model, run the
-development set through the bot's client (`nlu.evaluate`), then, with `--folds`, Rasa's own
-k-fold cross-validation on the training data. Prints a Markdown table (the one in
+For each configuration: train on the full training data (timed), serve the model (its memory
+once loaded), run the three evaluation sets (development, held-out, external) through the
+bot's client (`nlu.evaluate`), then, with `--folds`, Rasa's own k-fold cross-validation on
+the training data. Prints a Markdown table (the one in
 nlu/README.md) and writes build/nlu-compare.json. Slow: every configuration is trained
 `1 + folds` times.
 """
@@ -26,7 +27,12 @@ from nlu.client import NLUClient
 from nlu.language import LanguageIdentifier
 
 EXPERIMENTS = Path(__file__).resolve().parent / "experiments"
-DEV_SET = Path(__file__).resolve().parent / "eval" / "dev.yml"
+EVAL = Path(__file__).resolve().parent / "eval"
+EVAL_SETS = {
+    "dev": EVAL / "dev.yml",
+    "holdout": EVAL / "holdout.yml",
+    "external": EVAL / "external",
+}
 WORK = PROJECT_ROOT / "build" / "nlu-compare"
 
 
@@ -39,10 +45,12 @@ def _serve(venv: Path, model: Path, port: int) -> subprocess.Popen[bytes]:
         )
 
 
-async def _dev_scores(server: subprocess.Popen[bytes], port: int) -> dict[str, Any]:
+async def _set_scores(server: subprocess.Popen[bytes], port: int) -> dict[str, Any]:
+    """Wait for the server, then score every evaluation set; also its memory once loaded."""
     client = NLUClient(
         f"http://127.0.0.1:{port}", timeout_s=30, identifier=LanguageIdentifier.from_training_data()
     )
+    reports: dict[str, Any] = {}
     try:
         for _ in range(300):
             if await client.is_ready():
@@ -50,14 +58,37 @@ async def _dev_scores(server: subprocess.Popen[bytes], port: int) -> dict[str, A
             if server.poll() is not None:
                 raise RuntimeError(f"Rasa exited with {server.returncode}: see {WORK}")
             await asyncio.sleep(1)
-        started = time.perf_counter()
-        predictions = await evaluate.predict(client, evaluate.read_labelled(DEV_SET))
-        elapsed = time.perf_counter() - started
+        reports["rss_mb"] = _rss_mb(server.pid)
+        for name, path in EVAL_SETS.items():
+            started = time.perf_counter()
+            predictions = await evaluate.predict(client, evaluate.read_labelled(path))
+            elapsed = time.perf_counter() - started
+            reports[name] = evaluate.report(predictions)
+            reports[name]["parse_ms_mean"] = round(1000 * elapsed / max(1, len(predictions)), 1)
     finally:
         await client.aclose()
-    report = evaluate.report(predictions)
-    report["parse_ms_mean"] = round(1000 * elapsed / max(1, len(predictions)), 1)
-    return report
+    return reports
+
+
+def _rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return round(int(line.split()[1]) / 1024)
+    return 0.0
+
+
+def _set_row(name: str, report: dict[str, Any]) -> dict[str, Any]:
+    emergency = report["per_intent"].get("emergency", {})
+    return {
+        f"{name}_macro_f1": report["macro_f1"],
+        f"{name}_min_language": min(
+            (f"{v['macro_f1']} {k}" for k, v in report["per_language"].items()),
+            key=lambda item: float(item.split()[0]),
+        ),
+        f"{name}_emergency_recall": emergency.get("recall"),
+        f"{name}_false_emergency": report["false_emergency_rate"],
+        f"{name}_asked_back": report["asked_back_rate"],
+    }
 
 
 def _cross_validation(venv: Path, config: Path, folds: int) -> dict[str, float]:
@@ -97,21 +128,19 @@ def compare(configs: list[Path], folds: int, *, cv_only: bool = False) -> list[d
         train_s = time.perf_counter() - started
         server = _serve(settings.nlu_venv, target, 5800 + number)
         try:
-            dev = asyncio.run(_dev_scores(server, 5800 + number))
+            scores = asyncio.run(_set_scores(server, 5800 + number))
         finally:
             server.terminate()
             server.wait(timeout=60)
         row = {
             "config": config.stem,
             "train_s": round(train_s),
-            "dev_accuracy": dev["accuracy"],
-            "dev_macro_f1": dev["macro_f1"],
-            "dev_min_language_f1": min(v["macro_f1"] for v in dev["per_language"].values()),
-            "emergency_recall": dev["per_intent"]["emergency"]["recall"],
-            "out_of_scope_recall": dev["per_intent"]["out_of_scope"]["recall"],
-            "parse_ms_mean": dev["parse_ms_mean"],
-            "per_language": {k: v["macro_f1"] for k, v in dev["per_language"].items()},
+            "model_mb": round(target.stat().st_size / 1e6, 1),
+            "rss_mb": scores["rss_mb"],
+            "parse_ms_mean": scores["dev"]["parse_ms_mean"],
         }
+        for name in EVAL_SETS:
+            row.update(_set_row(name, scores[name]))
         if folds:
             row.update(_cross_validation(settings.nlu_venv, config, folds))
         rows.append(row)
@@ -121,11 +150,12 @@ def compare(configs: list[Path], folds: int, *, cv_only: bool = False) -> list[d
 
 def markdown(rows: list[dict[str, Any]]) -> str:
     """Return the comparison as a Markdown table."""
-    columns = [
-        "config", "train_s", "dev_accuracy", "dev_macro_f1", "dev_min_language_f1",
-        "emergency_recall", "out_of_scope_recall", "cv_macro_f1", "cv_emergency_recall",
-        "cv_out_of_scope_recall", "parse_ms_mean",
-    ]  # fmt: skip
+    columns = ["config", "train_s", "model_mb", "rss_mb", "parse_ms_mean"]
+    for name in EVAL_SETS:
+        columns += [f"{name}_{m}" for m in
+                    ("macro_f1", "min_language", "emergency_recall", "false_emergency",
+                     "asked_back")]  # fmt: skip
+    columns += ["cv_macro_f1", "cv_emergency_recall", "cv_out_of_scope_recall"]
     lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
     for row in rows:
         lines.append("| " + " | ".join(str(row.get(c, "–")) for c in columns) + " |")

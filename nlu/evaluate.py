@@ -10,6 +10,11 @@ What counts as predicted is what the bot acts on: the client's intent after its 
 threshold and its safety net (words of danger make an emergency; a need the model also saw is
 answered after the emergency numbers). `model_predicted` is the model's own answer, before the
 safety net, so the report can say what each of the two catches.
+
+When the bot is unsure it asks which topic is meant (`nlu.decision`): `predicted` is then
+the first topic it offers, `choices` all of them. The report gives how often that happens
+and how often the right topic was offered, and the false-emergency rate: ordinary messages
+answered with the emergency numbers.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from nlu.safety import mentions_danger
 from nlu.training_data import plain_text
 
 OUT_OF_SCOPE = "out_of_scope"
+EMERGENCY = "emergency"
 _FALLBACK = "nlu_fallback"
 
 
@@ -56,6 +62,8 @@ class Prediction:
     danger: bool = False
     # The model's own answer, before the safety net (None when Rasa could not be reached).
     model_predicted: str | None = None
+    # The bot was unsure and asked which of these topics is meant (`predicted` is the first).
+    choices: tuple[str, ...] = ()
 
 
 def _label(intent: str) -> str:
@@ -70,7 +78,9 @@ def _entry(item: Any, block_lang: str | None) -> tuple[str, str | None]:
 
 
 def read_labelled(path: Path) -> list[LabelledExample]:
-    """Read every example of a Rasa NLU YAML file with its intent and language."""
+    """Read every example of a Rasa NLU YAML file, or of a folder of them, with its intent."""
+    if path.is_dir():
+        return [example for file in sorted(path.glob("*.yml")) for example in read_labelled(file)]
     document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     if not isinstance(document, dict) or not isinstance(document.get("nlu"), list):
         raise ValueError(f"{path}: not Rasa NLU YAML (no `nlu:` list)")
@@ -139,6 +149,7 @@ async def predict(
             result.language,
             result.danger,
             comparable(model) if model is not None else None,
+            tuple(comparable(choice) for choice in result.choices),
         )
 
     return list(await asyncio.gather(*(one(e) for e in examples)))
@@ -197,14 +208,21 @@ def report(predictions: list[Prediction]) -> dict[str, Any]:
             ),
         }
     confusions = Counter((p.intent, p.predicted) for p in predictions if p.intent != p.predicted)
-    emergencies = [p for p in predictions if p.intent == "emergency"]
-    by_model = sum(p.model_predicted == "emergency" for p in emergencies)
+    emergencies = [p for p in predictions if p.intent == EMERGENCY]
+    by_model = sum(p.model_predicted == EMERGENCY for p in emergencies)
+    ordinary = [p for p in predictions if p.intent != EMERGENCY]
+    asked = [p for p in predictions if p.choices]
     return {
         **{k: overall[k] for k in ("examples", "accuracy", "macro_f1")},
         # The model alone, without the safety net: how much of the emergency recall is its own.
-        "emergency_recall_model_alone": (
-            round(by_model / len(emergencies), 4) if emergencies else None
+        "emergency_recall_model_alone": _share(by_model, len(emergencies)),
+        # Ordinary messages answered with the emergency numbers instead of what was asked.
+        "false_emergency_rate": _share(
+            sum(p.predicted == EMERGENCY for p in ordinary), len(ordinary)
         ),
+        # Messages the bot asked back about, and how often the right topic was among the buttons.
+        "asked_back_rate": _share(len(asked), len(predictions)),
+        "asked_back_right_offered": _share(sum(p.intent in p.choices for p in asked), len(asked)),
         "per_intent": overall["per_intent"],
         "per_language": per_language,
         "confusions": [
@@ -212,6 +230,10 @@ def report(predictions: list[Prediction]) -> dict[str, Any]:
             for (gold, predicted), count in confusions.most_common()
         ],
     }
+
+
+def _share(count: int, total: int) -> float | None:
+    return round(count / total, 4) if total else None
 
 
 def write_predictions(path: Path, predictions: list[Prediction]) -> None:

@@ -35,6 +35,11 @@ DATA_DIR = RASA_DIR / "data"
 # Normalisation is part of the model: changing it must retrain.
 _NORMALIZER_SOURCE = Path(__file__).resolve().parent / "normalize.py"
 MANAGED_FILE = "rumours_managed.yml"
+# Lookup tables of every city and district name the data knows, for the entity extractor.
+LOOKUP_FILE = "lookups.yml"
+ENTITIES = ("city", "district")
+# `[text]{"entity": "city", ...}` and `[text](city)`: the annotated text and its entity.
+_ANNOTATED = re.compile(r'\[([^\]]+)\](?:\{"entity": "(\w+)"[^}]*\}|\((\w+)\))')
 RUMOUR_INTENT = "rumour"
 # Rasa reads `[text](entity)` and `{...}` as entity annotations: a phrasing is plain text.
 _MARKUP = re.compile(r"[\[\]{}()]")
@@ -151,6 +156,35 @@ def _managed_document(
     return document
 
 
+def _lookup_document(prepared: Path) -> dict[str, Any]:
+    """Return lookup tables of the names annotated in, or synonymous with, the prepared data.
+
+    Entities are found by these names rather than learnt: a city is a closed list, and the
+    classifier trains faster without a sequence-labelling head.
+    """
+    names: dict[str, set[str]] = {entity: set() for entity in ENTITIES}
+    for path in sorted(prepared.glob("*.yml")):
+        document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for block in document.get("nlu") or []:
+            examples = str(block.get("examples", ""))
+            if "synonym" in block:
+                lines = (line.strip()[2:] for line in examples.splitlines())
+                names["city"].update(line for line in lines if line)
+                names["city"].add(str(block["synonym"]))
+            for text, braces, parens in _ANNOTATED.findall(examples):
+                entity = braces or parens
+                if entity in names:
+                    names[entity].add(text.strip())
+    return {
+        "version": "3.1",
+        "nlu": [
+            {"lookup": entity, "examples": "".join(f"- {n}\n" for n in sorted(found))}
+            for entity, found in names.items()
+            if found
+        ],
+    }
+
+
 def prepare_data(
     target: Path, *, rumours: Phrasings | None = None, sample: int | None = None
 ) -> None:
@@ -174,6 +208,10 @@ def prepare_data(
         (target / path.name).write_text(
             yaml.safe_dump(document, allow_unicode=True, sort_keys=False), encoding="utf-8"
         )
+    (target / LOOKUP_FILE).write_text(
+        yaml.safe_dump(_lookup_document(target), allow_unicode=True, sort_keys=False),
+        encoding="utf-8",
+    )
     if rumours is not None and _has_phrasings(rumours):
         managed = _managed_document(rumours, shipped_examples, shipped_responses)
         (target / MANAGED_FILE).write_text(

@@ -1,8 +1,18 @@
-"""The quality gate: the trained model on the development set, through the bot's client."""
+"""The quality gates: the trained model on three evaluation sets, through the bot's client.
+
+- `dev.yml`, the development set: written by us apart from the training data; it has been
+  used to choose between configurations.
+- `holdout.yml`: written later by other hands than both, scored, never used to choose.
+- `external/`: written by other people (migrant phrasebooks, public intent datasets, public
+  FAQ pages; sources and licences in its README). Only it says how Dalil does with strangers.
+
+None is trained on, and the training data is never written from them (nlu/README.md).
+"""
 
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -15,32 +25,39 @@ from nlu.normalize import normalize
 from nlu.training_data import DATA_DIR, read_examples
 from tests.conftest import RASA_TOKEN
 
-DEV_SET = Path(evaluate.__file__).parent / "eval" / "dev.yml"
-# Written later by other hands than both, to check what the development set says; scored,
-# never trained on and never used to choose data (nlu/README.md).
-HOLDOUT_SET = Path(evaluate.__file__).parent / "eval" / "holdout.yml"
+EVAL = Path(evaluate.__file__).parent / "eval"
+DEV_SET, HOLDOUT_SET, EXTERNAL_SET = EVAL / "dev.yml", EVAL / "holdout.yml", EVAL / "external"
+SETS = {"dev": DEV_SET, "holdout": HOLDOUT_SET, "external": EXTERNAL_SET}
 LANGUAGES = {"ar", "fr", "en", "es", "it", "pt", "de", "fa", "uk", "tr"}
+# The gates of issue 11, per set: none is lowered to pass.
+MACRO_F1 = {"dev": 0.90, "holdout": 0.88, "external": 0.80}
+EMERGENCY_RECALL = {"dev": 0.98, "holdout": 0.97}
+EVERY_LANGUAGE = {"dev": 0.85, "holdout": 0.85}
+FALSE_EMERGENCY = 0.01
 
 
 @pytest.fixture(scope="module")
 async def scores(
     rasa_url: str, identifier: LanguageIdentifier, tmp_path_factory: pytest.TempPathFactory
-) -> dict[str, Any]:
+) -> dict[str, dict[str, Any]]:
     client = NLUClient(rasa_url, token=RASA_TOKEN, identifier=identifier, timeout_s=30)
+    reports = {}
     try:
-        predictions = await evaluate.predict(client, evaluate.read_labelled(DEV_SET))
+        for name, path in SETS.items():
+            predictions = await evaluate.predict(client, evaluate.read_labelled(path))
+            reports[name] = evaluate.report(predictions)
+            # Kept for whoever reads a failing run: every miss, one JSON line each.
+            out = tmp_path_factory.mktemp("nlu") / f"{name}-misses.jsonl"
+            evaluate.write_predictions(out, [p for p in predictions if p.intent != p.predicted])
     finally:
         await client.aclose()
-    result = evaluate.report(predictions)
-    # Kept for whoever reads a failing run: every miss, one JSON line each.
-    out = tmp_path_factory.mktemp("nlu") / "dev-predictions.jsonl"
-    evaluate.write_predictions(out, [p for p in predictions if p.intent != p.predicted])
-    print(json.dumps({k: result[k] for k in ("accuracy", "macro_f1", "per_language")}, indent=1))
-    return result
+    keys = ("macro_f1", "false_emergency_rate", "asked_back_rate", "per_language")
+    print(json.dumps({n: {k: r[k] for k in keys} for n, r in reports.items()}, indent=1))
+    return reports
 
 
 @pytest.mark.parametrize(("path", "least"), [(DEV_SET, 10), (HOLDOUT_SET, 6)])
-def test_the_evaluation_sets_cover_every_language_and_intent(path: Path, least: int) -> None:
+def test_our_evaluation_sets_cover_every_language_and_intent(path: Path, least: int) -> None:
     examples = evaluate.read_labelled(path)
     counts: dict[tuple[str | None, str], int] = {}
     for example in examples:
@@ -50,30 +67,53 @@ def test_the_evaluation_sets_cover_every_language_and_intent(path: Path, least: 
     assert min(counts.values()) >= least
 
 
-@pytest.mark.parametrize("path", [DEV_SET, HOLDOUT_SET])
+def test_the_external_set_is_large_and_names_its_sources() -> None:
+    examples = evaluate.read_labelled(EXTERNAL_SET)
+    languages = Counter(e.lang for e in examples)
+    assert len(examples) >= 600
+    assert len([lang for lang, n in languages.items() if n >= 40]) >= 6
+    assert set(languages) <= LANGUAGES
+    for path in EXTERNAL_SET.glob("*.yml"):
+        header = path.read_text(encoding="utf-8")[:1500]
+        assert "# Source:" in header and "# Licence:" in header, path.name
+        assert "digitalfabrik" not in path.read_text(encoding="utf-8").casefold()
+
+
+@pytest.mark.parametrize("path", SETS.values(), ids=SETS.keys())
 def test_the_evaluation_sets_are_never_trained_on(path: Path) -> None:
     trained = {normalize(e.text) for path in DATA_DIR.glob("*.yml") for e in read_examples(path)}
     shared = [e.text for e in evaluate.read_labelled(path) if normalize(e.text) in trained]
     assert shared == []
 
 
-def test_the_evaluation_sets_share_nothing() -> None:
+def test_our_evaluation_sets_share_nothing() -> None:
     dev = {normalize(e.text) for e in evaluate.read_labelled(DEV_SET)}
     assert [e.text for e in evaluate.read_labelled(HOLDOUT_SET) if normalize(e.text) in dev] == []
 
 
-def test_macro_f1(scores: dict[str, Any]) -> None:
-    assert scores["macro_f1"] >= 0.90, scores["confusions"][:15]
+@pytest.mark.parametrize("name", MACRO_F1)
+def test_macro_f1(scores: dict[str, dict[str, Any]], name: str) -> None:
+    assert scores[name]["macro_f1"] >= MACRO_F1[name], scores[name]["confusions"][:15]
 
 
-def test_every_language(scores: dict[str, Any]) -> None:
-    low = {k: v for k, v in scores["per_language"].items() if v["macro_f1"] < 0.85}
+@pytest.mark.parametrize("name", EVERY_LANGUAGE)
+def test_every_language(scores: dict[str, dict[str, Any]], name: str) -> None:
+    per_language = scores[name]["per_language"].items()
+    low = {k: v["macro_f1"] for k, v in per_language if v["macro_f1"] < EVERY_LANGUAGE[name]}
     assert low == {}
 
 
-def test_emergencies_are_not_missed(scores: dict[str, Any]) -> None:
-    assert scores["per_intent"]["emergency"]["recall"] >= 0.98
+@pytest.mark.parametrize("name", EMERGENCY_RECALL)
+def test_emergencies_are_not_missed(scores: dict[str, dict[str, Any]], name: str) -> None:
+    assert scores[name]["per_intent"]["emergency"]["recall"] >= EMERGENCY_RECALL[name]
 
 
-def test_out_of_scope_is_recognised(scores: dict[str, Any]) -> None:
-    assert scores["per_intent"]["out_of_scope"]["recall"] >= 0.80
+@pytest.mark.parametrize("name", SETS)
+def test_ordinary_questions_do_not_get_the_emergency_numbers(
+    scores: dict[str, dict[str, Any]], name: str
+) -> None:
+    assert scores[name]["false_emergency_rate"] <= FALSE_EMERGENCY
+
+
+def test_out_of_scope_is_recognised(scores: dict[str, dict[str, Any]]) -> None:
+    assert scores["dev"]["per_intent"]["out_of_scope"]["recall"] >= 0.80
