@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 LOCALES := bot/locales
 LANGUAGES := ar fr en es it pt de fa uk tr
 
-.PHONY: install nlu-env catalogs model run chat test bench lint clean
+.PHONY: install nlu-env envs catalogs model run chat test bench lint clean
 
 install: $(VENV)/.installed
 
@@ -22,6 +22,10 @@ $(VENV)/.installed: pyproject.toml
 	@touch $@
 
 nlu-env: $(NLU_VENV)/.installed
+
+# Both virtualenvs at once: pip spends most of its time waiting on downloads and disk.
+envs:
+	@$(MAKE) --no-print-directory -j2 install nlu-env
 
 $(NLU_VENV)/.installed: nlu/requirements.txt nlu/constraints.txt scripts/nlu-env.sh
 	@echo "==> Installing Rasa into $(NLU_VENV)"
@@ -45,7 +49,8 @@ model: install nlu-env
 .env:
 	scripts/demo-env.sh
 
-run: install nlu-env catalogs .env model
+run: envs
+	@$(MAKE) --no-print-directory catalogs .env model
 	$(BIN)/dalil db upgrade
 	$(BIN)/dalil directory load-sample
 	$(BIN)/dalil run
@@ -58,7 +63,8 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: install nlu-env catalogs model lint
+test: envs
+	@$(MAKE) --no-print-directory catalogs model lint
 	$(BIN)/pytest
 
 # Speed and footprint: search, NLU parse latency and throughput, Rasa's memory, model size,
