@@ -331,12 +331,27 @@ def _phrases() -> list[tuple[str, ...]]:
 _PHRASE_LIST = _phrases()
 
 
+def _by_first_word(phrases: list[tuple[str, ...]]) -> dict[str, list[tuple[str, ...]]]:
+    # A message is checked only against the phrases that begin with one of its words: the
+    # check runs on every message, and the list has about 1,400 phrases.
+    index: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in phrases:
+        index.setdefault(phrase[0], []).append(phrase)
+    return index
+
+
+_PHRASES_BY_FIRST_WORD = _by_first_word(_PHRASE_LIST)
+
+
 def mentions_danger(text: str) -> bool:
     """Tell whether `text` contains a word or phrase that may signal an emergency."""
     forms = [_forms(token) for token in _tokens(text)]
-    for phrase in _PHRASE_LIST:
-        size = len(phrase)
-        for start in range(len(forms) - size + 1):
-            if all(word in forms[start + i] for i, word in enumerate(phrase)):
-                return True
+    for start, first in enumerate(forms):
+        for word in first:
+            for phrase in _PHRASES_BY_FIRST_WORD.get(word, ()):
+                rest = phrase[1:]
+                if start + len(phrase) <= len(forms) and all(
+                    w in forms[start + 1 + i] for i, w in enumerate(rest)
+                ):
+                    return True
     return False
