@@ -332,9 +332,10 @@ def parser() -> argparse.ArgumentParser:
     train.set_defaults(handler=_nlu_train)
     nlu.add_parser("serve").set_defaults(handler=_nlu_serve)
     evaluating = nlu.add_parser(
-        "evaluate", help="score the model on a labelled Rasa NLU YAML file (JSON to stdout)"
+        "evaluate",
+        help="score the model on a labelled Rasa NLU YAML file or folder (JSON to stdout)",
     )
-    evaluating.add_argument("file")
+    evaluating.add_argument("file", help="a Rasa NLU YAML file, or a folder of them (one set)")
     evaluating.add_argument("--predictions", default=None, help="write one JSON line per example")
     evaluating.add_argument("--concurrency", type=int, default=4)
     evaluating.set_defaults(handler=_nlu_evaluate)

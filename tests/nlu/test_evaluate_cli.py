@@ -71,3 +71,29 @@ def test_evaluates_any_file_of_the_format(rasa_url: str, tmp_path: Path) -> None
     ]  # fmt: skip
     assert lines[2]["predicted"] == "emergency"  # the safety net alone guarantees this one
     assert lines[1]["detected_language"] == "fr"
+
+
+def test_a_folder_is_one_set_with_its_false_emergencies(rasa_url: str, tmp_path: Path) -> None:
+    folder = tmp_path / "external"
+    folder.mkdir()
+    blocks = FOREIGN.split("- intent: ")
+    (folder / "a.yml").write_text("- intent: ".join(blocks[:3]), encoding="utf-8")
+    (folder / "b.yml").write_text(
+        'version: "3.1"\nnlu:\n- intent: ' + "- intent: ".join(blocks[3:]), encoding="utf-8"
+    )
+    out = tmp_path / "predictions.jsonl"
+    env = {**os.environ, "DALIL_PROFILE": "test", "RASA_URL": rasa_url, "RASA_TOKEN": RASA_TOKEN}
+    done = subprocess.run(
+        [sys.executable, "-m", "dalil.cli", "nlu", "evaluate", str(folder), "--predictions",
+         str(out)],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert report["examples"] == len(lines) == 5
+    ordinary = [line for line in lines if line["intent"] != "emergency"]
+    alarms = [line for line in ordinary if line["predicted"] == "emergency"]
+    assert report["false_emergency_rate"] == round(len(alarms) / len(ordinary), 4)
+    asked = [line for line in lines if line["choices"]]
+    assert report["asked_back_rate"] == round(len(asked) / len(lines), 4)
