@@ -20,10 +20,9 @@ from core.redis import connect
 from core.settings import Settings
 from nlu import training
 from nlu.client import NLUClient, ParseCache
-from nlu.evaluate import read_labelled
+from nlu.compare import rss_mb
+from nlu.evaluate import EVAL_SETS, read_labelled
 from nlu.language import LanguageIdentifier
-
-DEV_SET = training.RASA_DIR.parent / "eval" / "dev.yml"
 
 TOKEN = "bench-token"
 CONCURRENCY = 16
@@ -33,13 +32,6 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-def _rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return round(int(line.split()[1]) / 1024, 1)
-    return 0.0
 
 
 async def _cached(url: str, texts: list[str]) -> dict[str, float]:
@@ -102,7 +94,7 @@ async def run() -> dict[str, float]:
                 raise SystemExit("Rasa exited before it was ready")
             await asyncio.sleep(0.5)
         ready_s = time.monotonic() - started
-        texts = [e.text for e in read_labelled(DEV_SET)][::4]
+        texts = [e.text for e in read_labelled(EVAL_SETS["dev"])][::4]
         samples = []
         for text in texts:
             begin = time.perf_counter()
@@ -121,7 +113,7 @@ async def run() -> dict[str, float]:
             **summary(samples),
             "parses_per_s_c16": round(throughput, 1),
             **await _cached(f"http://127.0.0.1:{port}", texts),
-            "rasa_rss_mb": _rss_mb(process.pid),
+            "rasa_rss_mb": rss_mb(process.pid),
             "rasa_ready_s": round(ready_s, 1),
             "model_mb": round(model.stat().st_size / 1e6, 1),
         }

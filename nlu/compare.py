@@ -27,12 +27,6 @@ from nlu.client import NLUClient
 from nlu.language import LanguageIdentifier
 
 EXPERIMENTS = Path(__file__).resolve().parent / "experiments"
-EVAL = Path(__file__).resolve().parent / "eval"
-EVAL_SETS = {
-    "dev": EVAL / "dev.yml",
-    "holdout": EVAL / "holdout.yml",
-    "external": EVAL / "external",
-}
 WORK = PROJECT_ROOT / "build" / "nlu-compare"
 
 
@@ -58,8 +52,8 @@ async def _set_scores(server: subprocess.Popen[bytes], port: int) -> dict[str, A
             if server.poll() is not None:
                 raise RuntimeError(f"Rasa exited with {server.returncode}: see {WORK}")
             await asyncio.sleep(1)
-        reports["rss_mb"] = _rss_mb(server.pid)
-        for name, path in EVAL_SETS.items():
+        reports["rss_mb"] = rss_mb(server.pid)
+        for name, path in evaluate.EVAL_SETS.items():
             started = time.perf_counter()
             predictions = await evaluate.predict(client, evaluate.read_labelled(path))
             elapsed = time.perf_counter() - started
@@ -70,7 +64,8 @@ async def _set_scores(server: subprocess.Popen[bytes], port: int) -> dict[str, A
     return reports
 
 
-def _rss_mb(pid: int) -> float:
+def rss_mb(pid: int) -> float:
+    """Return the resident memory of a process, in MB (Linux)."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
             return round(int(line.split()[1]) / 1024)
@@ -139,7 +134,7 @@ def compare(configs: list[Path], folds: int, *, cv_only: bool = False) -> list[d
             "rss_mb": scores["rss_mb"],
             "parse_ms_mean": scores["dev"]["parse_ms_mean"],
         }
-        for name in EVAL_SETS:
+        for name in evaluate.EVAL_SETS:
             row.update(_set_row(name, scores[name]))
         if folds:
             row.update(_cross_validation(settings.nlu_venv, config, folds))
@@ -151,7 +146,7 @@ def compare(configs: list[Path], folds: int, *, cv_only: bool = False) -> list[d
 def markdown(rows: list[dict[str, Any]]) -> str:
     """Return the comparison as a Markdown table."""
     columns = ["config", "train_s", "model_mb", "rss_mb", "parse_ms_mean"]
-    for name in EVAL_SETS:
+    for name in evaluate.EVAL_SETS:
         columns += [f"{name}_{m}" for m in
                     ("macro_f1", "min_language", "emergency_recall", "false_emergency",
                      "asked_back")]  # fmt: skip

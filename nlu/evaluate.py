@@ -30,13 +30,18 @@ from typing import Any
 import yaml
 
 from nlu.client import NLUClient
+from nlu.decision import EMERGENCY, OUT_OF_SCOPE, RASA_FALLBACK
 from nlu.errors import NLUUnavailable
 from nlu.safety import mentions_danger
 from nlu.training_data import plain_text
 
-OUT_OF_SCOPE = "out_of_scope"
-EMERGENCY = "emergency"
-_FALLBACK = "nlu_fallback"
+# The three evaluation sets (nlu/README.md): development, held-out, and text by other people.
+EVAL_DIR = Path(__file__).resolve().parent / "eval"
+EVAL_SETS = {
+    "dev": EVAL_DIR / "dev.yml",
+    "holdout": EVAL_DIR / "holdout.yml",
+    "external": EVAL_DIR / "external",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +72,7 @@ class Prediction:
 
 
 def _label(intent: str) -> str:
-    return OUT_OF_SCOPE if intent == _FALLBACK else intent
+    return OUT_OF_SCOPE if intent == RASA_FALLBACK else intent
 
 
 def _entry(item: Any, block_lang: str | None) -> tuple[str, str | None]:

@@ -25,6 +25,7 @@ from core import training_record
 from core.training_record import Phrasings
 from nlu.errors import NLUSetupError
 from nlu.normalize import normalize
+from nlu.training_data import annotated_entities
 
 log = logging.getLogger(__name__)
 
@@ -38,8 +39,6 @@ MANAGED_FILE = "rumours_managed.yml"
 # Lookup tables of every city and district name the data knows, for the entity extractor.
 LOOKUP_FILE = "lookups.yml"
 ENTITIES = ("city", "district")
-# `[text]{"entity": "city", ...}` and `[text](city)`: the annotated text and its entity.
-_ANNOTATED = re.compile(r'\[([^\]]+)\](?:\{"entity": "(\w+)"[^}]*\}|\((\w+)\))')
 RUMOUR_INTENT = "rumour"
 # Rasa reads `[text](entity)` and `{...}` as entity annotations: a phrasing is plain text.
 _MARKUP = re.compile(r"[\[\]{}()]")
@@ -156,25 +155,25 @@ def _managed_document(
     return document
 
 
-def _lookup_document(prepared: Path) -> dict[str, Any]:
-    """Return lookup tables of the names annotated in, or synonymous with, the prepared data.
+def _add_names(document: dict[str, Any], names: dict[str, set[str]]) -> None:
+    """Add the city and district names a document annotates, or lists as city synonyms."""
+    for block in document.get("nlu") or []:
+        examples = str(block.get("examples", ""))
+        if "synonym" in block:
+            lines = (line.strip()[2:] for line in examples.splitlines())
+            names["city"].update(line for line in lines if line)
+            names["city"].add(str(block["synonym"]))
+        for text, entity in annotated_entities(examples):
+            if entity in names:
+                names[entity].add(text)
+
+
+def _lookup_document(names: dict[str, set[str]]) -> dict[str, Any]:
+    """Return lookup tables of the names of the data, for the entity extractor.
 
     Entities are found by these names rather than learnt: a city is a closed list, and the
     classifier trains faster without a sequence-labelling head.
     """
-    names: dict[str, set[str]] = {entity: set() for entity in ENTITIES}
-    for path in sorted(prepared.glob("*.yml")):
-        document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        for block in document.get("nlu") or []:
-            examples = str(block.get("examples", ""))
-            if "synonym" in block:
-                lines = (line.strip()[2:] for line in examples.splitlines())
-                names["city"].update(line for line in lines if line)
-                names["city"].add(str(block["synonym"]))
-            for text, braces, parens in _ANNOTATED.findall(examples):
-                entity = braces or parens
-                if entity in names:
-                    names[entity].add(text.strip())
     return {
         "version": "3.1",
         "nlu": [
@@ -198,6 +197,7 @@ def prepare_data(
     target.mkdir(parents=True)
     shipped_examples: set[str] = set()
     shipped_responses: set[str] = set()
+    names: dict[str, set[str]] = {entity: set() for entity in ENTITIES}
     for path in sorted(DATA_DIR.glob("*.yml")):
         document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         if sample is not None:
@@ -205,11 +205,12 @@ def prepare_data(
         document = _normalized_document(document)
         shipped_examples |= _examples(document)
         shipped_responses |= set(document.get("responses") or {})
+        _add_names(document, names)
         (target / path.name).write_text(
             yaml.safe_dump(document, allow_unicode=True, sort_keys=False), encoding="utf-8"
         )
     (target / LOOKUP_FILE).write_text(
-        yaml.safe_dump(_lookup_document(target), allow_unicode=True, sort_keys=False),
+        yaml.safe_dump(_lookup_document(names), allow_unicode=True, sort_keys=False),
         encoding="utf-8",
     )
     if rumours is not None and _has_phrasings(rumours):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -28,6 +29,21 @@ class Example:
 def plain_text(annotated: str) -> str:
     """Return an example's text without its entity annotations."""
     return _ANNOTATION.sub(r"\1", annotated)
+
+
+def annotated_entities(annotated: str) -> Iterator[tuple[str, str]]:
+    """Yield the text and the entity of each annotation in an example."""
+    for match in _ANNOTATION.finditer(annotated):
+        text, spec = match.groups()
+        if spec.startswith("{"):
+            try:
+                entity = json.loads(spec).get("entity")
+            except (ValueError, AttributeError):
+                continue
+        else:
+            entity = spec[1:-1].split(":")[0]
+        if isinstance(entity, str) and entity:
+            yield text.strip(), entity
 
 
 def read_examples(path: Path) -> Iterator[Example]:

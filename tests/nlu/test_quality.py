@@ -25,9 +25,8 @@ from nlu.normalize import normalize
 from nlu.training_data import DATA_DIR, read_examples
 from tests.conftest import RASA_TOKEN
 
-EVAL = Path(evaluate.__file__).parent / "eval"
-DEV_SET, HOLDOUT_SET, EXTERNAL_SET = EVAL / "dev.yml", EVAL / "holdout.yml", EVAL / "external"
-SETS = {"dev": DEV_SET, "holdout": HOLDOUT_SET, "external": EXTERNAL_SET}
+SETS = evaluate.EVAL_SETS
+DEV_SET, HOLDOUT_SET, EXTERNAL_SET = SETS["dev"], SETS["holdout"], SETS["external"]
 LANGUAGES = {"ar", "fr", "en", "es", "it", "pt", "de", "fa", "uk", "tr"}
 # The gates of issue 11, per set: none is lowered to pass.
 MACRO_F1 = {"dev": 0.90, "holdout": 0.88, "external": 0.80}
