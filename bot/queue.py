@@ -105,14 +105,32 @@ async def consume_once(
 async def run_consumer(
     redis: Redis, stream: str, group: str, role: str, handle: EntryHandler, block_ms: int = 5000
 ) -> None:
-    """Consume `stream` as one member of `group` until cancelled; survive Redis hiccups."""
+    """Consume `stream` as one member of `group` until cancelled; survive Redis hiccups.
+
+    Cancelled, it first finishes the round in hand (at most `block_ms` of waiting, plus the
+    entries already read): a cancellation that lands inside redis-py's own timeouts can leave
+    a connection waiting forever on Python 3.11, and a message cut off between the platform's
+    answer and its acknowledgement would be sent twice.
+    """
     consumer = consumer_name(role)
     log.info("%s started consumer=%s", role, consumer)
     while True:
+        round_ = asyncio.ensure_future(
+            consume_once(redis, stream, group, consumer, handle, block_ms)
+        )
         try:
-            await consume_once(redis, stream, group, consumer, handle, block_ms)
+            await asyncio.shield(round_)
         except asyncio.CancelledError:
+            await _finish_quietly(round_, role)
             raise
         except Exception:
             log.exception("%s loop error; retrying in 1 s", role)
             await asyncio.sleep(1)
+
+
+async def _finish_quietly(round_: asyncio.Future[int], role: str) -> None:
+    """Wait for a round cut short by cancellation; its error is only logged."""
+    try:
+        await round_
+    except Exception:
+        log.exception("%s loop error while stopping", role)

@@ -108,7 +108,8 @@ async def _senders(
     finally:
         for task in tasks:
             task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        _done, running = await asyncio.wait(tasks, timeout=10)
+        assert not running, "a sender did not stop within 10 s of being cancelled"
 
 
 async def _until(condition: Callable[[], Awaitable[bool]], timeout_s: float = 30) -> None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import collections
 import json
+import random
 import time
 from collections.abc import AsyncIterator
 from functools import partial
@@ -136,3 +139,36 @@ async def test_redelivered_entry_is_not_sent_twice(api, redis: Redis) -> None:
     await redis.set(f"sent:{json.loads(fields['envelope'])['key']}", "1")
     await sender.handle(redis, channels, entry_id, fields["envelope"])
     assert len(stand_in.sent()) == 1
+
+
+async def test_a_sender_stopped_at_any_moment_stops_at_once_and_sends_each_message_once(
+    api, redis: Redis
+) -> None:
+    # A cancellation that landed inside redis-py's own timeouts used to leave the sender
+    # waiting forever on its connection (one run in ten under load), so shutdown hung.
+    stand_in, bot = api
+    await queue.ensure_groups(redis)
+    texts = [f"message {n}" for n in range(120)]
+    for n, text in enumerate(texts):
+        message = IncomingMessage("telegram", CHAT, str(1000 + n), "text", text="hi")
+        await redis.xadd(queue.OUTBOUND, queue.outbound_entry(message, 0, Reply(text)))
+    channels: dict[str, sender.Deliver] = {"telegram": partial(telegram_send, bot)}
+    moments = random.Random(11)
+    for _ in range(25):
+        task = asyncio.create_task(sender.run(redis, channels, block_ms=50, base_delay_s=0.01))
+        await asyncio.sleep(moments.uniform(0, 0.15))
+        task.cancel()
+        await asyncio.wait([task], timeout=10)  # unlike wait_for, never waits on a hung task
+        assert task.cancelled()
+        assert await redis.ping()
+    last = asyncio.create_task(sender.run(redis, channels, block_ms=50, base_delay_s=0.01))
+    deadline = time.monotonic() + 30
+    while await redis.xlen(queue.OUTBOUND) and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+    last.cancel()
+    await asyncio.wait([last], timeout=10)
+    assert last.cancelled()
+
+    received = collections.Counter(call.params["text"] for call in stand_in.sent())
+    assert received == collections.Counter(texts)  # every one, once
+    assert (await redis.xpending(queue.OUTBOUND, queue.SENDERS))["pending"] == 0
