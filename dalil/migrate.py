@@ -1,4 +1,8 @@
-"""Database migrations across the packages that own tables."""
+"""Database migrations: one history, in dalil/migrations/, for the tables of every package.
+
+The packages own their models; the order in which their tables appear is one linear history
+of the whole database, so it lives here, in the composition root, beside the list of models.
+"""
 
 from __future__ import annotations
 
@@ -19,13 +23,7 @@ import services_directory.rumours.models
 import services_directory.search.index
 from core.db import Base
 
-_ROOT = Path(__file__).resolve().parent.parent
-# Each package keeps its own revisions; together they form one linear history.
-VERSION_LOCATIONS = [
-    _ROOT / "core" / "migrations" / "versions",
-    _ROOT / "services_directory" / "migrations" / "versions",
-    _ROOT / "admin_api" / "migrations" / "versions",
-]
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 # Imported for their side effect of registering tables on the shared metadata.
 _MODELS = (
@@ -42,11 +40,9 @@ _MODELS = (
 
 
 def alembic_config(database_url: str) -> Config:
-    """Return an Alembic configuration for `database_url` with every package's revisions."""
+    """Return an Alembic configuration for `database_url`."""
     config = Config()
-    config.set_main_option("script_location", str(_ROOT / "core" / "migrations"))
-    config.set_main_option("version_locations", " ".join(str(p) for p in VERSION_LOCATIONS))
-    config.set_main_option("path_separator", "space")
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
     return config
 
