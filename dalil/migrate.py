@@ -6,11 +6,16 @@ of the whole database, so it lives here, in the composition root, beside the lis
 
 from __future__ import annotations
 
+import asyncio
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, text
+from sqlalchemy.engine import make_url
 
 import admin_api.accounts.models
 import bot.campaigns.subscriptions
@@ -21,7 +26,7 @@ import services_directory.cities.models
 import services_directory.listings.models
 import services_directory.rumours.models
 import services_directory.search.index
-from core.db import Base
+from core.db import Base, create_engine
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -60,3 +65,44 @@ def downgrade(database_url: str, revision: str) -> None:
 def metadata() -> MetaData:
     """Return the metadata of every table the models declare."""
     return Base.metadata
+
+
+def check(database_url: str) -> None:
+    """Raise alembic's CommandError unless the models and the migrations at head agree.
+
+    This is `alembic check` on a scratch database beside `database_url` (the same server, a
+    name of its own), migrated from empty: it needs nothing from what the configured database
+    holds and leaves it untouched.
+    """
+    with _scratch_database(database_url) as url:
+        upgrade(url)
+        command.check(alembic_config(url))
+
+
+@contextmanager
+def _scratch_database(database_url: str) -> Iterator[str]:
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        with tempfile.TemporaryDirectory() as folder:
+            yield url.set(database=str(Path(folder) / "check.db")).render_as_string(False)
+        return
+    scratch = f"{url.database}_alembic_check"
+    server = url.set(database="postgres").render_as_string(False)
+
+    async def run(statements: list[str]) -> None:
+        engine = create_engine(server)
+        try:
+            # CREATE and DROP DATABASE cannot run inside a transaction.
+            async with engine.connect() as connection:
+                connection = await connection.execution_options(isolation_level="AUTOCOMMIT")
+                for statement in statements:
+                    await connection.execute(text(statement))
+        finally:
+            await engine.dispose()
+
+    quoted = f'"{scratch}"'
+    asyncio.run(run([f"DROP DATABASE IF EXISTS {quoted}", f"CREATE DATABASE {quoted}"]))
+    try:
+        yield url.set(database=scratch).render_as_string(False)
+    finally:
+        asyncio.run(run([f"DROP DATABASE IF EXISTS {quoted}"]))
