@@ -84,10 +84,11 @@ def _scratch_database(database_url: str) -> Iterator[str]:
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
         with tempfile.TemporaryDirectory() as folder:
-            yield url.set(database=str(Path(folder) / "check.db")).render_as_string(False)
+            scratch_file = str(Path(folder) / "check.db")
+            yield url.set(database=scratch_file).render_as_string(hide_password=False)
         return
     scratch = f"{url.database}_alembic_check"
-    server = url.set(database="postgres").render_as_string(False)
+    server = url.set(database="postgres").render_as_string(hide_password=False)
 
     async def run(statements: list[str]) -> None:
         engine = create_engine(server)
@@ -103,6 +104,6 @@ def _scratch_database(database_url: str) -> Iterator[str]:
     quoted = f'"{scratch}"'
     asyncio.run(run([f"DROP DATABASE IF EXISTS {quoted}", f"CREATE DATABASE {quoted}"]))
     try:
-        yield url.set(database=scratch).render_as_string(False)
+        yield url.set(database=scratch).render_as_string(hide_password=False)
     finally:
         asyncio.run(run([f"DROP DATABASE IF EXISTS {quoted}"]))
