@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 LOCALES := bot/locales
 LANGUAGES := ar fr en es it pt de fa uk tr
 
-.PHONY: install nlu-env envs catalogs model run chat test bench lint lock clean
+.PHONY: install nlu-env envs catalogs model run chat test migrations-check bench lint lock clean
 
 install: $(VENV)/.installed
 
@@ -64,8 +64,14 @@ lint: install
 	$(BIN)/mypy
 
 test: envs
-	@$(MAKE) --no-print-directory catalogs model lint
+	@$(MAKE) --no-print-directory catalogs model lint migrations-check
 	$(BIN)/pytest
+
+# `alembic check`: the models and the migrations agree. It runs on a scratch database created
+# beside the tests' one (same server, the tests' URL by default) and dropped after.
+TEST_DATABASE_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/test
+migrations-check: install
+	DALIL_PROFILE=test DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/dalil db check
 
 # Speed and footprint: search, NLU parse latency and throughput, Rasa's memory, model size,
 # training time. Figures go to build/bench.json.

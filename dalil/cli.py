@@ -55,6 +55,18 @@ def _db_downgrade(settings: Settings, args: argparse.Namespace) -> None:
     migrate.downgrade(settings.database_url, args.revision)
 
 
+def _db_check(settings: Settings, _args: argparse.Namespace) -> None:
+    from alembic.util import CommandError
+
+    from dalil import migrate
+
+    try:
+        migrate.check(settings.database_url)
+    except CommandError as error:
+        raise SystemExit(f"Models and migrations disagree: {error}") from error
+    print("Models and migrations agree.")
+
+
 def _ensure_sqlite_dir(url: str) -> None:
     if url.startswith("sqlite") and ":///" in url:
         Path(url.split(":///", 1)[1]).parent.mkdir(parents=True, exist_ok=True)
@@ -277,6 +289,9 @@ def parser() -> argparse.ArgumentParser:
     downgrade = db.add_parser("downgrade")
     downgrade.add_argument("revision")
     downgrade.set_defaults(handler=_db_downgrade)
+    db.add_parser(
+        "check", help="alembic check: the models and the migrations agree (on a scratch database)"
+    ).set_defaults(handler=_db_check)
 
     directory = commands.add_parser("directory", help="the services directory")
     directory_commands = directory.add_subparsers(required=True)

@@ -1,12 +1,21 @@
-"""Database migrations across the packages that own tables."""
+"""Database migrations: one history, in dalil/migrations/, for the tables of every package.
+
+The packages own their models; the order in which their tables appear is one linear history
+of the whole database, so it lives here, in the composition root, beside the list of models.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, text
+from sqlalchemy.engine import make_url
 
 import admin_api.accounts.models
 import bot.campaigns.subscriptions
@@ -17,15 +26,9 @@ import services_directory.cities.models
 import services_directory.listings.models
 import services_directory.rumours.models
 import services_directory.search.index
-from core.db import Base
+from core.db import Base, create_engine
 
-_ROOT = Path(__file__).resolve().parent.parent
-# Each package keeps its own revisions; together they form one linear history.
-VERSION_LOCATIONS = [
-    _ROOT / "core" / "migrations" / "versions",
-    _ROOT / "services_directory" / "migrations" / "versions",
-    _ROOT / "admin_api" / "migrations" / "versions",
-]
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 # Imported for their side effect of registering tables on the shared metadata.
 _MODELS = (
@@ -42,11 +45,9 @@ _MODELS = (
 
 
 def alembic_config(database_url: str) -> Config:
-    """Return an Alembic configuration for `database_url` with every package's revisions."""
+    """Return an Alembic configuration for `database_url`."""
     config = Config()
-    config.set_main_option("script_location", str(_ROOT / "core" / "migrations"))
-    config.set_main_option("version_locations", " ".join(str(p) for p in VERSION_LOCATIONS))
-    config.set_main_option("path_separator", "space")
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
     return config
 
@@ -64,3 +65,45 @@ def downgrade(database_url: str, revision: str) -> None:
 def metadata() -> MetaData:
     """Return the metadata of every table the models declare."""
     return Base.metadata
+
+
+def check(database_url: str) -> None:
+    """Raise alembic's CommandError unless the models and the migrations at head agree.
+
+    This is `alembic check` on a scratch database beside `database_url` (the same server, a
+    name of its own), migrated from empty: it needs nothing from what the configured database
+    holds and leaves it untouched.
+    """
+    with _scratch_database(database_url) as url:
+        upgrade(url)
+        command.check(alembic_config(url))
+
+
+@contextmanager
+def _scratch_database(database_url: str) -> Iterator[str]:
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        with tempfile.TemporaryDirectory() as folder:
+            scratch_file = str(Path(folder) / "check.db")
+            yield url.set(database=scratch_file).render_as_string(hide_password=False)
+        return
+    scratch = f"{url.database}_alembic_check"
+    server = url.set(database="postgres").render_as_string(hide_password=False)
+
+    async def run(statements: list[str]) -> None:
+        engine = create_engine(server)
+        try:
+            # CREATE and DROP DATABASE cannot run inside a transaction.
+            async with engine.connect() as connection:
+                connection = await connection.execution_options(isolation_level="AUTOCOMMIT")
+                for statement in statements:
+                    await connection.execute(text(statement))
+        finally:
+            await engine.dispose()
+
+    quoted = f'"{scratch}"'
+    asyncio.run(run([f"DROP DATABASE IF EXISTS {quoted}", f"CREATE DATABASE {quoted}"]))
+    try:
+        yield url.set(database=scratch).render_as_string(hide_password=False)
+    finally:
+        asyncio.run(run([f"DROP DATABASE IF EXISTS {quoted}"]))

@@ -36,9 +36,13 @@ class Entity:
     value: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ParseResult:
-    """What a message means: intent, confidence, entities and the language it is written in."""
+    """What a message means: intent, confidence, entities and the language it is written in.
+
+    Built with keyword arguments only: ten fields, several of the same type, where a
+    positional slip would pass the type checker and swap what the bot acts on.
+    """
 
     intent: str
     confidence: float
@@ -195,7 +199,9 @@ class NLUClient:
         normalized = normalize(text)[:MAX_TEXT_CHARS]
         danger = mentions_danger(normalized)
         if not normalized:
-            return ParseResult(OUT_OF_SCOPE, 1.0, language=language, model_intent=OUT_OF_SCOPE)
+            return ParseResult(
+                intent=OUT_OF_SCOPE, confidence=1.0, language=language, model_intent=OUT_OF_SCOPE
+            )
         started = time.perf_counter()
         try:
             model = await self.model_id() if self.cache else None
@@ -211,7 +217,7 @@ class NLUClient:
         except (httpx.HTTPError, ValueError, NLUUnavailable) as error:
             log.warning("nlu.parse failed: %s danger=%s", type(error).__name__, danger)
             if danger:
-                return ParseResult(EMERGENCY, 1.0, language=language, danger=True)
+                return ParseResult(intent=EMERGENCY, confidence=1.0, language=language, danger=True)
             raise NLUUnavailable(f"Rasa parse failed: {type(error).__name__}") from error
         log.info(
             "nlu.parse intent=%s confidence=%.2f language=%s ms=%.1f cached=%s",

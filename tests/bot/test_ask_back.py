@@ -154,7 +154,9 @@ async def test_an_emergency_is_never_asked_back(
 
 def test_the_question_offers_each_topic_then_the_menu_then_emergency() -> None:
     result = ParseResult(
-        "find_health", 0.6, choices=("find_health", "rumour", "find_social_support")
+        intent="find_health",
+        confidence=0.6,
+        choices=("find_health", "rumour", "find_social_support"),
     )
     reply = render.ask_back(translations("en"), "en", result.choices)
     assert reply.text == "Do you mean:"

@@ -77,3 +77,12 @@ def test_migrate_load_account_export_import_on_sqlite(tmp_path: Path) -> None:
     not_json.write_text("{ not json")
     unreadable = _dalil(tmp_path, "directory", "import", str(not_json))
     assert unreadable.returncode != 0 and "not valid JSON" in unreadable.stderr
+
+
+def test_db_check_compares_models_and_migrations_without_touching_the_database(
+    tmp_path: Path,
+) -> None:
+    checked = _dalil(tmp_path, "db", "check")
+    assert checked.returncode == 0, checked.stderr
+    assert "Models and migrations agree." in checked.stdout
+    assert not (tmp_path / "dalil.db").exists()

@@ -72,7 +72,9 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_service_attribute")),
         sa.UniqueConstraint(
-            "service_id", "taxonomy_term_id", name=op.f("uq_service_attribute_service_id")
+            "service_id",
+            "taxonomy_term_id",
+            name=op.f("uq_service_attribute_service_id_taxonomy_term_id"),
         ),
     )
     with op.batch_alter_table("service_attribute", schema=None) as batch_op:

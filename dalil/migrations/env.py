@@ -7,10 +7,12 @@ import asyncio
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from core.db import Base, create_engine
+from core.db import create_engine
+from dalil.migrate import metadata
 
 config = context.config
-target_metadata = Base.metadata
+# Every package's models, so that `alembic check` compares all the tables the history creates.
+target_metadata = metadata()
 
 
 def _run(connection: Connection) -> None:

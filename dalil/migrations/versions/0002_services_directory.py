@@ -123,7 +123,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_language")),
-        sa.UniqueConstraint("service_id", "code", name=op.f("uq_language_service_id")),
+        sa.UniqueConstraint("service_id", "code", name=op.f("uq_language_service_id_code")),
     )
     with op.batch_alter_table("language", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_language_code"), ["code"], unique=False)
@@ -186,7 +186,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_service_at_location")),
         sa.UniqueConstraint(
-            "service_id", "location_id", name=op.f("uq_service_at_location_service_id")
+            "service_id", "location_id", name=op.f("uq_service_at_location_service_id_location_id")
         ),
     )
     with op.batch_alter_table("service_at_location", schema=None) as batch_op:

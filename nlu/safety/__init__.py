@@ -1,0 +1,92 @@
+"""A safety net under the model: words that mean someone may be in danger right now.
+
+The model can mistake a cry for help for something else, and Rasa can be down. Emergency
+numbers cost nothing to show, so any of these words shows them first, whatever else the
+message asks. The list is deliberately broad; it is matched on whole words after the same
+normalisation the model uses. The phrases live in one file per language beside this module
+(`<lang>.txt`, one phrase a line), so translators add them without touching the code.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+from nlu.normalize import normalize
+
+PHRASES_DIR = Path(__file__).resolve().parent
+
+# Arabic articles and one-letter prepositions glued to the next word (and, so, with, for).
+_PREFIXES = ("وال", "بال", "فال", "لل", "ال", "و", "ف", "ب", "ل")
+_WORDS = re.compile(r"[\w']+")
+
+
+def _unaccented(text: str) -> str:
+    """Drop the accents of Latin letters ("agressée" → "agressee"): people type without them."""
+    decomposed = unicodedata.normalize("NFD", text)
+    kept = [
+        char
+        for index, char in enumerate(decomposed)
+        if not (
+            unicodedata.combining(char)
+            and index > 0
+            and "LATIN" in unicodedata.name(decomposed[index - 1], "")
+        )
+    ]
+    return unicodedata.normalize("NFC", "".join(kept))
+
+
+def _tokens(text: str) -> list[str]:
+    return _WORDS.findall(_unaccented(normalize(text)))
+
+
+def _forms(token: str) -> set[str]:
+    """Return the token and what it is without a glued Arabic prefix."""
+    forms = {token}
+    for prefix in _PREFIXES:
+        if token.startswith(prefix) and len(token) - len(prefix) >= 3:
+            forms.add(token[len(prefix) :])
+    return forms
+
+
+def _phrases(folder: Path) -> list[tuple[str, ...]]:
+    phrases = set()
+    for path in sorted(folder.glob("*.txt")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            tokens = tuple(_tokens(line))
+            if tokens and not line.lstrip().startswith("#"):
+                phrases.add(tokens)
+    if not phrases:
+        # An install without its data files would answer "no danger" to everything, silently.
+        raise RuntimeError(f"no danger phrases in {folder}: the safety net would be empty")
+    return sorted(phrases, key=len, reverse=True)
+
+
+_PHRASE_LIST = _phrases(PHRASES_DIR)
+
+
+def _by_first_word(phrases: list[tuple[str, ...]]) -> dict[str, list[tuple[str, ...]]]:
+    # A message is checked only against the phrases that begin with one of its words: the
+    # check runs on every message, and the list has about 1,400 phrases.
+    index: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in phrases:
+        index.setdefault(phrase[0], []).append(phrase)
+    return index
+
+
+_PHRASES_BY_FIRST_WORD = _by_first_word(_PHRASE_LIST)
+
+
+def mentions_danger(text: str) -> bool:
+    """Tell whether `text` contains a word or phrase that may signal an emergency."""
+    forms = [_forms(token) for token in _tokens(text)]
+    for start, first in enumerate(forms):
+        for word in first:
+            for phrase in _PHRASES_BY_FIRST_WORD.get(word, ()):
+                rest = phrase[1:]
+                if start + len(phrase) <= len(forms) and all(
+                    w in forms[start + 1 + i] for i, w in enumerate(rest)
+                ):
+                    return True
+    return False
