@@ -29,7 +29,13 @@ MAX_STREAM_LENGTH = 100_000
 # An entry a consumer took and did not acknowledge within this time is taken over.
 CLAIM_IDLE_MS = 60_000
 
+# Entries read and handled together: enough to keep the NLU and the platforms busy with many
+# chats at once, few enough that a round ends quickly when the process is asked to stop.
+ROUND_SIZE = 32
+
 EntryHandler = Callable[[str, dict[str, str]], Awaitable[None]]
+# The lane of an entry: entries of one lane are handled in order, lanes concurrently.
+Lane = Callable[[dict[str, str]], str]
 
 # Atomic: the dedupe key is only taken when the message is queued, so a failed queue write
 # lets the platform's retry through instead of losing the message.
@@ -78,32 +84,79 @@ def outbound_entry(message: IncomingMessage, index: int, reply: Reply | None) ->
     return {"envelope": json.dumps(envelope, ensure_ascii=False)}
 
 
+def inbound_lane(fields: dict[str, str]) -> str:
+    """The lane of an inbound entry: its chat, so one person's messages are answered in order."""
+    message = json.loads(fields["message"])
+    return f"{message['channel']}:{message['chat_id']}"
+
+
+def outbound_lane(fields: dict[str, str]) -> str:
+    """The lane of an outbound entry: its chat, so a reply's parts arrive in order."""
+    envelope = json.loads(fields["envelope"])
+    return f"{envelope['channel']}:{envelope['chat_id']}"
+
+
 def consumer_name(role: str) -> str:
     """Return a consumer name unique to this process."""
     return f"{role}-{socket.gethostname()}-{os.getpid()}"
 
 
 async def consume_once(
-    redis: Redis, stream: str, group: str, consumer: str, handle: EntryHandler, block_ms: int
+    redis: Redis,
+    stream: str,
+    group: str,
+    consumer: str,
+    handle: EntryHandler,
+    block_ms: int,
+    *,
+    lane: Lane | None = None,
+    count: int = ROUND_SIZE,
 ) -> int:
-    """Handle entries left pending too long, else new ones; return how many were handled."""
-    claimed: Any = await redis.xautoclaim(stream, group, consumer, CLAIM_IDLE_MS, "0-0", count=10)
+    """Handle entries left pending too long, else new ones; return how many were read.
+
+    Entries of one lane (one chat) are handled one after the other, in the stream's order;
+    lanes run at the same time, so one slow chat does not hold up the others. When an entry
+    of a lane fails, the lane stops there: the entry and those after it stay pending and are
+    taken over later, still in order.
+    """
+    claimed: Any = await redis.xautoclaim(
+        stream, group, consumer, CLAIM_IDLE_MS, "0-0", count=count
+    )
     entries = list(claimed[1])
     if not entries:
         response: Any = await redis.xreadgroup(
-            group, consumer, {stream: ">"}, count=10, block=block_ms
+            group, consumer, {stream: ">"}, count=count, block=block_ms
         )
         entries = [entry for _stream, items in response for entry in items]
+    lanes: dict[str, list[tuple[str, dict[str, str]]]] = {}
     for entry_id, fields in entries:
         if fields:
-            await handle(entry_id, fields)
+            key = lane(fields) if lane is not None else entry_id
+            lanes.setdefault(key, []).append((entry_id, fields))
         else:  # deleted while pending
             await redis.xack(stream, group, entry_id)
+    await asyncio.gather(*(_in_order(handle, items) for items in lanes.values()))
     return len(entries)
 
 
+async def _in_order(handle: EntryHandler, items: list[tuple[str, dict[str, str]]]) -> None:
+    for entry_id, fields in items:
+        try:
+            await handle(entry_id, fields)
+        except Exception:
+            log.exception("queue.handle failed entry=%s; its lane waits for the takeover", entry_id)
+            return
+
+
 async def run_consumer(
-    redis: Redis, stream: str, group: str, role: str, handle: EntryHandler, block_ms: int = 5000
+    redis: Redis,
+    stream: str,
+    group: str,
+    role: str,
+    handle: EntryHandler,
+    block_ms: int = 5000,
+    *,
+    lane: Lane | None = None,
 ) -> None:
     """Consume `stream` as one member of `group` until cancelled; survive Redis hiccups.
 
@@ -116,7 +169,7 @@ async def run_consumer(
     log.info("%s started consumer=%s", role, consumer)
     while True:
         round_ = asyncio.ensure_future(
-            consume_once(redis, stream, group, consumer, handle, block_ms)
+            consume_once(redis, stream, group, consumer, handle, block_ms, lane=lane)
         )
         try:
             await asyncio.shield(round_)

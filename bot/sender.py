@@ -18,7 +18,7 @@ from typing import Any
 from redis.asyncio import Redis
 
 from bot.pacing import Pacer
-from bot.queue import DEAD_LETTERS, OUTBOUND, SENDERS, run_consumer
+from bot.queue import DEAD_LETTERS, OUTBOUND, SENDERS, outbound_lane, run_consumer
 from core.campaigns import Outcome, counts_key
 
 log = logging.getLogger(__name__)
@@ -143,4 +143,6 @@ async def run(
         await handle(redis, channels, entry_id, fields["envelope"], base_delay_s=base_delay_s,
                      pacer=pacer)  # fmt: skip
 
-    await run_consumer(redis, OUTBOUND, SENDERS, "sender", handle_entry, block_ms)
+    await run_consumer(
+        redis, OUTBOUND, SENDERS, "sender", handle_entry, block_ms, lane=outbound_lane
+    )

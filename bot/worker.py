@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 from redis.asyncio import Redis
 
 from bot.dialogue.respond import ReplyHandler
@@ -13,11 +11,10 @@ from bot.queue import (
     MAX_STREAM_LENGTH,
     OUTBOUND,
     WORKERS,
+    inbound_lane,
     outbound_entry,
     run_consumer,
 )
-
-log = logging.getLogger(__name__)
 
 
 async def handle(redis: Redis, respond: ReplyHandler, entry_id: str, raw: str) -> None:
@@ -40,10 +37,7 @@ async def run(redis: Redis, respond: ReplyHandler, *, block_ms: int = 5000) -> N
     """Consume the inbound stream until cancelled."""
 
     async def handle_entry(entry_id: str, fields: dict[str, str]) -> None:
-        try:
-            await handle(redis, respond, entry_id, fields["message"])
-        except Exception:
-            # Left pending: another worker (or this one) takes it over after CLAIM_IDLE_MS.
-            log.exception("worker.handle failed entry=%s", entry_id)
+        # A failure leaves the entry pending: a worker takes it over after CLAIM_IDLE_MS.
+        await handle(redis, respond, entry_id, fields["message"])
 
-    await run_consumer(redis, INBOUND, WORKERS, "worker", handle_entry, block_ms)
+    await run_consumer(redis, INBOUND, WORKERS, "worker", handle_entry, block_ms, lane=inbound_lane)

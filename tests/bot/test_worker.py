@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import random
+import time
 from functools import partial
 
 import pytest
@@ -57,3 +60,50 @@ async def test_the_same_platform_message_is_queued_once(redis: Redis) -> None:
     assert not await queue.accept(redis, "tg:1:778", MESSAGE)
     assert await redis.xlen(queue.INBOUND) == 1
     assert 7 * 24 * 3600 < await redis.ttl("dedupe:tg:1:778") <= queue.DEDUPE_TTL_S
+
+
+async def test_one_chat_is_answered_in_order_while_many_others_write(redis: Redis) -> None:
+    # One person writes 40 messages in a row while 30 others write 5 each; the dialogue takes
+    # a varying time, as the NLU does. Chats are answered concurrently, each one in order.
+    await queue.ensure_groups(redis)
+    waiting = {"busy": list(range(40))} | {f"chat-{c}": list(range(5)) for c in range(30)}
+    interleave = random.Random(3)
+    stream: list[tuple[str, int]] = []
+    while waiting:
+        chat = interleave.choice(sorted(waiting))
+        stream.append((chat, waiting[chat].pop(0)))
+        if not waiting[chat]:
+            del waiting[chat]
+    for chat, n in stream:
+        message = IncomingMessage("telegram", chat, f"{chat}-{n}", "text", text=str(n))
+        assert await queue.accept(redis, f"tg:{chat}:{n}", message)
+    delays = random.Random(5)
+    handled: list[tuple[str, int]] = []
+    in_flight = peak = 0
+
+    async def respond(message: IncomingMessage) -> list[Reply]:
+        nonlocal in_flight, peak
+        in_flight += 1
+        peak = max(peak, in_flight)
+        await asyncio.sleep(delays.uniform(0, 0.02))
+        in_flight -= 1
+        handled.append((message.chat_id, int(message.text or "")))
+        return [Reply(f"answer {message.text}")]
+
+    task = asyncio.create_task(worker.run(redis, respond, block_ms=50))
+    deadline = time.monotonic() + 60
+    while await redis.xlen(queue.OUTBOUND) < len(stream) and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+    task.cancel()
+    await asyncio.wait([task], timeout=10)
+    assert task.cancelled()
+
+    assert sorted(handled) == sorted(stream)  # each once
+    by_chat: dict[str, list[int]] = {}
+    for chat, n in handled:
+        by_chat.setdefault(chat, []).append(n)
+    assert all(numbers == sorted(numbers) for numbers in by_chat.values())
+    queued = [json.loads(fields["envelope"]) for _id, fields in await redis.xrange(queue.OUTBOUND)]
+    busy_answers = [e["reply"]["text"] for e in queued if e["chat_id"] == "busy"]
+    assert busy_answers == [f"answer {n}" for n in range(40)]
+    assert peak > 10  # many chats at once, not one message at a time
