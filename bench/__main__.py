@@ -6,17 +6,23 @@ import asyncio
 import json
 import sys
 
-from bench import nlu_parse, search
+from bench import nlu_parse, pipeline, search
 from core.settings import PROJECT_ROOT
 
 
 async def main() -> None:
     """Run the benchmarks one after the other (never concurrently: they share 2 cores)."""
-    results = {"search_sqlite": await search.run("sqlite")}
-    if "--no-postgres" not in sys.argv:
-        results["search_postgresql"] = await search.run("postgresql")
-    if "--no-nlu" not in sys.argv:
-        results["nlu_parse"] = await nlu_parse.run()
+    only = sys.argv[sys.argv.index("--only") + 1].split(",") if "--only" in sys.argv else None
+    chosen = {
+        "search_sqlite": lambda: search.run("sqlite"),
+        "search_postgresql": lambda: search.run("postgresql"),
+        "nlu_parse": nlu_parse.run,
+        "pipeline": pipeline.run,
+    }
+    results: dict[str, dict[str, float]] = {}
+    for name, bench in chosen.items():
+        if only is None or name in only:
+            results[name] = await bench()
     if "--train" in sys.argv:
         results["nlu_train"] = {"seconds": await asyncio.to_thread(nlu_parse.train_seconds)}
     for name, figures in results.items():

@@ -9,10 +9,13 @@ is loaded, and the model file's size.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
 import subprocess
 import tempfile
 import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from bench.stats import summary
@@ -26,6 +29,16 @@ from nlu.language import LanguageIdentifier
 
 TOKEN = "bench-token"
 CONCURRENCY = 16
+
+
+@dataclass
+class RasaServer:
+    """A Rasa server the benchmark started, serving the current model."""
+
+    url: str
+    process: subprocess.Popen[bytes]
+    model: Path
+    ready_s: float
 
 
 def _free_port() -> int:
@@ -63,8 +76,9 @@ def train_seconds() -> float:
         return round(time.monotonic() - started, 1)
 
 
-async def run() -> dict[str, float]:
-    """Serve the current model, then time sequential and concurrent parses."""
+@contextlib.asynccontextmanager
+async def serve_rasa() -> AsyncIterator[RasaServer]:
+    """Serve the current model on a free port until the block ends."""
     settings = Settings(_env_file=None, DALIL_PROFILE="test")
     port = _free_port()
     model = training.model_path(settings.nlu_model_dir)
@@ -82,42 +96,54 @@ async def run() -> dict[str, float]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.STDOUT,
     )
-    client = NLUClient(
-        f"http://127.0.0.1:{port}",
-        token=TOKEN,
-        timeout_s=30,
-        identifier=LanguageIdentifier.from_training_data(),
-    )
+    server = RasaServer(f"http://127.0.0.1:{port}", process, model, 0.0)
+    client = NLUClient(server.url, token=TOKEN, timeout_s=30)
     try:
         while not await client.is_ready():
             if process.poll() is not None:
                 raise SystemExit("Rasa exited before it was ready")
             await asyncio.sleep(0.5)
-        ready_s = time.monotonic() - started
-        texts = [e.text for e in read_labelled(EVAL_SETS["dev"])][::4]
-        samples = []
-        for text in texts:
-            begin = time.perf_counter()
-            await client.parse(text)
-            samples.append(time.perf_counter() - begin)
-        queue = list(texts)
-        begin = time.perf_counter()
-
-        async def worker() -> None:
-            while queue:
-                await client.parse(queue.pop())
-
-        await asyncio.gather(*(worker() for _ in range(CONCURRENCY)))
-        throughput = len(texts) / (time.perf_counter() - begin)
-        return {
-            **summary(samples),
-            "parses_per_s_c16": round(throughput, 1),
-            **await _cached(f"http://127.0.0.1:{port}", texts),
-            "rasa_rss_mb": rss_mb(process.pid),
-            "rasa_ready_s": round(ready_s, 1),
-            "model_mb": round(model.stat().st_size / 1e6, 1),
-        }
+        server.ready_s = round(time.monotonic() - started, 1)
+        yield server
     finally:
         await client.aclose()
         process.terminate()
         process.wait(timeout=30)
+
+
+async def parses_per_second(client: NLUClient, texts: list[str]) -> float:
+    """Parse `texts` with CONCURRENCY requests in flight; return parses per second."""
+    queue = list(texts)
+    begin = time.perf_counter()
+
+    async def worker() -> None:
+        while queue:
+            await client.parse(queue.pop())
+
+    await asyncio.gather(*(worker() for _ in range(CONCURRENCY)))
+    return round(len(texts) / (time.perf_counter() - begin), 1)
+
+
+async def run() -> dict[str, float]:
+    """Serve the current model, then time sequential and concurrent parses."""
+    async with serve_rasa() as rasa:
+        client = NLUClient(
+            rasa.url, token=TOKEN, timeout_s=30, identifier=LanguageIdentifier.from_training_data()
+        )
+        try:
+            texts = [e.text for e in read_labelled(EVAL_SETS["dev"])][::4]
+            samples = []
+            for text in texts:
+                begin = time.perf_counter()
+                await client.parse(text)
+                samples.append(time.perf_counter() - begin)
+            return {
+                **summary(samples),
+                "parses_per_s_c16": await parses_per_second(client, texts),
+                **await _cached(rasa.url, texts),
+                "rasa_rss_mb": rss_mb(rasa.process.pid),
+                "rasa_ready_s": rasa.ready_s,
+                "model_mb": round(rasa.model.stat().st_size / 1e6, 1),
+            }
+        finally:
+            await client.aclose()

@@ -46,7 +46,8 @@ TARGET_SERVICES = 10_000
 QUERIES = 1000
 
 
-async def _database(kind: str, workdir: Path) -> str:
+async def fresh_database(kind: str, workdir: Path) -> str:
+    """Return the URL of an empty database of `kind` (PostgreSQL: created anew)."""
     if kind == "sqlite":
         return f"sqlite+aiosqlite:///{workdir / 'bench.db'}"
     admin = create_engine(PG_ADMIN_URL)
@@ -105,7 +106,7 @@ async def _grow(engine: AsyncEngine, target: int) -> int:
 async def run(kind: str) -> dict[str, float]:
     """Time QUERIES bot searches over a directory of TARGET_SERVICES services."""
     with tempfile.TemporaryDirectory() as workdir:
-        url = await _database(kind, Path(workdir))
+        url = await fresh_database(kind, Path(workdir))
         await asyncio.to_thread(migrate.upgrade, url)
         engine = create_engine(url)
         async with AsyncSession(engine) as session, session.begin():
