@@ -14,6 +14,7 @@ from redis.asyncio import Redis
 from redis.exceptions import ResponseError
 
 from bot.messages import IncomingMessage, Reply
+from core.metrics import MESSAGES_IN
 
 log = logging.getLogger(__name__)
 
@@ -69,11 +70,19 @@ async def accept(redis: Redis, dedupe_key: str, message: IncomingMessage) -> boo
         message.to_json(),
         MAX_STREAM_LENGTH,
     )
+    if queued:
+        MESSAGES_IN.labels(message.channel).inc()
     return bool(queued)
 
 
-def outbound_entry(message: IncomingMessage, index: int, reply: Reply | None) -> dict[Any, Any]:
-    """Return the outbound stream fields of one reply (or a bare callback answer)."""
+def outbound_entry(
+    message: IncomingMessage, index: int, reply: Reply | None, *, accepted_ms: int | None = None
+) -> dict[Any, Any]:
+    """Return the outbound stream fields of one reply (or a bare callback answer).
+
+    `accepted_ms` (the inbound entry's time) goes with the first reply only, for the
+    webhook-to-send latency the sender measures.
+    """
     envelope: dict[str, Any] = {
         "key": f"{message.channel}:{message.message_id}:{index}",
         "channel": message.channel,
@@ -81,7 +90,14 @@ def outbound_entry(message: IncomingMessage, index: int, reply: Reply | None) ->
         "callback_id": message.callback_id if index == 0 else None,
         "reply": reply.to_dict() if reply else None,
     }
+    if accepted_ms is not None and index == 0:
+        envelope["accepted_ms"] = accepted_ms
     return {"envelope": json.dumps(envelope, ensure_ascii=False)}
+
+
+def entry_time_ms(entry_id: str) -> int:
+    """Return when Redis added a stream entry: its id starts with the milliseconds."""
+    return int(entry_id.split("-", 1)[0])
 
 
 def inbound_lane(fields: dict[str, str]) -> str:

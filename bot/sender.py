@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -20,6 +21,7 @@ from redis.asyncio import Redis
 from bot.pacing import Pacer
 from bot.queue import DEAD_LETTERS, OUTBOUND, SENDERS, outbound_lane, run_consumer
 from core.campaigns import Outcome, counts_key
+from core.metrics import MESSAGES_OUT, RATE_LIMIT_WAIT, WEBHOOK_TO_SEND
 
 log = logging.getLogger(__name__)
 
@@ -103,9 +105,13 @@ async def handle(
             if deliver is None:
                 raise PermanentFailure(f"no sender for channel {envelope['channel']}")
             if pacer is not None:
-                await pacer.wait_turn(envelope["channel"], envelope.get("chat_id"))
+                waited = await pacer.wait_turn(envelope["channel"], envelope.get("chat_id"))
+                RATE_LIMIT_WAIT.labels(envelope["channel"]).inc(waited)
             await deliver_with_retries(deliver, envelope, base_delay_s=base_delay_s)
             outcome = "sent"
+            if envelope.get("accepted_ms"):
+                seconds = max(0.0, time.time() - envelope["accepted_ms"] / 1000)
+                WEBHOOK_TO_SEND.labels(envelope["channel"]).observe(seconds)
         except PermanentFailure as failure:
             outcome = "skipped" if isinstance(failure, Skipped) else "failed"
             if campaign is not None and outcome == "skipped":
@@ -120,6 +126,8 @@ async def handle(
         pipe.xack(OUTBOUND, SENDERS, entry_id)
         pipe.xdel(OUTBOUND, entry_id)
         await pipe.execute()
+    if outcome is not None:
+        MESSAGES_OUT.labels(envelope["channel"], outcome).inc()
 
 
 async def _dead_letter(redis: Redis, envelope: dict[str, Any], failure: DeliveryError) -> None:

@@ -11,6 +11,7 @@ from bot.queue import (
     MAX_STREAM_LENGTH,
     OUTBOUND,
     WORKERS,
+    entry_time_ms,
     inbound_lane,
     outbound_entry,
     run_consumer,
@@ -21,13 +22,14 @@ async def handle(redis: Redis, respond: ReplyHandler, entry_id: str, raw: str) -
     """Answer one inbound entry; its replies and its acknowledgement are written together."""
     message = IncomingMessage.from_json(raw)
     replies = await respond(message)
+    accepted_ms = entry_time_ms(entry_id)
     async with redis.pipeline(transaction=True) as pipe:
         if replies:
             for index, reply in enumerate(replies):
-                pipe.xadd(OUTBOUND, outbound_entry(message, index, reply),
-                          maxlen=MAX_STREAM_LENGTH, approximate=True)  # fmt: skip
+                entry = outbound_entry(message, index, reply, accepted_ms=accepted_ms)
+                pipe.xadd(OUTBOUND, entry, maxlen=MAX_STREAM_LENGTH, approximate=True)
         elif message.callback_id:
-            pipe.xadd(OUTBOUND, outbound_entry(message, 0, None))
+            pipe.xadd(OUTBOUND, outbound_entry(message, 0, None, accepted_ms=accepted_ms))
         pipe.xack(INBOUND, WORKERS, entry_id)
         pipe.xdel(INBOUND, entry_id)
         await pipe.execute()

@@ -25,6 +25,8 @@ from bot.telegram.webhook import router as telegram_router
 from bot.whatsapp.webhook import router as whatsapp_router
 from core import unmet
 from core.settings import Settings
+from dalil.metrics import CountRequests
+from dalil.metrics import router as metrics_router
 from dalil.runtime import Runtime, build_runtime
 
 log = logging.getLogger(__name__)
@@ -98,6 +100,7 @@ def create_app(settings: Settings, *, roles: Collection[str] = ALL_ROLES) -> Fas
     app = FastAPI(title="Dalil", version="0.1.0", lifespan=lifespan)
     api_errors.install(app)
     app.add_middleware(BodySizeLimit)
+    app.add_middleware(CountRequests)
     app.include_router(telegram_router)
     # WhatsApp has no polling fallback: its webhook exists only when it is configured, and
     # the URL is registered in the Meta app dashboard, not at start-up.
@@ -105,6 +108,7 @@ def create_app(settings: Settings, *, roles: Collection[str] = ALL_ROLES) -> Fas
         app.include_router(whatsapp_router)
     app.include_router(admin_router)
     app.include_router(admin_pages)
+    app.include_router(metrics_router)
 
     @app.get("/health", tags=["health"])
     async def health(request: Request) -> JSONResponse:

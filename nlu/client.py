@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 from redis.exceptions import RedisError
 
+from core.metrics import NLU_OUTCOMES, NLU_SECONDS
 from nlu.decision import EMERGENCY, OUT_OF_SCOPE, decide
 from nlu.errors import NLUUnavailable
 from nlu.language import LanguageIdentifier
@@ -215,16 +216,20 @@ class NLUClient:
             if self.cache and model and not cached:
                 await self.cache.put(model, normalized, body)
         except (httpx.HTTPError, ValueError, NLUUnavailable) as error:
+            NLU_OUTCOMES.labels("unavailable").inc()
             log.warning("nlu.parse failed: %s danger=%s", type(error).__name__, danger)
             if danger:
                 return ParseResult(intent=EMERGENCY, confidence=1.0, language=language, danger=True)
             raise NLUUnavailable(f"Rasa parse failed: {type(error).__name__}") from error
+        seconds = time.perf_counter() - started
+        NLU_SECONDS.labels("yes" if cached else "no").observe(seconds)
+        NLU_OUTCOMES.labels(_outcome(result)).inc()
         log.info(
             "nlu.parse intent=%s confidence=%.2f language=%s ms=%.1f cached=%s",
             result.intent,
             result.confidence,
             language,
-            (time.perf_counter() - started) * 1000,
+            seconds * 1000,
             cached,
         )
         return result
@@ -270,3 +275,12 @@ class NLUClient:
             model_intent=model_intent,
             choices=choices,
         )
+
+
+def _outcome(result: ParseResult) -> str:
+    """The parse's outcome as the metrics count it."""
+    if result.danger:
+        return "danger"
+    if result.choices:
+        return "asked_back"
+    return "fallback" if result.intent == OUT_OF_SCOPE else "understood"
