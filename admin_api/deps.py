@@ -30,7 +30,10 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
         yield session
 
 
-SessionDep = Annotated[AsyncSession, Depends(get_session)]
+# scope="function": the commit runs when the endpoint returns, before the response is sent
+# (FastAPI otherwise runs it after), so a 2xx means the write is there for the next request
+# and a failed commit answers an error instead of a success.
+SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 
 
 def get_settings(request: Request) -> Settings:
