@@ -80,6 +80,23 @@ async def deliver_with_retries(
     raise PermanentFailure(f"gave up after {MAX_ATTEMPTS} attempts")
 
 
+async def send_part_once(
+    redis: Redis, envelope: dict[str, Any], part: str, send: Callable[[], Awaitable[Any]]
+) -> None:
+    """Send one part of an envelope unless an earlier attempt had it accepted; then mark it.
+
+    A reply can take several platform calls (a button answered, a long text in pieces). A
+    retry after a failure on part 2, or a sender killed after part 1, sends only what the
+    platform has not accepted yet; only a death between its acceptance and the mark can
+    repeat a part (docs/reliability.md).
+    """
+    sent_key = f"sent:{envelope['key']}:{part}"
+    if await redis.exists(sent_key):
+        return
+    await send()
+    await redis.set(sent_key, "1", ex=SENT_TTL_S)
+
+
 async def handle(
     redis: Redis,
     channels: dict[str, Deliver],
@@ -98,8 +115,10 @@ async def handle(
     sent_key = f"sent:{envelope['key']}"
     campaign: int | None = envelope.get("campaign")
     outcome: Outcome | None = None
-    # A sender that crashed after sending but before acknowledging must not send twice.
-    if not await redis.exists(sent_key):
+    if await redis.exists(sent_key):
+        # Sent by a sender that died before acknowledging: acknowledged and counted now.
+        outcome = "sent"
+    else:
         deliver = channels.get(envelope["channel"])
         try:
             if deliver is None:
@@ -108,6 +127,9 @@ async def handle(
                 waited = await pacer.wait_turn(envelope["channel"], envelope.get("chat_id"))
                 RATE_LIMIT_WAIT.labels(envelope["channel"]).inc(waited)
             await deliver_with_retries(deliver, envelope, base_delay_s=base_delay_s)
+            # Marked at once, apart from the acknowledgement: dying between the two must not
+            # send it again.
+            await redis.set(sent_key, "1", ex=SENT_TTL_S)
             outcome = "sent"
             if envelope.get("accepted_ms"):
                 seconds = max(0.0, time.time() - envelope["accepted_ms"] / 1000)
@@ -119,8 +141,6 @@ async def handle(
             else:
                 await _dead_letter(redis, envelope, failure)
     async with redis.pipeline(transaction=True) as pipe:
-        if outcome == "sent":
-            pipe.set(sent_key, "1", ex=SENT_TTL_S)
         if campaign is not None and outcome is not None:
             pipe.hincrby(counts_key(campaign), outcome, 1)
         pipe.xack(OUTBOUND, SENDERS, entry_id)

@@ -52,7 +52,7 @@ async def _start_roles(runtime: Runtime, roles: Collection[str]) -> list[asyncio
     if "sender" in roles:
         channels: dict[str, sender.Deliver] = {}
         if bot is not None:
-            channels["telegram"] = partial(telegram_send.send, bot)
+            channels["telegram"] = partial(telegram_send.send, bot, runtime.redis)
         if runtime.whatsapp is not None:
             channels["whatsapp"] = runtime.whatsapp.send
         pacer = Pacer(

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from typing import Any
 
+from redis.asyncio import Redis
 from telegram import (
     Bot,
     InlineKeyboardButton,
@@ -17,7 +19,7 @@ from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.request import HTTPXRequest
 
 from bot.messages import Reply
-from bot.sender import PermanentFailure, RetryLater
+from bot.sender import PermanentFailure, RetryLater, send_part_once
 from bot.splitting import split_text
 
 
@@ -43,25 +45,31 @@ def _seconds(value: int | float | dt.timedelta) -> float:
     return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
 
 
-async def _send(bot: Bot, envelope: dict[str, Any]) -> None:
+async def _send(bot: Bot, redis: Redis, envelope: dict[str, Any]) -> None:
     if envelope.get("callback_id"):
-        await bot.answer_callback_query(envelope["callback_id"])
+        answer = partial(bot.answer_callback_query, envelope["callback_id"])
+        await send_part_once(redis, envelope, "callback", answer)
     if envelope.get("reply"):
         reply = Reply.from_dict(envelope["reply"])
         chunks = split_text(reply.text, MessageLimit.MAX_TEXT_LENGTH)
         for index, chunk in enumerate(chunks):
             last = index == len(chunks) - 1
-            await bot.send_message(
+            message = partial(
+                bot.send_message,
                 chat_id=int(envelope["chat_id"]),
                 text=chunk,
                 reply_markup=_keyboard(reply) if last else None,
             )
+            await send_part_once(redis, envelope, f"part:{index}", message)
 
 
-async def send(bot: Bot, envelope: dict[str, Any]) -> None:
-    """Deliver one outbound envelope: answer the button press, then send the reply."""
+async def send(bot: Bot, redis: Redis, envelope: dict[str, Any]) -> None:
+    """Deliver one outbound envelope: answer the button press, then send the reply.
+
+    Each platform call is marked once accepted, so a retry sends only what is missing.
+    """
     try:
-        await _send(bot, envelope)
+        await _send(bot, redis, envelope)
     # BadRequest is a NetworkError in PTB: it must be caught before the transient errors.
     except (BadRequest, Forbidden) as error:
         raise PermanentFailure(type(error).__name__) from error

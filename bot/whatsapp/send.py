@@ -10,13 +10,14 @@ so a retry after a partial failure sends only what is missing.
 from __future__ import annotations
 
 import logging
+from functools import partial
 from typing import Any
 
 import httpx
 from redis.asyncio import Redis
 
 from bot.messages import Reply
-from bot.sender import SENT_TTL_S, DeliveryError, PermanentFailure, RetryLater, Skipped
+from bot.sender import DeliveryError, PermanentFailure, RetryLater, Skipped, send_part_once
 from bot.whatsapp import window
 from bot.whatsapp.render import render, template_message
 
@@ -106,11 +107,7 @@ class WhatsAppClient:
         else:
             raise Skipped(OUTSIDE_WINDOW)
         for part, message in messages.items():
-            sent_key = f"sent:{envelope['key']}:{part}"
-            if await self._redis.exists(sent_key):
-                continue  # accepted on an earlier attempt
-            await self._post(wa_id, message)
-            await self._redis.set(sent_key, "1", ex=SENT_TTL_S)
+            await send_part_once(self._redis, envelope, part, partial(self._post, wa_id, message))
 
     async def _post(self, wa_id: str, message: dict[str, Any]) -> None:
         body = {"messaging_product": "whatsapp", "recipient_type": "individual", "to": wa_id}

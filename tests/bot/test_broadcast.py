@@ -148,7 +148,7 @@ async def test_a_thousand_subscribers_once_each_even_when_the_broadcaster_is_kil
 
     started = time.monotonic()
     # Each Bot API call to the stand-in takes tens of milliseconds: eight senders share the work.
-    async with _senders(redis, {"telegram": partial(telegram_send, bot)}, count=8):
+    async with _senders(redis, {"telegram": partial(telegram_send, bot, redis)}, count=8):
         first = asyncio.create_task(broadcaster.run(idle_s=0.05))
         await _until(lambda: _at_least(sent, 400))
         first.cancel()  # killed halfway
@@ -239,7 +239,7 @@ async def test_only_the_citys_subscribers_and_a_blocked_bot_counts_as_failed(
         {"ok": False, "error_code": 403, "description": "Forbidden: bot was blocked by the user"},
     )
     broadcaster = Broadcaster(sessions, redis, KEY)
-    async with _senders(redis, {"telegram": partial(telegram_send, bot)}, count=1):
+    async with _senders(redis, {"telegram": partial(telegram_send, bot, redis)}, count=1):
         await broadcaster.run_once()
         await _until(lambda: _settled(redis, campaign_id, 3))
     assert {str(c.params["chat_id"]) for c in stand_in.sent()} <= {"6100001", "6100002", "6100003"}

@@ -43,7 +43,7 @@ async def _queue_reply(redis: Redis, text: str = "hello", callback: str | None =
 
 
 async def _drain(redis: Redis, bot: Bot, *, delay: float = 0.01) -> None:
-    channels: dict[str, sender.Deliver] = {"telegram": partial(telegram_send, bot)}
+    channels: dict[str, sender.Deliver] = {"telegram": partial(telegram_send, bot, redis)}
     response = await redis.xreadgroup(queue.SENDERS, "t", {queue.OUTBOUND: ">"}, block=100)
     for _stream, entries in response:
         for entry_id, fields in entries:
@@ -98,8 +98,11 @@ async def test_a_hanging_api_times_out_and_is_retried(api, redis: Redis) -> None
     await _queue_reply(redis)
     started = time.monotonic()
     await _drain(redis, bot)
-    assert time.monotonic() - started < 3
-    assert len(stand_in.sent()) == 1
+    assert time.monotonic() - started < 3  # the retry did not wait for the hung call
+    await stand_in.settled()
+    # The hung call was accepted after the sender had given up on it: a slow but alive
+    # platform gets the message twice, the one window docs/reliability.md names.
+    assert len(stand_in.sent()) == 2
 
 
 async def test_dead_letter_after_the_last_attempt_without_the_chat_id(api, redis: Redis) -> None:
@@ -128,17 +131,31 @@ async def test_a_blocked_bot_is_not_retried(api, redis: Redis) -> None:
     assert await redis.xlen(queue.DEAD_LETTERS) == 1
 
 
-async def test_redelivered_entry_is_not_sent_twice(api, redis: Redis) -> None:
+async def test_a_retry_sends_only_the_parts_the_platform_has_not_accepted(
+    api, redis: Redis
+) -> None:
     stand_in, bot = api
-    await _queue_reply(redis)
-    response = await redis.xreadgroup(queue.SENDERS, "t", {queue.OUTBOUND: ">"}, block=100)
-    entry_id, fields = response[0][1][0]
-    channels: dict[str, sender.Deliver] = {"telegram": partial(telegram_send, bot)}
-    # The first sender sent, then died before acknowledging; a second one takes the entry over.
-    await sender.deliver_with_retries(channels["telegram"], json.loads(fields["envelope"]))
-    await redis.set(f"sent:{json.loads(fields['envelope'])['key']}", "1")
-    await sender.handle(redis, channels, entry_id, fields["envelope"])
-    assert len(stand_in.sent()) == 1
+    long_text = "\n".join(f"{n}. A service with a long description" for n in range(200))
+    assert len(long_text) > 4096  # two messages on Telegram
+    await _queue_reply(redis, long_text, callback="cb-7")
+    stand_in.accept_next()
+    stand_in.fail_next(
+        429,
+        {
+            "ok": False,
+            "error_code": 429,
+            "description": "Too Many Requests: retry after 1",
+            "parameters": {"retry_after": 1},
+        },
+    )
+    await _drain(redis, bot)
+    attempts = [c for c in stand_in.calls if c.method == "sendMessage"]
+    assert len(attempts) == 3  # part 1, part 2 refused, part 2 again
+    parts = [c.params["text"] for c in stand_in.sent()]
+    assert len(parts) == 2 and "\n".join(parts) == long_text
+    assert len(stand_in.sent("answerCallbackQuery")) == 1  # the button answered once
+    assert "reply_markup" in stand_in.sent()[1].params  # the buttons go with the last part
+    assert await redis.xlen(queue.OUTBOUND) == 0
 
 
 async def test_a_sender_stopped_at_any_moment_stops_at_once_and_sends_each_message_once(
@@ -152,7 +169,7 @@ async def test_a_sender_stopped_at_any_moment_stops_at_once_and_sends_each_messa
     for n, text in enumerate(texts):
         message = IncomingMessage("telegram", CHAT, str(1000 + n), "text", text="hi")
         await redis.xadd(queue.OUTBOUND, queue.outbound_entry(message, 0, Reply(text)))
-    channels: dict[str, sender.Deliver] = {"telegram": partial(telegram_send, bot)}
+    channels: dict[str, sender.Deliver] = {"telegram": partial(telegram_send, bot, redis)}
     moments = random.Random(11)
     for _ in range(25):
         task = asyncio.create_task(sender.run(redis, channels, block_ms=50, base_delay_s=0.01))

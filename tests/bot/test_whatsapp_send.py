@@ -173,8 +173,10 @@ async def test_a_hanging_api_times_out_and_is_retried(api, redis: Redis) -> None
     await _queue(redis, RESULTS)
     started = time.monotonic()
     await _drain(redis, {"whatsapp": client.send})
-    assert time.monotonic() - started < 3
-    assert len(stand_in.sent()) == 1
+    assert time.monotonic() - started < 3  # the retry did not wait for the hung call
+    await stand_in.settled()
+    # Accepted after the sender had given up on it: sent twice, as docs/reliability.md says.
+    assert len(stand_in.sent()) == 2
 
 
 async def test_a_refused_message_is_not_retried(api, redis: Redis) -> None:

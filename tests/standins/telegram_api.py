@@ -41,6 +41,7 @@ class TelegramStandIn:
     # Planned answers for the next sendMessage calls: (status, body) or ("hang", seconds).
     planned: list[tuple[Any, Any]] = field(default_factory=list)
     _message_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    answering: int = 0
 
     def sent(self, method: str = "sendMessage") -> list[Call]:
         """Return the accepted calls of one method."""
@@ -50,11 +51,29 @@ class TelegramStandIn:
         """Answer the next sendMessage with an error."""
         self.planned.append((status, body))
 
+    def accept_next(self) -> None:
+        """Accept the next sendMessage as usual (to plan a failure for the one after)."""
+        self.planned.append(("ok", None))
+
     def hang_next(self, seconds: float) -> None:
         """Make the next sendMessage hang before answering."""
         self.planned.append(("hang", seconds))
 
+    async def settled(self, timeout_s: float = 30) -> None:
+        """Wait until no request is still being answered (a hung one included)."""
+        deadline = time.monotonic() + timeout_s
+        while self.answering:
+            assert time.monotonic() < deadline, "the stand-in is still answering"
+            await asyncio.sleep(0.02)
+
     async def handle(self, request: Request) -> JSONResponse:
+        self.answering += 1
+        try:
+            return await self._answer(request)
+        finally:
+            self.answering -= 1
+
+    async def _answer(self, request: Request) -> JSONResponse:
         method = request.path_params["method"]
         body = (await request.body()).decode()
         params: dict[str, Any] = {}
@@ -66,7 +85,7 @@ class TelegramStandIn:
             status, body = self.planned.pop(0)
             if status == "hang":
                 await asyncio.sleep(body)
-            else:
+            elif status != "ok":
                 return JSONResponse(body, status_code=status)
         params["_accepted"] = True
         return JSONResponse({"ok": True, "result": self._result(method, params)})

@@ -138,6 +138,7 @@ class WhatsAppStandIn:
     # ("ok", None, {}) for a normal answer.
     planned: list[tuple[Any, Any, dict[str, str]]] = field(default_factory=list)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    answering: int = 0
 
     def sent(self) -> list[Call]:
         """Return the accepted messages, in order."""
@@ -178,7 +179,21 @@ class WhatsAppStandIn:
         """Make the next request hang before answering."""
         self.planned.append(("hang", seconds, {}))
 
+    async def settled(self, timeout_s: float = 30) -> None:
+        """Wait until no request is still being answered (a hung one included)."""
+        deadline = time.monotonic() + timeout_s
+        while self.answering:
+            assert time.monotonic() < deadline, "the stand-in is still answering"
+            await asyncio.sleep(0.02)
+
     async def handle(self, request: Request) -> JSONResponse:
+        self.answering += 1
+        try:
+            return await self._answer(request)
+        finally:
+            self.answering -= 1
+
+    async def _answer(self, request: Request) -> JSONResponse:
         body = await request.json()
         call = Call(
             phone_number_id=request.path_params["phone_number_id"],
