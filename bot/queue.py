@@ -127,6 +127,7 @@ async def consume_once(
     *,
     lane: Lane | None = None,
     count: int = ROUND_SIZE,
+    claim_idle_ms: int | None = None,
 ) -> int:
     """Handle entries left pending too long, else new ones; return how many were read.
 
@@ -135,9 +136,8 @@ async def consume_once(
     of a lane fails, the lane stops there: the entry and those after it stay pending and are
     taken over later, still in order.
     """
-    claimed: Any = await redis.xautoclaim(
-        stream, group, consumer, CLAIM_IDLE_MS, "0-0", count=count
-    )
+    idle_ms = CLAIM_IDLE_MS if claim_idle_ms is None else claim_idle_ms
+    claimed: Any = await redis.xautoclaim(stream, group, consumer, idle_ms, "0-0", count=count)
     entries = list(claimed[1])
     if not entries:
         response: Any = await redis.xreadgroup(
@@ -173,6 +173,7 @@ async def run_consumer(
     block_ms: int = 5000,
     *,
     lane: Lane | None = None,
+    claim_idle_ms: int | None = None,
 ) -> None:
     """Consume `stream` as one member of `group` until cancelled; survive Redis hiccups.
 
@@ -185,7 +186,16 @@ async def run_consumer(
     log.info("%s started consumer=%s", role, consumer)
     while True:
         round_ = asyncio.ensure_future(
-            consume_once(redis, stream, group, consumer, handle, block_ms, lane=lane)
+            consume_once(
+                redis,
+                stream,
+                group,
+                consumer,
+                handle,
+                block_ms,
+                lane=lane,
+                claim_idle_ms=claim_idle_ms,
+            )
         )
         try:
             await asyncio.shield(round_)

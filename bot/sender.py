@@ -164,6 +164,7 @@ async def run(
     block_ms: int = 5000,
     base_delay_s: float = 0.5,
     pacer: Pacer | None = None,
+    claim_idle_ms: int | None = None,
 ) -> None:
     """Consume the outbound stream until cancelled."""
 
@@ -172,5 +173,6 @@ async def run(
                      pacer=pacer)  # fmt: skip
 
     await run_consumer(
-        redis, OUTBOUND, SENDERS, "sender", handle_entry, block_ms, lane=outbound_lane
-    )
+        redis, OUTBOUND, SENDERS, "sender", handle_entry, block_ms,
+        lane=outbound_lane, claim_idle_ms=claim_idle_ms,
+    )  # fmt: skip

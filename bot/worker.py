@@ -35,11 +35,20 @@ async def handle(redis: Redis, respond: ReplyHandler, entry_id: str, raw: str) -
         await pipe.execute()
 
 
-async def run(redis: Redis, respond: ReplyHandler, *, block_ms: int = 5000) -> None:
+async def run(
+    redis: Redis,
+    respond: ReplyHandler,
+    *,
+    block_ms: int = 5000,
+    claim_idle_ms: int | None = None,
+) -> None:
     """Consume the inbound stream until cancelled."""
 
     async def handle_entry(entry_id: str, fields: dict[str, str]) -> None:
         # A failure leaves the entry pending: a worker takes it over after CLAIM_IDLE_MS.
         await handle(redis, respond, entry_id, fields["message"])
 
-    await run_consumer(redis, INBOUND, WORKERS, "worker", handle_entry, block_ms, lane=inbound_lane)
+    await run_consumer(
+        redis, INBOUND, WORKERS, "worker", handle_entry, block_ms,
+        lane=inbound_lane, claim_idle_ms=claim_idle_ms,
+    )  # fmt: skip

@@ -40,6 +40,9 @@ class Settings(BaseSettings):
         "https://api.telegram.org/bot", alias="TELEGRAM_API_BASE_URL"
     )
 
+    # A message a worker or sender took and did not finish within this time (it died) is
+    # taken over by another; longer than any one message can take to handle.
+    queue_claim_idle_ms: int = Field(60_000, ge=100, alias="QUEUE_CLAIM_IDLE_MS")
     # Sending limits: seconds between two messages to one chat, messages per second in all.
     telegram_chat_interval_s: float = Field(1.0, ge=0, alias="TELEGRAM_CHAT_INTERVAL_S")
     telegram_per_second: int = Field(30, ge=1, alias="TELEGRAM_PER_SECOND")

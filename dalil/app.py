@@ -38,7 +38,9 @@ async def _start_roles(runtime: Runtime, roles: Collection[str]) -> list[asyncio
     settings = runtime.settings
     await queue.ensure_groups(runtime.redis)
     if "worker" in roles:
-        tasks.append(asyncio.create_task(worker.run(runtime.redis, runtime.dialogue.respond)))
+        work = worker.run(runtime.redis, runtime.dialogue.respond,
+                          claim_idle_ms=settings.queue_claim_idle_ms)  # fmt: skip
+        tasks.append(asyncio.create_task(work))
         # The worker keeps unanswered questions (when allowed), so it also forgets them.
         purge = unmet.purge_daily(runtime.sessions, settings.unmet_retention_days)
         tasks.append(asyncio.create_task(purge))
@@ -63,7 +65,9 @@ async def _start_roles(runtime: Runtime, roles: Collection[str]) -> list[asyncio
                 "whatsapp": Limits(settings.whatsapp_chat_interval_s, settings.whatsapp_per_second),
             },
         )
-        tasks.append(asyncio.create_task(sender.run(runtime.redis, channels, pacer=pacer)))
+        send = sender.run(runtime.redis, channels, pacer=pacer,
+                          claim_idle_ms=settings.queue_claim_idle_ms)  # fmt: skip
+        tasks.append(asyncio.create_task(send))
     if bot is not None and "api" in roles:
         await bot.initialize()
         if settings.public_base_url:

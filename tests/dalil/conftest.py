@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Collection
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.telegram.webhook import SECRET_HEADER
-from dalil.app import create_app
+from dalil.app import ALL_ROLES, create_app
 from tests.conftest import TELEGRAM_SECRET, TELEGRAM_TOKEN, make_settings
 from tests.standins.server import serve
 from tests.standins.telegram_api import Call, TelegramStandIn
@@ -47,8 +47,10 @@ class Running:
 
 
 @asynccontextmanager
-async def running_app(rasa_url: str, **overrides: object) -> AsyncIterator[Running]:
-    """Start the Telegram stand-in and the app with every role; yield both."""
+async def running_app(
+    rasa_url: str, *, roles: Collection[str] = ALL_ROLES, **overrides: object
+) -> AsyncIterator[Running]:
+    """Start the Telegram stand-in and the app with `roles` (all by default); yield both."""
     telegram = TelegramStandIn()
     async with serve(telegram.app()) as telegram_url:
         settings = make_settings(
@@ -58,7 +60,7 @@ async def running_app(rasa_url: str, **overrides: object) -> AsyncIterator[Runni
             PUBLIC_BASE_URL="https://dalil.example.org",
             **overrides,
         )
-        app: FastAPI = create_app(settings)
+        app: FastAPI = create_app(settings, roles=roles)
         async with serve(app, lifespan="on") as url:
             running = Running(url, telegram)
             yield running
