@@ -19,10 +19,10 @@ from admin_api.errors import (
 )
 from admin_api.listings.pages import Page, PageNumber, PerPage, page_of, paginate
 from admin_api.versioning import expected_version, patched
-from services_directory.errors import StaleListing
+from services_directory.audit import Actor, AuditEntry
+from services_directory.errors import StaleVersion
 from services_directory.listings import service as listings
 from services_directory.listings.models import (
-    AuditEntry,
     Location,
     Organization,
     Service,
@@ -40,8 +40,8 @@ WorkflowAction = Literal["submit", "publish", "reject", "archive", "restore"]
 _REVIEWER_ONLY = {"publish", "reject", "restore"}
 
 
-def _actor(caller: Caller) -> listings.Actor:
-    return listings.Actor(caller.account.id, f"{caller.role.value}:{caller.account.name}")
+def _actor(caller: Caller) -> Actor:
+    return Actor(caller.account.id, f"{caller.role.value}:{caller.account.name}")
 
 
 def visible(caller: Caller, statement: Select[Any]) -> Select[Any]:
@@ -226,7 +226,7 @@ async def patch_service(
         await listings.update_service(
             session, service=service, fields=fields, expected_version=expected, actor=_actor(caller)
         )
-    except StaleListing as stale:
+    except StaleVersion as stale:
         current = await listings.get_service(session, service_id) if stale.session_usable else None
         raise PreconditionFailed(
             str(stale), _out(current).model_dump(mode="json") if current else None

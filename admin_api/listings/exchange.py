@@ -12,10 +12,10 @@ from fastapi.responses import JSONResponse
 from admin_api.accounts.models import Role
 from admin_api.deps import Caller, CallerDep, SessionDep, require
 from admin_api.errors import InvalidInput, NotFound
+from services_directory.audit import Actor
 from services_directory.categories import Category
 from services_directory.exchange.hsds import HSDSFormatError
 from services_directory.exchange.importer import export_file, import_file
-from services_directory.listings.service import Actor
 
 router = APIRouter(tags=["import and export"])
 _MEDIA = {

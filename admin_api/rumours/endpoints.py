@@ -14,8 +14,8 @@ from admin_api.errors import NotFound, PreconditionFailed
 from admin_api.listings.pages import Page, PageNumber, PerPage, page_of
 from admin_api.versioning import expected_version, patched
 from core import training_record
-from services_directory.errors import StaleRumour
-from services_directory.listings.service import Actor
+from services_directory.audit import Actor
+from services_directory.errors import StaleVersion
 from services_directory.rumours import service as rumours
 from services_directory.rumours.models import Rumour
 from services_directory.rumours.schemas import EDITABLE_FIELDS, KEY_PATTERN, RumourFields, RumourIn
@@ -128,7 +128,7 @@ async def patch_rumour(
         await rumours.update_rumour(
             session, rumour=rumour, fields=fields, expected_version=expected, actor=_actor(caller)
         )
-    except StaleRumour as stale:
+    except StaleVersion as stale:
         current = await rumours.get_rumour(session, key) if stale.session_usable else None
         raise PreconditionFailed(
             str(stale), _out(current).model_dump(mode="json") if current else None
