@@ -40,6 +40,13 @@ class WorkflowError(DirectoryError):
     code = "workflow"
 
 
+class InvalidOrganization(DirectoryError):
+    """A new organisation whose id is taken, or a change that would leave one without a name."""
+
+    status_code = 422
+    code = "invalid"
+
+
 class RumourExists(DirectoryError):
     """A new rumour whose key is taken."""
 

@@ -19,8 +19,9 @@ from admin_api.errors import (
 )
 from admin_api.listings.pages import Page, PageNumber, PerPage, page_of, paginate
 from admin_api.versioning import expected_version, patched
-from services_directory.audit import Actor, AuditEntry
+from services_directory.audit import Actor
 from services_directory.errors import StaleVersion
+from services_directory.listings import organizations
 from services_directory.listings import service as listings
 from services_directory.listings.models import (
     Location,
@@ -31,7 +32,12 @@ from services_directory.listings.models import (
     ServiceTranslation,
     TaxonomyTerm,
 )
-from services_directory.listings.schemas import EDITABLE_FIELDS, ServiceFields
+from services_directory.listings.schemas import (
+    EDITABLE_FIELDS,
+    OrganizationIn,
+    OrganizationPatch,
+    ServiceFields,
+)
 from services_directory.taxonomy import CATEGORY_TAXONOMY, ELIGIBILITY_TAXONOMY
 
 router = APIRouter(tags=["directory"])
@@ -281,26 +287,8 @@ class OrganizationOut(BaseModel):
     website: str | None
 
 
-class OrganizationIn(BaseModel):
-    """A new organisation, or the fields of one to change."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    id: str = Field(min_length=2, max_length=40, pattern=r"^[a-z0-9][a-z0-9-]*$")
-    name: str = Field(min_length=1, max_length=200)
-    description: str = Field("", max_length=4000)
-    email: str | None = Field(None, max_length=200)
-    website: str | None = Field(None, max_length=500, pattern=r"^https?://\S+$")
-
-
 def _org_out(organization: Organization) -> OrganizationOut:
-    return OrganizationOut(
-        id=organization.id,
-        name=organization.name,
-        description=organization.description,
-        email=organization.email,
-        website=organization.website,
-    )
+    return OrganizationOut(**organizations.to_fields(organization))
 
 
 @router.get("/organizations")
@@ -333,23 +321,7 @@ async def post_organization(
 ) -> OrganizationOut:
     """Create an organisation (city admins only)."""
     require(caller, Role.CITY_ADMIN)
-    if await session.get(Organization, body.id) is not None:
-        raise InvalidInput(f"organization {body.id!r} exists")
-    organization = Organization(**body.model_dump(), is_sample=False)
-    session.add(organization)
-    await session.flush()
-    return _org_out(organization)
-
-
-class OrganizationPatch(BaseModel):
-    """The fields of an organisation to change; the id never changes."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    name: str | None = Field(None, min_length=1, max_length=200)
-    description: str | None = Field(None, max_length=4000)
-    email: str | None = Field(None, max_length=200, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-    website: str | None = Field(None, max_length=500, pattern=r"^https?://\S+$")
+    return _org_out(await organizations.create_organization(session, fields=body))
 
 
 @router.patch("/organizations/{organization_id}")
@@ -360,31 +332,12 @@ async def patch_organization(
     require(caller, Role.CITY_ADMIN, Role.ASSOCIATION)
     if caller.role is Role.ASSOCIATION and caller.organization_id != organization_id:
         raise NotFound("no such organization")
-    organization = await session.get(Organization, organization_id, with_for_update=True)
+    organization = await organizations.get_organization(session, organization_id, for_update=True)
     if organization is None:
         raise NotFound("no such organization")
-    changes = body.model_dump(exclude_unset=True)
-    if changes.get("name", "") is None:
-        raise InvalidInput("an organisation keeps a name")
-    before = _org_out(organization).model_dump()
-    if "description" in changes and changes["description"] is None:
-        changes["description"] = ""
-    for key, value in changes.items():
-        setattr(organization, key, value)
-    after = _org_out(organization).model_dump()
-    diff = {k: {"from": before[k], "to": after[k]} for k in after if before[k] != after[k]}
-    if diff:
-        session.add(
-            AuditEntry(
-                actor_id=caller.account.id,
-                actor_label=_actor(caller).label,
-                entity_type="organization",
-                entity_id=organization.id,
-                action="update",
-                changes=diff,
-            )
-        )
-        await session.flush()
+    organization = await organizations.update_organization(
+        session, organization=organization, patch=body, actor=_actor(caller)
+    )
     return _org_out(organization)
 
 
