@@ -217,9 +217,7 @@ async def edit_organization(
     session: AsyncSession, caller: Caller, *, organization_id: str, patch: OrganizationPatch
 ) -> Organization:
     """Change an organisation: a city admin any, an association its own (audited)."""
-    require(caller, Role.CITY_ADMIN, Role.ASSOCIATION)
-    if caller.role is Role.ASSOCIATION and caller.organization_id != organization_id:
-        raise NotFound("no such organization")
+    organization_scope(caller, organization_id)
     organization = await organizations.get_organization(session, organization_id, for_update=True)
     if organization is None:
         raise NotFound("no such organization")
