@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Set
+from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
 from fastapi import Response
@@ -47,13 +48,6 @@ def expected_version(if_match: str | None) -> int | None:
         raise PreconditionFailed("If-Match is not an ETag this API gave out") from error
 
 
-def required(expected: int | None) -> int:
-    """Return the version the editor read; 428 if it did not say, as it could overwrite."""
-    if expected is None:
-        raise PreconditionRequired("send If-Match with the ETag you read, so no edit is lost")
-    return expected
-
-
 async def edited(
     response: Response,
     edit: Awaitable[Row],
@@ -69,6 +63,23 @@ async def edited(
         shown = show(current).model_dump(mode="json") if current is not None else None
         raise PreconditionFailed(str(stale), shown) from stale
     return with_etag(response, show(row))
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """What an editor asks: the fields to replace, and the version it read them in."""
+
+    changes: dict[str, Any]
+    # None when the editor did not say: refused, as the edit could overwrite another.
+    expected_version: int | None
+
+    def applied(
+        self, schema: type[Fields], current: dict[str, Any], editable: Set[str]
+    ) -> tuple[Fields, int]:
+        """Return `current` with the changes, validated, and the version they must replace."""
+        if self.expected_version is None:
+            raise PreconditionRequired("send If-Match with the ETag you read, so no edit is lost")
+        return patched(schema, current, self.changes, editable), self.expected_version
 
 
 def patched(

@@ -17,7 +17,7 @@ from admin_api.accounts.models import Role
 from admin_api.deps import Caller, require
 from admin_api.errors import Forbidden, InvalidInput, NotFound
 from admin_api.listings.pages import paginate
-from admin_api.versioning import patched, required
+from admin_api.versioning import Edit
 from services_directory.audit import AuditEntry
 from services_directory.listings import organizations
 from services_directory.listings import service as listings
@@ -161,17 +161,11 @@ async def create_service(
 
 
 async def edit_service(
-    session: AsyncSession,
-    caller: Caller,
-    *,
-    service_id: str,
-    changes: dict[str, Any],
-    expected_version: int | None,
+    session: AsyncSession, caller: Caller, service_id: str, edit: Edit
 ) -> Service:
-    """Change the fields in `changes` if `expected_version` is current (StaleVersion if not)."""
+    """Change some fields of a service, if the version edited is current (else StaleVersion)."""
     service = await writable_service(session, caller, service_id)
-    expected = required(expected_version)
-    fields = patched(ServiceFields, listings.to_fields(service), changes, EDITABLE_FIELDS)
+    fields, expected = edit.applied(ServiceFields, listings.to_fields(service), EDITABLE_FIELDS)
     await listings.update_service(
         session, service=service, fields=fields, expected_version=expected, actor=caller.actor
     )

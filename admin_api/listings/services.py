@@ -20,7 +20,7 @@ from admin_api.listings.schemas import (
     WorkflowIn,
     service_out,
 )
-from admin_api.versioning import edited, expected_version, with_etag
+from admin_api.versioning import Edit, edited, expected_version, with_etag
 from services_directory.listings import service as listings
 from services_directory.listings.schemas import ServiceFields
 
@@ -86,10 +86,7 @@ async def patch_service(
     if_match: Annotated[str | None, Header()] = None,
 ) -> ServiceOut:
     """Change some fields of a service; If-Match must carry the ETag last read."""
-    expected = expected_version(if_match)
-    edit = rules.edit_service(
-        session, caller, service_id=service_id, changes=body, expected_version=expected
-    )
+    edit = rules.edit_service(session, caller, service_id, Edit(body, expected_version(if_match)))
     reread = partial(listings.get_service, session, service_id)
     return await edited(response, edit, show=service_out, reread=reread)
 

@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from admin_api.deps import Caller, CallerDep, SessionDep, SettingsDep
 from admin_api.listings.pages import Page, PageNumber, PerPage, page_of
 from admin_api.rumours import service as rules
-from admin_api.versioning import edited, expected_version, with_etag
+from admin_api.versioning import Edit, edited, expected_version, with_etag
 from core import training_record
 from services_directory.rumours import service as rumours
 from services_directory.rumours.models import Rumour
@@ -95,8 +95,7 @@ async def patch_rumour(
     if_match: Annotated[str | None, Header()] = None,
 ) -> RumourOut:
     """Replace some fields of a rumour (each given field whole); If-Match must be current."""
-    expected = expected_version(if_match)
-    edit = rules.edit_rumour(session, caller, key=key, changes=body, expected_version=expected)
+    edit = rules.edit_rumour(session, caller, key, Edit(body, expected_version(if_match)))
     return await edited(response, edit, show=_out, reread=partial(rumours.get_rumour, session, key))
 
 

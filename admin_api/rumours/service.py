@@ -6,14 +6,12 @@ the audit log.
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from admin_api.accounts.models import Role
 from admin_api.deps import Caller, require
 from admin_api.errors import NotFound
-from admin_api.versioning import patched, required
+from admin_api.versioning import Edit
 from services_directory.rumours import service as rumours
 from services_directory.rumours.models import Rumour
 from services_directory.rumours.schemas import EDITABLE_FIELDS, RumourFields, RumourIn
@@ -50,18 +48,10 @@ async def create_rumour(session: AsyncSession, caller: Caller, *, fields: Rumour
     return await rumours.create_rumour(session, fields=fields, actor=caller.actor)
 
 
-async def edit_rumour(
-    session: AsyncSession,
-    caller: Caller,
-    *,
-    key: str,
-    changes: dict[str, Any],
-    expected_version: int | None,
-) -> Rumour:
-    """Replace the fields in `changes` if `expected_version` is current (StaleVersion if not)."""
+async def edit_rumour(session: AsyncSession, caller: Caller, key: str, edit: Edit) -> Rumour:
+    """Replace some fields of a rumour, each whole, if the version edited is current."""
     rumour = await _writable(session, caller, key)
-    expected = required(expected_version)
-    fields = patched(RumourFields, rumours.to_fields(rumour), changes, EDITABLE_FIELDS)
+    fields, expected = edit.applied(RumourFields, rumours.to_fields(rumour), EDITABLE_FIELDS)
     return await rumours.update_rumour(
         session, rumour=rumour, fields=fields, expected_version=expected, actor=caller.actor
     )
