@@ -17,6 +17,7 @@ from admin_api.accounts.models import Account, Role
 from admin_api.accounts.service import authenticate
 from admin_api.errors import Forbidden, RateLimited, Unauthorized
 from core.settings import Settings
+from services_directory.audit import Actor
 
 log = logging.getLogger(__name__)
 # Per token and minute: generous for a volunteer on a phone, tight for a runaway script.
@@ -63,6 +64,11 @@ class Caller:
     def organization_id(self) -> str | None:
         """The caller's organisation (associations only)."""
         return self.account.organization_id
+
+    @property
+    def actor(self) -> Actor:
+        """The caller as the audit log names it: the account and its role."""
+        return Actor(self.account.id, f"{self.role.value}:{self.account.name}")
 
 
 async def _within_rate_limit(redis: Redis, token_id: int) -> bool:

@@ -6,16 +6,20 @@ from fastapi import APIRouter
 
 from admin_api.accounts.endpoints import router as accounts_router
 from admin_api.campaigns.endpoints import router as campaigns_router
-from admin_api.listings.endpoints import router as listings_router
 from admin_api.listings.exchange import router as exchange_router
+from admin_api.listings.organizations import router as organizations_router
 from admin_api.listings.search import router as search_router
+from admin_api.listings.services import router as services_router
+from admin_api.listings.taxonomies import router as taxonomies_router
 from admin_api.rumours.endpoints import router as rumours_router
 from admin_api.stats.endpoints import router as stats_router
 from admin_api.stats.page import router as stats_page_router
 
 router = APIRouter(prefix="/api/v1")
 router.include_router(accounts_router)
-router.include_router(listings_router)
+router.include_router(services_router)
+router.include_router(organizations_router)
+router.include_router(taxonomies_router)
 router.include_router(search_router)
 router.include_router(exchange_router)
 router.include_router(rumours_router)

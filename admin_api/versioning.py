@@ -2,24 +2,84 @@
 
 from __future__ import annotations
 
-from collections.abc import Set
-from typing import Any, TypeVar
+from collections.abc import Awaitable, Callable, Set
+from dataclasses import dataclass
+from typing import Any, Protocol, TypeVar
 
+from fastapi import Response
 from pydantic import BaseModel, ValidationError
 
 from admin_api.errors import InvalidInput, PreconditionFailed, PreconditionRequired
+from services_directory.errors import StaleVersion
 
 Fields = TypeVar("Fields", bound=BaseModel)
+Row = TypeVar("Row")
 
 
-def expected_version(if_match: str | None) -> int:
-    """Return the version an If-Match header names; 428 without one, 412 if unreadable."""
+class Shown(Protocol):
+    """A representation that carries the version it shows."""
+
+    @property
+    def version(self) -> int:
+        """The version shown."""
+        ...
+
+    def model_dump(self, *, mode: str) -> dict[str, Any]:
+        """The representation as JSON-ready data."""
+        ...
+
+
+Representation = TypeVar("Representation", bound=Shown)
+
+
+def with_etag(response: Response, shown: Representation) -> Representation:
+    """Return `shown`, with the ETag of its version on the response."""
+    response.headers["ETag"] = f'"{shown.version}"'
+    return shown
+
+
+def expected_version(if_match: str | None) -> int | None:
+    """Return the version an If-Match header names, None without one; 412 if unreadable."""
     if if_match is None:
-        raise PreconditionRequired("send If-Match with the ETag you read, so no edit is lost")
+        return None
     try:
         return int(if_match.strip().removeprefix("W/").strip('"'))
     except ValueError as error:
         raise PreconditionFailed("If-Match is not an ETag this API gave out") from error
+
+
+async def edited(
+    response: Response,
+    edit: Awaitable[Row],
+    *,
+    show: Callable[[Row], Representation],
+    reread: Callable[[], Awaitable[Row | None]],
+) -> Representation:
+    """Return the edited row as shown, with its ETag; if stale, 412 with what is current now."""
+    try:
+        row = await edit
+    except StaleVersion as stale:
+        current = await reread() if stale.session_usable else None
+        shown = show(current).model_dump(mode="json") if current is not None else None
+        raise PreconditionFailed(str(stale), shown) from stale
+    return with_etag(response, show(row))
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """What an editor asks: the fields to replace, and the version it read them in."""
+
+    changes: dict[str, Any]
+    # None when the editor did not say: refused, as the edit could overwrite another.
+    expected_version: int | None
+
+    def applied(
+        self, schema: type[Fields], current: dict[str, Any], editable: Set[str]
+    ) -> tuple[Fields, int]:
+        """Return `current` with the changes, validated, and the version they must replace."""
+        if self.expected_version is None:
+            raise PreconditionRequired("send If-Match with the ETag you read, so no edit is lost")
+        return patched(schema, current, self.changes, editable), self.expected_version
 
 
 def patched(

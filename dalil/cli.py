@@ -129,8 +129,8 @@ def _directory_export(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def _directory_import(settings: Settings, args: argparse.Namespace) -> None:
+    from services_directory.audit import Actor
     from services_directory.exchange.importer import ImportReport, import_file
-    from services_directory.listings.service import Actor
 
     content = Path(args.file).read_bytes()
     category = Category(args.category) if args.category else None

@@ -22,6 +22,7 @@ import bot.campaigns.subscriptions
 import core.campaigns
 import core.unmet
 import core.usage
+import services_directory.audit
 import services_directory.cities.models
 import services_directory.listings.models
 import services_directory.rumours.models
@@ -36,6 +37,7 @@ _MODELS = (
     core.unmet,
     services_directory.cities.models,
     services_directory.listings.models,
+    services_directory.audit,
     services_directory.search.index,
     services_directory.rumours.models,
     admin_api.accounts.models,

@@ -16,14 +16,18 @@ class InvalidListing(DirectoryError):
     code = "invalid_listing"
 
 
-class StaleListing(DirectoryError):
-    """Someone else changed the listing since it was read."""
+class StaleVersion(DirectoryError):
+    """Someone else changed the service or rumour since it was read."""
 
     status_code = 412
     code = "stale_version"
 
-    def __init__(self, current_version: int, *, session_usable: bool = True) -> None:
-        super().__init__(f"the service changed meanwhile; current version is {current_version}")
+    def __init__(
+        self, entity_type: str, current_version: int, *, session_usable: bool = True
+    ) -> None:
+        super().__init__(
+            f"the {entity_type} changed meanwhile; current version is {current_version}"
+        )
         self.current_version = current_version
         # False when the failed write left the transaction unusable for reading.
         self.session_usable = session_usable
@@ -36,20 +40,15 @@ class WorkflowError(DirectoryError):
     code = "workflow"
 
 
+class InvalidOrganization(DirectoryError):
+    """A new organisation whose id is taken, or a change that would leave one without a name."""
+
+    status_code = 422
+    code = "invalid"
+
+
 class RumourExists(DirectoryError):
     """A new rumour whose key is taken."""
 
     status_code = 409
     code = "conflict"
-
-
-class StaleRumour(DirectoryError):
-    """Someone else changed the rumour since it was read."""
-
-    status_code = 412
-    code = "stale_version"
-
-    def __init__(self, current_version: int, *, session_usable: bool = True) -> None:
-        super().__init__(f"the rumour changed meanwhile; current version is {current_version}")
-        self.current_version = current_version
-        self.session_usable = session_usable

@@ -9,13 +9,12 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 
-from admin_api.accounts.models import Role
-from admin_api.deps import Caller, CallerDep, SessionDep, require
-from admin_api.errors import InvalidInput, NotFound
+from admin_api.deps import CallerDep, SessionDep
+from admin_api.errors import InvalidInput
+from admin_api.listings.service import organization_scope
 from services_directory.categories import Category
 from services_directory.exchange.hsds import HSDSFormatError
 from services_directory.exchange.importer import export_file, import_file
-from services_directory.listings.service import Actor
 
 router = APIRouter(tags=["import and export"])
 _MEDIA = {
@@ -24,15 +23,6 @@ _MEDIA = {
     "json": "application/json",
     "zip": "application/zip",
 }
-
-
-def _scope(caller: Caller, organization_id: str | None) -> str | None:
-    require(caller, Role.CITY_ADMIN, Role.ASSOCIATION)
-    if caller.role is Role.ASSOCIATION:
-        if organization_id not in (None, caller.organization_id):
-            raise NotFound("no such organization")
-        return caller.organization_id
-    return organization_id
 
 
 @router.get("/exports/services.{fmt}")
@@ -47,7 +37,9 @@ async def export_services(
     `csv` and `xlsx` are the one-row-per-service spreadsheet; `json` is an HSDS 3.0 page of
     fully nested services; `zip` is the HSDS tabular package (one CSV per table).
     """
-    content = await export_file(session, fmt, organization_id=_scope(caller, organization_id))
+    content = await export_file(
+        session, fmt, organization_id=organization_scope(caller, organization_id)
+    )
     headers = {"Content-Disposition": f'attachment; filename="services.{fmt}"'}
     return Response(content, media_type=_MEDIA[fmt], headers=headers)
 
@@ -71,11 +63,10 @@ async def import_services(
     are. HSDS only: `category` classifies services whose taxonomy terms name none of ours;
     `locale` is the language of the file's eligibility and fee texts.
     """
-    scope = _scope(caller, organization_id)
-    actor = Actor(caller.account.id, f"{caller.role.value}:{caller.account.name}")
+    scope = organization_scope(caller, organization_id)
     try:
         report = await import_file(
-            session, await request.body(), actor=actor, organization_id=scope,
+            session, await request.body(), actor=caller.actor, organization_id=scope,
             valid_only=valid_only, default_category=category, locale=locale,
         )  # fmt: skip
     except (ValueError, KeyError, OSError, zipfile.BadZipFile) as error:

@@ -3,26 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Header, Path, Response
 from pydantic import BaseModel
 
-from admin_api.accounts.models import Role
-from admin_api.deps import Caller, CallerDep, SessionDep, SettingsDep, require
-from admin_api.errors import NotFound, PreconditionFailed
+from admin_api.deps import Caller, CallerDep, SessionDep, SettingsDep
 from admin_api.listings.pages import Page, PageNumber, PerPage, page_of
-from admin_api.versioning import expected_version, patched
+from admin_api.rumours import service as rules
+from admin_api.versioning import Edit, edited, expected_version, with_etag
 from core import training_record
-from services_directory.errors import StaleRumour
-from services_directory.listings.service import Actor
 from services_directory.rumours import service as rumours
 from services_directory.rumours.models import Rumour
-from services_directory.rumours.schemas import EDITABLE_FIELDS, KEY_PATTERN, RumourFields, RumourIn
+from services_directory.rumours.schemas import KEY_PATTERN, RumourIn
 
 router = APIRouter(tags=["rumours"])
 RumourKey = Annotated[str, Path(pattern=KEY_PATTERN)]
-_READERS = (Role.CITY_ADMIN, Role.AUTHORITY)
 
 
 class RumourOut(BaseModel):
@@ -44,28 +41,11 @@ class RumourPage(Page):
     model_stale: bool
 
 
-def _actor(caller: Caller) -> Actor:
-    return Actor(caller.account.id, f"{caller.role.value}:{caller.account.name}")
-
-
 def _out(rumour: Rumour) -> RumourOut:
     return RumourOut(
         key=rumour.key, active=rumour.active, version=rumour.version,
         updated_at=rumour.updated_at, **rumours.to_fields(rumour),
     )  # fmt: skip
-
-
-def _with_etag(response: Response, rumour: Rumour) -> RumourOut:
-    response.headers["ETag"] = f'"{rumour.version}"'
-    return _out(rumour)
-
-
-async def _writable(caller: Caller, session: SessionDep, key: str) -> Rumour:
-    require(caller, Role.CITY_ADMIN)
-    rumour = await rumours.get_rumour(session, key, for_update=True)
-    if rumour is None:
-        raise NotFound("no such rumour")
-    return rumour
 
 
 @router.get("/rumours")
@@ -77,8 +57,7 @@ async def list_rumours(
     per_page: PerPage = 25,
 ) -> RumourPage:
     """List rumours; `model_stale` tells whether the NLU model lacks their current phrasings."""
-    require(caller, *_READERS)
-    everything = await rumours.list_rumours(session)
+    everything = await rules.list_rumours(session, caller)
     shown = everything[(page - 1) * per_page : page * per_page]
     listed = page_of([_out(r).model_dump(mode="json") for r in shown], total=len(everything),
                      page=page, per_page=per_page)  # fmt: skip
@@ -93,11 +72,7 @@ async def get_rumour(
     key: RumourKey, caller: CallerDep, session: SessionDep, response: Response
 ) -> RumourOut:
     """Return one rumour with its ETag."""
-    require(caller, *_READERS)
-    rumour = await rumours.get_rumour(session, key)
-    if rumour is None:
-        raise NotFound("no such rumour")
-    return _with_etag(response, rumour)
+    return with_etag(response, _out(await rules.read_rumour(session, caller, key)))
 
 
 @router.post("/rumours", status_code=201)
@@ -105,10 +80,9 @@ async def post_rumour(
     body: RumourIn, caller: CallerDep, session: SessionDep, response: Response
 ) -> RumourOut:
     """Create a rumour (city admins); its phrasings reach the bot after `dalil nlu train`."""
-    require(caller, Role.CITY_ADMIN)
-    rumour = await rumours.create_rumour(session, fields=body, actor=_actor(caller))
+    rumour = await rules.create_rumour(session, caller, fields=body)
     response.headers["Location"] = f"/api/v1/rumours/{rumour.key}"
-    return _with_etag(response, rumour)
+    return with_etag(response, _out(rumour))
 
 
 @router.patch("/rumours/{key}")
@@ -121,27 +95,15 @@ async def patch_rumour(
     if_match: Annotated[str | None, Header()] = None,
 ) -> RumourOut:
     """Replace some fields of a rumour (each given field whole); If-Match must be current."""
-    rumour = await _writable(caller, session, key)
-    expected = expected_version(if_match)
-    fields = patched(RumourFields, rumours.to_fields(rumour), body, EDITABLE_FIELDS)
-    try:
-        await rumours.update_rumour(
-            session, rumour=rumour, fields=fields, expected_version=expected, actor=_actor(caller)
-        )
-    except StaleRumour as stale:
-        current = await rumours.get_rumour(session, key) if stale.session_usable else None
-        raise PreconditionFailed(
-            str(stale), _out(current).model_dump(mode="json") if current else None
-        ) from stale
-    return _with_etag(response, rumour)
+    edit = rules.edit_rumour(session, caller, key, Edit(body, expected_version(if_match)))
+    return await edited(response, edit, show=_out, reread=partial(rumours.get_rumour, session, key))
 
 
 async def _switch(
     key: str, active: bool, caller: Caller, session: SessionDep, response: Response
 ) -> RumourOut:
-    rumour = await _writable(caller, session, key)
-    await rumours.set_active(session, rumour=rumour, active=active, actor=_actor(caller))
-    return _with_etag(response, rumour)
+    rumour = await rules.switch_rumour(session, caller, key=key, active=active)
+    return with_etag(response, _out(rumour))
 
 
 @router.post("/rumours/{key}/activate")

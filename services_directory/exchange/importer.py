@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from services_directory.audit import Actor
 from services_directory.categories import Category
 from services_directory.cities.models import City
 from services_directory.cities.service import list_cities
@@ -128,7 +129,7 @@ async def import_table(
     session: AsyncSession,
     rows: list[dict[str, str]],
     *,
-    actor: listings.Actor,
+    actor: Actor,
     organization_id: str | None = None,
     valid_only: bool = False,
 ) -> ImportReport:
@@ -152,7 +153,7 @@ async def import_parsed(
     session: AsyncSession,
     parsed: list[ParsedRow],
     *,
-    actor: listings.Actor,
+    actor: Actor,
     organization_id: str | None = None,
     valid_only: bool = False,
 ) -> ImportReport:
@@ -233,7 +234,7 @@ async def import_hsds(
     session: AsyncSession,
     services: list[Any],
     *,
-    actor: listings.Actor,
+    actor: Actor,
     organization_id: str | None = None,
     valid_only: bool = False,
     default_category: Category | None = None,
@@ -268,7 +269,7 @@ async def import_file(
     session: AsyncSession,
     content: bytes,
     *,
-    actor: listings.Actor,
+    actor: Actor,
     organization_id: str | None = None,
     valid_only: bool = False,
     default_category: Category | None = None,

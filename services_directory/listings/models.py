@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from sqlalchemy import (
-    JSON,
     Boolean,
     DateTime,
     Float,
@@ -231,18 +229,3 @@ class ServiceAttribute(Base):
     taxonomy_term_id: Mapped[str] = mapped_column(
         ForeignKey("taxonomy_term.id", ondelete="CASCADE"), index=True
     )
-
-
-class AuditEntry(Base):
-    """Who changed what in the directory, and when. Kept with the listings it describes."""
-
-    __tablename__ = "audit_entry"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-    actor_id: Mapped[int | None] = mapped_column(Integer)
-    actor_label: Mapped[str] = mapped_column(String(120))
-    entity_type: Mapped[str] = mapped_column(String(32))
-    entity_id: Mapped[str] = mapped_column(String(64), index=True)
-    action: Mapped[str] = mapped_column(String(32))
-    changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

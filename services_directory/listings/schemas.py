@@ -1,4 +1,4 @@
-"""The editable shape of a service: one schema for the API, imports and exports."""
+"""What editors may change about a service or an organisation, checked the same way everywhere."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ _HHMM = r"^([01]\d|2[0-3]):[0-5]\d$"
 _LOCALE = r"^[a-z]{2,3}(_[A-Z]{2})?$"
 _EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 _PHONE = r"^\+?[0-9 ().\-/]+$"
+_URL = r"^https?://\S+$"
 
 
 class _Strict(BaseModel):
@@ -98,7 +99,7 @@ class ServiceFields(_Strict):
     by_appointment: bool = False
     is_free: bool = True
     email: str | None = Field(None, max_length=200, pattern=_EMAIL)
-    url: str | None = Field(None, max_length=500, pattern=r"^https?://\S+$")
+    url: str | None = Field(None, max_length=500, pattern=_URL)
     operating_status: OperatingStatus = "active"
     translations: dict[str, TranslationIn] = Field(default_factory=dict, max_length=30)
     languages: list[str] = Field(default_factory=list, max_length=30)
@@ -121,3 +122,22 @@ class ServiceFields(_Strict):
 
 
 EDITABLE_FIELDS = frozenset(ServiceFields.model_fields)
+
+
+class OrganizationIn(_Strict):
+    """A new organisation."""
+
+    id: str = Field(min_length=2, max_length=40, pattern=r"^[a-z0-9][a-z0-9-]*$")
+    name: str = Field(min_length=1, max_length=200)
+    description: str = Field("", max_length=4000)
+    email: str | None = Field(None, max_length=200, pattern=_EMAIL)
+    website: str | None = Field(None, max_length=500, pattern=_URL)
+
+
+class OrganizationPatch(_Strict):
+    """The fields of an organisation to change; the id never changes."""
+
+    name: str | None = Field(None, min_length=1, max_length=200)
+    description: str | None = Field(None, max_length=4000)
+    email: str | None = Field(None, max_length=200, pattern=_EMAIL)
+    website: str | None = Field(None, max_length=500, pattern=_URL)

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
+from services_directory import audit, versions
+from services_directory.audit import Actor, AuditEntry
 from services_directory.cities.models import City
-from services_directory.errors import InvalidListing, StaleListing, WorkflowError
+from services_directory.errors import InvalidListing, WorkflowError
 from services_directory.listings.models import (
-    AuditEntry,
     Contact,
     Location,
     Phone,
@@ -44,14 +43,6 @@ TRANSITIONS = {
 _CHILDREN = (
     "translations", "languages", "phones", "schedules", "contacts", "service_areas", "attributes",
 )  # fmt: skip
-
-
-@dataclass(frozen=True, slots=True)
-class Actor:
-    """Who makes a change, as the audit log records it."""
-
-    id: int | None
-    label: str
 
 
 def service_options() -> list[Any]:
@@ -200,27 +191,13 @@ async def _apply(session: AsyncSession, service: Service, fields: ServiceFields)
         service.service_at_locations = [ServiceAtLocation(location=location)]
 
 
-def _changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
-    return {
-        key: {"from": before.get(key), "to": value}
-        for key, value in after.items()
-        if before.get(key) != value
-    }
-
-
 def _audit(
     session: AsyncSession, actor: Actor, service_id: str, action: str, changes: dict[str, Any]
 ) -> None:
-    session.add(
-        AuditEntry(
-            actor_id=actor.id,
-            actor_label=actor.label,
-            entity_type="service",
-            entity_id=service_id,
-            action=action,
-            changes=changes,
-        )
-    )
+    audit.record(
+        session, actor, entity_type="service", entity_id=service_id, action=action,
+        changes=changes,
+    )  # fmt: skip
 
 
 def new_service_id(organization_id: str) -> str:
@@ -248,7 +225,8 @@ async def create_service(
     await _apply(session, service, fields)
     session.add(service)
     await session.flush()
-    _audit(session, actor, service.id, "create", _changes({}, fields.model_dump(mode="json")))
+    created = audit.changes({}, fields.model_dump(mode="json"))
+    _audit(session, actor, service.id, "create", created)
     await search_index.refresh(session, [service.id])
     return service
 
@@ -261,24 +239,21 @@ async def update_service(
     expected_version: int,
     actor: Actor,
 ) -> Service:
-    """Replace a service's fields if `expected_version` is still current; else StaleListing."""
-    if service.version != expected_version:
-        raise StaleListing(service.version)
-    changes = _changes(to_fields(service), fields.model_dump(mode="json"))
-    if not changes:
-        return service
-    await _apply(session, service, fields)
-    # Mark the service row itself changed, so its version moves even when only phones,
-    # hours or texts changed.
-    service.updated_at = func.now()
-    try:
-        # The version column makes this UPDATE conditional: a concurrent editor who got
-        # there first leaves it matching no row.
-        await session.flush()
-    except StaleDataError as error:
-        raise StaleListing(expected_version + 1, session_usable=False) from error
-    _audit(session, actor, service.id, "update", changes)
-    await search_index.refresh(session, [service.id])
+    """Replace a service's fields if `expected_version` is still current; else StaleVersion."""
+
+    async def apply() -> None:
+        await _apply(session, service, fields)
+        # Mark the service row itself changed, so its version moves even when only phones,
+        # hours or texts changed.
+        service.updated_at = func.now()
+
+    changed = await versions.edit(
+        session, row=service, entity_type="service", entity_id=service.id,
+        expected_version=expected_version, before=to_fields(service),
+        after=fields.model_dump(mode="json"), apply=apply, actor=actor,
+    )  # fmt: skip
+    if changed:
+        await search_index.refresh(session, [service.id])
     return service
 
 
@@ -302,9 +277,4 @@ async def transition(
 
 async def audit_trail(session: AsyncSession, service_id: str) -> list[AuditEntry]:
     """Return the audit entries of a service, oldest first."""
-    statement = (
-        select(AuditEntry)
-        .where(AuditEntry.entity_type == "service", AuditEntry.entity_id == service_id)
-        .order_by(AuditEntry.id)
-    )
-    return list((await session.scalars(statement)).all())
+    return await audit.trail(session, entity_type="service", entity_id=service_id)

@@ -6,11 +6,10 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm.exc import StaleDataError
 
-from services_directory.errors import RumourExists, StaleRumour
-from services_directory.listings.models import AuditEntry
-from services_directory.listings.service import Actor
+from services_directory import audit, versions
+from services_directory.audit import Actor
+from services_directory.errors import RumourExists
 from services_directory.rumours.models import Rumour
 from services_directory.rumours.schemas import RumourFields, RumourIn
 
@@ -52,12 +51,9 @@ def to_fields(rumour: Rumour) -> dict[str, Any]:
 def _audit(
     session: AsyncSession, actor: Actor, key: str, action: str, changes: dict[str, Any]
 ) -> None:
-    session.add(
-        AuditEntry(
-            actor_id=actor.id, actor_label=actor.label, entity_type="rumour", entity_id=key,
-            action=action, changes=changes,
-        )
-    )  # fmt: skip
+    audit.record(
+        session, actor, entity_type="rumour", entity_id=key, action=action, changes=changes
+    )
 
 
 async def create_rumour(session: AsyncSession, *, fields: RumourIn, actor: Actor) -> Rumour:
@@ -82,22 +78,20 @@ async def update_rumour(
     expected_version: int,
     actor: Actor,
 ) -> Rumour:
-    """Replace a rumour's fields if `expected_version` is still current; else StaleRumour."""
-    if rumour.version != expected_version:
-        raise StaleRumour(rumour.version)
-    before, after = to_fields(rumour), fields.model_dump()
-    changes = {k: {"from": before[k], "to": v} for k, v in after.items() if before[k] != v}
-    if not changes:
-        return rumour
-    for name, value in after.items():
-        setattr(rumour, name, value)
-    try:
-        # The version column makes the UPDATE conditional: whoever got there first wins.
-        await session.flush()
-    except StaleDataError as error:
-        raise StaleRumour(expected_version + 1, session_usable=False) from error
-    await session.refresh(rumour)
-    _audit(session, actor, rumour.key, "update", changes)
+    """Replace a rumour's fields if `expected_version` is still current; else StaleVersion."""
+    after = fields.model_dump()
+
+    async def apply() -> None:
+        for name, value in after.items():
+            setattr(rumour, name, value)
+
+    changed = await versions.edit(
+        session, row=rumour, entity_type="rumour", entity_id=rumour.key,
+        expected_version=expected_version, before=to_fields(rumour), after=after, apply=apply,
+        actor=actor,
+    )  # fmt: skip
+    if changed:
+        await session.refresh(rumour)  # the database's updated_at
     return rumour
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from admin_api.accounts.models import ApiToken, Role
 from admin_api.accounts.service import hash_token
-from services_directory.listings.models import AuditEntry
+from services_directory.audit import AuditEntry
 from tests.admin_api.conftest import Api, service_body
 
 PUBLIC = {("GET", "/api/v1/")}

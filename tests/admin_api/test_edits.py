@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 
 import pytest
 
@@ -173,3 +174,13 @@ async def test_nul_characters_are_refused_before_the_database(api: Api) -> None:
         "/api/v1/imports/services", content=b"id,name\n,a\x00b\n", headers=raw
     )
     assert response.status_code == 422
+
+
+async def test_a_new_organisation_needs_an_email_address_an_edit_would_accept(api: Api) -> None:
+    admin = await api.account(Role.CITY_ADMIN)
+    body = {"id": f"org-{uuid.uuid4().hex[:10]}", "name": "Association", "email": "call us"}
+    refused = await api.client.post("/api/v1/organizations", json=body, headers=admin)
+    assert refused.status_code == 422, refused.text
+    body["email"] = "desk@example.org"
+    created = await api.client.post("/api/v1/organizations", json=body, headers=admin)
+    assert created.status_code == 201 and created.json()["email"] == "desk@example.org"

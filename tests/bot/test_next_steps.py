@@ -12,6 +12,7 @@ from bot.telegram.parse import to_incoming
 from core.unmet import UnmetQuestion
 from core.usage import UsageEvent
 from nlu.client import NLUClient
+from services_directory.audit import Actor
 from services_directory.listings import service as listings
 from services_directory.listings.models import Location, Service, ServiceAtLocation
 from tests.bot.conversation import Conversation, payloads
@@ -82,7 +83,7 @@ async def test_no_result_offers_the_nearest_cities_and_the_topics_that_have_some
         service = await listings.get_service(session, service_id, for_update=True)
         assert service is not None
         await listings.transition(
-            session, service=service, action="archive", actor=listings.Actor(None, "test")
+            session, service=service, action="archive", actor=Actor(None, "test")
         )
     person = Conversation(dialogue_without_nlu, language_hint="en")
     await person.say("/help")

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services_directory.audit import Actor
 from services_directory.categories import Category
 from services_directory.exchange.hsds import (
     HSDSFormatError,
@@ -23,7 +24,7 @@ from services_directory.listings import service as listings
 from services_directory.listings.models import Organization, Service
 from services_directory.listings.schemas import ServiceFields
 
-ACTOR = listings.Actor(None, "test")
+ACTOR = Actor(None, "test")
 ORG = "vie-gesundheitspunkt-kastanienhof"
 EXAMPLE = Path(__file__).parent / "fixtures" / "hsds_example.json"
 CLINIC = "5b0f6a52-8c1e-4d3a-9f57-0d2b6c9e41a7"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services_directory.audit import Actor
 from services_directory.categories import Category
 from services_directory.cities.service import list_cities, match_city
 from services_directory.listings.models import (
@@ -166,7 +167,7 @@ async def test_an_edit_shows_at_once_and_a_rolled_back_one_never_lingers(
         fields["translations"]["de"]["name"] = name
         await listings.update_service(
             session, service=service, fields=ServiceFields.model_validate(fields),
-            expected_version=service.version, actor=listings.Actor(None, "test"),
+            expected_version=service.version, actor=Actor(None, "test"),
         )  # fmt: skip
 
     savepoint = await session.begin_nested()
@@ -200,7 +201,7 @@ async def test_an_edit_refreshes_only_its_city_and_categories(session: AsyncSess
     fields["category"] = "housing"
     await listings.update_service(
         session, service=service, fields=ServiceFields.model_validate(fields),
-        expected_version=service.version, actor=listings.Actor(None, "test"),
+        expected_version=service.version, actor=Actor(None, "test"),
     )  # fmt: skip
 
     assert await ids(Category.HEALTH, "lyon") == health - {moved}

@@ -6,12 +6,13 @@ import datetime as dt
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services_directory.audit import Actor
 from services_directory.categories import Category
 from services_directory.listings import service as listings
 from services_directory.listings.schemas import ServiceFields
 from services_directory.search.service import distance_m, search_services
 
-ACTOR = listings.Actor(None, "test")
+ACTOR = Actor(None, "test")
 # Monday 7 December 2026, 07:30 UTC: 08:30 in Lyon (CET), 10:30 in Amman (UTC+3).
 MONDAY_0730_UTC = dt.datetime(2026, 12, 7, 7, 30, tzinfo=dt.UTC)
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services_directory.audit import Actor
 from services_directory.exchange.importer import export_rows, import_table
 from services_directory.exchange.spreadsheet import read_table, write_csv, write_xlsx
 from services_directory.listings import service as listings
 from services_directory.listings.models import Service
 
-ACTOR = listings.Actor(None, "test")
+ACTOR = Actor(None, "test")
 ORG = "lyo-sante-deux-fleuves"
 
 
