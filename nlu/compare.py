@@ -16,6 +16,7 @@ import argparse
 import asyncio
 import json
 import shutil
+import statistics
 import subprocess
 import time
 from pathlib import Path
@@ -53,6 +54,7 @@ async def _set_scores(server: subprocess.Popen[bytes], port: int) -> dict[str, A
                 raise RuntimeError(f"Rasa exited with {server.returncode}: see {WORK}")
             await asyncio.sleep(1)
         reports["rss_mb"] = rss_mb(server.pid)
+        reports["latency"] = await _latency(client)
         for name, path in evaluate.EVAL_SETS.items():
             started = time.perf_counter()
             predictions = await evaluate.predict(client, evaluate.read_labelled(path))
@@ -62,6 +64,22 @@ async def _set_scores(server: subprocess.Popen[bytes], port: int) -> dict[str, A
     finally:
         await client.aclose()
     return reports
+
+
+async def _latency(client: NLUClient) -> dict[str, float]:
+    """Time parses one at a time through the client, as `make bench` does: every fourth
+    development-set text (the parse cache is off here)."""
+    texts = [example.text for example in evaluate.read_labelled(evaluate.EVAL_SETS["dev"])]
+    samples = []
+    for text in texts[::4]:
+        started = time.perf_counter()
+        await client.parse(text)
+        samples.append(1000 * (time.perf_counter() - started))
+    samples.sort()
+    return {
+        "parse_p50_ms": round(statistics.median(samples), 1),
+        "parse_p95_ms": round(samples[int(0.95 * (len(samples) - 1))], 1),
+    }
 
 
 def rss_mb(pid: int) -> float:
@@ -132,6 +150,7 @@ def compare(configs: list[Path], folds: int, *, cv_only: bool = False) -> list[d
             "train_s": round(train_s),
             "model_mb": round(target.stat().st_size / 1e6, 1),
             "rss_mb": scores["rss_mb"],
+            **scores["latency"],
             "parse_ms_mean": scores["dev"]["parse_ms_mean"],
         }
         for name in evaluate.EVAL_SETS:
@@ -145,7 +164,7 @@ def compare(configs: list[Path], folds: int, *, cv_only: bool = False) -> list[d
 
 def markdown(rows: list[dict[str, Any]]) -> str:
     """Return the comparison as a Markdown table."""
-    columns = ["config", "train_s", "model_mb", "rss_mb", "parse_ms_mean"]
+    columns = ["config", "train_s", "model_mb", "rss_mb", "parse_p50_ms", "parse_p95_ms"]
     for name in evaluate.EVAL_SETS:
         columns += [f"{name}_{m}" for m in
                     ("macro_f1", "min_language", "emergency_recall", "false_emergency",

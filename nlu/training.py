@@ -35,6 +35,9 @@ DOMAIN = RASA_DIR / "domain.yml"
 DATA_DIR = RASA_DIR / "data"
 # Normalisation is part of the model: changing it must retrain.
 _NORMALIZER_SOURCE = Path(__file__).resolve().parent / "normalize.py"
+# Dalil's own Rasa components (`name: module.Class` in a config): on the PYTHONPATH of every
+# Rasa process, and part of the hash like the normaliser when the config names them.
+COMPONENTS_DIR = RASA_DIR / "components"
 MANAGED_FILE = "rumours_managed.yml"
 # Lookup tables of every city and district name the data knows, for the entity extractor.
 LOOKUP_FILE = "lookups.yml"
@@ -45,8 +48,12 @@ _MARKUP = re.compile(r"[\[\]{}()]")
 
 
 def rasa_environment(cache_dir: Path | None = None) -> dict[str, str]:
-    """Return the environment Rasa processes run with: no telemetry, quiet TensorFlow."""
+    """Return the environment Rasa processes run with: no telemetry, quiet TensorFlow, and
+    Dalil's components importable."""
     env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(
+        part for part in (str(COMPONENTS_DIR), env.get("PYTHONPATH", "")) if part
+    )
     if cache_dir is not None:
         # Rasa caches training artefacts; by default in ./.rasa of whatever the cwd is.
         env["RASA_CACHE_DIRECTORY"] = str(cache_dir)
@@ -75,6 +82,12 @@ def _has_phrasings(rumours: Phrasings | None) -> bool:
     return any(texts for by_locale in rumours.values() for texts in by_locale.values())
 
 
+def _components_of(config: Path) -> list[Path]:
+    """Return the sources of Dalil's components that `config` names."""
+    text = config.read_text(encoding="utf-8")
+    return [p for p in sorted(COMPONENTS_DIR.glob("*.py")) if f"{p.stem}." in text]
+
+
 def data_hash(
     rumours: Phrasings | None = None, *, config: Path = CONFIG, sample: int | None = None
 ) -> str:
@@ -84,7 +97,10 @@ def data_hash(
     without the database (CI) is found by one trained with a database that adds nothing.
     """
     digest = hashlib.sha256()
-    for path in [config, DOMAIN, _NORMALIZER_SOURCE, *sorted(DATA_DIR.glob("*.yml"))]:
+    for path in [
+        config, DOMAIN, _NORMALIZER_SOURCE, *_components_of(config),
+        *sorted(DATA_DIR.glob("*.yml")),
+    ]:  # fmt: skip
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     if rumours is not None and _has_phrasings(rumours):

@@ -11,6 +11,7 @@ import pytest
 from core.settings import PROJECT_ROOT
 from nlu import training
 from nlu.errors import NLUSetupError
+from tests.conftest import make_settings
 
 
 def test_an_up_to_date_model_is_not_retrained(tmp_path: Path) -> None:
@@ -59,3 +60,43 @@ def test_python_310_is_found_on_this_machine() -> None:
         check=True,
     )
     assert completed.stdout.strip().endswith("python3.10")
+
+
+SENTENCE_VECTORS = PROJECT_ROOT / "nlu" / "experiments" / "k-g-sentence-encoder.yml"
+
+
+def test_a_config_naming_a_component_depends_on_its_source(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = tmp_path / "dalil_sentence_features.py"
+    source.write_bytes((training.COMPONENTS_DIR / source.name).read_bytes())
+    monkeypatch.setattr(training, "COMPONENTS_DIR", tmp_path)
+    served, with_vectors = training.data_hash(), training.data_hash(config=SENTENCE_VECTORS)
+    with source.open("a") as handle:
+        handle.write("# changed\n")
+    assert training.data_hash() == served
+    assert training.data_hash(config=SENTENCE_VECTORS) != with_vectors
+
+
+def test_the_sentence_featurizer_runs_in_the_rasa_environment() -> None:
+    """Rasa's Python finds Dalil's component, and the encoder's weights in its package."""
+    python = make_settings().nlu_venv / "bin" / "python"
+    code = (
+        "from rasa.shared.nlu.training_data.message import Message\n"
+        "from dalil_sentence_features import SentenceEncoderFeaturizer as F\n"
+        "featurizer = F(F.get_default_config(), 'f')\n"
+        "message = Message(data={'text': 'اين اجد طبيبا'})\n"
+        "featurizer.process([message])\n"
+        "(features,) = message.features\n"
+        "print(features.type, features.attribute, features.features.shape)\n"
+    )
+    completed = subprocess.run(
+        [str(python), "-c", code],
+        env=training.rasa_environment(),
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    assert completed.stdout.splitlines()[-1] == "sentence text (1, 512)"
