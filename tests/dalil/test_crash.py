@@ -14,7 +14,6 @@ from typing import Any
 from redis.asyncio import Redis
 
 from bot import queue
-
 from tests.conftest import PG_URL, PSEUDONYM_KEY, RASA_TOKEN, REDIS_URL
 from tests.dalil.conftest import Running, running_app
 from tests.standins import telegram_updates as updates
