@@ -19,10 +19,10 @@ from tests.dalil.conftest import Running, running_app
 from tests.standins import telegram_updates as updates
 from tests.standins.server import free_port
 
-CHATS = 20
+CHATS = 40
 # Each chat alternates two commands whose answers differ, so the order of its answers shows
 # the order its messages were handled in.
-SEQUENCE = ["/help", "/language"] * 3
+SEQUENCE = ["/help", "/language"] * 10
 CLAIM_IDLE_MS = 1500
 
 
@@ -69,19 +69,25 @@ async def test_a_worker_killed_mid_burst_loses_nothing_and_keeps_each_chat_in_or
     with tempfile.TemporaryDirectory() as workdir:
         async with running_app(
             rasa_url, roles={"api", "sender"}, QUEUE_CLAIM_IDLE_MS=CLAIM_IDLE_MS,
-            TELEGRAM_CHAT_INTERVAL_S=0,
+            TELEGRAM_CHAT_INTERVAL_S=0, TELEGRAM_PER_SECOND=1000,
         ) as app:  # fmt: skip
             first = _start_worker(rasa_url, workdir)
             second = None
             try:
                 writing = asyncio.gather(*(_write(app, chat) for chat in chats))
-                await app.wait_for(lambda sent: len(sent) >= total // 4, timeout_s=120)
                 dead = queue.consumer_name("worker").rsplit("-", 1)[0] + f"-{first.pid}"
-                while not await _holding(redis, dead):
-                    await asyncio.sleep(0.001)
-                first.send_signal(signal.SIGKILL)  # mid-burst, with entries in hand
+                # Frozen, the worker's pending entries cannot change: kill it once it is
+                # frozen holding some, as a crash mid-round would leave them.
+                deadline = asyncio.get_running_loop().time() + 90  # its start included
+                while asyncio.get_running_loop().time() < deadline:
+                    first.send_signal(signal.SIGSTOP)
+                    if await _holding(redis, dead):
+                        break
+                    first.send_signal(signal.SIGCONT)
+                    await asyncio.sleep(0.002)
+                assert await _holding(redis, dead), "the worker was never caught mid-round"
+                first.send_signal(signal.SIGKILL)
                 assert first.wait(timeout=10) == -signal.SIGKILL
-                assert await _holding(redis, dead)  # read, never acknowledged: taken over
                 assert len(app.telegram.sent()) < total
                 await writing
                 second = _start_worker(rasa_url, workdir)
