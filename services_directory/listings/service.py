@@ -8,11 +8,13 @@ from typing import Any
 
 from sqlalchemy import func, inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from services_directory.cities.models import City
 from services_directory.errors import InvalidListing, StaleListing, WorkflowError
+
+# Re-exported: the API, the portal and the exports read services as `listings.service_options()`.
+from services_directory.listings.loading import service_options as service_options
 from services_directory.listings.models import (
     AuditEntry,
     Contact,
@@ -52,20 +54,6 @@ class Actor:
 
     id: int | None
     label: str
-
-
-def service_options() -> list[Any]:
-    """Return the loader options that fetch everything a service representation needs."""
-    return [
-        selectinload(Service.translations),
-        selectinload(Service.phones),
-        selectinload(Service.schedules),
-        selectinload(Service.contacts),
-        selectinload(Service.service_areas),
-        selectinload(Service.languages),
-        selectinload(Service.attributes),
-        selectinload(Service.service_at_locations).selectinload(ServiceAtLocation.location),
-    ]
 
 
 async def get_service(

@@ -29,10 +29,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Mapped, mapped_column, selectinload
+from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db import Base
-from services_directory.listings.models import Service, ServiceAtLocation
+from services_directory.listings.loading import service_options
+from services_directory.listings.models import Service
 
 
 class SearchEntry(Base):
@@ -165,15 +166,7 @@ async def refresh(session: AsyncSession, service_ids: Iterable[str]) -> None:
     services = await session.scalars(
         select(Service)
         .where(Service.id.in_(ids))
-        .options(
-            selectinload(Service.languages),
-            selectinload(Service.attributes),
-            selectinload(Service.schedules),
-            selectinload(Service.translations),
-            selectinload(Service.phones),
-            selectinload(Service.organization),
-            selectinload(Service.service_at_locations).selectinload(ServiceAtLocation.location),
-        )
+        .options(*service_options())
         .execution_options(populate_existing=True)
     )
     entries = [entry for service in services if (entry := _entry(service)) is not None]
