@@ -24,7 +24,7 @@ from nlu.errors import NLUUnavailable
 from services_directory.categories import Category
 from services_directory.cities.models import City
 from services_directory.cities.service import get_city, list_cities, match_city
-from services_directory.search.service import count_by_category, distance_m, search_services
+from services_directory.search.service import distance_m, elsewhere, search_services
 
 log = logging.getLogger(__name__)
 
@@ -366,18 +366,12 @@ class Dialogue:
 
     async def _alternatives(self, turn: Turn, category: Category, city: City) -> Reply:
         """Nothing here: the nearest cities that have the topic, and the topics this city has."""
+        found = await elsewhere(turn.session, city_id=city.id, category=category)
         here = (city.latitude, city.longitude)
-        others = [c for c in await list_cities(turn.session) if c.id != city.id]
+        others = [c for c in await list_cities(turn.session) if c.id in found.cities - {city.id}]
         others.sort(key=lambda c: distance_m(here, (c.latitude, c.longitude)))
-        with_topic = []
-        for other in others:
-            counts = await count_by_category(turn.session, city_id=other.id)
-            if counts.get(category.value):
-                with_topic.append(other)
-            if len(with_topic) == 2:
-                break
-        counts = await count_by_category(turn.session, city_id=city.id)
-        topics = [c for c in Category if c != category and counts.get(c.value)]
+        with_topic = others[:2]
+        topics = [c for c in Category if c != category and c.value in found.categories]
         # Pressing one of those cities continues with the same topic there.
         turn.state.pending_category = category.value
         return render.no_result(

@@ -7,17 +7,12 @@ import math
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services_directory.categories import Category
 from services_directory.cities.models import City
-from services_directory.listings.models import (
-    Location,
-    Service,
-    ServiceAtLocation,
-)
-from services_directory.search.index import SearchEntry, group_token
+from services_directory.search.index import SearchEntry, SearchGroup, group_token
 from services_directory.search.opening import Period, is_open
 from services_directory.search.row import Card, CardText, IndexedService
 
@@ -271,16 +266,40 @@ async def search_services(
 
 
 async def count_by_category(session: AsyncSession, *, city_id: str) -> dict[str, int]:
-    """Return how many published, active services each category has in a city."""
+    """Return how many services migrants may see each category has in a city."""
     statement = (
-        select(Service.category, func.count(func.distinct(Service.id)))
-        .join(ServiceAtLocation, ServiceAtLocation.service_id == Service.id)
-        .join(Location, Location.id == ServiceAtLocation.location_id)
-        .where(
-            Location.city_id == city_id,
-            Service.status == "active",
-            Service.review_state == "published",
-        )
-        .group_by(Service.category)
+        select(SearchEntry.category, func.count())
+        .where(SearchEntry.city_id == city_id)
+        .group_by(SearchEntry.category)
     )
     return {category: count for category, count in (await session.execute(statement)).all()}
+
+
+@dataclass(frozen=True, slots=True)
+class Elsewhere:
+    """Where else one category has services, and what else one city has."""
+
+    cities: frozenset[str]  # ids of the cities with services of the category
+    categories: frozenset[str]  # the categories with services in the city
+
+
+async def elsewhere(session: AsyncSession, *, city_id: str, category: Category) -> Elsewhere:
+    """Return the cities that have `category` and the categories `city_id` has (one query)."""
+    # Every city and category with rows has its group row: the few groups are filtered here,
+    # and each is looked up in the index of the rows rather than every row scanned.
+    has_rows = (
+        select(SearchEntry.service_id)
+        .where(
+            SearchEntry.city_id == SearchGroup.city_id,
+            SearchEntry.category == SearchGroup.category,
+        )
+        .exists()
+    )
+    statement = select(SearchGroup.city_id, SearchGroup.category).where(
+        or_(SearchGroup.city_id == city_id, SearchGroup.category == category.value), has_rows
+    )
+    groups = (await session.execute(statement)).tuples().all()
+    return Elsewhere(
+        cities=frozenset(city for city, of in groups if of == category.value),
+        categories=frozenset(of for city, of in groups if city == city_id),
+    )

@@ -19,7 +19,12 @@ from services_directory.listings.models import (
 from services_directory.search.index import refresh
 from services_directory.search.opening import Period
 from services_directory.search.row import Card, CardText, IndexedService
-from services_directory.search.service import count_by_category, fallback_chain, search_services
+from services_directory.search.service import (
+    count_by_category,
+    elsewhere,
+    fallback_chain,
+    search_services,
+)
 from tests.services_directory.test_sample import MCCM_CITIES
 
 
@@ -231,3 +236,21 @@ def test_an_index_row_reads_back_as_it_was_written() -> None:
         texts={"ar": CardText("أطباء العالم", "علاج", None, "مجاني")},
     )  # fmt: skip
     assert Card.from_json(card.to_json()) == card
+
+
+async def test_elsewhere_reads_the_cities_with_a_topic_and_the_topics_of_a_city(
+    session: AsyncSession,
+) -> None:
+    mobility = await search_services(
+        session, category=Category.MOBILITY, city_id="tangier", locale="en", limit=100
+    )
+    for card in mobility.cards:
+        hidden = await session.get(Service, card.id)
+        assert hidden is not None
+        hidden.status = "inactive"
+    await refresh(session, [card.id for card in mobility.cards])
+
+    found = await elsewhere(session, city_id="tangier", category=Category.MOBILITY)
+    assert found.cities == set(MCCM_CITIES) - {"tangier"}
+    assert found.categories == {c.value for c in Category} - {"mobility"}
+    assert set(await count_by_category(session, city_id="tangier")) == found.categories
