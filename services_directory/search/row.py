@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from services_directory.search.opening import Period, parse_time
@@ -126,37 +126,11 @@ class Card:
 
     def to_json(self) -> str:
         """Return the card as the row's `card` column holds it."""
-        return json.dumps(
-            {
-                "name": self.name,
-                "description": self.description,
-                "address": self.address,
-                "district": self.district,
-                "is_sample": self.is_sample,
-                "phones": list(self.phones),
-                "texts": {
-                    locale: {
-                        "name": text.name,
-                        "description": text.description,
-                        "eligibility": text.eligibility,
-                        "fees": text.fees,
-                    }
-                    for locale, text in self.texts.items()
-                },
-            },
-            ensure_ascii=False,
-        )
+        return json.dumps(asdict(self), ensure_ascii=False)
 
     @classmethod
     def from_json(cls, text: str) -> Card:
         """Return the card of a row's `card` column."""
         data = json.loads(text)
-        return cls(
-            name=data["name"],
-            description=data["description"],
-            address=data["address"],
-            district=data["district"],
-            is_sample=data["is_sample"],
-            phones=tuple(data["phones"]),
-            texts={locale: CardText(**fields) for locale, fields in data["texts"].items()},
-        )
+        texts = {locale: CardText(**fields) for locale, fields in data["texts"].items()}
+        return cls(**{**data, "phones": tuple(data["phones"]), "texts": texts})
