@@ -18,7 +18,6 @@ from bot.messages import IncomingMessage, Reply
 from bot.state import ConversationState, StateStore
 from core import usage
 from core.pseudonym import pseudonym
-from core.settings import Settings
 from core.unmet import keep_unmet
 from nlu.client import NLUClient, ParseResult
 from nlu.errors import NLUUnavailable
@@ -46,14 +45,14 @@ class Dialogue:
         states: StateStore,
         nlu: NLUClient,
         pseudonym_key: bytes,
-        settings: Settings | None = None,
+        keep_unmet_questions: bool = False,
     ) -> None:
         self._sessions = sessions
         self._states = states
         self._nlu = nlu
         self._pseudonym_key = pseudonym_key
-        # Only for the city's choice to keep scrubbed unanswered questions (off by default).
-        self._settings = settings
+        # The city's choice to keep scrubbed unanswered questions (KEEP_UNMET_QUESTIONS).
+        self._keep_unmet_questions = keep_unmet_questions
         self._buttons: dict[str, ButtonHandler] = {
             "lang": self._on_language,
             "city": self._on_city,
@@ -288,10 +287,10 @@ class Dialogue:
             return Reply(t.gettext("Goodbye. Write to me any time."), rtl=is_rtl(turn.locale))
         if result.intent == "bot_help":
             return render.menu(t, turn.locale, self._help_text(turn))
-        if self._settings is not None:
-            await keep_unmet(
-                turn.session, self._settings, turn.message.text, turn.state.city, turn.locale
-            )
+        await keep_unmet(
+            turn.session, turn.message.text, turn.state.city, turn.locale,
+            allowed=self._keep_unmet_questions,
+        )  # fmt: skip
         return render.menu(
             t, turn.locale, t.gettext("Sorry, I did not understand. Choose a topic:")
         )

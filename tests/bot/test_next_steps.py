@@ -16,7 +16,7 @@ from services_directory.listings import service as listings
 from services_directory.listings.models import Location, Service, ServiceAtLocation
 from tests.bot.conversation import Conversation, payloads
 from tests.bot.test_dialogue import listed
-from tests.conftest import PSEUDONYM_KEY, make_settings
+from tests.conftest import PSEUDONYM_KEY
 
 MEDINA = (35.7860, -5.8130)  # Tangier
 
@@ -110,7 +110,7 @@ async def test_a_question_not_understood_is_kept_scrubbed_only_when_the_city_cho
         dialogue = Dialogue(
             sessions=sessions, states=StateStore(redis, ttl_s=60), nlu=nlu,
             pseudonym_key=PSEUDONYM_KEY.encode(),
-            settings=make_settings(KEEP_UNMET_QUESTIONS=keep),
+            keep_unmet_questions=keep,
         )  # fmt: skip
         reply = await Conversation(dialogue, chat_id=f"55501{keep:d}").say(question)
         assert "cat:health" in payloads(reply)
