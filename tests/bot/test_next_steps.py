@@ -69,14 +69,12 @@ async def test_feedback_is_recorded_without_anything_that_identifies_the_person(
     )  # fmt: skip
 
 
-async def test_no_result_offers_the_nearest_cities_and_the_topics_that_have_some(
-    dialogue_without_nlu: Dialogue, session: AsyncSession
-) -> None:
+async def _archive(session: AsyncSession, city: str, category: str) -> None:
     ids = await session.scalars(
         select(Service.id)
         .join(ServiceAtLocation, ServiceAtLocation.service_id == Service.id)
         .join(Location, Location.id == ServiceAtLocation.location_id)
-        .where(Location.city_id == "tangier", Service.category == "mobility")
+        .where(Location.city_id == city, Service.category == category)
     )
     for service_id in ids.all():
         service = await listings.get_service(session, service_id, for_update=True)
@@ -84,6 +82,12 @@ async def test_no_result_offers_the_nearest_cities_and_the_topics_that_have_some
         await listings.transition(
             session, service=service, action="archive", actor=listings.Actor(None, "test")
         )
+
+
+async def test_no_result_offers_the_nearest_cities_and_the_topics_that_have_some(
+    dialogue_without_nlu: Dialogue, session: AsyncSession
+) -> None:
+    await _archive(session, "tangier", "mobility")
     person = Conversation(dialogue_without_nlu, language_hint="en")
     await person.say("/help")
     await person.press("cat:mobility")
@@ -100,6 +104,22 @@ async def test_no_result_offers_the_nearest_cities_and_the_topics_that_have_some
         await session.scalars(select(UsageEvent).where(UsageEvent.outcome == "no_result"))
     ).one()
     assert (no_result.category, no_result.city) == ("mobility", "tangier")
+
+
+async def test_a_city_offered_after_an_emptied_page_lists_from_the_first_result(
+    dialogue_without_nlu: Dialogue, session: AsyncSession
+) -> None:
+    person = Conversation(dialogue_without_nlu, language_hint="en")
+    await person.say("/help")
+    await person.press("cat:legal")
+    await person.press("city:lyon")
+    await _archive(session, "lyon", "legal")  # while the person reads the first page
+    nothing = await person.press("more")
+    assert nothing.text.startswith("I have no services for ⚖️ Legal help in Lyon yet.")
+    city = next(p for p in payloads(nothing) if p.startswith("city:"))
+    elsewhere = await person.press(city)
+    assert elsewhere.text.startswith("⚖️ Legal help in ")
+    assert listed(elsewhere)[0][0] == 1, "the new city starts at its first page"
 
 
 async def test_a_question_not_understood_is_kept_scrubbed_only_when_the_city_chose_to(
