@@ -19,7 +19,7 @@ from services_directory.search.opening import Period, parse_time
 
 
 def _codes(values: Iterable[str]) -> str:
-    # ",ar,fr,": a membership test in SQL is a substring test on the column.
+    # ",ar,fr,", as the column has always held them: SQL finds a code with LIKE '%,ar,%'.
     return "," + ",".join(sorted(values)) + ","
 
 
