@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import operator
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -24,32 +25,41 @@ def _codes(values: Iterable[str]) -> str:
 
 
 def _decode_codes(text: str) -> tuple[str, ...]:
-    return tuple(code for code in text.split(",") if code)
+    return tuple(text[1:-1].split(",")) if len(text) > 2 else ()
+
+
+# The names a schedule is written and read back with, in one place for both.
+_PERIOD_FIELDS = ("byday", "opens_at", "closes_at", "valid_from", "valid_to", "closed")
+_period_values = operator.itemgetter(*_PERIOD_FIELDS)
 
 
 def _period(data: Mapping[str, Any]) -> Period:
+    byday, opens_at, closes_at, valid_from, valid_to, closed = _period_values(data)
     return Period(
-        days=tuple(data["byday"].split(",")),
-        opens_at=parse_time(data["opens_at"]),
-        closes_at=parse_time(data["closes_at"]),
-        valid_from=dt.date.fromisoformat(data["valid_from"]) if data["valid_from"] else None,
-        valid_to=dt.date.fromisoformat(data["valid_to"]) if data["valid_to"] else None,
-        closed=bool(data["closed"]),
+        tuple(byday.split(",")),
+        parse_time(opens_at),
+        parse_time(closes_at),
+        dt.date.fromisoformat(valid_from) if valid_from else None,
+        dt.date.fromisoformat(valid_to) if valid_to else None,
+        closed,
     )
 
 
 def _period_data(period: Period) -> dict[str, Any]:
-    return {
-        "byday": ",".join(period.days),
-        "opens_at": period.opens_at.strftime("%H:%M"),
-        "closes_at": period.closes_at.strftime("%H:%M"),
-        "valid_from": period.valid_from.isoformat() if period.valid_from else None,
-        "valid_to": period.valid_to.isoformat() if period.valid_to else None,
-        "closed": period.closed,
-    }
+    values = (
+        ",".join(period.days),
+        period.opens_at.strftime("%H:%M"),
+        period.closes_at.strftime("%H:%M"),
+        period.valid_from.isoformat() if period.valid_from else None,
+        period.valid_to.isoformat() if period.valid_to else None,
+        period.closed,
+    )
+    return dict(zip(_PERIOD_FIELDS, values, strict=True))
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: the first search after an edit decodes every row of its city and category, and
+# a frozen dataclass pays for each field it sets. Nothing changes one once it is decoded.
+@dataclass(slots=True)
 class IndexedService:
     """What search ranks and filters by: every column of a row but the card."""
 
