@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.dialogue import Dialogue
+from bot.messages import Reply
 from bot.state import StateStore
 from bot.telegram.parse import to_incoming
 from core.unmet import UnmetQuestion
@@ -21,13 +22,20 @@ from tests.conftest import PSEUDONYM_KEY
 MEDINA = (35.7860, -5.8130)  # Tangier
 
 
+async def _listed(
+    dialogue: Dialogue, language: str, category: str, city: str
+) -> tuple[Conversation, Reply]:
+    """Return a person who chose a topic and then a city, and the list they were shown."""
+    person = Conversation(dialogue, language_hint=language)
+    await person.say("/help")
+    await person.press(f"cat:{category}")
+    return person, await person.press(f"city:{city}")
+
+
 async def test_nearest_to_me_asks_for_the_location_then_lists_the_nearest(
     dialogue_without_nlu: Dialogue,
 ) -> None:
-    person = Conversation(dialogue_without_nlu, language_hint="en")
-    await person.say("/help")
-    await person.press("cat:health")
-    results = await person.press("city:tangier")
+    person, results = await _listed(dialogue_without_nlu, "en", "health", "tangier")
     asked = await person.press("where")
     assert asked.location_request == "📍 Send my location" and asked.buttons == ()
     assert "do not keep it" in asked.text
@@ -54,10 +62,7 @@ async def test_a_telegram_location_message_is_a_location() -> None:
 async def test_feedback_is_recorded_without_anything_that_identifies_the_person(
     dialogue_without_nlu: Dialogue, session: AsyncSession
 ) -> None:
-    person = Conversation(dialogue_without_nlu, language_hint="fr")
-    await person.say("/help")
-    await person.press("cat:legal")
-    results = await person.press("city:lyon")
+    person, results = await _listed(dialogue_without_nlu, "fr", "legal", "lyon")
     assert {"fb:up", "fb:down"} <= set(payloads(results))
     thanks = await person.press("fb:down")
     assert thanks.text == "Merci ! Cela nous aide à améliorer Dalil."
@@ -109,10 +114,7 @@ async def test_no_result_offers_the_nearest_cities_and_the_topics_that_have_some
 async def test_a_city_offered_after_an_emptied_page_lists_from_the_first_result(
     dialogue_without_nlu: Dialogue, session: AsyncSession
 ) -> None:
-    person = Conversation(dialogue_without_nlu, language_hint="en")
-    await person.say("/help")
-    await person.press("cat:legal")
-    await person.press("city:lyon")
+    person, _ = await _listed(dialogue_without_nlu, "en", "legal", "lyon")
     await _archive(session, "lyon", "legal")  # while the person reads the first page
     nothing = await person.press("more")
     assert nothing.text.startswith("I have no services for ⚖️ Legal help in Lyon yet.")
