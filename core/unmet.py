@@ -19,7 +19,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db import Base, transaction
 from core.scrub import scrub
-from core.settings import Settings
 
 __all__ = ["UnmetQuestion", "keep_unmet", "purge_daily", "purge_unmet", "scrub"]
 
@@ -43,16 +42,19 @@ class UnmetQuestion(Base):
 
 async def keep_unmet(
     session: AsyncSession,
-    settings: Settings,
     text: str,
     city: str | None,
     language: str,
     *,
+    allowed: bool,
     places: Collection[str] = (),
     today: dt.date | None = None,
 ) -> bool:
-    """Keep the scrubbed text of an unanswered question, if the city chose to; tell if kept."""
-    if not settings.keep_unmet_questions:
+    """Keep the scrubbed text of an unanswered question if `allowed`; tell if kept.
+
+    `allowed` is the city's choice, `Settings.keep_unmet_questions` (off by default).
+    """
+    if not allowed:
         return False
     scrubbed = scrub(text, places=places).strip()[:TEXT_LIMIT]
     if not scrubbed:

@@ -88,7 +88,7 @@ def build_runtime(settings: Settings) -> Runtime:
         states=StateStore(redis, settings.state_ttl_s),
         nlu=nlu,
         pseudonym_key=settings.pseudonym_key_bytes(),
-        settings=settings,
+        keep_unmet_questions=settings.keep_unmet_questions,
     )
     token = settings.telegram_bot_token
     bot = build_bot(token.get_secret_value(), settings.telegram_api_base_url) if token else None

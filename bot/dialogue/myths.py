@@ -6,27 +6,20 @@ else in English; the NLU only tells which myth a free-text question is about.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING
-
 from babel.support import NullTranslations
 
 from bot.campaigns import subscriptions
+from bot.dialogue.turn import Turn
 from bot.i18n import is_rtl, isolate
 from bot.messages import Button, Reply, Template
 from nlu.client import ParseResult
 from services_directory.rumours import service as rumours
 from services_directory.rumours.models import Rumour
 
-if TYPE_CHECKING:
-    from bot.dialogue.respond import Turn
-
 RUMOUR = "rumour"
 UNMATCHED = "rumour_unmatched"
 # Below this, the response selector's choice of myth is a guess: offer the menu instead.
 MIN_KEY_CONFIDENCE = 0.3
-
-Record = Callable[..., Awaitable[None]]
 
 
 # Rendering ------------------------------------------------------------------------------
@@ -128,12 +121,12 @@ def _unknown(turn: Turn) -> str:
     return turn.t.gettext("I have no answer to this one yet. Here are the myths I can answer:")
 
 
-async def show_fact(turn: Turn, key: str, record: Record) -> Reply:
+async def show_fact(turn: Turn, key: str) -> Reply:
     """Answer a myth button with its fact, or with the menu if it is no longer offered."""
     rumour = await rumours.get_active(turn.session, key)
     if rumour is None:
         return await show_menu(turn, _unknown(turn))
-    await record(turn, RUMOUR, "answered")
+    await turn.record(RUMOUR, "answered")
     return fact(turn.t, turn.locale, rumour, subscribed=await _subscribed(turn))
 
 
@@ -145,7 +138,7 @@ async def share(turn: Turn, key: str) -> list[Reply]:
     return shared(turn.t, turn.locale, rumour)
 
 
-async def answer(turn: Turn, result: ParseResult, record: Record) -> Reply:
+async def answer(turn: Turn, result: ParseResult) -> Reply:
     """Answer a question the NLU took for a myth: its fact, or the menu when unsure."""
     key = (result.response_key or "").removeprefix(f"{RUMOUR}/")
     confident = result.response_confidence is None or (
@@ -154,9 +147,9 @@ async def answer(turn: Turn, result: ParseResult, record: Record) -> Reply:
     rumour = await rumours.get_active(turn.session, key) if key and confident else None
     if rumour is None:
         # Which myths people bring up that the campaign does not answer yet, counted only.
-        await record(turn, RUMOUR, UNMATCHED)
+        await turn.record(RUMOUR, UNMATCHED)
         return await show_menu(turn, _unknown(turn))
-    await record(turn, RUMOUR, "answered")
+    await turn.record(RUMOUR, "answered")
     return fact(turn.t, turn.locale, rumour, subscribed=await _subscribed(turn))
 
 

@@ -5,51 +5,34 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
-from babel.support import NullTranslations
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.campaigns import subscriptions
-from bot.dialogue import myths, render
+from bot.dialogue import directory, myths, render
+from bot.dialogue.directory import what_do_you_need
+from bot.dialogue.turn import Turn
 from bot.i18n import DEFAULT_LOCALE, SUPPORTED_LOCALES, is_rtl, supported, translations
-from bot.messages import Button, IncomingMessage, Reply
+from bot.messages import IncomingMessage, Reply
 from bot.state import ConversationState, StateStore
 from core import usage
 from core.pseudonym import pseudonym
-from core.settings import Settings
 from core.unmet import keep_unmet
 from nlu.client import NLUClient, ParseResult
 from nlu.errors import NLUUnavailable
 from services_directory.categories import Category
-from services_directory.cities.models import City
-from services_directory.cities.service import get_city, list_cities, match_city
-from services_directory.search.service import count_by_category, distance_m, search_services
+from services_directory.cities.service import get_city, list_cities
+from services_directory.search.service import distance_m
 
 log = logging.getLogger(__name__)
 
-PAGE_SIZE = 5
 # A shared location farther than this from every city served is not taken as one of them.
 NEAR_CITY_M = 50_000
-# Remembered when the emergency numbers were shown before the city was known.
-EMERGENCY_PENDING = "emergency"
 
-
-@dataclass(slots=True)
-class Turn:
-    """One message being answered: who (pseudonymously), in which language, with what state."""
-
-    message: IncomingMessage
-    key: str
-    state: ConversationState
-    locale: str
-    session: AsyncSession
-    forget: bool = False  # erase everything kept for this chat once the turn is answered
-
-    @property
-    def t(self) -> NullTranslations:
-        """The catalog of the turn's locale."""
-        return translations(self.locale)
+# What a button does with the value after its kind ("city:lyon"); None when the value is
+# not one it takes, which answers with the menu.
+ButtonHandler = Callable[[Turn, str], Awaitable[list[Reply] | None]]
 
 
 class Dialogue:
@@ -62,14 +45,28 @@ class Dialogue:
         states: StateStore,
         nlu: NLUClient,
         pseudonym_key: bytes,
-        settings: Settings | None = None,
+        keep_unmet_questions: bool = False,
     ) -> None:
         self._sessions = sessions
         self._states = states
         self._nlu = nlu
         self._pseudonym_key = pseudonym_key
-        # Only for the city's choice to keep scrubbed unanswered questions (off by default).
-        self._settings = settings
+        # The city's choice to keep scrubbed unanswered questions (KEEP_UNMET_QUESTIONS).
+        self._keep_unmet_questions = keep_unmet_questions
+        self._buttons: dict[str, ButtonHandler] = {
+            "lang": self._on_language,
+            "city": self._on_city,
+            "cat": self._on_category,
+            "more": self._on_more,
+            "emergency": self._on_emergency,
+            "myths": self._on_myths,
+            "myth": self._on_myth,
+            "share": self._on_share,
+            "sub": self._on_subscribe,
+            "unsub": self._on_unsubscribe,
+            "where": self._on_where,
+            "fb": self._on_feedback,
+        }
 
     async def respond(self, message: IncomingMessage) -> list[Reply]:
         """Return the replies to one incoming message; never an empty list for a person."""
@@ -143,7 +140,7 @@ class Dialogue:
         if command == "/language":
             return [Reply(t.gettext("Choose your language:"), render.language_buttons())]
         if command == "/city":
-            return [await self._ask_city(turn)]
+            return [await directory.ask_city(turn)]
         if command == "/forget":
             turn.state = ConversationState()
             turn.forget = True
@@ -155,7 +152,7 @@ class Dialogue:
             return [await myths.stop(turn)]
         if command == "/help":
             return [render.menu(t, turn.locale, self._help_text(turn))]
-        return [render.menu(t, turn.locale, t.gettext("What do you need?"))]
+        return [what_do_you_need(turn)]
 
     def _help_text(self, turn: Turn) -> str:
         return turn.t.gettext(
@@ -167,55 +164,70 @@ class Dialogue:
 
     async def _button(self, turn: Turn, payload: str) -> list[Reply]:
         kind, _, value = payload.partition(":")
-        if kind == "lang" and value in SUPPORTED_LOCALES:
-            turn.state.language = turn.locale = value
-            if turn.state.city is None:
-                return [await self._ask_city(turn)]
-            return [render.menu(turn.t, turn.locale, turn.t.gettext("What do you need?"))]
-        if kind == "city" and value:
-            city = await get_city(turn.session, value)
-            if city is None:
-                return [await self._ask_city(turn)]
-            turn.state.city = city.id
-            pending = turn.state.pending_category
-            turn.state.pending_category = None
-            if pending == EMERGENCY_PENDING:
-                return [await self._emergency(turn, None)]
-            if pending:
-                return [await self._search(turn, Category(pending), city, "find_" + pending)]
-            return [render.menu(turn.t, turn.locale, turn.t.gettext("What do you need?"))]
-        if kind == "city":
-            return [await self._ask_city(turn)]
-        if kind == "cat" and value in Category.__members__.values():
-            return [await self._find(turn, Category(value), None, "find_" + value)]
-        if kind == "more" and turn.state.category and turn.state.city:
-            city = await get_city(turn.session, turn.state.city)
-            if city is not None:
-                turn.state.page += 1
-                return [await self._search(turn, Category(turn.state.category), city, "more")]
-        if kind == "emergency":
-            return [await self._emergency(turn, None)]
-        if kind == "myths":
-            return [await myths.show_menu(turn)]
-        if kind == "myth" and value:
-            return [await myths.show_fact(turn, value, self._record)]
-        if kind == "share" and value:
-            return await myths.share(turn, value)
-        if kind == "sub":
-            return [await myths.subscribe(turn, self._pseudonym_key)]
-        if kind == "unsub":
-            return [await myths.stop(turn)]
-        if kind == "where":
-            return [render.location_request(turn.t, turn.locale)]
-        if kind == "fb" and value in ("up", "down"):
-            rating: usage.Feedback = "up" if value == "up" else "down"
-            await self._record(
-                turn, "feedback", usage.FEEDBACK_OUTCOME, category=_category(turn.state.category),
-                feedback=rating,
-            )  # fmt: skip
-            text = turn.t.gettext("Thank you! This helps us improve Dalil.")
-            return [render.menu(turn.t, turn.locale, text)]
-        return [render.menu(turn.t, turn.locale, turn.t.gettext("What do you need?"))]
+        handler = self._buttons.get(kind)
+        replies = await handler(turn, value) if handler is not None else None
+        # "menu" (Other topic), and payloads of older releases still on screen, land here.
+        return replies if replies is not None else [what_do_you_need(turn)]
+
+    async def _on_language(self, turn: Turn, value: str) -> list[Reply] | None:
+        if value not in SUPPORTED_LOCALES:
+            return None
+        turn.state.language = turn.locale = value
+        if turn.state.city is None:
+            return [await directory.ask_city(turn)]
+        return [what_do_you_need(turn)]
+
+    async def _on_city(self, turn: Turn, value: str) -> list[Reply] | None:
+        city = await get_city(turn.session, value) if value else None
+        if city is None:
+            return [await directory.ask_city(turn)]
+        return [await directory.city_chosen(turn, city)]
+
+    async def _on_category(self, turn: Turn, value: str) -> list[Reply] | None:
+        if value not in Category.__members__.values():
+            return None
+        return [await directory.find(turn, Category(value), None, "find_" + value)]
+
+    async def _on_more(self, turn: Turn, _value: str) -> list[Reply] | None:
+        if not (turn.state.category and turn.state.city):
+            return None
+        city = await get_city(turn.session, turn.state.city)
+        if city is None:
+            return None
+        turn.state.page += 1
+        return [await directory.search(turn, Category(turn.state.category), city, "more")]
+
+    async def _on_emergency(self, turn: Turn, _value: str) -> list[Reply] | None:
+        return [await directory.emergency(turn, None)]
+
+    async def _on_myths(self, turn: Turn, _value: str) -> list[Reply] | None:
+        return [await myths.show_menu(turn)]
+
+    async def _on_myth(self, turn: Turn, value: str) -> list[Reply] | None:
+        return [await myths.show_fact(turn, value)] if value else None
+
+    async def _on_share(self, turn: Turn, value: str) -> list[Reply] | None:
+        return await myths.share(turn, value) if value else None
+
+    async def _on_subscribe(self, turn: Turn, _value: str) -> list[Reply] | None:
+        return [await myths.subscribe(turn, self._pseudonym_key)]
+
+    async def _on_unsubscribe(self, turn: Turn, _value: str) -> list[Reply] | None:
+        return [await myths.stop(turn)]
+
+    async def _on_where(self, turn: Turn, _value: str) -> list[Reply] | None:
+        return [render.location_request(turn.t, turn.locale)]
+
+    async def _on_feedback(self, turn: Turn, value: str) -> list[Reply] | None:
+        if value not in ("up", "down"):
+            return None
+        rating: usage.Feedback = "up" if value == "up" else "down"
+        await turn.record(
+            "feedback", usage.FEEDBACK_OUTCOME, category=_category(turn.state.category),
+            feedback=rating,
+        )  # fmt: skip
+        text = turn.t.gettext("Thank you! This helps us improve Dalil.")
+        return [render.menu(turn.t, turn.locale, text)]
 
     # Free text ----------------------------------------------------------------------------
 
@@ -225,7 +237,7 @@ class Dialogue:
             result = await self._nlu.parse(text)
         except NLUUnavailable:
             self._adopt_language(turn, self._nlu.detect_language(text))
-            await self._record(turn, "unavailable", "fallback")
+            await turn.record("unavailable", "fallback")
             return [
                 render.menu(
                     turn.t,
@@ -241,7 +253,7 @@ class Dialogue:
             # Emergency numbers first, then the need the person also asked about. The need
             # is answered first so that a city still to be chosen goes to the emergency.
             need = await self._intent(turn, replace(result, intent=result.need))
-            return [await self._emergency(turn, result), need]
+            return [await directory.emergency(turn, result), need]
         return [await self._intent(turn, result)]
 
     def _adopt_language(self, turn: Turn, detected: str | None) -> None:
@@ -255,18 +267,18 @@ class Dialogue:
         t = turn.t
         category = Category.from_intent(result.intent)
         if result.intent == "emergency":
-            return await self._emergency(turn, result)
+            return await directory.emergency(turn, result)
         if result.choices:
             # Not sure: ask rather than guess, keeping the city named for the topic pressed.
-            if city := await self._city_from(turn, result):
+            if city := await directory.city_from(turn, result):
                 turn.state.city = city.id
-            await self._record(turn, result.intent, "asked_back")
+            await turn.record(result.intent, "asked_back")
             return render.ask_back(t, turn.locale, result.choices)
         if category is not None:
-            return await self._find(turn, category, result, result.intent)
+            return await directory.find(turn, category, result, result.intent)
         if result.intent == myths.RUMOUR:
-            return await myths.answer(turn, result, self._record)
-        await self._record(turn, result.intent, "answered")
+            return await myths.answer(turn, result)
+        await turn.record(result.intent, "answered")
         if result.intent == "greet":
             return render.menu(t, turn.locale, t.gettext("Hello! What do you need?"))
         if result.intent == "thanks":
@@ -275,10 +287,10 @@ class Dialogue:
             return Reply(t.gettext("Goodbye. Write to me any time."), rtl=is_rtl(turn.locale))
         if result.intent == "bot_help":
             return render.menu(t, turn.locale, self._help_text(turn))
-        if self._settings is not None:
-            await keep_unmet(
-                turn.session, self._settings, turn.message.text, turn.state.city, turn.locale
-            )
+        await keep_unmet(
+            turn.session, turn.message.text, turn.state.city, turn.locale,
+            allowed=self._keep_unmet_questions,
+        )  # fmt: skip
         return render.menu(
             t, turn.locale, t.gettext("Sorry, I did not understand. Choose a topic:")
         )
@@ -291,149 +303,10 @@ class Dialogue:
         near = [(distance_m(point, (c.latitude, c.longitude)), c) for c in cities]
         distance, city = min(near, key=lambda pair: pair[0], default=(math.inf, None))
         if city is None or distance > NEAR_CITY_M:
-            return [await self._ask_city(turn)]
-        turn.state.city = city.id
-        pending = turn.state.pending_category
-        turn.state.pending_category = None
-        if pending == EMERGENCY_PENDING:
-            return [await self._emergency(turn, None)]
-        category = pending or turn.state.category
-        if category is None:
-            return [render.menu(turn.t, turn.locale, turn.t.gettext("What do you need?"))]
-        turn.state.page = 1
-        return [await self._search(turn, Category(category), city, "find_" + category, point)]
-
-    # Answers ------------------------------------------------------------------------------
-
-    async def _city_from(self, turn: Turn, result: ParseResult | None) -> City | None:
-        cities = await list_cities(turn.session)
-        city = None
-        if result is not None:
-            named = result.entity("city")
-            city = next((c for c in cities if c.id == named), None) if named else None
-            city = city or match_city(cities, turn.message.text)
-        if city is None and turn.state.city:
-            city = next((c for c in cities if c.id == turn.state.city), None)
-        return city
-
-    async def _find(
-        self, turn: Turn, category: Category, result: ParseResult | None, intent: str
-    ) -> Reply:
-        city = await self._city_from(turn, result)
-        if city is None:
-            turn.state.pending_category = category.value
-            await self._record(turn, intent, "asked_city", category=category)
-            return await self._ask_city(turn)
-        turn.state.city = city.id
-        turn.state.page = 1
-        return await self._search(turn, category, city, intent)
-
-    async def _search(
-        self,
-        turn: Turn,
-        category: Category,
-        city: City,
-        intent: str,
-        near: tuple[float, float] | None = None,
-    ) -> Reply:
-        page = max(turn.state.page, 1)
-        found = await search_services(
-            turn.session,
-            category=category,
-            city_id=city.id,
-            locale=turn.locale,
-            language=turn.locale,
-            limit=PAGE_SIZE,
-            offset=(page - 1) * PAGE_SIZE,
-            near=near,
-        )
-        turn.state.category = category.value
-        t = turn.t
-        if not found.cards:
-            await self._record(turn, intent, "no_result", category=category, city=city.id)
-            return await self._alternatives(turn, category, city)
-        await self._record(turn, intent, "results", category=category, city=city.id)
-        return render.results(
-            t,
-            turn.locale,
-            category=category,
-            city=city,
-            cards=found.cards,
-            first_number=(page - 1) * PAGE_SIZE + 1,
-            # "More" could not continue nearest-first: the point is not kept for a next page.
-            has_more=near is None and page * PAGE_SIZE < found.total,
-        )
-
-    async def _alternatives(self, turn: Turn, category: Category, city: City) -> Reply:
-        """Nothing here: the nearest cities that have the topic, and the topics this city has."""
-        here = (city.latitude, city.longitude)
-        others = [c for c in await list_cities(turn.session) if c.id != city.id]
-        others.sort(key=lambda c: distance_m(here, (c.latitude, c.longitude)))
-        with_topic = []
-        for other in others:
-            counts = await count_by_category(turn.session, city_id=other.id)
-            if counts.get(category.value):
-                with_topic.append(other)
-            if len(with_topic) == 2:
-                break
-        counts = await count_by_category(turn.session, city_id=city.id)
-        topics = [c for c in Category if c != category and counts.get(c.value)]
-        # Pressing one of those cities continues with the same topic there.
-        turn.state.pending_category = category.value
-        return render.no_result(
-            turn.t, turn.locale, category=category, city=city, other_cities=with_topic,
-            other_categories=topics,
-        )  # fmt: skip
-
-    async def _emergency(self, turn: Turn, result: ParseResult | None) -> Reply:
-        # Never ask anything first: with no known city, show every city's numbers at once,
-        # and offer the city buttons to narrow them down.
-        city = await self._city_from(turn, result)
-        if city is not None:
-            loaded = await get_city(turn.session, city.id)
-            cities = [loaded] if loaded is not None else []
-        else:
-            cities = await list_cities(turn.session, with_numbers=True)
-        numbers = [(c, list(c.emergency_numbers)) for c in cities]
-        await self._record(turn, "emergency", "emergency", city=city.id if city else None)
-        choice: tuple[tuple[Button, ...], ...] = ()
-        if city is None:
-            turn.state.pending_category = EMERGENCY_PENDING
-            choice = render.city_buttons([loaded for loaded, _ in numbers], turn.locale)
-        return render.emergency_numbers(turn.t, turn.locale, numbers, choice)
-
-    async def _ask_city(self, turn: Turn) -> Reply:
-        cities = await list_cities(turn.session)
-        return Reply(
-            turn.t.gettext("Which city are you in?"),
-            render.city_buttons(cities, turn.locale),
-            rtl=is_rtl(turn.locale),
-        )
-
-    async def _record(
-        self,
-        turn: Turn,
-        intent: str,
-        outcome: str,
-        *,
-        category: Category | None = None,
-        city: str | None = None,
-        feedback: usage.Feedback | None = None,
-    ) -> None:
-        await usage.record(
-            turn.session,
-            channel=turn.message.channel,
-            language=turn.locale,
-            intent=intent,
-            outcome=outcome,
-            city=city or turn.state.city,
-            category=category.value if category else None,
-            feedback=feedback,
-        )
-        log.info(
-            "dialogue.turn channel=%s locale=%s intent=%s outcome=%s",
-            turn.message.channel, turn.locale, intent, outcome,
-        )  # fmt: skip
+            return [await directory.ask_city(turn)]
+        # Shared under a list of results, the location asks for the same topic, nearest first.
+        otherwise = turn.state.category
+        return [await directory.city_chosen(turn, city, otherwise=otherwise, near=point)]
 
 
 def _category(value: str | None) -> Category | None:

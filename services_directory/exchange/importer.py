@@ -12,7 +12,6 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
 
 from services_directory.audit import Actor
 from services_directory.categories import Category
@@ -211,11 +210,7 @@ async def export_hsds(
     session: AsyncSession, *, organization_id: str | None = None
 ) -> list[dict[str, Any]]:
     """Return the services (of one organisation, or all) as nested HSDS 3.0 objects, by id."""
-    statement = (
-        select(Service)
-        .order_by(Service.id)
-        .options(*listings.service_options(), selectinload(Service.organization))
-    )
+    statement = select(Service).order_by(Service.id).options(*listings.service_options())
     if organization_id is not None:
         statement = statement.where(Service.organization_id == organization_id)
     cities = {city.id: city for city in await list_cities(session)}

@@ -7,12 +7,14 @@ from typing import Any
 
 from sqlalchemy import func, inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
 
 from services_directory import audit, versions
 from services_directory.audit import Actor, AuditEntry
 from services_directory.cities.models import City
 from services_directory.errors import InvalidListing, WorkflowError
+
+# Re-exported: the API, the portal and the exports read services as `listings.service_options()`.
+from services_directory.listings.loading import service_options as service_options
 from services_directory.listings.models import (
     Contact,
     Location,
@@ -43,20 +45,6 @@ TRANSITIONS = {
 _CHILDREN = (
     "translations", "languages", "phones", "schedules", "contacts", "service_areas", "attributes",
 )  # fmt: skip
-
-
-def service_options() -> list[Any]:
-    """Return the loader options that fetch everything a service representation needs."""
-    return [
-        selectinload(Service.translations),
-        selectinload(Service.phones),
-        selectinload(Service.schedules),
-        selectinload(Service.contacts),
-        selectinload(Service.service_areas),
-        selectinload(Service.languages),
-        selectinload(Service.attributes),
-        selectinload(Service.service_at_locations).selectinload(ServiceAtLocation.location),
-    ]
 
 
 async def get_service(

@@ -13,7 +13,6 @@ Lyon's health services leaves every other city and category warm.
 
 from __future__ import annotations
 
-import json
 import secrets
 from collections.abc import Iterable
 
@@ -29,10 +28,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Mapped, mapped_column, selectinload
+from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db import Base
-from services_directory.listings.models import Service, ServiceAtLocation
+from services_directory.listings.loading import service_options
+from services_directory.listings.models import Service
+from services_directory.search.opening import Period, parse_time
+from services_directory.search.row import Card, CardText, IndexedService
 
 
 class SearchEntry(Base):
@@ -51,14 +53,11 @@ class SearchEntry(Base):
     latitude: Mapped[float | None] = mapped_column(Float)
     longitude: Mapped[float | None] = mapped_column(Float)
     is_free: Mapped[bool] = mapped_column(Boolean)
-    # ",ar,fr," and ",health.primary_care,": a membership test is a substring test.
+    # The text of these three is written and read only through `search.row`.
     languages: Mapped[str] = mapped_column(Text)
     terms: Mapped[str] = mapped_column(Text)
-    # JSON text of [byday, opens_at, closes_at, valid_from, valid_to, closed] per schedule
-    # row, decoded once per process and city and category.
     schedules: Mapped[str] = mapped_column(Text)
-    # JSON text of what a result card shows, in every locale the service has; read only for
-    # the page of results shown.
+    # Read only for the page of results shown.
     card: Mapped[str] = mapped_column(Text)
 
 
@@ -104,24 +103,16 @@ async def _touch(session: AsyncSession, groups: Iterable[tuple[str, str]]) -> No
     )
 
 
+def shown_to_migrants(service: Service) -> bool:
+    """Tell whether migrants may see a service: published and active (the one place it is said)."""
+    return service.review_state == "published" and service.status == "active"
+
+
 def _entry(service: Service) -> SearchEntry | None:
-    if service.review_state != "published" or service.status != "active":
-        return None
-    if not service.service_at_locations:
+    if not shown_to_migrants(service) or not service.service_at_locations:
         return None
     location = service.service_at_locations[0].location
-    card = {
-        "name": service.name,
-        "description": service.description,
-        "address": location.address_1,
-        "district": location.district,
-        "is_sample": service.organization.is_sample,
-        "phones": [phone.number for phone in sorted(service.phones, key=lambda p: p.id)],
-        "texts": {
-            t.locale: [t.name, t.description, t.eligibility, t.fees] for t in service.translations
-        },
-    }
-    return SearchEntry(
+    indexed = IndexedService(
         service_id=service.id,
         city_id=location.city_id,
         category=service.category,
@@ -130,23 +121,33 @@ def _entry(service: Service) -> SearchEntry | None:
         latitude=location.latitude,
         longitude=location.longitude,
         is_free=service.is_free,
-        languages="," + ",".join(sorted(lang.code for lang in service.languages)) + ",",
-        terms="," + ",".join(sorted(a.taxonomy_term_id for a in service.attributes)) + ",",
-        schedules=json.dumps(
-            [
-                [
-                    s.byday,
-                    s.opens_at,
-                    s.closes_at,
-                    s.valid_from.isoformat() if s.valid_from else None,
-                    s.valid_to.isoformat() if s.valid_to else None,
-                    s.closed,
-                ]
-                for s in service.schedules
-            ]
+        languages=tuple(sorted(language.code for language in service.languages)),
+        terms=tuple(sorted(a.taxonomy_term_id for a in service.attributes)),
+        periods=tuple(
+            Period(
+                days=tuple(s.byday.split(",")),
+                opens_at=parse_time(s.opens_at),
+                closes_at=parse_time(s.closes_at),
+                valid_from=s.valid_from,
+                valid_to=s.valid_to,
+                closed=s.closed,
+            )
+            for s in service.schedules
         ),
-        card=json.dumps(card, ensure_ascii=False),
     )
+    card = Card(
+        name=service.name,
+        description=service.description,
+        address=location.address_1,
+        district=location.district,
+        is_sample=service.organization.is_sample,
+        phones=tuple(phone.number for phone in sorted(service.phones, key=lambda p: p.id)),
+        texts={
+            t.locale: CardText(t.name, t.description, t.eligibility, t.fees)
+            for t in service.translations
+        },
+    )
+    return SearchEntry(**indexed.columns(), card=card.to_json())
 
 
 async def refresh(session: AsyncSession, service_ids: Iterable[str]) -> None:
@@ -165,15 +166,7 @@ async def refresh(session: AsyncSession, service_ids: Iterable[str]) -> None:
     services = await session.scalars(
         select(Service)
         .where(Service.id.in_(ids))
-        .options(
-            selectinload(Service.languages),
-            selectinload(Service.attributes),
-            selectinload(Service.schedules),
-            selectinload(Service.translations),
-            selectinload(Service.phones),
-            selectinload(Service.organization),
-            selectinload(Service.service_at_locations).selectinload(ServiceAtLocation.location),
-        )
+        .options(*service_options())
         .execution_options(populate_existing=True)
     )
     entries = [entry for service in services if (entry := _entry(service)) is not None]

@@ -3,24 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
 from dataclasses import dataclass
-from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services_directory.categories import Category
 from services_directory.cities.models import City
-from services_directory.listings.models import (
-    Location,
-    Service,
-    ServiceAtLocation,
-)
-from services_directory.search.index import SearchEntry, group_token
-from services_directory.search.opening import Period, is_open, parse_time
+from services_directory.search.index import SearchEntry, SearchGroup, group_token
+from services_directory.search.opening import Period, is_open
+from services_directory.search.row import Card, CardText, IndexedService
 
 EARTH_RADIUS_M = 6_371_000.0
 
@@ -83,20 +77,6 @@ def distance_m(a: tuple[float, float], b: tuple[float, float]) -> float:
     return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(h))
 
 
-def _periods(rows: list[list[Any]]) -> list[Period]:
-    return [
-        Period(
-            tuple(byday.split(",")),
-            parse_time(opens),
-            parse_time(closes),
-            dt.date.fromisoformat(valid_from) if valid_from else None,
-            dt.date.fromisoformat(valid_to) if valid_to else None,
-            bool(closed),
-        )
-        for byday, opens, closes, valid_from, valid_to, closed in rows
-    ]
-
-
 # A city's time zone does not change while a process runs: one query per city, not per search.
 _TIMEZONES: dict[str, str] = {}
 
@@ -111,42 +91,12 @@ async def _timezone(session: AsyncSession, city_id: str) -> str:
 
 
 @dataclass(slots=True)
-class _Entry:
-    """A search_entry row, decoded once per process (until its city and category change)."""
-
-    service_id: str
-    district_key: str | None
-    name_key: str
-    latitude: float | None
-    longitude: float | None
-    is_free: bool
-    languages: str
-    terms: str
-    periods: list[Period]
-    schedules: list[list[Any]]
-
-
-@dataclass(slots=True)
-class _CardData:
-    """What a card shows of a service, in every locale it has."""
-
-    name: str
-    description: str
-    address: str
-    district: str | None
-    is_sample: bool
-    phones: tuple[str, ...]
-    # locale → [name, description, eligibility, fees]
-    texts: dict[str, list[Any]]
-
-
-@dataclass(slots=True)
 class _Group:
     """What this process read of one city and category, valid while its token stays."""
 
     token: str | None
-    entries: list[_Entry]
-    cards: dict[str, _CardData]
+    entries: list[IndexedService]
+    cards: dict[str, Card]
 
 
 class _ProcessCache:
@@ -174,22 +124,6 @@ def forget_cached_reads() -> None:
     _CACHE.groups.clear()
 
 
-def _decode(row: Any) -> _Entry:
-    rows = json.loads(row.schedules)
-    return _Entry(
-        row.service_id,
-        row.district_key,
-        row.name_key,
-        row.latitude,
-        row.longitude,
-        row.is_free,
-        row.languages,
-        row.terms,
-        _periods(rows),
-        rows,
-    )
-
-
 _ENTRY_COLUMNS = [c for c in SearchEntry.__table__.columns if c.key != "card"]
 
 
@@ -204,14 +138,15 @@ async def _group(session: AsyncSession, city_id: str, category: str) -> _Group:
             SearchEntry.city_id == city_id, SearchEntry.category == category
         )
         connection = await session.connection()
-        entries = [_decode(row) for row in await connection.execute(statement)]
+        rows = await connection.execute(statement)
+        entries = [IndexedService.from_columns(row._mapping) for row in rows]
         group = _Group(token, entries, {})
         if token is not None:
             _CACHE.groups[key] = group
     return group
 
 
-async def _card_data(session: AsyncSession, group: _Group, ids: list[str]) -> dict[str, _CardData]:
+async def _card_data(session: AsyncSession, group: _Group, ids: list[str]) -> dict[str, Card]:
     missing = [i for i in ids if i not in group.cards]
     if missing:
         statement = select(SearchEntry.service_id, SearchEntry.card).where(
@@ -219,27 +154,21 @@ async def _card_data(session: AsyncSession, group: _Group, ids: list[str]) -> di
         )
         connection = await session.connection()
         for service_id, card in await connection.execute(statement):
-            data = json.loads(card)
-            group.cards[service_id] = _CardData(
-                data["name"],
-                data["description"],
-                data["address"],
-                data["district"],
-                data["is_sample"],
-                tuple(data["phones"]),
-                data["texts"],
-            )
+            group.cards[service_id] = Card.from_json(card)
     return {i: group.cards[i] for i in ids if i in group.cards}
 
 
-def _openings(rows: list[list[Any]]) -> tuple[OpeningPeriod, ...]:
-    openings = sorted((r for r in rows if not r[5]), key=lambda r: r[1])
-    return tuple(OpeningPeriod(tuple(r[0].split(",")), r[1], r[2]) for r in openings)
+def _openings(periods: tuple[Period, ...]) -> tuple[OpeningPeriod, ...]:
+    openings = sorted((p for p in periods if not p.closed), key=lambda p: p.opens_at)
+    return tuple(
+        OpeningPeriod(p.days, p.opens_at.strftime("%H:%M"), p.closes_at.strftime("%H:%M"))
+        for p in openings
+    )
 
 
 @dataclass(frozen=True, slots=True)
 class _Candidate:
-    entry: _Entry
+    entry: IndexedService
     distance: float | None
     open_now: bool | None
 
@@ -256,20 +185,21 @@ async def _cards(
         if main is None:  # deleted since the index was read
             continue
         text = next((main.texts[loc] for loc in chain if loc in main.texts), None)
-        name, description, eligibility, fees = text or (main.name, main.description, None, None)
+        if text is None:
+            text = CardText(main.name, main.description, None, None)
         cards.append(
             ServiceCard(
                 id=entry.service_id,
-                name=name,
-                description=description,
-                eligibility=eligibility,
+                name=text.name,
+                description=text.description,
+                eligibility=text.eligibility,
                 is_free=entry.is_free,
-                fees=fees,
+                fees=text.fees,
                 address=main.address,
                 district=main.district,
                 phones=main.phones,
-                opening_hours=_openings(entry.schedules),
-                languages=tuple(code for code in entry.languages.split(",") if code),
+                opening_hours=_openings(entry.periods),
+                languages=entry.languages,
                 is_sample=main.is_sample,
                 distance_m=candidate.distance,
                 open_now=candidate.open_now,
@@ -303,7 +233,6 @@ async def search_services(
     group = await _group(session, city_id, category.value)
     entries = group.entries
     district_key = district.casefold() if district else None
-    wanted_term = f",{term}," if term else None
     local = None
     if open_at is not None:
         zone = ZoneInfo(await _timezone(session, city_id))
@@ -312,7 +241,7 @@ async def search_services(
     for entry in entries:
         if district_key is not None and entry.district_key != district_key:
             continue
-        if (free_only and not entry.is_free) or (wanted_term and wanted_term not in entry.terms):
+        if (free_only and not entry.is_free) or (term and term not in entry.terms):
             continue
         open_now = is_open(entry.periods, local) if local is not None else None
         if open_now is False:
@@ -321,10 +250,9 @@ async def search_services(
         if near is not None and entry.latitude is not None and entry.longitude is not None:
             distance = distance_m(near, (entry.latitude, entry.longitude))
         candidates.append(_Candidate(entry, distance, open_now))
-    speaks = f",{language}," if language else None
 
     def rank(c: _Candidate) -> tuple[float, int, str, str]:
-        speaking = speaks is not None and speaks in c.entry.languages
+        speaking = language is not None and language in c.entry.languages
         return (
             c.distance if c.distance is not None else math.inf,
             0 if speaking else 1,
@@ -338,16 +266,40 @@ async def search_services(
 
 
 async def count_by_category(session: AsyncSession, *, city_id: str) -> dict[str, int]:
-    """Return how many published, active services each category has in a city."""
+    """Return how many services migrants may see each category has in a city."""
     statement = (
-        select(Service.category, func.count(func.distinct(Service.id)))
-        .join(ServiceAtLocation, ServiceAtLocation.service_id == Service.id)
-        .join(Location, Location.id == ServiceAtLocation.location_id)
-        .where(
-            Location.city_id == city_id,
-            Service.status == "active",
-            Service.review_state == "published",
-        )
-        .group_by(Service.category)
+        select(SearchEntry.category, func.count())
+        .where(SearchEntry.city_id == city_id)
+        .group_by(SearchEntry.category)
     )
     return {category: count for category, count in (await session.execute(statement)).all()}
+
+
+@dataclass(frozen=True, slots=True)
+class Elsewhere:
+    """Where else one category has services, and what else one city has."""
+
+    cities: frozenset[str]  # ids of the cities with services of the category
+    categories: frozenset[str]  # the categories with services in the city
+
+
+async def elsewhere(session: AsyncSession, *, city_id: str, category: Category) -> Elsewhere:
+    """Return the cities that have `category` and the categories `city_id` has (one query)."""
+    # Every city and category with rows has its group row: the few groups are filtered here,
+    # and each is looked up in the index of the rows rather than every row scanned.
+    has_rows = (
+        select(SearchEntry.service_id)
+        .where(
+            SearchEntry.city_id == SearchGroup.city_id,
+            SearchEntry.category == SearchGroup.category,
+        )
+        .exists()
+    )
+    statement = select(SearchGroup.city_id, SearchGroup.category).where(
+        or_(SearchGroup.city_id == city_id, SearchGroup.category == category.value), has_rows
+    )
+    groups = (await session.execute(statement)).tuples().all()
+    return Elsewhere(
+        cities=frozenset(city for city, of in groups if of == category.value),
+        categories=frozenset(of for city, of in groups if city == city_id),
+    )

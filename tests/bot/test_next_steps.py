@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.dialogue import Dialogue
+from bot.messages import Reply
 from bot.state import StateStore
 from bot.telegram.parse import to_incoming
 from core.unmet import UnmetQuestion
@@ -17,18 +18,25 @@ from services_directory.listings import service as listings
 from services_directory.listings.models import Location, Service, ServiceAtLocation
 from tests.bot.conversation import Conversation, payloads
 from tests.bot.test_dialogue import listed
-from tests.conftest import PSEUDONYM_KEY, make_settings
+from tests.conftest import PSEUDONYM_KEY
 
 MEDINA = (35.7860, -5.8130)  # Tangier
+
+
+async def _listed(
+    dialogue: Dialogue, language: str, category: str, city: str
+) -> tuple[Conversation, Reply]:
+    """Return a person who chose a topic and then a city, and the list they were shown."""
+    person = Conversation(dialogue, language_hint=language)
+    await person.say("/help")
+    await person.press(f"cat:{category}")
+    return person, await person.press(f"city:{city}")
 
 
 async def test_nearest_to_me_asks_for_the_location_then_lists_the_nearest(
     dialogue_without_nlu: Dialogue,
 ) -> None:
-    person = Conversation(dialogue_without_nlu, language_hint="en")
-    await person.say("/help")
-    await person.press("cat:health")
-    results = await person.press("city:tangier")
+    person, results = await _listed(dialogue_without_nlu, "en", "health", "tangier")
     asked = await person.press("where")
     assert asked.location_request == "📍 Send my location" and asked.buttons == ()
     assert "do not keep it" in asked.text
@@ -55,10 +63,7 @@ async def test_a_telegram_location_message_is_a_location() -> None:
 async def test_feedback_is_recorded_without_anything_that_identifies_the_person(
     dialogue_without_nlu: Dialogue, session: AsyncSession
 ) -> None:
-    person = Conversation(dialogue_without_nlu, language_hint="fr")
-    await person.say("/help")
-    await person.press("cat:legal")
-    results = await person.press("city:lyon")
+    person, results = await _listed(dialogue_without_nlu, "fr", "legal", "lyon")
     assert {"fb:up", "fb:down"} <= set(payloads(results))
     thanks = await person.press("fb:down")
     assert thanks.text == "Merci ! Cela nous aide à améliorer Dalil."
@@ -70,14 +75,12 @@ async def test_feedback_is_recorded_without_anything_that_identifies_the_person(
     )  # fmt: skip
 
 
-async def test_no_result_offers_the_nearest_cities_and_the_topics_that_have_some(
-    dialogue_without_nlu: Dialogue, session: AsyncSession
-) -> None:
+async def _archive(session: AsyncSession, city: str, category: str) -> None:
     ids = await session.scalars(
         select(Service.id)
         .join(ServiceAtLocation, ServiceAtLocation.service_id == Service.id)
         .join(Location, Location.id == ServiceAtLocation.location_id)
-        .where(Location.city_id == "tangier", Service.category == "mobility")
+        .where(Location.city_id == city, Service.category == category)
     )
     for service_id in ids.all():
         service = await listings.get_service(session, service_id, for_update=True)
@@ -85,6 +88,12 @@ async def test_no_result_offers_the_nearest_cities_and_the_topics_that_have_some
         await listings.transition(
             session, service=service, action="archive", actor=Actor(None, "test")
         )
+
+
+async def test_no_result_offers_the_nearest_cities_and_the_topics_that_have_some(
+    dialogue_without_nlu: Dialogue, session: AsyncSession
+) -> None:
+    await _archive(session, "tangier", "mobility")
     person = Conversation(dialogue_without_nlu, language_hint="en")
     await person.say("/help")
     await person.press("cat:mobility")
@@ -103,6 +112,19 @@ async def test_no_result_offers_the_nearest_cities_and_the_topics_that_have_some
     assert (no_result.category, no_result.city) == ("mobility", "tangier")
 
 
+async def test_a_city_offered_after_an_emptied_page_lists_from_the_first_result(
+    dialogue_without_nlu: Dialogue, session: AsyncSession
+) -> None:
+    person, _ = await _listed(dialogue_without_nlu, "en", "legal", "lyon")
+    await _archive(session, "lyon", "legal")  # while the person reads the first page
+    nothing = await person.press("more")
+    assert nothing.text.startswith("I have no services for ⚖️ Legal help in Lyon yet.")
+    city = next(p for p in payloads(nothing) if p.startswith("city:"))
+    elsewhere = await person.press(city)
+    assert elsewhere.text.startswith("⚖️ Legal help in ")
+    assert listed(elsewhere)[0][0] == 1, "the new city starts at its first page"
+
+
 async def test_a_question_not_understood_is_kept_scrubbed_only_when_the_city_chose_to(
     sessions: async_sessionmaker[AsyncSession], redis: Redis, nlu: NLUClient, session: AsyncSession
 ) -> None:
@@ -111,7 +133,7 @@ async def test_a_question_not_understood_is_kept_scrubbed_only_when_the_city_cho
         dialogue = Dialogue(
             sessions=sessions, states=StateStore(redis, ttl_s=60), nlu=nlu,
             pseudonym_key=PSEUDONYM_KEY.encode(),
-            settings=make_settings(KEEP_UNMET_QUESTIONS=keep),
+            keep_unmet_questions=keep,
         )  # fmt: skip
         reply = await Conversation(dialogue, chat_id=f"55501{keep:d}").say(question)
         assert "cat:health" in payloads(reply)

@@ -22,7 +22,10 @@ async def _texts(session: AsyncSession) -> list[str]:
 async def test_nothing_is_kept_by_default(session: AsyncSession) -> None:
     settings = make_settings()
     assert settings.keep_unmet_questions is False
-    kept = await keep_unmet(session, settings, "my name is Ahmed, 0612345678", "tangier", "en")
+    kept = await keep_unmet(
+        session, "my name is Ahmed, 0612345678", "tangier", "en",
+        allowed=settings.keep_unmet_questions,
+    )  # fmt: skip
     await session.flush()
     assert kept is False
     assert await _texts(session) == []
@@ -33,8 +36,9 @@ async def test_when_allowed_the_scrubbed_text_is_kept_with_day_city_and_language
 ) -> None:
     settings = make_settings(KEEP_UNMET_QUESTIONS="true")
     text = "My name is Ahmed, I need a dentist in Tangier, call 0612345678"
-    assert await keep_unmet(session, settings, text, "tangier", "en", today=TODAY)
-    assert not await keep_unmet(session, settings, "   ", "tangier", "en", today=TODAY)
+    allowed = settings.keep_unmet_questions
+    assert await keep_unmet(session, text, "tangier", "en", allowed=allowed, today=TODAY)
+    assert not await keep_unmet(session, "   ", "tangier", "en", allowed=allowed, today=TODAY)
     await session.flush()
     row = (await session.scalars(select(UnmetQuestion))).one()
     assert (row.day, row.city, row.language) == (TODAY, "tangier", "en")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -16,7 +18,14 @@ from services_directory.listings.models import (
     ServiceTranslation,
 )
 from services_directory.search.index import refresh
-from services_directory.search.service import count_by_category, fallback_chain, search_services
+from services_directory.search.opening import Period
+from services_directory.search.row import Card, CardText, IndexedService
+from services_directory.search.service import (
+    count_by_category,
+    elsewhere,
+    fallback_chain,
+    search_services,
+)
 from tests.services_directory.test_sample import MCCM_CITIES
 
 
@@ -208,3 +217,41 @@ async def test_an_edit_refreshes_only_its_city_and_categories(session: AsyncSess
     assert await ids(Category.HOUSING, "lyon") == housing | {moved}
     await ids(Category.JOBS, "tunis")
     assert search._CACHE.groups[("tunis", "jobs")] is tunis_jobs  # not read again
+
+
+def test_an_index_row_reads_back_as_it_was_written() -> None:
+    indexed = IndexedService(
+        service_id="s-1", city_id="lyon", category="health", district_key="guillotière",
+        name_key="médecins du monde", latitude=45.75, longitude=4.84, is_free=True,
+        languages=("ar", "fr"), terms=("eligibility.undocumented",),
+        periods=(
+            Period(("MO", "TU"), dt.time(9), dt.time(17, 30)),
+            Period(("SA",), dt.time(22), dt.time(2), dt.date(2026, 12, 24), dt.date(2026, 12, 26),
+                   closed=True),
+        ),
+    )  # fmt: skip
+    assert IndexedService.from_columns(indexed.columns()) == indexed
+    card = Card(
+        name="Médecins du Monde", description="Soins", address="1 rue X", district=None,
+        is_sample=False, phones=("+33 4 00 00 00 00",),
+        texts={"ar": CardText("أطباء العالم", "علاج", None, "مجاني")},
+    )  # fmt: skip
+    assert Card.from_json(card.to_json()) == card
+
+
+async def test_elsewhere_reads_the_cities_with_a_topic_and_the_topics_of_a_city(
+    session: AsyncSession,
+) -> None:
+    mobility = await search_services(
+        session, category=Category.MOBILITY, city_id="tangier", locale="en", limit=100
+    )
+    for card in mobility.cards:
+        hidden = await session.get(Service, card.id)
+        assert hidden is not None
+        hidden.status = "inactive"
+    await refresh(session, [card.id for card in mobility.cards])
+
+    found = await elsewhere(session, city_id="tangier", category=Category.MOBILITY)
+    assert found.cities == set(MCCM_CITIES) - {"tangier"}
+    assert found.categories == {c.value for c in Category} - {"mobility"}
+    assert set(await count_by_category(session, city_id="tangier")) == found.categories

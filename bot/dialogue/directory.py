@@ -1,0 +1,148 @@
+"""Answers from the directory: the city, the services found there, nearby alternatives,
+and the emergency numbers."""
+
+from __future__ import annotations
+
+from bot.dialogue import render
+from bot.dialogue.turn import Turn
+from bot.i18n import is_rtl
+from bot.messages import Button, Reply
+from nlu.client import ParseResult
+from services_directory.categories import Category
+from services_directory.cities.models import City
+from services_directory.cities.service import get_city, list_cities, match_city
+from services_directory.search.service import distance_m, elsewhere, search_services
+
+PAGE_SIZE = 5
+# Remembered when the emergency numbers were shown before the city was known.
+EMERGENCY_PENDING = "emergency"
+
+
+def what_do_you_need(turn: Turn) -> Reply:
+    """Return the menu with the plain question."""
+    return render.menu(turn.t, turn.locale, turn.t.gettext("What do you need?"))
+
+
+async def ask_city(turn: Turn) -> Reply:
+    """Ask which city the person is in, one button per city."""
+    cities = await list_cities(turn.session)
+    return Reply(
+        turn.t.gettext("Which city are you in?"),
+        render.city_buttons(cities, turn.locale),
+        rtl=is_rtl(turn.locale),
+    )
+
+
+async def city_from(turn: Turn, result: ParseResult | None) -> City | None:
+    """Return the city the message names, else the one remembered, else None."""
+    cities = await list_cities(turn.session)
+    city = None
+    if result is not None:
+        named = result.entity("city")
+        city = next((c for c in cities if c.id == named), None) if named else None
+        city = city or match_city(cities, turn.message.text)
+    if city is None and turn.state.city:
+        city = next((c for c in cities if c.id == turn.state.city), None)
+    return city
+
+
+async def city_chosen(
+    turn: Turn,
+    city: City,
+    *,
+    otherwise: str | None = None,
+    near: tuple[float, float] | None = None,
+) -> Reply:
+    """Answer a city just chosen: with what waited for it, else a search of `otherwise`."""
+    turn.state.city = city.id
+    pending = turn.state.pending_category
+    turn.state.pending_category = None
+    if pending == EMERGENCY_PENDING:
+        return await emergency(turn, None)
+    category = pending or otherwise
+    if category is None:
+        return what_do_you_need(turn)
+    turn.state.page = 1
+    return await search(turn, Category(category), city, "find_" + category, near)
+
+
+async def find(turn: Turn, category: Category, result: ParseResult | None, intent: str) -> Reply:
+    """Answer a topic: its services in the person's city, once the city is known."""
+    city = await city_from(turn, result)
+    if city is None:
+        turn.state.pending_category = category.value
+        await turn.record(intent, "asked_city", category=category)
+        return await ask_city(turn)
+    turn.state.city = city.id
+    turn.state.page = 1
+    return await search(turn, category, city, intent)
+
+
+async def search(
+    turn: Turn,
+    category: Category,
+    city: City,
+    intent: str,
+    near: tuple[float, float] | None = None,
+) -> Reply:
+    """Answer with the state's page of services, or with the alternatives when there are none."""
+    page = max(turn.state.page, 1)
+    found = await search_services(
+        turn.session,
+        category=category,
+        city_id=city.id,
+        locale=turn.locale,
+        language=turn.locale,
+        limit=PAGE_SIZE,
+        offset=(page - 1) * PAGE_SIZE,
+        near=near,
+    )
+    turn.state.category = category.value
+    if not found.cards:
+        await turn.record(intent, "no_result", category=category, city=city.id)
+        return await _alternatives(turn, category, city)
+    await turn.record(intent, "results", category=category, city=city.id)
+    return render.results(
+        turn.t,
+        turn.locale,
+        category=category,
+        city=city,
+        cards=found.cards,
+        first_number=(page - 1) * PAGE_SIZE + 1,
+        # "More" could not continue nearest-first: the point is not kept for a next page.
+        has_more=near is None and page * PAGE_SIZE < found.total,
+    )
+
+
+async def _alternatives(turn: Turn, category: Category, city: City) -> Reply:
+    """Nothing here: the nearest cities that have the topic, and the topics this city has."""
+    found = await elsewhere(turn.session, city_id=city.id, category=category)
+    here = (city.latitude, city.longitude)
+    others = [c for c in await list_cities(turn.session) if c.id in found.cities - {city.id}]
+    others.sort(key=lambda c: distance_m(here, (c.latitude, c.longitude)))
+    topics = [c for c in Category if c != category and c.value in found.categories]
+    # Pressing one of those cities continues with the same topic there.
+    turn.state.pending_category = category.value
+    return render.no_result(
+        turn.t, turn.locale, category=category, city=city, other_cities=others[:2],
+        other_categories=topics,
+    )  # fmt: skip
+
+
+async def emergency(turn: Turn, result: ParseResult | None) -> Reply:
+    """Answer with the emergency numbers of the person's city, or of every city."""
+    # Never ask anything first: with no known city, show every city's numbers at once,
+    # and offer the city buttons to narrow them down.
+    city = await city_from(turn, result)
+    if city is not None:
+        loaded = await get_city(turn.session, city.id)
+        cities = [loaded] if loaded is not None else []
+    else:
+        cities = await list_cities(turn.session, with_numbers=True)
+    numbers = [(c, list(c.emergency_numbers)) for c in cities]
+    await turn.record("emergency", "emergency", city=city.id if city else None)
+    choice: tuple[tuple[Button, ...], ...] = ()
+    if city is None:
+        turn.state.pending_category = EMERGENCY_PENDING
+        choice = render.city_buttons([loaded for loaded, _ in numbers], turn.locale)
+    return render.emergency_numbers(turn.t, turn.locale, numbers, choice)

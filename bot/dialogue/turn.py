@@ -1,0 +1,59 @@
+"""One message being answered: what every part of the dialogue reads and changes."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from babel.support import NullTranslations
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.i18n import translations
+from bot.messages import IncomingMessage
+from bot.state import ConversationState
+from core import usage
+from services_directory.categories import Category
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class Turn:
+    """One message being answered: who (pseudonymously), in which language, with what state."""
+
+    message: IncomingMessage
+    key: str
+    state: ConversationState
+    locale: str
+    session: AsyncSession
+    forget: bool = False  # erase everything kept for this chat once the turn is answered
+
+    @property
+    def t(self) -> NullTranslations:
+        """The catalog of the turn's locale."""
+        return translations(self.locale)
+
+    async def record(
+        self,
+        intent: str,
+        outcome: str,
+        *,
+        category: Category | None = None,
+        city: str | None = None,
+        feedback: usage.Feedback | None = None,
+    ) -> None:
+        """Record the anonymous usage event of this turn, and log it without the text."""
+        await usage.record(
+            self.session,
+            channel=self.message.channel,
+            language=self.locale,
+            intent=intent,
+            outcome=outcome,
+            city=city or self.state.city,
+            category=category.value if category else None,
+            feedback=feedback,
+        )
+        log.info(
+            "dialogue.turn channel=%s locale=%s intent=%s outcome=%s",
+            self.message.channel, self.locale, intent, outcome,
+        )  # fmt: skip
