@@ -8,14 +8,18 @@ the version they were exported at, so an import never overwrites a newer edit.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from pydantic import ValidationError
 
+from services_directory.exchange import xlsx
+from services_directory.exchange.cells import read_csv
+from services_directory.exchange.limits import DEFAULT_LIMITS, ReadLimits
 from services_directory.listings.models import Service
 from services_directory.listings.schemas import ServiceFields
 from services_directory.listings.service import to_fields
@@ -166,19 +170,15 @@ def write_xlsx(rows: list[dict[str, str]]) -> bytes:
 # Import ----------------------------------------------------------------------------------
 
 
-def read_table(content: bytes) -> list[dict[str, str]]:
-    """Read CSV or XLSX bytes (told apart by content) into rows keyed by column."""
-    if content[:2] == b"PK":
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        sheet = workbook.worksheets[0]
-        values = [
-            ["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)
-        ]
-        workbook.close()
-    else:
-        # NUL cannot be stored in PostgreSQL text and never means anything in a cell.
-        text = content.decode("utf-8-sig").replace("\x00", "")
-        values = list(csv.reader(io.StringIO(text)))
+def read_table(content: bytes, limits: ReadLimits = DEFAULT_LIMITS) -> list[dict[str, str]]:
+    """Read CSV or XLSX bytes (told apart by content) into rows keyed by column, within limits.
+
+    Raises UnreadableFile (BeyondLimits when a limit is passed).
+    """
+    # One row a service, and the header.
+    limits = dataclasses.replace(limits, rows=limits.services + 1)
+    read = xlsx.read_rows if content[:2] == b"PK" else read_csv
+    values = read(content, limits)
     if not values:
         return []
     header = [h.strip() for h in values[0]]
