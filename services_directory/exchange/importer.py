@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections import Counter
@@ -17,7 +18,7 @@ from services_directory.cities.models import City
 from services_directory.cities.service import list_cities
 from services_directory.exchange import hsds
 from services_directory.exchange.limits import MAX_REPORTED_ERRORS
-from services_directory.exchange.parsing import parse_upload
+from services_directory.exchange.parsing import in_reader_thread, parse_file
 from services_directory.exchange.spreadsheet import (
     ParsedRow,
     RowError,
@@ -269,10 +270,11 @@ async def import_file(
     Raises UnreadableFile (HSDSFormatError, BeyondLimits) when the file is none of those or
     is larger than an import reads.
     """
-    parsed = await parse_upload(
-        content, cities=await list_cities(session), terms=await reference_terms(session),
-        default_category=default_category, locale=locale,
+    job = functools.partial(
+        parse_file, content, cities=await list_cities(session),
+        terms=await reference_terms(session), default_category=default_category, locale=locale,
     )  # fmt: skip
+    parsed = await in_reader_thread(job)
     return await import_parsed(
         session, parsed, actor=actor, organization_id=organization_id, valid_only=valid_only
     )

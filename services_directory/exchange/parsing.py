@@ -10,12 +10,12 @@ without pickling, and nothing else has to be started and watched.
 from __future__ import annotations
 
 import asyncio
-import functools
 import io
 import json
 import zipfile
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import Any, TypeVar
 
 from services_directory.categories import Category
 from services_directory.cities.models import City
@@ -25,6 +25,7 @@ from services_directory.exchange.limits import DEFAULT_LIMITS, Budget, ReadLimit
 from services_directory.exchange.spreadsheet import ParsedRow, parse_row, read_table
 
 _READER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dalil-import")
+T = TypeVar("T")
 
 
 def file_kind(content: bytes, limits: ReadLimits = DEFAULT_LIMITS) -> str:
@@ -92,18 +93,6 @@ def parse_file(
     )
 
 
-async def parse_upload(
-    content: bytes,
-    *,
-    cities: list[City],
-    terms: dict[str, tuple[str, str | None]],
-    default_category: Category | None = None,
-    locale: str = "en",
-    limits: ReadLimits = DEFAULT_LIMITS,
-) -> list[ParsedRow]:
-    """Run `parse_file` in the import thread; the loop waits without being held."""
-    job = functools.partial(
-        parse_file, content, cities=cities, terms=terms, default_category=default_category,
-        locale=locale, limits=limits,
-    )  # fmt: skip
+async def in_reader_thread(job: Callable[[], T]) -> T:
+    """Run `job` (a `parse_file` with its arguments) in the import thread; the loop waits."""
     return await asyncio.get_running_loop().run_in_executor(_READER, job)
