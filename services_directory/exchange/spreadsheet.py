@@ -18,7 +18,7 @@ from openpyxl import Workbook
 from pydantic import ValidationError
 
 from services_directory.exchange import xlsx
-from services_directory.exchange.cells import read_csv
+from services_directory.exchange.cells import FORMULA_STARTS, neutralise, read_csv
 from services_directory.exchange.limits import DEFAULT_LIMITS, ReadLimits
 from services_directory.listings.models import Service
 from services_directory.listings.schemas import ServiceFields
@@ -148,7 +148,7 @@ def write_csv(rows: list[dict[str, str]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=header_for(rows), extrasaction="ignore")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({column: neutralise(value) for column, value in row.items()} for row in rows)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -162,6 +162,12 @@ def write_xlsx(rows: list[dict[str, str]]) -> bytes:
     sheet.append(header)
     for row in rows:
         sheet.append([row.get(column, "") for column in header])
+        for cell in sheet[sheet.max_row]:
+            # openpyxl makes a formula of any text starting with "=": keep every cell text,
+            # and quote-prefixed, so that editing it in a spreadsheet keeps it text too.
+            if str(cell.value or "")[:1] in FORMULA_STARTS:
+                cell.data_type = "s"
+                cell.quotePrefix = True
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

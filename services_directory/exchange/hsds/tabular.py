@@ -11,7 +11,7 @@ import zipfile
 from collections import defaultdict
 from typing import Any
 
-from services_directory.exchange.cells import read_csv
+from services_directory.exchange.cells import neutralise, read_csv
 from services_directory.exchange.errors import unreadable
 from services_directory.exchange.hsds.errors import HSDSFormatError
 from services_directory.exchange.limits import DEFAULT_LIMITS, Budget, ReadLimits
@@ -45,7 +45,7 @@ def _cell(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, dict | list):
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
-    return str(value)
+    return neutralise(str(value))
 
 
 def tabular_package(documents: list[dict[str, Any]]) -> bytes:
