@@ -12,16 +12,15 @@ import asyncio
 import gc
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 
 from admin_api.accounts.models import Role
 from tests.admin_api.conftest import Api
 from tests.helpers import bombs
+from tests.helpers.memory import PeakRSS
 
 IMPORT = "/api/v1/imports/services"
-_STATUS = Path("/proc/self/status")
 
 
 def _typed(content: bytes) -> dict[str, str]:
@@ -82,13 +81,6 @@ async def test_at_most_a_hundred_problems_are_listed(api: Api) -> None:
     assert len(response.content) < 50_000
 
 
-def _kib(field: str) -> int:
-    for line in _STATUS.read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1])
-    raise AssertionError(field)
-
-
 @pytest.fixture(scope="module")
 def megabyte_bombs() -> list[bytes]:
     """Each under the API's 1 MB body limit; made once (the zip takes seconds to deflate)."""
@@ -112,9 +104,7 @@ async def test_health_answers_and_memory_stays_flat_during_hostile_imports(
     # A full collection walks every object of the process (this one holds pytest's too) in
     # whichever thread allocates, holding the GIL: start from a collected heap.
     gc.collect()
-    # Peak RSS from here on: writing 5 to clear_refs resets VmHWM to the current RSS.
-    Path("/proc/self/clear_refs").write_text("5")
-    before = _kib("VmRSS")
+    memory = PeakRSS()
     imports = asyncio.gather(
         *(
             api.client.post(IMPORT, content=bomb, headers={**association, **_typed(bomb)})
@@ -129,7 +119,7 @@ async def test_health_answers_and_memory_stays_flat_during_hostile_imports(
         assert health.status_code == 200
         await asyncio.sleep(0.02)
     assert [r.status_code for r in await imports] == [422] * len(megabyte_bombs)
-    growth_mib = (_kib("VmHWM") - before) / 1024
+    growth_mib = memory.growth_mib()
     print(f"health: {len(latencies)} checks, slowest {max(latencies) * 1000:.0f} ms; "
           f"peak RSS growth {growth_mib:.0f} MiB")  # fmt: skip
     assert latencies
