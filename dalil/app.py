@@ -27,6 +27,7 @@ from bot.whatsapp import webhook as whatsapp_webhook
 from bot.whatsapp.webhook import router as whatsapp_router
 from core import unmet
 from core.settings import Settings
+from dalil.logs import drop_query_strings
 from dalil.metrics import CountRequests
 from dalil.metrics import router as metrics_router
 from dalil.runtime import Runtime, build_runtime
@@ -99,6 +100,7 @@ def create_app(settings: Settings, *, roles: Collection[str] = ALL_ROLES) -> Fas
             await asyncio.gather(*tasks, return_exceptions=True)
             await runtime.aclose()
 
+    drop_query_strings()
     app = FastAPI(title="Dalil", version="0.1.0", lifespan=lifespan)
     api_errors.install(app)
     webhooks = {
