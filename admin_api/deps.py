@@ -20,7 +20,8 @@ from core.settings import Settings
 from services_directory.audit import Actor
 
 log = logging.getLogger(__name__)
-# Per token and minute: generous for a volunteer on a phone, tight for a runaway script.
+# Per account and minute, whichever of its tokens is used (minting more must not buy more):
+# generous for a volunteer on a phone, tight for a runaway script.
 REQUESTS_PER_MINUTE = 240
 
 
@@ -71,8 +72,8 @@ class Caller:
         return Actor(self.account.id, f"{self.role.value}:{self.account.name}")
 
 
-async def _within_rate_limit(redis: Redis, token_id: int) -> bool:
-    key = f"ratelimit:{token_id}:{int(time.time() // 60)}"
+async def _within_rate_limit(redis: Redis, account_id: int) -> bool:
+    key = f"ratelimit:account:{account_id}:{int(time.time() // 60)}"
     try:
         async with redis.pipeline(transaction=True) as pipe:
             pipe.incr(key)
@@ -94,7 +95,7 @@ async def get_caller(request: Request, session: SessionDep) -> Caller:
     if found is None:
         raise Unauthorized("the token is unknown, expired or revoked")
     account, record = found
-    if not await _within_rate_limit(request.app.state.redis, record.id):
+    if not await _within_rate_limit(request.app.state.redis, account.id):
         raise RateLimited(f"more than {REQUESTS_PER_MINUTE} requests in a minute")
     return Caller(account, record.id)
 

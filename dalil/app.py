@@ -21,10 +21,13 @@ from bot.campaigns.broadcast import Broadcaster
 from bot.pacing import Limits, Pacer
 from bot.telegram import polling
 from bot.telegram import send as telegram_send
+from bot.telegram import webhook as telegram_webhook
 from bot.telegram.webhook import router as telegram_router
+from bot.whatsapp import webhook as whatsapp_webhook
 from bot.whatsapp.webhook import router as whatsapp_router
 from core import unmet
 from core.settings import Settings
+from dalil.logs import drop_query_strings
 from dalil.metrics import CountRequests
 from dalil.metrics import router as metrics_router
 from dalil.runtime import Runtime, build_runtime
@@ -101,9 +104,14 @@ def create_app(settings: Settings, *, roles: Collection[str] = ALL_ROLES) -> Fas
             await asyncio.gather(*tasks, return_exceptions=True)
             await runtime.aclose()
 
+    drop_query_strings()
     app = FastAPI(title="Dalil", version="0.1.0", lifespan=lifespan)
     api_errors.install(app)
-    app.add_middleware(BodySizeLimit)
+    webhooks = {
+        "/webhooks/telegram": telegram_webhook.MAX_BODY_BYTES,
+        "/webhooks/whatsapp": whatsapp_webhook.MAX_BODY_BYTES,
+    }
+    app.add_middleware(BodySizeLimit, routes=webhooks)
     app.add_middleware(CountRequests)
     app.include_router(telegram_router)
     # WhatsApp has no polling fallback: its webhook exists only when it is configured, and

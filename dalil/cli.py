@@ -147,8 +147,10 @@ def _directory_import(settings: Settings, args: argparse.Namespace) -> None:
         raise SystemExit(f"{args.file}: {error}") from error
     for problem in report.errors:
         print(f"row {problem.row}, column {problem.column}: {problem.message}", file=sys.stderr)
+    if report.error_count > len(report.errors):
+        print(f"… and {report.error_count - len(report.errors)} more.", file=sys.stderr)
     if not report.applied:
-        raise SystemExit(f"{len(report.errors)} problem(s): nothing was imported.")
+        raise SystemExit(f"{report.error_count} problem(s): nothing was imported.")
     print(f"Created {len(report.created)}, updated {len(report.updated)}, "
           f"unchanged {report.unchanged}.")  # fmt: skip
 

@@ -6,17 +6,20 @@ import datetime as dt
 import hashlib
 import secrets
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from admin_api.accounts.models import Account, ApiToken, Role
-from admin_api.errors import InvalidInput, NotFound
+from admin_api.errors import Conflict, InvalidInput, NotFound
 from services_directory.listings.models import Organization
 
 TOKEN_PREFIX = "dalil_"  # noqa: S105 (a prefix, not a secret)
 DEFAULT_TOKEN_DAYS = 90
 MAX_TOKEN_DAYS = 365
+# Active tokens an account may hold: one per device or script is plenty, and a stolen token
+# cannot mint an unbounded supply of others.
+MAX_ACTIVE_TOKENS = 10
 
 
 def hash_token(token: str) -> str:
@@ -55,6 +58,19 @@ async def issue_token(
     """Create a token for `account`; return its record and the token, which is never stored."""
     if not 1 <= days <= MAX_TOKEN_DAYS:
         raise InvalidInput(f"a token lives 1 to {MAX_TOKEN_DAYS} days")
+    # Under the account's row lock: two requests at once cannot both take the last place.
+    await session.execute(select(Account.id).where(Account.id == account.id).with_for_update())
+    active = await session.scalar(
+        select(func.count())
+        .select_from(ApiToken)
+        .where(
+            ApiToken.account_id == account.id,
+            ApiToken.revoked_at.is_(None),
+            ApiToken.expires_at > now(),
+        )
+    )
+    if (active or 0) >= MAX_ACTIVE_TOKENS:
+        raise Conflict(f"the account has {MAX_ACTIVE_TOKENS} active tokens: revoke one first")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     record = ApiToken(
         account_id=account.id,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import zipfile
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response
@@ -13,7 +12,7 @@ from admin_api.deps import CallerDep, SessionDep
 from admin_api.errors import InvalidInput
 from admin_api.listings.service import organization_scope
 from services_directory.categories import Category
-from services_directory.exchange.hsds import HSDSFormatError
+from services_directory.exchange.errors import UnreadableFile
 from services_directory.exchange.importer import export_file, import_file
 
 router = APIRouter(tags=["import and export"])
@@ -61,7 +60,9 @@ async def import_services(
     is checked first. With any problem nothing is imported (422, with each problem's row, or
     service number, and column, or field path), unless `valid_only=true`: then the valid ones
     are. HSDS only: `category` classifies services whose taxonomy terms name none of ours;
-    `locale` is the language of the file's eligibility and fee texts.
+    `locale` is the language of the file's eligibility and fee texts. The first 100 problems
+    are listed, `error_count` counts them all; a file larger than an import reads (rows,
+    columns, a cell, unpacked bytes, nesting) is refused whole with 422.
     """
     scope = organization_scope(caller, organization_id)
     try:
@@ -69,11 +70,10 @@ async def import_services(
             session, await request.body(), actor=caller.actor, organization_id=scope,
             valid_only=valid_only, default_category=category, locale=locale,
         )  # fmt: skip
-    except (ValueError, KeyError, OSError, zipfile.BadZipFile) as error:
-        detail = str(error) if isinstance(error, HSDSFormatError) else ""
+    except UnreadableFile as error:
         raise InvalidInput(
             "the body is not a CSV or XLSX spreadsheet nor HSDS 3.0 JSON or tabular package"
-            + (f": {detail}" if detail else "")
+            f" that an import reads: {error.detail}"
         ) from error
     body = {
         "applied": report.applied,
@@ -81,8 +81,9 @@ async def import_services(
         "updated": report.updated,
         "unchanged": report.unchanged,
         "errors": [dataclasses.asdict(e) for e in report.errors],
+        "error_count": report.error_count,
     }
     if not report.applied:
-        problems = f"{len(report.errors)} problem(s); nothing was imported"
+        problems = f"{report.error_count} problem(s); nothing was imported"
         return JSONResponse({"error": "invalid_rows", "detail": problems, **body}, status_code=422)
     return JSONResponse(body)

@@ -27,6 +27,7 @@ from admin_api.stats.service import (
 )
 from core.settings import Settings
 from core.unmet import UnmetQuestion
+from services_directory.exchange.cells import neutralise
 
 router = APIRouter(tags=["statistics"])
 
@@ -171,9 +172,7 @@ async def stats(
 
 
 def _csv_value(value: Any) -> str:
-    text = "" if value is None else str(value)
-    # A spreadsheet runs a cell starting with one of these as a formula.
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return neutralise("" if value is None else str(value))
 
 
 @router.get("/stats.csv")

@@ -3,7 +3,8 @@
 Meta retries any delivery not answered 200 for up to 7 days. So whatever is signed but
 unreadable (bad JSON, unexpected shapes, statuses, media) is acknowledged and dropped with a
 reason in the log; only a bad signature (401) or Redis being down (503, so Meta retries
-what could not be queued) answers otherwise.
+what could not be queued) answers otherwise, and a body over MAX_BODY_BYTES, which the app
+refuses (413) before this module reads it.
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ from bot.whatsapp.parse import Notification, parse
 log = logging.getLogger(__name__)
 router = APIRouter()
 SIGNATURE_HEADER = "X-Hub-Signature-256"
-# Meta's notifications stay well under this; larger bodies are not from Meta.
+# Meta's notifications stay well under this; larger bodies are not from Meta, and the app's
+# body limit refuses them (413) before this module reads a byte.
 MAX_BODY_BYTES = 3_000_000
 
 
@@ -87,9 +89,6 @@ async def receive(request: Request) -> Response:
     # The signature covers the raw bytes: re-serialised JSON would not match.
     if not signature_valid(body, request.headers.get(SIGNATURE_HEADER), config.app_secret):
         return _error(401, "unauthorized", "missing or wrong X-Hub-Signature-256")
-    if len(body) > MAX_BODY_BYTES:
-        log.warning("whatsapp.webhook skipped reason=too_large bytes=%d", len(body))
-        return JSONResponse({"ok": True})
     try:
         payload = json.loads(body)
     except (ValueError, RecursionError):

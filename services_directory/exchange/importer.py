@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import io
+import functools
 import json
 import re
-import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,11 +17,12 @@ from services_directory.categories import Category
 from services_directory.cities.models import City
 from services_directory.cities.service import list_cities
 from services_directory.exchange import hsds
+from services_directory.exchange.limits import MAX_REPORTED_ERRORS
+from services_directory.exchange.parsing import in_reader_thread, parse_file
 from services_directory.exchange.spreadsheet import (
     ParsedRow,
     RowError,
     parse_row,
-    read_table,
     service_row,
     write_csv,
     write_xlsx,
@@ -34,12 +34,14 @@ from services_directory.taxonomy import ELIGIBILITY_TAXONOMY
 
 @dataclass(slots=True)
 class ImportReport:
-    """What an import did, or would have done, and every problem it found."""
+    """What an import did, or would have done, and the first problems it found."""
 
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     unchanged: int = 0
+    # The first MAX_REPORTED_ERRORS problems, and how many there were in all.
     errors: list[RowError] = field(default_factory=list)
+    error_count: int = 0
     applied: bool = False
 
 
@@ -162,8 +164,9 @@ async def import_parsed(
     known = await _known(session, ids)
     for row in parsed:
         _check(row, known, organization_id, duplicates)
-    report = ImportReport(errors=[e for p in parsed for e in p.errors])
-    if report.errors and not valid_only:
+    errors = [e for p in parsed for e in p.errors]
+    report = ImportReport(errors=errors[:MAX_REPORTED_ERRORS], error_count=len(errors))
+    if errors and not valid_only:
         return report
     for row in parsed:
         if row.errors or row.fields is None or row.organization_id is None:
@@ -248,18 +251,6 @@ async def import_hsds(
     )
 
 
-def file_kind(content: bytes) -> str:
-    """Tell an HSDS JSON document, an HSDS tabular package and a spreadsheet apart."""
-    head = content[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
-    if head[:1] in (b"{", b"["):
-        return "hsds-json"
-    if content[:2] == b"PK":
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            names = {name.rsplit("/", 1)[-1] for name in archive.namelist()}
-        return "hsds-tabular" if "service.csv" in names else "spreadsheet"
-    return "spreadsheet"
-
-
 async def import_file(
     session: AsyncSession,
     content: bytes,
@@ -272,26 +263,17 @@ async def import_file(
 ) -> ImportReport:
     """Import a spreadsheet (CSV/XLSX), an HSDS JSON document or an HSDS tabular package.
 
-    Raises ValueError (HSDSFormatError among them) when the file is none of those.
+    Raises UnreadableFile (HSDSFormatError, BeyondLimits) when the file is none of those or
+    is larger than an import reads.
     """
-    kind = file_kind(content)
-    if kind == "spreadsheet":
-        return await import_table(
-            session, read_table(content), actor=actor, organization_id=organization_id,
-            valid_only=valid_only,
-        )  # fmt: skip
-    if kind == "hsds-json":
-        try:
-            document = json.loads(content.decode("utf-8-sig"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise hsds.HSDSFormatError(f"not valid JSON: {error}") from error
-        services = hsds.services_in(document)
-    else:
-        services = hsds.read_tabular_package(content)
-    return await import_hsds(
-        session, services, actor=actor, organization_id=organization_id, valid_only=valid_only,
-        default_category=default_category, locale=locale,
+    job = functools.partial(
+        parse_file, content, cities=await list_cities(session),
+        terms=await reference_terms(session), default_category=default_category, locale=locale,
     )  # fmt: skip
+    parsed = await in_reader_thread(job)
+    return await import_parsed(
+        session, parsed, actor=actor, organization_id=organization_id, valid_only=valid_only
+    )
 
 
 async def export_file(

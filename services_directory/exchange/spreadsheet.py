@@ -8,14 +8,18 @@ the version they were exported at, so an import never overwrites a newer edit.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from pydantic import ValidationError
 
+from services_directory.exchange import xlsx
+from services_directory.exchange.cells import FORMULA_STARTS, neutralise, read_csv
+from services_directory.exchange.limits import DEFAULT_LIMITS, ReadLimits
 from services_directory.listings.models import Service
 from services_directory.listings.schemas import ServiceFields
 from services_directory.listings.service import to_fields
@@ -144,7 +148,7 @@ def write_csv(rows: list[dict[str, str]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=header_for(rows), extrasaction="ignore")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({column: neutralise(value) for column, value in row.items()} for row in rows)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -158,6 +162,12 @@ def write_xlsx(rows: list[dict[str, str]]) -> bytes:
     sheet.append(header)
     for row in rows:
         sheet.append([row.get(column, "") for column in header])
+        for cell in sheet[sheet.max_row]:
+            # openpyxl makes a formula of any text starting with "=": keep every cell text,
+            # and quote-prefixed, so that editing it in a spreadsheet keeps it text too.
+            if str(cell.value or "")[:1] in FORMULA_STARTS:
+                cell.data_type = "s"
+                cell.quotePrefix = True
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -166,19 +176,15 @@ def write_xlsx(rows: list[dict[str, str]]) -> bytes:
 # Import ----------------------------------------------------------------------------------
 
 
-def read_table(content: bytes) -> list[dict[str, str]]:
-    """Read CSV or XLSX bytes (told apart by content) into rows keyed by column."""
-    if content[:2] == b"PK":
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        sheet = workbook.worksheets[0]
-        values = [
-            ["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)
-        ]
-        workbook.close()
-    else:
-        # NUL cannot be stored in PostgreSQL text and never means anything in a cell.
-        text = content.decode("utf-8-sig").replace("\x00", "")
-        values = list(csv.reader(io.StringIO(text)))
+def read_table(content: bytes, limits: ReadLimits = DEFAULT_LIMITS) -> list[dict[str, str]]:
+    """Read CSV or XLSX bytes (told apart by content) into rows keyed by column, within limits.
+
+    Raises UnreadableFile (BeyondLimits when a limit is passed).
+    """
+    # One row a service, and the header.
+    limits = dataclasses.replace(limits, rows=limits.services + 1)
+    read = xlsx.read_rows if content[:2] == b"PK" else read_csv
+    values = read(content, limits)
     if not values:
         return []
     header = [h.strip() for h in values[0]]

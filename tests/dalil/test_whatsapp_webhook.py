@@ -21,6 +21,7 @@ from bot.whatsapp import window
 from bot.whatsapp.parse import message_key
 from dalil.app import create_app
 from tests.conftest import PSEUDONYM_KEY, make_settings
+from tests.helpers.memory import PeakRSS
 from tests.standins import whatsapp_payloads as wa
 from tests.standins.server import free_port, serve
 from tests.standins.whatsapp_api import (
@@ -246,3 +247,29 @@ async def test_the_route_exists_only_when_whatsapp_is_configured() -> None:
     ) as http:
         assert (await http.get("/webhooks/whatsapp")).status_code == 404
         assert (await http.post("/webhooks/whatsapp", content=b"{}")).status_code == 404
+
+
+async def test_large_unsigned_bodies_are_refused_before_they_are_read(
+    app_url_prereqs: None,
+) -> None:
+    """Issue 13, finding 2: an unsigned streamed 300 MB POST grew the server by 580 MB."""
+    async with running_app() as app:
+        url = "/webhooks/whatsapp"
+        chunk = b"x" * (1024 * 1024)
+
+        async def stream() -> AsyncIterator[bytes]:
+            for _ in range(200):
+                yield chunk
+
+        memory = PeakRSS()
+        streamed = await app.http.post(url, content=stream(), timeout=60)
+        growth_mib = memory.growth_mib()
+        print(f"200 MiB unsigned stream: {streamed.status_code}, grew {growth_mib:.0f} MiB")
+        assert streamed.status_code == 413, streamed.text
+        assert streamed.json()["error"] == "too_large"
+        assert growth_mib < 50, f"grew by {growth_mib:.0f} MiB"
+        declared = await app.http.post(
+            url, content=stream(), headers={"Content-Length": str(200 * len(chunk))}
+        )
+        assert declared.status_code == 413
+        assert (await app.post(wa.text(1, "/menu"))).status_code == 200

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from services_directory.exchange.errors import UnreadableFile
 
-class HSDSFormatError(ValueError):
+
+class HSDSFormatError(UnreadableFile):
     """The document is not HSDS services at all (not a problem of one service)."""

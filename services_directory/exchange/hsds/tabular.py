@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
+import math
 import zipfile
 from collections import defaultdict
 from typing import Any
 
+from services_directory.exchange.cells import neutralise, read_csv
+from services_directory.exchange.errors import unreadable
 from services_directory.exchange.hsds.errors import HSDSFormatError
+from services_directory.exchange.limits import DEFAULT_LIMITS, Budget, ReadLimits
 
 HSDS_VERSION = "3.0"
 
@@ -40,7 +45,7 @@ def _cell(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, dict | list):
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
-    return str(value)
+    return neutralise(str(value))
 
 
 def tabular_package(documents: list[dict[str, Any]]) -> bytes:
@@ -113,30 +118,41 @@ def _typed(column: str, value: str) -> Any:
         return value.strip().lower() in {"true", "1", "yes"}
     if column in _NUMBER_COLUMNS:
         number = float(value)
+        if not math.isfinite(number):
+            raise ValueError(f"{column} must be a finite number, not {value!r}")
+        if column == "dalil_version" and not number.is_integer():
+            raise ValueError(f"{column} must be a whole number, not {value!r}")
         return int(number) if column == "dalil_version" else number
     return value
 
 
-def read_tabular_package(content: bytes) -> list[dict[str, Any]]:
-    """Read a zip of HSDS CSV tables back into nested service objects."""
+def _records(name: str, content: bytes, limits: ReadLimits) -> list[dict[str, Any]]:
+    rows = read_csv(content, limits)
+    header = rows[0] if rows else []
+    with unreadable(name):
+        return [
+            # As csv.DictReader: missing cells are empty, cells past the header dropped.
+            {k: _typed(k, v) for k, v in itertools.zip_longest(header, row, fillvalue="") if k}
+            for row in rows[1:]
+            if row
+        ]
+
+
+def read_tabular_package(
+    content: bytes, limits: ReadLimits = DEFAULT_LIMITS
+) -> list[dict[str, Any]]:
+    """Read a zip of HSDS CSV tables back into nested service objects, within `limits`."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
     except zipfile.BadZipFile as error:
         raise HSDSFormatError("not a zip file of HSDS CSV tables") from error
     tables: dict[str, list[dict[str, Any]]] = {}
-    with archive:
-        for name in archive.namelist():
-            table = name.rsplit("/", 1)[-1].removesuffix(".csv")
-            if not name.endswith(".csv"):
-                continue
-            text = archive.read(name).decode("utf-8-sig").replace("\x00", "")
-            try:
-                tables[table] = [
-                    {k: _typed(k, v or "") for k, v in row.items() if k}
-                    for row in csv.DictReader(io.StringIO(text))
-                ]
-            except ValueError as error:
-                raise HSDSFormatError(f"{name}: {error}") from error
+    budget = Budget(limits)
+    with archive, unreadable("not a readable zip of HSDS CSV tables"):
+        for info in budget.members(archive):
+            table = info.filename.rsplit("/", 1)[-1].removesuffix(".csv")
+            if info.filename.endswith(".csv"):
+                tables[table] = _records(info.filename, budget.read(archive, info), limits)
     if "service" not in tables:
         raise HSDSFormatError("the package has no service.csv")
     by_id = {t: {str(r.get("id")): r for r in rows} for t, rows in tables.items()}
