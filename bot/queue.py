@@ -14,6 +14,7 @@ from redis.asyncio import Redis
 from redis.exceptions import ResponseError
 
 from bot.messages import IncomingMessage, Reply
+from bot.stopping import finish_before_stopping
 from core.metrics import MESSAGES_IN
 
 log = logging.getLogger(__name__)
@@ -177,39 +178,19 @@ async def run_consumer(
 ) -> None:
     """Consume `stream` as one member of `group` until cancelled; survive Redis hiccups.
 
-    Cancelled, it first finishes the round in hand (at most `block_ms` of waiting, plus the
-    entries already read): a cancellation that lands inside redis-py's own timeouts can leave
-    a connection waiting forever on Python 3.11, and a message cut off between the platform's
-    answer and its acknowledgement would be sent twice.
+    Cancelled, it first finishes the round in hand: at most `block_ms` of waiting, plus the
+    entries already read.
     """
     consumer = consumer_name(role)
     log.info("%s started consumer=%s", role, consumer)
     while True:
-        round_ = asyncio.ensure_future(
-            consume_once(
-                redis,
-                stream,
-                group,
-                consumer,
-                handle,
-                block_ms,
-                lane=lane,
-                claim_idle_ms=claim_idle_ms,
-            )
-        )
         try:
-            await asyncio.shield(round_)
-        except asyncio.CancelledError:
-            await _finish_quietly(round_, role)
-            raise
+            await finish_before_stopping(
+                consume_once(
+                    redis, stream, group, consumer, handle, block_ms,
+                    lane=lane, claim_idle_ms=claim_idle_ms,
+                )
+            )  # fmt: skip
         except Exception:
             log.exception("%s loop error; retrying in 1 s", role)
             await asyncio.sleep(1)
-
-
-async def _finish_quietly(round_: asyncio.Future[int], role: str) -> None:
-    """Wait for a round cut short by cancellation; its error is only logged."""
-    try:
-        await round_
-    except Exception:
-        log.exception("%s loop error while stopping", role)

@@ -115,10 +115,10 @@ async def handle(
     sent_key = f"sent:{envelope['key']}"
     campaign: int | None = envelope.get("campaign")
     outcome: Outcome | None = None
-    if await redis.exists(sent_key):
-        # Sent by a sender that died before acknowledging: acknowledged and counted now.
-        outcome = "sent"
-    else:
+    # Set with the acknowledgement: a sender thought dead finished this entry after another
+    # took it over. One that really died before acknowledging left no such mark; its parts'
+    # marks (send_part_once) keep the retry from sending them again.
+    if not await redis.exists(sent_key):
         deliver = channels.get(envelope["channel"])
         try:
             if deliver is None:
@@ -127,9 +127,6 @@ async def handle(
                 waited = await pacer.wait_turn(envelope["channel"], envelope.get("chat_id"))
                 RATE_LIMIT_WAIT.labels(envelope["channel"]).inc(waited)
             await deliver_with_retries(deliver, envelope, base_delay_s=base_delay_s)
-            # Marked at once, apart from the acknowledgement: dying between the two must not
-            # send it again.
-            await redis.set(sent_key, "1", ex=SENT_TTL_S)
             outcome = "sent"
             if envelope.get("accepted_ms"):
                 seconds = max(0.0, time.time() - envelope["accepted_ms"] / 1000)
@@ -141,6 +138,8 @@ async def handle(
             else:
                 await _dead_letter(redis, envelope, failure)
     async with redis.pipeline(transaction=True) as pipe:
+        if outcome == "sent":
+            pipe.set(sent_key, "1", ex=SENT_TTL_S)
         if campaign is not None and outcome is not None:
             pipe.hincrby(counts_key(campaign), outcome, 1)
         pipe.xack(OUTBOUND, SENDERS, entry_id)

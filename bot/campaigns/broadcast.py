@@ -31,6 +31,7 @@ from bot.i18n import translations
 from bot.messages import Template
 from bot.queue import MAX_STREAM_LENGTH, OUTBOUND
 from bot.splitting import shorten
+from bot.stopping import finish_before_stopping
 from core import campaigns
 from core.campaigns import Campaign
 from services_directory.rumours.models import Rumour
@@ -56,15 +57,9 @@ class Broadcaster:
         """Deliver open campaigns until cancelled; look for new ones every `idle_s` when idle."""
         log.info("broadcaster started")
         while True:
-            # Cancelled, it first finishes the batch in hand: cutting database or Redis I/O
-            # short leaves their connections unusable (and can hang the shutdown), while the
-            # batch itself is queued all at once or not at all either way.
-            step = asyncio.ensure_future(self._step())
-            try:
-                busy = await asyncio.shield(step)
-            except asyncio.CancelledError:
-                await step
-                raise
+            # Cancelled, it first finishes the batch in hand, which is queued all at once or
+            # not at all either way.
+            busy = await finish_before_stopping(self._step())
             await asyncio.sleep(0.05 if busy else idle_s)
 
     async def _step(self) -> bool:

@@ -23,6 +23,12 @@ from tests.standins.server import serve
 from tests.standins.telegram_api import TelegramStandIn
 
 CHAT = "5550001"
+TOO_MANY_REQUESTS = {
+    "ok": False,
+    "error_code": 429,
+    "description": "Too Many Requests: retry after 1",
+    "parameters": {"retry_after": 1},
+}
 
 
 @pytest.fixture
@@ -65,15 +71,7 @@ async def test_reply_with_buttons_reaches_the_chat(api, redis: Redis) -> None:
 
 async def test_429_waits_retry_after_then_sends_once(api, redis: Redis) -> None:
     stand_in, bot = api
-    stand_in.fail_next(
-        429,
-        {
-            "ok": False,
-            "error_code": 429,
-            "description": "Too Many Requests: retry after 1",
-            "parameters": {"retry_after": 1},
-        },
-    )
+    stand_in.fail_next(429, TOO_MANY_REQUESTS)
     await _queue_reply(redis)
     await _drain(redis, bot)
     attempts = [c for c in stand_in.calls if c.method == "sendMessage"]
@@ -139,15 +137,7 @@ async def test_a_retry_sends_only_the_parts_the_platform_has_not_accepted(
     assert len(long_text) > 4096  # two messages on Telegram
     await _queue_reply(redis, long_text, callback="cb-7")
     stand_in.accept_next()
-    stand_in.fail_next(
-        429,
-        {
-            "ok": False,
-            "error_code": 429,
-            "description": "Too Many Requests: retry after 1",
-            "parameters": {"retry_after": 1},
-        },
-    )
+    stand_in.fail_next(429, TOO_MANY_REQUESTS)
     await _drain(redis, bot)
     attempts = [c for c in stand_in.calls if c.method == "sendMessage"]
     assert len(attempts) == 3  # part 1, part 2 refused, part 2 again

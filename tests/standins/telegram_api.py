@@ -20,6 +20,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from tests.standins.answering import Answering
+
 BOT_USER = {"id": 123456, "is_bot": True, "first_name": "Dalil", "username": "dalil_test_bot"}
 _JSON_FIELDS = {"reply_markup", "allowed_updates", "chat_id", "timeout", "offset"}
 
@@ -34,14 +36,13 @@ class Call:
 
 
 @dataclass
-class TelegramStandIn:
+class TelegramStandIn(Answering):
     """State of the stand-in: what it received and what it should answer next."""
 
     calls: list[Call] = field(default_factory=list)
     # Planned answers for the next sendMessage calls: (status, body) or ("hang", seconds).
     planned: list[tuple[Any, Any]] = field(default_factory=list)
     _message_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
-    answering: int = 0
 
     def sent(self, method: str = "sendMessage") -> list[Call]:
         """Return the accepted calls of one method."""
@@ -59,19 +60,8 @@ class TelegramStandIn:
         """Make the next sendMessage hang before answering."""
         self.planned.append(("hang", seconds))
 
-    async def settled(self, timeout_s: float = 30) -> None:
-        """Wait until no request is still being answered (a hung one included)."""
-        deadline = time.monotonic() + timeout_s
-        while self.answering:
-            assert time.monotonic() < deadline, "the stand-in is still answering"
-            await asyncio.sleep(0.02)
-
     async def handle(self, request: Request) -> JSONResponse:
-        self.answering += 1
-        try:
-            return await self._answer(request)
-        finally:
-            self.answering -= 1
+        return await self.counted(self._answer, request)
 
     async def _answer(self, request: Request) -> JSONResponse:
         method = request.path_params["method"]

@@ -20,6 +20,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from tests.standins.answering import Answering
+
 WHATSAPP_TOKEN = "EAAG-test-token-for-the-stand-in"
 PHONE_NUMBER_ID = "106540352242922"
 
@@ -130,7 +132,7 @@ def problems(body: dict[str, Any]) -> list[str]:
 
 
 @dataclass
-class WhatsAppStandIn:
+class WhatsAppStandIn(Answering):
     """State of the stand-in: what it received and what it should answer next."""
 
     calls: list[Call] = field(default_factory=list)
@@ -138,7 +140,6 @@ class WhatsAppStandIn:
     # ("ok", None, {}) for a normal answer.
     planned: list[tuple[Any, Any, dict[str, str]]] = field(default_factory=list)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
-    answering: int = 0
 
     def sent(self) -> list[Call]:
         """Return the accepted messages, in order."""
@@ -179,19 +180,8 @@ class WhatsAppStandIn:
         """Make the next request hang before answering."""
         self.planned.append(("hang", seconds, {}))
 
-    async def settled(self, timeout_s: float = 30) -> None:
-        """Wait until no request is still being answered (a hung one included)."""
-        deadline = time.monotonic() + timeout_s
-        while self.answering:
-            assert time.monotonic() < deadline, "the stand-in is still answering"
-            await asyncio.sleep(0.02)
-
     async def handle(self, request: Request) -> JSONResponse:
-        self.answering += 1
-        try:
-            return await self._answer(request)
-        finally:
-            self.answering -= 1
+        return await self.counted(self._answer, request)
 
     async def _answer(self, request: Request) -> JSONResponse:
         body = await request.json()
