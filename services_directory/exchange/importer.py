@@ -187,7 +187,8 @@ async def import_parsed(
             report.created.append(created.id)
             continue
         service = await listings.get_service(session, row.service_id, for_update=True)
-        assert service is not None and row.version is not None
+        assert service is not None
+        assert row.version is not None
         await listings.update_service(
             session, service=service, fields=row.fields, expected_version=row.version, actor=actor
         )

@@ -131,7 +131,8 @@ async def test_a_disabled_account_is_locked_out_until_enabled_again(api: Api) ->
         await api.client.patch(url, json={"disabled": True}, headers=association)
     ).status_code == 403
     disabled = await api.client.patch(url, json={"disabled": True}, headers=admin)
-    assert disabled.status_code == 200 and disabled.json()["disabled"] is True
+    assert disabled.status_code == 200
+    assert disabled.json()["disabled"] is True
     assert (await api.client.get("/api/v1/me", headers=association)).status_code == 401
     enabled = await api.client.patch(url, json={"disabled": False}, headers=admin)
     assert enabled.json()["disabled"] is False

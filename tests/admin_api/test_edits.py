@@ -123,7 +123,9 @@ async def test_hsds_pages(api: Api) -> None:
             headers=headers,
         )
     ).json()
-    assert first["page_number"] == 1 and first["first_page"] and first["size"] == 4
+    assert first["page_number"] == 1
+    assert first["first_page"]
+    assert first["size"] == 4
     assert first["total_pages"] == -(-first["total_items"] // 4)
     last = (
         await api.client.get(
@@ -137,7 +139,8 @@ async def test_hsds_pages(api: Api) -> None:
             headers=headers,
         )
     ).json()
-    assert last["last_page"] and not last["empty"]
+    assert last["last_page"]
+    assert not last["empty"]
     assert {s["fields"]["category"] for s in first["contents"] + last["contents"]} == {"health"}
     assert {s["fields"]["location"]["city_id"] for s in first["contents"]} == {"lyon"}
 
@@ -148,7 +151,8 @@ async def test_search_as_the_bot_does(api: Api) -> None:
         "category": "health", "city": "lyon", "locale": "ar", "lat": 45.75, "lon": 4.85,
     }  # fmt: skip
     found = (await api.client.get("/api/v1/search", params=params, headers=headers)).json()
-    assert found["size"] == 5 and found["total_items"] >= 5
+    assert found["size"] == 5
+    assert found["total_items"] >= 5
     distances = [card["distance_m"] for card in found["contents"]]
     assert distances == sorted(distances)
     bad = await api.client.get(
@@ -156,17 +160,16 @@ async def test_search_as_the_bot_does(api: Api) -> None:
         params={"category": "health", "city": "lyon", "lat": 45.0},
         headers=headers,
     )
-    assert bad.status_code == 422 and bad.json()["error"] == "invalid"
+    assert bad.status_code == 422
+    assert bad.json()["error"] == "invalid"
 
 
 async def test_nul_characters_are_refused_before_the_database(api: Api) -> None:
     headers = await api.account(Role.CITY_ADMIN)
     body = {"name": "bad\u0000name", "role": "authority"}
     response = await api.client.post("/api/v1/accounts", json=body, headers=headers)
-    assert (
-        response.status_code == 422
-        and response.json()["detail"] == "NUL characters are not allowed"
-    )
+    assert response.status_code == 422
+    assert response.json()["detail"] == "NUL characters are not allowed"
     response = await api.client.get("/api/v1/services?search=a%00b", headers=headers)
     assert response.status_code == 422
     raw = {**headers, "Content-Type": "text/csv"}
@@ -183,4 +186,5 @@ async def test_a_new_organisation_needs_an_email_address_an_edit_would_accept(ap
     assert refused.status_code == 422, refused.text
     body["email"] = "desk@example.org"
     created = await api.client.post("/api/v1/organizations", json=body, headers=admin)
-    assert created.status_code == 201 and created.json()["email"] == "desk@example.org"
+    assert created.status_code == 201
+    assert created.json()["email"] == "desk@example.org"

@@ -72,7 +72,8 @@ async def test_bad_rows_are_all_reported_and_nothing_is_imported(api: Api) -> No
     )
     assert response.status_code == 422
     body = response.json()
-    assert body["error"] == "invalid_rows" and not body["applied"]
+    assert body["error"] == "invalid_rows"
+    assert not body["applied"]
     assert {(e["row"], e["column"]) for e in body["errors"]} >= {(2, "version"), (3, "hours")}
 
 
@@ -111,7 +112,8 @@ async def test_hsds_json_and_tabular_round_trip_through_the_api(api: Api) -> Non
     assert len(imported.json()["created"]) == 2
 
     page = await api.client.get("/api/v1/exports/services.json", headers=association)
-    assert page.status_code == 200 and page.headers["content-type"] == "application/json"
+    assert page.status_code == 200
+    assert page.headers["content-type"] == "application/json"
     document = page.json()
     assert document["total_items"] == 2
     assert {s["name"] for s in document["contents"]} == {
@@ -133,4 +135,5 @@ async def test_hsds_json_and_tabular_round_trip_through_the_api(api: Api) -> Non
     broken = await api.client.post(
         "/api/v1/imports/services", content=b'{"contents": "nope"', headers=association
     )
-    assert broken.status_code == 422 and "HSDS" in broken.json()["detail"]
+    assert broken.status_code == 422
+    assert "HSDS" in broken.json()["detail"]

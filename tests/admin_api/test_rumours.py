@@ -84,7 +84,8 @@ async def test_roles_city_admins_write_authorities_read_associations_nothing(api
     assert listed.status_code == 200
     assert {r["key"] for r in listed.json()["contents"]} >= SEEDED | {key}
     read = await api.client.get(f"/api/v1/rumours/{key}", headers=authority)
-    assert read.status_code == 200 and read.json()["facts"] == body["facts"]
+    assert read.status_code == 200
+    assert read.json()["facts"] == body["facts"]
 
     for method, path, sent in [
         ("POST", "/api/v1/rumours", rumour_body()),
@@ -199,12 +200,14 @@ async def test_deactivating_takes_it_out_of_the_bots_menu_at_once(api: Api, bot:
     assert set(payloads(menu)) >= {f"myth:{k}" for k in SEEDED}
 
     off = await api.client.post(f"/api/v1/rumours/{key}/deactivate", headers=admin)
-    assert off.status_code == 200 and off.json()["active"] is False
+    assert off.status_code == 200
+    assert off.json()["active"] is False
     assert off.headers["ETag"] == '"2"'
     # A button of the menu shown before gets the current menu, not the fact.
     older = await person.press(f"myth:{key}")
     assert "✅" not in older.text
-    assert f"myth:{key}" not in payloads(older) and "myth:take_jobs" in payloads(older)
+    assert f"myth:{key}" not in payloads(older)
+    assert "myth:take_jobs" in payloads(older)
 
     on = await api.client.post(f"/api/v1/rumours/{key}/activate", headers=admin)
     assert on.json()["active"] is True
@@ -256,7 +259,8 @@ async def test_a_campaign_answers_with_its_id_and_reports_counts_only(
     )
     assert created.status_code == 201, created.text
     campaign = created.json()
-    assert campaign["status"] == "sending" and campaign["queued"] == 0
+    assert campaign["status"] == "sending"
+    assert campaign["queued"] == 0
     assert created.headers["Location"] == f"/api/v1/campaigns/{campaign['id']}"
 
     await redis.hset(
@@ -277,6 +281,7 @@ async def test_a_campaign_answers_with_its_id_and_reports_counts_only(
         ({"rumour_key": "take_jobs", "recipients": ["5550001"]}, "recipients"),
     ]:
         refused = await api.client.post("/api/v1/campaigns", json=body, headers=admin)
-        assert refused.status_code == 422 and problem in str(refused.json()["detail"])
+        assert refused.status_code == 422
+        assert problem in str(refused.json()["detail"])
     missing = await api.client.get("/api/v1/campaigns/999999", headers=admin)
     assert missing.status_code == 404

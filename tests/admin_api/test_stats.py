@@ -72,9 +72,11 @@ async def test_authorities_and_city_admins_read_statistics_associations_do_not(a
         for allowed in (authority, admin):
             assert (await api.client.get(path, headers=allowed)).status_code == 200, path
         refused = await api.client.get(path, headers=association)
-        assert refused.status_code == 403 and refused.json()["error"] == "forbidden"
+        assert refused.status_code == 403
+        assert refused.json()["error"] == "forbidden"
         anonymous = await api.client.get(path)
-        assert anonymous.status_code == 401 and anonymous.json()["error"] == "unauthorized"
+        assert anonymous.status_code == 401
+        assert anonymous.json()["error"] == "unauthorized"
 
 
 async def test_only_city_admins_read_the_kept_questions(api: Api) -> None:
@@ -200,7 +202,8 @@ async def test_the_default_period_is_the_last_twelve_complete_weeks(api: Api) ->
     body = (await api.client.get("/api/v1/stats", headers=await _authority(api))).json()
     start, end = dt.date.fromisoformat(body["from"]), dt.date.fromisoformat(body["to"])
     today = dt.datetime.now(dt.UTC).date()
-    assert start.isoweekday() == 1 and end.isoweekday() == 7
+    assert start.isoweekday() == 1
+    assert end.isoweekday() == 7
     assert (end - start).days == 12 * 7 - 1
     assert 0 < (today - end).days <= 7
     assert body["group_by"] == ["week"]
@@ -364,7 +367,8 @@ async def test_the_page_is_served_and_loads_nothing_from_elsewhere(api: Api) -> 
     assert page.status_code == 200
     assert page.headers["content-type"].startswith("text/html")
     policy = page.headers["content-security-policy"]
-    assert "default-src 'none'" in policy and "connect-src 'self'" in policy
+    assert "default-src 'none'" in policy
+    assert "connect-src 'self'" in policy
     parser = _Links()
     parser.feed(page.text)
     assert parser.references == ["/stats/stats.js"]
@@ -375,8 +379,10 @@ async def test_the_page_is_served_and_loads_nothing_from_elsewhere(api: Api) -> 
     assert script.headers["content-type"].startswith("text/javascript")
     assert "https://" not in script.text
     # The one http:// string is the SVG namespace, an identifier, never fetched.
-    assert script.text.count("http://") == 1 and "http://www.w3.org/2000/svg" in script.text
-    assert "sessionStorage" in script.text and "localStorage" not in script.text
+    assert script.text.count("http://") == 1
+    assert "http://www.w3.org/2000/svg" in script.text
+    assert "sessionStorage" in script.text
+    assert "localStorage" not in script.text
 
 
 async def test_a_week_without_events_has_no_cells_and_a_total_of_zero(api: Api) -> None:
@@ -384,4 +390,5 @@ async def test_a_week_without_events_has_no_cells_and_a_total_of_zero(api: Api) 
     body = (
         await api.client.get("/api/v1/stats", params=_week(W40), headers=await _authority(api))
     ).json()
-    assert body["cells"] == [] and body["total"] == 0
+    assert body["cells"] == []
+    assert body["total"] == 0

@@ -33,7 +33,8 @@ async def test_the_rate_limit_holds_per_account_whatever_the_token(
         for token in tokens
     ]
     # 1 + 3 requests above, then 8 more answered: the other 8 of these 16 are refused.
-    assert statuses.count(200) == 8 and statuses.count(429) == 8, statuses
+    assert statuses.count(200) == 8, statuses
+    assert statuses.count(429) == 8, statuses
 
 
 async def test_an_account_holds_a_bounded_number_of_active_tokens(api: Api) -> None:
@@ -45,7 +46,8 @@ async def test_an_account_holds_a_bounded_number_of_active_tokens(api: Api) -> N
         for n in range(MAX_ACTIVE_TOKENS - 1)
     ]
     refused = await api.client.post(url, json={"label": "one more"}, headers=headers)
-    assert refused.status_code == 409 and refused.json()["error"] == "conflict"
+    assert refused.status_code == 409
+    assert refused.json()["error"] == "conflict"
     revoked = await api.client.delete(f"/api/v1/tokens/{made[0]['id']}", headers=headers)
     assert revoked.status_code == 204
     assert (await api.client.post(url, json={"label": "again"}, headers=headers)).status_code == 201

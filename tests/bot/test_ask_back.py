@@ -98,13 +98,15 @@ async def test_arabic_unsure_question_without_a_city_asks_the_city_after_the_top
 
     asked = await person.say("أبحث عن دروس")
     assert asked.text == ar.gettext("Do you mean:") != "Do you mean:"
-    assert _ARABIC.search(asked.text) and asked.rtl
+    assert _ARABIC.search(asked.text)
+    assert asked.rtl
     assert payloads(asked) == ["cat:education", "cat:jobs", "menu", "emergency"]
 
     which_city = await person.press("cat:education")
     assert which_city.text == ar.gettext("Which city are you in?")
     results = await person.press("city:tangier")
-    assert results.text.startswith("📚 التعليم في طنجة:") and results.rtl
+    assert results.text.startswith("📚 التعليم في طنجة:")
+    assert results.rtl
     assert _numbered(results.text)[:1] == [1]
     outcomes = [outcome for _, _, _, outcome in await _events(session)]
     assert outcomes == ["asked_back", "asked_city", "results"]
@@ -115,7 +117,8 @@ async def test_something_else_shows_the_whole_menu(rasa_says: MakeDialogue) -> N
     await person.say("I am looking for courses")
     menu = await person.press("menu")
     assert menu.text == "What do you need?"
-    assert payloads(menu)[-1] == "emergency" and "cat:health" in payloads(menu)
+    assert payloads(menu)[-1] == "emergency"
+    assert "cat:health" in payloads(menu)
 
 
 # Danger is never asked back. ---------------------------------------------------------------
@@ -168,4 +171,5 @@ def test_the_question_offers_each_topic_then_the_menu_then_emergency() -> None:
         [("🚨 Emergency", "emergency")],
     ]
     persian = render.ask_back(translations("fa"), "fa", result.choices)
-    assert persian.rtl and persian.text != reply.text
+    assert persian.rtl
+    assert persian.text != reply.text

@@ -30,6 +30,7 @@ from core import campaigns
 from core.campaigns import Campaign
 from core.pseudonym import pseudonym
 from tests.conftest import PSEUDONYM_KEY, TELEGRAM_TOKEN
+from tests.helpers.streams import entries
 from tests.standins.server import serve
 from tests.standins.telegram_api import TelegramStandIn
 from tests.standins.whatsapp_api import PHONE_NUMBER_ID, WHATSAPP_TOKEN, WhatsAppStandIn
@@ -180,7 +181,8 @@ async def test_a_thousand_subscribers_once_each_even_when_the_broadcaster_is_kil
     assert [b["callback_data"] for row in keyboard for b in row] == ["share:take_jobs", "unsub"]
 
     campaign = await _finish(restarted, session, campaign_id)
-    assert campaign.status == campaigns.DONE and campaign.finished_at is not None
+    assert campaign.status == campaigns.DONE
+    assert campaign.finished_at is not None
     assert await campaigns.counts(redis, campaign) == {
         "queued": SUBSCRIBERS, "sent": SUBSCRIBERS, "failed": 0, "skipped": 0,
     }  # fmt: skip
@@ -206,7 +208,7 @@ async def test_a_broadcaster_cancelled_at_any_moment_stops_cleanly_after_its_bat
         # Whole batches only: the messages queued are exactly those up to the cursor.
         queued = [
             json.loads(fields["envelope"])["key"]
-            for _id, fields in await redis.xrange(queue.OUTBOUND)
+            for _id, fields in await entries(redis, queue.OUTBOUND)
             if json.loads(fields["envelope"])["campaign"] == campaign_id
         ]
         counts = await campaigns.live_counts(redis, campaign_id)
@@ -278,7 +280,8 @@ async def test_whatsapp_outside_the_window_gets_the_template_or_is_skipped(
 
     by_recipient = {call.body["to"]: call for call in stand_in.sent()}
     free_form = by_recipient[talking[0]]
-    assert free_form.type == "interactive" and free_form.interactive_type == "button"
+    assert free_form.type == "interactive"
+    assert free_form.interactive_type == "button"
     assert free_form.text.startswith(
         translations("ar").gettext("💬 A fact about migration, as you asked:")
     )

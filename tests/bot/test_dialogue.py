@@ -81,7 +81,8 @@ async def test_arabic_question_gets_tangier_health_services_in_arabic(
 async def test_french_from_start_to_results(dialogue: Dialogue, session: AsyncSession) -> None:
     person = Conversation(dialogue, language_hint="fr")
     welcome = await person.say("/start")
-    assert "Bienvenue sur Dalil" in welcome.text and "/forget" in welcome.text
+    assert "Bienvenue sur Dalil" in welcome.text
+    assert "/forget" in welcome.text
     assert labels(welcome) == list(NATIVE_NAMES.values())
 
     ask_city = await person.press("lang:fr")
@@ -133,7 +134,8 @@ async def test_emergency_answers_at_once_with_every_citys_numbers(dialogue: Dial
     # Then one tap narrows them to the person's city.
     narrowed = await person.press("city:lyon")
     assert narrowed.text.startswith("🚨 If you are in danger, call now:")
-    assert "Police: 17" in narrowed.text and "Tangier" not in narrowed.text
+    assert "Police: 17" in narrowed.text
+    assert "Tangier" not in narrowed.text
 
 
 async def test_emergency_in_a_known_city_shows_that_city_only(dialogue: Dialogue) -> None:
@@ -142,15 +144,18 @@ async def test_emergency_in_a_known_city_shows_that_city_only(dialogue: Dialogue
     await person.press("lang:fr")
     await person.press("city:lyon")
     reply = await person.say("au secours un homme me frappe")
-    assert "Urgences: 112" in reply.text and "Police: 17" in reply.text
-    assert "Police: 19" not in reply.text and "Tanger" not in reply.text
+    assert "Urgences: 112" in reply.text
+    assert "Police: 17" in reply.text
+    assert "Police: 19" not in reply.text
+    assert "Tanger" not in reply.text
 
 
 async def test_emergency_button_needs_no_nlu(dialogue_without_nlu: Dialogue) -> None:
     person = Conversation(dialogue_without_nlu)
     await person.say("/menu")
     reply = await person.press("emergency")
-    assert "112" in reply.text and "19" in reply.text
+    assert "112" in reply.text
+    assert "19" in reply.text
 
 
 async def test_rasa_down_still_answers_with_the_menu_in_the_persons_language(
@@ -196,7 +201,8 @@ async def test_state_is_keyed_by_a_pseudonym_and_expires(dialogue: Dialogue, red
     await person.say("/start")
     await person.press("lang:fr")
     keys = await redis.keys("*")
-    assert keys and all("987654321" not in key for key in keys)
+    assert keys
+    assert all("987654321" not in key for key in keys)
     for key in keys:
         assert 0 < await redis.ttl(key) <= 3600
         assert "987654321" not in str(await redis.hgetall(key))
@@ -224,7 +230,8 @@ async def test_danger_words_get_the_numbers_even_when_rasa_is_down(
     person = Conversation(dialogue_without_nlu)
     reply = await person.say("ساعدوني شخص يحاول قتلي")
     assert reply.text.startswith("🚨 إذا كنت في خطر، اتصل الآن:")
-    assert "19" in reply.text and "112" in reply.text
+    assert "19" in reply.text
+    assert "112" in reply.text
 
 
 async def test_danger_words_in_a_need_put_the_numbers_first(dialogue: Dialogue) -> None:

@@ -73,7 +73,8 @@ def test_always_open() -> None:
 
 
 def test_direction_and_isolation() -> None:
-    assert is_rtl("ar") and not is_rtl("fr")
+    assert is_rtl("ar")
+    assert not is_rtl("fr")
     assert isolate("+212 539 00 01 01", "ar") == "\u2068+212 539 00 01 01\u2069"
     assert isolate("+33 1 99 00 00 01", "fr") == "+33 1 99 00 00 01"
 

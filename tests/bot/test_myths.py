@@ -67,7 +67,8 @@ async def test_french_menu_myth_fact_source_share_and_subscribe(
 
     await person.press("share:take_jobs")
     standalone, hint = person.replies
-    assert standalone.text == fact.text and standalone.buttons == ()
+    assert standalone.text == fact.text
+    assert standalone.buttons == ()
     assert hint.text == t.gettext("Forward the message above to share this fact.")
 
     await person.press("myths")
@@ -98,7 +99,8 @@ async def test_persian_right_to_left_with_the_link_kept_whole(
     person = Conversation(dialogue_without_nlu, channel="whatsapp", chat_id="989121234567")
     await _menu_in(person, "fa")
     menu = await person.press("myths")
-    assert menu.rtl and menu.text.startswith("💬 شایعه‌ها و واقعیت‌ها:")
+    assert menu.rtl
+    assert menu.text.startswith("💬 شایعه‌ها و واقعیت‌ها:")
     assert "مهاجران کار ما را می‌گیرند" in labels(menu)
 
     fact = await person.press("myth:increase_crime")
@@ -112,7 +114,8 @@ async def test_persian_right_to_left_with_the_link_kept_whole(
     # Three buttons: WhatsApp shows reply buttons, not a list.
     assert labels(fact) == ["📤 اشتراک‌گذاری", "🔔 دریافت واقعیت‌ها", "💬 شایعه‌های دیگر"]
     await person.press("share:increase_crime")
-    assert person.replies[0].text == fact.text and person.replies[0].rtl
+    assert person.replies[0].text == fact.text
+    assert person.replies[0].rtl
 
     await person.press("myths")
     await person.press("myth:increase_crime")

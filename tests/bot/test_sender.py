@@ -19,6 +19,7 @@ from bot.messages import Button, IncomingMessage, Reply
 from bot.telegram.send import build_bot
 from bot.telegram.send import send as telegram_send
 from tests.conftest import TELEGRAM_TOKEN
+from tests.helpers.streams import entries, read_new
 from tests.standins.server import serve
 from tests.standins.telegram_api import TelegramStandIn
 
@@ -50,10 +51,8 @@ async def _queue_reply(redis: Redis, text: str = "hello", callback: str | None =
 
 async def _drain(redis: Redis, bot: Bot, *, delay: float = 0.01) -> None:
     channels: dict[str, sender.Deliver] = {"telegram": partial(telegram_send, bot, redis)}
-    response = await redis.xreadgroup(queue.SENDERS, "t", {queue.OUTBOUND: ">"}, block=100)
-    for _stream, entries in response:
-        for entry_id, fields in entries:
-            await sender.handle(redis, channels, entry_id, fields["envelope"], base_delay_s=delay)
+    for entry_id, fields in await read_new(redis, queue.SENDERS, "t", queue.OUTBOUND, block_ms=100):
+        await sender.handle(redis, channels, entry_id, fields["envelope"], base_delay_s=delay)
 
 
 async def test_reply_with_buttons_reaches_the_chat(api, redis: Redis) -> None:
@@ -111,9 +110,10 @@ async def test_dead_letter_after_the_last_attempt_without_the_chat_id(api, redis
     await _drain(redis, bot)
     assert stand_in.sent() == []
     assert len([c for c in stand_in.calls if c.method == "sendMessage"]) == sender.MAX_ATTEMPTS
-    (entry,) = await redis.xrange(queue.DEAD_LETTERS)
+    (entry,) = await entries(redis, queue.DEAD_LETTERS)
     envelope = json.loads(entry[1]["envelope"])
-    assert envelope["chat_id"] is None and CHAT not in entry[1]["envelope"]
+    assert envelope["chat_id"] is None
+    assert CHAT not in entry[1]["envelope"]
     assert await redis.xlen(queue.OUTBOUND) == 0
 
 
@@ -142,7 +142,8 @@ async def test_a_retry_sends_only_the_parts_the_platform_has_not_accepted(
     attempts = [c for c in stand_in.calls if c.method == "sendMessage"]
     assert len(attempts) == 3  # part 1, part 2 refused, part 2 again
     parts = [c.params["text"] for c in stand_in.sent()]
-    assert len(parts) == 2 and "\n".join(parts) == long_text
+    assert len(parts) == 2
+    assert "\n".join(parts) == long_text
     assert len(stand_in.sent("answerCallbackQuery")) == 1  # the button answered once
     assert "reply_markup" in stand_in.sent()[1].params  # the buttons go with the last part
     assert await redis.xlen(queue.OUTBOUND) == 0

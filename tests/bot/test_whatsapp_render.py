@@ -85,7 +85,8 @@ def test_long_titles_are_shortened_between_characters_with_an_ellipsis() -> None
     assert titles[0] == "🤝 Food and support…"
     for label, title in zip(labels, titles, strict=True):
         kept = title.removesuffix("…")
-        assert title.endswith("…") and label.startswith(kept)
+        assert title.endswith("…")
+        assert label.startswith(kept)
         assert clusters(label)[: len(clusters(kept))] == clusters(kept)  # no torn emoji
 
 

@@ -15,6 +15,7 @@ from bot.messages import Button, IncomingMessage, Reply, Template
 from bot.whatsapp import window
 from bot.whatsapp.send import WhatsAppClient
 from tests.conftest import PSEUDONYM_KEY
+from tests.helpers.streams import entries, read_new
 from tests.standins.server import serve
 from tests.standins.whatsapp_api import PHONE_NUMBER_ID, WHATSAPP_TOKEN, WhatsAppStandIn
 from tests.standins.whatsapp_payloads import WA_ID
@@ -56,18 +57,16 @@ async def _queue(redis: Redis, reply: Reply, *, channel: str = "whatsapp", n: in
 
 
 async def _drain(redis: Redis, channels: dict[str, sender.Deliver]) -> None:
-    response = await redis.xreadgroup(queue.SENDERS, "t", {queue.OUTBOUND: ">"}, block=100)
-    for _stream, entries in response:
-        for entry_id, fields in entries:
-            await sender.handle(redis, channels, entry_id, fields["envelope"], base_delay_s=0.01)
+    for entry_id, fields in await read_new(redis, queue.SENDERS, "t", queue.OUTBOUND, block_ms=100):
+        await sender.handle(redis, channels, entry_id, fields["envelope"], base_delay_s=0.01)
 
 
 async def _open_window(redis: Redis, hours_ago: float = 0) -> None:
     await window.record_inbound(redis, KEY, WA_ID, int(time.time() - hours_ago * 3600))
 
 
-async def _dead(redis: Redis) -> list[dict[str, Any]]:
-    return [fields for _id, fields in await redis.xrange(queue.DEAD_LETTERS)]
+async def _dead(redis: Redis) -> list[dict[str, str]]:
+    return [fields for _id, fields in await entries(redis, queue.DEAD_LETTERS)]
 
 
 async def test_three_buttons_arrive_as_reply_buttons(api, redis: Redis) -> None:
@@ -78,7 +77,8 @@ async def test_three_buttons_arrive_as_reply_buttons(api, redis: Redis) -> None:
     (call,) = stand_in.sent()
     assert call.phone_number_id == PHONE_NUMBER_ID
     assert call.authorization == f"Bearer {WHATSAPP_TOKEN}"
-    assert call.body["to"] == WA_ID and call.body["recipient_type"] == "individual"
+    assert call.body["to"] == WA_ID
+    assert call.body["recipient_type"] == "individual"
     assert (call.type, call.interactive_type) == ("interactive", "button")
     assert call.choices == [
         ("more", "More results"),
@@ -228,7 +228,8 @@ async def test_the_window_is_kept_under_a_pseudonym_for_24_hours(redis: Redis) -
     await window.record_inbound(redis, KEY, WA_ID, now - 3600)
     await window.record_inbound(redis, KEY, WA_ID, now - 7200)  # a late retry of an older one
     (key,) = await redis.keys("*")
-    assert WA_ID not in key and key == window.window_key(KEY, WA_ID)
+    assert WA_ID not in key
+    assert key == window.window_key(KEY, WA_ID)
     assert await redis.get(key) == str(now - 3600)
     assert 22 * 3600 < await redis.ttl(key) <= 23 * 3600
     assert await window.is_open(redis, KEY, WA_ID)

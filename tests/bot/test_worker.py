@@ -13,6 +13,7 @@ from redis.asyncio import Redis
 
 from bot import queue, worker
 from bot.messages import IncomingMessage, Reply
+from tests.helpers.streams import entries, read_new
 
 MESSAGE = IncomingMessage("telegram", "5550001", "777", "text", text="hello")
 
@@ -34,8 +35,8 @@ async def test_entry_taken_by_a_dead_worker_is_answered_once_by_another(
     await queue.ensure_groups(redis)
     assert await queue.accept(redis, "tg:1:777", MESSAGE)
     # A worker reads the entry, then dies before acknowledging it.
-    taken = await redis.xreadgroup(queue.WORKERS, "dead-worker", {queue.INBOUND: ">"}, count=1)
-    assert len(taken[0][1]) == 1
+    taken = await read_new(redis, queue.WORKERS, "dead-worker", queue.INBOUND, count=1)
+    assert len(taken) == 1
 
     calls: list[str] = []
     handle = partial(_handle_entry, redis, calls)
@@ -46,7 +47,7 @@ async def test_entry_taken_by_a_dead_worker_is_answered_once_by_another(
     assert await queue.consume_once(redis, queue.INBOUND, queue.WORKERS, "live", handle, 10) == 0
 
     assert calls == ["777"]
-    outbound = await redis.xrange(queue.OUTBOUND)
+    outbound = await entries(redis, queue.OUTBOUND)
     envelopes = [json.loads(fields["envelope"]) for _id, fields in outbound]
     assert [e["reply"]["text"] for e in envelopes] == ["one", "two"]
     assert [e["key"] for e in envelopes] == ["telegram:777:0", "telegram:777:1"]
@@ -103,7 +104,9 @@ async def test_one_chat_is_answered_in_order_while_many_others_write(redis: Redi
     for chat, n in handled:
         by_chat.setdefault(chat, []).append(n)
     assert all(numbers == sorted(numbers) for numbers in by_chat.values())
-    queued = [json.loads(fields["envelope"]) for _id, fields in await redis.xrange(queue.OUTBOUND)]
+    queued = [
+        json.loads(fields["envelope"]) for _id, fields in await entries(redis, queue.OUTBOUND)
+    ]
     busy_answers = [e["reply"]["text"] for e in queued if e["chat_id"] == "busy"]
     assert busy_answers == [f"answer {n}" for n in range(40)]
     assert peak > 10  # many chats at once, not one message at a time

@@ -41,7 +41,8 @@ def test_migrate_load_account_export_import_on_sqlite(tmp_path: Path) -> None:
     assert created.returncode == 0, created.stderr
     assert created.stdout.strip().splitlines()[-1].startswith("dalil_")
     refused = _dalil(tmp_path, "accounts", "create", "--role", "association", "--name", "x")
-    assert refused.returncode != 0 and "organization_id" in refused.stderr
+    assert refused.returncode != 0
+    assert "organization_id" in refused.stderr
 
     sheet = tmp_path / "tangier.csv"
     exported = _dalil(
@@ -60,7 +61,8 @@ def test_migrate_load_account_export_import_on_sqlite(tmp_path: Path) -> None:
         tmp_path, "directory", "import", str(sheet), "--organization", "tng-sample-org-1"
     )
     assert failed.returncode != 0
-    assert "column category" in failed.stderr and "nothing was imported" in failed.stderr
+    assert "column category" in failed.stderr
+    assert "nothing was imported" in failed.stderr
 
     example = PROJECT_ROOT / "tests" / "services_directory" / "fixtures" / "hsds_example.json"
     hsds_imported = _dalil(tmp_path, "directory", "import", str(example))
@@ -76,7 +78,8 @@ def test_migrate_load_account_export_import_on_sqlite(tmp_path: Path) -> None:
     not_json = tmp_path / "broken.json"
     not_json.write_text("{ not json")
     unreadable = _dalil(tmp_path, "directory", "import", str(not_json))
-    assert unreadable.returncode != 0 and "not valid JSON" in unreadable.stderr
+    assert unreadable.returncode != 0
+    assert "not valid JSON" in unreadable.stderr
 
 
 def test_db_check_compares_models_and_migrations_without_touching_the_database(

@@ -104,7 +104,7 @@ async def test_a_worker_killed_mid_burst_loses_nothing_and_keeps_each_chat_in_or
     for call in sent:
         by_chat[int(call.params["chat_id"])].append(_kind(call.params["text"]))
     expected = [_kind_of_command(command) for command in SEQUENCE]
-    assert by_chat == {chat: expected for chat in chats}  # every one, once, in order
+    assert by_chat == dict.fromkeys(chats, expected)  # every one, once, in order
 
 
 def _kind_of_command(command: str) -> str:

@@ -36,7 +36,8 @@ async def test_arabic_question_answered_with_tangier_health_services(
             for line in text.splitlines()
             if line[:2] in {"1.", "2.", "3.", "4.", "5."}
         ]
-        assert len(shown) == 5 and set(shown) <= arabic_names
+        assert len(shown) == 5
+        assert set(shown) <= arabic_names
         buttons = reply.params["reply_markup"]["inline_keyboard"]
         assert [b["callback_data"] for row in buttons for b in row] == [
             "more",

@@ -22,6 +22,7 @@ from bot.whatsapp.parse import message_key
 from dalil.app import create_app
 from tests.conftest import PSEUDONYM_KEY, make_settings
 from tests.helpers.memory import PeakRSS
+from tests.helpers.streams import entries
 from tests.standins import whatsapp_payloads as wa
 from tests.standins.server import free_port, serve
 from tests.standins.whatsapp_api import (
@@ -156,16 +157,20 @@ async def test_a_command_goes_all_the_way_and_comes_back_as_a_list(
     async with running_app() as app:
         assert (await app.post(wa.text(201, "/menu"))).status_code == 200
         (menu,) = await app.wait_for(lambda sent: len(sent) == 1)
-        assert menu.body["to"] == wa.WA_ID and menu.phone_number_id == PHONE_NUMBER_ID
+        assert menu.body["to"] == wa.WA_ID
+        assert menu.phone_number_id == PHONE_NUMBER_ID
         assert (menu.type, menu.interactive_type) == ("interactive", "list")
         assert menu.text == "What do you need?"
         ids = [choice_id for choice_id, _ in menu.choices]
-        assert ids[0] == "cat:health" and ids[-2:] == ["myths", "emergency"] and len(ids) == 9
+        assert ids[0] == "cat:health"
+        assert ids[-2:] == ["myths", "emergency"]
+        assert len(ids) == 9
 
         # The person picks a topic, then a city from the list: the answer ends with buttons.
         await app.post(wa.list_reply(202, "cat:health", title="🩺 Health"))
         sent = await app.wait_for(lambda sent: len(sent) == 2)
-        assert sent[1].interactive_type == "list" and ("city:tangier", "Tangier") in sent[1].choices
+        assert sent[1].interactive_type == "list"
+        assert ("city:tangier", "Tangier") in sent[1].choices
         await app.post(wa.list_reply(203, "city:tangier"))
         sent = await app.wait_for(lambda sent: ("fb:up", "👍 Useful") in sent[-1].choices)
         results = sent[2:]
@@ -235,7 +240,7 @@ async def test_a_reply_outside_the_window_is_not_sent(app_url_prereqs: None, red
             if await redis.exists(queue.DEAD_LETTERS):
                 break
             await asyncio.sleep(0.1)
-        (entry,) = await redis.xrange(queue.DEAD_LETTERS)
+        (entry,) = await entries(redis, queue.DEAD_LETTERS)
         assert entry[1]["reason"] == "outside_24h_window"
         assert app.api.calls == []
 
@@ -264,7 +269,7 @@ async def test_large_unsigned_bodies_are_refused_before_they_are_read(
         memory = PeakRSS()
         streamed = await app.http.post(url, content=stream(), timeout=60)
         growth_mib = memory.growth_mib()
-        print(f"200 MiB unsigned stream: {streamed.status_code}, grew {growth_mib:.0f} MiB")
+        print(f"200 MiB unsigned stream: {streamed.status_code}, grew {growth_mib:.0f} MiB")  # noqa: T201
         assert streamed.status_code == 413, streamed.text
         assert streamed.json()["error"] == "too_large"
         assert growth_mib < 50, f"grew by {growth_mib:.0f} MiB"

@@ -71,7 +71,8 @@ async def test_rumour_is_a_retrieval_intent_with_its_key(nlu: NLUClient) -> None
 )
 async def test_odd_input_gives_a_valid_result(nlu: NLUClient, text: str) -> None:
     result = await nlu.parse(text)
-    assert isinstance(result.intent, str) and result.intent
+    assert isinstance(result.intent, str)
+    assert result.intent
     assert 0.0 <= result.confidence <= 1.0
 
 
@@ -181,13 +182,16 @@ async def test_repeated_texts_come_from_the_cache_which_holds_no_text(
         first = await client.parse("Is there a rumour that migrants take our jobs?")
         second = await client.parse("IS THERE a rumour   that migrants take our jobs?")
         assert transport.parses == 1
-        assert second == first and first.response_key == "rumour/take_jobs"
+        assert second == first
+        assert first.response_key == "rumour/take_jobs"
         other = await client.parse("I need a doctor in Lyon")
-        assert transport.parses == 2 and other.entity("city") == "lyon"
+        assert transport.parses == 2
+        assert other.entity("city") == "lyon"
         stored = {key: await redis.get(key) for key in await redis.keys("*")}
         assert len(stored) == 2
         dump = " ".join(f"{k} {v}" for k, v in stored.items()).casefold()
-        assert "migrants" not in dump and "doctor" not in dump
+        assert "migrants" not in dump
+        assert "doctor" not in dump
         client._model_id = ("another-model", time.monotonic())  # a new model was loaded
         await client.parse("I need a doctor in Lyon")
         assert transport.parses == 3

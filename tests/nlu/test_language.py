@@ -40,7 +40,8 @@ def test_identifies_short_messages(
     identifier: LanguageIdentifier, text: str, language: str
 ) -> None:
     guess = identifier.identify(text)
-    assert guess is not None and guess.language == language
+    assert guess is not None
+    assert guess.language == language
 
 
 def test_none_of_these_are_training_examples() -> None:

@@ -87,7 +87,8 @@ def test_a_model_trained_before_records_gets_one_and_staleness_follows_it(
     # Up to date: no training (no Rasa at this path), but the record is written.
     assert training.train(venv=tmp_path / "no-venv", model_dir=tmp_path, rumours=MANAGED) == model
     record = training_record.read(model)
-    assert record is not None and record.data_hash == digest
+    assert record is not None
+    assert record.data_hash == digest
     assert training.current_model(tmp_path) == model
     assert not training_record.is_stale(tmp_path, MANAGED)
     assert training_record.is_stale(tmp_path, {})

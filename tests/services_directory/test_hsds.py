@@ -44,15 +44,19 @@ async def test_the_hsds_example_file_imports_as_drafts_with_every_part(
     session: AsyncSession,
 ) -> None:
     report = await import_hsds(session, _example(), actor=ACTOR)
-    assert report.errors == [] and report.applied
+    assert report.errors == []
+    assert report.applied
     assert sorted(report.created) == sorted([CLINIC, COURSES])
     organization = await session.get(Organization, PUBLISHER)
-    assert organization is not None and organization.name == "Gesundheitsverein Favoriten"
+    assert organization is not None
+    assert organization.name == "Gesundheitsverein Favoriten"
 
     clinic = await listings.get_service(session, CLINIC)
-    assert clinic is not None and clinic.review_state == "draft"
+    assert clinic is not None
+    assert clinic.review_state == "draft"
     fields = listings.to_fields(clinic)
-    assert fields["category"] == "health" and fields["terms"] == ["health.primary_care"]
+    assert fields["category"] == "health"
+    assert fields["terms"] == ["health.primary_care"]
     assert fields["is_free"] is True
     assert fields["languages"] == ["ar", "de", "prs"]
     assert fields["phones"] == [{"number": "+43 1 600 12 34", "description": "Reception"}]
@@ -79,7 +83,8 @@ async def test_the_hsds_example_file_imports_as_drafts_with_every_part(
     )
 
     courses = await listings.get_service(session, COURSES)
-    assert courses is not None and listings.to_fields(courses)["category"] == "education"
+    assert courses is not None
+    assert listings.to_fields(courses)["category"] == "education"
 
 
 async def test_importing_the_same_file_again_refuses_to_overwrite(session: AsyncSession) -> None:
@@ -111,10 +116,12 @@ async def test_problems_are_reported_by_service_and_path_and_nothing_is_written(
         (2, "service_at_locations[0].location.addresses[0].city"),
         (3, ""),
     } <= found
-    assert not report.applied and await _count(session) == before
+    assert not report.applied
+    assert await _count(session) == before
 
     partial = await import_hsds(session, [services[1], broken], actor=ACTOR, valid_only=True)
-    assert partial.applied and partial.created == [COURSES]
+    assert partial.applied
+    assert partial.created == [COURSES]
 
 
 async def test_a_default_category_classifies_a_file_without_our_taxonomy(
@@ -123,7 +130,8 @@ async def test_a_default_category_classifies_a_file_without_our_taxonomy(
     service = _example()[0]
     service["attributes"] = []  # type: ignore[index]
     report = await import_hsds(session, [service], actor=ACTOR, default_category=Category.HEALTH)
-    assert report.errors == [] and report.created == [CLINIC]
+    assert report.errors == []
+    assert report.created == [CLINIC]
 
 
 async def test_an_association_imports_into_its_own_organisation_only(
@@ -132,7 +140,8 @@ async def test_an_association_imports_into_its_own_organisation_only(
     report = await import_hsds(session, _example(), actor=ACTOR, organization_id=ORG)
     assert report.errors == []
     clinic = await session.get(Service, CLINIC)
-    assert clinic is not None and clinic.organization_id == ORG
+    assert clinic is not None
+    assert clinic.organization_id == ORG
     assert await session.get(Organization, PUBLISHER) is None
 
     other = (await export_hsds(session, organization_id="amm-sample-org-1"))[:1]
@@ -158,7 +167,8 @@ async def _give_contacts_and_areas(session: AsyncSession, service_id: str) -> No
 async def test_export_then_import_changes_nothing(session: AsyncSession, form: str) -> None:
     await _give_contacts_and_areas(session, "vie-health-1")
     documents = await export_hsds(session, organization_id=ORG)
-    assert documents and any(d["contacts"] for d in documents)
+    assert documents
+    assert any(d["contacts"] for d in documents)
     if form == "json":
         back = services_in(json.loads(json.dumps(documents)))
     else:
@@ -182,7 +192,8 @@ async def test_an_edit_in_the_tabular_package_updates_the_service(session: Async
         session, read_tabular_package(tabular_package(documents)), actor=ACTOR,
         organization_id=ORG,
     )  # fmt: skip
-    assert report.errors == [] and report.updated == [documents[0]["id"]]
+    assert report.errors == []
+    assert report.updated == [documents[0]["id"]]
 
 
 def test_what_is_not_hsds_is_refused_clearly() -> None:

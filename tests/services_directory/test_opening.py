@@ -76,6 +76,6 @@ def test_seasonal_hours_only_apply_within_their_dates() -> None:
     winter = period(EVERY_DAY, "19:00", "09:00", valid_from=dt.date(2026, 11, 1),
                     valid_to=dt.date(2027, 3, 31))  # fmt: skip
     assert is_open([winter], at(0, "22:00"))
-    assert not is_open([winter], dt.datetime(2027, 4, 10, 22, 0))
+    assert not is_open([winter], dt.datetime.combine(dt.date(2027, 4, 10), dt.time(22)))
     # The night that started on the last valid day still ends in the morning.
-    assert is_open([winter], dt.datetime(2027, 4, 1, 6, 0))
+    assert is_open([winter], dt.datetime.combine(dt.date(2027, 4, 1), dt.time(6)))

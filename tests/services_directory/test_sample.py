@@ -36,7 +36,8 @@ async def test_loading_again_replaces_instead_of_duplicating(session: AsyncSessi
 async def test_cities_carry_their_real_emergency_numbers(session: AsyncSession) -> None:
     tangier = await get_city(session, "tangier")
     lyon = await get_city(session, "lyon")
-    assert tangier is not None and lyon is not None
+    assert tangier is not None
+    assert lyon is not None
     assert {(n.kind, n.number) for n in tangier.emergency_numbers} >= {("police", "19")}
     assert {(n.kind, n.number) for n in lyon.emergency_numbers} >= {
         ("general", "112"),

@@ -34,7 +34,8 @@ async def test_an_edited_cell_updates_one_service_and_audits_it(session: AsyncSe
     rows[0]["hours"] = "MO-FR 08:00-12:00; SA 09:00-11:00"
     rows[0]["name_ar"] = "اسم جديد"
     report = await import_table(session, rows, actor=ACTOR, organization_id=ORG)
-    assert report.errors == [] and report.updated == [rows[0]["id"]]
+    assert report.errors == []
+    assert report.updated == [rows[0]["id"]]
     service = await listings.get_service(session, rows[0]["id"])
     assert service is not None
     assert [(s.byday, s.opens_at) for s in service.schedules if not s.closed] == [
@@ -42,7 +43,8 @@ async def test_an_edited_cell_updates_one_service_and_audits_it(session: AsyncSe
         ("SA", "09:00"),
     ]
     trail = await listings.audit_trail(session, service.id)
-    assert trail[-1].action == "update" and set(trail[-1].changes) == {"schedules", "translations"}
+    assert trail[-1].action == "update"
+    assert set(trail[-1].changes) == {"schedules", "translations"}
 
 
 async def test_mixed_rows_report_every_problem_and_import_nothing(session: AsyncSession) -> None:
@@ -56,13 +58,15 @@ async def test_mixed_rows_report_every_problem_and_import_nothing(session: Async
     found = {(e.row, e.column) for e in report.errors}
     assert {(3, "version"), (4, "hours"), (4, "is_free"), (4, "latitude")} <= found
     assert (4, "category") in found or (4, "city_id") in found
-    assert not report.applied and report.created == []
+    assert not report.applied
+    assert report.created == []
     assert await _count(session) == before
 
     partial = await import_table(
         session, [good, rows[1], bad], actor=ACTOR, organization_id=ORG, valid_only=True
     )
-    assert partial.applied and len(partial.created) == 1
+    assert partial.applied
+    assert len(partial.created) == 1
     assert await _count(session) == before + 1
 
 
