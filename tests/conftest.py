@@ -7,6 +7,7 @@ import os
 import subprocess
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from redis.asyncio import Redis
@@ -33,7 +34,7 @@ TELEGRAM_SECRET = "webhook-secret_for-tests"
 
 def make_settings(**overrides: object) -> Settings:
     """Return test settings; `.env` files and the environment's defaults do not apply."""
-    values: dict[str, object] = {
+    values: dict[str, Any] = {
         "DALIL_PROFILE": "test",
         "DATABASE_URL": PG_URL,
         "REDIS_URL": REDIS_URL,

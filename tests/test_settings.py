@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from pydantic import ValidationError
 
@@ -40,7 +42,7 @@ def test_demo_profile_has_a_usable_key() -> None:
     ["WHATSAPP_TOKEN", "WHATSAPP_APP_SECRET", "WHATSAPP_VERIFY_TOKEN", "WHATSAPP_PHONE_NUMBER_ID"],
 )
 def test_half_a_whatsapp_configuration_is_refused_in_production(missing: str) -> None:
-    values = {
+    values: dict[str, Any] = {
         "WHATSAPP_TOKEN": "EAAG-token",
         "WHATSAPP_APP_SECRET": "a3f1c9e0b7d24c5e8f6a1b2c3d4e5f60",
         "WHATSAPP_VERIFY_TOKEN": "a-verify-token",

@@ -272,7 +272,7 @@ async def count_by_category(session: AsyncSession, *, city_id: str) -> dict[str,
         .where(SearchEntry.city_id == city_id)
         .group_by(SearchEntry.category)
     )
-    return dict((await session.execute(statement)).all())
+    return dict((await session.execute(statement)).tuples().all())
 
 
 @dataclass(frozen=True, slots=True)

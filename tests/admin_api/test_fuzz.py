@@ -6,6 +6,7 @@ import asyncio
 import threading
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import schemathesis
@@ -57,7 +58,7 @@ def server(pg_engine: AsyncEngine) -> Iterator[tuple[str, dict[str, str]]]:
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-def test_no_server_errors(case: schemathesis.Case, server: tuple[str, dict[str, str]]) -> None:
+def test_no_server_errors(case: schemathesis.Case[Any], server: tuple[str, dict[str, str]]) -> None:
     base_url, headers = server
     response = case.call(base_url=base_url, headers=headers)
     assert response.status_code < 500, (case.method, case.formatted_path, response.text[:500])

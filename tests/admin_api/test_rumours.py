@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
@@ -121,7 +122,7 @@ async def test_roles_city_admins_write_authorities_read_associations_nothing(api
     ],
 )
 async def test_invalid_rumours_are_refused_in_the_error_shape(
-    api: Api, change: dict[str, object], problem: str
+    api: Api, change: dict[str, Any], problem: str
 ) -> None:
     admin = await api.account(Role.CITY_ADMIN)
     response = await api.client.post("/api/v1/rumours", json=rumour_body(**change), headers=admin)

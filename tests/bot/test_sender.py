@@ -32,8 +32,11 @@ TOO_MANY_REQUESTS = {
 }
 
 
+Api = tuple[TelegramStandIn, Bot]
+
+
 @pytest.fixture
-async def api() -> AsyncIterator[tuple[TelegramStandIn, Bot]]:
+async def api() -> AsyncIterator[Api]:
     stand_in = TelegramStandIn()
     async with serve(stand_in.app()) as url:
         bot = build_bot(TELEGRAM_TOKEN, f"{url}/bot", timeout_s=1.0)
@@ -55,7 +58,7 @@ async def _drain(redis: Redis, bot: Bot, *, delay: float = 0.01) -> None:
         await sender.handle(redis, channels, entry_id, fields["envelope"], base_delay_s=delay)
 
 
-async def test_reply_with_buttons_reaches_the_chat(api, redis: Redis) -> None:
+async def test_reply_with_buttons_reaches_the_chat(api: Api, redis: Redis) -> None:
     stand_in, bot = api
     await _queue_reply(redis, "مرحبا", callback="cb-1")
     await _drain(redis, bot)
@@ -68,7 +71,7 @@ async def test_reply_with_buttons_reaches_the_chat(api, redis: Redis) -> None:
     assert await redis.xlen(queue.OUTBOUND) == 0
 
 
-async def test_429_waits_retry_after_then_sends_once(api, redis: Redis) -> None:
+async def test_429_waits_retry_after_then_sends_once(api: Api, redis: Redis) -> None:
     stand_in, bot = api
     stand_in.fail_next(429, TOO_MANY_REQUESTS)
     await _queue_reply(redis)
@@ -79,7 +82,7 @@ async def test_429_waits_retry_after_then_sends_once(api, redis: Redis) -> None:
     assert len(stand_in.sent()) == 1
 
 
-async def test_server_errors_are_retried(api, redis: Redis) -> None:
+async def test_server_errors_are_retried(api: Api, redis: Redis) -> None:
     stand_in, bot = api
     for _ in range(2):
         stand_in.fail_next(500, {"ok": False, "error_code": 500, "description": "Internal"})
@@ -89,7 +92,7 @@ async def test_server_errors_are_retried(api, redis: Redis) -> None:
     assert await redis.xlen(queue.DEAD_LETTERS) == 0
 
 
-async def test_a_hanging_api_times_out_and_is_retried(api, redis: Redis) -> None:
+async def test_a_hanging_api_times_out_and_is_retried(api: Api, redis: Redis) -> None:
     stand_in, bot = api
     stand_in.hang_next(3)
     await _queue_reply(redis)
@@ -102,7 +105,9 @@ async def test_a_hanging_api_times_out_and_is_retried(api, redis: Redis) -> None
     assert len(stand_in.sent()) == 2
 
 
-async def test_dead_letter_after_the_last_attempt_without_the_chat_id(api, redis: Redis) -> None:
+async def test_dead_letter_after_the_last_attempt_without_the_chat_id(
+    api: Api, redis: Redis
+) -> None:
     stand_in, bot = api
     for _ in range(sender.MAX_ATTEMPTS):
         stand_in.fail_next(502, {"ok": False, "error_code": 502, "description": "Bad Gateway"})
@@ -117,7 +122,7 @@ async def test_dead_letter_after_the_last_attempt_without_the_chat_id(api, redis
     assert await redis.xlen(queue.OUTBOUND) == 0
 
 
-async def test_a_blocked_bot_is_not_retried(api, redis: Redis) -> None:
+async def test_a_blocked_bot_is_not_retried(api: Api, redis: Redis) -> None:
     stand_in, bot = api
     stand_in.fail_next(
         403,
@@ -130,7 +135,7 @@ async def test_a_blocked_bot_is_not_retried(api, redis: Redis) -> None:
 
 
 async def test_a_retry_sends_only_the_parts_the_platform_has_not_accepted(
-    api, redis: Redis
+    api: Api, redis: Redis
 ) -> None:
     stand_in, bot = api
     long_text = "\n".join(f"{n}. A service with a long description" for n in range(200))
@@ -150,7 +155,7 @@ async def test_a_retry_sends_only_the_parts_the_platform_has_not_accepted(
 
 
 async def test_a_sender_stopped_at_any_moment_stops_at_once_and_sends_each_message_once(
-    api, redis: Redis
+    api: Api, redis: Redis
 ) -> None:
     # A cancellation that landed inside redis-py's own timeouts used to leave the sender
     # waiting forever on its connection (one run in ten under load), so shutdown hung.

@@ -34,8 +34,11 @@ RESULTS = Reply(
 )
 
 
+Api = tuple[WhatsAppStandIn, WhatsAppClient]
+
+
 @pytest.fixture
-async def api(redis: Redis) -> AsyncIterator[tuple[WhatsAppStandIn, WhatsAppClient]]:
+async def api(redis: Redis) -> AsyncIterator[Api]:
     stand_in = WhatsAppStandIn()
     async with serve(stand_in.app()) as url:
         client = WhatsAppClient(
@@ -69,7 +72,7 @@ async def _dead(redis: Redis) -> list[dict[str, str]]:
     return [fields for _id, fields in await entries(redis, queue.DEAD_LETTERS)]
 
 
-async def test_three_buttons_arrive_as_reply_buttons(api, redis: Redis) -> None:
+async def test_three_buttons_arrive_as_reply_buttons(api: Api, redis: Redis) -> None:
     stand_in, client = api
     await _open_window(redis)
     await _queue(redis, RESULTS)
@@ -89,7 +92,7 @@ async def test_three_buttons_arrive_as_reply_buttons(api, redis: Redis) -> None:
     assert await redis.xlen(queue.OUTBOUND) == 0
 
 
-async def test_eight_choices_arrive_as_a_list(api, redis: Redis) -> None:
+async def test_eight_choices_arrive_as_a_list(api: Api, redis: Redis) -> None:
     stand_in, client = api
     await _open_window(redis)
     await _queue(redis, MENU)
@@ -99,7 +102,7 @@ async def test_eight_choices_arrive_as_a_list(api, redis: Redis) -> None:
     assert [choice_id for choice_id, _ in call.choices] == [f"cat:{i}" for i in range(8)]
 
 
-async def test_each_channel_goes_to_its_own_platform(api, redis: Redis) -> None:
+async def test_each_channel_goes_to_its_own_platform(api: Api, redis: Redis) -> None:
     stand_in, client = api
     telegram: list[dict[str, Any]] = []
 
@@ -114,7 +117,7 @@ async def test_each_channel_goes_to_its_own_platform(api, redis: Redis) -> None:
     assert [c.text for c in stand_in.sent()] == ["to whatsapp"]
 
 
-async def test_429_is_retried_then_sent_once(api, redis: Redis) -> None:
+async def test_429_is_retried_then_sent_once(api: Api, redis: Redis) -> None:
     stand_in, client = api
     stand_in.rate_limit_next(retry_after=1)
     await _open_window(redis)
@@ -126,7 +129,9 @@ async def test_429_is_retried_then_sent_once(api, redis: Redis) -> None:
     assert await _dead(redis) == []
 
 
-async def test_a_retry_after_a_partial_send_sends_only_what_is_missing(api, redis: Redis) -> None:
+async def test_a_retry_after_a_partial_send_sends_only_what_is_missing(
+    api: Api, redis: Redis
+) -> None:
     stand_in, client = api
     long_text = "\n\n".join(f"{n}. Service\n" + "x" * 700 for n in range(1, 4))
     stand_in.accept_next()
@@ -141,7 +146,7 @@ async def test_a_retry_after_a_partial_send_sends_only_what_is_missing(api, redi
 
 
 async def test_server_errors_until_the_last_attempt_end_in_the_dead_letters(
-    api, redis: Redis
+    api: Api, redis: Redis
 ) -> None:
     stand_in, client = api
     stand_in.server_error_next(sender.MAX_ATTEMPTS)
@@ -156,7 +161,7 @@ async def test_server_errors_until_the_last_attempt_end_in_the_dead_letters(
     assert await redis.xlen(queue.OUTBOUND) == 0
 
 
-async def test_a_few_server_errors_are_retried(api, redis: Redis) -> None:
+async def test_a_few_server_errors_are_retried(api: Api, redis: Redis) -> None:
     stand_in, client = api
     stand_in.server_error_next(2)
     await _open_window(redis)
@@ -166,7 +171,7 @@ async def test_a_few_server_errors_are_retried(api, redis: Redis) -> None:
     assert await _dead(redis) == []
 
 
-async def test_a_hanging_api_times_out_and_is_retried(api, redis: Redis) -> None:
+async def test_a_hanging_api_times_out_and_is_retried(api: Api, redis: Redis) -> None:
     stand_in, client = api
     stand_in.hang_next(3)
     await _open_window(redis)
@@ -179,7 +184,7 @@ async def test_a_hanging_api_times_out_and_is_retried(api, redis: Redis) -> None
     assert len(stand_in.sent()) == 2
 
 
-async def test_a_refused_message_is_not_retried(api, redis: Redis) -> None:
+async def test_a_refused_message_is_not_retried(api: Api, redis: Redis) -> None:
     stand_in, client = api
     await _open_window(redis)
     await _queue(redis, Reply("?", ((Button("x", "y" * 300),),)))
@@ -189,7 +194,7 @@ async def test_a_refused_message_is_not_retried(api, redis: Redis) -> None:
     assert dead["reason"] == "unrenderable_reply"
 
 
-async def test_outside_the_window_nothing_free_form_is_sent(api, redis: Redis) -> None:
+async def test_outside_the_window_nothing_free_form_is_sent(api: Api, redis: Redis) -> None:
     stand_in, client = api
     await _open_window(redis, hours_ago=25)  # too old: opens nothing
     await _queue(redis, RESULTS)
@@ -199,7 +204,9 @@ async def test_outside_the_window_nothing_free_form_is_sent(api, redis: Redis) -
     assert dead["reason"] == "outside_24h_window"
 
 
-async def test_outside_the_window_the_replys_template_is_sent_instead(api, redis: Redis) -> None:
+async def test_outside_the_window_the_replys_template_is_sent_instead(
+    api: Api, redis: Redis
+) -> None:
     stand_in, client = api
     await _queue(
         redis, Reply("Anything else?", MENU.buttons, template=Template("dalil_menu", "fr"))
@@ -211,7 +218,7 @@ async def test_outside_the_window_the_replys_template_is_sent_instead(api, redis
     assert await _dead(redis) == []
 
 
-async def test_the_platforms_window_error_is_a_dead_letter_at_once(api, redis: Redis) -> None:
+async def test_the_platforms_window_error_is_a_dead_letter_at_once(api: Api, redis: Redis) -> None:
     stand_in, client = api
     stand_in.outside_window_next()  # our clock and Meta's disagree by a few seconds
     await _open_window(redis, hours_ago=23.99)

@@ -7,6 +7,7 @@ sender, Telegram stand-in); then the database, Redis and every log record are sc
 from __future__ import annotations
 
 import logging
+from functools import partial
 
 import pytest
 from redis.asyncio import Redis
@@ -20,6 +21,7 @@ from dalil.cli import quiet_libraries
 from tests.conftest import PSEUDONYM_KEY
 from tests.dalil.conftest import running_app
 from tests.standins import telegram_updates as updates
+from tests.standins.telegram_api import Call
 
 CHAT = 70_099_123
 PHONE = "+33 6 12 34 56 78"
@@ -39,6 +41,10 @@ SECRETS = [
 ]
 
 
+def _more_than(count: int, sent: list[Call]) -> bool:
+    return len(sent) > count
+
+
 async def test_a_conversation_leaves_no_trace_of_the_person(
     rasa_url: str, pg_engine: AsyncEngine, redis: Redis, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -49,7 +55,7 @@ async def test_a_conversation_leaves_no_trace_of_the_person(
     async with running_app(rasa_url) as app:
         for number, text in enumerate(SAID):
             await app.post_update(updates.text(98_000 + number, CHAT, text, "fr"))
-            await app.wait_for(lambda sent, n=number: len(sent) > n, timeout_s=60)
+            await app.wait_for(partial(_more_than, number), timeout_s=60)
         await app.post_update(updates.button(98_100, CHAT, "cat:health", "fr"))
         await app.post_update(updates.button(98_101, CHAT, "fb:up", "fr"))
         await app.wait_for(lambda sent: len(sent) >= len(SAID) + 2, timeout_s=60)
@@ -79,7 +85,7 @@ async def test_a_conversation_leaves_no_trace_of_the_person(
         else:
             content = ""
         secrets_here = SECRETS if name == f"conv:{key}" else forbidden
-        leaks += [(name, s) for s in secrets_here if s in f"{name} {content}"]
+        leaks += [(name, s) for s in secrets_here if s in f"{name!s} {content}"]
     assert leaks == []
 
     # Logs: every record the app, the worker and the sender wrote.

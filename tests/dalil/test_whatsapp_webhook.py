@@ -224,7 +224,7 @@ async def test_the_window_and_dedupe_keys_hold_no_phone_number(
     async with running_app() as app:
         await app.post(wa.text(501, "/help"))
         await app.wait_for(lambda sent: len(sent) == 1)
-        keys = await redis.keys("*")
+        keys = [str(k) for k in await redis.keys("*")]
         assert window.window_key(PSEUDONYM_KEY.encode(), wa.WA_ID) in keys
         assert f"dedupe:wa:{message_key(wa.wamid(501))}" in keys
         assert [k for k in keys if k.startswith("sent:")]

@@ -189,7 +189,7 @@ async def test_repeated_texts_come_from_the_cache_which_holds_no_text(
         assert other.entity("city") == "lyon"
         stored = {key: await redis.get(key) for key in await redis.keys("*")}
         assert len(stored) == 2
-        dump = " ".join(f"{k} {v}" for k, v in stored.items()).casefold()
+        dump = " ".join(f"{k!s} {v!s}" for k, v in stored.items()).casefold()
         assert "migrants" not in dump
         assert "doctor" not in dump
         client._model_id = ("another-model", time.monotonic())  # a new model was loaded

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pytest
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -66,7 +68,7 @@ def test_the_model_emergency_must_clear_a_higher_bar() -> None:
     assert alone == Decision("emergency", 0.6)
 
 
-def _rasa_answering(body: dict[str, object]) -> Starlette:
+def _rasa_answering(body: Mapping[str, object]) -> Starlette:
     async def parse(_request: Request) -> Response:
         return JSONResponse(body)
 

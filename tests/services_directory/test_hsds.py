@@ -128,7 +128,7 @@ async def test_a_default_category_classifies_a_file_without_our_taxonomy(
     session: AsyncSession,
 ) -> None:
     service = _example()[0]
-    service["attributes"] = []  # type: ignore[index]
+    service["attributes"] = []
     report = await import_hsds(session, [service], actor=ACTOR, default_category=Category.HEALTH)
     assert report.errors == []
     assert report.created == [CLINIC]
