@@ -1,16 +1,30 @@
-"""Redis Streams between webhooks, worker and sender, with dedupe on platform ids."""
+"""Redis Streams between webhooks, worker and sender, with dedupe on platform ids.
+
+Order within a chat holds across every consumer of a stream, in any number of processes:
+each entry is also written, at the moment it is queued, at the end of its lane, a Redis list
+of entry ids shared by the chats whose key hashes to the same one of `LANES` lanes. A consumer
+handles an entry only when it is the first of its lane, and takes it off the lane in the
+transaction that acknowledges it. An entry whose turn has not come stays pending with its
+consumer, which looks at it again each round; one that failed waits for a retry, and the
+entries behind it wait too. The lane number is all a lane's key says about a chat.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import logging
 import os
 import socket
+import time
+import zlib
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from redis.asyncio import Redis
+from redis.asyncio.client import Pipeline
 from redis.exceptions import ResponseError
 
 from bot.messages import IncomingMessage, Reply
@@ -30,24 +44,77 @@ DEDUPE_TTL_S = 8 * 24 * 3600
 MAX_STREAM_LENGTH = 100_000
 # An entry a consumer took and did not acknowledge within this time is taken over.
 CLAIM_IDLE_MS = 60_000
+# Chats share lanes: enough lanes that two chats busy at once rarely share one, few enough
+# that a lane number (16 bits of a hash) tells nothing about whose chat it is.
+LANES = 65_536
+# A lane outlives the longest backlog; it is emptied as its entries are handled.
+LANE_TTL_S = DEDUPE_TTL_S
 
 # Entries read and handled together: enough to keep the NLU and the platforms busy with many
 # chats at once, few enough that a round ends quickly when the process is asked to stop.
 ROUND_SIZE = 32
+# A consumer holding this many entries waiting for their turn reads no new ones.
+MAX_WAITING = 4 * ROUND_SIZE
+# While some of its entries wait for their turn, a consumer looks again this often.
+WAITING_POLL_MS = 50
+# A failed entry is retried after 0.5 s, then twice as long each time, up to 30 s.
+RETRY_FIRST_S = 0.5
+RETRY_MAX_S = 30.0
+
+_LOOPS = itertools.count(1)
 
 EntryHandler = Callable[[str, dict[str, str]], Awaitable[None]]
-# The lane of an entry: entries of one lane are handled in order, lanes concurrently.
+# The lane key of an entry's fields.
 Lane = Callable[[dict[str, str]], str]
 
 # Atomic: the dedupe key is only taken when the message is queued, so a failed queue write
 # lets the platform's retry through instead of losing the message.
 _ACCEPT = """
 if redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then
-  redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], '*', 'message', ARGV[2])
+  local id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], '*', 'message', ARGV[2])
+  redis.call('RPUSH', KEYS[3], id)
+  redis.call('EXPIRE', KEYS[3], ARGV[4])
   return 1
 end
 return 0
 """
+
+# Queue one entry and put it at the end of its lane; return its id.
+_APPEND = """
+local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', unpack(ARGV, 3))
+redis.call('RPUSH', KEYS[2], id)
+redis.call('EXPIRE', KEYS[2], ARGV[2])
+return id
+"""
+
+# 1 when the entry ARGV[1] is first in its lane KEYS[1] (or has no lane), else 0. Ids at the
+# head whose entry is gone from the stream KEYS[2] (trimmed from a huge backlog) are dropped.
+_TURN = """
+while true do
+  local head = redis.call('LINDEX', KEYS[1], 0)
+  if (not head) or head == ARGV[1] then return 1 end
+  if #redis.call('XRANGE', KEYS[2], head, head) > 0 then return 0 end
+  redis.call('LPOP', KEYS[1])
+end
+"""
+
+
+def lane_key(stream: str, channel: str, chat_id: str) -> str:
+    """The Redis key of the lane a chat's entries of `stream` go through."""
+    number = zlib.crc32(f"{channel}:{chat_id}".encode()) % LANES
+    return f"lane:{stream}:{number}"
+
+
+def inbound_lane(fields: dict[str, str]) -> str:
+    """The lane of an inbound entry: one person's messages are answered in order."""
+    message = json.loads(fields["message"])
+    return lane_key(INBOUND, message["channel"], message["chat_id"])
+
+
+def outbound_lane(fields: dict[str, str]) -> str:
+    """The lane of an outbound entry: a reply's parts and replies arrive in order."""
+    envelope = json.loads(fields["envelope"])
+    return lane_key(OUTBOUND, envelope["channel"], envelope["chat_id"])
 
 
 async def ensure_groups(redis: Redis) -> None:
@@ -62,18 +129,34 @@ async def ensure_groups(redis: Redis) -> None:
 
 async def accept(redis: Redis, dedupe_key: str, message: IncomingMessage) -> bool:
     """Queue `message` unless `dedupe_key` was seen; return whether it was queued."""
+    lane = lane_key(INBOUND, message.channel, message.chat_id)
     queued = await redis.eval(
         _ACCEPT,
-        2,
+        3,
         f"dedupe:{dedupe_key}",
         INBOUND,
+        lane,
         DEDUPE_TTL_S,
         message.to_json(),
         MAX_STREAM_LENGTH,
+        LANE_TTL_S,
     )
     if queued:
         MESSAGES_IN.labels(message.channel).inc()
     return bool(queued)
+
+
+async def append_outbound(client: Redis | Pipeline, fields: dict[str, str]) -> Any:
+    """Queue one outbound entry at the end of its chat's lane (in `client`'s transaction)."""
+    flat = [item for pair in fields.items() for item in pair]
+    return await client.eval(
+        _APPEND, 2, OUTBOUND, outbound_lane(fields), MAX_STREAM_LENGTH, LANE_TTL_S, *flat
+    )
+
+
+async def leave_lane(pipe: Pipeline, lane: str, entry_id: str) -> None:
+    """Take a handled entry off its lane, in the transaction that acknowledges it."""
+    await pipe.lrem(lane, 1, entry_id)
 
 
 def outbound_entry(
@@ -101,21 +184,51 @@ def entry_time_ms(entry_id: str) -> int:
     return int(entry_id.split("-", 1)[0])
 
 
-def inbound_lane(fields: dict[str, str]) -> str:
-    """The lane of an inbound entry: its chat, so one person's messages are answered in order."""
-    message = json.loads(fields["message"])
-    return f"{message['channel']}:{message['chat_id']}"
-
-
-def outbound_lane(fields: dict[str, str]) -> str:
-    """The lane of an outbound entry: its chat, so a reply's parts arrive in order."""
-    envelope = json.loads(fields["envelope"])
-    return f"{envelope['channel']}:{envelope['chat_id']}"
-
-
 def consumer_name(role: str) -> str:
-    """Return a consumer name unique to this process."""
-    return f"{role}-{socket.gethostname()}-{os.getpid()}"
+    """Return a consumer name of its own for each consumer loop of this process.
+
+    A consumer reads back what it holds pending, so two loops must never share a name.
+    """
+    return f"{role}-{socket.gethostname()}-{os.getpid()}-{next(_LOOPS)}"
+
+
+@dataclass
+class Retries:
+    """When a consumer's failed entries may be tried again: 0.5 s, then twice as long each time.
+
+    Only pacing: a consumer that takes an entry over after a crash starts its count afresh.
+    """
+
+    failures: dict[str, int] = field(default_factory=dict)
+    not_before: dict[str, float] = field(default_factory=dict)
+
+    def due(self, entry_id: str) -> bool:
+        return time.monotonic() >= self.not_before.get(entry_id, 0.0)
+
+    def failed(self, entry_id: str) -> None:
+        count = self.failures[entry_id] = self.failures.get(entry_id, 0) + 1
+        wait_s = min(RETRY_MAX_S, RETRY_FIRST_S * 2 ** (count - 1))
+        self.not_before[entry_id] = time.monotonic() + wait_s
+
+    def forget_all_but(self, entry_ids: set[str]) -> None:
+        for entry_id in set(self.failures) - entry_ids:
+            self.failures.pop(entry_id, None)
+            self.not_before.pop(entry_id, None)
+
+
+async def _read(
+    redis: Redis,
+    group: str,
+    consumer: str,
+    stream: str,
+    start: str,
+    count: int,
+    block_ms: int | None,
+) -> list[tuple[str, dict[str, str]]]:
+    response: Any = await redis.xreadgroup(
+        group, consumer, {stream: start}, count=count, block=block_ms
+    )
+    return [entry for _stream, items in response or [] for entry in items]
 
 
 async def consume_once(
@@ -129,39 +242,59 @@ async def consume_once(
     lane: Lane | None = None,
     count: int = ROUND_SIZE,
     claim_idle_ms: int | None = None,
+    retries: Retries | None = None,
 ) -> int:
-    """Handle entries left pending too long, else new ones; return how many were read.
-
-    Entries of one lane (one chat) are handled one after the other, in the stream's order;
-    lanes run at the same time, so one slow chat does not hold up the others. When an entry
-    of a lane fails, the lane stops there: the entry and those after it stay pending and are
-    taken over later, still in order.
+    """One round: entries left too long by other consumers become this one's; then this
+    consumer's own pending entries (taken over, failed, or waiting for their turn) and new
+    ones are handled, each lane in order and lanes at the same time. Return how many entries
+    the round looked at.
     """
+    retries = retries if retries is not None else Retries()
     idle_ms = CLAIM_IDLE_MS if claim_idle_ms is None else claim_idle_ms
-    claimed: Any = await redis.xautoclaim(stream, group, consumer, idle_ms, "0-0", count=count)
-    entries = list(claimed[1])
-    if not entries:
-        response: Any = await redis.xreadgroup(
-            group, consumer, {stream: ">"}, count=count, block=block_ms
-        )
-        entries = [entry for _stream, items in response for entry in items]
+    await redis.xautoclaim(stream, group, consumer, idle_ms, "0-0", count=count, justid=True)
+    mine = await _read(redis, group, consumer, stream, "0", MAX_WAITING, None)
+    retries.forget_all_but({entry_id for entry_id, _fields in mine})
+    fresh: list[tuple[str, dict[str, str]]] = []
+    if len(mine) < MAX_WAITING:
+        wait_ms = min(block_ms, WAITING_POLL_MS) if mine else block_ms
+        fresh = await _read(redis, group, consumer, stream, ">", count, wait_ms)
     lanes: dict[str, list[tuple[str, dict[str, str]]]] = {}
-    for entry_id, fields in entries:
+    for entry_id, fields in mine + fresh:  # pending ids all come before new ones
         if fields:
             key = lane(fields) if lane is not None else entry_id
             lanes.setdefault(key, []).append((entry_id, fields))
         else:  # deleted while pending
             await redis.xack(stream, group, entry_id)
-    await asyncio.gather(*(_in_order(handle, items) for items in lanes.values()))
-    return len(entries)
+    # At most a round's worth of lanes at work at once, however many entries wait.
+    at_work = asyncio.Semaphore(count)
+
+    async def one_lane(key: str, items: list[tuple[str, dict[str, str]]]) -> None:
+        async with at_work:
+            await _in_order(redis, stream, key if lane else None, handle, items, retries)
+
+    await asyncio.gather(*(one_lane(key, items) for key, items in lanes.items()))
+    return len(mine) + len(fresh)
 
 
-async def _in_order(handle: EntryHandler, items: list[tuple[str, dict[str, str]]]) -> None:
+async def _in_order(
+    redis: Redis,
+    stream: str,
+    lane: str | None,
+    handle: EntryHandler,
+    items: list[tuple[str, dict[str, str]]],
+    retries: Retries,
+) -> None:
+    """Handle one lane's entries in order while it is their turn; stop at the first failure."""
     for entry_id, fields in items:
+        if not retries.due(entry_id):
+            return
         try:
+            if lane is not None and not await redis.eval(_TURN, 2, lane, stream, entry_id):
+                return  # an earlier entry of the lane is with another consumer
             await handle(entry_id, fields)
         except Exception:
-            log.exception("queue.handle failed entry=%s; its lane waits for the takeover", entry_id)
+            log.exception("queue.handle failed entry=%s; its lane waits for the retry", entry_id)
+            retries.failed(entry_id)
             return
 
 
@@ -175,20 +308,22 @@ async def run_consumer(
     *,
     lane: Lane | None = None,
     claim_idle_ms: int | None = None,
+    consumer: str | None = None,
 ) -> None:
     """Consume `stream` as one member of `group` until cancelled; survive Redis hiccups.
 
     Cancelled, it first finishes the round in hand: at most `block_ms` of waiting, plus the
     entries already read.
     """
-    consumer = consumer_name(role)
+    consumer = consumer or consumer_name(role)
+    retries = Retries()
     log.info("%s started consumer=%s", role, consumer)
     while True:
         try:
             await finish_before_stopping(
                 consume_once(
                     redis, stream, group, consumer, handle, block_ms,
-                    lane=lane, claim_idle_ms=claim_idle_ms,
+                    lane=lane, claim_idle_ms=claim_idle_ms, retries=retries,
                 )
             )  # fmt: skip
         except Exception:

@@ -19,7 +19,15 @@ from typing import Any
 from redis.asyncio import Redis
 
 from bot.pacing import Pacer
-from bot.queue import DEAD_LETTERS, OUTBOUND, SENDERS, outbound_lane, run_consumer
+from bot.queue import (
+    DEAD_LETTERS,
+    OUTBOUND,
+    SENDERS,
+    lane_key,
+    leave_lane,
+    outbound_lane,
+    run_consumer,
+)
 from core.campaigns import Outcome, counts_key
 from core.metrics import MESSAGES_OUT, RATE_LIMIT_WAIT, WEBHOOK_TO_SEND
 
@@ -144,6 +152,8 @@ async def handle(
             pipe.hincrby(counts_key(campaign), outcome, 1)
         pipe.xack(OUTBOUND, SENDERS, entry_id)
         pipe.xdel(OUTBOUND, entry_id)
+        lane = lane_key(OUTBOUND, envelope["channel"], str(envelope["chat_id"]))
+        await leave_lane(pipe, lane, entry_id)
         await pipe.execute()
     if outcome is not None:
         MESSAGES_OUT.labels(envelope["channel"], outcome).inc()
@@ -164,6 +174,7 @@ async def run(
     base_delay_s: float = 0.5,
     pacer: Pacer | None = None,
     claim_idle_ms: int | None = None,
+    consumer: str | None = None,
 ) -> None:
     """Consume the outbound stream until cancelled."""
 
@@ -173,5 +184,5 @@ async def run(
 
     await run_consumer(
         redis, OUTBOUND, SENDERS, "sender", handle_entry, block_ms,
-        lane=outbound_lane, claim_idle_ms=claim_idle_ms,
+        lane=outbound_lane, claim_idle_ms=claim_idle_ms, consumer=consumer,
     )  # fmt: skip

@@ -8,11 +8,12 @@ from bot.dialogue.respond import ReplyHandler
 from bot.messages import IncomingMessage
 from bot.queue import (
     INBOUND,
-    MAX_STREAM_LENGTH,
-    OUTBOUND,
     WORKERS,
+    append_outbound,
     entry_time_ms,
     inbound_lane,
+    lane_key,
+    leave_lane,
     outbound_entry,
     run_consumer,
 )
@@ -27,11 +28,12 @@ async def handle(redis: Redis, respond: ReplyHandler, entry_id: str, raw: str) -
         if replies:
             for index, reply in enumerate(replies):
                 entry = outbound_entry(message, index, reply, accepted_ms=accepted_ms)
-                pipe.xadd(OUTBOUND, entry, maxlen=MAX_STREAM_LENGTH, approximate=True)
+                await append_outbound(pipe, entry)
         elif message.callback_id:
-            pipe.xadd(OUTBOUND, outbound_entry(message, 0, None, accepted_ms=accepted_ms))
+            await append_outbound(pipe, outbound_entry(message, 0, None, accepted_ms=accepted_ms))
         pipe.xack(INBOUND, WORKERS, entry_id)
         pipe.xdel(INBOUND, entry_id)
+        await leave_lane(pipe, lane_key(INBOUND, message.channel, message.chat_id), entry_id)
         await pipe.execute()
 
 
@@ -41,6 +43,7 @@ async def run(
     *,
     block_ms: int = 5000,
     claim_idle_ms: int | None = None,
+    consumer: str | None = None,
 ) -> None:
     """Consume the inbound stream until cancelled."""
 
@@ -50,5 +53,5 @@ async def run(
 
     await run_consumer(
         redis, INBOUND, WORKERS, "worker", handle_entry, block_ms,
-        lane=inbound_lane, claim_idle_ms=claim_idle_ms,
+        lane=inbound_lane, claim_idle_ms=claim_idle_ms, consumer=consumer,
     )  # fmt: skip

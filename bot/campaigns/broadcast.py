@@ -29,7 +29,7 @@ from bot.campaigns import subscriptions
 from bot.dialogue import myths
 from bot.i18n import translations
 from bot.messages import Template
-from bot.queue import MAX_STREAM_LENGTH, OUTBOUND
+from bot.queue import OUTBOUND, append_outbound
 from bot.splitting import shorten
 from bot.stopping import finish_before_stopping
 from core import campaigns
@@ -110,7 +110,7 @@ class Broadcaster:
                     if entry is None:
                         failed += 1
                     else:
-                        pipe.xadd(OUTBOUND, entry, maxlen=MAX_STREAM_LENGTH, approximate=True)
+                        await append_outbound(pipe, entry)
                 counts = campaigns.counts_key(campaign_id)
                 pipe.set(cursor_key, batch[-1].id)
                 # A chat id that cannot be opened counts as queued and failed at once.

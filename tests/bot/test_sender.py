@@ -49,7 +49,7 @@ async def _queue_reply(redis: Redis, text: str = "hello", callback: str | None =
     await queue.ensure_groups(redis)
     message = IncomingMessage("telegram", CHAT, "42", "text", text="hi", callback_id=callback)
     reply = Reply(text, ((Button("🩺 Health", "cat:health"), Button("⚖️ Legal", "cat:legal")),))
-    return str(await redis.xadd(queue.OUTBOUND, queue.outbound_entry(message, 0, reply)))
+    return str(await queue.append_outbound(redis, queue.outbound_entry(message, 0, reply)))
 
 
 async def _drain(redis: Redis, bot: Bot, *, delay: float = 0.01) -> None:
@@ -164,7 +164,7 @@ async def test_a_sender_stopped_at_any_moment_stops_at_once_and_sends_each_messa
     texts = [f"message {n}" for n in range(120)]
     for n, text in enumerate(texts):
         message = IncomingMessage("telegram", CHAT, str(1000 + n), "text", text="hi")
-        await redis.xadd(queue.OUTBOUND, queue.outbound_entry(message, 0, Reply(text)))
+        await queue.append_outbound(redis, queue.outbound_entry(message, 0, Reply(text)))
     channels: dict[str, sender.Deliver] = {"telegram": partial(telegram_send, bot, redis)}
     moments = random.Random(11)
     for _ in range(25):

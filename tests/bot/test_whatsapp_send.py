@@ -56,7 +56,7 @@ async def api(redis: Redis) -> AsyncIterator[Api]:
 async def _queue(redis: Redis, reply: Reply, *, channel: str = "whatsapp", n: int = 1) -> None:
     await queue.ensure_groups(redis)
     message = IncomingMessage(channel, WA_ID, f"m{n}", "text", text="hi")
-    await redis.xadd(queue.OUTBOUND, queue.outbound_entry(message, 0, reply))
+    await queue.append_outbound(redis, queue.outbound_entry(message, 0, reply))
 
 
 async def _drain(redis: Redis, channels: dict[str, sender.Deliver]) -> None:

@@ -110,3 +110,52 @@ async def test_one_chat_is_answered_in_order_while_many_others_write(redis: Redi
     busy_answers = [e["reply"]["text"] for e in queued if e["chat_id"] == "busy"]
     assert busy_answers == [f"answer {n}" for n in range(40)]
     assert peak > 10  # many chats at once, not one message at a time
+
+
+async def test_two_workers_keep_each_chat_in_order_even_past_a_failure(redis: Redis) -> None:
+    # Two workers (as two processes would be) share the stream; ten chats write twelve
+    # messages each; the dialogue takes a varying time, and fails once on one message of
+    # every chat. Each chat is still answered once per message, in the order it wrote.
+    await queue.ensure_groups(redis)
+    chats = [f"chat-{c}" for c in range(10)]
+    for n in range(12):
+        for chat in chats:
+            message = IncomingMessage("telegram", chat, f"{chat}-{n}", "text", text=str(n))
+            assert await queue.accept(redis, f"tg:{chat}:{n}", message)
+    delays = random.Random(11)
+    failed: set[str] = set()
+    handled: list[tuple[str, int]] = []
+
+    async def respond(message: IncomingMessage) -> list[Reply]:
+        await asyncio.sleep(delays.uniform(0, 0.03))
+        n = int(message.text or "")
+        if n == 4 and message.chat_id not in failed:
+            failed.add(message.chat_id)
+            raise ConnectionError("the database went away for a moment")
+        handled.append((message.chat_id, n))
+        return [Reply(f"answer {n}")]
+
+    tasks = [
+        asyncio.create_task(worker.run(redis, respond, block_ms=50, consumer=f"worker-{w}"))
+        for w in range(2)
+    ]
+    deadline = time.monotonic() + 60
+    while await redis.xlen(queue.OUTBOUND) < 120 and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+    for task in tasks:
+        task.cancel()
+    await asyncio.wait(tasks, timeout=10)
+
+    assert failed == set(chats)
+    by_chat: dict[str, list[int]] = {}
+    for chat, n in handled:
+        by_chat.setdefault(chat, []).append(n)
+    assert by_chat == {chat: list(range(12)) for chat in chats}
+    queued = [
+        json.loads(fields["envelope"]) for _id, fields in await entries(redis, queue.OUTBOUND)
+    ]
+    for chat in chats:
+        answers = [e["reply"]["text"] for e in queued if e["chat_id"] == chat]
+        assert answers == [f"answer {n}" for n in range(12)]
+    assert await redis.xlen(queue.INBOUND) == 0
+    assert await redis.keys("lane:inbound:*") == []  # each lane emptied as it was handled
