@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 
 from core.settings import PROJECT_ROOT, Settings
+from dalil.app import ALL_ROLES
 from nlu.normalize import normalize
 from nlu.training_data import read_examples
 
@@ -21,7 +22,8 @@ def _compose() -> dict[str, Any]:
 
 def test_the_stack_has_every_component() -> None:
     services = _compose()["services"]
-    assert set(services) == {"postgres", "redis", "nlu", "migrate", "app"}
+    roles = {"app", "worker", "sender", "broadcaster"}
+    assert set(services) == {"postgres", "redis", "nlu", "migrate"} | roles
     assert services["postgres"]["image"] == "postgres:16"
     assert "--appendonly" in services["redis"]["command"]
     assert services["migrate"]["command"] == ["dalil", "db", "upgrade"]
@@ -48,3 +50,17 @@ def test_nlu_image_data_is_normalised_like_messages(tmp_path: Path) -> None:
     original = list(read_examples(PROJECT_ROOT / "nlu" / "rasa" / "data" / "ar.yml"))
     assert len(prepared) == len(original) > 0
     assert [e.text for e in prepared] == [normalize(e.text) for e in original]
+
+
+def test_every_role_runs_as_its_own_scalable_service() -> None:
+    services = _compose()["services"]
+    runs = {
+        name: service["command"][service["command"].index("--roles") + 1]
+        for name, service in services.items()
+        if "--roles" in service.get("command", [])
+    }
+    assert runs == {"app": "api", "worker": "worker", "sender": "sender",
+                    "broadcaster": "broadcaster"}  # fmt: skip
+    assert set(runs.values()) == set(ALL_ROLES)
+    # Only the HTTP side publishes a port, so the others can be scaled to many replicas.
+    assert [name for name in runs if services[name].get("ports")] == ["app"]
