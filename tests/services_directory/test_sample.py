@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services_directory.cities.service import get_city
+from bot.i18n import SUPPORTED_LOCALES
+from services_directory.cities.service import get_city, list_cities
 from services_directory.listings.models import Organization, Phone, Service, ServiceTranslation
 from services_directory.sample.loader import load_sample
 
@@ -44,3 +45,13 @@ async def test_cities_carry_their_real_emergency_numbers(session: AsyncSession) 
     }
     assert tangier.display_name("ar") == "طنجة"
     assert lyon.display_name("fr_FR") == "Lyon"
+
+
+async def test_every_city_has_its_name_in_every_interface_language(session: AsyncSession) -> None:
+    cities = await list_cities(session)
+    missing = {c.id: set(SUPPORTED_LOCALES) - set(c.names) for c in cities}
+    assert not {city: locales for city, locales in missing.items() if locales}
+    vienna = next(c for c in cities if c.id == "vienna")
+    # A Persian sentence names the city in Persian, not in English.
+    assert vienna.display_name("fa") == "وین" != vienna.display_name("en")
+    assert vienna.display_name("uk") == "Відень"
