@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from services_directory.cities.models import City
+from services_directory.listings.models import Location
 
 
 def _fold(text: str) -> str:
@@ -47,4 +48,29 @@ def match_city(cities: list[City], text: str) -> City | None:
                 return city
             if " " in name and name in folded:
                 return city
+    return None
+
+
+async def city_districts(session: AsyncSession, city_id: str | None) -> list[str]:
+    """Return the districts the directory has places in (in one city, or in every city)."""
+    statement = select(Location.district).where(Location.district.is_not(None)).distinct()
+    if city_id is not None:
+        statement = statement.where(Location.city_id == city_id)
+    return sorted(d for d in (await session.scalars(statement)).all() if d)
+
+
+def match_district(districts: list[str], *texts: str | None) -> str | None:
+    """Return the first of `districts` that one of `texts` names (whole words), or None.
+
+    Only known districts are ever returned: whatever else a message says stays unrecorded.
+    """
+    for text in texts:
+        if not text:
+            continue
+        folded = " " + " ".join(re.findall(r"\w+", _fold(text))) + " "
+        # Longest first: "Lyon 1er" before a district called "Lyon".
+        for district in sorted(districts, key=len, reverse=True):
+            name = " ".join(re.findall(r"\w+", _fold(district)))
+            if name and f" {name} " in folded:
+                return district
     return None

@@ -71,7 +71,9 @@ async def test_arabic_question_gets_tangier_health_services_in_arabic(
     assert reply.text.startswith("🩺 الصحة في طنجة:")
     assert reply.rtl
     assert "بيانات تجريبية" in reply.text  # sample data is said to be sample data
-    assert payloads(reply) == ["more", "where", "menu", "city", "fb:up", "fb:down"]
+    assert payloads(reply) == [
+        "more", "only:open", "only:free", "where", "menu", "city", "fb:up", "fb:down",
+    ]  # fmt: skip
 
     more = await person.press("more")
     assert listed(more)[0][0] == 6

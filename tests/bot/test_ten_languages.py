@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from bot.dialogue import Dialogue
@@ -40,13 +42,19 @@ async def test_buttons_all_the_way_in_every_language(
     assert menu.text == t.gettext("What do you need?") and menu.rtl == is_rtl(locale)
     results = await person.press("cat:health")
     header = results.text.split("\n")[0]
-    assert t.gettext("🩺 Health") in header and header.endswith(":"), header
+    assert t.gettext("🩺 Health") in header, header
+    # The count in the header, in the plural form of its number in this language.
+    count = int(re.findall(r"\d+", header)[-1])
+    assert count > 5 and header.endswith(
+        t.ngettext("{count} service", "{count} services", count).format(count=count)
+    ), header
     assert len(listed(results)) == 5 and results.rtl == is_rtl(locale)
     assert t.gettext("👍 Useful") in [b.label for row in results.buttons for b in row]
     gone = await person.say("/forget")
     assert gone.text == t.gettext(
         "Done: I erased your language and city. Send /start to begin again."
     )
+    assert "{" not in welcome.text and "/forget" in welcome.text
 
 
 def test_the_questions_below_are_not_training_examples() -> None:

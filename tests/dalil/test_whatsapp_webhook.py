@@ -172,7 +172,7 @@ async def test_a_command_goes_all_the_way_and_comes_back_as_a_list(
         assert "".join(c.text for c in results).startswith("🩺 Health in Tangier:")
         assert results[-1].interactive_type == "list"
         assert [choice_id for choice_id, _ in results[-1].choices] == [
-            "more", "where", "menu", "city", "fb:up", "fb:down",
+            "more", "only:open", "only:free", "where", "menu", "city", "fb:up", "fb:down",
         ]  # fmt: skip
         for call in app.api.sent():
             assert all(len(title) <= 24 for _, title in call.choices)
