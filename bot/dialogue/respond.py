@@ -155,7 +155,7 @@ class Dialogue:
             text = t.gettext("Done: I erased your language and city. Send /start to begin again.")
             if await subscriptions.unsubscribe(turn.session, turn.key):
                 text += "\n\n" + t.gettext("I also stopped the facts you asked for.")
-            return [Reply(text, rtl=is_rtl(turn.locale))]
+            return [Reply(text, rtl=is_rtl(turn.locale), erase_chat=True)]
         if command == "/stop":
             return [await myths.stop(turn)]
         if command == "/help":

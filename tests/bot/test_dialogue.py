@@ -271,3 +271,22 @@ async def test_forget_addressed_to_the_bot_by_name_also_erases(
     reply = await person.say("/forget@dalil_bot")
     assert reply.text.startswith("C'est fait")
     assert await redis.keys("conv:*") == []
+
+
+async def test_the_privacy_notice_says_how_long_the_state_is_really_kept(
+    sessions: async_sessionmaker[AsyncSession], redis: Redis
+) -> None:
+    nlu = NLUClient("http://127.0.0.1:9", timeout_s=1)  # not needed: commands only
+    try:
+        for ttl_s, said in [(30 * 86_400, "for 30 days"), (12 * 3600, "for 12 hours"),
+                            (86_400, "for 1 day"), (3600, "for 1 hour")]:  # fmt: skip
+            person = Conversation(make_dialogue(sessions, redis, nlu, ttl_s=ttl_s))
+            welcome = await person.say("/start")
+            assert f"{said} after your last message" in welcome.text
+            assert 0 < await redis.ttl(next(iter(await redis.keys("conv:*")))) <= ttl_s
+            await person.say("/forget")
+        french = Conversation(make_dialogue(sessions, redis, nlu, ttl_s=7 * 86_400), "5550002")
+        french.language_hint = "fr"
+        assert "pendant 7 jours après" in (await french.say("/start")).text
+    finally:
+        await nlu.aclose()

@@ -21,6 +21,7 @@ from bot.whatsapp import window
 from bot.whatsapp.parse import message_key
 from dalil.app import create_app
 from tests.conftest import PSEUDONYM_KEY, make_settings
+from tests.helpers.chat_keys import keys_of_chat
 from tests.helpers.memory import PeakRSS
 from tests.standins import whatsapp_payloads as wa
 from tests.standins.server import free_port, serve
@@ -224,6 +225,30 @@ async def test_the_window_and_dedupe_keys_hold_no_phone_number(
         assert f"dedupe:wa:{message_key(wa.wamid(501))}" in keys
         assert [k for k in keys if k.startswith("sent:")]
         assert not [k for k in keys if wa.WA_ID in k or "wamid" in k]
+
+
+async def test_forget_leaves_no_key_of_the_chat_not_even_the_window(
+    app_url_prereqs: None, redis: Redis
+) -> None:
+    async with running_app() as app:
+        await app.post(wa.text(701, "/start"))
+        await app.wait_for(lambda sent: len(sent) == 1)
+        await app.post(wa.list_reply(702, "lang:en", title="English"))
+        await app.wait_for(lambda sent: len(sent) == 2)
+        before = await keys_of_chat(redis, "whatsapp", wa.WA_ID)
+        assert window.window_key(PSEUDONYM_KEY.encode(), wa.WA_ID) in before
+        await app.post(wa.text(703, "/forget"))
+        sent = await app.wait_for(lambda sent: sent[-1].text.startswith("Done: I erased"))
+        assert len(sent) == 3  # the answer went out before the window was erased
+        for _ in range(50):
+            if not await keys_of_chat(redis, "whatsapp", wa.WA_ID):
+                break
+            await asyncio.sleep(0.1)
+        assert await keys_of_chat(redis, "whatsapp", wa.WA_ID) == []
+
+        # Writing again opens a new window, and the answer goes out.
+        await app.post(wa.text(704, "/help"))
+        await app.wait_for(lambda sent: len(sent) == 4)
 
 
 async def test_a_reply_outside_the_window_is_not_sent(app_url_prereqs: None, redis: Redis) -> None:
