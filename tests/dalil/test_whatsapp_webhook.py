@@ -1,6 +1,7 @@
 """The whole app, served for real, with WhatsApp Cloud API stand-ins on both sides.
 
-Rasa is not running here: commands, button and list replies and locations need no NLU.
+Commands, button and list replies and locations need no NLU: Rasa is down for those tests.
+Free-text questions go through the real Rasa server (the `rasa_url` fixture).
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
+import re
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -20,6 +22,7 @@ from bot import queue
 from bot.whatsapp import window
 from bot.whatsapp.parse import message_key
 from dalil.app import create_app
+from nlu.training_data import DATA_DIR, read_examples
 from tests.conftest import PSEUDONYM_KEY, make_settings
 from tests.helpers.chat_keys import keys_of_chat
 from tests.helpers.memory import PeakRSS
@@ -60,13 +63,13 @@ class Running:
 
 
 @asynccontextmanager
-async def running_app(**overrides: object) -> AsyncIterator[Running]:
+async def running_app(rasa_url: str | None = None, **overrides: object) -> AsyncIterator[Running]:
     """Start the Cloud API stand-in and the app with every role and no Telegram; yield both."""
     api = WhatsAppStandIn()
     async with serve(api.app()) as api_url:
         settings = make_settings(
-            RASA_URL=f"http://127.0.0.1:{free_port()}",
-            RASA_TIMEOUT_S=1,
+            RASA_URL=rasa_url or f"http://127.0.0.1:{free_port()}",
+            RASA_TIMEOUT_S=10 if rasa_url else 1,
             WHATSAPP_TOKEN=WHATSAPP_TOKEN,
             WHATSAPP_APP_SECRET=APP_SECRET,
             WHATSAPP_VERIFY_TOKEN=VERIFY_TOKEN,
@@ -184,6 +187,38 @@ async def test_a_command_goes_all_the_way_and_comes_back_as_a_list(
         assert (await app.post(wa.list_reply(203, "city:tangier"))).status_code == 200
         await asyncio.sleep(1.5)
         assert len(app.api.sent()) == count
+
+
+# Written as people write on WhatsApp; none is a training example (checked in the test).
+FREE_TEXT = {
+    "212600000011": ("ar", "ابحث عن طبيب في طنجة من فضلك", "🩺 الصحة في طنجة:"),
+    "212600000012": (
+        "fr",
+        "bonjour je cherche un avocat pour mes papiers à lyon",
+        "⚖️ Aide juridique à Lyon :",
+    ),
+    # The city named in Ukrainian, as the person reads it, not "Vienna".
+    "212600000013": ("uk", "де можна знайти житло у відні?", "🏠 Житло у місті Відень:"),
+}
+
+
+async def test_free_text_in_three_languages_is_answered_through_rasa(
+    app_url_prereqs: None, redis: Redis, rasa_url: str
+) -> None:
+    trained = {e.text.casefold() for path in DATA_DIR.glob("*.yml") for e in read_examples(path)}
+    assert not {text.casefold() for _, text, _ in FREE_TEXT.values()} & trained
+    async with running_app(rasa_url) as app:
+        for number, (wa_id, (_, text, _)) in enumerate(FREE_TEXT.items()):
+            assert (await app.post(wa.text(801 + number, text, wa_id=wa_id))).status_code == 200
+
+        def answered(sent: list[Call]) -> bool:
+            return {c.body["to"] for c in sent if c.choices} >= set(FREE_TEXT)
+
+        sent = await app.wait_for(answered, timeout_s=60)
+    for wa_id, (language, _, header) in FREE_TEXT.items():
+        text = "".join(c.text for c in sent if c.body["to"] == wa_id)
+        assert text.startswith(header), (language, text[:80])
+        assert re.search(r"^1\. ", text, re.MULTILINE), (language, text[:200])
 
 
 async def test_a_nul_character_in_a_text_is_answered_not_refused(
