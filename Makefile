@@ -74,6 +74,8 @@ lint: install
 test: envs
 	@$(MAKE) --no-print-directory catalogs model lint migrations-check
 	$(BIN)/pytest
+	@echo "==> The tests marked embedded_default again, on what make run uses: SQLite, own Redis"
+	DALIL_TEST_BACKEND=embedded $(BIN)/pytest -m embedded_default
 
 # `alembic check`: the models and the migrations agree. It runs on a scratch database created
 # beside the tests' one (same server, the tests' URL by default) and dropped after.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from admin_api.accounts.models import Role
@@ -11,6 +12,9 @@ from services_directory.categories import Category
 from services_directory.listings.models import Organization
 from services_directory.search.service import search_services
 from tests.admin_api.conftest import Api, service_body
+
+# Also on the `make run` default: SQLite and an embedded Redis.
+pytestmark = pytest.mark.embedded_default
 
 
 async def _bot_shows(engine: AsyncEngine, service_id: str) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from redis.asyncio import Redis
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -23,6 +24,9 @@ from services_directory.listings.models import (
 from tests.bot.conftest import make_dialogue
 from tests.bot.conversation import Conversation, labels, payloads
 from tests.services_directory.test_sample import MCCM_CITIES
+
+# Also on the `make run` default: SQLite and an embedded Redis.
+pytestmark = pytest.mark.embedded_default
 
 _NUMBERED = re.compile(r"^(\d+)\. (.+)$", re.MULTILINE)
 CATEGORY_MENU = [

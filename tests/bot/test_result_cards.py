@@ -26,6 +26,9 @@ from tests.bot.conftest import make_dialogue
 from tests.bot.conversation import Conversation
 from tests.standins.server import free_port
 
+# Also on the `make run` default: SQLite and an embedded Redis.
+pytestmark = pytest.mark.embedded_default
+
 NAME = "Mariahilf walk-in clinic"
 PLACE = (48.1990, 16.3500)  # where the clinic is
 VIENNA = dt.timezone(dt.timedelta(hours=1))  # Central European Time in December
