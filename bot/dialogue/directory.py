@@ -77,26 +77,28 @@ async def city_chosen(
     return await search(turn, Category(category), city, "find_" + category, near)
 
 
-async def _known_district(turn: Turn, city: City | None, *named: str | None) -> str | None:
+async def _known_district(
+    turn: Turn, city: City | None, named: str | None, text: str | None = None
+) -> str | None:
     # Only a district the directory has places in is used, kept or recorded: whatever else
     # the entity holds is the person's own words, which neither state nor statistics keep.
     districts = await city_districts(turn.session, city.id if city else None)
-    return match_district(districts, *named)
+    return match_district(districts, named, text)
 
 
 async def find(turn: Turn, category: Category, result: ParseResult | None, intent: str) -> Reply:
     """Answer a topic: its services in the person's city (its district's first), once known."""
     city = await city_from(turn, result)
-    named = (result.entity("district"), turn.message.text) if result is not None else ()
+    named, text = (result.entity("district"), turn.message.text) if result else (None, None)
     turn.state.open_only = turn.state.free_only = False  # a new question starts a new list
     if city is None:
         turn.state.pending_category = category.value
         # Kept until the city is chosen, then checked against that city's districts.
-        turn.state.district = await _known_district(turn, None, *named)
+        turn.state.district = await _known_district(turn, None, named, text)
         await turn.record(intent, "asked_city", category=category)
         return await ask_city(turn)
     turn.state.city = city.id
-    turn.state.district = await _known_district(turn, city, *named)
+    turn.state.district = await _known_district(turn, city, named, text)
     turn.state.page = 1
     return await search(turn, category, city, intent)
 

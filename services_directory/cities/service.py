@@ -59,18 +59,27 @@ async def city_districts(session: AsyncSession, city_id: str | None) -> list[str
     return sorted(d for d in (await session.scalars(statement)).all() if d)
 
 
-def match_district(districts: list[str], *texts: str | None) -> str | None:
-    """Return the first of `districts` that one of `texts` names (whole words), or None.
+def _words(text: str, *, fold_case: bool) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold() if fold_case else text)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " " + " ".join(re.findall(r"\w+", plain)) + " "
+
+
+def match_district(districts: list[str], named: str | None, text: str | None) -> str | None:
+    """Return the district of `districts` that `named` (an NLU entity) or `text` names, or None.
 
     Only known districts are ever returned: whatever else a message says stays unrecorded.
+    The entity is compared without case or accents. In the text a name counts only written
+    with its capitals: "Centro" is a district of Madrid and Turin, "centro de salud" is not.
     """
-    for text in texts:
-        if not text:
-            continue
-        folded = " " + " ".join(re.findall(r"\w+", _fold(text))) + " "
-        # Longest first: "Lyon 1er" before a district called "Lyon".
-        for district in sorted(districts, key=len, reverse=True):
-            name = " ".join(re.findall(r"\w+", _fold(district)))
-            if name and f" {name} " in folded:
-                return district
+    # Longest first: "Lyon 1er" before a district called "Lyon".
+    ordered = sorted(districts, key=len, reverse=True)
+    if named:
+        wanted = _words(named, fold_case=True)
+        found = next((d for d in ordered if _words(d, fold_case=True) == wanted), None)
+        if found is not None:
+            return found
+    if text:
+        words = _words(text, fold_case=False)
+        return next((d for d in ordered if _words(d, fold_case=False) in words), None)
     return None

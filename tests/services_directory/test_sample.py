@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import SUPPORTED_LOCALES
-from services_directory.cities.service import get_city, list_cities
+from services_directory.cities.service import get_city, list_cities, match_district
 from services_directory.listings.models import Organization, Phone, Service, ServiceTranslation
 from services_directory.sample.loader import load_sample
 
@@ -55,3 +56,21 @@ async def test_every_city_has_its_name_in_every_interface_language(session: Asyn
     # A Persian sentence names the city in Persian, not in English.
     assert vienna.display_name("fa") == "وین" != vienna.display_name("en")
     assert vienna.display_name("uk") == "Відень"
+
+
+@pytest.mark.parametrize(
+    ("named", "text", "expected"),
+    [
+        ("favoriten", None, "Favoriten"),  # the NLU entity, however it is written
+        ("Rudolfsheim Funfhaus", None, "Rudolfsheim-Fünfhaus"),
+        (None, "necesito un médico en el Centro, Madrid", "Centro"),
+        (None, "busco un centro de salud en Madrid", None),  # a word, not the district
+        (None, "doctor near Lyon 1er please", "Lyon 1er"),
+        ("Atlantis", "a doctor in Atlantis", None),  # unknown: never returned, never kept
+    ],
+)
+def test_a_district_is_one_the_directory_knows(
+    named: str | None, text: str | None, expected: str | None
+) -> None:
+    districts = ["Centro", "Favoriten", "Lyon", "Lyon 1er", "Rudolfsheim-Fünfhaus"]
+    assert match_district(districts, named, text) == expected
