@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,6 +16,9 @@ from bot.messages import Reply
 from core.usage import UsageEvent
 from services_directory.listings.models import Location, Service, ServiceAtLocation
 from tests.bot.conversation import Conversation
+
+# Also on the `make run` default: SQLite and an embedded Redis.
+pytestmark = pytest.mark.embedded_default
 
 
 async def district_count(session: AsyncSession, category: str, city: str, district: str) -> int:
