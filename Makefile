@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 LOCALES := bot/locales
 LANGUAGES := ar fr en es it pt de fa uk tr
 
-.PHONY: install nlu-env envs catalogs model run chat test migrations-check bench lint lock clean
+.PHONY: install nlu-env envs catalogs catalogs-update model run chat test migrations-check bench lint lock clean
 
 install: $(VENV)/.installed
 
@@ -32,15 +32,23 @@ $(NLU_VENV)/.installed: nlu/requirements.txt nlu/constraints.txt scripts/nlu-env
 	scripts/nlu-env.sh $(NLU_VENV)
 	@touch $@
 
-# Interface strings: extract from the code, update every catalog, compile (.mo is not committed).
+# Interface strings: compile the catalogs (.mo is not committed) and check that every one is
+# complete, plural forms included, with nothing fuzzy. Tracked files are only read here.
 catalogs: install
+	$(BIN)/pybabel compile -d $(LOCALES) --statistics
+	$(BIN)/python scripts/catalogs.py check $(LOCALES) $(LANGUAGES)
+
+# For developers who changed interface strings: extract them from the code, update every
+# catalog (English gets its msgids as translations), then compile and check. Commit the result.
+catalogs-update: install
 	@mkdir -p $(LOCALES)
 	@$(BIN)/pybabel -q extract -F babel.cfg -o $(LOCALES)/messages.pot --no-location \
 	  -c "Translators:" --project=Dalil --version=0.1 bot
 	@for lang in $(LANGUAGES); do \
 	  $(BIN)/pybabel -q update -i $(LOCALES)/messages.pot -d $(LOCALES) -l $$lang --init-missing \
 	    --no-fuzzy-matching --ignore-obsolete --ignore-pot-creation-date || exit 1; done
-	$(BIN)/pybabel compile -d $(LOCALES) --statistics
+	$(BIN)/python scripts/catalogs.py fill-source $(LOCALES) en
+	@$(MAKE) --no-print-directory catalogs
 
 # Train the NLU model unless one exists for the current data (hash of config + data).
 model: install nlu-env
@@ -66,6 +74,8 @@ lint: install
 test: envs
 	@$(MAKE) --no-print-directory catalogs model lint migrations-check
 	$(BIN)/pytest
+	@echo "==> The tests marked embedded_default again, on what make run uses: SQLite, own Redis"
+	DALIL_TEST_BACKEND=embedded $(BIN)/pytest -m embedded_default
 
 # `alembic check`: the models and the migrations agree. It runs on a scratch database created
 # beside the tests' one (same server, the tests' URL by default) and dropped after.

@@ -75,6 +75,10 @@ class Reply:
     # The label of a "send my location" button; the reply then carries no other buttons
     # (Telegram shows it as a one-time keyboard, WhatsApp as a location request).
     location_request: str | None = None
+    # The answer to /forget: once it is delivered, what delivery keeps for the chat (the
+    # WhatsApp window, the pacing mark) is erased too. It cannot be before: the answer
+    # itself needs the window open.
+    erase_chat: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready form."""
@@ -84,6 +88,7 @@ class Reply:
             "rtl": self.rtl,
             "template": asdict(self.template) if self.template else None,
             "location_request": self.location_request,
+            "erase_chat": self.erase_chat,
         }
 
     @classmethod
@@ -100,4 +105,5 @@ class Reply:
             if template
             else None,
             location_request=data.get("location_request"),
+            erase_chat=bool(data.get("erase_chat", False)),
         )

@@ -42,10 +42,15 @@ class Pacer:
         self.limits = limits
         self._reserve = redis.register_script(_RESERVE)
 
-    def _chat_key(self, channel: str, chat_id: str) -> str:
+    def chat_key(self, channel: str, chat_id: str) -> str:
+        """Return the Redis key of one chat's pacing mark."""
         # Its own message prefix: a pacing key must not equal the chat's pseudonym.
         digest = hmac.new(self.secret, f"pace\x00{channel}:{chat_id}".encode(), hashlib.sha256)
         return f"pace:{digest.hexdigest()[:32]}"
+
+    async def forget(self, channel: str, chat_id: str) -> None:
+        """Erase the pacing mark of one chat (it asked to be forgotten)."""
+        await self.redis.delete(self.chat_key(channel, chat_id))
 
     async def wait_turn(self, channel: str, chat_id: str | None) -> float:
         """Sleep until this channel and chat may send; return the seconds waited."""
@@ -56,7 +61,7 @@ class Pacer:
         if chat_id and limits.chat_interval_s > 0:
             interval_ms = int(limits.chat_interval_s * 1000)
             wait_ms = await self._reserve(
-                keys=[self._chat_key(channel, chat_id)],
+                keys=[self.chat_key(channel, chat_id)],
                 args=[int(time.time() * 1000), interval_ms, interval_ms + 60_000],
             )
             if int(wait_ms) > 0:

@@ -145,6 +145,8 @@ async def handle(
                 log.info("sender.skipped campaign=%s reason=%s", campaign, failure.reason)
             else:
                 await _dead_letter(redis, envelope, failure)
+        if pacer is not None and (envelope.get("reply") or {}).get("erase_chat"):
+            await pacer.forget(envelope["channel"], str(envelope.get("chat_id")))
     async with redis.pipeline(transaction=True) as pipe:
         if outcome == "sent":
             pipe.set(sent_key, "1", ex=SENT_TTL_S)

@@ -21,6 +21,26 @@ class ConversationState:
     category: str | None = None  # the category of the last search, for "more results"
     pending_category: str | None = None  # asked before the city was known
     page: int = 1
+    # The district the last search put first (one the directory knows), for its next pages.
+    district: str | None = None
+    open_only: bool = False  # the "open now" button narrowed the list
+    free_only: bool = False  # the "free only" button narrowed the list
+
+
+def _decode(kind: str, value: str) -> str | int | bool:
+    # Field types are strings here (postponed annotations): "int", "bool", "str | None".
+    if kind == "int":
+        return int(value)
+    if kind == "bool":
+        return value == "1"
+    return value
+
+
+def _encode(value: object) -> str | None:
+    # False is left out like None: a flag that is off needs no field.
+    if value is None or value is False:
+        return None
+    return "1" if value is True else str(value)
 
 
 class StateStore:
@@ -30,21 +50,25 @@ class StateStore:
         self._redis = redis
         self._ttl_s = ttl_s
 
+    @property
+    def ttl_s(self) -> int:
+        """How long a conversation's state is kept after its last message, in seconds."""
+        return self._ttl_s
+
     async def load(self, key: str) -> ConversationState:
         """Return the state of chat `key` (empty when unknown or expired)."""
         raw: dict[Any, Any] = await self._redis.hgetall(_PREFIX + key)
         state = ConversationState()
         for item in fields(ConversationState):
             if item.name in raw:
-                value = raw[item.name]
-                setattr(state, item.name, int(value) if item.name == "page" else value)
+                setattr(state, item.name, _decode(str(item.type), raw[item.name]))
         return state
 
     async def save(self, key: str, state: ConversationState) -> None:
         """Store the state of chat `key` and restart its expiry."""
-        values = {f.name: getattr(state, f.name) for f in fields(ConversationState)}
+        values = {f.name: _encode(getattr(state, f.name)) for f in fields(ConversationState)}
         present: dict[Any, Any] = {
-            name: str(value) for name, value in values.items() if value is not None
+            name: value for name, value in values.items() if value is not None
         }
         absent = [name for name, value in values.items() if value is None]
         if not present:

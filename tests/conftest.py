@@ -1,10 +1,18 @@
-"""Shared fixtures: real PostgreSQL, real Redis, a real Rasa server with the trained model."""
+"""Shared fixtures: real PostgreSQL, real Redis, a real Rasa server with the trained model.
+
+With DALIL_TEST_BACKEND=embedded, the database and Redis fixtures are instead what `make run`
+uses on a fresh machine: a SQLite file, and a Redis started the way `dalil run` starts one
+(`dalil.embedded.ensure_redis`). `make test` runs the tests marked `embedded_default` a
+second time that way; tests that need PostgreSQL itself use PG_URL directly.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import subprocess
+import tempfile
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -17,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from core.db import create_engine
 from core.redis import connect
 from core.settings import Settings
-from dalil import migrate
+from dalil import embedded, migrate
 from nlu import training
 from nlu.client import NLUClient
 from nlu.language import LanguageIdentifier
@@ -25,7 +33,15 @@ from services_directory.sample.loader import load_sample
 from tests.standins.server import free_port
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+EMBEDDED = os.environ.get("DALIL_TEST_BACKEND", "postgres") == "embedded"
+# One directory per run: people and CI jobs on one machine never share the file or the port.
+_EMBEDDED_DIR = Path(tempfile.mkdtemp(prefix="dalil-embedded-")) if EMBEDDED else None
+DATABASE_URL = f"sqlite+aiosqlite:///{_EMBEDDED_DIR}/dalil.db" if _EMBEDDED_DIR else PG_URL
+REDIS_URL = (
+    f"redis://127.0.0.1:{free_port()}/0"
+    if EMBEDDED
+    else os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+)
 RASA_TOKEN = "rasa-test-token"
 PSEUDONYM_KEY = "test-pseudonym-key-0123456789"
 TELEGRAM_TOKEN = "123456:TEST-token-for-the-stand-in"
@@ -36,7 +52,7 @@ def make_settings(**overrides: object) -> Settings:
     """Return test settings; `.env` files and the environment's defaults do not apply."""
     values: dict[str, Any] = {
         "DALIL_PROFILE": "test",
-        "DATABASE_URL": PG_URL,
+        "DATABASE_URL": DATABASE_URL,
         "REDIS_URL": REDIS_URL,
         "RASA_TOKEN": RASA_TOKEN,
         "PSEUDONYM_KEY": PSEUDONYM_KEY,
@@ -44,6 +60,12 @@ def make_settings(**overrides: object) -> Settings:
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Remove the embedded run's SQLite file and Redis directory."""
+    if _EMBEDDED_DIR is not None:
+        shutil.rmtree(_EMBEDDED_DIR, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
@@ -54,12 +76,13 @@ def identifier() -> LanguageIdentifier:
 
 @pytest.fixture(scope="session")
 async def pg_engine() -> AsyncIterator[AsyncEngine]:
-    """A PostgreSQL database migrated to head with the sample directory loaded."""
-    engine = create_engine(PG_URL)
-    async with engine.begin() as connection:
-        await connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        await connection.execute(text("CREATE SCHEMA public"))
-    await asyncio.to_thread(migrate.upgrade, PG_URL)
+    """The database (PostgreSQL, or SQLite when embedded) migrated, with the sample loaded."""
+    engine = create_engine(DATABASE_URL)
+    if not EMBEDDED:  # a new SQLite file is empty already
+        async with engine.begin() as connection:
+            await connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+            await connection.execute(text("CREATE SCHEMA public"))
+    await asyncio.to_thread(migrate.upgrade, DATABASE_URL)
     async with AsyncSession(engine) as session, session.begin():
         await load_sample(session)
     yield engine
@@ -84,8 +107,21 @@ async def session(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[A
         yield session
 
 
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[None]:
+    """Nothing with PostgreSQL's Redis (it runs already); when embedded, the one started here."""
+    if not EMBEDDED or _EMBEDDED_DIR is None:
+        yield
+        return
+    handle = embedded.ensure_redis(REDIS_URL, _EMBEDDED_DIR / "redis")
+    try:
+        yield
+    finally:
+        embedded.stop(handle)
+
+
 @pytest.fixture
-async def redis() -> AsyncIterator[Redis]:
+async def redis(redis_server: None) -> AsyncIterator[Redis]:
     """The test Redis database, emptied before each test."""
     client = connect(REDIS_URL)
     await client.flushdb()

@@ -3,6 +3,8 @@ and the emergency numbers."""
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from bot.dialogue import render
 from bot.dialogue.turn import Turn
 from bot.i18n import is_rtl
@@ -10,7 +12,13 @@ from bot.messages import Button, Reply
 from nlu.client import ParseResult
 from services_directory.categories import Category
 from services_directory.cities.models import City
-from services_directory.cities.service import get_city, list_cities, match_city
+from services_directory.cities.service import (
+    city_districts,
+    get_city,
+    list_cities,
+    match_city,
+    match_district,
+)
 from services_directory.search.service import distance_m, elsewhere, search_services
 
 PAGE_SIZE = 5
@@ -62,18 +70,35 @@ async def city_chosen(
     category = pending or otherwise
     if category is None:
         return what_do_you_need(turn)
+    if pending:
+        # The district named with the question belongs to its city, not to another one.
+        turn.state.district = await _known_district(turn, city, turn.state.district)
     turn.state.page = 1
     return await search(turn, Category(category), city, "find_" + category, near)
 
 
+async def _known_district(
+    turn: Turn, city: City | None, named: str | None, text: str | None = None
+) -> str | None:
+    # Only a district the directory has places in is used, kept or recorded: whatever else
+    # the entity holds is the person's own words, which neither state nor statistics keep.
+    districts = await city_districts(turn.session, city.id if city else None)
+    return match_district(districts, named, text)
+
+
 async def find(turn: Turn, category: Category, result: ParseResult | None, intent: str) -> Reply:
-    """Answer a topic: its services in the person's city, once the city is known."""
+    """Answer a topic: its services in the person's city (its district's first), once known."""
     city = await city_from(turn, result)
+    named, text = (result.entity("district"), turn.message.text) if result else (None, None)
+    turn.state.open_only = turn.state.free_only = False  # a new question starts a new list
     if city is None:
         turn.state.pending_category = category.value
+        # Kept until the city is chosen, then checked against that city's districts.
+        turn.state.district = await _known_district(turn, None, named, text)
         await turn.record(intent, "asked_city", category=category)
         return await ask_city(turn)
     turn.state.city = city.id
+    turn.state.district = await _known_district(turn, city, named, text)
     turn.state.page = 1
     return await search(turn, category, city, intent)
 
@@ -86,7 +111,9 @@ async def search(
     near: tuple[float, float] | None = None,
 ) -> Reply:
     """Answer with the state's page of services, or with the alternatives when there are none."""
-    page = max(turn.state.page, 1)
+    state = turn.state
+    page = max(state.page, 1)
+    filters = render.Filters(open_only=state.open_only, free_only=state.free_only)
     found = await search_services(
         turn.session,
         category=category,
@@ -96,21 +123,30 @@ async def search(
         limit=PAGE_SIZE,
         offset=(page - 1) * PAGE_SIZE,
         near=near,
+        prefer_district=state.district,
+        open_at=turn.now if filters.open_only else None,
+        free_only=filters.free_only,
+        now=turn.now,
     )
-    turn.state.category = category.value
-    if not found.cards:
-        await turn.record(intent, "no_result", category=category, city=city.id)
+    state.category = category.value
+    outcome = "results" if found.cards else "filtered_out" if filters else "no_result"
+    await turn.record(intent, outcome, category=category, city=city.id, district=state.district)
+    if outcome == "filtered_out":
+        return render.none_match(turn.t, turn.locale, category, city, filters)
+    if outcome == "no_result":
         return await _alternatives(turn, category, city)
-    await turn.record(intent, "results", category=category, city=city.id)
     return render.results(
         turn.t,
         turn.locale,
         category=category,
         city=city,
         cards=found.cards,
+        total=found.total,
         first_number=(page - 1) * PAGE_SIZE + 1,
         # "More" could not continue nearest-first: the point is not kept for a next page.
         has_more=near is None and page * PAGE_SIZE < found.total,
+        filters=filters,
+        today=turn.now.astimezone(ZoneInfo(city.timezone)).date(),
     )
 
 

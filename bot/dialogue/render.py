@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+
+from babel.dates import format_date, format_skeleton, format_time
 from babel.lists import format_list
 from babel.support import NullTranslations
+from babel.units import format_unit
 
 from bot.dialogue.myths import RUMOUR
 from bot.i18n import NATIVE_NAMES, always_open, format_opening_hours, is_rtl, isolate, language_name
@@ -101,12 +106,55 @@ def ask_back(t: NullTranslations, locale: str, choices: tuple[str, ...]) -> Repl
     return Reply(t.gettext("Do you mean:"), tuple(rows), rtl=is_rtl(locale))
 
 
-def service_card(t: NullTranslations, locale: str, number: int, card: ServiceCard) -> str:
-    """Return one service as a few short lines."""
+def _day(day: dt.date, today: dt.date, locale: str) -> str:
+    # A weekday is clear within the week ahead; further, the date says which one.
+    if (day - today).days < 7:
+        return format_date(day, "EEEE", locale=locale)
+    return format_skeleton("MMMMEEEEd", day, locale=locale)
+
+
+def opening_state(
+    t: NullTranslations, locale: str, card: ServiceCard, today: dt.date
+) -> str | None:
+    """Return "open now, until 13:00" or "closed now, opens Tuesday at 09:00" for one card."""
+    if card.open_now is None:
+        return None
+    change = card.changes_at
+    time = format_time(change, "HH:mm", locale=locale) if change else ""
+    if card.open_now:
+        if change is None or change.date() > today + dt.timedelta(days=1):
+            return t.gettext("🟢 Open now")
+        return t.gettext("🟢 Open now, until {time}").format(time=time)
+    if change is None:
+        return t.gettext("🔴 Closed now")
+    if change.date() == today:
+        return t.gettext("🔴 Closed now, opens today at {time}").format(time=time)
+    if change.date() == today + dt.timedelta(days=1):
+        return t.gettext("🔴 Closed now, opens tomorrow at {time}").format(time=time)
+    # Translators: {day} is a weekday ("Tuesday") or a date ("Thursday, December 24").
+    text = t.gettext("🔴 Closed now, opens {day} at {time}")
+    return text.format(day=_day(change.date(), today, locale), time=time)
+
+
+def distance(metres: float, locale: str) -> str:
+    """Return a distance as people say it: "350 m" under a kilometre, "1.2 km" above."""
+    if metres < 1000:
+        return format_unit(round(metres, -1), "length-meter", "short", locale=locale)
+    return format_unit(round(metres / 1000, 1), "length-kilometer", "short", locale=locale)
+
+
+def service_card(
+    t: NullTranslations, locale: str, number: int, card: ServiceCard, today: dt.date
+) -> str:
+    """Return one service as a few short lines; `today` is the city's date."""
     lines = [f"{number}. {card.name}"]
     place = ", ".join(part for part in (card.address, card.district) if part)
     if place:
         lines.append(f"📍 {isolate(place, locale)}")
+    if card.distance_m is not None:
+        # Translators: how far a service is from the location the person shared.
+        away = t.gettext("{distance} away").format(distance=distance(card.distance_m, locale))
+        lines.append(f"🚶 {isolate(away, locale)}")
     for phone in card.phones[:2]:
         lines.append(f"📞 {isolate(phone, locale)}")
     periods = [(p.days, p.opens_at, p.closes_at) for p in card.opening_hours]
@@ -117,6 +165,9 @@ def service_card(t: NullTranslations, locale: str, number: int, card: ServiceCar
             else (format_opening_hours(periods, locale))
         )
         lines.append(f"🕒 {hours}")
+        state = opening_state(t, locale, card, today) if not always_open(periods) else None
+        if state:
+            lines.append(state)
     if card.languages:
         names = format_list([language_name(code, locale) for code in card.languages], locale=locale)
         lines.append(f"🗣 {names}")
@@ -134,20 +185,26 @@ def results(
     category: Category,
     city: City,
     cards: tuple[ServiceCard, ...],
+    total: int,
     first_number: int,
     has_more: bool,
+    filters: Filters,
+    today: dt.date,
 ) -> Reply:
     """Return a list of services with the next steps as buttons."""
     header = t.gettext("{category} in {city}:").format(
         category=category_label(t, category), city=city.display_name(locale)
     )
-    blocks = [header]
-    blocks += [service_card(t, locale, first_number + i, card) for i, card in enumerate(cards)]
+    blocks = [header + " " + found(t, total, filters)]
+    blocks += [
+        service_card(t, locale, first_number + i, card, today) for i, card in enumerate(cards)
+    ]
     if any(card.is_sample for card in cards):
         blocks.append(t.gettext("⚠️ Sample data: these services are examples, not real places."))
     rows: list[tuple[Button, ...]] = []
     if has_more:
         rows.append((Button(t.gettext("More results"), "more"),))
+    rows.append(filter_buttons(t, filters))
     rows.append((Button(t.gettext("📍 Nearest to me"), "where"),))
     rows.append(
         (
@@ -159,6 +216,73 @@ def results(
         (Button(t.gettext("👍 Useful"), "fb:up"), Button(t.gettext("👎 Not useful"), "fb:down"))
     )
     return Reply("\n\n".join(blocks), tuple(rows), rtl=is_rtl(locale))
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """How the person narrowed the list with the buttons under it."""
+
+    open_only: bool = False
+    free_only: bool = False
+
+    def __bool__(self) -> bool:
+        return self.open_only or self.free_only
+
+
+def found(t: NullTranslations, count: int, filters: Filters) -> str:
+    """Return how many services the list has, as narrowed."""
+    if filters.open_only and filters.free_only:
+        text = t.ngettext("{count} free service open now", "{count} free services open now", count)
+    elif filters.open_only:
+        text = t.ngettext("{count} service open now", "{count} services open now", count)
+    elif filters.free_only:
+        text = t.ngettext("{count} free service", "{count} free services", count)
+    else:
+        text = t.ngettext("{count} service", "{count} services", count)
+    return text.format(count=count)
+
+
+def filter_buttons(t: NullTranslations, filters: Filters) -> tuple[Button, ...]:
+    """Return the buttons that narrow the list to open or free services, or widen it back."""
+    return (
+        Button(t.gettext("🕒 Any time"), "only:open")
+        if filters.open_only
+        else Button(t.gettext("🕒 Open now"), "only:open"),
+        Button(t.gettext("💶 Paid too"), "only:free")
+        if filters.free_only
+        else Button(t.gettext("🆓 Free only"), "only:free"),
+    )
+
+
+def none_match(
+    t: NullTranslations, locale: str, category: Category, city: City, filters: Filters
+) -> Reply:
+    """Say that the narrowed list is empty, with the buttons that widen it again."""
+    text = t.gettext("None of the services for {category} in {city} is open now.")
+    if filters.free_only:
+        text = t.gettext("None of the free services for {category} in {city} is open now.")
+        if not filters.open_only:
+            text = t.gettext("None of the services for {category} in {city} is free.")
+    body = text.format(category=category_label(t, category), city=city.display_name(locale))
+    rows = (filter_buttons(t, filters), (Button(t.gettext("Other topic"), "menu"),))
+    return Reply(body, rows, rtl=is_rtl(locale))
+
+
+def privacy_notice(t: NullTranslations, ttl_s: int) -> str:
+    """Return what is kept and for how long: the state's time to live, in days or hours."""
+    if ttl_s >= 86_400:
+        days = round(ttl_s / 86_400)
+        kept = t.ngettext("{count} day", "{count} days", days).format(count=days)
+    else:
+        hours = max(1, round(ttl_s / 3600))
+        kept = t.ngettext("{count} hour", "{count} hours", hours).format(count=hours)
+    # Translators: {duration} is "30 days" or "12 hours", already translated.
+    text = t.gettext(
+        "Privacy: I keep only your language, your city and the district you asked about, "
+        "for {duration} after your last message, never your name or number. "
+        "Send /forget to erase them."
+    )
+    return text.format(duration=kept)
 
 
 def location_request(t: NullTranslations, locale: str) -> Reply:

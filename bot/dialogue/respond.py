@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import math
 from collections.abc import Awaitable, Callable
@@ -33,6 +34,13 @@ NEAR_CITY_M = 50_000
 # What a button does with the value after its kind ("city:lyon"); None when the value is
 # not one it takes, which answers with the menu.
 ButtonHandler = Callable[[Turn, str], Awaitable[list[Reply] | None]]
+# What time it is (timezone-aware): tests give a fixed clock to cross closing times.
+Clock = Callable[[], dt.datetime]
+
+
+def utc_now() -> dt.datetime:
+    """Return the current time in UTC."""
+    return dt.datetime.now(dt.UTC)
 
 
 class Dialogue:
@@ -46,6 +54,7 @@ class Dialogue:
         nlu: NLUClient,
         pseudonym_key: bytes,
         keep_unmet_questions: bool = False,
+        clock: Clock = utc_now,
     ) -> None:
         self._sessions = sessions
         self._states = states
@@ -53,11 +62,13 @@ class Dialogue:
         self._pseudonym_key = pseudonym_key
         # The city's choice to keep scrubbed unanswered questions (KEEP_UNMET_QUESTIONS).
         self._keep_unmet_questions = keep_unmet_questions
+        self._clock = clock
         self._buttons: dict[str, ButtonHandler] = {
             "lang": self._on_language,
             "city": self._on_city,
             "cat": self._on_category,
             "more": self._on_more,
+            "only": self._on_only,
             "emergency": self._on_emergency,
             "myths": self._on_myths,
             "myth": self._on_myth,
@@ -75,7 +86,7 @@ class Dialogue:
         locale = self._locale(state, message)
         try:
             async with self._sessions() as session, session.begin():
-                turn = Turn(message, key, state, locale, session)
+                turn = Turn(message, key, state, locale, session, self._clock())
                 replies = await self._dispatch(turn)
         except Exception:
             # Whatever broke, the person who wrote gets an answer, not silence.
@@ -129,10 +140,7 @@ class Dialogue:
                         "Welcome to Dalil. I help you find services near you: health, "
                         "housing, school, work, legal help, food and transport."
                     ),
-                    t.gettext(
-                        "Privacy: I keep only your language and city, for 30 days, "
-                        "never your name or number. Send /forget to erase them."
-                    ),
+                    render.privacy_notice(t, self._states.ttl_s),
                     t.gettext("Choose your language:"),
                 ]
             )
@@ -147,7 +155,7 @@ class Dialogue:
             text = t.gettext("Done: I erased your language and city. Send /start to begin again.")
             if await subscriptions.unsubscribe(turn.session, turn.key):
                 text += "\n\n" + t.gettext("I also stopped the facts you asked for.")
-            return [Reply(text, rtl=is_rtl(turn.locale))]
+            return [Reply(text, rtl=is_rtl(turn.locale), erase_chat=True)]
         if command == "/stop":
             return [await myths.stop(turn)]
         if command == "/help":
@@ -196,6 +204,20 @@ class Dialogue:
             return None
         turn.state.page += 1
         return [await directory.search(turn, Category(turn.state.category), city, "more")]
+
+    async def _on_only(self, turn: Turn, value: str) -> list[Reply] | None:
+        # Each press switches one filter on or off and shows the list again from the top.
+        if value not in ("open", "free") or not (turn.state.category and turn.state.city):
+            return None
+        city = await get_city(turn.session, turn.state.city)
+        if city is None:
+            return None
+        if value == "open":
+            turn.state.open_only = not turn.state.open_only
+        else:
+            turn.state.free_only = not turn.state.free_only
+        turn.state.page = 1
+        return [await directory.search(turn, Category(turn.state.category), city, "filter")]
 
     async def _on_emergency(self, turn: Turn, _value: str) -> list[Reply] | None:
         return [await directory.emergency(turn, None)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from dataclasses import dataclass
 
@@ -26,6 +27,7 @@ class Turn:
     state: ConversationState
     locale: str
     session: AsyncSession
+    now: dt.datetime  # timezone-aware, from the dialogue's clock
     forget: bool = False  # erase everything kept for this chat once the turn is answered
 
     @property
@@ -40,6 +42,7 @@ class Turn:
         *,
         category: Category | None = None,
         city: str | None = None,
+        district: str | None = None,
         feedback: usage.Feedback | None = None,
     ) -> None:
         """Record the anonymous usage event of this turn, and log it without the text."""
@@ -50,8 +53,10 @@ class Turn:
             intent=intent,
             outcome=outcome,
             city=city or self.state.city,
+            district=district,
             category=category.value if category else None,
             feedback=feedback,
+            today=self.now.astimezone(dt.UTC).date(),
         )
         log.info(
             "dialogue.turn channel=%s locale=%s intent=%s outcome=%s",

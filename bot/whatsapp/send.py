@@ -10,6 +10,7 @@ so a retry after a partial failure sends only what is missing.
 from __future__ import annotations
 
 import logging
+import time
 from functools import partial
 from typing import Any
 
@@ -108,6 +109,10 @@ class WhatsAppClient:
             raise Skipped(OUTSIDE_WINDOW)
         for part, message in messages.items():
             await send_part_once(self._redis, envelope, part, partial(self._post, wa_id, message))
+        if reply.erase_chat:
+            # The /forget came in no later than it was queued (the envelope's accepted_ms).
+            up_to = int(envelope.get("accepted_ms") or time.time() * 1000) // 1000 + 1
+            await window.close(self._redis, self._pseudonym_key, wa_id, up_to)
 
     async def _post(self, wa_id: str, message: dict[str, Any]) -> None:
         body = {"messaging_product": "whatsapp", "recipient_type": "individual", "to": wa_id}

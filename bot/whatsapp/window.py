@@ -42,6 +42,22 @@ async def record_inbound(redis: Redis, pseudonym_key: bytes, wa_id: str, sent_at
     await redis.eval(_RECORD, 1, window_key(pseudonym_key, wa_id), sent_at, closes_at)
 
 
+# Erase the window of a chat that asked to be forgotten, unless a newer message reopened it
+# meanwhile: that message's answer still needs it.
+_CLOSE = """
+local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+if current <= tonumber(ARGV[1]) then
+  redis.call('DEL', KEYS[1])
+end
+return 1
+"""
+
+
+async def close(redis: Redis, pseudonym_key: bytes, wa_id: str, up_to: int) -> None:
+    """Erase the window of chat `wa_id` unless a message sent after `up_to` (epoch s) opened it."""
+    await redis.eval(_CLOSE, 1, window_key(pseudonym_key, wa_id), up_to)
+
+
 async def is_open(redis: Redis, pseudonym_key: bytes, wa_id: str) -> bool:
     """Tell whether a free-form message may be sent to chat `wa_id` now."""
     last = await redis.get(window_key(pseudonym_key, wa_id))

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from services_directory.cities.models import City
+from services_directory.listings.models import Location
 
 
 def _fold(text: str) -> str:
@@ -47,4 +48,38 @@ def match_city(cities: list[City], text: str) -> City | None:
                 return city
             if " " in name and name in folded:
                 return city
+    return None
+
+
+async def city_districts(session: AsyncSession, city_id: str | None) -> list[str]:
+    """Return the districts the directory has places in (in one city, or in every city)."""
+    statement = select(Location.district).where(Location.district.is_not(None)).distinct()
+    if city_id is not None:
+        statement = statement.where(Location.city_id == city_id)
+    return sorted(d for d in (await session.scalars(statement)).all() if d)
+
+
+def _words(text: str, *, fold_case: bool) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold() if fold_case else text)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " " + " ".join(re.findall(r"\w+", plain)) + " "
+
+
+def match_district(districts: list[str], named: str | None, text: str | None) -> str | None:
+    """Return the district of `districts` that `named` (an NLU entity) or `text` names, or None.
+
+    Only known districts are ever returned: whatever else a message says stays unrecorded.
+    The entity is compared without case or accents. In the text a name counts only written
+    with its capitals: "Centro" is a district of Madrid and Turin, "centro de salud" is not.
+    """
+    # Longest first: "Lyon 1er" before a district called "Lyon".
+    ordered = sorted(districts, key=len, reverse=True)
+    if named:
+        wanted = _words(named, fold_case=True)
+        found = next((d for d in ordered if _words(d, fold_case=True) == wanted), None)
+        if found is not None:
+            return found
+    if text:
+        words = _words(text, fold_case=False)
+        return next((d for d in ordered if _words(d, fold_case=False) in words), None)
     return None

@@ -56,3 +56,30 @@ def is_open(periods: Sequence[Period], moment: dt.datetime) -> bool:
     if any(p.closed and p.covers(moment) for p in periods):
         return False
     return any(not p.closed and p.covers(moment) for p in periods)
+
+
+# How far ahead the next opening is looked for: beyond, a card says only "closed now".
+HORIZON_DAYS = 14
+
+
+def next_change(periods: Sequence[Period], moment: dt.datetime) -> dt.datetime | None:
+    """Return when the open/closed state next changes after `moment` (local, naive), or None.
+
+    The state can change only where some row starts or ends, or at midnight (validity dates),
+    so those moments are tried in order and the first with the other state is the answer.
+    """
+    now_open = is_open(periods, moment)
+    start = moment.date()
+    moments: set[dt.datetime] = set()
+    for offset in range(HORIZON_DAYS + 1):
+        day = start + dt.timedelta(days=offset)
+        moments.add(dt.datetime.combine(day, dt.time()))
+        for period in periods:
+            moments.add(dt.datetime.combine(day, period.opens_at))
+            # "Until 23:59" ends with the day: the next midnight is already a candidate.
+            if period.closes_at != _END_OF_DAY:
+                moments.add(dt.datetime.combine(day, period.closes_at))
+    for candidate in sorted(m for m in moments if m > moment):
+        if is_open(periods, candidate) != now_open:
+            return candidate
+    return None

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services_directory.categories import Category
 from services_directory.cities.models import City
 from services_directory.search.index import SearchEntry, SearchGroup, group_token
-from services_directory.search.opening import Period, is_open
+from services_directory.search.opening import Period, is_open, next_change
 from services_directory.search.row import Card, CardText, IndexedService
 
 EARTH_RADIUS_M = 6_371_000.0
@@ -45,7 +45,9 @@ class ServiceCard:
     languages: tuple[str, ...]
     is_sample: bool
     distance_m: float | None = None
-    open_now: bool | None = None
+    open_now: bool | None = None  # None: not asked, or the service lists no hours
+    # When `open_now` next changes, in the city's local time (naive); None if not soon.
+    changes_at: dt.datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,8 +175,20 @@ class _Candidate:
     open_now: bool | None
 
 
+def _state(
+    entry: IndexedService, local: dt.datetime | None
+) -> tuple[bool | None, dt.datetime | None]:
+    if local is None or not any(not p.closed for p in entry.periods):
+        return None, None
+    return is_open(entry.periods, local), next_change(entry.periods, local)
+
+
 async def _cards(
-    session: AsyncSession, group: _Group, chosen: list[_Candidate], locale: str
+    session: AsyncSession,
+    group: _Group,
+    chosen: list[_Candidate],
+    locale: str,
+    local_now: dt.datetime | None,
 ) -> tuple[ServiceCard, ...]:
     data = await _card_data(session, group, [c.entry.service_id for c in chosen])
     chain = fallback_chain(locale)
@@ -187,6 +201,7 @@ async def _cards(
         text = next((main.texts[loc] for loc in chain if loc in main.texts), None)
         if text is None:
             text = CardText(main.name, main.description, None, None)
+        open_now, changes_at = _state(entry, local_now)
         cards.append(
             ServiceCard(
                 id=entry.service_id,
@@ -202,7 +217,8 @@ async def _cards(
                 languages=entry.languages,
                 is_sample=main.is_sample,
                 distance_m=candidate.distance,
-                open_now=candidate.open_now,
+                open_now=candidate.open_now if open_now is None else open_now,
+                changes_at=changes_at,
             )
         )
     return tuple(cards)
@@ -222,21 +238,25 @@ async def search_services(
     near: tuple[float, float] | None = None,
     open_at: dt.datetime | None = None,
     free_only: bool = False,
+    prefer_district: str | None = None,
+    now: dt.datetime | None = None,
 ) -> SearchPage:
     """Return published, active services of `category` in a city, best first.
 
-    Nearest first when `near` is given, then those speaking `language`, then by name.
-    `open_at` (timezone-aware) keeps only services open at that moment in the city's time.
+    Nearest first when `near` is given, then those in `prefer_district`, then those speaking
+    `language`, then by name. `open_at` (timezone-aware) keeps only services open at that
+    moment in the city's time; `now` (timezone-aware) tells on each card returned whether it
+    is open and until when, or when it opens next.
     One primary-key read tells whether this process's copy of the city and category is
     current; it is read again only when it changed.
     """
     group = await _group(session, city_id, category.value)
     entries = group.entries
     district_key = district.casefold() if district else None
-    local = None
-    if open_at is not None:
-        zone = ZoneInfo(await _timezone(session, city_id))
-        local = open_at.astimezone(zone).replace(tzinfo=None)
+    preferred = prefer_district.casefold() if prefer_district else None
+    zone = ZoneInfo(await _timezone(session, city_id)) if open_at or now else None
+    local = open_at.astimezone(zone).replace(tzinfo=None) if open_at and zone else None
+    local_now = now.astimezone(zone).replace(tzinfo=None) if now and zone else None
     candidates = []
     for entry in entries:
         if district_key is not None and entry.district_key != district_key:
@@ -251,17 +271,18 @@ async def search_services(
             distance = distance_m(near, (entry.latitude, entry.longitude))
         candidates.append(_Candidate(entry, distance, open_now))
 
-    def rank(c: _Candidate) -> tuple[float, int, str, str]:
+    def rank(c: _Candidate) -> tuple[float, int, int, str, str]:
         speaking = language is not None and language in c.entry.languages
         return (
             c.distance if c.distance is not None else math.inf,
+            0 if preferred is None or c.entry.district_key == preferred else 1,
             0 if speaking else 1,
             c.entry.name_key,
             c.entry.service_id,
         )
 
     ordered = sorted(candidates, key=rank)
-    cards = await _cards(session, group, ordered[offset : offset + limit], locale)
+    cards = await _cards(session, group, ordered[offset : offset + limit], locale, local_now)
     return SearchPage(cards, len(ordered))
 
 

@@ -14,6 +14,9 @@ from admin_api.accounts.service import hash_token
 from services_directory.audit import AuditEntry
 from tests.admin_api.conftest import Api, service_body
 
+# Also on the `make run` default: SQLite and an embedded Redis.
+pytestmark = pytest.mark.embedded_default
+
 PUBLIC = {("GET", "/api/v1/")}
 
 

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import uuid
+
+import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from admin_api.accounts.models import Role
 from services_directory.categories import Category
+from services_directory.listings.models import Organization
 from services_directory.search.service import search_services
 from tests.admin_api.conftest import Api, service_body
+
+# Also on the `make run` default: SQLite and an embedded Redis.
+pytestmark = pytest.mark.embedded_default
 
 
 async def _bot_shows(engine: AsyncEngine, service_id: str) -> bool:
@@ -20,13 +27,22 @@ async def _bot_shows(engine: AsyncEngine, service_id: str) -> bool:
 
 async def test_association_lists_city_admin_publishes_bot_shows(api: Api) -> None:
     admin = await api.account(Role.CITY_ADMIN)
-    created = await api.client.post(
-        "/api/v1/organizations",
-        json={"id": "amal-sample-test", "name": "Amal (test)", "description": "Health"},
-        headers=admin,
-    )
-    assert created.status_code in (201, 422)  # 422 when an earlier run made it
-    org = await api.organization()
+    # A new id each run: the app commits, and an earlier run's organisation stays.
+    org = f"amal-{uuid.uuid4().hex[:8]}"
+    body = {"id": org, "name": "Amal (test)", "description": "Health", "email": "amal@example.org"}
+    created = await api.client.post("/api/v1/organizations", json=body, headers=admin)
+    assert created.status_code == 201, created.text
+    assert {k: created.json()[k] for k in body} == body
+    read = await api.client.get(f"/api/v1/organizations/{org}", headers=admin)
+    assert read.status_code == 200
+    assert read.json()["name"] == "Amal (test)"
+    async with AsyncSession(api.engine) as session:
+        stored = await session.get(Organization, org)
+    assert stored is not None
+    assert not stored.is_sample
+    again = await api.client.post("/api/v1/organizations", json=body, headers=admin)
+    assert again.status_code == 422, again.text
+    assert again.json()["error"], again.text
 
     account = await api.client.post(
         "/api/v1/accounts", json={"name": "Amal volunteer", "role": "association",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from redis.asyncio import Redis
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -23,6 +24,9 @@ from services_directory.listings.models import (
 from tests.bot.conftest import make_dialogue
 from tests.bot.conversation import Conversation, labels, payloads
 from tests.services_directory.test_sample import MCCM_CITIES
+
+# Also on the `make run` default: SQLite and an embedded Redis.
+pytestmark = pytest.mark.embedded_default
 
 _NUMBERED = re.compile(r"^(\d+)\. (.+)$", re.MULTILINE)
 CATEGORY_MENU = [
@@ -71,7 +75,9 @@ async def test_arabic_question_gets_tangier_health_services_in_arabic(
     assert reply.text.startswith("🩺 الصحة في طنجة:")
     assert reply.rtl
     assert "بيانات تجريبية" in reply.text  # sample data is said to be sample data
-    assert payloads(reply) == ["more", "where", "menu", "city", "fb:up", "fb:down"]
+    assert payloads(reply) == [
+        "more", "only:open", "only:free", "where", "menu", "city", "fb:up", "fb:down",
+    ]  # fmt: skip
 
     more = await person.press("more")
     assert listed(more)[0][0] == 6
@@ -276,3 +282,22 @@ async def test_forget_addressed_to_the_bot_by_name_also_erases(
     reply = await person.say("/forget@dalil_bot")
     assert reply.text.startswith("C'est fait")
     assert await redis.keys("conv:*") == []
+
+
+async def test_the_privacy_notice_says_how_long_the_state_is_really_kept(
+    sessions: async_sessionmaker[AsyncSession], redis: Redis
+) -> None:
+    nlu = NLUClient("http://127.0.0.1:9", timeout_s=1)  # not needed: commands only
+    try:
+        for ttl_s, said in [(30 * 86_400, "for 30 days"), (12 * 3600, "for 12 hours"),
+                            (86_400, "for 1 day"), (3600, "for 1 hour")]:  # fmt: skip
+            person = Conversation(make_dialogue(sessions, redis, nlu, ttl_s=ttl_s))
+            welcome = await person.say("/start")
+            assert f"{said} after your last message" in welcome.text
+            assert 0 < await redis.ttl(next(iter(await redis.keys("conv:*")))) <= ttl_s
+            await person.say("/forget")
+        french = Conversation(make_dialogue(sessions, redis, nlu, ttl_s=7 * 86_400), "5550002")
+        french.language_hint = "fr"
+        assert "pendant 7 jours après" in (await french.say("/start")).text
+    finally:
+        await nlu.aclose()

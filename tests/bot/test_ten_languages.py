@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from bot.dialogue import Dialogue
@@ -42,7 +44,12 @@ async def test_buttons_all_the_way_in_every_language(
     results = await person.press("cat:health")
     header = results.text.split("\n")[0]
     assert t.gettext("🩺 Health") in header, header
-    assert header.endswith(":"), header
+    # The count in the header, in the plural form of its number in this language.
+    count = int(re.findall(r"\d+", header)[-1])
+    assert count > 5, header
+    assert header.endswith(
+        t.ngettext("{count} service", "{count} services", count).format(count=count)
+    ), header
     assert len(listed(results)) == 5
     assert results.rtl == is_rtl(locale)
     assert t.gettext("👍 Useful") in [b.label for row in results.buttons for b in row]
@@ -50,6 +57,8 @@ async def test_buttons_all_the_way_in_every_language(
     assert gone.text == t.gettext(
         "Done: I erased your language and city. Send /start to begin again."
     )
+    assert "{" not in welcome.text
+    assert "/forget" in welcome.text
 
 
 def test_the_questions_below_are_not_training_examples() -> None:

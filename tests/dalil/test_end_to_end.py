@@ -41,6 +41,8 @@ async def test_arabic_question_answered_with_tangier_health_services(
         buttons = reply.params["reply_markup"]["inline_keyboard"]
         assert [b["callback_data"] for row in buttons for b in row] == [
             "more",
+            "only:open",
+            "only:free",
             "where",
             "menu",
             "city",

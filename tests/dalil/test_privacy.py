@@ -6,6 +6,7 @@ sender, Telegram stand-in); then the database, Redis and every log record are sc
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from functools import partial
 
@@ -20,7 +21,9 @@ from dalil import migrate
 from dalil.cli import quiet_libraries
 from tests.conftest import PSEUDONYM_KEY
 from tests.dalil.conftest import running_app
+from tests.helpers.chat_keys import keys_of_chat
 from tests.standins import telegram_updates as updates
+from tests.standins.server import free_port
 from tests.standins.telegram_api import Call
 
 CHAT = 70_099_123
@@ -94,3 +97,31 @@ async def test_a_conversation_leaves_no_trace_of_the_person(
         (record.name, s) for record in caplog.records for s in forbidden if s in record.getMessage()
     ]
     assert logged == []
+
+
+async def _until_gone(redis: Redis, channel: str, chat_id: str) -> list[str]:
+    # The pacing mark goes once the answer to /forget was delivered: wait for it, briefly.
+    for _ in range(50):
+        left = await keys_of_chat(redis, channel, chat_id)
+        if not left:
+            break
+        await asyncio.sleep(0.1)
+    return left
+
+
+async def test_forget_leaves_no_key_of_the_chat_on_telegram(
+    app_url_prereqs: None, redis: Redis
+) -> None:
+    chat = 70_099_555
+    async with running_app(f"http://127.0.0.1:{free_port()}") as app:
+        await app.post_update(updates.text(97_001, chat, "/start", "en"))
+        for number, payload in enumerate(["lang:en", "city:lyon", "cat:health"], start=1):
+            await app.wait_for(partial(_more_than, number - 1))
+            await app.post_update(updates.button(97_001 + number, chat, payload, "en"))
+        await app.wait_for(lambda sent: len(sent) >= 4)
+        before = await keys_of_chat(redis, "telegram", str(chat))
+        assert len(before) >= 2  # the conversation's state and its pacing mark
+        await app.post_update(updates.text(97_010, chat, "/forget", "en"))
+        sent = await app.wait_for(lambda sent: "Done: I erased" in sent[-1].params["text"])
+        assert len(sent) == 5
+        assert await _until_gone(redis, "telegram", str(chat)) == []

@@ -1,6 +1,7 @@
 """The whole app, served for real, with WhatsApp Cloud API stand-ins on both sides.
 
-Rasa is not running here: commands, button and list replies and locations need no NLU.
+Commands, button and list replies and locations need no NLU: Rasa is down for those tests.
+Free-text questions go through the real Rasa server (the `rasa_url` fixture).
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
+import re
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -20,7 +22,9 @@ from bot import queue
 from bot.whatsapp import window
 from bot.whatsapp.parse import message_key
 from dalil.app import create_app
+from nlu.training_data import DATA_DIR, read_examples
 from tests.conftest import PSEUDONYM_KEY, make_settings
+from tests.helpers.chat_keys import keys_of_chat
 from tests.helpers.memory import PeakRSS
 from tests.helpers.streams import entries
 from tests.standins import whatsapp_payloads as wa
@@ -60,13 +64,13 @@ class Running:
 
 
 @asynccontextmanager
-async def running_app(**overrides: object) -> AsyncIterator[Running]:
+async def running_app(rasa_url: str | None = None, **overrides: object) -> AsyncIterator[Running]:
     """Start the Cloud API stand-in and the app with every role and no Telegram; yield both."""
     api = WhatsAppStandIn()
     async with serve(api.app()) as api_url:
         settings = make_settings(
-            RASA_URL=f"http://127.0.0.1:{free_port()}",
-            RASA_TIMEOUT_S=1,
+            RASA_URL=rasa_url or f"http://127.0.0.1:{free_port()}",
+            RASA_TIMEOUT_S=10 if rasa_url else 1,
             WHATSAPP_TOKEN=WHATSAPP_TOKEN,
             WHATSAPP_APP_SECRET=APP_SECRET,
             WHATSAPP_VERIFY_TOKEN=VERIFY_TOKEN,
@@ -177,7 +181,7 @@ async def test_a_command_goes_all_the_way_and_comes_back_as_a_list(
         assert "".join(c.text for c in results).startswith("🩺 Health in Tangier:")
         assert results[-1].interactive_type == "list"
         assert [choice_id for choice_id, _ in results[-1].choices] == [
-            "more", "where", "menu", "city", "fb:up", "fb:down",
+            "more", "only:open", "only:free", "where", "menu", "city", "fb:up", "fb:down",
         ]  # fmt: skip
         for call in app.api.sent():
             assert all(len(title) <= 24 for _, title in call.choices)
@@ -188,6 +192,38 @@ async def test_a_command_goes_all_the_way_and_comes_back_as_a_list(
         assert (await app.post(wa.list_reply(203, "city:tangier"))).status_code == 200
         await asyncio.sleep(1.5)
         assert len(app.api.sent()) == count
+
+
+# Written as people write on WhatsApp; none is a training example (checked in the test).
+FREE_TEXT = {
+    "212600000011": ("ar", "ابحث عن طبيب في طنجة من فضلك", "🩺 الصحة في طنجة:"),
+    "212600000012": (
+        "fr",
+        "bonjour je cherche un avocat pour mes papiers à lyon",
+        "⚖️ Aide juridique à Lyon :",
+    ),
+    # The city named in Ukrainian, as the person reads it, not "Vienna".
+    "212600000013": ("uk", "де можна знайти житло у відні?", "🏠 Житло у місті Відень:"),
+}
+
+
+async def test_free_text_in_three_languages_is_answered_through_rasa(
+    app_url_prereqs: None, redis: Redis, rasa_url: str
+) -> None:
+    trained = {e.text.casefold() for path in DATA_DIR.glob("*.yml") for e in read_examples(path)}
+    assert not {text.casefold() for _, text, _ in FREE_TEXT.values()} & trained
+    async with running_app(rasa_url) as app:
+        for number, (wa_id, (_, text, _)) in enumerate(FREE_TEXT.items()):
+            assert (await app.post(wa.text(801 + number, text, wa_id=wa_id))).status_code == 200
+
+        def answered(sent: list[Call]) -> bool:
+            return {c.body["to"] for c in sent if c.choices} >= set(FREE_TEXT)
+
+        sent = await app.wait_for(answered, timeout_s=60)
+    for wa_id, (language, _, header) in FREE_TEXT.items():
+        text = "".join(c.text for c in sent if c.body["to"] == wa_id)
+        assert text.startswith(header), (language, text[:80])
+        assert re.search(r"^1\. ", text, re.MULTILINE), (language, text[:200])
 
 
 async def test_a_nul_character_in_a_text_is_answered_not_refused(
@@ -229,6 +265,30 @@ async def test_the_window_and_dedupe_keys_hold_no_phone_number(
         assert f"dedupe:wa:{message_key(wa.wamid(501))}" in keys
         assert [k for k in keys if k.startswith("sent:")]
         assert not [k for k in keys if wa.WA_ID in k or "wamid" in k]
+
+
+async def test_forget_leaves_no_key_of_the_chat_not_even_the_window(
+    app_url_prereqs: None, redis: Redis
+) -> None:
+    async with running_app() as app:
+        await app.post(wa.text(701, "/start"))
+        await app.wait_for(lambda sent: len(sent) == 1)
+        await app.post(wa.list_reply(702, "lang:en", title="English"))
+        await app.wait_for(lambda sent: len(sent) == 2)
+        before = await keys_of_chat(redis, "whatsapp", wa.WA_ID)
+        assert window.window_key(PSEUDONYM_KEY.encode(), wa.WA_ID) in before
+        await app.post(wa.text(703, "/forget"))
+        sent = await app.wait_for(lambda sent: sent[-1].text.startswith("Done: I erased"))
+        assert len(sent) == 3  # the answer went out before the window was erased
+        for _ in range(50):
+            if not await keys_of_chat(redis, "whatsapp", wa.WA_ID):
+                break
+            await asyncio.sleep(0.1)
+        assert await keys_of_chat(redis, "whatsapp", wa.WA_ID) == []
+
+        # Writing again opens a new window, and the answer goes out.
+        await app.post(wa.text(704, "/help"))
+        await app.wait_for(lambda sent: len(sent) == 4)
 
 
 async def test_a_reply_outside_the_window_is_not_sent(app_url_prereqs: None, redis: Redis) -> None:

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from services_directory.search.opening import Period, is_open
+from services_directory.search.opening import Period, is_open, next_change
 
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR")
 EVERY_DAY = (*WEEKDAYS, "SA", "SU")
@@ -79,3 +79,26 @@ def test_seasonal_hours_only_apply_within_their_dates() -> None:
     assert not is_open([winter], dt.datetime.combine(dt.date(2027, 4, 10), dt.time(22)))
     # The night that started on the last valid day still ends in the morning.
     assert is_open([winter], dt.datetime.combine(dt.date(2027, 4, 1), dt.time(6)))
+
+
+def test_next_change_is_the_closing_time_while_open_and_the_next_opening_after() -> None:
+    periods = [period(WEEKDAYS, "09:00", "13:00"), period(("TU",), "14:00", "17:00")]
+    assert next_change(periods, at(0, "10:00")) == at(0, "13:00")
+    assert next_change(periods, at(0, "13:00")) == at(1, "09:00")
+    assert next_change(periods, at(1, "13:30")) == at(1, "14:00")
+    assert next_change(periods, at(4, "13:00")) == at(7, "09:00")  # Friday to Monday
+
+
+def test_next_change_skips_a_closure_and_follows_a_night_past_midnight() -> None:
+    periods = [
+        period(WEEKDAYS, "09:00", "17:00"),
+        period(EVERY_DAY, "00:00", "23:59", closed=True, valid_from=at(1, "00:00").date(),
+               valid_to=at(2, "00:00").date()),
+    ]  # fmt: skip
+    assert next_change(periods, at(0, "18:00")) == at(3, "09:00")
+    assert next_change([period(WEEKDAYS, "20:00", "08:00")], at(0, "23:00")) == at(1, "08:00")
+
+
+def test_next_change_is_none_when_nothing_changes_within_the_horizon() -> None:
+    assert next_change([period(EVERY_DAY, "00:00", "23:59")], at(0, "12:00")) is None
+    assert next_change([], at(0, "12:00")) is None
