@@ -18,6 +18,7 @@ from admin_api.router import pages as admin_pages
 from admin_api.router import router as admin_router
 from bot import queue, sender, worker
 from bot.campaigns.broadcast import Broadcaster
+from bot.dialogue import replay
 from bot.pacing import Limits, Pacer
 from bot.telegram import polling
 from bot.telegram import send as telegram_send
@@ -47,6 +48,7 @@ async def _start_roles(runtime: Runtime, roles: Collection[str]) -> list[asyncio
         # The worker keeps unanswered questions (when allowed), so it also forgets them.
         purge = unmet.purge_daily(runtime.sessions, settings.unmet_retention_days)
         tasks.append(asyncio.create_task(purge))
+        tasks.append(asyncio.create_task(replay.purge_hourly(runtime.sessions)))
     if "broadcaster" in roles:
         broadcaster = Broadcaster(
             runtime.sessions, runtime.redis, settings.pseudonym_key_bytes(),

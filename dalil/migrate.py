@@ -19,6 +19,7 @@ from sqlalchemy.engine import make_url
 
 import admin_api.accounts.models
 import bot.campaigns.subscriptions
+import bot.dialogue.replay
 import core.campaigns
 import core.unmet
 import core.usage
@@ -43,6 +44,7 @@ _MODELS = (
     admin_api.accounts.models,
     core.campaigns,
     bot.campaigns.subscriptions,
+    bot.dialogue.replay,
 )
 
 

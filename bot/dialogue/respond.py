@@ -11,7 +11,7 @@ from dataclasses import replace
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.campaigns import subscriptions
-from bot.dialogue import directory, myths, render
+from bot.dialogue import directory, myths, render, replay
 from bot.dialogue.directory import what_do_you_need
 from bot.dialogue.turn import Turn
 from bot.i18n import DEFAULT_LOCALE, SUPPORTED_LOCALES, is_rtl, supported, translations
@@ -82,23 +82,31 @@ class Dialogue:
     async def respond(self, message: IncomingMessage) -> list[Reply]:
         """Return the replies to one incoming message; never an empty list for a person."""
         key = pseudonym(self._pseudonym_key, message.channel, message.chat_id)
+        handled = replay.turn_key(self._pseudonym_key, message)
         state = await self._states.load(key)
         locale = self._locale(state, message)
         try:
             async with self._sessions() as session, session.begin():
-                turn = Turn(message, key, state, locale, session, self._clock())
-                replies = await self._dispatch(turn)
+                decided = await replay.find(session, handled)
+                if decided is None:
+                    turn = Turn(message, key, state, locale, session, self._clock())
+                    replies = await self._dispatch(turn)
+                    after = None if turn.forget else turn.state
+                    replay.remember(session, handled, replies, after, turn.now)
+                    decided = replay.Decided(replies, after)
+                else:  # handled before by a worker that died: the same answer, nothing redone
+                    log.info("dialogue.replayed channel=%s", message.channel)
         except Exception:
             # Whatever broke, the person who wrote gets an answer, not silence.
             log.exception("dialogue.failed channel=%s kind=%s", message.channel, message.kind)
             t = translations(locale)
             text = t.gettext("Sorry, something went wrong on my side. Please try again soon.")
             return [render.menu(t, locale, text)]
-        if turn.forget:
+        if decided.state is None:
             await self._states.forget(key)
         else:
-            await self._states.save(key, turn.state)
-        return replies
+            await self._states.save(key, decided.state)
+        return decided.replies
 
     def _locale(self, state: ConversationState, message: IncomingMessage) -> str:
         return (

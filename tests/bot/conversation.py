@@ -20,6 +20,7 @@ class Conversation:
     channel: str = "telegram"
     language_hint: str | None = None
     replies: list[Reply] = field(default_factory=list)
+    last: IncomingMessage | None = None
 
     async def _send(self, **fields: str | float) -> Reply:
         message = IncomingMessage(
@@ -29,9 +30,16 @@ class Conversation:
             language_hint=self.language_hint,
             **fields,  # type: ignore[arg-type]
         )
+        self.last = message
         self.replies = await self.dialogue.respond(message)
         assert self.replies, "the bot must never stay silent"
         return self.replies[-1]
+
+    async def redelivered(self) -> list[Reply]:
+        """The last message handled again, as after a worker died before queueing replies."""
+        assert self.last is not None
+        self.replies = await self.dialogue.respond(self.last)
+        return self.replies
 
     async def say(self, text: str) -> Reply:
         """Send a text message (or a command, when it starts with /)."""

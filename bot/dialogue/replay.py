@@ -1,0 +1,116 @@
+"""A message handled twice is answered the same, and counted once.
+
+A worker can die after the dialogue ran and before its replies were queued; another worker
+then handles the message again. So the dialogue writes what it decided (the replies, and the
+state they leave) in the same database transaction as the turn's other effects (usage
+events, subscriptions, kept questions): either all of them happened or none did. A second run
+of the same message finds the row and answers from it, without counting, paging or
+subscribing again. Its chat's later messages cannot have been handled in between: they wait
+behind it in their lane (bot/queue.py).
+
+Rows are keyed by a keyed hash of the channel, chat and platform message id, hold no text the
+person wrote, and are deleted after `KEEP_S`: a takeover happens within minutes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import datetime as dt
+import json
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy import DateTime, String, Text, delete
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bot.messages import IncomingMessage, Reply
+from bot.state import ConversationState
+from core.db import Base, transaction
+from core.pseudonym import pseudonym
+
+log = logging.getLogger(__name__)
+
+KEEP_S = 24 * 3600
+PURGE_INTERVAL_S = 3600.0
+
+
+class HandledTurn(Base):
+    """What the dialogue decided for one incoming message."""
+
+    __tablename__ = "handled_turn"
+
+    key: Mapped[str] = mapped_column(String(32), primary_key=True)
+    replies: Mapped[str] = mapped_column(Text)  # JSON list of Reply.to_dict()
+    state: Mapped[str | None] = mapped_column(Text)  # JSON of the state after; None: forgotten
+    handled_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+@dataclass(frozen=True, slots=True)
+class Decided:
+    """The replies of a turn already handled, and the state it left (None: erased)."""
+
+    replies: list[Reply]
+    state: ConversationState | None
+
+
+def turn_key(pseudonym_key: bytes, message: IncomingMessage) -> str:
+    """The row's key: one message of one chat, not reversible to either."""
+    return pseudonym(pseudonym_key, message.channel, f"{message.chat_id}/{message.message_id}")
+
+
+async def find(session: AsyncSession, key: str) -> Decided | None:
+    """Return what was decided for the message `key`, if it was handled already."""
+    row = await session.get(HandledTurn, key)
+    if row is None:
+        return None
+    replies = [Reply.from_dict(reply) for reply in json.loads(row.replies)]
+    return Decided(replies, _state(row.state))
+
+
+def _state(stored: str | None) -> ConversationState | None:
+    if stored is None:
+        return None
+    # Only the fields the state has now: a row may predate a change of the state's shape.
+    known = {field.name for field in dataclasses.fields(ConversationState)}
+    values = {name: value for name, value in json.loads(stored).items() if name in known}
+    return ConversationState(**values)
+
+
+def remember(
+    session: AsyncSession,
+    key: str,
+    replies: list[Reply],
+    state: ConversationState | None,
+    now: dt.datetime,
+) -> None:
+    """Write what was decided, in the transaction of the turn's other effects."""
+    session.add(
+        HandledTurn(
+            key=key,
+            replies=json.dumps([reply.to_dict() for reply in replies], ensure_ascii=False),
+            state=json.dumps(dataclasses.asdict(state)) if state is not None else None,
+            handled_at=now,
+        )
+    )
+
+
+async def purge(session: AsyncSession, now: dt.datetime) -> int:
+    """Delete the rows older than `KEEP_S`; return how many."""
+    oldest_kept = now - dt.timedelta(seconds=KEEP_S)
+    result = await session.execute(delete(HandledTurn).where(HandledTurn.handled_at < oldest_kept))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def purge_hourly(sessions: async_sessionmaker[AsyncSession]) -> None:
+    """Purge old rows now and then every hour, until cancelled."""
+    while True:
+        try:
+            async with transaction(sessions) as session:
+                removed = await purge(session, dt.datetime.now(dt.UTC))
+            log.info("replay.purge removed=%d", removed)
+        except (SQLAlchemyError, OSError) as error:
+            log.warning("replay.purge failed: %s", type(error).__name__)
+        await asyncio.sleep(PURGE_INTERVAL_S)
