@@ -19,6 +19,16 @@ from nlu.safety import mentions_danger
         "my friend is not breathing",
         "someone is trying to kill me",
         "I want to kill myself",
+        "ابني ضايع بالسوق من ساعة",
+        "پسرمو دزدیدن کمک کنید",
+        "beni takip ediyor çok korkuyorum",
+        "викличте поліцію, він ламає двері",
+        "ruft die polizei, mein mann schlägt gerade die kinder",
+        "a guy pulled a knife on me outside the station",
+        "un mec me suit depuis la gare, j'ai peur",
+        "mi mujer está de parto en casa y no llega nadie",
+        "qualcuno mi segue da mezz'ora",
+        "chamem a polícia, ele tem uma arma",
     ],
 )
 def test_danger_is_seen(text: str) -> None:
@@ -35,6 +45,13 @@ def test_danger_is_seen(text: str) -> None:
         "help me find a job",
         "fin kayn sbitar",
         "üç gün içinde kayıt yaptırmam zorunlu mu",  # gün (day) is not an English gun
+        "I lost my passport",
+        "knife and fork for the kitchen",  # a knife is danger only with a threat
+        "my son got lost in the school system",
+        "the office is not responding to my emails",
+        "mon avocat me suit pour mon dossier",  # "me suit" alone is not "a man follows me"
+        "la polizia mi ha preso il passaporto all'aeroporto",
+        "mein Sohn kann nicht schwimmen, gibt es Kurse?",
     ],
 )
 def test_ordinary_needs_are_not_danger(text: str) -> None:
