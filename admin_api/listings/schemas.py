@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from services_directory.audit import AuditEntry
 from services_directory.listings import organizations
 from services_directory.listings import service as listings
 from services_directory.listings.models import Organization, Service
@@ -46,8 +47,19 @@ class AuditOut(BaseModel):
 
     at: dt.datetime
     actor: str
+    issued_by: str | None = Field(
+        None, description="who issued the token the change was made with, if not the actor"
+    )
     action: str
     changes: dict[str, Any]
+
+
+def audit_out(entry: AuditEntry) -> AuditOut:
+    """Return an audit entry as the API shows it."""
+    return AuditOut(
+        at=entry.at, actor=entry.actor_label, issued_by=entry.issued_by, action=entry.action,
+        changes=entry.changes,
+    )  # fmt: skip
 
 
 class OrganizationOut(BaseModel):

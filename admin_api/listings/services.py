@@ -18,6 +18,7 @@ from admin_api.listings.schemas import (
     ServiceOut,
     WorkflowAction,
     WorkflowIn,
+    audit_out,
     service_out,
 )
 from admin_api.versioning import Edit, edited, expected_version, with_etag
@@ -110,7 +111,4 @@ async def workflow(
 @router.get("/services/{service_id}/audit")
 async def service_audit(service_id: str, caller: CallerDep, session: SessionDep) -> list[AuditOut]:
     """Return who changed what in a service (its organisation and city admins)."""
-    return [
-        AuditOut(at=e.at, actor=e.actor_label, action=e.action, changes=e.changes)
-        for e in await rules.service_audit(session, caller, service_id)
-    ]
+    return [audit_out(entry) for entry in await rules.service_audit(session, caller, service_id)]
