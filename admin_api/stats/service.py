@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -10,7 +9,8 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from admin_api.stats.suppression import Key, Protection, protection
+from admin_api.stats import pool
+from admin_api.stats.suppression import Key, Protection, protect_weeks
 from core.usage import FEEDBACK_OUTCOME, UsageEvent
 
 TIME_DIMENSIONS = ("week", "month")
@@ -26,6 +26,8 @@ DEFAULT_WEEKS = 12
 # Fine cells over the weeks asked for: each week's table is protected once (then cached), at
 # a cost growing faster than its number of fine cells, so one request is bounded.
 MAX_FINE_CELLS = 60_000
+# And in time: the work runs in a process of its own (see `pool`), killed past this.
+TIME_LIMIT_SECONDS = 20.0
 
 
 class StatsQueryError(ValueError):
@@ -131,9 +133,15 @@ async def _fine_counts(
     return weeks
 
 
-def _protected(weeks: dict[dt.date, dict[Key, int]], min_count: int) -> list[Week]:
-    """Protect each week's table (plain Python work, run off the event loop)."""
-    return [Week(monday, protection(counts, min_count)) for monday, counts in weeks.items()]
+async def _protected(fine: dict[dt.date, dict[Key, int]], min_count: int) -> list[Week]:
+    """Protect each week's table in the statistics process, within the time limit."""
+    try:
+        tables = await pool.run(protect_weeks, fine, min_count, time_limit=TIME_LIMIT_SECONDS)
+    except (TimeoutError, pool.WorkAbandoned) as error:
+        raise StatsQueryError(
+            f"the statistics took longer than {TIME_LIMIT_SECONDS:g} s: ask for fewer weeks"
+        ) from error
+    return [Week(monday, table) for monday, table in tables.items()]
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,8 +203,7 @@ async def build_table(
     fine = await _fine_counts(session, period, ratings="feedback" in dimensions)
     if sum(len(counts) for counts in fine.values()) > MAX_FINE_CELLS:
         raise StatsQueryError("too many weeks at once: ask for a shorter period")
-    # Suppression is plain Python work: off the event loop, so webhooks keep answering.
-    weeks = await asyncio.to_thread(_protected, fine, min_count)
+    weeks = await _protected(fine, min_count)
     shown, counts = _combine(weeks, dimensions, filters)
     width = len(group_by)
     cells = [
