@@ -117,8 +117,9 @@ class Settings(BaseSettings):
             return self
         # A missing secret is refused when serving starts (require_secrets); a weak one, here.
         for name, field in _CHOSEN_SECRETS.items():
-            secret: SecretStr | None = getattr(self, field)
-            problem = weakness(secret.get_secret_value()) if secret is not None else None
+            # Empty is unset: docker-compose passes an unset variable as "".
+            value = self._reveal(field)
+            problem = weakness(value) if value else None
             if problem:
                 raise ValueError(
                     f"{name} is {problem}: use a random value, e.g. "
@@ -140,9 +141,13 @@ class Settings(BaseSettings):
         """Refuse, in production, to start without the secrets `names` (serving needs them)."""
         if self.profile != "production":
             return
-        missing = [name for name in names if getattr(self, _CHOSEN_SECRETS[name]) is None]
+        missing = [name for name in names if not self._reveal(_CHOSEN_SECRETS[name])]
         if missing:
             raise ValueError(f"{', '.join(missing)} must be set to serve in production")
+
+    def _reveal(self, field: str) -> str:
+        secret: SecretStr | None = getattr(self, field)
+        return secret.get_secret_value() if secret is not None else ""
 
     def _whatsapp_values(self) -> dict[str, str]:
         def reveal(secret: SecretStr | None) -> str:

@@ -104,6 +104,10 @@ def test_production_refuses_a_weak_secret(name: str, value: str) -> None:
     Settings(_env_file=None, DALIL_PROFILE="demo", **{name: value})
 
 
+def test_an_empty_optional_secret_is_unset_as_docker_compose_passes_it() -> None:
+    Settings(_env_file=None, DALIL_PROFILE="production", WHATSAPP_VERIFY_TOKEN="")
+
+
 def test_generated_secrets_are_strong_enough() -> None:
     for _ in range(200):
         for value in (secrets.token_urlsafe(32), secrets.token_hex(32)):
