@@ -188,6 +188,10 @@ def _audit(
     )  # fmt: skip
 
 
+# A service's location is "<service id>-loc", and both are String(64).
+MAX_SERVICE_ID_CHARS = 60
+
+
 def new_service_id(organization_id: str) -> str:
     """Return a fresh, unguessable service id under an organisation's prefix."""
     return f"{organization_id[:40]}-{secrets.token_hex(6)}"
