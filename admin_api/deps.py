@@ -74,6 +74,7 @@ class Caller:
         return Actor(
             self.account.id, _label(self.account),
             issued_by=_label(self.issued_by) if self.issued_by else None,
+            needs_review=self.role is Role.ASSOCIATION,
         )  # fmt: skip
 
 

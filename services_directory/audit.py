@@ -21,6 +21,8 @@ class Actor:
     label: str
     # Who issued the token the change was made with, when it was not the actor itself.
     issued_by: str | None = None
+    # Its changes to a published service's texts and contacts wait for the city team.
+    needs_review: bool = False
 
 
 class AuditEntry(Base):

@@ -26,6 +26,11 @@ class ServiceOut(BaseModel):
     version: int
     updated_at: dt.datetime | None
     fields: dict[str, Any]
+    pending_changes: dict[str, Any] | None = Field(
+        None,
+        description="an association's changes to this published service waiting for the city "
+        "team (field: proposed value); `fields` are what people are shown meanwhile",
+    )
 
 
 class ServiceIn(ServiceFields):
@@ -99,6 +104,7 @@ def service_out(service: Service) -> ServiceOut:
         version=service.version,
         updated_at=service.updated_at,
         fields=listings.to_fields(service),
+        pending_changes=service.pending,
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import partial
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Header, Query, Response
 
@@ -88,6 +88,28 @@ async def patch_service(
 ) -> ServiceOut:
     """Change some fields of a service; If-Match must carry the ETag last read."""
     edit = rules.edit_service(session, caller, service_id, Edit(body, expected_version(if_match)))
+    reread = partial(listings.get_service, session, service_id)
+    return await edited(response, edit, show=service_out, reread=reread)
+
+
+@router.post("/services/{service_id}/changes/{decision}")
+async def decide_changes(
+    service_id: str,
+    decision: Literal["approve", "reject"],
+    caller: CallerDep,
+    session: SessionDep,
+    response: Response,
+    if_match: Annotated[str | None, Header()] = None,
+) -> ServiceOut:
+    """Publish or drop an association's changes waiting for review (city admins).
+
+    If-Match must carry the ETag of the version reviewed: changes proposed since are not
+    published unseen (412).
+    """
+    edit = rules.decide_changes(
+        session, caller, service_id, approve=decision == "approve",
+        edit=Edit({}, expected_version(if_match)),
+    )  # fmt: skip
     reread = partial(listings.get_service, session, service_id)
     return await edited(response, edit, show=service_out, reread=reread)
 
