@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from admin_api.stats import pool
-from admin_api.stats.suppression import Key, Protection, protect_weeks
+from admin_api.stats.suppression import Key, Protection
+from admin_api.stats.weeks import protect_weeks
 from core.usage import FEEDBACK_OUTCOME, UsageEvent
 
 TIME_DIMENSIONS = ("week", "month")
@@ -133,10 +134,14 @@ async def _fine_counts(
     return weeks
 
 
-async def _protected(fine: dict[dt.date, dict[Key, int]], min_count: int) -> list[Week]:
+async def _protected(
+    fine: dict[dt.date, dict[Key, int]], min_count: int, cache_url: str | None
+) -> list[Week]:
     """Protect each week's table in the statistics process, within the time limit."""
     try:
-        tables = await pool.run(protect_weeks, fine, min_count, time_limit=TIME_LIMIT_SECONDS)
+        tables = await pool.run(
+            protect_weeks, fine, min_count, cache_url, time_limit=TIME_LIMIT_SECONDS
+        )
     except (TimeoutError, pool.WorkAbandoned) as error:
         raise StatsQueryError(
             f"the statistics took longer than {TIME_LIMIT_SECONDS:g} s: ask for fewer weeks"
@@ -190,12 +195,14 @@ async def build_table(
     period: Period,
     filters: Mapping[str, str],
     min_count: int,
+    cache_url: str | None = None,
 ) -> Table:
     """Count events by `group_by` in `period`, keep the slice `filters` names, suppress.
 
     Every figure comes from the protected weekly tables (see `suppression`): a cell of a
     longer period is the sum of its weeks' figures, shown only if each of them is shown, so
-    no two periods, groupings or filters can be subtracted to find a hidden one.
+    no two periods, groupings or filters can be subtracted to find a hidden one. Each week's
+    protection is kept in Redis at `cache_url`, if given (see `weeks`).
     """
     dimensions = (*group_by, *(name for name in filters if name not in group_by))
     if len(dimensions) > MAX_DIMENSIONS:
@@ -203,7 +210,7 @@ async def build_table(
     fine = await _fine_counts(session, period, ratings="feedback" in dimensions)
     if sum(len(counts) for counts in fine.values()) > MAX_FINE_CELLS:
         raise StatsQueryError("too many weeks at once: ask for a shorter period")
-    weeks = await _protected(fine, min_count)
+    weeks = await _protected(fine, min_count, cache_url)
     shown, counts = _combine(weeks, dimensions, filters)
     width = len(group_by)
     cells = [

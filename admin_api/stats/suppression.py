@@ -29,7 +29,6 @@ README ("Suppression").
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -213,10 +212,3 @@ def _cached(cells: tuple[tuple[Key, int], ...], min_count: int) -> Protection:
     # Keyed by the counts themselves: a complete week's table does not change, and a week
     # whose counts did (a late event, a purge) is simply another key.
     return protect(dict(cells), min_count)
-
-
-def protect_weeks(
-    weeks: Mapping[dt.date, Mapping[Key, int]], min_count: int
-) -> dict[dt.date, Protection]:
-    """Protect each week's table (what the statistics process is asked to do)."""
-    return {monday: protection(counts, min_count) for monday, counts in weeks.items()}

@@ -9,6 +9,7 @@ import time
 from collections.abc import AsyncIterator
 
 import pytest
+from redis.asyncio import Redis
 from sqlalchemy import delete, insert
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
@@ -93,3 +94,23 @@ async def test_past_the_time_limit_the_process_is_killed_and_the_answer_is_422(
     monkeypatch.undo()
     again = await api.client.get("/api/v1/stats", params=PERIOD, headers=headers)
     assert again.status_code == 200, again.text
+
+
+async def test_a_weeks_protection_is_kept_in_redis_and_outlives_the_process(
+    api: Api, busy_weeks: None, redis: Redis
+) -> None:
+    headers = await api.account(Role.AUTHORITY)
+    for name in await redis.keys("stats:protected:*"):
+        await redis.delete(name)
+    started = time.perf_counter()
+    first = await api.client.get("/api/v1/stats", params=PERIOD, headers=headers)
+    computed = time.perf_counter() - started
+    assert first.status_code == 200, first.text
+    assert len(await redis.keys("stats:protected:*")) == len(MONDAYS)
+    # A new process, which has computed nothing: it reads the two weeks back.
+    pool.close()
+    started = time.perf_counter()
+    again = await api.client.get("/api/v1/stats", params=PERIOD, headers=headers)
+    read_back = time.perf_counter() - started
+    assert again.json() == first.json()
+    assert read_back < computed / 2, f"{read_back:.2f} s read back, {computed:.2f} s computed"
