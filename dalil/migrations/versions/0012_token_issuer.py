@@ -1,7 +1,7 @@
 """Who issued each API token, and the audit's record of it.
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0012
+Revises: 0010 (main has its own 0011: on merging, this revises 0011)
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0011"
+revision = "0012"
 down_revision = "0010"
 branch_labels = None
 depends_on = None
