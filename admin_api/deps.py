@@ -55,6 +55,8 @@ class Caller:
 
     account: Account
     token_id: int
+    # The account that issued the token, when it was another one (a city admin).
+    issued_by: Account | None = None
 
     @property
     def role(self) -> Role:
@@ -68,8 +70,16 @@ class Caller:
 
     @property
     def actor(self) -> Actor:
-        """The caller as the audit log names it: the account and its role."""
-        return Actor(self.account.id, f"{self.role.value}:{self.account.name}")
+        """The caller as the audit log names it: the account, its role, and a token's issuer."""
+        return Actor(
+            self.account.id, _label(self.account),
+            issued_by=_label(self.issued_by) if self.issued_by else None,
+            needs_review=self.role is Role.ASSOCIATION,
+        )  # fmt: skip
+
+
+def _label(account: Account) -> str:
+    return f"{account.role}:{account.name}"
 
 
 async def _within_rate_limit(redis: Redis, account_id: int) -> bool:
@@ -97,7 +107,8 @@ async def get_caller(request: Request, session: SessionDep) -> Caller:
     account, record = found
     if not await _within_rate_limit(request.app.state.redis, account.id):
         raise RateLimited(f"more than {REQUESTS_PER_MINUTE} requests in a minute")
-    return Caller(account, record.id)
+    issuer = record.issued_by if record.issued_by_id != account.id else None
+    return Caller(account, record.id, issuer)
 
 
 CallerDep = Annotated[Caller, Depends(get_caller)]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+import zlib
+from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -13,6 +16,44 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 # Values that look like someone forgot to replace them; refused outside the demo profile.
 _PLACEHOLDERS = {"", "changeme", "change-me", "secret", "xxx", "todo"}
+# The secrets Dalil's operator chooses: long and random, as `secrets.token_urlsafe(32)` or
+# `openssl rand -hex 32` make them (README, "Configuration").
+MIN_SECRET_CHARS = 32
+MIN_SECRET_BITS = 100
+_CHOSEN_SECRETS = {
+    "PSEUDONYM_KEY": "pseudonym_key",
+    "RASA_TOKEN": "rasa_token",
+    "TELEGRAM_WEBHOOK_SECRET": "telegram_webhook_secret",
+    "WHATSAPP_VERIFY_TOKEN": "whatsapp_verify_token",
+}
+
+
+def estimated_bits(value: str) -> float:
+    """Estimate a secret's entropy: the lesser of two rough upper bounds.
+
+    Its length times the spread of its characters (one letter repeated scores 0), and the size
+    of its deflate compression (a repeated pattern compresses). This catches what people type,
+    not every weak secret; a generated one scores far above the minimum (about 200 bits for the
+    43 characters of `token_urlsafe(32)`, 240 for the 64 hexadecimal digits of `token_hex(32)`).
+    """
+    if not value:
+        return 0.0
+    counts = Counter(value)
+    per_char = -sum(n / len(value) * math.log2(n / len(value)) for n in counts.values())
+    # The 6 bytes of zlib's header and checksum carry nothing of the value.
+    compressed = 8 * (len(zlib.compress(value.encode(), 9)) - 6)
+    return min(per_char * len(value), compressed)
+
+
+def weakness(value: str) -> str | None:
+    """Say why `value` is too weak for a secret Dalil's operator chooses, or None."""
+    if value.lower() in _PLACEHOLDERS:
+        return "a placeholder"
+    if len(value) < MIN_SECRET_CHARS:
+        return f"shorter than {MIN_SECRET_CHARS} characters"
+    if estimated_bits(value) < MIN_SECRET_BITS:
+        return "not random enough (repeated characters or a pattern)"
+    return None
 
 
 class Settings(BaseSettings):
@@ -74,21 +115,39 @@ class Settings(BaseSettings):
     def _refuse_placeholder_secrets(self) -> Settings:
         if self.profile != "production":
             return self
-        # A missing key is refused where it is needed (pseudonym_key_bytes); a weak one, here.
-        key = self.pseudonym_key.get_secret_value() if self.pseudonym_key else None
-        if key is not None and (key.lower() in _PLACEHOLDERS or len(key) < 16):
-            raise ValueError("PSEUDONYM_KEY must be a random value of 16+ characters")
+        # A missing secret is refused when serving starts (require_secrets); a weak one, here.
+        for name, field in _CHOSEN_SECRETS.items():
+            # Empty is unset: docker-compose passes an unset variable as "".
+            value = self._reveal(field)
+            problem = weakness(value) if value else None
+            if problem:
+                raise ValueError(
+                    f"{name} is {problem}: use a random value, e.g. "
+                    "python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
+                )
         if self.telegram_bot_token and not self.telegram_webhook_secret and self.public_base_url:
             raise ValueError("TELEGRAM_WEBHOOK_SECRET is required when PUBLIC_BASE_URL is set")
         whatsapp = self._whatsapp_values()
         missing = [name for name, value in whatsapp.items() if not value]
         if 0 < len(missing) < len(whatsapp):
             raise ValueError(f"WhatsApp is half configured: set {', '.join(missing)} as well")
-        for name in ("WHATSAPP_APP_SECRET", "WHATSAPP_VERIFY_TOKEN"):
-            value = whatsapp[name]
-            if value and (value.lower() in _PLACEHOLDERS or len(value) < 8):
-                raise ValueError(f"{name} must be the real value (8+ characters)")
+        # Meta chooses the app secret: only a placeholder can be told from the real one.
+        value = whatsapp["WHATSAPP_APP_SECRET"]
+        if value and (value.lower() in _PLACEHOLDERS or len(value) < 8):
+            raise ValueError("WHATSAPP_APP_SECRET must be the real value (8+ characters)")
         return self
+
+    def require_secrets(self, *names: str) -> None:
+        """Refuse, in production, to start without the secrets `names` (serving needs them)."""
+        if self.profile != "production":
+            return
+        missing = [name for name in names if not self._reveal(_CHOSEN_SECRETS[name])]
+        if missing:
+            raise ValueError(f"{', '.join(missing)} must be set to serve in production")
+
+    def _reveal(self, field: str) -> str:
+        secret: SecretStr | None = getattr(self, field)
+        return secret.get_secret_value() if secret is not None else ""
 
     def _whatsapp_values(self) -> dict[str, str]:
         def reveal(secret: SecretStr | None) -> str:

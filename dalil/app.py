@@ -16,6 +16,7 @@ from admin_api import errors as api_errors
 from admin_api.limits import BodySizeLimit
 from admin_api.router import pages as admin_pages
 from admin_api.router import router as admin_router
+from admin_api.stats import pool as stats_pool
 from bot import queue, sender, worker
 from bot.campaigns.broadcast import Broadcaster
 from bot.dialogue import replay
@@ -105,6 +106,7 @@ def create_app(settings: Settings, *, roles: Collection[str] = ALL_ROLES) -> Fas
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
             await runtime.aclose()
+            stats_pool.close()
 
     drop_query_strings()
     app = FastAPI(title="Dalil", version="0.1.0", lifespan=lifespan)

@@ -225,6 +225,7 @@ def _nlu_serve(settings: Settings, _args: argparse.Namespace) -> None:
 
     from nlu import training
 
+    settings.require_secrets("RASA_TOKEN")
     parsed = urlparse(settings.rasa_url)
     token = settings.rasa_token.get_secret_value() if settings.rasa_token else None
     command = training.serve_command(
@@ -240,7 +241,8 @@ def _run(settings: Settings, args: argparse.Namespace) -> None:
     from dalil import embedded
     from dalil.app import create_app
 
-    settings.pseudonym_key_bytes()  # refuse to serve without the key, before starting anything
+    # Refuse to serve without them, before starting anything.
+    settings.require_secrets("PSEUDONYM_KEY", "RASA_TOKEN", "TELEGRAM_WEBHOOK_SECRET")
     redis = embedded.ensure_redis(settings.redis_url, PROJECT_ROOT / "var" / "redis")
     rasa = embedded.ensure_rasa(settings) if not args.no_rasa else None
     roles = set(args.roles.split(","))

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Write a .env for the demo profile (local SQLite, local Redis and Rasa), with fresh secrets.
 set -euo pipefail
-[ -f .env ] && exit 0
+# The file holds secrets: readable by its owner only, whoever wrote it before.
+umask 077
+[ -f .env ] && { chmod 600 .env; exit 0; }
 secret() { python3 -c 'import secrets; print(secrets.token_urlsafe(32))'; }
 cat > .env <<ENV
 # Written by \`make run\` for trying Dalil on this machine. Not for production.

@@ -19,6 +19,10 @@ class Actor:
 
     id: int | None
     label: str
+    # Who issued the token the change was made with, when it was not the actor itself.
+    issued_by: str | None = None
+    # Its changes to a published service's texts and contacts wait for the city team.
+    needs_review: bool = False
 
 
 class AuditEntry(Base):
@@ -30,6 +34,7 @@ class AuditEntry(Base):
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     actor_id: Mapped[int | None] = mapped_column(Integer)
     actor_label: Mapped[str] = mapped_column(String(120))
+    issued_by: Mapped[str | None] = mapped_column(String(160))
     entity_type: Mapped[str] = mapped_column(String(32))
     entity_id: Mapped[str] = mapped_column(String(64), index=True)
     action: Mapped[str] = mapped_column(String(32))
@@ -59,6 +64,7 @@ def record(
         AuditEntry(
             actor_id=actor.id,
             actor_label=actor.label,
+            issued_by=actor.issued_by,
             entity_type=entity_type,
             entity_id=entity_id,
             action=action,

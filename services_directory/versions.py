@@ -32,6 +32,7 @@ async def edit(
     after: dict[str, Any],
     apply: Callable[[], Awaitable[None]],
     actor: audit.Actor,
+    action: str = "update",
 ) -> dict[str, Any]:
     """Apply and audit a change if `expected_version` is current; return what changed.
 
@@ -56,7 +57,7 @@ async def edit(
         actor,
         entity_type=entity_type,
         entity_id=entity_id,
-        action="update",
+        action=action,
         changes=changed,
     )
     return changed

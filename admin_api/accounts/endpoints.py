@@ -18,6 +18,8 @@ from admin_api.accounts.service import (
 )
 from admin_api.deps import CallerDep, RowId, SessionDep, require
 from admin_api.errors import InvalidInput, NotFound
+from admin_api.listings.schemas import AuditOut, audit_out
+from services_directory import audit
 
 router = APIRouter(tags=["accounts"])
 
@@ -58,6 +60,7 @@ class TokenOut(BaseModel):
     label: str
     expires_at: dt.datetime
     revoked: bool
+    issued_by_id: int | None = Field(description="the account that issued it; null: the CLI")
     token: str | None = None
 
 
@@ -77,6 +80,7 @@ def _token_out(record: ApiToken, token: str | None = None) -> TokenOut:
         label=record.label,
         expires_at=record.expires_at,
         revoked=record.revoked_at is not None,
+        issued_by_id=record.issued_by_id,
         token=token,
     )
 
@@ -150,8 +154,9 @@ async def post_token(
     if account is None:
         raise NotFound("no such account")
     record, token = await issue_token(
-        session, account=account, label=body.label, days=body.expires_in_days
-    )
+        session, account=account, label=body.label, days=body.expires_in_days,
+        issuer=caller.actor,
+    )  # fmt: skip
     return _token_out(record, token)
 
 
@@ -171,3 +176,13 @@ async def delete_token(token_id: RowId, caller: CallerDep, session: SessionDep) 
     """Revoke a token at once."""
     await revoke_token(session, token_id=token_id, by=caller.account)
     return Response(status_code=204)
+
+
+@router.get("/accounts/{account_id}/audit")
+async def account_audit(
+    account_id: RowId, caller: CallerDep, session: SessionDep
+) -> list[AuditOut]:
+    """The audit trail of one account (city admins): tokens issued for it, and by whom."""
+    require(caller, Role.CITY_ADMIN)
+    entries = await audit.trail(session, entity_type="account", entity_id=str(account_id))
+    return [audit_out(entry) for entry in entries]

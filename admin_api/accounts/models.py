@@ -35,7 +35,9 @@ class Account(Base):
     )
     disabled_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
-    tokens: Mapped[list[ApiToken]] = relationship(back_populates="account", lazy="raise")
+    tokens: Mapped[list[ApiToken]] = relationship(
+        back_populates="account", lazy="raise", foreign_keys="ApiToken.account_id"
+    )
 
 
 class ApiToken(Base):
@@ -55,5 +57,13 @@ class ApiToken(Base):
     )
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # Who issued it: a city admin may mint a token for another account, and whatever is
+    # done with it must not pass for that account's own doing. None: the CLI (the operator).
+    issued_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("account.id", ondelete="SET NULL"), index=True
+    )
 
-    account: Mapped[Account] = relationship(back_populates="tokens", lazy="raise")
+    account: Mapped[Account] = relationship(
+        back_populates="tokens", lazy="raise", foreign_keys=[account_id]
+    )
+    issued_by: Mapped[Account | None] = relationship(lazy="raise", foreign_keys=[issued_by_id])

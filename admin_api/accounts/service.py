@@ -12,6 +12,8 @@ from sqlalchemy.orm import selectinload
 
 from admin_api.accounts.models import Account, ApiToken, Role
 from admin_api.errors import Conflict, InvalidInput, NotFound
+from services_directory import audit
+from services_directory.audit import Actor
 from services_directory.listings.models import Organization
 
 TOKEN_PREFIX = "dalil_"  # noqa: S105 (a prefix, not a secret)
@@ -20,6 +22,8 @@ MAX_TOKEN_DAYS = 365
 # Active tokens an account may hold: one per device or script is plenty, and a stolen token
 # cannot mint an unbounded supply of others.
 MAX_ACTIVE_TOKENS = 10
+# Tokens issued through the CLI: by whoever runs the server, named as the CLI names itself.
+OPERATOR = Actor(None, "cli")
 
 
 def hash_token(token: str) -> str:
@@ -53,9 +57,18 @@ async def create_account(
 
 
 async def issue_token(
-    session: AsyncSession, *, account: Account, label: str, days: int = DEFAULT_TOKEN_DAYS
+    session: AsyncSession,
+    *,
+    account: Account,
+    label: str,
+    days: int = DEFAULT_TOKEN_DAYS,
+    issuer: Actor | None = None,
 ) -> tuple[ApiToken, str]:
-    """Create a token for `account`; return its record and the token, which is never stored."""
+    """Create a token for `account`; return its record and the token, which is never stored.
+
+    `issuer` is who asks (None: the operator, through the CLI); it is kept with the token and
+    the issue is written in the audit log under the account.
+    """
     if not 1 <= days <= MAX_TOKEN_DAYS:
         raise InvalidInput(f"a token lives 1 to {MAX_TOKEN_DAYS} days")
     # Under the account's row lock: two requests at once cannot both take the last place.
@@ -77,9 +90,14 @@ async def issue_token(
         token_hash=hash_token(token),
         label=label,
         expires_at=now() + dt.timedelta(days=days),
+        issued_by_id=issuer.id if issuer else None,
     )
     session.add(record)
     await session.flush()
+    audit.record(
+        session, issuer or OPERATOR, entity_type="account", entity_id=str(account.id),
+        action="token_issued", changes={"token_id": record.id, "label": label, "days": days},
+    )  # fmt: skip
     return record, token
 
 
@@ -90,7 +108,7 @@ async def authenticate(session: AsyncSession, token: str) -> tuple[Account, ApiT
     statement = (
         select(ApiToken)
         .where(ApiToken.token_hash == hash_token(token))
-        .options(selectinload(ApiToken.account))
+        .options(selectinload(ApiToken.account), selectinload(ApiToken.issued_by))
     )
     record = (await session.scalars(statement)).one_or_none()
     if record is None or record.revoked_at is not None or _aware(record.expires_at) <= now():

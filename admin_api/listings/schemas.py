@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from services_directory.audit import AuditEntry
 from services_directory.listings import organizations
 from services_directory.listings import service as listings
 from services_directory.listings.models import Organization, Service
@@ -25,6 +26,11 @@ class ServiceOut(BaseModel):
     version: int
     updated_at: dt.datetime | None
     fields: dict[str, Any]
+    pending_changes: dict[str, Any] | None = Field(
+        None,
+        description="an association's changes to this published service waiting for the city "
+        "team (field: proposed value); `fields` are what people are shown meanwhile",
+    )
 
 
 class ServiceIn(ServiceFields):
@@ -46,8 +52,19 @@ class AuditOut(BaseModel):
 
     at: dt.datetime
     actor: str
+    issued_by: str | None = Field(
+        None, description="who issued the token the change was made with, if not the actor"
+    )
     action: str
     changes: dict[str, Any]
+
+
+def audit_out(entry: AuditEntry) -> AuditOut:
+    """Return an audit entry as the API shows it."""
+    return AuditOut(
+        at=entry.at, actor=entry.actor_label, issued_by=entry.issued_by, action=entry.action,
+        changes=entry.changes,
+    )  # fmt: skip
 
 
 class OrganizationOut(BaseModel):
@@ -87,6 +104,7 @@ def service_out(service: Service) -> ServiceOut:
         version=service.version,
         updated_at=service.updated_at,
         fields=listings.to_fields(service),
+        pending_changes=service.pending,
     )
 
 

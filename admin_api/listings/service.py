@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from admin_api.accounts.models import Role
 from admin_api.deps import Caller, require
-from admin_api.errors import Forbidden, InvalidInput, NotFound
+from admin_api.errors import Forbidden, InvalidInput, NotFound, PreconditionRequired
 from admin_api.listings.pages import paginate
 from admin_api.versioning import Edit
 from services_directory.audit import AuditEntry
@@ -169,6 +169,21 @@ async def edit_service(
     await listings.update_service(
         session, service=service, fields=fields, expected_version=expected, actor=caller.actor
     )
+    return await _shown(session, service)
+
+
+async def decide_changes(
+    session: AsyncSession, caller: Caller, service_id: str, *, approve: bool, edit: Edit
+) -> Service:
+    """Publish (`approve`) or drop an association's pending changes (city admins)."""
+    require(caller, Role.CITY_ADMIN)
+    service = await writable_service(session, caller, service_id)
+    if edit.expected_version is None:
+        raise PreconditionRequired("send If-Match with the ETag of the changes you reviewed")
+    await listings.decide_pending(
+        session, service=service, expected_version=edit.expected_version, approve=approve,
+        actor=caller.actor,
+    )  # fmt: skip
     return await _shown(session, service)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import partial
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Header, Query, Response
 
@@ -18,6 +18,7 @@ from admin_api.listings.schemas import (
     ServiceOut,
     WorkflowAction,
     WorkflowIn,
+    audit_out,
     service_out,
 )
 from admin_api.versioning import Edit, edited, expected_version, with_etag
@@ -91,6 +92,28 @@ async def patch_service(
     return await edited(response, edit, show=service_out, reread=reread)
 
 
+@router.post("/services/{service_id}/changes/{decision}")
+async def decide_changes(
+    service_id: str,
+    decision: Literal["approve", "reject"],
+    caller: CallerDep,
+    session: SessionDep,
+    response: Response,
+    if_match: Annotated[str | None, Header()] = None,
+) -> ServiceOut:
+    """Publish or drop an association's changes waiting for review (city admins).
+
+    If-Match must carry the ETag of the version reviewed: changes proposed since are not
+    published unseen (412).
+    """
+    edit = rules.decide_changes(
+        session, caller, service_id, approve=decision == "approve",
+        edit=Edit({}, expected_version(if_match)),
+    )  # fmt: skip
+    reread = partial(listings.get_service, session, service_id)
+    return await edited(response, edit, show=service_out, reread=reread)
+
+
 @router.post("/services/{service_id}/{action}")
 async def workflow(
     service_id: str,
@@ -110,7 +133,4 @@ async def workflow(
 @router.get("/services/{service_id}/audit")
 async def service_audit(service_id: str, caller: CallerDep, session: SessionDep) -> list[AuditOut]:
     """Return who changed what in a service (its organisation and city admins)."""
-    return [
-        AuditOut(at=e.at, actor=e.actor_label, action=e.action, changes=e.changes)
-        for e in await rules.service_audit(session, caller, service_id)
-    ]
+    return [audit_out(entry) for entry in await rules.service_audit(session, caller, service_id)]

@@ -132,7 +132,7 @@ async def _table(
         period = whole_weeks(start, end, today=dt.datetime.now(dt.UTC).date())
         return await build_table(
             session, group_by=group_by, period=period, filters=filters,
-            min_count=settings.stats_min_count,
+            min_count=settings.stats_min_count, cache_url=settings.redis_url,
         )  # fmt: skip
     except StatsQueryError as error:
         raise InvalidInput(str(error)) from error

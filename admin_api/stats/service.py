@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from admin_api.stats.suppression import Key, suppress
+from admin_api.stats import pool
+from admin_api.stats.suppression import Key, Protection
+from admin_api.stats.weeks import protect_weeks
 from core.usage import FEEDBACK_OUTCOME, UsageEvent
 
 TIME_DIMENSIONS = ("week", "month")
@@ -24,8 +24,11 @@ MAX_GROUP_BY = 4
 # Filters count too: a filter is a slice of the table grouped by its dimension (see below).
 MAX_DIMENSIONS = 6
 DEFAULT_WEEKS = 12
-# Cells times slabs per cell: the work of suppression, bounded so one request stays short.
-MAX_WORK = 3_000_000
+# Fine cells over the weeks asked for: each week's table is protected once (then cached), at
+# a cost growing faster than its number of fine cells, so one request is bounded.
+MAX_FINE_CELLS = 60_000
+# And in time: the work runs in a process of its own (see `pool`), killed past this.
+TIME_LIMIT_SECONDS = 20.0
 
 
 class StatsQueryError(ValueError):
@@ -108,32 +111,81 @@ def _order(values: Sequence[str | None]) -> tuple[tuple[bool, str], ...]:
     return tuple((value is None, value or "") for value in values)
 
 
-async def _counts(
-    session: AsyncSession, dimensions: Sequence[str], period: Period
-) -> dict[Key, int]:
-    """Count events per combination of `dimensions` within `period`."""
-    columns = [getattr(UsageEvent, name) for name in dimensions if name in COLUMN_DIMENSIONS]
-    by_day = any(name in TIME_DIMENSIONS for name in dimensions)
-    selected = [UsageEvent.day, *columns] if by_day else columns
-    statement = select(*selected, func.count()).where(
-        UsageEvent.day >= period.start, UsageEvent.day <= period.end
+async def _fine_counts(
+    session: AsyncSession, period: Period, *, ratings: bool
+) -> dict[dt.date, dict[Key, int]]:
+    """Count events per week (its Monday) and fine cell, within `period`."""
+    columns = [getattr(UsageEvent, name) for name in COLUMN_DIMENSIONS]
+    statement = (
+        select(UsageEvent.day, *columns, func.count())
+        .where(UsageEvent.day >= period.start, UsageEvent.day <= period.end)
+        .group_by(UsageEvent.day, *columns)
     )
     # Ratings are events of their own: counted when asked for, never as questions.
-    if "feedback" in dimensions:
+    if ratings:
         statement = statement.where(UsageEvent.outcome == FEEDBACK_OUTCOME)
     else:
         statement = statement.where(UsageEvent.outcome != FEEDBACK_OUTCOME)
-    if selected:
-        statement = statement.group_by(*selected)
+    weeks: dict[dt.date, dict[Key, int]] = {}
+    for day, *values, count in await session.execute(statement):
+        week = weeks.setdefault(day - dt.timedelta(days=day.isoweekday() - 1), {})
+        key = tuple(values)
+        week[key] = week.get(key, 0) + int(count)
+    return weeks
+
+
+async def _protected(
+    fine: dict[dt.date, dict[Key, int]], min_count: int, cache_url: str | None
+) -> list[Week]:
+    """Protect each week's table in the statistics process, within the time limit."""
+    try:
+        tables = await pool.run(
+            protect_weeks, fine, min_count, cache_url, time_limit=TIME_LIMIT_SECONDS
+        )
+    except (TimeoutError, pool.WorkAbandoned) as error:
+        raise StatsQueryError(
+            f"the statistics took longer than {TIME_LIMIT_SECONDS:g} s: ask for fewer weeks"
+        ) from error
+    return [Week(monday, table) for monday, table in tables.items()]
+
+
+@dataclass(frozen=True, slots=True)
+class Week:
+    """One week's protected table."""
+
+    monday: dt.date
+    table: Protection
+
+    def figures(self, dimensions: Sequence[str]) -> dict[Key, tuple[int, int]]:
+        """Return each cell of `dimensions` this week: its figure and its count."""
+        time = [name for name in dimensions if name in TIME_DIMENSIONS]
+        label = {"week": week_of, "month": month_of}[time[0]](self.monday) if time else ""
+        kept = [COLUMN_DIMENSIONS.index(name) for name in dimensions if name not in time]
+        cells: dict[Key, tuple[int, int]] = {}
+        for index, key in enumerate(self.table.keys):
+            values = iter(key[position] for position in kept)
+            cell = tuple(label if name in time else next(values) for name in dimensions)
+            bits, count = cells.get(cell, (0, 0))
+            cells[cell] = (bits | 1 << index, count + self.table.counts[index])
+        return cells
+
+
+def _combine(
+    weeks: Sequence[Week], dimensions: Sequence[str], where: Mapping[str, str]
+) -> tuple[dict[Key, int | None], dict[Key, int]]:
+    """Sum each cell over the weeks: None once one week's figure of it is hidden."""
+    shown: dict[Key, int | None] = {}
     counts: dict[Key, int] = {}
-    for row in await session.execute(statement):
-        *fields, count = row
-        named: dict[str, Any] = dict(zip([c.key for c in selected], fields, strict=True))
-        if by_day:
-            named["week"], named["month"] = week_of(named["day"]), month_of(named["day"])
-        key = tuple(named[name] for name in dimensions)
-        counts[key] = counts.get(key, 0) + int(count)
-    return counts
+    places = [(dimensions.index(name), value) for name, value in where.items()]
+    for week in weeks:
+        for cell, (bits, count) in week.figures(dimensions).items():
+            if any(cell[index] != value for index, value in places):
+                continue
+            counts[cell] = counts.get(cell, 0) + count
+            before = shown.get(cell, 0)
+            hidden = before is None or bits in week.table.hidden
+            shown[cell] = None if hidden else (before or 0) + count
+    return shown, counts
 
 
 async def build_table(
@@ -143,38 +195,31 @@ async def build_table(
     period: Period,
     filters: Mapping[str, str],
     min_count: int,
+    cache_url: str | None = None,
 ) -> Table:
     """Count events by `group_by` in `period`, keep the slice `filters` names, suppress.
 
-    A filter is answered as a slice of the table grouped by the filter's dimension as well,
-    suppressed as a whole: so the cells of "city=tangier" are exactly the Tangier cells of
-    the table grouped by city, and filtering city by city cannot undo that table's rule.
+    Every figure comes from the protected weekly tables (see `suppression`): a cell of a
+    longer period is the sum of its weeks' figures, shown only if each of them is shown, so
+    no two periods, groupings or filters can be subtracted to find a hidden one. Each week's
+    protection is kept in Redis at `cache_url`, if given (see `weeks`).
     """
     dimensions = (*group_by, *(name for name in filters if name not in group_by))
     if len(dimensions) > MAX_DIMENSIONS:
         raise StatsQueryError(f"at most {MAX_DIMENSIONS} dimensions and filters together")
-    counts = await _counts(session, dimensions, period)
-    if len(counts) * (2 ** len(dimensions) - 1) > MAX_WORK:
-        raise StatsQueryError("too fine a table: group by fewer dimensions or fewer weeks")
-    # Suppression is plain Python work: off the event loop, so webhooks keep answering.
-    hidden = await asyncio.to_thread(suppress, counts, min_count)
-    where = [(dimensions.index(name), value) for name, value in filters.items()]
+    fine = await _fine_counts(session, period, ratings="feedback" in dimensions)
+    if sum(len(counts) for counts in fine.values()) > MAX_FINE_CELLS:
+        raise StatsQueryError("too many weeks at once: ask for a shorter period")
+    weeks = await _protected(fine, min_count, cache_url)
+    shown, counts = _combine(weeks, dimensions, filters)
     width = len(group_by)
-    cells: list[Cell] = []
-    total = 0
-    for key in sorted(counts, key=_order):
-        if counts[key] <= 0 or any(key[index] != value for index, value in where):
-            continue
-        total += counts[key]
-        values = dict(zip(group_by, key[:width], strict=True))
-        cells.append(Cell(values, None if key in hidden else counts[key]))
-    return Table(
-        group_by=tuple(group_by),
-        period=period,
-        min_count=min_count,
-        cells=cells,
-        total=None if 0 < total < min_count else total,
-    )
+    cells = [
+        Cell(dict(zip(group_by, key[:width], strict=True)), shown[key])
+        for key in sorted(counts, key=_order)
+    ]
+    totals, _ = _combine(weeks, tuple(filters), filters)
+    total = totals.get(tuple(filters.values()), 0)
+    return Table(tuple(group_by), period, min_count, cells, total)
 
 
 def by_count(table: Table, limit: int) -> Table:

@@ -1,110 +1,214 @@
-"""Small-count suppression of a statistics table: primary, then secondary until stable.
+"""Small-count suppression of one week's table, audited so that no hidden figure can be derived.
 
-A table maps keys (one value per dimension, all keys the same length) to counts. A *slab* is the
-set of cells that agree on some dimensions and vary over the others: a *line* varies over one
-dimension (a row or a column in two dimensions), the whole table varies over all of them. Each
-slab's sum is a number someone can read, either in this answer (the whole table's sum is its
-`total`) or by asking the same question grouped by fewer dimensions or with a filter (the sum of
-the row "Tangier" is the cell "Tangier" of a table grouped by city alone).
+Every answer of the statistics API is built from one table per ISO week: the week's events
+counted per *fine cell*, one value in every column dimension (city, district, category,
+language, channel, outcome, feedback). A *figure* is a sum of fine cells that some question
+can ask for: the cells agreeing on some dimensions, whatever the others (Tangier's health
+questions that week, the week's total, one fine cell). Each figure is the set of fine cells it
+sums, so two questions that sum the same cells (grouped by district, or by city and district)
+ask for the same figure and get the same answer.
 
-The rule, `suppress`:
+`protect` decides, for one week, which figures are hidden:
 
-1. Primary: every cell with 1 <= count < k is suppressed (k is `STATS_MIN_COUNT`).
-2. Secondary: a slab must hold 0 or at least 2 suppressed cells. One that holds exactly one
-   gets a second: among its unsuppressed non-zero cells, one that is not alone on a line of
-   its own, then one that also completes another slab holding a single suppressed cell, then
-   the smallest. This is repeated until no slab changes.
-3. A slab whose only non-zero cell is suppressed is left as it is: its sum is that cell.
+1. Primary: every figure counting 1 to k-1 events (k is `STATS_MIN_COUNT`).
+2. Audit: the published figures are linear equations over the fine cells; the published fine
+   cells are known numbers, the hidden ones unknowns. A hidden figure can be derived exactly
+   when its unknowns are a linear combination of the equations (subtracting and adding any
+   published figures). That is decided exactly, by elimination over the rationals.
+3. Each derivable hidden figure gets a complement: among the published figures sharing its
+   unknowns, the finest; in it, the smallest published fine cell is hidden (a new unknown in
+   every figure that holds it), or, if it holds none, that figure itself. Then the audit
+   again, until it finds nothing derivable. Hiding only removes equations, so this ends.
 
-What it protects against:
-
-- Reading a small count directly: never shown, not even as 0 (it is `null` and "<k").
-- Subtraction inside one answer: the total minus the shown cells is the sum of two or more
-  suppressed cells, never one of them.
-- Subtraction against the same question grouped by fewer dimensions: every slab, so every
-  cell of such a table, again covers two or more suppressed cells. The endpoints answer a
-  filter (city=tangier) as a slice of the table grouped by that dimension too, so filtered
-  answers are covered the same way.
-- Repeating the question: the result is deterministic (ties go by count, then by key), so
-  asking again never suppresses different cells and never shows their complement.
-
-What it does not protect against (be honest with whoever publishes the figures):
-
-- Linear combinations of several slabs from several answers. Two or more suppressed cells
-  per slab is the classic rule of thumb, not a proof: with every row and column sum known,
-  a suppressed cell that links two otherwise separate groups of suppressed cells is fixed by
-  the equations. A complementary cell that is alone on one of its lines is worse: that line's
-  sum, shown by a coarser table, is that cell. Such cells are chosen last, but sometimes they
-  are the only choice.
-- Tables computed independently: each answer applies the same rule to its own table, so the
-  suppressed cells of one grouping need not match those of another, and a published cell of
-  one may fill a gap in another. Date ranges are the main case: the API counts whole ISO
-  weeks only, complete ones only, so two overlapping ranges differ by at least one whole
-  week, but that week's total for a cell can still come out as a difference.
-- Someone who sent some of the messages themselves (they can subtract their own), and
-  anything outside these counts (knowing who was in town that week).
-
-A stronger guarantee needs noise (differential privacy) or a fixed set of published tables
-suppressed together; this rule is what a small city team can reason about and check.
+Periods are then sums of weeks, and a period's cell is shown only if every week's figure in it
+is shown (see `service.py`): every published number of every answer is a sum of published
+week figures, the weeks do not share fine cells, so no combination of answers, for any periods,
+groupings and filters, determines a hidden figure. What this does not cover is written in the
+README ("Suppression").
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from operator import itemgetter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from math import gcd
 from typing import Any
 
 Key = tuple[str | None, ...]
-# A slab: which dimensions it sums over (a bit mask), and the values of the others.
-Slab = tuple[int, Any]
+# A figure: the set of fine cells it sums, bit i for the i-th fine cell in key order.
+Figure = int
+_Row = dict[int, int]
 
 
-def _order(key: Key) -> tuple[tuple[bool, str], ...]:
+def order(key: Sequence[str | None]) -> tuple[tuple[bool, str], ...]:
     """A total order of keys holding None, for deterministic ties."""
     return tuple((value is None, value or "") for value in key)
 
 
-def _projection(width: int, mask: int) -> Callable[[Key], Any]:
-    """Return a function giving the values a key keeps outside the dimensions in `mask`."""
-    kept = [index for index in range(width) if not mask >> index & 1]
-    return itemgetter(*kept) if kept else lambda _key: ()
+def projection(width: int, mask: int) -> Callable[[Key], Key]:
+    """Return a function giving the values a key keeps in the dimensions of `mask`."""
+    kept = [index for index in range(width) if mask >> index & 1]
+    return lambda key: tuple(key[index] for index in kept)
 
 
-def suppress(counts: Mapping[Key, int], min_count: int) -> frozenset[Key]:
-    """Return the keys whose counts must not be shown (primary and secondary suppression)."""
-    cells = {key: count for key, count in counts.items() if count > 0}
-    if not cells:
-        return frozenset()
-    width = len(next(iter(cells)))
-    keys = sorted(cells, key=_order)
-    projections = [(mask, _projection(width, mask)) for mask in range(1, 1 << width)]
-    members: dict[Slab, list[Key]] = {}
-    slabs_of: dict[Key, list[Slab]] = {}
-    for key in keys:
-        slabs = slabs_of[key] = [(mask, project(key)) for mask, project in projections]
-        for slab in slabs:
-            members.setdefault(slab, []).append(key)
-    lines = [1 << index for index in range(width)]
-    alone = {group[0] for (mask, _), group in members.items() if mask in lines and len(group) == 1}
-    hidden = {key for key in keys if cells[key] < min_count}
-    inside = {slab: sum(key in hidden for key in group) for slab, group in members.items()}
+@dataclass(frozen=True, slots=True)
+class Protection:
+    """One week's fine cells in key order with their counts, and the figures kept hidden."""
 
-    def rank(key: Key, slab: Slab) -> tuple[bool, int, int, tuple[tuple[bool, str], ...]]:
-        completes = sum(1 for other in slabs_of[key] if other != slab and inside[other] == 1)
-        return (key in alone, -completes, cells[key], _order(key))
+    keys: tuple[Key, ...]
+    counts: tuple[int, ...]
+    hidden: frozenset[Figure]
 
-    changed = True
-    while changed:
-        changed = False
-        for slab, group in members.items():
-            if inside[slab] != 1:
-                continue
-            candidates = [key for key in group if key not in hidden]
-            if not candidates:
-                continue
-            chosen = min(candidates, key=lambda key: rank(key, slab))
-            hidden.add(chosen)
-            for other in slabs_of[chosen]:
-                inside[other] += 1
-            changed = True
-    return frozenset(hidden)
+
+def figures_of(keys: Sequence[Key], counts: Sequence[int]) -> dict[Figure, int]:
+    """Return every figure of the week (every grouping's every cell) with its count."""
+    width = len(keys[0])
+    figures: dict[Figure, int] = {}
+    for mask in range(1 << width):
+        project = projection(width, mask)
+        groups: dict[Any, list[int]] = {}
+        for index, key in enumerate(keys):
+            group = groups.setdefault(project(key), [0, 0])
+            group[0] |= 1 << index
+            group[1] += counts[index]
+        for bits, count in groups.values():
+            figures[bits] = count
+    return figures
+
+
+class _Echelon:
+    """Integer rows in echelon form, each keyed by its lowest column (its pivot)."""
+
+    def __init__(self) -> None:
+        self.rows: dict[int, _Row] = {}
+
+    def reduce(self, row: _Row) -> _Row:
+        """Return what is left of `row` once every pivot it holds is eliminated."""
+        row = dict(row)
+        while row:
+            pivot = min(row)
+            basis = self.rows.get(pivot)
+            if basis is None:
+                return row
+            factor, scale = row[pivot], basis[pivot]
+            merged = {col: value * scale for col, value in row.items()}
+            for col, value in basis.items():
+                merged[col] = merged.get(col, 0) - factor * value
+            row = _normalised({col: value for col, value in merged.items() if value})
+        return row
+
+    def add(self, row: _Row) -> None:
+        """Add `row` to the span (nothing if it is in it already)."""
+        rest = self.reduce(row)
+        if rest:
+            self.rows[min(rest)] = rest
+
+
+def _normalised(row: _Row) -> _Row:
+    divisor = 0
+    for value in row.values():
+        divisor = gcd(divisor, value)
+    return {col: value // divisor for col, value in row.items()} if divisor > 1 else row
+
+
+def _indices(bits: int) -> list[int]:
+    indices = []
+    while bits:
+        low = bits & -bits
+        indices.append(low.bit_length() - 1)
+        bits ^= low
+    return indices
+
+
+def _row(bits: int) -> _Row:
+    return dict.fromkeys(_indices(bits), 1)
+
+
+def _unknowns(hidden: Iterable[Figure]) -> int:
+    """The hidden fine cells: the figures of one cell each."""
+    unknown = 0
+    for bits in hidden:
+        if bits & (bits - 1) == 0:
+            unknown |= bits
+    return unknown
+
+
+def derivable(figures: Iterable[Figure], hidden: frozenset[Figure] | set[Figure]) -> list[Figure]:
+    """Return the hidden figures that a linear combination of the published ones determines."""
+    unknown = _unknowns(hidden)
+    echelon = _Echelon()
+    for bits in sorted({bits & unknown for bits in figures if bits not in hidden} - {0}):
+        echelon.add(_row(bits))
+    return [bits for bits in sorted(hidden) if not echelon.reduce(_row(bits & unknown))]
+
+
+class _Complements:
+    """Chooses what to hide so that a derivable figure no longer is (the module's step 3)."""
+
+    def __init__(self, figures: Mapping[Figure, int], counts: Sequence[int]) -> None:
+        self.counts = counts
+        self.rank = {bits: (bits.bit_count(), count, bits) for bits, count in figures.items()}
+        # For each fine cell, the figures holding it, finest and smallest first.
+        self.holding: list[list[Figure]] = [[] for _ in counts]
+        for bits in sorted(figures, key=self.rank.__getitem__):
+            for index in _indices(bits):
+                self.holding[index].append(bits)
+
+    def choose(self, target: Figure, hidden: set[Figure], unknown: int) -> Figure | None:
+        """Return the figure to hide next for `target`, None if nothing published shares it.
+
+        A published fine cell is hidden rather than a figure wherever one fits: a new unknown
+        in the finest equation, so coarse figures, the ones people read, stay shown.
+        """
+        cells = _indices(target & unknown)
+        finest = self._finest(cells, hidden, unknown) or self._finest(cells, hidden, 0)
+        if finest is None:
+            # An earlier complement of this round took its last equation: it is safe already.
+            return None
+        known = _indices(finest & ~unknown)
+        if not known:
+            return finest
+        return 1 << min(known, key=lambda index: (self.counts[index], index))
+
+    def _finest(self, cells: list[int], hidden: set[Figure], unknown: int) -> Figure | None:
+        """The finest published figure holding one of `cells` (and a known cell, if `unknown`)."""
+        found = [
+            next((bits for bits in self.holding[index]
+                  if bits not in hidden and (not unknown or bits & ~unknown)), None)
+            for index in cells
+        ]  # fmt: skip
+        return min((bits for bits in found if bits is not None), key=self.rank.__getitem__,
+                   default=None)  # fmt: skip
+
+
+def protect(counts: Mapping[Key, int], min_count: int) -> Protection:
+    """Return the week's fine cells and the figures hidden so that none can be derived."""
+    keys = tuple(sorted((key for key, count in counts.items() if count > 0), key=order))
+    values = tuple(counts[key] for key in keys)
+    if not keys:
+        return Protection(keys, values, frozenset())
+    figures = figures_of(keys, values)
+    hidden = {bits for bits, count in figures.items() if count < min_count}
+    complements = _Complements(figures, values)
+    while found := derivable(figures, hidden):
+        unknown = _unknowns(hidden)
+        for target in found:
+            chosen = complements.choose(target, hidden, unknown)
+            if chosen is not None:
+                hidden.add(chosen)
+                unknown |= chosen if chosen & (chosen - 1) == 0 else 0
+    return Protection(keys, values, frozenset(hidden))
+
+
+def protection(counts: Mapping[Key, int], min_count: int) -> Protection:
+    """Return `protect`'s answer, computed once for a week that does not change."""
+    cells = tuple(sorted(counts.items(), key=lambda item: order(item[0])))
+    return _cached(cells, min_count)
+
+
+@lru_cache(maxsize=512)
+def _cached(cells: tuple[tuple[Key, int], ...], min_count: int) -> Protection:
+    # Keyed by the counts themselves: a complete week's table does not change, and a week
+    # whose counts did (a late event, a purge) is simply another key.
+    return protect(dict(cells), min_count)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import re
 from collections import Counter
@@ -65,6 +66,40 @@ async def _known(session: AsyncSession, ids: list[str]) -> _Known:
 
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")
+_ID_RULE = "use letters, digits and . _ : - (64 at most)"
+
+
+def imported_id(organization_id: str, file_id: str) -> str:
+    """Return the id a new service imported with `file_id` gets: under its organisation.
+
+    An id in a file names a service within its publisher's organisation only, so no file can
+    take an id that looks like another organisation's ("tng-health-99"). An id that would not
+    fit (a UUID under a UUID) is shortened to a digest of itself: the same file maps to the
+    same ids again.
+    """
+    prefix = f"{organization_id[:40]}."
+    if file_id.startswith(prefix):
+        return file_id
+    whole = prefix + file_id
+    if len(whole) <= listings.MAX_SERVICE_ID_CHARS:
+        return whole
+    return prefix + hashlib.sha256(file_id.encode()).hexdigest()[:16]
+
+
+def _place_ids(parsed: list[ParsedRow], known: _Known, scope: str | None) -> None:
+    """Give each file id of a new service its organisation's prefix (see `imported_id`)."""
+    for row in parsed:
+        owner = scope or row.organization_id
+        if not row.keep_id or row.service_id is None or owner is None:
+            continue
+        existing = known.services.get(row.service_id)
+        if existing is not None and existing[0] == owner:
+            continue  # one of ours, exported and imported back
+        if not _ID.match(row.service_id):
+            row.errors.append(RowError(row.row, "id", _ID_RULE))
+            row.service_id = None
+            continue
+        row.service_id = imported_id(owner, row.service_id)
 
 
 def _check_organization(parsed: ParsedRow, known: _Known, scope: str | None) -> None:
@@ -99,8 +134,8 @@ def _check(parsed: ParsedRow, known: _Known, scope: str | None, duplicates: set[
         if parsed.service_id in duplicates:
             errors.append(RowError(row, "id", "this id appears on more than one row"))
         elif existing is None and parsed.keep_id:
-            if not _ID.match(parsed.service_id):
-                errors.append(RowError(row, "id", "use letters, digits and . _ : - (64 at most)"))
+            if len(parsed.service_id) > listings.MAX_SERVICE_ID_CHARS:
+                errors.append(RowError(row, "id", _ID_RULE))
         elif existing is None or existing[0] != parsed.organization_id:
             errors.append(RowError(row, "id", "no such service in this organisation"))
         elif parsed.version is None:
@@ -159,9 +194,17 @@ async def import_parsed(
     valid_only: bool = False,
 ) -> ImportReport:
     """Check parsed rows (spreadsheet or HSDS) against the directory, then write them."""
+    named = [p.service_id for p in parsed if p.service_id]
+    # What the file's ids may become, so the services they name are known either way.
+    candidates = [
+        imported_id(owner, p.service_id)
+        for p in parsed
+        if p.keep_id and p.service_id and (owner := organization_id or p.organization_id)
+    ]
+    known = await _known(session, [*named, *candidates])
+    _place_ids(parsed, known, organization_id)
     ids = [p.service_id for p in parsed if p.service_id]
     duplicates = {i for i, count in Counter(ids).items() if count > 1}
-    known = await _known(session, ids)
     for row in parsed:
         _check(row, known, organization_id, duplicates)
     errors = [e for p in parsed for e in p.errors]

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     DateTime,
     Float,
@@ -57,6 +59,9 @@ class Service(Base):
     by_appointment: Mapped[bool] = mapped_column(Boolean, default=False)
     email: Mapped[str | None] = mapped_column(String(200))
     url: Mapped[str | None] = mapped_column(String(500))
+    # An association's changes to a published service waiting for the city team: field name
+    # to proposed value, as ServiceFields dumps them. Never shown to migrants.
+    pending: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     updated_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
     )

@@ -188,6 +188,19 @@ def _audit(
     )  # fmt: skip
 
 
+# What an association's change to a published service may not put in front of people before
+# the city team has seen it: every field that carries words, a number, an address or a link.
+# Hours (schedules) and closures (operating_status), and the codes and flags, apply at once:
+# they must be fixable the same day and cannot carry "Call +1-900-SCAM now".
+REVIEWED_FIELDS = (
+    "name", "description", "translations", "email", "url", "phones", "contacts",
+    "service_areas", "location",
+)  # fmt: skip
+
+# A service's location is "<service id>-loc", and both are String(64).
+MAX_SERVICE_ID_CHARS = 60
+
+
 def new_service_id(organization_id: str) -> str:
     """Return a fresh, unguessable service id under an organisation's prefix."""
     return f"{organization_id[:40]}-{secrets.token_hex(6)}"
@@ -227,22 +240,64 @@ async def update_service(
     expected_version: int,
     actor: Actor,
 ) -> Service:
-    """Replace a service's fields if `expected_version` is still current; else StaleVersion."""
+    """Replace a service's fields if `expected_version` is still current; else StaleVersion.
+
+    From an actor that `needs_review`, changes to a published service's REVIEWED_FIELDS are
+    kept aside as `pending` for the city team (`decide_pending`); the others apply at once.
+    """
+    live = to_fields(service)
+    wanted = fields.model_dump(mode="json")
+    held: dict[str, Any] = {}
+    if actor.needs_review and service.review_state == "published":
+        held = {name: wanted[name] for name in REVIEWED_FIELDS if wanted[name] != live[name]}
+    after = {**wanted, **{name: live[name] for name in held}}
+    pending = {**(service.pending or {}), **held} or None
+    await _versioned(session, service, expected_version, live, after, pending, actor, "update")
+    return service
+
+
+async def decide_pending(
+    session: AsyncSession, *, service: Service, expected_version: int, approve: bool, actor: Actor
+) -> Service:
+    """Apply (`approve`) or drop a service's pending changes, if the version read is current."""
+    if not service.pending:
+        raise WorkflowError("this service has no changes waiting for review")
+    live = to_fields(service)
+    after = {**live, **service.pending} if approve else live
+    # Validated again: the proposal was valid with the fields of its day.
+    after = ServiceFields.model_validate(after).model_dump(mode="json")
+    action = "approve_changes" if approve else "reject_changes"
+    await _versioned(session, service, expected_version, live, after, None, actor, action)
+    return service
+
+
+async def _versioned(
+    session: AsyncSession,
+    service: Service,
+    expected_version: int,
+    live: dict[str, Any],
+    after: dict[str, Any],
+    pending: dict[str, Any] | None,
+    actor: Actor,
+    action: str,
+) -> None:
+    """Write `after` and `pending` through the one versioned edit, audited as `action`."""
+    fields = ServiceFields.model_validate(after)
 
     async def apply() -> None:
         await _apply(session, service, fields)
+        service.pending = pending
         # Mark the service row itself changed, so its version moves even when only phones,
         # hours or texts changed.
         service.updated_at = func.now()
 
     changed = await versions.edit(
         session, row=service, entity_type="service", entity_id=service.id,
-        expected_version=expected_version, before=to_fields(service),
-        after=fields.model_dump(mode="json"), apply=apply, actor=actor,
+        expected_version=expected_version, before={**live, "pending": service.pending},
+        after={**after, "pending": pending}, apply=apply, actor=actor, action=action,
     )  # fmt: skip
     if changed:
         await search_index.refresh(session, [service.id])
-    return service
 
 
 async def transition(

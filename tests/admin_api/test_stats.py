@@ -392,3 +392,24 @@ async def test_a_week_without_events_has_no_cells_and_a_total_of_zero(api: Api) 
     ).json()
     assert body["cells"] == []
     assert body["total"] == 0
+
+
+async def test_two_periods_a_week_apart_do_not_give_a_hidden_week_away(api: Api) -> None:
+    # The attack of issue 13: a hidden week-by-city count came back as the difference of
+    # `group_by=city&category=health` from one Monday and from the next.
+    W11 = W10 + dt.timedelta(weeks=1)
+    for monday, tangier, amman in ((W10, 3, 2), (W11, 40, 30)):
+        await _record(api.engine, monday, tangier, city="tangier", category="health")
+        await _record(api.engine, monday, amman, city="amman", category="health")
+        await _record(api.engine, monday, 50, city="lyon", category="health")
+    headers = await _authority(api)
+
+    async def health(start: dt.date) -> dict[str, int | None]:
+        params = {"group_by": "city", "category": "health", "from": start.isoformat(),
+                  "to": (W11 + dt.timedelta(days=6)).isoformat()}  # fmt: skip
+        body = (await api.client.get("/api/v1/stats", params=params, headers=headers)).json()
+        return {cell["city"]: cell["count"] for cell in body["cells"]}
+
+    both, second = await health(W10), await health(W11)
+    assert second == {"amman": 30, "lyon": 50, "tangier": 40}
+    assert both == {"amman": None, "lyon": 100, "tangier": None}

@@ -19,7 +19,7 @@ from services_directory.exchange.hsds import (
     services_in,
     tabular_package,
 )
-from services_directory.exchange.importer import export_hsds, import_hsds
+from services_directory.exchange.importer import export_hsds, import_hsds, imported_id
 from services_directory.listings import service as listings
 from services_directory.listings.models import Organization, Service
 from services_directory.listings.schemas import ServiceFields
@@ -30,6 +30,8 @@ EXAMPLE = Path(__file__).parent / "fixtures" / "hsds_example.json"
 CLINIC = "5b0f6a52-8c1e-4d3a-9f57-0d2b6c9e41a7"
 COURSES = "c3d0b1c2-d3e4-4f56-87a8-192a3b4c5d6e"
 PUBLISHER = "0c9d3e71-2f44-4b8a-a5d6-7e1f3b2c9d80"
+# The ids they get here: under their organisation (a UUID under a UUID is shortened).
+CLINIC_ID, COURSES_ID = imported_id(PUBLISHER, CLINIC), imported_id(PUBLISHER, COURSES)
 
 
 def _example() -> list[dict[str, object]]:
@@ -46,12 +48,12 @@ async def test_the_hsds_example_file_imports_as_drafts_with_every_part(
     report = await import_hsds(session, _example(), actor=ACTOR)
     assert report.errors == []
     assert report.applied
-    assert sorted(report.created) == sorted([CLINIC, COURSES])
+    assert sorted(report.created) == sorted([CLINIC_ID, COURSES_ID])
     organization = await session.get(Organization, PUBLISHER)
     assert organization is not None
     assert organization.name == "Gesundheitsverein Favoriten"
 
-    clinic = await listings.get_service(session, CLINIC)
+    clinic = await listings.get_service(session, CLINIC_ID)
     assert clinic is not None
     assert clinic.review_state == "draft"
     fields = listings.to_fields(clinic)
@@ -82,7 +84,7 @@ async def test_the_hsds_example_file_imports_as_drafts_with_every_part(
         fields["translations"]["en"]["eligibility"] == "Anyone without health insurance in Vienna"
     )
 
-    courses = await listings.get_service(session, COURSES)
+    courses = await listings.get_service(session, COURSES_ID)
     assert courses is not None
     assert listings.to_fields(courses)["category"] == "education"
 
@@ -121,7 +123,7 @@ async def test_problems_are_reported_by_service_and_path_and_nothing_is_written(
 
     partial = await import_hsds(session, [services[1], broken], actor=ACTOR, valid_only=True)
     assert partial.applied
-    assert partial.created == [COURSES]
+    assert partial.created == [COURSES_ID]
 
 
 async def test_a_default_category_classifies_a_file_without_our_taxonomy(
@@ -131,7 +133,7 @@ async def test_a_default_category_classifies_a_file_without_our_taxonomy(
     service["attributes"] = []
     report = await import_hsds(session, [service], actor=ACTOR, default_category=Category.HEALTH)
     assert report.errors == []
-    assert report.created == [CLINIC]
+    assert report.created == [CLINIC_ID]
 
 
 async def test_an_association_imports_into_its_own_organisation_only(
@@ -139,7 +141,7 @@ async def test_an_association_imports_into_its_own_organisation_only(
 ) -> None:
     report = await import_hsds(session, _example(), actor=ACTOR, organization_id=ORG)
     assert report.errors == []
-    clinic = await session.get(Service, CLINIC)
+    clinic = await session.get(Service, imported_id(ORG, CLINIC))
     assert clinic is not None
     assert clinic.organization_id == ORG
     assert await session.get(Organization, PUBLISHER) is None
