@@ -9,13 +9,10 @@ second time that way; tests that need PostgreSQL itself use PG_URL directly.
 from __future__ import annotations
 
 import asyncio
-import os
 import shutil
 import subprocess
-import tempfile
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from redis.asyncio import Redis
@@ -24,48 +21,27 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from core.db import create_engine
 from core.redis import connect
-from core.settings import Settings
 from dalil import embedded, migrate
 from nlu import training
 from nlu.client import NLUClient
 from nlu.language import LanguageIdentifier
 from services_directory.sample.loader import load_sample
-from tests.standins.server import free_port
-
-PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
-EMBEDDED = os.environ.get("DALIL_TEST_BACKEND", "postgres") == "embedded"
-# One directory per run: people and CI jobs on one machine never share the file or the port.
-_EMBEDDED_DIR = Path(tempfile.mkdtemp(prefix="dalil-embedded-")) if EMBEDDED else None
-DATABASE_URL = f"sqlite+aiosqlite:///{_EMBEDDED_DIR}/dalil.db" if _EMBEDDED_DIR else PG_URL
-REDIS_URL = (
-    f"redis://127.0.0.1:{free_port()}/0"
-    if EMBEDDED
-    else os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+from tests.helpers.rasa import wait_ready
+from tests.helpers.settings import (
+    DATABASE_URL,
+    EMBEDDED,
+    EMBEDDED_DIR,
+    RASA_TOKEN,
+    REDIS_URL,
+    make_settings,
 )
-RASA_TOKEN = "rasa-test-token"
-PSEUDONYM_KEY = "test-pseudonym-key-0123456789"
-TELEGRAM_TOKEN = "123456:TEST-token-for-the-stand-in"
-TELEGRAM_SECRET = "webhook-secret_for-tests"
-
-
-def make_settings(**overrides: object) -> Settings:
-    """Return test settings; `.env` files and the environment's defaults do not apply."""
-    values: dict[str, Any] = {
-        "DALIL_PROFILE": "test",
-        "DATABASE_URL": DATABASE_URL,
-        "REDIS_URL": REDIS_URL,
-        "RASA_TOKEN": RASA_TOKEN,
-        "PSEUDONYM_KEY": PSEUDONYM_KEY,
-        "TELEGRAM_WEBHOOK_SECRET": TELEGRAM_SECRET,
-    }
-    values.update(overrides)
-    return Settings(_env_file=None, **values)
+from tests.standins.server import free_port
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Remove the embedded run's SQLite file and Redis directory."""
-    if _EMBEDDED_DIR is not None:
-        shutil.rmtree(_EMBEDDED_DIR, ignore_errors=True)
+    if EMBEDDED_DIR is not None:
+        shutil.rmtree(EMBEDDED_DIR, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
@@ -110,10 +86,10 @@ async def session(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[A
 @pytest.fixture(scope="session")
 def redis_server() -> Iterator[None]:
     """Nothing with PostgreSQL's Redis (it runs already); when embedded, the one started here."""
-    if not EMBEDDED or _EMBEDDED_DIR is None:
+    if not EMBEDDED or EMBEDDED_DIR is None:
         yield
         return
-    handle = embedded.ensure_redis(REDIS_URL, _EMBEDDED_DIR / "redis")
+    handle = embedded.ensure_redis(REDIS_URL, EMBEDDED_DIR / "redis")
     try:
         yield
     finally:
@@ -148,27 +124,11 @@ def rasa_url() -> Iterator[str]:
             command, env=training.rasa_environment(), stdout=log_file, stderr=subprocess.STDOUT
         )
     try:
-        asyncio.run(_wait_ready(url, process, log_path))
+        asyncio.run(wait_ready(url, process, log_path))
         yield url
     finally:
         process.terminate()
         process.wait(timeout=30)
-
-
-async def _wait_ready(url: str, process: subprocess.Popen[bytes], log_path: Path) -> None:
-    client = NLUClient(url, token=RASA_TOKEN)
-    try:
-        for _ in range(180):
-            if process.poll() is not None:
-                pytest.fail(
-                    f"Rasa exited with {process.returncode}: {log_path.read_text()[-2000:]}"
-                )
-            if await client.is_ready():
-                return
-            await asyncio.sleep(1)
-        pytest.fail("Rasa did not load its model within 180 s")
-    finally:
-        await client.aclose()
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from services_directory.cities.models import City
-from tests.conftest import EMBEDDED
+from tests.helpers.settings import EMBEDDED
 
 pytestmark = pytest.mark.embedded_default
 

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from admin_api.accounts.models import ApiToken, Role
 from admin_api.accounts.service import hash_token
 from services_directory.audit import AuditEntry
-from tests.admin_api.conftest import Api, service_body
+from tests.helpers.api import Api, service_body
 
 # Also on the `make run` default: SQLite and an embedded Redis.
 pytestmark = pytest.mark.embedded_default

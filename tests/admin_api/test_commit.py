@@ -12,7 +12,7 @@ import httpx
 from fastapi import FastAPI
 
 from admin_api.accounts.models import Role
-from tests.admin_api.conftest import Api
+from tests.helpers.api import Api
 from tests.standins.server import serve
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from admin_api import deps
 from admin_api.accounts.models import Role
-from tests.admin_api.conftest import Api, service_body
+from tests.helpers.api import Api, service_body
 
 
 async def _draft(api: Api) -> tuple[dict[str, str], str]:

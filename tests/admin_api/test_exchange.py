@@ -9,7 +9,7 @@ import uuid
 from pathlib import Path
 
 from admin_api.accounts.models import Role
-from tests.admin_api.conftest import Api, service_body
+from tests.helpers.api import Api, service_body
 
 
 def _rows(content: bytes) -> list[dict[str, str]]:

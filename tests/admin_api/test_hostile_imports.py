@@ -16,8 +16,8 @@ from collections.abc import Callable
 import pytest
 
 from admin_api.accounts.models import Role
-from tests.admin_api.conftest import Api
 from tests.helpers import bombs
+from tests.helpers.api import Api
 from tests.helpers.memory import PeakRSS
 
 IMPORT = "/api/v1/imports/services"

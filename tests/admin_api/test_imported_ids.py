@@ -8,7 +8,7 @@ from typing import Any
 
 from admin_api.accounts.models import Role
 from services_directory.exchange.importer import imported_id
-from tests.admin_api.conftest import Api
+from tests.helpers.api import Api
 
 EXAMPLE = Path(__file__).parents[1] / "services_directory" / "fixtures" / "hsds_example.json"
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from admin_api.accounts.models import Role
-from tests.admin_api.conftest import Api, service_body
+from tests.helpers.api import Api, service_body
 
 
 def _renamed(name: str) -> dict[str, Any]:

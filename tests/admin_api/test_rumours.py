@@ -19,10 +19,10 @@ from dalil.app import create_app
 from nlu.client import NLUClient
 from nlu.language import LanguageIdentifier
 from services_directory.rumours.service import training_phrasings
-from tests.admin_api.conftest import Api
-from tests.bot.conftest import make_dialogue
-from tests.bot.conversation import Conversation, payloads
-from tests.conftest import make_settings
+from tests.helpers.api import Api
+from tests.helpers.conversation import Conversation, payloads
+from tests.helpers.dialogue import make_dialogue
+from tests.helpers.settings import make_settings
 from tests.standins.server import free_port
 
 SEEDED = {"take_jobs", "more_benefits", "increase_crime"}

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from admin_api.accounts.models import Role
 from core import usage
 from core.unmet import UnmetQuestion
-from tests.admin_api.conftest import Api
+from tests.helpers.api import Api
 
 # Weeks of 2025: complete, and cleared around each test.
 W10 = dt.date(2025, 3, 3)  # Monday of 2025-W10

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from admin_api.accounts.models import Role
 from admin_api.stats import pool, service
 from core.usage import UsageEvent
-from tests.admin_api.conftest import Api
+from tests.helpers.api import Api
 
 # Two weeks of 2024, cleared around each test: about 1,000 questions each, over many cells.
 MONDAYS = (dt.date(2024, 6, 3), dt.date(2024, 6, 10))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from admin_api.accounts.models import Role
-from tests.admin_api.conftest import Api, service_body
+from tests.helpers.api import Api, service_body
 
 
 async def test_a_token_minted_by_a_city_admin_does_not_pass_for_the_account_itself(

@@ -7,7 +7,7 @@ import pytest
 from admin_api import deps
 from admin_api.accounts.models import Role
 from admin_api.accounts.service import MAX_ACTIVE_TOKENS
-from tests.admin_api.conftest import Api
+from tests.helpers.api import Api
 
 
 async def _me(api: Api, headers: dict[str, str]) -> int:

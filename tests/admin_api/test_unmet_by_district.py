@@ -20,9 +20,9 @@ from nlu.client import NLUClient
 from services_directory.audit import Actor
 from services_directory.listings import service as listings
 from services_directory.listings.models import Location, Service, ServiceAtLocation
-from tests.admin_api.conftest import Api
-from tests.bot.conversation import Conversation
-from tests.conftest import PSEUDONYM_KEY
+from tests.helpers.api import Api
+from tests.helpers.conversation import Conversation
+from tests.helpers.settings import PSEUDONYM_KEY
 
 # Wednesday of 2025-W27, a week no other statistics test writes in.
 ASKED_AT = dt.datetime(2025, 7, 2, 10, 0, tzinfo=dt.UTC)

@@ -9,30 +9,10 @@ from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.dialogue import Dialogue
-from bot.dialogue.respond import Clock, utc_now
-from bot.state import StateStore
 from nlu.client import NLUClient
 from nlu.language import LanguageIdentifier
-from tests.conftest import PSEUDONYM_KEY
+from tests.helpers.dialogue import make_dialogue
 from tests.standins.server import free_port
-
-
-def make_dialogue(
-    sessions: async_sessionmaker[AsyncSession],
-    redis: Redis,
-    nlu: NLUClient,
-    *,
-    clock: Clock = utc_now,
-    ttl_s: int = 3600,
-) -> Dialogue:
-    """Return a dialogue over the given components."""
-    return Dialogue(
-        sessions=sessions,
-        states=StateStore(redis, ttl_s=ttl_s),
-        nlu=nlu,
-        pseudonym_key=PSEUDONYM_KEY.encode(),
-        clock=clock,
-    )
 
 
 @pytest.fixture

@@ -20,9 +20,9 @@ from bot.i18n import translations
 from core.usage import UsageEvent
 from nlu.client import NLUClient, ParseResult
 from nlu.language import LanguageIdentifier
-from tests.bot.conftest import make_dialogue
-from tests.bot.conversation import Conversation, payloads
-from tests.conftest import RASA_TOKEN
+from tests.helpers.conversation import Conversation, payloads
+from tests.helpers.dialogue import make_dialogue
+from tests.helpers.settings import RASA_TOKEN
 from tests.standins.rasa import RasaStandIn, Understanding
 from tests.standins.server import serve
 

@@ -29,7 +29,7 @@ from bot.whatsapp.send import WhatsAppClient
 from core import campaigns
 from core.campaigns import Campaign
 from core.pseudonym import pseudonym
-from tests.conftest import PSEUDONYM_KEY, TELEGRAM_TOKEN
+from tests.helpers.settings import PSEUDONYM_KEY, TELEGRAM_TOKEN
 from tests.helpers.streams import entries
 from tests.standins.server import serve
 from tests.standins.telegram_api import TelegramStandIn

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from redis.asyncio import Redis
 from sqlalchemy import select
@@ -11,24 +9,16 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.dialogue import Dialogue
 from bot.i18n import NATIVE_NAMES
-from bot.messages import Reply
 from core.db import create_engine
 from core.usage import UsageEvent
 from nlu.client import NLUClient
-from services_directory.listings.models import (
-    Location,
-    Service,
-    ServiceAtLocation,
-    ServiceTranslation,
-)
-from tests.bot.conftest import make_dialogue
-from tests.bot.conversation import Conversation, labels, payloads
-from tests.services_directory.test_sample import MCCM_CITIES
+from tests.helpers.conversation import Conversation, labels, listed, names_of, payloads
+from tests.helpers.dialogue import make_dialogue
+from tests.helpers.sample import MCCM_CITIES
 
 # Also on the `make run` default: SQLite and an embedded Redis.
 pytestmark = pytest.mark.embedded_default
 
-_NUMBERED = re.compile(r"^(\d+)\. (.+)$", re.MULTILINE)
 CATEGORY_MENU = [
     "cat:health",
     "cat:housing",
@@ -40,27 +30,6 @@ CATEGORY_MENU = [
     "myths",
     "emergency",
 ]
-
-
-async def names_of(session: AsyncSession, category: str, city: str, locale: str) -> set[str]:
-    """Return the names, in `locale`, of every service of `category` in `city`."""
-    rows = await session.scalars(
-        select(ServiceTranslation.name)
-        .join(Service, Service.id == ServiceTranslation.service_id)
-        .join(ServiceAtLocation, ServiceAtLocation.service_id == Service.id)
-        .join(Location, Location.id == ServiceAtLocation.location_id)
-        .where(
-            Service.category == category,
-            Location.city_id == city,
-            ServiceTranslation.locale == locale,
-        )
-    )
-    return set(rows.all())
-
-
-def listed(reply: Reply) -> list[tuple[int, str]]:
-    """Return the numbered services of a results reply."""
-    return [(int(n), name) for n, name in _NUMBERED.findall(reply.text)]
 
 
 async def test_arabic_question_gets_tangier_health_services_in_arabic(

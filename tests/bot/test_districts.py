@@ -15,7 +15,7 @@ from bot.dialogue import Dialogue
 from bot.messages import Reply
 from core.usage import UsageEvent
 from services_directory.listings.models import Location, Service, ServiceAtLocation
-from tests.bot.conversation import Conversation
+from tests.helpers.conversation import Conversation
 
 # Also on the `make run` default: SQLite and an embedded Redis.
 pytestmark = pytest.mark.embedded_default

@@ -19,9 +19,9 @@ from core.usage import UsageEvent
 from nlu.client import NLUClient
 from nlu.language import LanguageIdentifier
 from services_directory.rumours.models import Rumour
-from tests.bot.conftest import make_dialogue
-from tests.bot.conversation import Conversation, labels, payloads
-from tests.conftest import PSEUDONYM_KEY
+from tests.helpers.conversation import Conversation, labels, payloads
+from tests.helpers.dialogue import make_dialogue
+from tests.helpers.settings import PSEUDONYM_KEY
 
 KEY = PSEUDONYM_KEY.encode()
 

@@ -16,9 +16,8 @@ from nlu.client import NLUClient
 from services_directory.audit import Actor
 from services_directory.listings import service as listings
 from services_directory.listings.models import Location, Service, ServiceAtLocation
-from tests.bot.conversation import Conversation, payloads
-from tests.bot.test_dialogue import listed
-from tests.conftest import PSEUDONYM_KEY
+from tests.helpers.conversation import Conversation, listed, payloads
+from tests.helpers.settings import PSEUDONYM_KEY
 
 MEDINA = (35.7860, -5.8130)  # Tangier
 

@@ -14,9 +14,8 @@ from bot.dialogue.replay import HandledTurn
 from bot.state import StateStore
 from core.pseudonym import pseudonym
 from core.usage import UsageEvent
-from tests.bot.conversation import Conversation
-from tests.bot.test_dialogue import listed
-from tests.conftest import PSEUDONYM_KEY
+from tests.helpers.conversation import Conversation, listed
+from tests.helpers.settings import PSEUDONYM_KEY
 
 
 async def _events(session: AsyncSession) -> int:

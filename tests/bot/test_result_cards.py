@@ -22,8 +22,8 @@ from services_directory.audit import Actor
 from services_directory.listings import service as listings
 from services_directory.listings.schemas import ServiceFields
 from services_directory.search.service import distance_m
-from tests.bot.conftest import make_dialogue
-from tests.bot.conversation import Conversation
+from tests.helpers.conversation import Conversation
+from tests.helpers.dialogue import make_dialogue
 from tests.standins.server import free_port
 
 # Also on the `make run` default: SQLite and an embedded Redis.

@@ -18,7 +18,7 @@ from bot import queue, sender
 from bot.messages import Button, IncomingMessage, Reply
 from bot.telegram.send import build_bot
 from bot.telegram.send import send as telegram_send
-from tests.conftest import TELEGRAM_TOKEN
+from tests.helpers.settings import TELEGRAM_TOKEN
 from tests.helpers.streams import entries, read_new
 from tests.standins.server import serve
 from tests.standins.telegram_api import TelegramStandIn

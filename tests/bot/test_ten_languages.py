@@ -9,8 +9,7 @@ import pytest
 from bot.dialogue import Dialogue
 from bot.i18n import SUPPORTED_LOCALES, is_rtl, translations
 from nlu.training_data import DATA_DIR, read_examples
-from tests.bot.conversation import Conversation, payloads
-from tests.bot.test_dialogue import listed
+from tests.helpers.conversation import Conversation, listed, payloads
 
 # "My child is ill, I need a doctor in Lyon", as people write it; none is a training example.
 ASKED = {

@@ -8,8 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.dialogue import Dialogue
 from services_directory.categories import Category
 from services_directory.search.service import search_services
-from tests.bot.conversation import Conversation, payloads
-from tests.bot.test_dialogue import listed
+from tests.helpers.conversation import Conversation, listed, payloads
 
 GRAND_SOCCO = (35.7836, -5.8132)  # Tangier
 PARIS = (48.8566, 2.3522)  # no city served nearby

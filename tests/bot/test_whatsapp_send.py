@@ -14,7 +14,7 @@ from bot import queue, sender
 from bot.messages import Button, IncomingMessage, Reply, Template
 from bot.whatsapp import window
 from bot.whatsapp.send import WhatsAppClient
-from tests.conftest import PSEUDONYM_KEY
+from tests.helpers.settings import PSEUDONYM_KEY
 from tests.helpers.streams import entries, read_new
 from tests.standins.server import serve
 from tests.standins.whatsapp_api import PHONE_NUMBER_ID, WHATSAPP_TOKEN, WhatsAppStandIn

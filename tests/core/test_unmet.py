@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from core.db import session_factory
 from core.unmet import UnmetQuestion, keep_unmet, purge_daily, purge_unmet
-from tests.conftest import make_settings
+from tests.helpers.settings import make_settings
 
 TODAY = dt.date(2026, 11, 26)
 

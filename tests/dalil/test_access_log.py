@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from dalil.app import create_app
-from tests.conftest import make_settings
+from tests.helpers.settings import make_settings
 
 VERIFY = "/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=the-verify-token&hub.challenge=1"
 

@@ -15,8 +15,8 @@ from typing import Any
 from redis.asyncio import Redis
 
 from bot import queue
-from tests.conftest import PG_URL, PSEUDONYM_KEY, RASA_TOKEN, REDIS_URL
-from tests.dalil.conftest import Running, running_app
+from tests.helpers.app import Running, running_app
+from tests.helpers.settings import PG_URL, PSEUDONYM_KEY, RASA_TOKEN, REDIS_URL
 from tests.standins import telegram_updates as updates
 from tests.standins.server import free_port
 

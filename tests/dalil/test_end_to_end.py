@@ -6,9 +6,9 @@ import asyncio
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tests.bot.test_dialogue import names_of
-from tests.conftest import TELEGRAM_SECRET
-from tests.dalil.conftest import running_app
+from tests.helpers.app import running_app
+from tests.helpers.conversation import names_of
+from tests.helpers.settings import TELEGRAM_SECRET
 from tests.standins import telegram_updates as updates
 from tests.standins.server import free_port
 

@@ -6,7 +6,7 @@ import asyncio
 
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.dalil.conftest import Running, running_app
+from tests.helpers.app import Running, running_app
 from tests.standins import telegram_updates as updates
 
 CHAT = 70020001

@@ -19,9 +19,9 @@ from core.db import Base
 from core.pseudonym import pseudonym
 from dalil import migrate
 from dalil.cli import quiet_libraries
-from tests.conftest import PSEUDONYM_KEY
-from tests.dalil.conftest import running_app
+from tests.helpers.app import running_app
 from tests.helpers.chat_keys import keys_of_chat
+from tests.helpers.settings import PSEUDONYM_KEY
 from tests.standins import telegram_updates as updates
 from tests.standins.server import free_port
 from tests.standins.telegram_api import Call

@@ -27,9 +27,10 @@ from dalil.app import create_app
 from nlu import training
 from nlu.client import NLUClient
 from nlu.language import LanguageIdentifier
-from tests.bot.conftest import make_dialogue
-from tests.bot.conversation import Conversation, payloads
-from tests.conftest import PG_URL, RASA_TOKEN, _wait_ready, make_settings
+from tests.helpers.conversation import Conversation, payloads
+from tests.helpers.dialogue import make_dialogue
+from tests.helpers.rasa import wait_ready
+from tests.helpers.settings import PG_URL, RASA_TOKEN, make_settings
 from tests.standins.server import free_port
 
 SMALL_CONFIG = """\
@@ -167,7 +168,7 @@ async def rasa() -> AsyncIterator[Callable[[Path], Awaitable[str]]]:
             )  # fmt: skip
         processes.append(process)
         url = f"http://127.0.0.1:{port}"
-        await _wait_ready(url, process, log_path)
+        await wait_ready(url, process, log_path)
         return url
 
     yield start

@@ -6,11 +6,11 @@ import datetime as dt
 import sqlite3
 from pathlib import Path
 
-from tests.dalil.test_cli import _dalil
+from tests.helpers.cli import run_dalil
 
 
 def test_stats_purge_deletes_questions_past_their_retention(tmp_path: Path) -> None:
-    assert _dalil(tmp_path, "db", "upgrade").returncode == 0
+    assert run_dalil(tmp_path, "db", "upgrade").returncode == 0
     today = dt.datetime.now(dt.UTC).date()
     with sqlite3.connect(tmp_path / "dalil.db") as connection:
         connection.executemany(
@@ -18,12 +18,12 @@ def test_stats_purge_deletes_questions_past_their_retention(tmp_path: Path) -> N
             [((today - dt.timedelta(days=age)).isoformat(), "lyon", "fr", f"{age} days")
              for age in (1, 20, 40)],
         )  # fmt: skip
-    purged = _dalil(tmp_path, "stats", "purge", "--days", "30")
+    purged = run_dalil(tmp_path, "stats", "purge", "--days", "30")
     assert purged.returncode == 0, purged.stderr
     assert "Removed 1 unanswered question(s) kept longer than 30 days." in purged.stdout
-    again = _dalil(tmp_path, "stats", "purge")
+    again = run_dalil(tmp_path, "stats", "purge")
     assert "Removed 0" in again.stdout
     with sqlite3.connect(tmp_path / "dalil.db") as connection:
         left = [row[0] for row in connection.execute("SELECT text FROM unmet_question")]
     assert sorted(left) == ["1 days", "20 days"]
-    assert _dalil(tmp_path, "stats", "purge", "--days", "0").returncode != 0
+    assert run_dalil(tmp_path, "stats", "purge", "--days", "0").returncode != 0

@@ -7,7 +7,7 @@ import asyncio
 from redis.asyncio import Redis
 
 from bot import queue
-from tests.dalil.conftest import running_app
+from tests.helpers.app import running_app
 from tests.standins import telegram_updates as updates
 from tests.standins.server import free_port
 

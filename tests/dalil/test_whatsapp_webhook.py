@@ -23,9 +23,9 @@ from bot.whatsapp import window
 from bot.whatsapp.parse import message_key
 from dalil.app import create_app
 from nlu.training_data import DATA_DIR, read_examples
-from tests.conftest import PSEUDONYM_KEY, make_settings
 from tests.helpers.chat_keys import keys_of_chat
 from tests.helpers.memory import PeakRSS
+from tests.helpers.settings import PSEUDONYM_KEY, make_settings
 from tests.helpers.streams import entries
 from tests.standins import whatsapp_payloads as wa
 from tests.standins.server import free_port, serve

@@ -7,7 +7,7 @@ from redis.asyncio import Redis
 from bot.pacing import Pacer
 from bot.whatsapp import window
 from core.pseudonym import pseudonym
-from tests.conftest import PSEUDONYM_KEY
+from tests.helpers.settings import PSEUDONYM_KEY
 
 
 async def _content(redis: Redis, name: str) -> str:

@@ -18,7 +18,7 @@ from nlu.client import NLUClient, ParseCache
 from nlu.decision import OUT_OF_SCOPE
 from nlu.errors import NLUUnavailable
 from nlu.language import LanguageIdentifier
-from tests.conftest import RASA_TOKEN
+from tests.helpers.settings import RASA_TOKEN
 from tests.standins.server import free_port, serve
 
 

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import RASA_TOKEN
+from tests.helpers.settings import RASA_TOKEN
 
 # Example-level and block-level metadata, entity annotations, Rasa's `nlu_fallback` as a gold
 # label and a retrieval intent without its key: all allowed by the format.

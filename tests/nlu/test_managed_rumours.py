@@ -14,7 +14,7 @@ from nlu import training
 from nlu.training_data import read_examples
 from services_directory.rumours.models import Rumour
 from services_directory.rumours.service import training_phrasings
-from tests.conftest import make_settings
+from tests.helpers.settings import make_settings
 from tests.standins.server import free_port
 
 MANAGED = {

@@ -23,7 +23,7 @@ from nlu.client import NLUClient
 from nlu.language import LanguageIdentifier
 from nlu.normalize import normalize
 from nlu.training_data import DATA_DIR, read_examples
-from tests.conftest import RASA_TOKEN
+from tests.helpers.settings import RASA_TOKEN
 
 SETS = evaluate.EVAL_SETS
 DEV_SET, HOLDOUT_SET, EXTERNAL_SET = SETS["dev"], SETS["holdout"], SETS["external"]

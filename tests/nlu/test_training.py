@@ -11,7 +11,7 @@ import pytest
 from core.settings import PROJECT_ROOT
 from nlu import training
 from nlu.errors import NLUSetupError
-from tests.conftest import make_settings
+from tests.helpers.settings import make_settings
 
 
 def test_an_up_to_date_model_is_not_retrained(tmp_path: Path) -> None:

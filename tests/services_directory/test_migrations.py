@@ -12,7 +12,7 @@ from sqlalchemy import Connection, inspect, text
 
 from core.db import create_engine
 from dalil import migrate
-from tests.conftest import PG_URL
+from tests.helpers.settings import PG_URL
 
 MIGRATIONS_DB = "dalil_migrations_test"
 TABLES = {

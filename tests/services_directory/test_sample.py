@@ -10,8 +10,7 @@ from bot.i18n import SUPPORTED_LOCALES
 from services_directory.cities.service import get_city, list_cities, match_district
 from services_directory.listings.models import Organization, Phone, Service, ServiceTranslation
 from services_directory.sample.loader import load_sample
-
-MCCM_CITIES = ("tangier", "tunis", "amman", "beirut", "lisbon", "madrid", "turin", "lyon", "vienna")
+from tests.helpers.sample import MCCM_CITIES
 
 
 async def _counts(session: AsyncSession) -> tuple[int, int, int]:

@@ -26,7 +26,7 @@ from services_directory.search.service import (
     fallback_chain,
     search_services,
 )
-from tests.services_directory.test_sample import MCCM_CITIES
+from tests.helpers.sample import MCCM_CITIES
 
 
 async def _category_and_city(session: AsyncSession, service_id: str) -> tuple[str, str]:

@@ -1,12 +1,22 @@
-"""Driving the dialogue like a person would, for transcript tests."""
+"""Driving the dialogue like a person would, and reading its answers, for transcript tests."""
 
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.dialogue import Dialogue
 from bot.messages import IncomingMessage, Reply
+from services_directory.listings.models import (
+    Location,
+    Service,
+    ServiceAtLocation,
+    ServiceTranslation,
+)
 
 _ids = itertools.count(1)
 
@@ -65,3 +75,27 @@ def payloads(reply: Reply) -> list[str]:
 def labels(reply: Reply) -> list[str]:
     """Return the labels of a reply's buttons, in order."""
     return [button.label for row in reply.buttons for button in row]
+
+
+_NUMBERED = re.compile(r"^(\d+)\. (.+)$", re.MULTILINE)
+
+
+async def names_of(session: AsyncSession, category: str, city: str, locale: str) -> set[str]:
+    """Return the names, in `locale`, of every service of `category` in `city`."""
+    rows = await session.scalars(
+        select(ServiceTranslation.name)
+        .join(Service, Service.id == ServiceTranslation.service_id)
+        .join(ServiceAtLocation, ServiceAtLocation.service_id == Service.id)
+        .join(Location, Location.id == ServiceAtLocation.location_id)
+        .where(
+            Service.category == category,
+            Location.city_id == city,
+            ServiceTranslation.locale == locale,
+        )
+    )
+    return set(rows.all())
+
+
+def listed(reply: Reply) -> list[tuple[int, str]]:
+    """Return the numbered services of a results reply."""
+    return [(int(n), name) for n, name in _NUMBERED.findall(reply.text)]
