@@ -34,7 +34,7 @@ async def list_taxonomies(caller: CallerDep, session: SessionDep) -> list[Taxono
     rows = await session.execute(
         select(TaxonomyTerm.taxonomy, func.count()).group_by(TaxonomyTerm.taxonomy)
     )
-    counts: dict[str, int] = dict(rows.tuples())
+    counts: dict[str, int] = dict(rows.tuples().all())
     return [
         TaxonomyOut(id=key, name=name, description=description, terms=counts.get(key, 0))
         for key, (name, description) in _TAXONOMIES.items()
