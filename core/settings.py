@@ -81,6 +81,10 @@ class Settings(BaseSettings):
         300, ge=1, alias="CHAT_ADDRESS_MESSAGES_PER_MINUTE"
     )
 
+    # How long `GET /chat/api/updates` waits for a reply before answering "nothing yet": below
+    # the idle timeout of every proxy on the way.
+    chat_long_poll_ms: int = Field(20_000, ge=0, le=25_000, alias="CHAT_LONG_POLL_MS")
+
     http_host: str = Field("127.0.0.1", alias="HTTP_HOST")
     http_port: int = Field(8000, alias="HTTP_PORT")
 

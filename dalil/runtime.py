@@ -100,6 +100,7 @@ def build_runtime(settings: Settings) -> Runtime:
         frame_ancestors=settings.chat_frame_ancestors,
         per_conversation=settings.chat_messages_per_minute,
         per_address=settings.chat_address_messages_per_minute,
+        long_poll_ms=settings.chat_long_poll_ms,
     )
     runtime = Runtime(settings, engine, sessions, redis, nlu, dialogue, bot, web_chat)
     if settings.whatsapp_configured:

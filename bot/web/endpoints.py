@@ -45,7 +45,7 @@ class ChatConfig:
     frame_ancestors: str
     per_conversation: int
     per_address: int
-    long_poll_ms: int = outbox.LONG_POLL_MS
+    long_poll_ms: int
 
 
 ConversationHeader = Annotated[str | None, Header(alias=CONVERSATION_HEADER)]

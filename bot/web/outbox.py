@@ -37,8 +37,6 @@ _PREFIX = "web:outbox:"
 OUTBOX_TTL_S = 6 * 3600
 # A runaway conversation cannot fill Redis: older unread replies give way.
 OUTBOX_MAX_ENTRIES = 200
-# Under the proxies' usual 30 to 60 s idle timeouts, and under the Redis socket timeout.
-LONG_POLL_MS = 20_000
 READ_COUNT = 50
 SENT_TTL_S = 24 * 3600
 
