@@ -32,6 +32,7 @@ router = APIRouter(include_in_schema=False)
 _FILES = {
     "chat.js": "text/javascript; charset=utf-8",
     "chat.css": "text/css; charset=utf-8",
+    "icon.svg": "image/svg+xml",
 }
 _CONTENT = {name: (page.STATIC / name).read_bytes() for name in _FILES}
 
@@ -68,7 +69,7 @@ async def chat_page(
 
 @router.get("/chat/{name}")
 async def chat_file(request: Request, name: str) -> Response:
-    """Serve the page's script or stylesheet."""
+    """Serve the page's script, stylesheet or icon."""
     if name not in _FILES:
         return JSONResponse({"error": "not_found", "detail": "no such file"}, status_code=404)
     headers = {**page.headers(_config(request).frame_ancestors), "Cache-Control": "no-cache"}

@@ -303,4 +303,6 @@ async def test_the_page_is_translated_self_contained_and_embeddable(
         style = await app.http.get("/chat/chat.css")
         assert style.headers["content-type"].startswith("text/css")
         assert style.headers["X-Content-Type-Options"] == "nosniff"
+        icon = await app.http.get("/chat/icon.svg")
+        assert icon.headers["content-type"] == "image/svg+xml" and icon.text.startswith("<svg")
         assert (await app.http.get("/chat/secrets.txt")).status_code == 404

@@ -4,6 +4,10 @@
   "use strict";
 
   var STORE = "dalil-chat-conversation";
+  // What this tab showed, so that a reload or a change of language keeps the conversation on
+  // screen; gone when the tab is closed, and at once on "Erase my conversation".
+  var TRANSCRIPT = "dalil-chat-transcript";
+  var KEPT = 100;
   var API = "/chat/api/";
   var HEADER = "X-Dalil-Conversation";
   var SEND_ATTEMPTS = 5;
@@ -16,6 +20,7 @@
   var status = document.getElementById("status");
   var cursor = "0";
   var fresh = false;
+  var shown = [];
 
   function randomHex(bytes) {
     var values = new Uint8Array(bytes);
@@ -44,6 +49,26 @@
   }
 
   var conversation = conversationId();
+
+  function keep() {
+    try {
+      window.sessionStorage.setItem(TRANSCRIPT, JSON.stringify({cursor: cursor, shown: shown}));
+    } catch (e) { /* storage blocked or full: only a reload loses the view */ }
+  }
+
+  function remember(item) {
+    shown.push(item);
+    if (shown.length > KEPT) {
+      shown.shift();
+    }
+    keep();
+  }
+
+  function erase() {
+    shown = [];
+    log.textContent = "";
+    keep();
+  }
 
   function say(text) {
     status.textContent = text || "";
@@ -101,27 +126,36 @@
 
   // The same id on every attempt: the server drops the copies, so retrying is always safe.
   function post(message, attempt) {
+    attempt = attempt || 1;
     message.id = message.id || randomHex(12);
     message.language = locale;
+    function retry() {
+      say(strings[locale].offline);
+      if (attempt < SEND_ATTEMPTS) {
+        window.setTimeout(function () { post(message, attempt + 1); }, 2000 * attempt);
+      }
+    }
     request("POST", "messages", message).then(function (response) {
-      if (response.status === 429) {
+      if (response.status >= 500) {
+        retry();
+      } else if (response.status === 429) {
         say(strings[locale].slow_down);
       } else if (!response.ok) {
         say(strings[locale].refused);
       } else {
         say("");
       }
-    }, function () {
-      say(strings[locale].offline);
-      if ((attempt || 1) < SEND_ATTEMPTS) {
-        window.setTimeout(function () { post(message, (attempt || 1) + 1); }, 2000 * (attempt || 1));
-      }
-    });
+    }, retry);
+  }
+
+  function mine(text) {
+    bubble("me", text, false);
+    remember({me: text});
+    scrollDown();
   }
 
   function press(button) {
-    bubble("me", button.label, false);
-    scrollDown();
+    mine(button.label);
     if (button.payload.indexOf("lang:") === 0) {
       applyLocale(button.payload.slice(5));
     }
@@ -134,8 +168,7 @@
       return;
     }
     navigator.geolocation.getCurrentPosition(function (position) {
-      bubble("me", "📍", false);
-      scrollDown();
+      mine("📍");
       post({location: {latitude: position.coords.latitude,
                        longitude: position.coords.longitude}});
     }, function () {
@@ -180,11 +213,15 @@
     }).then(function (data) {
       delay = 1000;
       say("");
-      data.messages.forEach(show);
+      data.messages.forEach(function (reply) {
+        show(reply);
+        remember({bot: reply});
+      });
       if (data.messages.length) {
         scrollDown();
       }
       cursor = data.cursor;
+      keep();
       poll();
     }).catch(function () {
       say(strings[locale].offline);
@@ -200,18 +237,42 @@
       return;
     }
     input.value = "";
-    bubble("me", text, false);
-    scrollDown();
+    if (text.split(" ")[0].toLowerCase() === "/forget") {
+      erase();
+    }
+    mine(text);
     post({text: text});
   });
   document.getElementById("locate").addEventListener("click", sendLocation);
   document.getElementById("forget").addEventListener("click", function () {
+    erase();
     post({text: "/forget"});
   });
+
+  function restore() {
+    var saved = null;
+    try {
+      saved = JSON.parse(window.sessionStorage.getItem(TRANSCRIPT) || "null");
+    } catch (e) { /* nothing kept */ }
+    if (!saved || fresh) {
+      return;
+    }
+    cursor = saved.cursor || "0";
+    shown = saved.shown || [];
+    shown.forEach(function (item) {
+      if (item.bot) {
+        show(item.bot);
+      } else {
+        bubble("me", item.me, false);
+      }
+    });
+    scrollDown();
+  }
 
   ["text", "send", "locate", "forget"].forEach(function (id) {
     document.getElementById(id).disabled = false;
   });
+  restore();
   poll();
   if (fresh) {
     post({text: "/start"});
