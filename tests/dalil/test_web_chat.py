@@ -237,9 +237,11 @@ async def test_bad_input_gets_a_clear_refusal_and_queues_nothing(
         assert (streamed.status_code, _error(streamed)) == (413, "too_large")
         assert await _queued(redis) == 0
 
-        # The same browser, sending properly, is answered.
-        assert (await browser.say("/help")).status_code == 202
+        # The same browser, sending properly, is answered, even with Rasa unreachable.
+        browser.language = "en-US"
+        assert (await browser.say("hello, I need some help please")).status_code == 202
         (reply,) = await browser.wait_for(1)
+        assert reply["text"] == "Sorry, I cannot understand messages right now. Choose a topic:"
         assert "cat:health" in payloads(reply)
 
 
