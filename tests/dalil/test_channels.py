@@ -38,15 +38,18 @@ RESULT_BUTTONS = ("more", "where", "menu", "city", "fb:up", "fb:down")
 async def person_on(channel: str, rasa_url: str) -> AsyncIterator[Person]:
     """Start the app with all three channels; yield a person on `channel`."""
     whatsapp = WhatsAppStandIn()
-    async with serve(whatsapp.app()) as whatsapp_url, running_app(
-        rasa_url,
-        WHATSAPP_TOKEN=WHATSAPP_TOKEN,
-        WHATSAPP_APP_SECRET=WHATSAPP_APP_SECRET,
-        WHATSAPP_VERIFY_TOKEN="dalil-verify-token-for-tests",
-        WHATSAPP_PHONE_NUMBER_ID=PHONE_NUMBER_ID,
-        WHATSAPP_API_BASE_URL=f"{whatsapp_url}/v21.0",
-        CHAT_LONG_POLL_MS=1000,
-    ) as app:
+    async with (
+        serve(whatsapp.app()) as whatsapp_url,
+        running_app(
+            rasa_url,
+            WHATSAPP_TOKEN=WHATSAPP_TOKEN,
+            WHATSAPP_APP_SECRET=WHATSAPP_APP_SECRET,
+            WHATSAPP_VERIFY_TOKEN="dalil-verify-token-for-tests",
+            WHATSAPP_PHONE_NUMBER_ID=PHONE_NUMBER_ID,
+            WHATSAPP_API_BASE_URL=f"{whatsapp_url}/v21.0",
+            CHAT_LONG_POLL_MS=1000,
+        ) as app,
+    ):
         if channel == "telegram":
             yield TelegramPerson(app.http, app.telegram, 70_020_001)
         elif channel == "whatsapp":
