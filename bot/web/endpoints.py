@@ -125,7 +125,7 @@ async def get_updates(
     """Return the replies after `after`, waiting for one up to the long-poll time."""
     config = _config(request)
     chat_id = conversation_id(conversation)
-    if not outbox.CURSOR.fullmatch(after):
+    if not outbox.valid_cursor(after):
         raise Invalid("`after` must be 0 or the id of the last message shown")
     try:
         shown = await outbox.read(

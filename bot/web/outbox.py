@@ -29,6 +29,7 @@ from typing import Any
 from redis.asyncio import Redis
 
 from bot.messages import Reply
+from bot.sender import SENT_TTL_S
 from core.pseudonym import pseudonym
 
 CHANNEL = "web"
@@ -38,9 +39,10 @@ OUTBOX_TTL_S = 6 * 3600
 # A runaway conversation cannot fill Redis: older unread replies give way.
 OUTBOX_MAX_ENTRIES = 200
 READ_COUNT = 50
-SENT_TTL_S = 24 * 3600
 
-CURSOR = re.compile(r"0|[0-9]{1,20}-[0-9]{1,20}")
+_CURSOR = re.compile(r"0|([0-9]{1,20})-([0-9]{1,20})")
+# Stream ids are two unsigned 64-bit numbers; the one after a cursor must be one too.
+_ID_PART_MAX = 2**64 - 1
 
 # KEYS: the entry's sent mark, the outbox. ARGV: the entry, max entries, outbox TTL, mark TTL.
 _WRITE_ONCE = """
@@ -93,6 +95,14 @@ async def deliver(redis: Redis, pseudonym_key: bytes, envelope: dict[str, Any]) 
     entry = json.dumps(_shown_fields(reply), ensure_ascii=False)
     keys = [f"sent:{envelope['key']}:outbox", outbox_key(pseudonym_key, envelope["chat_id"])]
     await redis.eval(_WRITE_ONCE, 2, *keys, entry, OUTBOX_MAX_ENTRIES, OUTBOX_TTL_S, SENT_TTL_S)
+
+
+def valid_cursor(cursor: str) -> bool:
+    """Tell whether `cursor` is 0 or a stream id that Redis takes (and has a successor)."""
+    match = _CURSOR.fullmatch(cursor)
+    if match is None:
+        return False
+    return cursor == "0" or (int(match[1]) <= _ID_PART_MAX and int(match[2]) < _ID_PART_MAX)
 
 
 def _after(cursor: str) -> str:

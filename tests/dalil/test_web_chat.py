@@ -221,7 +221,8 @@ async def test_bad_input_gets_a_clear_refusal_and_queues_nothing(
             assert (response.status_code, _error(response)) == (422, "invalid"), conversation
 
         updates = "/chat/api/updates"
-        for cursor in ("abc", "1-2-3", "-1", "1" * 30, "1-"):
+        too_big = str(2**64)
+        for cursor in ("abc", "1-2-3", "-1", "1" * 30, "1-", f"{too_big}-0", f"1-{2**64 - 1}"):
             response = await app.http.get(
                 updates, params={"after": cursor}, headers=browser.headers
             )
