@@ -88,9 +88,11 @@ def _body(raw: bytes) -> dict[str, Any]:
 
 def _string(body: dict[str, Any], name: str, limit: int) -> str:
     value = body[name]
-    if not isinstance(value, str) or not value.strip() or len(value) > limit:
+    # PostgreSQL text cannot hold NUL, and no person means one: it is dropped, not refused.
+    text = value.replace("\x00", "").strip() if isinstance(value, str) else ""
+    if not text or len(value) > limit:
         raise Invalid(f"`{name}` must be a non-empty string of at most {limit} characters")
-    return value.replace("\x00", "").strip()
+    return text
 
 
 def _coordinate(location: dict[str, Any], name: str, bound: float) -> float:

@@ -200,6 +200,7 @@ async def test_bad_input_gets_a_clear_refusal_and_queues_nothing(
             (b'{"id": "m1"}', 422, "invalid"),
             (b'{"id": "m1", "text": "hi", "button": "menu"}', 422, "invalid"),
             (b'{"id": "m1", "text": "   "}', 422, "invalid"),
+            (b'{"id": "m1", "text": "\\u0000 "}', 422, "invalid"),
             (b'{"id": "m1", "text": ["hi"]}', 422, "invalid"),
             (b'{"id": "m1", "button": ""}', 422, "invalid"),
             (b'{"id": "m1", "location": [35.7, -5.8]}', 422, "invalid"),
