@@ -2,10 +2,12 @@
 
 Why this shape. A browser cannot be called back the way Telegram or WhatsApp can, so the
 sender role does for the web chat what it does for the platforms, and writes each reply to
-the conversation's own stream (`web:outbox:<pseudonym>`); `GET /chat/api/updates` reads that
-stream from whichever process the browser reaches. Nothing lives in one process's memory, so
-any number of API processes can serve the chat behind a plain load balancer, with no sticky
-sessions and no extra service.
+the conversation's own stream (`web:outbox:<keyed hash of its id>`); `GET /chat/api/updates`
+reads that stream from whichever process the browser reaches. Nothing lives in one
+process's memory, so any number of API processes can serve the chat behind a plain load
+balancer, with no sticky sessions and no extra service. A waiting poll holds one Redis
+connection (XREAD BLOCK) for at most CHAT_LONG_POLL_MS: as many connections as people
+waiting, which Redis counts in thousands.
 
 The browser long-polls with `after=<cursor>`, the id of the last entry it showed. A long poll
 (rather than Server-Sent Events or a WebSocket) is an ordinary request and response: it goes
@@ -21,6 +23,8 @@ and is taken over never shows a reply twice.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import re
 from dataclasses import dataclass
@@ -30,7 +34,6 @@ from redis.asyncio import Redis
 
 from bot.messages import Reply
 from bot.sender import SENT_TTL_S
-from core.pseudonym import pseudonym
 
 CHANNEL = "web"
 _PREFIX = "web:outbox:"
@@ -83,8 +86,13 @@ def _shown_fields(reply: Reply) -> dict[str, Any]:
 
 
 def outbox_key(pseudonym_key: bytes, conversation: str) -> str:
-    """Return the Redis key of one conversation's outbox, named by its pseudonym."""
-    return _PREFIX + pseudonym(pseudonym_key, CHANNEL, conversation)
+    """Return the Redis key of one conversation's outbox, named by a keyed hash of its id.
+
+    Its own message prefix, as for pacing keys: the name must not be the conversation's
+    pseudonym, which only its state may carry.
+    """
+    digest = hmac.new(pseudonym_key, f"web-outbox\x00{conversation}".encode(), hashlib.sha256)
+    return _PREFIX + digest.hexdigest()[:32]
 
 
 async def deliver(redis: Redis, pseudonym_key: bytes, envelope: dict[str, Any]) -> None:

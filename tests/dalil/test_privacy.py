@@ -1,7 +1,8 @@
 """What a whole conversation leaves behind: no chat id, phone number, pseudonym or text.
 
-The conversation goes through the real app (webhook, queue, worker, dialogue, real Rasa,
-sender, Telegram stand-in); then the database, Redis and every log record are scanned.
+The conversation goes through the real app (webhook or web chat endpoint, queue, worker,
+dialogue, real Rasa, sender, Telegram stand-in or web chat outbox); then the database, Redis
+and every log record are scanned.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from core.pseudonym import pseudonym
 from dalil import migrate
 from dalil.cli import quiet_libraries
 from tests.conftest import PSEUDONYM_KEY
-from tests.dalil.conftest import running_app
-from tests.standins import telegram_updates as updates
+from tests.dalil.conftest import Running, running_app
+from tests.helpers.channels import Person, TelegramPerson, WebPerson
+from tests.standins.web_browser import Browser
 
 CHAT = 70_099_123
 PHONE = "+33 6 12 34 56 78"
@@ -39,21 +41,36 @@ SECRETS = [
 ]
 
 
+def _person(channel: str, app: Running) -> tuple[Person, str]:
+    """Return a person writing on `channel`, and the chat id that names them there."""
+    if channel == "telegram":
+        return TelegramPerson(app.http, app.telegram, CHAT), str(CHAT)
+    browser = Browser(app.http)
+    return WebPerson(browser), browser.conversation
+
+
+@pytest.mark.parametrize("channel", ["telegram", "web"])
 async def test_a_conversation_leaves_no_trace_of_the_person(
-    rasa_url: str, pg_engine: AsyncEngine, redis: Redis, caplog: pytest.LogCaptureFixture
+    rasa_url: str,
+    pg_engine: AsyncEngine,
+    redis: Redis,
+    caplog: pytest.LogCaptureFixture,
+    channel: str,
 ) -> None:
     # As `dalil run` logs: the application at INFO, the HTTP libraries only when they fail.
     caplog.set_level(logging.INFO)
     quiet_libraries()
-    key = pseudonym(PSEUDONYM_KEY.encode(), "telegram", str(CHAT))
     async with running_app(rasa_url) as app:
+        person, chat_id = _person(channel, app)
         for number, text in enumerate(SAID):
-            await app.post_update(updates.text(98_000 + number, CHAT, text, "fr"))
-            await app.wait_for(lambda sent, n=number: len(sent) > n, timeout_s=60)
-        await app.post_update(updates.button(98_100, CHAT, "cat:health", "fr"))
-        await app.post_update(updates.button(98_101, CHAT, "fb:up", "fr"))
-        await app.wait_for(lambda sent: len(sent) >= len(SAID) + 2, timeout_s=60)
-    forbidden = [*SECRETS, key]
+            await person.say(text)
+            await person.answers(number + 1, timeout_s=60)
+        await person.press("cat:health")
+        await person.answers(len(SAID) + 1, timeout_s=60)
+        await person.press("fb:up")
+        await person.answers(len(SAID) + 2, timeout_s=60)
+    key = pseudonym(PSEUDONYM_KEY.encode(), channel, chat_id)
+    forbidden = [*SECRETS, chat_id, key]
 
     # The database: every row of every table, as text.
     found = []

@@ -57,10 +57,13 @@ class Person(Protocol):
 class TelegramPerson:
     """A private chat with the bot on Telegram."""
 
-    def __init__(self, http: httpx.AsyncClient, api: TelegramStandIn, chat: int) -> None:
+    def __init__(
+        self, http: httpx.AsyncClient, api: TelegramStandIn, chat: int, first_id: int = 98_000
+    ) -> None:
         self.http, self.api, self.chat = http, api, chat
         self.language = "fr"
-        self._ids = itertools.count(chat * 100)
+        # Update ids apart from the chat id: keys named by an update must not quote the chat.
+        self._ids = itertools.count(first_id)
 
     async def _post(self, update: dict[str, Any]) -> None:
         headers = {SECRET_HEADER: TELEGRAM_SECRET}
