@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import math
+import re
 import zlib
 from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -54,6 +55,11 @@ def weakness(value: str) -> str | None:
     if estimated_bits(value) < MIN_SECRET_BITS:
         return "not random enough (repeated characters or a pattern)"
     return None
+
+
+# A CSP source that names who may frame the chat: a keyword, or a scheme and host (with an
+# optional leading wildcard label and port).
+_FRAME_SOURCE = re.compile(r"'self'|'none'|https?://(\*\.)?[A-Za-z0-9.-]+(:[0-9]{1,5})?")
 
 
 class Settings(BaseSettings):
@@ -108,8 +114,33 @@ class Settings(BaseSettings):
     # How long conversation state is kept after the last message (privacy: nothing forever).
     state_ttl_s: int = Field(30 * 24 * 3600, alias="STATE_TTL_S", ge=60)
 
+    # The sites that may show the web chat in an iframe: CSP frame-ancestors sources, such as
+    # "'self' https://www.lyon.fr". The default lets only Dalil's own pages embed it.
+    chat_frame_ancestors: str = Field("'self'", alias="CHAT_FRAME_ANCESTORS")
+    # Messages one web chat conversation, and one network address, may send in a minute. An
+    # address is often shared (a reception centre, a mobile operator): its limit is wider.
+    chat_messages_per_minute: int = Field(30, ge=1, alias="CHAT_MESSAGES_PER_MINUTE")
+    chat_address_messages_per_minute: int = Field(
+        300, ge=1, alias="CHAT_ADDRESS_MESSAGES_PER_MINUTE"
+    )
+
+    # How long `GET /chat/api/updates` waits for a reply before answering "nothing yet": below
+    # the idle timeout of every proxy on the way.
+    chat_long_poll_ms: int = Field(20_000, ge=0, le=25_000, alias="CHAT_LONG_POLL_MS")
+
     http_host: str = Field("127.0.0.1", alias="HTTP_HOST")
     http_port: int = Field(8000, alias="HTTP_PORT")
+
+    @field_validator("chat_frame_ancestors")
+    @classmethod
+    def _frame_sources(cls, value: str) -> str:
+        # It goes into a header as it is: a stray ";" would add a directive of its own.
+        sources = value.split()
+        if not sources or not all(_FRAME_SOURCE.fullmatch(source) for source in sources):
+            raise ValueError(
+                "CHAT_FRAME_ANCESTORS takes 'self', 'none' or https:// origins, space-separated"
+            )
+        return " ".join(sources)
 
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> Settings:

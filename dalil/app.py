@@ -25,6 +25,9 @@ from bot.telegram import polling
 from bot.telegram import send as telegram_send
 from bot.telegram import webhook as telegram_webhook
 from bot.telegram.webhook import router as telegram_router
+from bot.web import outbox as web_outbox
+from bot.web import parse as web_parse
+from bot.web.endpoints import router as web_chat_router
 from bot.whatsapp import webhook as whatsapp_webhook
 from bot.whatsapp.webhook import router as whatsapp_router
 from core import unmet
@@ -58,7 +61,11 @@ async def _start_roles(runtime: Runtime, roles: Collection[str]) -> list[asyncio
         tasks.append(asyncio.create_task(broadcaster.run()))
     bot = runtime.telegram_bot
     if "sender" in roles:
-        channels: dict[str, sender.Deliver] = {}
+        channels: dict[str, sender.Deliver] = {
+            web_outbox.CHANNEL: partial(
+                web_outbox.deliver, runtime.redis, settings.pseudonym_key_bytes()
+            )
+        }
         if bot is not None:
             channels["telegram"] = partial(telegram_send.send, bot, runtime.redis)
         if runtime.whatsapp is not None:
@@ -114,6 +121,7 @@ def create_app(settings: Settings, *, roles: Collection[str] = ALL_ROLES) -> Fas
     webhooks = {
         "/webhooks/telegram": telegram_webhook.MAX_BODY_BYTES,
         "/webhooks/whatsapp": whatsapp_webhook.MAX_BODY_BYTES,
+        "/chat/api/": web_parse.MAX_BODY_BYTES,
     }
     app.add_middleware(BodySizeLimit, routes=webhooks)
     app.add_middleware(CountRequests)
@@ -122,6 +130,7 @@ def create_app(settings: Settings, *, roles: Collection[str] = ALL_ROLES) -> Fas
     # the URL is registered in the Meta app dashboard, not at start-up.
     if settings.whatsapp_configured:
         app.include_router(whatsapp_router)
+    app.include_router(web_chat_router)
     app.include_router(admin_router)
     app.include_router(admin_pages)
     app.include_router(metrics_router)

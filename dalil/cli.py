@@ -249,7 +249,8 @@ def _run(settings: Settings, args: argparse.Namespace) -> None:
     try:
         print(
             f"Dalil is serving on http://{args.host}:{args.port} (health: /health, "
-            "API docs: /docs). Try it in another terminal: make chat",
+            f"API docs: /docs). Try it in a browser: http://{args.host}:{args.port}/chat, "
+            "or in another terminal: make chat",
             file=sys.stderr,
         )
         uvicorn.run(create_app(settings, roles=roles), host=args.host, port=args.port,

@@ -13,6 +13,7 @@ from bot.dialogue import Dialogue
 from bot.state import StateStore
 from bot.telegram.send import build_bot
 from bot.telegram.webhook import bot_id
+from bot.web.endpoints import ChatConfig
 from bot.whatsapp.send import WhatsAppClient
 from bot.whatsapp.webhook import WebhookConfig
 from core.db import create_engine, session_factory
@@ -33,6 +34,7 @@ class Runtime:
     nlu: NLUClient
     dialogue: Dialogue
     telegram_bot: Bot | None
+    web_chat: ChatConfig
     whatsapp: WhatsAppClient | None = None
     whatsapp_webhook: WebhookConfig | None = None
 
@@ -92,7 +94,15 @@ def build_runtime(settings: Settings) -> Runtime:
     )
     token = settings.telegram_bot_token
     bot = build_bot(token.get_secret_value(), settings.telegram_api_base_url) if token else None
-    runtime = Runtime(settings, engine, sessions, redis, nlu, dialogue, bot)
+    web_chat = ChatConfig(
+        redis=redis,
+        pseudonym_key=settings.pseudonym_key_bytes(),
+        frame_ancestors=settings.chat_frame_ancestors,
+        per_conversation=settings.chat_messages_per_minute,
+        per_address=settings.chat_address_messages_per_minute,
+        long_poll_ms=settings.chat_long_poll_ms,
+    )
+    runtime = Runtime(settings, engine, sessions, redis, nlu, dialogue, bot, web_chat)
     if settings.whatsapp_configured:
         runtime.whatsapp, runtime.whatsapp_webhook = _whatsapp(settings, redis)
     return runtime

@@ -165,3 +165,35 @@ def test_the_demo_env_is_for_its_owner_only_and_its_secrets_are_strong(tmp_path:
     env_file.chmod(0o644)
     subprocess.run(shell, cwd=tmp_path, check=True, capture_output=True)
     assert stat.S_IMODE(env_file.stat().st_mode) == 0o600
+
+
+@pytest.mark.parametrize(
+    ("given", "kept"),
+    [
+        ("'self'", "'self'"),
+        ("  'self'   https://www.lyon.fr ", "'self' https://www.lyon.fr"),
+        ("https://*.tanger.ma:8443 'self'", "https://*.tanger.ma:8443 'self'"),
+        ("'none'", "'none'"),
+    ],
+)
+def test_chat_frame_ancestors_are_kept_as_sources(given: str, kept: str) -> None:
+    settings = Settings(_env_file=None, DALIL_PROFILE="demo", CHAT_FRAME_ANCESTORS=given)
+    assert settings.chat_frame_ancestors == kept
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        "",
+        "*",
+        "'self'; script-src *",
+        "'self',https://www.lyon.fr",
+        "https://www.lyon.fr/chat",
+        "'unsafe-inline'",
+        "javascript:alert(1)",
+        "'self'\r\nSet-Cookie: a=b",
+    ],
+)
+def test_chat_frame_ancestors_refuse_what_would_change_the_policy(given: str) -> None:
+    with pytest.raises(ValidationError, match="CHAT_FRAME_ANCESTORS"):
+        Settings(_env_file=None, DALIL_PROFILE="demo", CHAT_FRAME_ANCESTORS=given)

@@ -1,4 +1,4 @@
-"""The same conversation in all ten languages, on Telegram and on WhatsApp."""
+"""The same conversation in all ten languages, on Telegram, on WhatsApp and in the web chat."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ ASKED = {
 }
 
 
-@pytest.mark.parametrize("channel", ["telegram", "whatsapp"])
+@pytest.mark.parametrize("channel", ["telegram", "whatsapp", "web"])
 @pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
 async def test_buttons_all_the_way_in_every_language(
     dialogue_without_nlu: Dialogue, locale: str, channel: str

@@ -1,7 +1,8 @@
 """What a whole conversation leaves behind: no chat id, phone number, pseudonym or text.
 
-The conversation goes through the real app (webhook, queue, worker, dialogue, real Rasa,
-sender, Telegram stand-in); then the database, Redis and every log record are scanned.
+The conversation goes through the real app (webhook or web chat endpoint, queue, worker,
+dialogue, real Rasa, sender, Telegram stand-in or web chat outbox); then the database, Redis
+and every log record are scanned.
 """
 
 from __future__ import annotations
@@ -19,12 +20,14 @@ from core.db import Base
 from core.pseudonym import pseudonym
 from dalil import migrate
 from dalil.cli import quiet_libraries
-from tests.helpers.app import running_app
+from tests.helpers.app import Running, running_app
+from tests.helpers.channels import Person, TelegramPerson, WebPerson
 from tests.helpers.chat_keys import keys_of_chat
 from tests.helpers.settings import PSEUDONYM_KEY
 from tests.standins import telegram_updates as updates
 from tests.standins.server import free_port
 from tests.standins.telegram_api import Call
+from tests.standins.web_browser import Browser
 
 CHAT = 70_099_123
 PHONE = "+33 6 12 34 56 78"
@@ -44,25 +47,36 @@ SECRETS = [
 ]
 
 
-def _more_than(count: int, sent: list[Call]) -> bool:
-    return len(sent) > count
+def _person(channel: str, app: Running) -> tuple[Person, str]:
+    """Return a person writing on `channel`, and the chat id that names them there."""
+    if channel == "telegram":
+        return TelegramPerson(app.http, app.telegram, CHAT), str(CHAT)
+    browser = Browser(app.http)
+    return WebPerson(browser), browser.conversation
 
 
+@pytest.mark.parametrize("channel", ["telegram", "web"])
 async def test_a_conversation_leaves_no_trace_of_the_person(
-    rasa_url: str, pg_engine: AsyncEngine, redis: Redis, caplog: pytest.LogCaptureFixture
+    rasa_url: str,
+    pg_engine: AsyncEngine,
+    redis: Redis,
+    caplog: pytest.LogCaptureFixture,
+    channel: str,
 ) -> None:
     # As `dalil run` logs: the application at INFO, the HTTP libraries only when they fail.
     caplog.set_level(logging.INFO)
     quiet_libraries()
-    key = pseudonym(PSEUDONYM_KEY.encode(), "telegram", str(CHAT))
     async with running_app(rasa_url) as app:
+        person, chat_id = _person(channel, app)
         for number, text in enumerate(SAID):
-            await app.post_update(updates.text(98_000 + number, CHAT, text, "fr"))
-            await app.wait_for(partial(_more_than, number), timeout_s=60)
-        await app.post_update(updates.button(98_100, CHAT, "cat:health", "fr"))
-        await app.post_update(updates.button(98_101, CHAT, "fb:up", "fr"))
-        await app.wait_for(lambda sent: len(sent) >= len(SAID) + 2, timeout_s=60)
-    forbidden = [*SECRETS, key]
+            await person.say(text)
+            await person.answers(number + 1, timeout_s=60)
+        await person.press("cat:health")
+        await person.answers(len(SAID) + 1, timeout_s=60)
+        await person.press("fb:up")
+        await person.answers(len(SAID) + 2, timeout_s=60)
+    key = pseudonym(PSEUDONYM_KEY.encode(), channel, chat_id)
+    forbidden = [*SECRETS, chat_id, key]
 
     # The database: every row of every table, as text.
     found = []
@@ -107,6 +121,10 @@ async def _until_gone(redis: Redis, channel: str, chat_id: str) -> list[str]:
             break
         await asyncio.sleep(0.1)
     return left
+
+
+def _more_than(count: int, sent: list[Call]) -> bool:
+    return len(sent) > count
 
 
 async def test_forget_leaves_no_key_of_the_chat_on_telegram(

@@ -72,7 +72,7 @@ class Call:
     @property
     def choices(self) -> list[tuple[str, str]]:
         """The (id, title) of the buttons or list rows offered."""
-        if self.type != "interactive":
+        if self.type != "interactive" or self.interactive_type == "location_request_message":
             return []
         action = self.body["interactive"]["action"]
         if self.interactive_type == "button":
@@ -124,6 +124,9 @@ def problems(body: dict[str, Any]) -> list[str]:
                 check(0 < _utf16(r["title"]) <= 24, "row title length")
                 check(0 < len(r["id"]) <= 200, "row id length")
                 check(_utf16(r.get("description", "")) <= 72, "row description length")
+        elif interactive["type"] == "location_request_message":
+            check(0 < _utf16(body_text) <= 1024, "body.text length")
+            check(action == {"name": "send_location"}, "action.name")
         else:
             found.append("interactive.type")
     else:
