@@ -22,6 +22,7 @@ from services_directory.rumours.models import Rumour
 from tests.helpers.conversation import Conversation, labels, payloads
 from tests.helpers.dialogue import make_dialogue
 from tests.helpers.settings import PSEUDONYM_KEY
+from tests.standins.rasa import answering, rumour_parse
 
 KEY = PSEUDONYM_KEY.encode()
 
@@ -167,27 +168,6 @@ async def test_forget_also_ends_the_subscription(
 ParseBody = dict[str, Any]
 
 
-def rumour_parse(key: str, *, confidence: float = 0.93, key_confidence: float = 0.88) -> ParseBody:
-    """What Rasa's /model/parse answers for a retrieval intent."""
-    return {
-        "text": "...",
-        "intent": {"name": "rumour", "confidence": confidence},
-        "entities": [],
-        "response_selector": {
-            "all_retrieval_intents": ["rumour"],
-            "rumour": {
-                "response": {
-                    "intent_response_key": f"rumour/{key}",
-                    "confidence": key_confidence,
-                    "utter_action": f"utter_rumour/{key}",
-                    "responses": [{"text": "Rasa's text, never shown"}],
-                },
-                "ranking": [],
-            },
-        },
-    }
-
-
 @pytest.fixture
 async def nlu_answers(
     sessions: async_sessionmaker[AsyncSession], redis: Redis, identifier: LanguageIdentifier
@@ -196,13 +176,8 @@ async def nlu_answers(
     clients: list[NLUClient] = []
 
     def make(body: ParseBody) -> Dialogue:
-        def handler(request: httpx.Request) -> httpx.Response:
-            assert request.url.path == "/model/parse"
-            return httpx.Response(200, json=body)
-
-        client = NLUClient(
-            "http://rasa.test", identifier=identifier, transport=httpx.MockTransport(handler)
-        )
+        transport = httpx.ASGITransport(app=answering(body))
+        client = NLUClient("http://rasa.test", identifier=identifier, transport=transport)
         clients.append(client)
         return make_dialogue(sessions, redis, client)
 

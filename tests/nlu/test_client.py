@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 
 import httpx
 import pytest
 from redis.asyncio import Redis
-from starlette.applications import Starlette
-from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
-from starlette.routing import Route
 
 from core.redis import connect
 from nlu.client import NLUClient, ParseCache
@@ -19,6 +15,7 @@ from nlu.decision import OUT_OF_SCOPE
 from nlu.errors import NLUUnavailable
 from nlu.language import LanguageIdentifier
 from tests.helpers.settings import RASA_TOKEN
+from tests.standins.rasa import answering
 from tests.standins.server import free_port, serve
 
 
@@ -90,17 +87,8 @@ async def test_server_down() -> None:
     await client.aclose()
 
 
-def _rasa_like(answer: Response | None, delay_s: float = 0.0) -> Starlette:
-    async def parse(_request: Request) -> Response:
-        await asyncio.sleep(delay_s)
-        assert answer is not None
-        return answer
-
-    return Starlette(routes=[Route("/model/parse", parse, methods=["POST"])])
-
-
 async def test_timeout() -> None:
-    async with serve(_rasa_like(JSONResponse({}), delay_s=3)) as url:
+    async with serve(answering(JSONResponse({}), delay_s=3)) as url:
         client = NLUClient(url, timeout_s=0.3)
         with pytest.raises(NLUUnavailable):
             await client.parse("I need a doctor")
@@ -119,7 +107,7 @@ async def test_timeout() -> None:
     ],
 )
 async def test_malformed_response(answer: Response) -> None:
-    async with serve(_rasa_like(answer)) as url:
+    async with serve(answering(answer)) as url:
         client = NLUClient(url)
         with pytest.raises(NLUUnavailable):
             await client.parse("I need a doctor")
@@ -132,7 +120,7 @@ async def test_low_confidence_and_rasa_fallback_are_out_of_scope() -> None:
         {"name": "find_jobs", "confidence": 0.2},
     ):
         answer = JSONResponse({"intent": intent, "entities": []})
-        async with serve(_rasa_like(answer)) as url:
+        async with serve(answering(answer)) as url:
             client = NLUClient(url, fallback_threshold=0.5)
             assert (await client.parse("hmm")).intent == OUT_OF_SCOPE
             await client.aclose()
@@ -147,7 +135,7 @@ async def test_words_of_danger_make_an_emergency_and_keep_the_need(
 ) -> None:
     # Whatever the model answers, the safety net decides; a need the model saw is kept.
     answer = JSONResponse({"intent": {"name": model_says, "confidence": 0.97}, "entities": []})
-    async with serve(_rasa_like(answer)) as url:
+    async with serve(answering(answer)) as url:
         client = NLUClient(url)
         result = await client.parse("on m'a frappée avec un couteau, où dormir ce soir")
         assert (result.intent, result.danger, result.need) == ("emergency", True, need)

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import pytest
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
 
 from nlu.client import NLUClient
 from nlu.decision import EMERGENCY_BAR, Decision, decide
+from tests.standins.rasa import answering
 from tests.standins.server import serve
 
 
@@ -68,13 +63,6 @@ def test_the_model_emergency_must_clear_a_higher_bar() -> None:
     assert alone == Decision("emergency", 0.6)
 
 
-def _rasa_answering(body: Mapping[str, object]) -> Starlette:
-    async def parse(_request: Request) -> Response:
-        return JSONResponse(body)
-
-    return Starlette(routes=[Route("/model/parse", parse, methods=["POST"])])
-
-
 async def test_the_client_offers_choices_and_never_with_words_of_danger() -> None:
     body = {
         "intent": {"name": "nlu_fallback", "confidence": 0.5},
@@ -85,7 +73,7 @@ async def test_the_client_offers_choices_and_never_with_words_of_danger() -> Non
             {"name": "find_jobs", "confidence": 0.47},
         ],
     }
-    async with serve(_rasa_answering(body)) as url:
+    async with serve(answering(body)) as url:
         client = NLUClient(url)
         try:
             unsure = await client.parse("apprendre un métier à Lyon")

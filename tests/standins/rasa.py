@@ -12,6 +12,7 @@ Rasa's 401.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 MODEL_FILE = "models/20261126-010203-standin.tar.gz"
@@ -138,3 +139,37 @@ class RasaStandIn:
         return JSONResponse(
             {"model_file": MODEL_FILE, "model_id": MODEL_ID, "num_active_training_jobs": 0}
         )
+
+
+def answering(answer: Response | dict[str, Any], *, delay_s: float = 0.0) -> Starlette:
+    """A Rasa server that answers every parse with `answer` (a parse body, or any response,
+    malformed ones included) after `delay_s`."""
+
+    async def parse(_request: Request) -> Response:
+        await asyncio.sleep(delay_s)
+        return answer if isinstance(answer, Response) else JSONResponse(answer)
+
+    return Starlette(routes=[Route("/model/parse", parse, methods=["POST"])])
+
+
+def rumour_parse(
+    key: str, *, confidence: float = 0.93, key_confidence: float = 0.88
+) -> dict[str, Any]:
+    """What Rasa's /model/parse answers for a retrieval intent."""
+    return {
+        "text": "...",
+        "intent": {"name": "rumour", "confidence": confidence},
+        "entities": [],
+        "response_selector": {
+            "all_retrieval_intents": ["rumour"],
+            "rumour": {
+                "response": {
+                    "intent_response_key": f"rumour/{key}",
+                    "confidence": key_confidence,
+                    "utter_action": f"utter_rumour/{key}",
+                    "responses": [{"text": "Rasa's text, never shown"}],
+                },
+                "ranking": [],
+            },
+        },
+    }
