@@ -31,6 +31,8 @@ log = logging.getLogger(__name__)
 # A shared location farther than this from every city served is not taken as one of them.
 NEAR_CITY_M = 50_000
 
+# A slash command: the one reply it gets.
+CommandHandler = Callable[[Turn], Awaitable[Reply]]
 # What a button does with the value after its kind ("city:lyon"); None when the value is
 # not one it takes, which answers with the menu.
 ButtonHandler = Callable[[Turn, str], Awaitable[list[Reply] | None]]
@@ -63,6 +65,14 @@ class Dialogue:
         # The city's choice to keep scrubbed unanswered questions (KEEP_UNMET_QUESTIONS).
         self._keep_unmet_questions = keep_unmet_questions
         self._clock = clock
+        self._commands: dict[str, CommandHandler] = {
+            "/start": self._on_start,
+            "/language": self._on_language_command,
+            "/city": directory.ask_city,
+            "/forget": self._on_forget,
+            "/stop": myths.stop,
+            "/help": self._on_help,
+        }
         self._buttons: dict[str, ButtonHandler] = {
             "lang": self._on_language,
             "city": self._on_city,
@@ -140,35 +150,37 @@ class Dialogue:
 
     async def _command(self, turn: Turn) -> list[Reply]:
         command = turn.message.text.split()[0].split("@")[0].lower()
+        handler = self._commands.get(command)
+        return [await handler(turn) if handler is not None else what_do_you_need(turn)]
+
+    async def _on_start(self, turn: Turn) -> Reply:
         t = turn.t
-        if command == "/start":
-            text = "\n\n".join(
-                [
-                    t.gettext(
-                        "Welcome to Dalil. I help you find services near you: health, "
-                        "housing, school, work, legal help, food and transport."
-                    ),
-                    render.privacy_notice(t, self._states.ttl_s),
-                    t.gettext("Choose your language:"),
-                ]
-            )
-            return [Reply(text, render.language_buttons(), rtl=is_rtl(turn.locale))]
-        if command == "/language":
-            return [Reply(t.gettext("Choose your language:"), render.language_buttons())]
-        if command == "/city":
-            return [await directory.ask_city(turn)]
-        if command == "/forget":
-            turn.state = ConversationState()
-            turn.forget = True
-            text = t.gettext("Done: I erased your language and city. Send /start to begin again.")
-            if await subscriptions.unsubscribe(turn.session, turn.key):
-                text += "\n\n" + t.gettext("I also stopped the facts you asked for.")
-            return [Reply(text, rtl=is_rtl(turn.locale), erase_chat=True)]
-        if command == "/stop":
-            return [await myths.stop(turn)]
-        if command == "/help":
-            return [render.menu(t, turn.locale, self._help_text(turn))]
-        return [what_do_you_need(turn)]
+        text = "\n\n".join(
+            [
+                t.gettext(
+                    "Welcome to Dalil. I help you find services near you: health, "
+                    "housing, school, work, legal help, food and transport."
+                ),
+                render.privacy_notice(t, self._states.ttl_s),
+                t.gettext("Choose your language:"),
+            ]
+        )
+        return Reply(text, render.language_buttons(), rtl=is_rtl(turn.locale))
+
+    async def _on_language_command(self, turn: Turn) -> Reply:
+        return Reply(turn.t.gettext("Choose your language:"), render.language_buttons())
+
+    async def _on_forget(self, turn: Turn) -> Reply:
+        t = turn.t
+        turn.state = ConversationState()
+        turn.forget = True
+        text = t.gettext("Done: I erased your language and city. Send /start to begin again.")
+        if await subscriptions.unsubscribe(turn.session, turn.key):
+            text += "\n\n" + t.gettext("I also stopped the facts you asked for.")
+        return Reply(text, rtl=is_rtl(turn.locale), erase_chat=True)
+
+    async def _on_help(self, turn: Turn) -> Reply:
+        return render.menu(turn.t, turn.locale, self._help_text(turn))
 
     def _help_text(self, turn: Turn) -> str:
         return turn.t.gettext(
