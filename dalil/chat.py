@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import secrets
 import sys
 from typing import Any
 
@@ -23,8 +24,8 @@ def _print_replies(replies: list[Reply]) -> list[Button]:
     return buttons
 
 
-def _incoming(line: str, buttons: list[Button], message_id: int) -> IncomingMessage:
-    common: dict[str, Any] = {"channel": CHANNEL, "chat_id": "local", "message_id": str(message_id)}
+def _incoming(line: str, buttons: list[Button], message_id: str) -> IncomingMessage:
+    common: dict[str, Any] = {"channel": CHANNEL, "chat_id": "local", "message_id": message_id}
     if line.isdigit() and 1 <= int(line) <= len(buttons):
         return IncomingMessage(kind="button", payload=buttons[int(line) - 1].payload, **common)
     if line.startswith("/"):
@@ -38,13 +39,16 @@ async def chat(settings: Settings) -> None:
     print("Dalil chat. Type a message, a number to press a button, /quit to leave.")
     buttons: list[Button] = []
     try:
-        for message_id in itertools.count(1):
+        # Message ids of this run only: the dialogue answers a message id it has seen before
+        # as it did then (bot/dialogue/replay.py), and another run's would be taken for it.
+        run = secrets.token_hex(8)
+        for number in itertools.count(1):
             line = await asyncio.to_thread(sys.stdin.readline)
             if not line or line.strip() == "/quit":
                 break
             if not line.strip():
                 continue
-            incoming = _incoming(line.strip(), buttons, message_id)
+            incoming = _incoming(line.strip(), buttons, f"{run}-{number}")
             buttons = _print_replies(await runtime.dialogue.respond(incoming))
             print("> ", end="", flush=True)
     finally:

@@ -8,16 +8,21 @@ import sys
 from pathlib import Path
 
 
-def run_dalil(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def run_dalil(
+    tmp_path: Path, *args: str, typed: str | None = None, **environment: str
+) -> subprocess.CompletedProcess[str]:
+    """Run `dalil *args` in `tmp_path` (no .env there), with `typed` on its standard input."""
     env = {
         **os.environ,
         "DALIL_PROFILE": "demo",
         "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'dalil.db'}",
+        **environment,
     }
     return subprocess.run(
         [sys.executable, "-m", "dalil.cli", *args],
-        cwd=tmp_path,  # no .env here
+        cwd=tmp_path,
         env=env,
+        input=typed,
         capture_output=True,
         text=True,
         timeout=300,
