@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 LOCALES := bot/locales
 LANGUAGES := ar fr en es it pt de fa uk tr
 
-.PHONY: install nlu-env envs catalogs model run chat test migrations-check bench lint lock clean
+.PHONY: install nlu-env envs catalogs model run chat test chromium migrations-check bench lint lock clean
 
 install: $(VENV)/.installed
 
@@ -63,9 +63,16 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: envs
+test: envs chromium
 	@$(MAKE) --no-print-directory catalogs model lint migrations-check
 	$(BIN)/pytest
+
+# The browser tests drive Debian's Chromium through Playwright: the distribution's package,
+# never a browser that Playwright would download (`playwright install` is not used).
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  echo "==> Installing Debian's Chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; fi
 
 # `alembic check`: the models and the migrations agree. It runs on a scratch database created
 # beside the tests' one (same server, the tests' URL by default) and dropped after.
