@@ -67,6 +67,10 @@ class Settings(BaseSettings):
     # How long conversation state is kept after the last message (privacy: nothing forever).
     state_ttl_s: int = Field(30 * 24 * 3600, alias="STATE_TTL_S", ge=60)
 
+    # How long a portal sign-in lasts, whatever is done meanwhile: a phone left unlocked in a
+    # shared office must not stay signed in for days.
+    portal_session_s: int = Field(8 * 3600, alias="PORTAL_SESSION_S", ge=1, le=7 * 24 * 3600)
+
     http_host: str = Field("127.0.0.1", alias="HTTP_HOST")
     http_port: int = Field(8000, alias="HTTP_PORT")
 

@@ -96,6 +96,37 @@ def _accounts_create(settings: Settings, args: argparse.Namespace) -> None:
     print(f"Account {account_id} ({args.role}). Its token, shown this once:\n{token}")
 
 
+def _accounts_invite(settings: Settings, args: argparse.Namespace) -> None:
+    from admin_api.accounts.models import Account, Role
+    from admin_api.accounts.people import INVITATION_HOURS, invite
+    from admin_api.accounts.service import create_account
+
+    async def run(session: AsyncSession) -> tuple[int, str]:
+        if args.account is not None:
+            account = await session.get(Account, args.account)
+            if account is None:
+                raise SystemExit(f"No account {args.account}.")
+        elif args.name and args.role:
+            account = await create_account(
+                session, name=args.name, role=Role(args.role), organization_id=args.organization
+            )
+        else:
+            raise SystemExit("Name an existing --account, or give --name and --role for a new one.")
+        return account.id, await invite(session, account=account, login=args.login)
+
+    account_id, token = _in_transaction(settings, run)
+    print(
+        f"Account {account_id}, login {args.login.strip().lower()}. Its invitation, shown this "
+        f"once and valid {INVITATION_HOURS} hours:\n{invitation_link(settings, token)}"
+    )
+
+
+def invitation_link(settings: Settings, token: str) -> str:
+    """Return the address where an invited person sets their password."""
+    base = settings.public_base_url or f"http://{settings.http_host}:{settings.http_port}"
+    return f"{base.rstrip('/')}/portal/invitation/{token}"
+
+
 def _stats_purge(settings: Settings, args: argparse.Namespace) -> None:
     from core.unmet import purge_unmet
 
@@ -328,6 +359,17 @@ def parser() -> argparse.ArgumentParser:
     create.add_argument("--organization", default=None, help="the association's organisation id")
     create.add_argument("--days", type=int, default=90, help="how long the token is valid")
     create.set_defaults(handler=_accounts_create)
+    inviting = accounts.add_parser(
+        "invite", help="invite a person to the portal: print a link that sets their password"
+    )
+    inviting.add_argument("--login", required=True, help="what they sign in with, e.g. an email")
+    inviting.add_argument("--account", type=int, default=None, help="an existing account's id")
+    inviting.add_argument("--name", default=None, help="a new account's name")
+    inviting.add_argument(
+        "--role", default=None, choices=["city_admin", "association", "authority"]
+    )
+    inviting.add_argument("--organization", default=None, help="the association's organisation id")
+    inviting.set_defaults(handler=_accounts_invite)
 
     stats = commands.add_parser("stats", help="statistics").add_subparsers(required=True)
     purge = stats.add_parser("purge", help="delete unanswered questions past their retention")

@@ -32,7 +32,8 @@ def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def _aware(value: dt.datetime) -> dt.datetime:
+def aware(value: dt.datetime) -> dt.datetime:
+    """Return `value` with its timezone (UTC if the database dropped it)."""
     # SQLite hands back naive datetimes for timezone-aware columns.
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
@@ -93,7 +94,7 @@ async def authenticate(session: AsyncSession, token: str) -> tuple[Account, ApiT
         .options(selectinload(ApiToken.account))
     )
     record = (await session.scalars(statement)).one_or_none()
-    if record is None or record.revoked_at is not None or _aware(record.expires_at) <= now():
+    if record is None or record.revoked_at is not None or aware(record.expires_at) <= now():
         return None
     if record.account.disabled_at is not None:
         return None
