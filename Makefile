@@ -33,14 +33,18 @@ $(NLU_VENV)/.installed: nlu/requirements.txt nlu/constraints.txt scripts/nlu-env
 	@touch $@
 
 # Interface strings: extract from the code, update every catalog, compile (.mo is not committed).
+# Two domains: `messages` (the bot's dialogue) and `portal` (the staff's pages).
 catalogs: install
 	@mkdir -p $(LOCALES)
 	@$(BIN)/pybabel -q extract -F babel.cfg -o $(LOCALES)/messages.pot --no-location \
 	  -c "Translators:" --project=Dalil --version=0.1 bot
-	@for lang in $(LANGUAGES); do \
-	  $(BIN)/pybabel -q update -i $(LOCALES)/messages.pot -d $(LOCALES) -l $$lang --init-missing \
-	    --no-fuzzy-matching --ignore-obsolete --ignore-pot-creation-date || exit 1; done
-	$(BIN)/pybabel compile -d $(LOCALES) --statistics
+	@$(BIN)/pybabel -q extract -F babel-portal.cfg -o $(LOCALES)/portal.pot --no-location \
+	  -c "Translators:" --project=Dalil --version=0.1 admin_api/portal
+	@for lang in $(LANGUAGES); do for domain in messages portal; do \
+	  $(BIN)/pybabel -q update -D $$domain -i $(LOCALES)/$$domain.pot -d $(LOCALES) -l $$lang \
+	    --init-missing --no-fuzzy-matching --ignore-obsolete --ignore-pot-creation-date \
+	    || exit 1; done; done
+	$(BIN)/pybabel compile -D "messages portal" -d $(LOCALES) --statistics
 
 # Train the NLU model unless one exists for the current data (hash of config + data).
 model: install nlu-env

@@ -47,6 +47,7 @@ def _sign_in_page(request: Request, *, error: str | None = None, status: int = 2
         "error": error,
         "next": _safe_next(request.query_params.get("next")) or "",
         "expired": request.query_params.get("expired") == "1",
+        "welcome": request.query_params.get("welcome") == "1",
     }
     return keep_form_token(request, render(request, "sign_in.html", context, status=status), token)
 
