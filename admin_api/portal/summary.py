@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from admin_api.portal.i18n import DAYS, day_names
-from admin_api.portal.labels import OTHER_LABELS, TEXT_LABELS
+from admin_api.portal.i18n import DAYS, day_names, translations
+from admin_api.portal.labels import CATEGORY_LABELS, OTHER_LABELS, TEXT_LABELS
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +52,7 @@ def summary(fields: dict[str, Any], locale: str) -> dict[str, Any]:
         for loc, text in fields.get("translations", {}).items()
     }
     others = {
-        "category": fields.get("category", ""),
+        "category": translations(locale).gettext(CATEGORY_LABELS[fields["category"]]),
         "hours": _hours(fields.get("schedules", []), locale),
         "phones": phones,
         "address": address,

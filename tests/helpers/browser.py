@@ -56,3 +56,33 @@ async def tab(
         yield Tab(await context.new_page())
     finally:
         await context.close()
+
+
+_AXE = Path(__file__).resolve().parent.parent / "vendor" / "axe-core" / "axe.min.js"
+SCREENSHOTS = Path(__file__).resolve().parent.parent.parent / "build" / "screenshots"
+
+
+async def serious_violations(page: Page) -> list[str]:
+    """Run axe-core on the page; return its serious and critical violations, one line each."""
+    if not await page.evaluate("typeof window.axe !== 'undefined'"):
+        # Evaluated through the DevTools protocol, which the page's CSP does not govern: the
+        # page is checked as served, with nothing loosened for the test.
+        await page.evaluate(_AXE.read_text(encoding="utf-8"))
+    results = await page.evaluate(
+        "axe.run(document, {resultTypes: ['violations']}).then(r => r.violations.map("
+        "v => ({id: v.id, impact: v.impact, help: v.help,"
+        " nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)})))"
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {v['nodes']}"
+        for v in results
+        if v["impact"] in {"serious", "critical"}
+    ]
+
+
+async def screenshot(page: Page, name: str) -> Path:
+    """Save a full-page screenshot under build/screenshots/; return its path."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    await page.screenshot(path=str(path), full_page=True)
+    return path

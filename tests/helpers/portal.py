@@ -11,7 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from admin_api.accounts.models import Role
 from admin_api.accounts.people import invite
 from admin_api.accounts.service import create_account
+from admin_api.deps import Caller
+from admin_api.listings import service as rules
 from services_directory.listings.models import Organization
+from services_directory.listings.schemas import ServiceFields
 
 PASSWORD = "correct horse battery staple"
 
@@ -63,3 +66,33 @@ async def sign_in(page: Page, login: str, password: str = PASSWORD) -> None:
     await page.locator("#login").fill(login)
     await page.locator("#password").fill(password)
     await page.locator("main form button[type=submit]").click()
+
+
+async def draft_service(
+    engine: AsyncEngine, organization_id: str, name: str, *, submit: bool = False
+) -> str:
+    """Create a service of an organisation as its association would (and submit it); its id."""
+    fields = ServiceFields.model_validate({
+        "name": name, "category": "housing", "description": "Une nuit au chaud.",
+        "translations": {
+            "fr": {"name": name, "description": "Une nuit au chaud."},
+            "ar": {"name": f"{name} (ar)", "description": "ليلة في مكان دافئ."},
+        },
+        "schedules": [{"byday": "MO,TU", "opens_at": "18:00", "closes_at": "22:00"}],
+        "phones": [{"number": "+212 539 00 00 01"}],
+        "location": {"city_id": "tangier", "address_1": "3 rue de la Plage"},
+    })  # fmt: skip
+    async with AsyncSession(engine) as session, session.begin():
+        account = await create_account(
+            session, name=f"maker-{uuid.uuid4().hex[:6]}", role=Role.ASSOCIATION,
+            organization_id=organization_id,
+        )  # fmt: skip
+        caller = Caller(account, None)
+        service = await rules.create_service(
+            session, caller, organization_id=organization_id, fields=fields
+        )
+        if submit:
+            await rules.move_service(
+                session, caller, service_id=service.id, action="submit", note=None
+            )
+        return service.id
