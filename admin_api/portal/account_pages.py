@@ -79,7 +79,9 @@ async def sign_in(request: Request, form: AnonymousFormDep, session: SessionDep)
     )
     role = Role(outcome.account.role)
     response = see_other(_safe_next(form.get("next")) or HOMES[role])
-    set_cookie(request, response, SESSION_COOKIE, session_id, max_age=ttl)
+    # A cookie for the browser's session: Redis alone decides when the sign-in ends, and a
+    # cookie that outlives it lets the page say so instead of silently asking again.
+    set_cookie(request, response, SESSION_COOKIE, session_id, max_age=None)
     response.delete_cookie(FORM_COOKIE, path="/portal/")
     return response
 

@@ -32,7 +32,9 @@ def secure_cookies(request: Request) -> bool:
     return not (profile in {"demo", "test"} and local)
 
 
-def set_cookie(request: Request, response: Response, name: str, value: str, max_age: int) -> None:
+def set_cookie(
+    request: Request, response: Response, name: str, value: str, max_age: int | None
+) -> None:
     """Set a portal cookie: HttpOnly, SameSite=Lax, Secure (see `secure_cookies`)."""
     response.set_cookie(
         name, value, max_age=max_age, path="/portal/", httponly=True,

@@ -150,9 +150,10 @@ async def edit_service(
 
 async def _conflict(request: Request, signed: Signed, service_id: str, form: Values) -> Response:
     # Read what is saved now in a session of its own: the request's may be unusable after a
-    # write that lost the race, and it is rolled back anyway.
+    # write that lost the race, and it is rolled back anyway. A plain read, not a locking
+    # one: the request's transaction still holds the row's lock until it rolls back.
     async with request.app.state.sessions() as session, session.begin():
-        service = await rules.writable_service(session, signed.caller, service_id)
+        service = await rules.read_service(session, signed.caller, service_id)
         theirs = summary(listings.to_fields(service), i18n.chosen(request))
         # The form keeps every value the person typed; its version is now the current one,
         # so sending it again replaces theirs knowingly.
