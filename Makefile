@@ -57,6 +57,7 @@ run: envs
 	@$(MAKE) --no-print-directory catalogs .env model
 	$(BIN)/dalil db upgrade
 	$(BIN)/dalil directory load-sample
+	$(BIN)/dalil accounts demo
 	$(BIN)/dalil run
 
 chat: install catalogs .env
