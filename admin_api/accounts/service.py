@@ -109,3 +109,21 @@ async def revoke_token(session: AsyncSession, *, token_id: int, by: Account) -> 
     if record.revoked_at is None:
         record.revoked_at = now()
         await session.flush()
+
+
+async def set_disabled(
+    session: AsyncSession, *, account_id: int, disabled: bool, by: Account
+) -> Account:
+    """Disable or re-enable an account; nobody disables their own, so the city keeps a way in.
+
+    A disabled account's tokens and portal sessions stop working at once; enabling it again
+    restores the tokens that are neither revoked nor expired.
+    """
+    account = await session.get(Account, account_id, with_for_update=True)
+    if account is None:
+        raise NotFound("no such account")
+    if disabled and account.id == by.id:
+        raise InvalidInput("you cannot disable your own account")
+    account.disabled_at = (account.disabled_at or now()) if disabled else None
+    await session.flush()
+    return account

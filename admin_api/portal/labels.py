@@ -46,3 +46,8 @@ FIELD_ERRORS = {
     "number": N_("Write a number, such as 35.7595."),
     "invalid": N_("This value is not accepted."),
 }
+ROLE_LABELS = {
+    "city_admin": N_("City team"),
+    "association": N_("Association"),
+    "authority": N_("Local authority (statistics)"),
+}

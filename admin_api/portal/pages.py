@@ -29,6 +29,7 @@ _ENV.globals.update(
     FIELD_ERRORS=labels.FIELD_ERRORS,
     TEXT_LABELS=labels.TEXT_LABELS,
     OTHER_LABELS=labels.OTHER_LABELS,
+    ROLE_LABELS=labels.ROLE_LABELS,
     LANGUAGE_NAMES=i18n.LANGUAGES,
 )
 # Forms post to this server only; styles and scripts come from its static files.

@@ -8,7 +8,7 @@ from fastapi import APIRouter
 from starlette.responses import Response
 
 from admin_api.errors import NotFound
-from admin_api.portal import account_pages, review_pages, service_pages
+from admin_api.portal import account_pages, accounts_pages, review_pages, service_pages
 from admin_api.portal.pages import HEADERS, PortalRoute
 
 _STATIC = Path(__file__).resolve().parent / "static"
@@ -22,6 +22,7 @@ router = APIRouter(route_class=PortalRoute, include_in_schema=False)
 router.include_router(account_pages.router)
 router.include_router(service_pages.router)
 router.include_router(review_pages.router)
+router.include_router(accounts_pages.router)
 
 
 @router.get("/portal/static/{name}")

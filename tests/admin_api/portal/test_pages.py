@@ -59,5 +59,7 @@ async def test_main_pages_are_translated_laid_out_and_accessible(
             await _check(page, "review-queue", lang, problems)
             await page.goto(f"/portal/review/{pending}")
             await _check(page, "review", lang, problems)
+            await page.goto("/portal/accounts")
+            await _check(page, "accounts", lang, problems)
             assert city.errors == []
     assert problems == []
