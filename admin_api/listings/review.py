@@ -5,11 +5,13 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from admin_api.accounts.models import Role
 from admin_api.deps import Caller, require
 from admin_api.listings import service as rules
+from services_directory.audit import AuditEntry
 from services_directory.listings import service as listings
 from services_directory.listings.models import Service
 
@@ -35,3 +37,28 @@ async def pending_change(
             if key in before and isinstance(change, dict) and "from" in change:
                 before[key] = change["from"]
     return service, before, after
+
+
+async def notes_sent_back(
+    session: AsyncSession, caller: Caller, services: list[Service]
+) -> dict[str, str]:
+    """Return the reviewer's note of each service whose last review step sent it back."""
+    require(caller, Role.CITY_ADMIN, Role.ASSOCIATION)
+    ids = [s.id for s in services if s.review_state == "draft"]
+    if not ids:
+        return {}
+    steps = await session.scalars(
+        select(AuditEntry)
+        .where(
+            AuditEntry.entity_type == "service",
+            AuditEntry.entity_id.in_(ids),
+            AuditEntry.action.in_(("submit", "reject", "publish")),
+        )
+        .order_by(AuditEntry.id)
+    )
+    last = {step.entity_id: step for step in steps}
+    return {
+        service_id: str(step.changes.get("note", ""))
+        for service_id, step in last.items()
+        if step.action == "reject"
+    }

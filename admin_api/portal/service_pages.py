@@ -11,6 +11,7 @@ from starlette.responses import Response
 
 from admin_api.accounts.models import Role
 from admin_api.deps import SessionDep
+from admin_api.listings import review
 from admin_api.listings import service as rules
 from admin_api.portal import i18n
 from admin_api.portal.auth import Signed, SignedDep, SignedFormDep
@@ -57,6 +58,7 @@ async def services_page(
         "signed": signed, "csrf": signed.csrf, "page": page, "total": total,
         "per_page": PER_PAGE, "notice": request.query_params.get("notice"),
         "services": [(s, shown_name(s, locale)) for s in rows],
+        "notes": await review.notes_sent_back(session, caller, rows),
     }  # fmt: skip
     return render(request, "services.html", context)
 

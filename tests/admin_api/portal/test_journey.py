@@ -11,7 +11,7 @@ from admin_api.accounts.models import Role
 from services_directory.listings import service as listings
 from services_directory.listings.models import Service
 from tests.helpers.browser import tab
-from tests.helpers.portal import People, accept, sign_in
+from tests.helpers.portal import People, accept, draft_service, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -94,3 +94,32 @@ async def test_an_invited_association_adds_a_service_and_the_city_team_publishes
         assert city.errors == []
 
     assert (await _service_of(pg_engine, organization))["state"] == "published"
+
+
+async def test_sending_back_needs_a_note_which_the_association_then_reads(
+    browser: Browser, base_url: str, pg_engine: AsyncEngine
+) -> None:
+    people = People(pg_engine)
+    organization = await people.organization()
+    service_id = await draft_service(pg_engine, organization, "Vestiaire solidaire", submit=True)
+    volunteer = await people.invite(Role.ASSOCIATION, organization)
+    reviewer = await people.invite(Role.CITY_ADMIN)
+    async with tab(browser, base_url) as city:
+        page = city.page
+        await accept(page, reviewer)
+        await sign_in(page, reviewer.login)
+        await page.goto(f"/portal/review/{service_id}")
+        async with page.expect_response(f"**/portal/review/{service_id}") as answer:
+            await page.locator("button[name=action][value=reject]").click()
+        assert (await answer.value).status == 422
+        assert "écrivez une note" in await page.locator("[role=alert]").inner_text()
+        await page.locator("#note").fill("Il manque les horaires du samedi.")
+        await page.locator("button[name=action][value=reject]").click()
+        await page.wait_for_url("**/portal/review?notice=rejected")
+    async with tab(browser, base_url) as association:
+        page = association.page
+        await accept(page, volunteer)
+        await sign_in(page, volunteer.login)
+        card = page.locator(".card", has_text="Vestiaire solidaire")
+        assert "Il manque les horaires du samedi." in await card.inner_text()
+        assert "Brouillon" in await card.inner_text()
