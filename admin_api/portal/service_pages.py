@@ -83,7 +83,8 @@ async def _form_context(
 @router.get("/portal/services/new")
 async def new_service_page(request: Request, signed: SignedDep, session: SessionDep) -> Response:
     """Show an empty service form."""
-    context = await _form_context(request, signed, session, {})
+    # Most services listed are free: the box starts ticked, as the API's default.
+    context = await _form_context(request, signed, session, {"is_free": "on"})
     return render(request, "service_form.html", context)
 
 

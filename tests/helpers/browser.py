@@ -86,3 +86,30 @@ async def screenshot(page: Page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     await page.screenshot(path=str(path), full_page=True)
     return path
+
+
+async def tab_to(page: Page, selector: str, *, limit: int = 250) -> None:
+    """Press Tab until the element matching `selector` has the focus, as a keyboard user does."""
+    for _ in range(limit):
+        await page.keyboard.press("Tab")
+        if await page.evaluate(
+            "s => document.activeElement !== null && document.activeElement.matches(s)", selector
+        ):
+            return
+    raise AssertionError(f"{selector} never got the focus in {limit} presses of Tab")
+
+
+async def type_into(page: Page, selector: str, text: str) -> None:
+    """Tab to a field and type into it."""
+    await tab_to(page, selector)
+    await page.keyboard.type(text)
+
+
+async def choose(page: Page, selector: str, value: str) -> None:
+    """Tab to a select and move through its options with the arrow keys until `value`."""
+    await tab_to(page, selector)
+    for _ in range(50):
+        if await page.locator(selector).input_value() == value:
+            return
+        await page.keyboard.press("ArrowDown")
+    raise AssertionError(f"{value} is not reachable in {selector} with the keyboard")
