@@ -112,6 +112,7 @@ async def sign_in(session: AsyncSession, *, login: str, password: str) -> SignIn
         await verify_password(password, None)  # as slow as a real check: logins stay secret
         return SignIn(None)
     if credential.locked_until is not None and aware(credential.locked_until) > now():
+        await verify_password(password, None)  # as slow as ever: the lock tells no timing
         return SignIn(None, locked=True)
     account = await session.get(Account, credential.account_id)
     if await verify_password(password, credential.password_hash) and account is not None:

@@ -118,7 +118,10 @@ async def accept_invitation(
         context = {"csrf": csrf, "login": credential.login, "error": error}
         page = render(request, "invitation.html", context, status=422)
         return keep_form_token(request, page, csrf)
-    await people.accept_invitation(session, token=token, password=password)
+    credential = await people.accept_invitation(session, token=token, password=password)
+    # A new invitation is also how a forgotten password is reset: whoever was signed in with
+    # the old one is signed out.
+    await close_other_sessions(request.app.state.redis, account_id=credential.account_id, keep=None)
     return see_other("/portal/sign-in?welcome=1")
 
 
