@@ -8,7 +8,13 @@ from fastapi import APIRouter
 from starlette.responses import Response
 
 from admin_api.errors import NotFound
-from admin_api.portal import account_pages, accounts_pages, review_pages, service_pages
+from admin_api.portal import (
+    account_pages,
+    accounts_pages,
+    exchange_pages,
+    review_pages,
+    service_pages,
+)
 from admin_api.portal.pages import HEADERS, PortalRoute
 
 _STATIC = Path(__file__).resolve().parent / "static"
@@ -23,6 +29,7 @@ router.include_router(account_pages.router)
 router.include_router(service_pages.router)
 router.include_router(review_pages.router)
 router.include_router(accounts_pages.router)
+router.include_router(exchange_pages.router)
 
 
 @router.get("/portal/static/{name}")

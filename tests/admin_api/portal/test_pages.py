@@ -50,6 +50,8 @@ async def test_main_pages_are_translated_laid_out_and_accessible(
             await _check(page, "service-edit", lang, problems)
             await page.goto("/portal/password")
             await _check(page, "password", lang, problems)
+            await page.goto("/portal/spreadsheet")
+            await _check(page, "spreadsheet", lang, problems)
             assert association.errors == []
         async with tab(browser, base_url, viewport=viewport, locale=lang) as city:
             page = city.page
