@@ -44,6 +44,9 @@ async def test_main_pages_are_translated_laid_out_and_accessible(
             await sign_in(page, volunteer.login)
             await page.wait_for_url("**/portal/services")
             await _check(page, "services", lang, problems)
+            # Labels from the shared macros follow the page's language too, whichever came first.
+            draft_label = {"fr": "Brouillon", "ar": "مسودة"}[lang]
+            assert draft_label in await page.locator(".card .state").all_inner_texts()
             await page.goto("/portal/services/new")
             await _check(page, "service-new", lang, problems)
             await page.goto(f"/portal/services/{draft}/edit")
