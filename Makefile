@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 LOCALES := bot/locales
 LANGUAGES := ar fr en es it pt de fa uk tr
 
-.PHONY: install nlu-env envs catalogs catalogs-update model run chat test migrations-check bench lint lock clean
+.PHONY: install nlu-env envs catalogs catalogs-update model run chat test chromium migrations-check bench lint lock clean
 
 install: $(VENV)/.installed
 
@@ -33,9 +33,10 @@ $(NLU_VENV)/.installed: nlu/requirements.txt nlu/constraints.txt scripts/nlu-env
 	@touch $@
 
 # Interface strings: compile the catalogs (.mo is not committed) and check that every one is
-# complete, plural forms included, with nothing fuzzy. Tracked files are only read here.
+# complete, plural forms included, with nothing fuzzy. Tracked files are only read here. Two
+# domains: `messages` (the bot's dialogue) and `portal` (the staff's pages).
 catalogs: install
-	$(BIN)/pybabel compile -d $(LOCALES) --statistics
+	$(BIN)/pybabel compile -D "messages portal" -d $(LOCALES) --statistics
 	$(BIN)/python scripts/catalogs.py check $(LOCALES) $(LANGUAGES)
 
 # For developers who changed interface strings: extract them from the code, update every
@@ -44,9 +45,12 @@ catalogs-update: install
 	@mkdir -p $(LOCALES)
 	@$(BIN)/pybabel -q extract -F babel.cfg -o $(LOCALES)/messages.pot --no-location \
 	  -c "Translators:" --project=Dalil --version=0.1 bot
-	@for lang in $(LANGUAGES); do \
-	  $(BIN)/pybabel -q update -i $(LOCALES)/messages.pot -d $(LOCALES) -l $$lang --init-missing \
-	    --no-fuzzy-matching --ignore-obsolete --ignore-pot-creation-date || exit 1; done
+	@$(BIN)/pybabel -q extract -F babel-portal.cfg -o $(LOCALES)/portal.pot --no-location \
+	  -c "Translators:" --project=Dalil --version=0.1 admin_api/portal
+	@for lang in $(LANGUAGES); do for domain in messages portal; do \
+	  $(BIN)/pybabel -q update -D $$domain -i $(LOCALES)/$$domain.pot -d $(LOCALES) -l $$lang \
+	    --init-missing --no-fuzzy-matching --ignore-obsolete --ignore-pot-creation-date \
+	    || exit 1; done; done
 	$(BIN)/python scripts/catalogs.py fill-source $(LOCALES) en
 	@$(MAKE) --no-print-directory catalogs
 
@@ -61,6 +65,7 @@ run: envs
 	@$(MAKE) --no-print-directory catalogs .env model
 	$(BIN)/dalil db upgrade
 	$(BIN)/dalil directory load-sample
+	$(BIN)/dalil accounts demo
 	$(BIN)/dalil run
 
 chat: install catalogs .env
@@ -71,11 +76,18 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: envs
+test: envs chromium
 	@$(MAKE) --no-print-directory catalogs model lint migrations-check
 	$(BIN)/pytest
 	@echo "==> The tests marked embedded_default again, on what make run uses: SQLite, own Redis"
 	DALIL_TEST_BACKEND=embedded $(BIN)/pytest -m embedded_default
+
+# The browser tests drive Debian's Chromium through Playwright: the distribution's package,
+# never a browser that Playwright would download (`playwright install` is not used).
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  echo "==> Installing Debian's Chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; fi
 
 # `alembic check`: the models and the migrations agree. It runs on a scratch database created
 # beside the tests' one (same server, the tests' URL by default) and dropped after.

@@ -54,7 +54,8 @@ class Caller:
     """The authenticated account behind a request."""
 
     account: Account
-    token_id: int
+    # The API token it came with; None for a portal sign-in (a session cookie).
+    token_id: int | None
     # The account that issued the token, when it was another one (a city admin).
     issued_by: Account | None = None
 

@@ -76,6 +76,13 @@ class RateLimited(AdminError):
     code = "rate_limited"
 
 
+class Locked(AdminError):
+    """Too many wrong passwords for one login: signing in waits a while."""
+
+    status_code = 429
+    code = "locked"
+
+
 def _body(error: str, detail: object, status: int, **extra: Any) -> JSONResponse:
     return JSONResponse({"error": error, "detail": detail, **extra}, status_code=status)
 

@@ -11,6 +11,7 @@ from admin_api.listings.organizations import router as organizations_router
 from admin_api.listings.search import router as search_router
 from admin_api.listings.services import router as services_router
 from admin_api.listings.taxonomies import router as taxonomies_router
+from admin_api.portal.router import router as portal_router
 from admin_api.rumours.endpoints import router as rumours_router
 from admin_api.stats.endpoints import router as stats_router
 from admin_api.stats.page import router as stats_page_router
@@ -29,6 +30,7 @@ router.include_router(stats_router)
 # Pages for people in a browser, outside the API prefix: HTML and its script.
 pages = APIRouter()
 pages.include_router(stats_page_router)
+pages.include_router(portal_router)
 
 HSDS_VERSION = "3.0"
 

@@ -128,6 +128,10 @@ class Settings(BaseSettings):
     # the idle timeout of every proxy on the way.
     chat_long_poll_ms: int = Field(20_000, ge=0, le=25_000, alias="CHAT_LONG_POLL_MS")
 
+    # How long a portal sign-in lasts, whatever is done meanwhile: a phone left unlocked in a
+    # shared office must not stay signed in for days.
+    portal_session_s: int = Field(8 * 3600, alias="PORTAL_SESSION_S", ge=1, le=7 * 24 * 3600)
+
     http_host: str = Field("127.0.0.1", alias="HTTP_HOST")
     http_port: int = Field(8000, alias="HTTP_PORT")
 

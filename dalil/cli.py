@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
+import hashlib
+import hmac
 import logging
 import sys
 from collections.abc import Awaitable, Callable
@@ -94,6 +97,78 @@ def _accounts_create(settings: Settings, args: argparse.Namespace) -> None:
 
     account_id, token = _in_transaction(settings, create)
     print(f"Account {account_id} ({args.role}). Its token, shown this once:\n{token}")
+
+
+def _accounts_invite(settings: Settings, args: argparse.Namespace) -> None:
+    from admin_api.accounts.models import Account, Role
+    from admin_api.accounts.people import INVITATION_HOURS, invite
+    from admin_api.accounts.service import create_account
+
+    async def run(session: AsyncSession) -> tuple[int, str]:
+        if args.account is not None:
+            account = await session.get(Account, args.account)
+            if account is None:
+                raise SystemExit(f"No account {args.account}.")
+        elif args.name and args.role:
+            account = await create_account(
+                session, name=args.name, role=Role(args.role), organization_id=args.organization
+            )
+        else:
+            raise SystemExit("Name an existing --account, or give --name and --role for a new one.")
+        return account.id, await invite(session, account=account, login=args.login)
+
+    account_id, token = _in_transaction(settings, run)
+    print(
+        f"Account {account_id}, login {args.login.strip().lower()}. Its invitation, shown this "
+        f"once and valid {INVITATION_HOURS} hours:\n{invitation_link(settings, token)}"
+    )
+
+
+# The demo's people: a city team and a sample association of Tangier.
+DEMO_ACCOUNTS = (
+    ("city@demo.dalil.local", "city_admin", None, "City team (demo)"),
+    ("amal@demo.dalil.local", "association", "tng-sample-org-1", "Al Amal volunteers (demo)"),
+)
+
+
+def demo_password(settings: Settings, login: str) -> str:
+    """Return a demo account's password: derived from this install's secret key, so `make run`
+    can print it again without storing it, and no two installs share it."""
+    digest = hmac.new(settings.pseudonym_key_bytes(), f"demo:{login}".encode(), hashlib.sha256)
+    return base64.urlsafe_b64encode(digest.digest()).decode()[:16]
+
+
+def _accounts_demo(settings: Settings, _args: argparse.Namespace) -> None:
+    from sqlalchemy import select
+
+    from admin_api.accounts.models import Credential, Role
+    from admin_api.accounts.people import accept_invitation, invite
+    from admin_api.accounts.service import create_account
+
+    if settings.profile != "demo":
+        raise SystemExit("Demo accounts exist in the demo profile only (DALIL_PROFILE=demo).")
+
+    async def run(session: AsyncSession) -> None:
+        for login, role, organization, name in DEMO_ACCOUNTS:
+            if await session.scalar(select(Credential).where(Credential.login == login)):
+                continue
+            account = await create_account(
+                session, name=name, role=Role(role), organization_id=organization
+            )
+            token = await invite(session, account=account, login=login)
+            await accept_invitation(session, token=token, password=demo_password(settings, login))
+
+    _in_transaction(settings, run)
+    base = f"http://{settings.http_host}:{settings.http_port}/portal/"
+    print(f"Portal: {base} (demo accounts, unless you changed their passwords)")
+    for login, role, _organization, _name in DEMO_ACCOUNTS:
+        print(f"  {role:12} login {login}  password {demo_password(settings, login)}")
+
+
+def invitation_link(settings: Settings, token: str) -> str:
+    """Return the address where an invited person sets their password."""
+    base = settings.public_base_url or f"http://{settings.http_host}:{settings.http_port}"
+    return f"{base.rstrip('/')}/portal/invitation/{token}"
 
 
 def _stats_purge(settings: Settings, args: argparse.Namespace) -> None:
@@ -331,6 +406,20 @@ def parser() -> argparse.ArgumentParser:
     create.add_argument("--organization", default=None, help="the association's organisation id")
     create.add_argument("--days", type=int, default=90, help="how long the token is valid")
     create.set_defaults(handler=_accounts_create)
+    inviting = accounts.add_parser(
+        "invite", help="invite a person to the portal: print a link that sets their password"
+    )
+    inviting.add_argument("--login", required=True, help="what they sign in with, e.g. an email")
+    inviting.add_argument("--account", type=int, default=None, help="an existing account's id")
+    inviting.add_argument("--name", default=None, help="a new account's name")
+    inviting.add_argument(
+        "--role", default=None, choices=["city_admin", "association", "authority"]
+    )
+    inviting.add_argument("--organization", default=None, help="the association's organisation id")
+    inviting.set_defaults(handler=_accounts_invite)
+    accounts.add_parser(
+        "demo", help="the demo profile's portal accounts: create them if absent, print them"
+    ).set_defaults(handler=_accounts_demo)
 
     stats = commands.add_parser("stats", help="statistics").add_subparsers(required=True)
     purge = stats.add_parser("purge", help="delete unanswered questions past their retention")

@@ -21,8 +21,12 @@ from babel.messages.pofile import read_po, write_po
 _PLACEHOLDER = re.compile(r"\{(\w*)\}")
 
 
-def _path(locales: Path, language: str) -> Path:
-    return locales / language / "LC_MESSAGES" / "messages.po"
+# The bot's dialogue, and the staff's portal pages.
+DOMAINS = ("messages", "portal")
+
+
+def _path(locales: Path, language: str, domain: str) -> Path:
+    return locales / language / "LC_MESSAGES" / f"{domain}.po"
 
 
 def _read(path: Path, language: str) -> Catalog:
@@ -31,8 +35,12 @@ def _read(path: Path, language: str) -> Catalog:
 
 
 def fill_source(locales: Path, language: str) -> None:
-    """Give every untranslated message of the source catalog its msgid as translation."""
-    path = _path(locales, language)
+    """Give every untranslated message of the source catalogs their msgid as translation."""
+    for domain in DOMAINS:
+        _fill(_path(locales, language, domain), language)
+
+
+def _fill(path: Path, language: str) -> None:
     catalog = _read(path, language)
     for message in catalog:
         if not message.id:
@@ -70,8 +78,8 @@ def _problems(message: Message, plurals: int) -> list[str]:
 def check(locales: Path, languages: list[str]) -> list[str]:
     """Return one line per problem in the catalogs of `languages`."""
     lines = []
-    for language in languages:
-        path = _path(locales, language)
+    for language, domain in ((lang, domain) for lang in languages for domain in DOMAINS):
+        path = _path(locales, language, domain)
         if not path.exists():
             lines.append(f"{path}: missing")
             continue
@@ -91,8 +99,7 @@ def main(argv: list[str]) -> int:
         return 0
     if len(argv) >= 3 and argv[0] == "check":
         problems = check(Path(argv[1]), argv[2:])
-        for _line in problems:
-            pass
+        sys.stderr.writelines(f"{line}\n" for line in problems)
         return 1 if problems else 0
     return 2
 

@@ -15,9 +15,10 @@ from admin_api.accounts.service import (
     create_account,
     issue_token,
     revoke_token,
+    set_disabled,
 )
 from admin_api.deps import CallerDep, RowId, SessionDep, require
-from admin_api.errors import InvalidInput, NotFound
+from admin_api.errors import NotFound
 from admin_api.listings.schemas import AuditOut, audit_out
 from services_directory import audit
 
@@ -132,13 +133,12 @@ async def patch_account(
     account = await session.get(Account, account_id, with_for_update=True)
     if account is None:
         raise NotFound("no such account")
-    if body.disabled and account.id == caller.account.id:
-        raise InvalidInput("you cannot disable your own account")
+    if body.disabled is not None:
+        await set_disabled(
+            session, account_id=account_id, disabled=body.disabled, by=caller.account
+        )
     if body.name is not None:
         account.name = body.name
-    if body.disabled is not None:
-        now = dt.datetime.now(dt.UTC)
-        account.disabled_at = (account.disabled_at or now) if body.disabled else None
     await session.flush()
     return _account_out(account)
 

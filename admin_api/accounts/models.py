@@ -67,3 +67,37 @@ class ApiToken(Base):
         back_populates="tokens", lazy="raise", foreign_keys=[account_id]
     )
     issued_by: Mapped[Account | None] = relationship(lazy="raise", foreign_keys=[issued_by_id])
+
+
+class Credential(Base):
+    """How a person signs in to the portal: a login, a password hash, and the lock-out count."""
+
+    __tablename__ = "credential"
+
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("account.id", ondelete="CASCADE"), primary_key=True
+    )
+    # Lower-cased at every entry point, so "Alice@x.org" and "alice@x.org" are one login.
+    login: Mapped[str] = mapped_column(String(120), unique=True)
+    # None until the invitation is accepted: nobody can sign in with it before.
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    password_changed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Invitation(Base):
+    """A link that lets a person set the password of an account: only its hash is stored."""
+
+    __tablename__ = "invitation"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("account.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))

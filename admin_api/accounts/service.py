@@ -36,7 +36,8 @@ def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def _aware(value: dt.datetime) -> dt.datetime:
+def aware(value: dt.datetime) -> dt.datetime:
+    """Return `value` with its timezone (UTC if the database dropped it)."""
     # SQLite hands back naive datetimes for timezone-aware columns.
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
@@ -111,7 +112,7 @@ async def authenticate(session: AsyncSession, token: str) -> tuple[Account, ApiT
         .options(selectinload(ApiToken.account), selectinload(ApiToken.issued_by))
     )
     record = (await session.scalars(statement)).one_or_none()
-    if record is None or record.revoked_at is not None or _aware(record.expires_at) <= now():
+    if record is None or record.revoked_at is not None or aware(record.expires_at) <= now():
         return None
     if record.account.disabled_at is not None:
         return None
@@ -126,3 +127,21 @@ async def revoke_token(session: AsyncSession, *, token_id: int, by: Account) -> 
     if record.revoked_at is None:
         record.revoked_at = now()
         await session.flush()
+
+
+async def set_disabled(
+    session: AsyncSession, *, account_id: int, disabled: bool, by: Account
+) -> Account:
+    """Disable or re-enable an account; nobody disables their own, so the city keeps a way in.
+
+    A disabled account's tokens and portal sessions stop working at once; enabling it again
+    restores the tokens that are neither revoked nor expired.
+    """
+    account = await session.get(Account, account_id, with_for_update=True)
+    if account is None:
+        raise NotFound("no such account")
+    if disabled and account.id == by.id:
+        raise InvalidInput("you cannot disable your own account")
+    account.disabled_at = (account.disabled_at or now()) if disabled else None
+    await session.flush()
+    return account

@@ -16,7 +16,7 @@ from services_directory.exchange.errors import UnreadableFile
 from services_directory.exchange.importer import export_file, import_file
 
 router = APIRouter(tags=["import and export"])
-_MEDIA = {
+MEDIA_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "json": "application/json",
@@ -40,7 +40,7 @@ async def export_services(
         session, fmt, organization_id=organization_scope(caller, organization_id)
     )
     headers = {"Content-Disposition": f'attachment; filename="services.{fmt}"'}
-    return Response(content, media_type=_MEDIA[fmt], headers=headers)
+    return Response(content, media_type=MEDIA_TYPES[fmt], headers=headers)
 
 
 @router.post("/imports/services")

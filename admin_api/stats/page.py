@@ -10,6 +10,8 @@ from pathlib import Path
 from fastapi import APIRouter, Response
 from fastapi.responses import HTMLResponse
 
+from admin_api.csp import page_headers
+
 router = APIRouter(include_in_schema=False)
 _STATIC = Path(__file__).resolve().parent / "static"
 _HTML = (_STATIC / "stats.html").read_text(encoding="utf-8")
@@ -23,16 +25,7 @@ def _style_hash(html: str) -> str:
 
 
 # Only this server's script, style and API: the token typed into the page goes nowhere else.
-_HEADERS = {
-    "Content-Security-Policy": (
-        f"default-src 'none'; script-src 'self'; style-src {_style_hash(_HTML)}; "
-        "connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; "
-        "frame-ancestors 'none'"
-    ),
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-    "Cache-Control": "no-cache",
-}
+_HEADERS = page_headers(style_src=_style_hash(_HTML))
 
 
 @router.get("/stats")

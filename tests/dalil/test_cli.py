@@ -72,3 +72,33 @@ def test_db_check_compares_models_and_migrations_without_touching_the_database(
     assert checked.returncode == 0, checked.stderr
     assert "Models and migrations agree." in checked.stdout
     assert not (tmp_path / "dalil.db").exists()
+
+
+def test_invitations_and_demo_accounts_for_the_portal(tmp_path: Path) -> None:
+    assert run_dalil(tmp_path, "db", "upgrade").returncode == 0
+    assert run_dalil(tmp_path, "directory", "load-sample").returncode == 0
+
+    invited = run_dalil(
+        tmp_path, "accounts", "invite", "--login", "Fatima@Example.org", "--role", "association",
+        "--name", "Amal volunteers", "--organization", "tng-sample-org-1",
+    )  # fmt: skip
+    assert invited.returncode == 0, invited.stderr
+    assert "login fatima@example.org" in invited.stdout
+    assert "48 hours" in invited.stdout
+    link = invited.stdout.strip().splitlines()[-1]
+    assert link.startswith("http://127.0.0.1:8000/portal/invitation/")
+    assert len(link) > 80
+    taken = run_dalil(
+        tmp_path, "accounts", "invite", "--login", "fatima@example.org", "--role", "city_admin",
+        "--name", "Someone else",
+    )  # fmt: skip
+    assert taken.returncode != 0
+    assert "belongs to another account" in taken.stderr
+
+    first = run_dalil(tmp_path, "accounts", "demo")
+    assert first.returncode == 0, first.stderr
+    assert "city@demo.dalil.local" in first.stdout
+    assert "amal@demo.dalil.local" in first.stdout
+    again = run_dalil(tmp_path, "accounts", "demo")
+    assert again.returncode == 0
+    assert again.stdout == first.stdout

@@ -1,0 +1,167 @@
+"""Signing in and out, accepting an invitation, changing one's password."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from starlette.requests import Request
+from starlette.responses import Response
+
+from admin_api.accounts import people
+from admin_api.accounts.models import Role
+from admin_api.accounts.sessions import close_other_sessions, close_session, open_session
+from admin_api.deps import SessionDep
+from admin_api.errors import InvalidInput
+from admin_api.portal.auth import (
+    FORM_COOKIE,
+    SESSION_COOKIE,
+    AnonymousFormDep,
+    SignedDep,
+    SignedFormDep,
+    form_token,
+    keep_form_token,
+    set_cookie,
+)
+from admin_api.portal.pages import PortalRoute, render, see_other
+
+router = APIRouter(route_class=PortalRoute, include_in_schema=False)
+
+# The page each role lands on after signing in.
+HOMES = {
+    Role.ASSOCIATION: "/portal/services",
+    Role.CITY_ADMIN: "/portal/review",
+    Role.AUTHORITY: "/stats",
+}
+
+
+def _safe_next(target: str | None) -> str | None:
+    # Only a path of this portal: never a redirect to another site after signing in.
+    if target and target.startswith("/portal/") and not target.startswith("//"):
+        return target
+    return None
+
+
+def _sign_in_page(request: Request, *, error: str | None = None, status: int = 200) -> Response:
+    token = form_token(request)
+    context = {
+        "csrf": token,
+        "error": error,
+        "next": _safe_next(request.query_params.get("next")) or "",
+        "expired": request.query_params.get("expired") == "1",
+        "welcome": request.query_params.get("welcome") == "1",
+    }
+    return keep_form_token(request, render(request, "sign_in.html", context, status=status), token)
+
+
+@router.get("/portal/")
+async def home(signed: SignedDep) -> Response:
+    """Send a signed-in person to their role's first page."""
+    return see_other(HOMES[signed.caller.role])
+
+
+@router.get("/portal/sign-in")
+async def sign_in_page(request: Request) -> Response:
+    """Show the sign-in form."""
+    return _sign_in_page(request)
+
+
+@router.post("/portal/sign-in")
+async def sign_in(request: Request, form: AnonymousFormDep, session: SessionDep) -> Response:
+    """Check the login and password; on success, start a session and go on."""
+    outcome = await people.sign_in(
+        session, login=form.get("login", ""), password=form.get("password", "")
+    )
+    if outcome.account is None:
+        error = "locked" if outcome.locked else "wrong"
+        return _sign_in_page(request, error=error, status=429 if outcome.locked else 401)
+    ttl = request.app.state.settings.portal_session_s
+    session_id, _ = await open_session(
+        request.app.state.redis, account_id=outcome.account.id, ttl_s=ttl
+    )
+    role = Role(outcome.account.role)
+    response = see_other(_safe_next(form.get("next")) or HOMES[role])
+    # A cookie for the browser's session: Redis alone decides when the sign-in ends, and a
+    # cookie that outlives it lets the page say so instead of silently asking again.
+    set_cookie(request, response, SESSION_COOKIE, session_id, max_age=None)
+    response.delete_cookie(FORM_COOKIE, path="/portal/")
+    return response
+
+
+@router.post("/portal/sign-out")
+async def sign_out(request: Request, signed_form: SignedFormDep) -> Response:
+    """End this session."""
+    signed, _form = signed_form
+    await close_session(request.app.state.redis, signed.session_id)
+    response = see_other("/portal/sign-in")
+    response.delete_cookie(SESSION_COOKIE, path="/portal/")
+    return response
+
+
+@router.get("/portal/invitation/{token}")
+async def invitation_page(token: str, request: Request, session: SessionDep) -> Response:
+    """Show the form that sets the password of an invited account."""
+    _invitation, credential = await people.open_invitation(session, token)
+    csrf = form_token(request)
+    context = {"csrf": csrf, "login": credential.login, "error": None}
+    return keep_form_token(request, render(request, "invitation.html", context), csrf)
+
+
+@router.post("/portal/invitation/{token}")
+async def accept_invitation(
+    token: str, request: Request, form: AnonymousFormDep, session: SessionDep
+) -> Response:
+    """Set the password, use up the invitation, and go to the sign-in page."""
+    password = form.get("password", "")
+    _invitation, credential = await people.open_invitation(session, token)
+    error = _password_error(password, form.get("confirm", ""))
+    if error:
+        csrf = form_token(request)
+        context = {"csrf": csrf, "login": credential.login, "error": error}
+        page = render(request, "invitation.html", context, status=422)
+        return keep_form_token(request, page, csrf)
+    credential = await people.accept_invitation(session, token=token, password=password)
+    # A new invitation is also how a forgotten password is reset: whoever was signed in with
+    # the old one is signed out.
+    await close_other_sessions(request.app.state.redis, account_id=credential.account_id, keep=None)
+    return see_other("/portal/sign-in?welcome=1")
+
+
+def _password_error(password: str, confirm: str) -> str | None:
+    if password != confirm:
+        return "mismatch"
+    try:
+        people.check_new_password(password)
+    except InvalidInput:
+        return "weak"
+    return None
+
+
+@router.get("/portal/password")
+async def password_page(request: Request, signed: SignedDep) -> Response:
+    """Show the form that changes one's password."""
+    context = {"signed": signed, "csrf": signed.csrf, "error": None, "done": False}
+    return render(request, "password.html", context)
+
+
+@router.post("/portal/password")
+async def change_password(
+    request: Request, signed_form: SignedFormDep, session: SessionDep
+) -> Response:
+    """Change one's password; every other session of the account ends."""
+    signed, form = signed_form
+    error = _password_error(form.get("new", ""), form.get("confirm", ""))
+    if error is None:
+        try:
+            await people.change_password(
+                session, account_id=signed.account.id, current=form.get("current", ""),
+                new=form.get("new", ""),
+            )  # fmt: skip
+        except InvalidInput:
+            error = "current"
+    if error:
+        context = {"signed": signed, "csrf": signed.csrf, "error": error, "done": False}
+        return render(request, "password.html", context, status=422)
+    await close_other_sessions(
+        request.app.state.redis, account_id=signed.account.id, keep=signed.session_id
+    )
+    context = {"signed": signed, "csrf": signed.csrf, "error": None, "done": True}
+    return render(request, "password.html", context)

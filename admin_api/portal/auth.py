@@ -1,0 +1,103 @@
+"""Who is signed in to the portal: the session cookie, the caller behind it, CSRF tokens."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import Depends
+from starlette.requests import Request
+from starlette.responses import Response
+
+from admin_api.accounts.models import Account
+from admin_api.accounts.sessions import read_session
+from admin_api.deps import Caller, SessionDep
+from admin_api.portal.forms import Form, check_csrf, read_form
+from admin_api.portal.pages import PageError, see_other
+
+SESSION_COOKIE = "dalil_session"
+# Before signing in there is no session to hold a CSRF token: the form carries the value of
+# this cookie, which another site can neither read nor set (double submit).
+FORM_COOKIE = "dalil_form"
+_LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
+
+
+def secure_cookies(request: Request) -> bool:
+    """Tell whether cookies must be Secure: always, but for plain http to this machine in the
+    demo and test profiles (production is behind TLS, whatever host the proxy names)."""
+    profile = request.app.state.settings.profile
+    local = request.url.scheme == "http" and request.url.hostname in _LOOPBACK
+    return not (profile in {"demo", "test"} and local)
+
+
+def set_cookie(
+    request: Request, response: Response, name: str, value: str, max_age: int | None
+) -> None:
+    """Set a portal cookie: HttpOnly, SameSite=Lax, Secure (see `secure_cookies`)."""
+    response.set_cookie(
+        name, value, max_age=max_age, path="/portal/", httponly=True,
+        secure=secure_cookies(request), samesite="lax",
+    )  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Signed:
+    """A signed-in person: the caller the service functions check, and the session's token."""
+
+    caller: Caller
+    session_id: str
+    csrf: str
+
+    @property
+    def account(self) -> Account:
+        """The account signed in."""
+        return self.caller.account
+
+
+async def signed_in(request: Request, session: SessionDep) -> Signed:
+    """Return who is signed in; else send the browser to the sign-in page."""
+    session_id = request.cookies.get(SESSION_COOKIE)
+    found = await read_session(request.app.state.redis, session_id) if session_id else None
+    account = await session.get(Account, found.account_id) if found else None
+    if session_id is None or found is None or account is None or account.disabled_at:
+        # A cookie whose session is gone: it expired, or it was ended elsewhere.
+        reason = "&expired=1" if session_id else ""
+        target = quote(request.url.path, safe="/")
+        raise PageError(see_other(f"/portal/sign-in?next={target}{reason}"))
+    return Signed(Caller(account, None), session_id, found.csrf)
+
+
+SignedDep = Annotated[Signed, Depends(signed_in)]
+
+
+async def signed_form(request: Request, signed: SignedDep) -> tuple[Signed, Form]:
+    """Return who is signed in and the form they sent, once its CSRF token is checked."""
+    form = await read_form(request)
+    check_csrf(request, form, signed.csrf)
+    return signed, form
+
+
+SignedFormDep = Annotated[tuple[Signed, Form], Depends(signed_form)]
+
+
+def form_token(request: Request) -> str:
+    """Return the token for a form shown before signing in (the cookie's, or a new one)."""
+    return request.cookies.get(FORM_COOKIE) or secrets.token_urlsafe(32)
+
+
+def keep_form_token(request: Request, response: Response, token: str) -> Response:
+    """Set the pre-sign-in form cookie on `response`."""
+    set_cookie(request, response, FORM_COOKIE, token, max_age=3600)
+    return response
+
+
+async def anonymous_form(request: Request) -> Form:
+    """Return a form sent before signing in, once its token matches the cookie."""
+    form = await read_form(request)
+    check_csrf(request, form, request.cookies.get(FORM_COOKIE))
+    return form
+
+
+AnonymousFormDep = Annotated[Form, Depends(anonymous_form)]

@@ -1,0 +1,172 @@
+"""A service as the portal's form shows it, and the form sent back as the fields it changes.
+
+The form carries the texts per language, a weekly hours grid, phones and the place. What it
+does not show (taxonomy terms, contacts, closures and seasonal dates...) is kept as it is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+
+from admin_api.portal.i18n import DAYS, LANGUAGES
+from services_directory.listings.schemas import ServiceFields
+
+TEXTS = ("name", "description", "eligibility", "fees")
+# The language whose name and description a service shows where it has none in the reader's.
+FALLBACK = ("en", "fr", "es", "it", "pt", "de", "ar", "fa", "uk", "tr")
+PLACE = ("city_id", "address_1", "district", "postal_code")
+FLAGS = ("is_free", "by_appointment")
+Values = dict[str, str]
+
+
+def _regular(period: dict[str, Any]) -> bool:
+    # A plain weekly period, which the grid shows; closures and seasonal periods it does not.
+    return not (period.get("valid_from") or period.get("valid_to") or period.get("closed")
+                or period.get("description"))  # fmt: skip
+
+
+def values_of(fields: dict[str, Any]) -> Values:
+    """Return a service's fields as the form's values."""
+    values: Values = {"category": fields["category"]}
+    for flag in FLAGS:
+        if fields.get(flag):
+            values[flag] = "on"
+    for locale, text in fields.get("translations", {}).items():
+        for key in TEXTS:
+            values[f"t-{locale}-{key}"] = text.get(key) or ""
+    slots: dict[str, int] = dict.fromkeys(DAYS, 0)
+    for period in filter(_regular, fields.get("schedules", [])):
+        for day in period["byday"].split(","):
+            slots[day] += 1
+            values[f"h-{day}-{slots[day]}-opens"] = period["opens_at"]
+            values[f"h-{day}-{slots[day]}-closes"] = period["closes_at"]
+    for index, phone in enumerate(fields.get("phones", []), start=1):
+        values[f"phone-{index}-number"] = phone["number"]
+        values[f"phone-{index}-description"] = phone.get("description") or ""
+    location = fields.get("location") or {}
+    for key in (*PLACE, "latitude", "longitude"):
+        value = location.get(key)
+        values[key] = "" if value is None else str(value)
+    return values
+
+
+def slot_count(values: Values) -> int:
+    """Return how many periods a day the hours grid shows: two, or more if one has more."""
+    used = [int(key.split("-")[2]) for key in values if key.startswith("h-")]
+    return max([2, *used])
+
+
+def phone_count(values: Values) -> int:
+    """Return how many phone rows the form shows: those filled, and one more (at least two)."""
+    used = [int(key.split("-")[1]) for key in values if key.startswith("phone-")]
+    return max([1, *used]) + 1
+
+
+@dataclass
+class FormErrors(Exception):
+    """What is wrong in a sent form, by field name (a page shows each next to its field)."""
+
+    fields: dict[str, str]
+
+
+def _translations(form: Values, current: dict[str, Any]) -> dict[str, dict[str, str | None]]:
+    kept = {loc: text for loc, text in current.get("translations", {}).items()
+            if loc not in LANGUAGES}  # fmt: skip
+    for locale in LANGUAGES:
+        text = {key: form.get(f"t-{locale}-{key}", "").strip() for key in TEXTS}
+        if text["name"]:
+            kept[locale] = {
+                "name": text["name"], "description": text["description"],
+                "eligibility": text["eligibility"] or None, "fees": text["fees"] or None,
+            }  # fmt: skip
+    return kept
+
+
+def _hours(form: Values, errors: dict[str, str]) -> list[dict[str, Any]]:
+    periods: dict[tuple[str, str], list[str]] = {}
+    for day in DAYS:
+        for slot in range(1, slot_count(form) + 1):
+            field = f"h-{day}-{slot}"
+            opens = form.get(f"{field}-opens", "").strip()
+            closes = form.get(f"{field}-closes", "").strip()
+            if not opens and not closes:
+                continue
+            if not (opens and closes) or closes <= opens:
+                errors[f"{field}-opens"] = "hours"
+                continue
+            periods.setdefault((opens, closes), []).append(day)
+    return [{"byday": ",".join(days), "opens_at": opens, "closes_at": closes}
+            for (opens, closes), days in periods.items()]  # fmt: skip
+
+
+def _coordinate(form: Values, key: str, errors: dict[str, str]) -> float | None:
+    raw = form.get(key, "").strip().replace(",", ".")
+    if not raw:
+        return None
+    try:
+        return float(raw)
+    except ValueError:
+        errors[key] = "number"
+        return None
+
+
+def changes_from(form: Values, current: dict[str, Any] | None) -> dict[str, Any]:
+    """Return the fields a sent form sets, checked as the API checks them; else FormErrors."""
+    current = current or {}
+    errors: dict[str, str] = {}
+    translations = _translations(form, current)
+    named = [loc for loc in FALLBACK if loc in translations] or list(translations)
+    if not named:
+        errors["t-name"] = "name"
+    schedules = _hours(form, errors)
+    schedules += [p for p in current.get("schedules", []) if not _regular(p)]
+    phones = [
+        {"number": form[f"phone-{i}-number"].strip(),
+         "description": form.get(f"phone-{i}-description", "").strip() or None}
+        for i in range(1, phone_count(form) + 1) if form.get(f"phone-{i}-number", "").strip()
+    ]  # fmt: skip
+    location = {**(current.get("location") or {})}
+    location.update({key: form.get(key, "").strip() or None for key in PLACE})
+    location["latitude"] = _coordinate(form, "latitude", errors)
+    location["longitude"] = _coordinate(form, "longitude", errors)
+    changes: dict[str, Any] = {
+        "category": form.get("category", ""),
+        "translations": translations,
+        "schedules": schedules,
+        "phones": phones,
+        "location": location,
+        **{flag: form.get(flag) == "on" for flag in FLAGS},
+    }
+    if named:
+        first = translations[named[0]]
+        changes["name"], changes["description"] = first["name"], first["description"] or ""
+    if current and form.get("category") != current.get("category"):
+        changes["terms"] = []  # a term belongs to one category: the old ones no longer fit
+    _validate({**current, **changes}, errors)
+    return changes
+
+
+def _validate(fields: dict[str, Any], errors: dict[str, str]) -> None:
+    try:
+        ServiceFields.model_validate(fields)
+    except ValidationError as invalid:
+        for error in invalid.errors(include_url=False, include_context=False):
+            errors.setdefault(_field_of(error["loc"]), "invalid")
+    if errors:
+        raise FormErrors(errors)
+
+
+def _field_of(loc: tuple[int | str, ...]) -> str:
+    head = str(loc[0]) if loc else ""
+    if head == "translations" and len(loc) >= 3:
+        return f"t-{loc[1]}-{loc[2]}"
+    if head == "phones" and len(loc) >= 2 and isinstance(loc[1], int):
+        return f"phone-{loc[1] + 1}-number"
+    if head == "location" and len(loc) >= 2:
+        return str(loc[1])
+    if head == "schedules":
+        return "hours"
+    return head

@@ -1,0 +1,179 @@
+"""An association's services: the list with their states, the form, submitting for review."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Query
+from sqlalchemy import select
+from starlette.requests import Request
+from starlette.responses import Response
+
+from admin_api.accounts.models import Role
+from admin_api.deps import SessionDep
+from admin_api.listings import review
+from admin_api.listings import service as rules
+from admin_api.portal import i18n
+from admin_api.portal.auth import Signed, SignedDep, SignedFormDep
+from admin_api.portal.pages import PageError, PortalRoute, render, see_other
+from admin_api.portal.service_form import (
+    FormErrors,
+    Values,
+    changes_from,
+    phone_count,
+    slot_count,
+    values_of,
+)
+from admin_api.portal.summary import summary
+from admin_api.versioning import Edit
+from services_directory.categories import Category
+from services_directory.cities.service import list_cities
+from services_directory.errors import StaleVersion
+from services_directory.listings import service as listings
+from services_directory.listings.models import Organization, Service
+from services_directory.listings.schemas import ServiceFields
+
+router = APIRouter(route_class=PortalRoute, include_in_schema=False)
+PER_PAGE = 50
+
+
+def shown_name(service: Service, locale: str) -> str:
+    """Return a service's name in `locale`, or its default name."""
+    for text in service.translations:
+        if text.locale == locale:
+            return text.name
+    return service.name
+
+
+@router.get("/portal/services")
+async def services_page(
+    request: Request, signed: SignedDep, session: SessionDep, page: int = Query(1, ge=1, le=10_000)
+) -> Response:
+    """List the services of the signed-in association (all of them, for the city team)."""
+    caller = signed.caller
+    own = rules.ServiceFilter(organization_id=caller.organization_id)
+    rows, total = await rules.list_services(session, caller, own, page=page, per_page=PER_PAGE)
+    locale = i18n.chosen(request)
+    context = {
+        "signed": signed, "csrf": signed.csrf, "page": page, "total": total,
+        "per_page": PER_PAGE, "notice": request.query_params.get("notice"),
+        "services": [(s, shown_name(s, locale)) for s in rows],
+        "notes": await review.notes_sent_back(session, caller, rows),
+    }  # fmt: skip
+    return render(request, "services.html", context)
+
+
+async def _form_context(
+    request: Request, signed: Signed, session: SessionDep, values: Values, **extra: Any
+) -> dict[str, Any]:
+    locale = i18n.chosen(request)
+    organizations: list[Organization] = []
+    if signed.caller.role is Role.CITY_ADMIN and extra.get("service") is None:
+        found = await session.scalars(select(Organization).order_by(Organization.name))
+        organizations = list(found)
+    return {
+        "signed": signed, "csrf": signed.csrf, "values": values,
+        "categories": [c.value for c in Category], "cities": await list_cities(session),
+        "days": i18n.day_names(locale), "slots": slot_count(values),
+        "phones": phone_count(values), "organizations": organizations,
+        "errors": {}, "service": None, "theirs": None, **extra,
+    }  # fmt: skip
+
+
+@router.get("/portal/services/new")
+async def new_service_page(request: Request, signed: SignedDep, session: SessionDep) -> Response:
+    """Show an empty service form."""
+    # Most services listed are free: the box starts ticked, as the API's default.
+    context = await _form_context(request, signed, session, {"is_free": "on"})
+    return render(request, "service_form.html", context)
+
+
+@router.post("/portal/services/new")
+async def create_service(
+    request: Request, signed_form: SignedFormDep, session: SessionDep
+) -> Response:
+    """Create a draft service (and submit it for review, if asked)."""
+    signed, form = signed_form
+    try:
+        fields = ServiceFields.model_validate(changes_from(form, None))
+    except FormErrors as invalid:
+        context = await _form_context(request, signed, session, form, errors=invalid.fields)
+        raise PageError(render(request, "service_form.html", context, status=422)) from invalid
+    organization_id = form.get("organization_id") or None
+    service = await rules.create_service(
+        session, signed.caller, organization_id=organization_id, fields=fields
+    )
+    return await _saved(session, signed, service.id, form)
+
+
+async def _saved(session: SessionDep, signed: Signed, service_id: str, form: Values) -> Response:
+    if form.get("then") == "submit":
+        await rules.move_service(
+            session, signed.caller, service_id=service_id, action="submit", note=None
+        )
+        return see_other("/portal/services?notice=submitted")
+    return see_other(f"/portal/services/{service_id}/edit?notice=saved")
+
+
+@router.get("/portal/services/{service_id}/edit")
+async def edit_service_page(
+    service_id: str, request: Request, signed: SignedDep, session: SessionDep
+) -> Response:
+    """Show a service's form, filled."""
+    service = await rules.writable_service(session, signed.caller, service_id)
+    values = {**values_of(listings.to_fields(service)), "version": str(service.version)}
+    context = await _form_context(
+        request, signed, session, values, service=service,
+        notice=request.query_params.get("notice"),
+    )  # fmt: skip
+    return render(request, "service_form.html", context)
+
+
+@router.post("/portal/services/{service_id}/edit")
+async def edit_service(
+    service_id: str, request: Request, signed_form: SignedFormDep, session: SessionDep
+) -> Response:
+    """Save a service's form over the version it was read in; else show both versions."""
+    signed, form = signed_form
+    service = await rules.writable_service(session, signed.caller, service_id)
+    current = listings.to_fields(service)
+    try:
+        changes = changes_from(form, current)
+        version = int(form.get("version", ""))
+        await rules.edit_service(session, signed.caller, service_id, Edit(changes, version))
+    except FormErrors as invalid:
+        context = await _form_context(
+            request, signed, session, form, service=service, errors=invalid.fields
+        )
+        raise PageError(render(request, "service_form.html", context, status=422)) from invalid
+    except (StaleVersion, ValueError) as stale:
+        raise PageError(await _conflict(request, signed, service_id, form)) from stale
+    return await _saved(session, signed, service_id, form)
+
+
+async def _conflict(request: Request, signed: Signed, service_id: str, form: Values) -> Response:
+    # Read what is saved now in a session of its own: the request's may be unusable after a
+    # write that lost the race, and it is rolled back anyway. A plain read, not a locking
+    # one: the request's transaction still holds the row's lock until it rolls back.
+    async with request.app.state.sessions() as session, session.begin():
+        service = await rules.read_service(session, signed.caller, service_id)
+        theirs = summary(listings.to_fields(service), i18n.chosen(request))
+        # The form keeps every value the person typed; its version is now the current one,
+        # so sending it again replaces theirs knowingly.
+        values = {**form, "version": str(service.version)}
+        context = await _form_context(
+            request, signed, session, values, service=service, theirs=theirs
+        )
+    return render(request, "service_form.html", context, status=409)
+
+
+@router.post("/portal/services/{service_id}/submit")
+async def submit_service(
+    service_id: str, signed_form: SignedFormDep, session: SessionDep
+) -> Response:
+    """Send a draft to the city team's review queue."""
+    signed, _form = signed_form
+    await rules.move_service(
+        session, signed.caller, service_id=service_id, action="submit", note=None
+    )
+    return see_other("/portal/services?notice=submitted")

@@ -1,0 +1,57 @@
+"""The city team invites a person from the portal, and disabling them signs them out at once."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.async_api import Browser
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from admin_api.accounts.models import Role
+from tests.helpers.browser import serious_violations, tab
+from tests.helpers.portal import Invited, People, accept, sign_in
+
+pytestmark = pytest.mark.browser
+
+
+async def test_an_invitation_made_in_the_portal_works_once_and_disabling_ends_the_session(
+    browser: Browser, base_url: str, pg_engine: AsyncEngine
+) -> None:
+    people = People(pg_engine)
+    organization = await people.organization()
+    reviewer = await people.invite(Role.CITY_ADMIN)
+    async with tab(browser, base_url) as city, tab(browser, base_url) as newcomer:
+        await accept(city.page, reviewer)
+        await sign_in(city.page, reviewer.login)
+        await city.page.wait_for_url("**/portal/review")
+        await city.page.get_by_role("link", name="Comptes").click()
+        await city.page.locator("#login").fill("Nadia@Example.org")
+        await city.page.locator("#name").fill("Nadia")
+        await city.page.locator("#role").select_option("association")
+        await city.page.locator("#organization_id").select_option(organization)
+        await city.page.get_by_role("button", name="Créer l'invitation").click()
+        link = await city.page.locator("#invitation-link").input_value()
+        assert link.startswith(f"{base_url}/portal/invitation/")
+        assert await serious_violations(city.page) == []
+        # Shown once: the page read again no longer carries it.
+        await city.page.goto("/portal/accounts")
+        assert link not in await city.page.content()
+
+        invited = Invited("nadia@example.org", link.removeprefix(base_url))
+        await accept(newcomer.page, invited)
+        response = await newcomer.page.goto(invited.link)
+        assert response is not None
+        assert response.status == 404
+        await sign_in(newcomer.page, "NADIA@example.org")
+        await newcomer.page.wait_for_url("**/portal/services")
+
+        card = city.page.locator(".card", has_text="nadia@example.org")
+        await card.get_by_role("button", name="Désactiver").click()
+        await (
+            city.page.locator(".card", has_text="nadia@example.org")
+            .get_by_role("button", name="Réactiver")
+            .wait_for()
+        )
+        await newcomer.page.goto("/portal/services")
+        await newcomer.page.wait_for_url("**/portal/sign-in?next=/portal/services&expired=1")
+        await sign_in(newcomer.page, invited.login)
+        assert "incorrect" in await newcomer.page.locator("[role=alert]").inner_text()

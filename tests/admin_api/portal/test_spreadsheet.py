@@ -1,0 +1,65 @@
+"""A spreadsheet downloaded from the portal, broken, sent back: the problem shows on its row."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.async_api import Browser, FilePayload, Page
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from admin_api.accounts.models import Role
+from services_directory.listings.models import Service
+from tests.helpers.browser import serious_violations, tab
+from tests.helpers.portal import People, accept, draft_service, sign_in
+
+pytestmark = pytest.mark.browser
+
+
+async def _upload(page: Page, content: bytes) -> int:
+    upload: FilePayload = {"name": "services.csv", "mimeType": "text/csv", "buffer": content}
+    await page.locator("#file").set_input_files(files=[upload])
+    async with page.expect_response(
+        lambda r: r.request.method == "POST" and r.url.endswith("/portal/spreadsheet")
+    ) as answer:
+        await page.get_by_role("button", name="Importer").click()
+    return (await answer.value).status
+
+
+async def test_a_broken_row_is_shown_with_its_problem_and_nothing_is_imported(
+    browser: Browser, base_url: str, pg_engine: AsyncEngine
+) -> None:
+    people = People(pg_engine)
+    organization = await people.organization()
+    service_id = await draft_service(pg_engine, organization, "Abri de nuit")
+    volunteer = await people.invite(Role.ASSOCIATION, organization)
+    async with tab(browser, base_url) as signed:
+        page = signed.page
+        await accept(page, volunteer)
+        await sign_in(page, volunteer.login)
+        await page.get_by_role("link", name="Tableur").click()
+        async with page.expect_download() as downloading:
+            await page.get_by_role("link", name="Télécharger (CSV)").click()
+        sheet = (await (await downloading.value).path()).read_bytes()
+        assert sheet.count(b"\n") == 2  # the header and our one service: nobody else's
+
+        token = page.locator("main form input[name=csrf]")
+        real = await token.input_value()
+        await token.evaluate("e => e.value = 'forged'")
+        assert await _upload(page, sheet) == 403  # an upload is a form like any other
+        await page.go_back()
+        await token.evaluate(f"e => e.value = '{real}'")
+
+        broken = sheet.replace(b",housing,", b",housin,", 1)
+        assert await _upload(page, broken) == 422
+        cells = await page.locator("#problems tbody tr").first.locator("td").all_inner_texts()
+        assert cells[:2] == ["2", "category"]
+        assert await serious_violations(page) == []
+
+        renamed = sheet.replace(b"Abri de nuit", b"Abri de nuit du port")
+        assert await _upload(page, renamed) == 200
+        status = await page.locator("[role=status]").inner_text()
+        assert "0 nouveaux, 1 modifiés, 0 inchangés" in status
+
+    async with AsyncSession(pg_engine) as session:
+        service = await session.get(Service, service_id)
+        assert service is not None
+        assert service.name == "Abri de nuit du port"
