@@ -30,8 +30,9 @@ WEEK = {"from": "2025-06-30", "to": "2025-07-06"}
 
 # Questions about health in Vienna once it has none, by district, from different people.
 UNMET = {
-    "Favoriten": ["I need a doctor in Favoriten, Vienna"] * 3
-    + ["Ich brauche einen Arzt in Favoriten, Wien"] * 3,
+    # One language a district: the statistics hide what is small in any language, week,
+    # channel or outcome (issue 13), and this test is about districts.
+    "Favoriten": ["I need a doctor in Favoriten, Vienna"] * 6,
     "Ottakring": ["je cherche un médecin à Ottakring, Vienne"] * 5,
     "Simmering": ["I need a doctor in Simmering, Vienna"] * 2,
 }
@@ -80,14 +81,17 @@ async def test_questions_with_districts_from_several_chats_are_unmet_needs_by_di
     cells = {(c["city"], c["district"], c["category"]): c for c in body["cells"]}
     assert set(cells) == {("vienna", district, "health") for district in UNMET}
     assert body["total"] == sum(len(q) for q in UNMET.values())
-    # Two people from Simmering are too few to show; one more cell hides with it, or the
+    # Two people from Simmering are too few to show; another cell hides with it, or the
     # total would give the two away. Whatever is shown is what was asked.
     hidden = {key[1] for key, cell in cells.items() if cell["suppressed"]}
     assert "Simmering" in hidden
-    assert len(hidden) == 2
+    assert len(hidden) >= 2
+    assert hidden != set(UNMET)  # the larger districts still show
     for (_, district, _), cell in cells.items():
         assert cell["count"] in (None, len(UNMET[district]))
-    assert body["cells"][0]["district"] == "Favoriten"  # largest first
+    shown = [cell for cell in body["cells"] if not cell["suppressed"]]
+    assert body["cells"][: len(shown)] == shown  # what can be shown first, largest first
+    assert [c["count"] for c in shown] == sorted((c["count"] for c in shown), reverse=True)
 
     # The answered questions are in the general table, with their district.
     general = await api.client.get(

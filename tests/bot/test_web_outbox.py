@@ -48,6 +48,7 @@ async def test_a_reply_is_shown_once_even_when_a_taken_over_sender_sends_it_agai
         "buttons": [[{"label": "🩺 الصحة", "payload": "cat:health"}]],
         "rtl": True,
         "location_request": None,
+        "erase_chat": False,
     }
     assert await redis.xlen(queue.OUTBOUND) == 0  # acknowledged and deleted
 

@@ -31,7 +31,7 @@ CATEGORY_MENU = (
     "cat:health", "cat:housing", "cat:education", "cat:jobs", "cat:legal",
     "cat:social_support", "cat:mobility", "myths", "emergency",
 )  # fmt: skip
-RESULT_BUTTONS = ("more", "where", "menu", "city", "fb:up", "fb:down")
+RESULT_BUTTONS = ("more", "only:open", "only:free", "where", "menu", "city", "fb:up", "fb:down")
 
 
 @asynccontextmanager

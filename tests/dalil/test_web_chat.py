@@ -29,7 +29,7 @@ from tests.standins.web_browser import Browser, payloads
 # A long poll answers "nothing yet" after this: long enough to see a reply that was coming.
 LONG_POLL_MS = "1500"
 ARABIC_QUESTION = "أين أجد طبيب في طنجة؟"
-RESULT_BUTTONS = ["more", "where", "menu", "city", "fb:up", "fb:down"]
+RESULT_BUTTONS = ["more", "only:open", "only:free", "where", "menu", "city", "fb:up", "fb:down"]
 _NUMBERED = re.compile(r"^\d+\. (.+)$", re.MULTILINE)
 
 

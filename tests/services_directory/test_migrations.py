@@ -40,6 +40,9 @@ TABLES = {
     "rumour",
     "subscription",
     "campaign",
+    "handled_turn",
+    "credential",
+    "invitation",
 }
 
 
