@@ -55,8 +55,7 @@ async def running_app(
             RASA_URL=rasa_url,
             TELEGRAM_BOT_TOKEN=TELEGRAM_TOKEN,
             TELEGRAM_API_BASE_URL=f"{telegram_url}/bot",
-            PUBLIC_BASE_URL="https://dalil.example.org",
-            **overrides,
+            **({"PUBLIC_BASE_URL": "https://dalil.example.org"} | overrides),
         )
         app: FastAPI = create_app(settings, roles=roles)
         async with serve(app, lifespan="on") as url:

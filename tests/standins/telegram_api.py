@@ -8,6 +8,7 @@ JSON-encoded. Answers follow the Bot API's envelope: {"ok": true, "result": ...}
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import time
@@ -43,6 +44,15 @@ class TelegramStandIn(Answering):
     # Planned answers for the next sendMessage calls: (status, body) or ("hang", seconds).
     planned: list[tuple[Any, Any]] = field(default_factory=list)
     _message_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    # Updates waiting for getUpdates (long polling), and a signal when one arrives.
+    updates: list[dict[str, Any]] = field(default_factory=list)
+    _arrived: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def push_update(self, update: dict[str, Any]) -> None:
+        """Make an update available to getUpdates, as Telegram keeps it for a bot without a
+        webhook."""
+        self.updates.append(update)
+        self._arrived.set()
 
     def sent(self, method: str = "sendMessage") -> list[Call]:
         """Return the accepted calls of one method."""
@@ -78,7 +88,22 @@ class TelegramStandIn(Answering):
             elif status != "ok":
                 return JSONResponse(body, status_code=status)
         params["_accepted"] = True
+        if method == "getUpdates":
+            return JSONResponse({"ok": True, "result": await self._long_poll(params)})
         return JSONResponse({"ok": True, "result": self._result(method, params)})
+
+    async def _long_poll(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        # An offset confirms every update before it: Telegram forgets them. With none left,
+        # the call waits for one to arrive, up to `timeout` seconds; here at most one, so that
+        # a test's app stops at once (an empty answer before the timeout is allowed).
+        offset = int(params.get("offset") or 0)
+        self.updates = [u for u in self.updates if u["update_id"] >= offset]
+        if not self.updates:
+            self._arrived.clear()
+            with contextlib.suppress(TimeoutError):
+                wait_s = min(1.0, float(params.get("timeout") or 0))
+                await asyncio.wait_for(self._arrived.wait(), wait_s)
+        return [u for u in self.updates if u["update_id"] >= offset]
 
     def _result(self, method: str, params: dict[str, Any]) -> Any:
         if method == "getMe":
@@ -91,8 +116,6 @@ class TelegramStandIn(Answering):
                 "from": BOT_USER,
                 "text": params.get("text", ""),
             }
-        if method == "getUpdates":
-            return []
         return True
 
     def app(self) -> Starlette:
