@@ -10,24 +10,12 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_skeleton, get_day_names
 from babel.support import NullTranslations, Translations
 
+from core.languages import ICAL_DAYS, NATIVE_NAMES
+
 LOCALES_DIR = Path(__file__).resolve().parent / "locales"
 DOMAIN = "messages"
 DEFAULT_LOCALE = "en"
-# Interface languages, each named in its own script on the language buttons.
-NATIVE_NAMES = {
-    "ar": "العربية",
-    "fr": "Français",
-    "en": "English",
-    "es": "Español",
-    "it": "Italiano",
-    "pt": "Português",
-    "de": "Deutsch",
-    "fa": "فارسی",
-    "uk": "Українська",
-    "tr": "Türkçe",
-}
 SUPPORTED_LOCALES = tuple(NATIVE_NAMES)
-ICAL_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 # Unicode first-strong isolate / pop directional isolate: keeps a Latin address or a phone
 # number in one piece, left to right, inside right-to-left text.

@@ -9,6 +9,7 @@ from babel.dates import get_day_names
 from babel.support import NullTranslations, Translations
 from starlette.requests import Request
 
+from core.languages import ICAL_DAYS, NATIVE_NAMES
 from core.settings import PROJECT_ROOT
 
 # One folder of catalogs for the whole project (`make catalogs`); the portal's strings are
@@ -16,21 +17,13 @@ from core.settings import PROJECT_ROOT
 LOCALES_DIR = PROJECT_ROOT / "bot" / "locales"
 DOMAIN = "portal"
 DEFAULT = "en"
-# Each language named in its own script, for the language links.
+# Each language named in its own script, for the language links; French first.
 LANGUAGES = {
-    "fr": "Français",
-    "ar": "العربية",
-    "en": "English",
-    "es": "Español",
-    "it": "Italiano",
-    "pt": "Português",
-    "de": "Deutsch",
-    "fa": "فارسی",
-    "uk": "Українська",
-    "tr": "Türkçe",
+    code: NATIVE_NAMES[code]
+    for code in ("fr", "ar", "en", "es", "it", "pt", "de", "fa", "uk", "tr")
 }
 LANGUAGE_COOKIE = "dalil_lang"
-DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+DAYS = ICAL_DAYS
 
 
 @cache

@@ -11,8 +11,9 @@ from babel.support import NullTranslations
 from babel.units import format_unit
 
 from bot.dialogue.myths import RUMOUR
-from bot.i18n import NATIVE_NAMES, always_open, format_opening_hours, is_rtl, isolate, language_name
+from bot.i18n import always_open, format_opening_hours, is_rtl, isolate, language_name
 from bot.messages import Button, Reply
+from core.languages import NATIVE_NAMES
 from services_directory.categories import Category
 from services_directory.cities.models import City, EmergencyNumber
 from services_directory.search.service import ServiceCard

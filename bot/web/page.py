@@ -15,7 +15,8 @@ from string import Template
 
 from babel import Locale
 
-from bot.i18n import DEFAULT_LOCALE, NATIVE_NAMES, SUPPORTED_LOCALES, is_rtl, translations
+from bot.i18n import DEFAULT_LOCALE, SUPPORTED_LOCALES, is_rtl, translations
+from core.languages import NATIVE_NAMES
 
 STATIC = Path(__file__).resolve().parent / "static"
 _PAGE = Template((STATIC / "chat.html").read_text(encoding="utf-8"))

@@ -24,7 +24,6 @@ import schemathesis
 import uvicorn
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
-from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
@@ -33,6 +32,7 @@ from admin_api.accounts.service import create_account, issue_token
 from core.db import create_engine
 from dalil.app import create_app
 from services_directory.exchange.hsds import tabular_package
+from tests.helpers.bombs import workbook_bytes
 from tests.helpers.settings import PG_URL, make_settings
 from tests.standins.server import free_port
 
@@ -151,17 +151,6 @@ def _replaced(document: Any, path: tuple[Any, ...], value: Any) -> Any:
     return document
 
 
-def _xlsx(rows: list[list[str]]) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
 def import_file(data: st.DataObject, exports: dict[str, bytes]) -> bytes:
     """An export of the directory's own, changed at random, in one of the four formats."""
     draw = data.draw
@@ -175,7 +164,9 @@ def import_file(data: st.DataObject, exports: dict[str, bytes]) -> bytes:
         rows = rows[: draw(st.integers(1, len(rows)))]
         if form == "xlsx":
             # What a worksheet cannot hold at all, a spreadsheet program never writes.
-            content = _xlsx([[ILLEGAL_CHARACTERS_RE.sub("", cell) for cell in row] for row in rows])
+            content = workbook_bytes(
+                [[ILLEGAL_CHARACTERS_RE.sub("", cell) for cell in row] for row in rows]
+            )
         else:
             buffer = io.StringIO()
             csv.writer(buffer).writerows(rows)

@@ -8,8 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.dialogue import Dialogue
-from bot.i18n import NATIVE_NAMES
 from core.db import create_engine
+from core.languages import NATIVE_NAMES
 from core.usage import UsageEvent
 from nlu.client import NLUClient
 from tests.helpers.conversation import Conversation, labels, listed, names_of, payloads

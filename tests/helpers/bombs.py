@@ -13,7 +13,7 @@ from openpyxl import Workbook
 _MIB = 1024 * 1024
 
 
-def _workbook(rows: list[list[str]]) -> bytes:
+def workbook_bytes(rows: list[list[str]]) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
@@ -45,7 +45,7 @@ def xlsx_declaring_every_cell() -> bytes:
     openpyxl pads every row to the declared width, and fills the rows missing before the
     last one: a million rows of 16,384 cells.
     """
-    content = _workbook([["id", "name"], ["", "Clinic"]])
+    content = workbook_bytes([["id", "name"], ["", "Clinic"]])
     sheet = zipfile.ZipFile(io.BytesIO(content)).read("xl/worksheets/sheet1.xml")
     last = b'<row r="1048576"><c r="A1048576" t="inlineStr"><is><t>x</t></is></c></row>'
     sheet = re.sub(rb"<dimension [^>]*>", b'<dimension ref="A1:XFD1048576"/>', sheet)
@@ -55,7 +55,7 @@ def xlsx_declaring_every_cell() -> bytes:
 
 def xlsx_with_entities() -> bytes:
     """A workbook whose sheet expands an entity a million times (billion laughs)."""
-    content = _workbook([["name"], ["x"]])
+    content = workbook_bytes([["name"], ["x"]])
     lol = (
         b'<!ENTITY a "'
         + b"x" * 1000
@@ -72,7 +72,7 @@ def xlsx_with_entities() -> bytes:
 
 def xlsx_with_wide_rows(cells: int = 100_000) -> bytes:
     """A workbook whose second row holds `cells` empty cells (openpyxl keeps them all)."""
-    content = _workbook([["name"], ["x"]])
+    content = workbook_bytes([["name"], ["x"]])
     row = b'<row r="2">' + b"<c/>" * cells + b"</row>"
     return _rewrite(content, "xl/worksheets/sheet1.xml", replace=(r'<row r="2".*?</row>', row))
 
