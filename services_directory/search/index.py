@@ -108,11 +108,15 @@ def shown_to_migrants(service: Service) -> bool:
     return service.review_state == "published" and service.status == "active"
 
 
-def _entry(service: Service) -> SearchEntry | None:
-    if not shown_to_migrants(service) or not service.service_at_locations:
+def indexed(service: Service) -> tuple[IndexedService, Card] | None:
+    """Return what the index would hold of a service, shown or not (None without a place).
+
+    The portal's preview of a draft reads this too, so it shows what search would show.
+    """
+    if not service.service_at_locations:
         return None
     location = service.service_at_locations[0].location
-    indexed = IndexedService(
+    entry = IndexedService(
         service_id=service.id,
         city_id=location.city_id,
         category=service.category,
@@ -147,7 +151,15 @@ def _entry(service: Service) -> SearchEntry | None:
             for t in service.translations
         },
     )
-    return SearchEntry(**indexed.columns(), card=card.to_json())
+    return entry, card
+
+
+def _entry(service: Service) -> SearchEntry | None:
+    found = indexed(service) if shown_to_migrants(service) else None
+    if found is None:
+        return None
+    entry, card = found
+    return SearchEntry(**entry.columns(), card=card.to_json())
 
 
 async def refresh(session: AsyncSession, service_ids: Iterable[str]) -> None:

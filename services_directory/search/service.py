@@ -183,6 +183,45 @@ def _state(
     return is_open(entry.periods, local), next_change(entry.periods, local)
 
 
+def card_of(
+    entry: IndexedService,
+    main: Card,
+    locale: str,
+    local_now: dt.datetime | None,
+    *,
+    distance: float | None = None,
+    open_now: bool | None = None,
+) -> ServiceCard:
+    """Return one service's card in `locale`; `local_now` (the city's time) says if open."""
+    text = next((main.texts[loc] for loc in fallback_chain(locale) if loc in main.texts), None)
+    if text is None:
+        text = CardText(main.name, main.description, None, None)
+    state, changes_at = _state(entry, local_now)
+    return ServiceCard(
+        id=entry.service_id,
+        name=text.name,
+        description=text.description,
+        eligibility=text.eligibility,
+        is_free=entry.is_free,
+        fees=text.fees,
+        address=main.address,
+        district=main.district,
+        phones=main.phones,
+        opening_hours=_openings(entry.periods),
+        languages=entry.languages,
+        is_sample=main.is_sample,
+        distance_m=distance,
+        open_now=open_now if state is None else state,
+        changes_at=changes_at,
+    )
+
+
+async def city_time(session: AsyncSession, city_id: str, now: dt.datetime) -> dt.datetime:
+    """Return `now` (timezone-aware) as the city's local time, naive."""
+    zone = ZoneInfo(await _timezone(session, city_id))
+    return now.astimezone(zone).replace(tzinfo=None)
+
+
 async def _cards(
     session: AsyncSession,
     group: _Group,
@@ -191,36 +230,16 @@ async def _cards(
     local_now: dt.datetime | None,
 ) -> tuple[ServiceCard, ...]:
     data = await _card_data(session, group, [c.entry.service_id for c in chosen])
-    chain = fallback_chain(locale)
     cards = []
     for candidate in chosen:
-        entry = candidate.entry
-        main = data.get(entry.service_id)
+        main = data.get(candidate.entry.service_id)
         if main is None:  # deleted since the index was read
             continue
-        text = next((main.texts[loc] for loc in chain if loc in main.texts), None)
-        if text is None:
-            text = CardText(main.name, main.description, None, None)
-        open_now, changes_at = _state(entry, local_now)
-        cards.append(
-            ServiceCard(
-                id=entry.service_id,
-                name=text.name,
-                description=text.description,
-                eligibility=text.eligibility,
-                is_free=entry.is_free,
-                fees=text.fees,
-                address=main.address,
-                district=main.district,
-                phones=main.phones,
-                opening_hours=_openings(entry.periods),
-                languages=entry.languages,
-                is_sample=main.is_sample,
-                distance_m=candidate.distance,
-                open_now=candidate.open_now if open_now is None else open_now,
-                changes_at=changes_at,
-            )
-        )
+        card = card_of(
+            candidate.entry, main, locale, local_now,
+            distance=candidate.distance, open_now=candidate.open_now,
+        )  # fmt: skip
+        cards.append(card)
     return tuple(cards)
 
 

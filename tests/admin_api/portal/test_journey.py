@@ -1,19 +1,38 @@
-"""The portal's journey in a phone-sized Chromium: invited, signed in, edited, published."""
+"""The issue's journey in a phone-sized Chromium: invited, signed in, edited, published, found.
+
+The last step asks the web chat in Arabic: the whole app runs (worker and sender through the
+real queues) with a real Rasa server and the trained model.
+"""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 import pytest
 from playwright.async_api import Browser, Page
+from redis.asyncio import Redis
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from admin_api.accounts.models import Role
 from services_directory.listings import service as listings
 from services_directory.listings.models import Service
+from tests.helpers.app import running_app
 from tests.helpers.browser import tab
 from tests.helpers.portal import People, accept, draft_service, sign_in
 
 pytestmark = pytest.mark.browser
+ARABIC_NAME = "عيادة الميناء الصحية"
+# What a person in Tangier writes for a doctor, naming the service's district (in Arabic, as
+# the association wrote it): the district's services come first in the answer.
+ARABIC_QUESTION = "أين أجد طبيب في حي مرشان في طنجة؟"
+
+
+@pytest.fixture
+async def whole_app(pg_engine: AsyncEngine, redis: Redis, rasa_url: str) -> AsyncIterator[str]:
+    """The app with every role (worker, sender...) and the real Rasa; yield its base URL."""
+    async with running_app(rasa_url, CHAT_LONG_POLL_MS="1500") as app:
+        yield app.url
 
 
 async def _fill_new_service(page: Page) -> None:
@@ -22,7 +41,7 @@ async def _fill_new_service(page: Page) -> None:
     await page.locator("#t-fr-name").fill("Permanence santé du port")
     await page.locator("#t-fr-description").fill("Consultations sans rendez-vous, sans papiers.")
     await page.locator("summary[lang='ar']").click()
-    await page.locator("#t-ar-name").fill("عيادة الميناء الصحية")
+    await page.locator("#t-ar-name").fill(ARABIC_NAME)
     await page.locator("#t-ar-description").fill("استشارات بدون موعد، بأوراق أو بدونها.")
     for day in ("MO", "WE"):
         await page.locator(f"#h-{day}-1-opens").fill("09:00")
@@ -32,6 +51,7 @@ async def _fill_new_service(page: Page) -> None:
     await page.locator("#phone-1-number").fill("+212 539 00 11 22")
     await page.locator("#city_id").select_option("tangier")
     await page.locator("#address_1").fill("12 rue du Port")
+    await page.locator("#district").fill("مرشان")
     await page.locator("#latitude").fill("35.7859")
     await page.locator("#longitude").fill("-5.8120")
 
@@ -48,9 +68,10 @@ async def _service_of(engine: AsyncEngine, organization_id: str) -> dict[str, ob
         return {"state": service.review_state, **listings.to_fields(service)}
 
 
-async def test_an_invited_association_adds_a_service_and_the_city_team_publishes_it(
-    browser: Browser, base_url: str, pg_engine: AsyncEngine
+async def test_an_invited_association_adds_a_service_the_city_team_publishes_it_and_it_is_found(
+    browser: Browser, whole_app: str, pg_engine: AsyncEngine
 ) -> None:
+    base_url = whole_app
     people = People(pg_engine)
     organization = await people.organization()
     volunteer = await people.invite(Role.ASSOCIATION, organization)
@@ -70,7 +91,7 @@ async def test_an_invited_association_adds_a_service_and_the_city_team_publishes
 
     saved = await _service_of(pg_engine, organization)
     assert saved["state"] == "pending_review"
-    assert saved["translations"]["ar"]["name"] == "عيادة الميناء الصحية"  # type: ignore[index]
+    assert saved["translations"]["ar"]["name"] == ARABIC_NAME  # type: ignore[index]
     assert saved["schedules"] == [
         {"byday": "MO,WE", "opens_at": "09:00", "closes_at": "12:30", "valid_from": None,
          "valid_to": None, "closed": False, "description": None},
@@ -87,13 +108,28 @@ async def test_an_invited_association_adds_a_service_and_the_city_team_publishes
         await page.get_by_role("link", name="Permanence santé du port").click()
         inserted = page.locator("table.diff tr.changed ins")
         await inserted.first.wait_for()
-        assert "عيادة الميناء الصحية" in await inserted.all_inner_texts()
+        assert ARABIC_NAME in await inserted.all_inner_texts()
         assert "Permanence santé du port" in await inserted.all_inner_texts()
         await page.locator("button[name=action][value=publish]").click()
         await page.wait_for_url("**/portal/review?notice=published")
         assert city.errors == []
 
     assert (await _service_of(pg_engine, organization))["state"] == "published"
+
+    # Someone opens the web chat on a phone set to Arabic and asks for a doctor.
+    async with tab(browser, base_url, locale="ar") as person:
+        page = person.page
+        await page.goto("/chat")
+        await page.locator("#log li.bot").first.wait_for()  # the welcome, after /start
+        await page.locator("#text").fill(ARABIC_QUESTION)
+        await page.locator("#send").click()
+        answer = page.locator("#log li.bot", has_text=ARABIC_NAME)
+        await answer.wait_for(timeout=30_000)
+        text = await answer.inner_text()
+        assert text.startswith("🩺 الصحة في طنجة:"), text
+        assert "1. " + ARABIC_NAME in text
+        assert await answer.get_attribute("dir") == "rtl"
+        assert person.errors == []
 
 
 async def test_sending_back_needs_a_note_which_the_association_then_reads(
