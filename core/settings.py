@@ -131,6 +131,12 @@ class Settings(BaseSettings):
     # How long a portal sign-in lasts, whatever is done meanwhile: a phone left unlocked in a
     # shared office must not stay signed in for days.
     portal_session_s: int = Field(8 * 3600, alias="PORTAL_SESSION_S", ge=1, le=7 * 24 * 3600)
+    # Failed portal sign-ins one network address may make in a window, whatever the logins
+    # (the per-login lock-out does not stop one address trying many logins).
+    portal_sign_in_failures: int = Field(20, alias="PORTAL_SIGN_IN_FAILURES", ge=1, le=10_000)
+    portal_sign_in_window_s: int = Field(
+        15 * 60, alias="PORTAL_SIGN_IN_WINDOW_S", ge=1, le=24 * 3600
+    )
 
     http_host: str = Field("127.0.0.1", alias="HTTP_HOST")
     http_port: int = Field(8000, alias="HTTP_PORT")

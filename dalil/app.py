@@ -19,7 +19,7 @@ from admin_api.router import router as admin_router
 from admin_api.stats import pool as stats_pool
 from bot import queue, sender, worker
 from bot.campaigns.broadcast import Broadcaster
-from bot.dialogue import replay
+from bot.dialogue import render, replay
 from bot.pacing import Limits, Pacer
 from bot.telegram import polling
 from bot.telegram import send as telegram_send
@@ -105,6 +105,8 @@ def create_app(settings: Settings, *, roles: Collection[str] = ALL_ROLES) -> Fas
         app.state.sessions = runtime.sessions
         app.state.redis = runtime.redis
         app.state.settings = settings
+        # The portal previews a service with the bot's own card (admin_api imports no bot).
+        app.state.card_text = render.card_text
         tasks = await _start_roles(runtime, roles)
         try:
             yield

@@ -6,7 +6,7 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
 
-from admin_api.accounts import people
+from admin_api.accounts import people, throttle
 from admin_api.accounts.models import Role
 from admin_api.accounts.sessions import close_other_sessions, close_session, open_session
 from admin_api.deps import SessionDep
@@ -40,11 +40,14 @@ def _safe_next(target: str | None) -> str | None:
     return None
 
 
-def _sign_in_page(request: Request, *, error: str | None = None, status: int = 200) -> Response:
+def _sign_in_page(
+    request: Request, *, error: str | None = None, status: int = 200, wait_s: int = 0
+) -> Response:
     token = form_token(request)
     context = {
         "csrf": token,
         "error": error,
+        "wait_minutes": -(-wait_s // 60),
         "next": _safe_next(request.query_params.get("next")) or "",
         "expired": request.query_params.get("expired") == "1",
         "welcome": request.query_params.get("welcome") == "1",
@@ -67,10 +70,21 @@ async def sign_in_page(request: Request) -> Response:
 @router.post("/portal/sign-in")
 async def sign_in(request: Request, form: AnonymousFormDep, session: SessionDep) -> Response:
     """Check the login and password; on success, start a session and go on."""
+    settings = request.app.state.settings
+    redis = request.app.state.redis
+    address = request.client.host if request.client else "unknown"
+    address_key = throttle.address_key(settings.pseudonym_key_bytes(), address)
+    wait_s = await throttle.wait_s(redis, address_key, settings.portal_sign_in_failures)
+    if wait_s:
+        # Refused before the password is even checked: no guess from here is worth anything.
+        page = _sign_in_page(request, error="address", status=429, wait_s=wait_s)
+        page.headers["Retry-After"] = str(wait_s)
+        return page
     outcome = await people.sign_in(
         session, login=form.get("login", ""), password=form.get("password", "")
     )
     if outcome.account is None:
+        await throttle.failed(redis, address_key, settings.portal_sign_in_window_s)
         error = "locked" if outcome.locked else "wrong"
         return _sign_in_page(request, error=error, status=429 if outcome.locked else 401)
     ttl = request.app.state.settings.portal_session_s

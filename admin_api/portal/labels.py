@@ -45,9 +45,32 @@ FIELD_ERRORS = {
     "hours": N_("Give both times, the closing after the opening."),
     "number": N_("Write a number, such as 35.7595."),
     "invalid": N_("This value is not accepted."),
+    "date": N_("Write a date, such as 2026-12-24."),
+    "dates": N_("Give the first day, the last day, or both."),
+    "date-order": N_("The last day comes before the first."),
+    "days": N_("Tick at least one day."),
 }
 ROLE_LABELS = {
     "city_admin": N_("City team"),
     "association": N_("Association"),
     "authority": N_("Local authority (statistics)"),
+}
+# What a refused request means, by the error's code: the service functions' own details are
+# written for the API's readers, in English.
+ERROR_MESSAGES = {
+    "workflow": N_(
+        "This service cannot do that in its present state: it may have been submitted, "
+        "published or sent back meanwhile. Open the list of services to see where it stands."
+    ),
+    "invalid_listing": N_(
+        "A value of the form is not accepted, such as an unknown city. Go back and check it."
+    ),
+    "invalid": N_("The form could not be read. Go back, reload the page and send it again."),
+    "stale_version": N_(
+        "Someone else changed this service meanwhile. Open it again to see their version."
+    ),
+    "if_match_required": N_(
+        "Someone else changed this service meanwhile. Open it again to see their version."
+    ),
+    "conflict": N_("This already exists. Go back and choose another name."),
 }

@@ -25,6 +25,7 @@ _ENV = Environment(
 )
 _ENV.globals.update(
     CATEGORY_LABELS=labels.CATEGORY_LABELS,
+    ERROR_MESSAGES=labels.ERROR_MESSAGES,
     STATE_LABELS=labels.STATE_LABELS,
     FIELD_ERRORS=labels.FIELD_ERRORS,
     TEXT_LABELS=labels.TEXT_LABELS,

@@ -14,6 +14,7 @@ from admin_api.portal import (
     exchange_pages,
     review_pages,
     service_pages,
+    unmet_pages,
 )
 from admin_api.portal.pages import HEADERS, PortalRoute
 
@@ -30,6 +31,7 @@ router.include_router(service_pages.router)
 router.include_router(review_pages.router)
 router.include_router(accounts_pages.router)
 router.include_router(exchange_pages.router)
+router.include_router(unmet_pages.router)
 
 
 @router.get("/portal/static/{name}")

@@ -1,11 +1,12 @@
 """A service as the portal's form shows it, and the form sent back as the fields it changes.
 
-The form carries the texts per language, a weekly hours grid, phones and the place. What it
-does not show (taxonomy terms, contacts, closures and seasonal dates...) is kept as it is.
+The form carries the texts per language, a weekly hours grid, closures and seasonal dates,
+phones and the place. What it does not show (taxonomy terms, contacts...) is kept as it is.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +18,9 @@ from services_directory.listings.schemas import ServiceFields
 TEXTS = ("name", "description", "eligibility", "fees")
 # The language whose name and description a service shows where it has none in the reader's.
 FALLBACK = ("en", "fr", "es", "it", "pt", "de", "ar", "fa", "uk", "tr")
+# A closure of whole days runs from midnight to the day's last minute (see search.opening).
+WHOLE_DAY_END = "23:59"
+DESCRIPTION_MAX = 200
 PLACE = ("city_id", "address_1", "district", "postal_code")
 FLAGS = ("is_free", "by_appointment")
 Values = dict[str, str]
@@ -43,6 +47,9 @@ def values_of(fields: dict[str, Any]) -> Values:
             slots[day] += 1
             values[f"h-{day}-{slots[day]}-opens"] = period["opens_at"]
             values[f"h-{day}-{slots[day]}-closes"] = period["closes_at"]
+    dated = [p for p in fields.get("schedules", []) if not _regular(p)]
+    for index, period in enumerate(dated, start=1):
+        values.update(_dated_values(index, period))
     for index, phone in enumerate(fields.get("phones", []), start=1):
         values[f"phone-{index}-number"] = phone["number"]
         values[f"phone-{index}-description"] = phone.get("description") or ""
@@ -51,6 +58,29 @@ def values_of(fields: dict[str, Any]) -> Values:
         value = location.get(key)
         values[key] = "" if value is None else str(value)
     return values
+
+
+def _dated_values(index: int, period: dict[str, Any]) -> Values:
+    row = f"x-{index}"
+    values = {
+        f"{row}-kind": "closed" if period.get("closed") else "open",
+        f"{row}-from": str(period.get("valid_from") or ""),
+        f"{row}-to": str(period.get("valid_to") or ""),
+        f"{row}-description": period.get("description") or "",
+    }
+    days = period["byday"].split(",")
+    whole_days = period["opens_at"] == "00:00" and period["closes_at"] == WHOLE_DAY_END
+    if not (period.get("closed") and whole_days and set(days) == set(DAYS)):
+        # A closure of whole days shows no days nor times: that is what empty means.
+        values.update({f"{row}-day-{day}": "on" for day in days})
+        values[f"{row}-opens"], values[f"{row}-closes"] = period["opens_at"], period["closes_at"]
+    return values
+
+
+def dated_count(values: Values) -> int:
+    """Return how many closure or seasonal rows the form shows: those filled, and one more."""
+    used = [int(key.split("-")[1]) for key in values if key.startswith("x-")]
+    return max([0, *used]) + 1
 
 
 def slot_count(values: Values) -> int:
@@ -102,6 +132,53 @@ def _hours(form: Values, errors: dict[str, str]) -> list[dict[str, Any]]:
             for (opens, closes), days in periods.items()]  # fmt: skip
 
 
+def _date(form: Values, field: str, errors: dict[str, str]) -> dt.date | None:
+    raw = form.get(field, "").strip()
+    if not raw:
+        return None
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        errors[field] = "date"
+        return None
+
+
+def _dated_row(form: Values, row: str, errors: dict[str, str]) -> dict[str, Any] | None:
+    """Return one closure or seasonal period of the form, None if empty or removed."""
+    keys = [key for key in form if key.startswith(f"{row}-") and key != f"{row}-kind"]
+    if form.get(f"{row}-remove") == "on" or not any(form[key].strip() for key in keys):
+        return None
+    closed = form.get(f"{row}-kind", "closed") != "open"
+    start, end = _date(form, f"{row}-from", errors), _date(form, f"{row}-to", errors)
+    if start is None and end is None and f"{row}-from" not in errors:
+        errors[f"{row}-from"] = "dates"
+    elif start and end and end < start:
+        errors[f"{row}-to"] = "date-order"
+    days = [day for day in DAYS if form.get(f"{row}-day-{day}") == "on"]
+    opens = form.get(f"{row}-opens", "").strip()
+    closes = form.get(f"{row}-closes", "").strip()
+    if closed and not days and not opens and not closes:
+        days, opens, closes = list(DAYS), "00:00", WHOLE_DAY_END  # whole days closed
+    if not days:
+        errors[f"{row}-days"] = "days"
+    if not (opens and closes) or closes <= opens:
+        errors[f"{row}-opens"] = "hours"
+    description = form.get(f"{row}-description", "").strip()
+    if len(description) > DESCRIPTION_MAX:
+        errors[f"{row}-description"] = "invalid"
+    return {
+        "byday": ",".join(days), "opens_at": opens, "closes_at": closes,
+        "valid_from": start.isoformat() if start else None,
+        "valid_to": end.isoformat() if end else None,
+        "closed": closed, "description": description or None,
+    }  # fmt: skip
+
+
+def _dated(form: Values, errors: dict[str, str]) -> list[dict[str, Any]]:
+    rows = (_dated_row(form, f"x-{index}", errors) for index in range(1, dated_count(form) + 1))
+    return [row for row in rows if row is not None]
+
+
 def _coordinate(form: Values, key: str, errors: dict[str, str]) -> float | None:
     raw = form.get(key, "").strip().replace(",", ".")
     if not raw:
@@ -122,7 +199,7 @@ def changes_from(form: Values, current: dict[str, Any] | None) -> dict[str, Any]
     if not named:
         errors["t-name"] = "name"
     schedules = _hours(form, errors)
-    schedules += [p for p in current.get("schedules", []) if not _regular(p)]
+    schedules += _dated(form, errors)
     phones = [
         {"number": form[f"phone-{i}-number"].strip(),
          "description": form.get(f"phone-{i}-description", "").strip() or None}

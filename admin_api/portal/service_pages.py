@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from fastapi import APIRouter, Query
@@ -16,10 +17,12 @@ from admin_api.listings import service as rules
 from admin_api.portal import i18n
 from admin_api.portal.auth import Signed, SignedDep, SignedFormDep
 from admin_api.portal.pages import PageError, PortalRoute, render, see_other
+from admin_api.portal.preview import previews
 from admin_api.portal.service_form import (
     FormErrors,
     Values,
     changes_from,
+    dated_count,
     phone_count,
     slot_count,
     values_of,
@@ -75,8 +78,8 @@ async def _form_context(
         "signed": signed, "csrf": signed.csrf, "values": values,
         "categories": [c.value for c in Category], "cities": await list_cities(session),
         "days": i18n.day_names(locale), "slots": slot_count(values),
-        "phones": phone_count(values), "organizations": organizations,
-        "errors": {}, "service": None, "theirs": None, **extra,
+        "phones": phone_count(values), "dated": dated_count(values), "organizations": organizations,
+        "errors": {}, "service": None, "theirs": None, "previews": [], **extra,
     }  # fmt: skip
 
 
@@ -122,9 +125,11 @@ async def edit_service_page(
     """Show a service's form, filled."""
     service = await rules.writable_service(session, signed.caller, service_id)
     values = {**values_of(listings.to_fields(service)), "version": str(service.version)}
+    now = dt.datetime.now(dt.UTC)
     context = await _form_context(
         request, signed, session, values, service=service,
         notice=request.query_params.get("notice"),
+        previews=await previews(session, service, request.app.state.card_text, now),
     )  # fmt: skip
     return render(request, "service_form.html", context)
 

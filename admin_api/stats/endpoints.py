@@ -16,6 +16,7 @@ from admin_api.accounts.models import Role
 from admin_api.deps import Caller, CallerDep, SessionDep, SettingsDep, require
 from admin_api.errors import InvalidInput
 from admin_api.listings.pages import Page, PageNumber, PerPage, page_of, paginate
+from admin_api.stats.scoped import UNMET_GROUPS
 from admin_api.stats.service import (
     DIMENSIONS,
     MAX_GROUP_BY,
@@ -216,7 +217,7 @@ async def unmet_needs(
     and outcome, sliced at `no_result`); largest first, suppressed cells last.
     """
     table = await _table(
-        caller, settings, session, group_by=["city", "district", "category"], start=part.start,
+        caller, settings, session, group_by=list(UNMET_GROUPS), start=part.start,
         end=part.end, filters={**part.filters, "outcome": "no_result"},
     )  # fmt: skip
     return _out(by_count(table, limit))

@@ -11,7 +11,14 @@ from babel.support import NullTranslations
 from babel.units import format_unit
 
 from bot.dialogue.myths import RUMOUR
-from bot.i18n import always_open, format_opening_hours, is_rtl, isolate, language_name
+from bot.i18n import (
+    always_open,
+    format_opening_hours,
+    is_rtl,
+    isolate,
+    language_name,
+    translations,
+)
 from bot.messages import Button, Reply
 from core.languages import NATIVE_NAMES
 from services_directory.categories import Category
@@ -177,6 +184,11 @@ def service_card(
     cost = t.gettext("Free") if card.is_free else card.fees or t.gettext("Fee to pay")
     lines.append(f"💶 {cost}")
     return "\n".join(lines)
+
+
+def card_text(locale: str, card: ServiceCard, today: dt.date) -> str:
+    """Return one card as the first of a list in `locale`: the portal's "what migrants see"."""
+    return service_card(translations(locale), locale, 1, card, today)
 
 
 def results(

@@ -1,0 +1,33 @@
+"""What people asked in the association's categories and cities that found nothing (counts)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from fastapi import APIRouter
+from starlette.requests import Request
+from starlette.responses import Response
+
+from admin_api.deps import SessionDep
+from admin_api.portal import i18n
+from admin_api.portal.auth import SignedDep
+from admin_api.portal.pages import PortalRoute, render
+from admin_api.stats.scoped import own_unmet
+from services_directory.cities.service import list_cities
+
+router = APIRouter(route_class=PortalRoute, include_in_schema=False)
+
+
+@router.get("/portal/unmet")
+async def unmet_page(request: Request, signed: SignedDep, session: SessionDep) -> Response:
+    """Show the suppressed counts of questions with no service, in the association's scope."""
+    settings = request.app.state.settings
+    table = await own_unmet(
+        session, signed.caller, min_count=settings.stats_min_count,
+        cache_url=settings.redis_url, today=dt.datetime.now(dt.UTC).date(),
+    )  # fmt: skip
+    locale = i18n.chosen(request)
+    cities = {c.id: c.names.get(locale) or c.names.get("en") or c.id
+              for c in await list_cities(session)}  # fmt: skip
+    context = {"signed": signed, "csrf": signed.csrf, "table": table, "cities": cities}
+    return render(request, "unmet.html", context)

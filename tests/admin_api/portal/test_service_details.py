@@ -1,0 +1,146 @@
+"""Closures and seasonal dates in the form, and the card migrants see, in a real browser."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from babel.dates import format_time
+from playwright.async_api import Browser, Page
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from admin_api.accounts.models import Role
+from bot.i18n import translations
+from services_directory.listings import service as listings
+from tests.helpers.browser import tab
+from tests.helpers.portal import People, accept, draft_service, sign_in
+
+pytestmark = pytest.mark.browser
+EVERY_DAY = "MO,TU,WE,TH,FR,SA,SU"
+
+
+async def _schedules(engine: AsyncEngine, service_id: str) -> list[dict[str, Any]]:
+    async with AsyncSession(engine) as session:
+        service = await listings.get_service(session, service_id)
+        assert service is not None
+        return list(listings.to_fields(service)["schedules"])
+
+
+async def _save(page: Page, status: int = 200) -> None:
+    async with page.expect_response(lambda r: r.request.method == "POST") as answer:
+        await page.locator("button[name=then][value=save]").click()
+    # A saved form redirects (303) to the form again; a refused one answers itself.
+    response = await answer.value
+    assert response.status == (303 if status == 200 else status), await page.content()
+    await page.wait_for_load_state()
+
+
+async def _signed_in_editor(page: Page, engine: AsyncEngine, organization: str) -> None:
+    volunteer = await People(engine).invite(Role.ASSOCIATION, organization)
+    await accept(page, volunteer)
+    await sign_in(page, volunteer.login)
+    await page.wait_for_url("**/portal/services")
+
+
+async def test_closures_and_seasonal_dates_are_added_checked_edited_and_removed(
+    browser: Browser, base_url: str, pg_engine: AsyncEngine
+) -> None:
+    organization = await People(pg_engine).organization()
+    service_id = await draft_service(pg_engine, organization, "Abri d'hiver")
+    async with tab(browser, base_url) as editor:
+        page = editor.page
+        await _signed_in_editor(page, pg_engine, organization)
+        await page.goto(f"/portal/services/{service_id}/edit")
+        # A closure whose last day comes first: refused, the error next to the field.
+        await page.locator("#x-1-from").fill("2026-12-26")
+        await page.locator("#x-1-to").fill("2026-12-24")
+        await page.locator("#x-1-description").fill("Fêtes")
+        await _save(page, 422)
+        assert await page.locator("#x-1-to").get_attribute("aria-invalid") == "true"
+        error = await page.locator("#x-1-to-error").inner_text()
+        assert error == "Le dernier jour vient avant le premier."
+        # Nothing was lost: what was typed is still there.
+        assert await page.locator("#x-1-description").input_value() == "Fêtes"
+        assert await _schedules(pg_engine, service_id) == [
+            {"byday": "MO,TU", "opens_at": "18:00", "closes_at": "22:00", "valid_from": None,
+             "valid_to": None, "closed": False, "description": None},
+        ]  # fmt: skip
+
+        await page.locator("#x-1-from").fill("2026-12-24")
+        await page.locator("#x-1-to").fill("2026-12-26")
+        await _save(page)
+        # A seasonal opening in the next empty row: Saturdays in winter.
+        await page.locator("#x-2-kind").select_option("open")
+        await page.locator("#x-2-from").fill("2026-12-01")
+        await page.locator("#x-2-to").fill("2027-03-31")
+        await page.locator("#x-2-day-SA").check()
+        await page.locator("#x-2-opens").fill("10:00")
+        await page.locator("#x-2-closes").fill("14:00")
+        await _save(page)
+        saved = await _schedules(pg_engine, service_id)
+        assert saved[1:] == [
+            {"byday": EVERY_DAY, "opens_at": "00:00", "closes_at": "23:59",
+             "valid_from": "2026-12-24", "valid_to": "2026-12-26",
+             "closed": True, "description": "Fêtes"},
+            {"byday": "SA", "opens_at": "10:00", "closes_at": "14:00",
+             "valid_from": "2026-12-01", "valid_to": "2027-03-31",
+             "closed": False, "description": None},
+        ]  # fmt: skip
+
+        # A seasonal row without a day is refused; then edited, and the closure removed.
+        await page.locator("#x-2-day-SA").uncheck()
+        await _save(page, 422)
+        assert await page.locator("#x-2-days-error").inner_text() == "Cochez au moins un jour."
+        await page.locator("#x-2-day-SU").check()
+        await page.locator("#x-1-remove").check()
+        await _save(page)
+        saved = await _schedules(pg_engine, service_id)
+        assert [(p["byday"], p["closed"]) for p in saved] == [("MO,TU", False), ("SU", False)]
+        assert saved[1]["valid_to"] == "2027-03-31"
+        # The two refusals are the only errors the page logged (their 422 answers).
+        assert [e for e in editor.errors if "status of 422" not in e] == []
+        assert len(editor.errors) == 2
+
+
+async def test_the_service_page_shows_the_card_migrants_see_in_each_language(
+    browser: Browser, base_url: str, pg_engine: AsyncEngine
+) -> None:
+    organization = await People(pg_engine).organization()
+    service_id = await draft_service(pg_engine, organization, "Abri de nuit")
+    today = dt.datetime.now(ZoneInfo("Africa/Casablanca")).date()  # Tangier's date
+    async with tab(browser, base_url) as editor:
+        page = editor.page
+        await _signed_in_editor(page, pg_engine, organization)
+        await page.goto(f"/portal/services/{service_id}/edit")
+        for day in ("MO", "TU", "WE", "TH", "FR", "SA", "SU"):
+            for slot in (1, 2):
+                await page.locator(f"#h-{day}-{slot}-opens").fill("")
+                await page.locator(f"#h-{day}-{slot}-closes").fill("")
+            await page.locator(f"#h-{day}-1-opens").fill("08:00")
+            await page.locator(f"#h-{day}-1-closes").fill("20:00")
+        # Closed all of today: the card says when it opens again.
+        await page.locator("#x-1-from").fill(today.isoformat())
+        await page.locator("#x-1-to").fill(today.isoformat())
+        await _save(page)
+        await page.get_by_role("link", name="Ce que voient les personnes").click()
+        cards = {
+            locale: await page.locator(f"#preview .preview[data-locale={locale}]").inner_text()
+            for locale in ("fr", "ar")
+        }
+        assert await page.locator("#preview .preview").count() == 2
+        for locale, name in (("fr", "Abri de nuit"), ("ar", "Abri de nuit (ar)")):
+            t = translations(locale)
+            lines = cards[locale].split("\n")
+            assert lines[0] == f"1. {name}", cards[locale]
+            assert lines[1].startswith("📍 ")
+            assert "3 rue de la Plage" in lines[1]
+            time = format_time(dt.time(8, 0), "HH:mm", locale=locale)
+            opens = t.gettext("🔴 Closed now, opens tomorrow at {time}").format(time=time)
+            assert opens in lines, cards[locale]
+            assert f"💶 {t.gettext('Free')}" == lines[-1]
+        assert await page.locator("#preview .preview[data-locale=ar]").get_attribute("dir") == (
+            "rtl"
+        )
+        assert editor.errors == []
