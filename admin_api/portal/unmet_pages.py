@@ -29,5 +29,11 @@ async def unmet_page(request: Request, signed: SignedDep, session: SessionDep) -
     locale = i18n.chosen(request)
     cities = {c.id: c.names.get(locale) or c.names.get("en") or c.id
               for c in await list_cities(session)}  # fmt: skip
-    context = {"signed": signed, "csrf": signed.csrf, "table": table, "cities": cities}
+    # Dates isolated (FSI…PDI), so right-to-left sentences keep each one whole.
+    period = table.period
+    start, end = (f"\u2068{day.isoformat()}\u2069" for day in (period.start, period.end))
+    context = {
+        "signed": signed, "csrf": signed.csrf, "table": table, "cities": cities,
+        "start": start, "end": end,
+    }  # fmt: skip
     return render(request, "unmet.html", context)

@@ -18,7 +18,7 @@ from admin_api.accounts.service import create_account, issue_token
 from core import usage
 from core.usage import UsageEvent
 from tests.admin_api.portal.conftest import served
-from tests.helpers.browser import tab
+from tests.helpers.browser import screenshot, serious_violations, tab
 from tests.helpers.portal import People, accept, draft_service, sign_in
 
 pytestmark = pytest.mark.browser
@@ -89,6 +89,15 @@ async def test_an_association_sees_the_unmet_needs_of_its_own_categories_and_cit
             [cell.strip() for cell in await rows.nth(i).locator("td").all_inner_texts()]
             for i in range(await rows.count())
         ]
+        # With figures on it, in French and Arabic: laid out, accessible, kept for review.
+        problems = await serious_violations(page)
+        await screenshot(page, "unmet-figures-fr-360")
+        await page.goto("/portal/unmet?lang=ar")
+        assert await page.locator("html").get_attribute("dir") == "rtl"
+        assert await page.locator("table.unmet tbody tr").count() == len(shown)
+        problems += await serious_violations(page)
+        await screenshot(page, "unmet-figures-ar-360")
+        assert problems == []
     # Exactly the API's cells of its scope, with the same suppression; nothing of others.
     assert len(shown) == len(ours) == 2
     expected = {

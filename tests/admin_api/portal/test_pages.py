@@ -51,6 +51,11 @@ async def test_main_pages_are_translated_laid_out_and_accessible(
             await _check(page, "service-new", lang, problems)
             await page.goto(f"/portal/services/{draft}/edit")
             await _check(page, "service-edit", lang, problems)
+            # The card migrants see, in each of the draft's two languages, and the closures.
+            assert await page.locator("#preview .preview").count() == 2
+            await page.locator("#dated").wait_for()
+            await page.goto("/portal/unmet")
+            await _check(page, "unmet", lang, problems)
             await page.goto("/portal/password")
             await _check(page, "password", lang, problems)
             await page.goto("/portal/spreadsheet")
