@@ -74,3 +74,21 @@ ERROR_MESSAGES = {
     ),
     "conflict": N_("This already exists. Go back and choose another name."),
 }
+# A spreadsheet row's problem, by its code (`RowError.code`); its English message follows.
+ROW_ERRORS = {
+    "invalid": N_("This value is not accepted."),
+    "yes_no": N_("Write yes or no."),
+    "hours": N_("Write the hours like MO-FR 09:00-17:00; separate periods with ;"),
+    "version": N_("Keep the version the download gave."),
+    "changed": N_("This service changed since your download: download it again."),
+    "name": N_("A translation needs its name."),
+    "decimal": N_("Write a number, such as 35.7595."),
+    "id": N_("Keep the id the download gave, or leave it empty for a new service."),
+    "not_yours": N_("You can only import your own services."),
+    "organization": N_("Name an existing organisation."),
+    "duplicate": N_("This id is on more than one row."),
+    "unknown_service": N_("Your organisation has no service with this id."),
+    "city": N_("Unknown city: write its code as the download does."),
+    "term": N_("This term does not belong to the service's category."),
+    "tag": N_("Unknown eligibility tag."),
+}

@@ -26,6 +26,7 @@ _ENV = Environment(
 _ENV.globals.update(
     CATEGORY_LABELS=labels.CATEGORY_LABELS,
     ERROR_MESSAGES=labels.ERROR_MESSAGES,
+    ROW_ERRORS=labels.ROW_ERRORS,
     STATE_LABELS=labels.STATE_LABELS,
     FIELD_ERRORS=labels.FIELD_ERRORS,
     TEXT_LABELS=labels.TEXT_LABELS,

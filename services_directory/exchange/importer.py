@@ -96,7 +96,7 @@ def _place_ids(parsed: list[ParsedRow], known: _Known, scope: str | None) -> Non
         if existing is not None and existing[0] == owner:
             continue  # one of ours, exported and imported back
         if not _ID.match(row.service_id):
-            row.errors.append(RowError(row.row, "id", _ID_RULE))
+            row.errors.append(RowError(row.row, "id", _ID_RULE, "id"))
             row.service_id = None
             continue
         row.service_id = imported_id(owner, row.service_id)
@@ -110,7 +110,11 @@ def _check_organization(parsed: ParsedRow, known: _Known, scope: str | None) -> 
         # ours is refused.
         foreign = parsed.keep_id and named not in known.organizations
         if named not in (None, scope) and not foreign:
-            errors.append(RowError(row, "organization_id", "you can only import your own services"))
+            errors.append(
+                RowError(
+                    row, "organization_id", "you can only import your own services", "not_yours"
+                )
+            )
         parsed.organization_id = scope
         return
     if parsed.organization_id in known.organizations:
@@ -123,7 +127,9 @@ def _check_organization(parsed: ParsedRow, known: _Known, scope: str | None) -> 
         and _ID.match(parsed.organization_id)
     ):
         return
-    errors.append(RowError(row, "organization_id", "must name an existing organisation"))
+    errors.append(
+        RowError(row, "organization_id", "must name an existing organisation", "organization")
+    )
 
 
 def _check(parsed: ParsedRow, known: _Known, scope: str | None, duplicates: set[str]) -> None:
@@ -132,33 +138,42 @@ def _check(parsed: ParsedRow, known: _Known, scope: str | None, duplicates: set[
     if parsed.service_id is not None:
         existing = known.services.get(parsed.service_id)
         if parsed.service_id in duplicates:
-            errors.append(RowError(row, "id", "this id appears on more than one row"))
+            errors.append(RowError(row, "id", "this id appears on more than one row", "duplicate"))
         elif existing is None and parsed.keep_id:
             if len(parsed.service_id) > listings.MAX_SERVICE_ID_CHARS:
-                errors.append(RowError(row, "id", _ID_RULE))
+                errors.append(RowError(row, "id", _ID_RULE, "id"))
         elif existing is None or existing[0] != parsed.organization_id:
-            errors.append(RowError(row, "id", "no such service in this organisation"))
+            errors.append(
+                RowError(row, "id", "no such service in this organisation", "unknown_service")
+            )
         elif parsed.version is None:
-            errors.append(RowError(row, "version", "keep the version column of the export"))
+            errors.append(
+                RowError(row, "version", "keep the version column of the export", "version")
+            )
         elif parsed.version != existing[1]:
             errors.append(
                 RowError(
-                    row, "version", f"changed since your export (now {existing[1]}): export again"
+                    row,
+                    "version",
+                    f"changed since your export (now {existing[1]}): export again",
+                    "changed",
                 )
             )
     fields = parsed.fields
     if fields is None:
         return
     if fields.location.city_id not in known.cities:
-        errors.append(RowError(row, "city_id", f"unknown city {fields.location.city_id!r}"))
+        errors.append(RowError(row, "city_id", f"unknown city {fields.location.city_id!r}", "city"))
     for term in fields.terms:
         if known.terms.get(term, ("", None))[1] != fields.category.value:
             errors.append(
-                RowError(row, "terms", f"{term!r} is not a term of {fields.category.value!r}")
+                RowError(
+                    row, "terms", f"{term!r} is not a term of {fields.category.value!r}", "term"
+                )
             )
     for tag in fields.eligibility_tags:
         if known.terms.get(f"eligibility.{tag}", ("",))[0] != ELIGIBILITY_TAXONOMY:
-            errors.append(RowError(row, "eligibility_tags", f"unknown tag {tag!r}"))
+            errors.append(RowError(row, "eligibility_tags", f"unknown tag {tag!r}", "tag"))
 
 
 async def import_table(

@@ -50,6 +50,8 @@ class RowError:
     row: int
     column: str
     message: str
+    # What kind of problem, for a reader in another language: the message is English.
+    code: str = "invalid"
 
 
 @dataclass(slots=True)
@@ -204,7 +206,7 @@ def _flag(value: str, column: str, row: int, errors: list[RowError]) -> bool:
     if lowered in _YES:
         return True
     if lowered not in _NO:
-        errors.append(RowError(row, column, f"write yes or no, not {value!r}"))
+        errors.append(RowError(row, column, f"write yes or no, not {value!r}", "yes_no"))
     return False
 
 
@@ -230,7 +232,9 @@ def _parse_hours(value: str, row: int, errors: list[RowError]) -> list[dict[str,
                 {"byday": _days(days.replace(" ", "")), "opens_at": opens, "closes_at": closes}
             )
         except ValueError:
-            errors.append(RowError(row, "hours", f"{group!r} is not like 'MO-FR 09:00-17:00'"))
+            errors.append(
+                RowError(row, "hours", f"{group!r} is not like 'MO-FR 09:00-17:00'", "hours")
+            )
     return periods
 
 
@@ -272,7 +276,9 @@ def parse_row(number: int, cells: dict[str, str]) -> ParsedRow:
         try:
             version = int(cells["version"])
         except ValueError:
-            errors.append(RowError(number, "version", "must be the number the export gave"))
+            errors.append(
+                RowError(number, "version", "must be the number the export gave", "version")
+            )
     translations: dict[str, dict[str, str | None]] = {}
     for column, value in cells.items():
         match = _TEXT_COLUMN.match(column)
@@ -280,7 +286,9 @@ def parse_row(number: int, cells: dict[str, str]) -> ParsedRow:
             translations.setdefault(match.group(2), {})[match.group(1)] = value
     for locale, texts in list(translations.items()):
         if "name" not in texts:
-            errors.append(RowError(number, f"name_{locale}", "a translation needs its name"))
+            errors.append(
+                RowError(number, f"name_{locale}", "a translation needs its name", "name")
+            )
             del translations[locale]
     location: dict[str, Any] = {key: cells.get(key) or None for key in LOCATION_COLUMNS}
     location["name"] = cells.get("location_name") or None
@@ -289,7 +297,9 @@ def parse_row(number: int, cells: dict[str, str]) -> ParsedRow:
             try:
                 location[key] = float(str(location[key]).replace(",", "."))
             except ValueError:
-                errors.append(RowError(number, key, "must be a decimal number like 35.7801"))
+                errors.append(
+                    RowError(number, key, "must be a decimal number like 35.7801", "decimal")
+                )
                 location[key] = None
     data = {
         "name": cells.get("name", ""),

@@ -49,9 +49,19 @@ async def test_a_broken_row_is_shown_with_its_problem_and_nothing_is_imported(
         await token.evaluate(f"e => e.value = '{real}'")
 
         broken = sheet.replace(b",housing,", b",housin,", 1)
+        broken = broken.replace(b"18:00-22:00", b"18:00 to 22:00")
+        assert broken.count(b"18:00 to 22:00") == 1
         assert await _upload(page, broken) == 422
-        cells = await page.locator("#problems tbody tr").first.locator("td").all_inner_texts()
-        assert cells[:2] == ["2", "category"]
+        rows = page.locator("#problems tbody tr")
+        problems = {}
+        for index in range(await rows.count()):
+            row, column, problem = await rows.nth(index).locator("td").all_inner_texts()
+            problems[(row, column)] = problem.split("\n")
+        # Explained in the reader's language, the service's own English words beneath.
+        assert problems[("2", "category")][0] == "Cette valeur n'est pas acceptée."
+        hint, detail = problems[("2", "hours")]
+        assert hint == "Écrivez les horaires comme MO-FR 09:00-17:00 ; séparez les périodes par ;"
+        assert detail.endswith("18:00 to 22:00' is not like 'MO-FR 09:00-17:00'"), detail
         assert await serious_violations(page) == []
 
         renamed = sheet.replace(b"Abri de nuit", b"Abri de nuit du port")
