@@ -77,22 +77,33 @@ def _dated_values(index: int, period: dict[str, Any]) -> Values:
     return values
 
 
+# Rows a form may hold: what a service may have (ServiceFields: 50 schedules, 10 phones) and
+# one empty row. Only a forged form goes further; its numbers must not make the server loop.
+MAX_SLOTS = 50
+MAX_PHONES = 11
+MAX_DATED = 51
+
+
+def _used(values: Values, prefix: str, position: int, most: int) -> list[int]:
+    """Return the row numbers the form's field names hold (beyond `most`, ignored)."""
+    parts = (key.split("-") for key in values if key.startswith(prefix))
+    numbers = (p[position] for p in parts if len(p) > position and p[position].isdigit())
+    return [n for n in map(int, numbers) if 1 <= n <= most]
+
+
 def dated_count(values: Values) -> int:
     """Return how many closure or seasonal rows the form shows: those filled, and one more."""
-    used = [int(key.split("-")[1]) for key in values if key.startswith("x-")]
-    return max([0, *used]) + 1
+    return min(max([0, *_used(values, "x-", 1, MAX_DATED)]) + 1, MAX_DATED)
 
 
 def slot_count(values: Values) -> int:
     """Return how many periods a day the hours grid shows: two, or more if one has more."""
-    used = [int(key.split("-")[2]) for key in values if key.startswith("h-")]
-    return max([2, *used])
+    return max([2, *_used(values, "h-", 2, MAX_SLOTS)])
 
 
 def phone_count(values: Values) -> int:
     """Return how many phone rows the form shows: those filled, and one more (at least two)."""
-    used = [int(key.split("-")[1]) for key in values if key.startswith("phone-")]
-    return max([1, *used]) + 1
+    return min(max([1, *_used(values, "phone-", 1, MAX_PHONES)]) + 1, MAX_PHONES)
 
 
 @dataclass

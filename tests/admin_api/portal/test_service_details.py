@@ -144,3 +144,27 @@ async def test_the_service_page_shows_the_card_migrants_see_in_each_language(
             "rtl"
         )
         assert editor.errors == []
+
+
+async def test_a_forged_form_with_huge_row_numbers_is_answered_at_once_and_saves_nothing(
+    browser: Browser, base_url: str, pg_engine: AsyncEngine
+) -> None:
+    organization = await People(pg_engine).organization()
+    service_id = await draft_service(pg_engine, organization, "Abri de nuit")
+    async with tab(browser, base_url) as editor:
+        page = editor.page
+        await _signed_in_editor(page, pg_engine, organization)
+        await page.goto(f"/portal/services/{service_id}/edit")
+        form = page.locator("main form[method=post]").last
+        for name in ("x-999999999-from", "h-MO-999999999-opens", "phone-x-number"):
+            await form.evaluate(
+                "(f, name) => { const i = document.createElement('input');"
+                " i.name = name; i.value = '2026-01-01'; f.appendChild(i); }", name,
+            )  # fmt: skip
+        # And a real mistake, so that the form comes back: the page answers, quickly.
+        await page.locator("#x-1-from").fill("2026-12-26")
+        await page.locator("#x-1-to").fill("2026-12-24")
+        await _save(page, 422)
+        assert await page.locator("#x-1-to-error").is_visible()
+        assert await page.locator("fieldset.dated").count() == 2
+    assert len(await _schedules(pg_engine, service_id)) == 1
