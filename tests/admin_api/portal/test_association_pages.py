@@ -144,6 +144,7 @@ async def test_one_address_trying_many_logins_is_stopped_with_a_clear_message(
             "Trop de connexions échouées depuis ce réseau. Attendez 10 min, puis réessayez."
         )
         assert await page.locator("#login").is_visible()
+        assert await serious_violations(page) == []
     # Counted under a keyed hash: no key or value holds the address.
     names = [name async for name in redis.scan_iter("ratelimit:sign-in:*")]
     assert len(names) == 1
@@ -179,3 +180,5 @@ async def test_a_refused_action_is_explained_in_the_readers_language(
         text = await second.locator("main").inner_text()
         assert "Ce service ne peut pas faire cela dans son état actuel" in text
         assert await second.locator("main details").get_attribute("open") is None
+        assert await serious_violations(second) == []
+        await screenshot(second, "refused-fr-360")
