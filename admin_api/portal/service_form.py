@@ -70,9 +70,11 @@ def _dated_values(index: int, period: dict[str, Any]) -> Values:
     }
     days = period["byday"].split(",")
     whole_days = period["opens_at"] == "00:00" and period["closes_at"] == WHOLE_DAY_END
+    # A closure of whole days shows no times, and no days if it is every day: that is what
+    # empty means in the form.
     if not (period.get("closed") and whole_days and set(days) == set(DAYS)):
-        # A closure of whole days shows no days nor times: that is what empty means.
         values.update({f"{row}-day-{day}": "on" for day in days})
+    if not (period.get("closed") and whole_days):
         values[f"{row}-opens"], values[f"{row}-closes"] = period["opens_at"], period["closes_at"]
     return values
 
@@ -168,8 +170,9 @@ def _dated_row(form: Values, row: str, errors: dict[str, str]) -> dict[str, Any]
     days = [day for day in DAYS if form.get(f"{row}-day-{day}") == "on"]
     opens = form.get(f"{row}-opens", "").strip()
     closes = form.get(f"{row}-closes", "").strip()
-    if closed and not days and not opens and not closes:
-        days, opens, closes = list(DAYS), "00:00", WHOLE_DAY_END  # whole days closed
+    if closed and not opens and not closes:
+        # Closed whole days: those ticked, or every day between the dates.
+        days, opens, closes = days or list(DAYS), "00:00", WHOLE_DAY_END
     if not days:
         errors[f"{row}-days"] = "days"
     if not (opens and closes) or closes <= opens:

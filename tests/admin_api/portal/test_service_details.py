@@ -95,10 +95,20 @@ async def test_closures_and_seasonal_dates_are_added_checked_edited_and_removed(
         assert await page.locator("#x-2-days-error").inner_text() == "Cochez au moins un jour."
         await page.locator("#x-2-day-SU").check()
         await page.locator("#x-1-remove").check()
+        # Closed on Saturdays in August: a day ticked and no times, so the whole of each.
+        await page.locator("#x-3-from").fill("2026-08-01")
+        await page.locator("#x-3-to").fill("2026-08-31")
+        await page.locator("#x-3-day-SA").check()
         await _save(page)
         saved = await _schedules(pg_engine, service_id)
-        assert [(p["byday"], p["closed"]) for p in saved] == [("MO,TU", False), ("SU", False)]
+        assert [(p["byday"], p["closed"]) for p in saved] == [
+            ("MO,TU", False), ("SU", False), ("SA", True),
+        ]  # fmt: skip
         assert saved[1]["valid_to"] == "2027-03-31"
+        assert (saved[2]["opens_at"], saved[2]["closes_at"]) == ("00:00", "23:59")
+        # Shown back as it was entered: the day ticked, no times.
+        assert await page.locator("#x-2-day-SA").is_checked()
+        assert await page.locator("#x-2-opens").input_value() == ""
         # The two refusals are the only errors the page logged (their 422 answers).
         assert [e for e in editor.errors if "status of 422" not in e] == []
         assert len(editor.errors) == 2
