@@ -82,7 +82,11 @@ class Outbound:
         return f"sent:{self.key}:{part}"
 
     def to_fields(self, *, with_chat: bool = True) -> dict[str, str]:
-        """Return the stream fields of this message (without the chat id for a dead letter)."""
+        """Return the stream fields of this message.
+
+        Without the chat id (a dead letter), they are kept for a person to read, and are
+        never read back.
+        """
         fields = {"v": VERSION, "key": self.key, "channel": self.channel}
         if with_chat:
             fields["chat"] = self.chat_id
@@ -108,7 +112,7 @@ class Outbound:
             return cls(
                 key=fields["key"],
                 channel=fields["channel"],
-                chat_id=fields.get("chat", ""),
+                chat_id=fields["chat"],
                 reply=Reply.from_dict(json.loads(reply)) if reply is not None else None,
                 callback_id=fields.get("callback"),
                 campaign=int(campaign) if campaign is not None else None,
@@ -124,11 +128,13 @@ class Outbound:
         reply = envelope.get("reply")
         campaign = envelope.get("campaign")
         accepted_ms = envelope.get("accepted_ms")
-        chat_id = envelope.get("chat_id")
+        chat_id = envelope["chat_id"]
+        if not isinstance(chat_id, str | int):
+            raise TypeError("chat_id")
         return cls(
             key=str(envelope["key"]),
             channel=str(envelope["channel"]),
-            chat_id=str(chat_id) if chat_id is not None else "",
+            chat_id=str(chat_id),
             reply=Reply.from_dict(reply) if reply else None,
             callback_id=envelope.get("callback_id") or None,
             campaign=int(campaign) if campaign is not None else None,

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import json
 import logging
 import os
 import socket
@@ -109,8 +108,8 @@ def lane_key(stream: str, channel: str, chat_id: str) -> str:
 
 def inbound_lane(fields: dict[str, str]) -> str:
     """The lane of an inbound entry: one person's messages are answered in order."""
-    message = json.loads(fields["message"])
-    return lane_key(INBOUND, message["channel"], message["chat_id"])
+    message = IncomingMessage.from_json(fields["message"])
+    return lane_key(INBOUND, message.channel, message.chat_id)
 
 
 def outbound_lane(fields: dict[str, str]) -> str:

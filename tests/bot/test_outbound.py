@@ -93,10 +93,12 @@ def test_a_dead_letter_shape_holds_no_chat() -> None:
     "fields",
     [
         {"v": "2", "channel": "telegram", "chat": TG_CHAT},  # no key
+        {"v": "2", "key": "k", "channel": "telegram"},  # no chat: a dead letter's shape
         {"v": "2", "key": "k", "channel": "web", "chat": "c", "reply": "{not json"},
         {"v": "2", "key": "k", "channel": "web", "chat": "c", "campaign": "twelve"},
         {"envelope": "[]"},
         {"envelope": '{"key": "k"}'},
+        {"envelope": '{"key": "k", "channel": "telegram", "chat_id": null}'},
         {},
     ],
 )
