@@ -77,17 +77,17 @@ def _start_app(
     return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-async def _healthy(http: httpx.AsyncClient, app: subprocess.Popen[bytes]) -> None:
+async def _ready(http: httpx.AsyncClient, app: subprocess.Popen[bytes]) -> None:
     for _ in range(240):
         if app.poll() is not None:
             raise SystemExit(f"dalil run exited with {app.returncode}")
         try:
-            if (await http.get("/health")).status_code == 200:
+            if (await http.get("/ready")).status_code == 200:
                 return
         except httpx.TransportError:
             pass
         await asyncio.sleep(0.5)
-    raise SystemExit("dalil run was not healthy within 120 s")
+    raise SystemExit("dalil run was not ready within 120 s")
 
 
 async def _first_replies(
@@ -133,7 +133,7 @@ async def run() -> dict[str, float]:
             app = _start_app(port, database, rasa.url, telegram_url)
             http = httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30)
             try:
-                await _healthy(http, app)
+                await _ready(http, app)
                 seconds, latencies = await _first_replies(http, telegram, texts)
                 app_rss = rss_mb(app.pid)
             finally:

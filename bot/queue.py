@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import json
 import logging
 import os
 import socket
@@ -27,7 +26,8 @@ from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
 from redis.exceptions import ResponseError
 
-from bot.messages import IncomingMessage, Reply
+from bot.messages import IncomingMessage
+from bot.outbound import Outbound, UnreadableOutbound
 from bot.stopping import finish_before_stopping
 from core.metrics import MESSAGES_IN
 
@@ -62,6 +62,7 @@ RETRY_FIRST_S = 0.5
 RETRY_MAX_S = 30.0
 
 _LOOPS = itertools.count(1)
+_UNREADABLE_LANE = f"lane:{OUTBOUND}:unreadable"
 
 EntryHandler = Callable[[str, dict[str, str]], Awaitable[None]]
 # The lane key of an entry's fields.
@@ -107,14 +108,17 @@ def lane_key(stream: str, channel: str, chat_id: str) -> str:
 
 def inbound_lane(fields: dict[str, str]) -> str:
     """The lane of an inbound entry: one person's messages are answered in order."""
-    message = json.loads(fields["message"])
-    return lane_key(INBOUND, message["channel"], message["chat_id"])
+    message = IncomingMessage.from_json(fields["message"])
+    return lane_key(INBOUND, message.channel, message.chat_id)
 
 
 def outbound_lane(fields: dict[str, str]) -> str:
     """The lane of an outbound entry: a reply's parts and replies arrive in order."""
-    envelope = json.loads(fields["envelope"])
-    return lane_key(OUTBOUND, envelope["channel"], envelope["chat_id"])
+    try:
+        outbound = Outbound.from_fields(fields)
+    except UnreadableOutbound:
+        return _UNREADABLE_LANE  # never a list: its turn comes at once, to be dead-lettered
+    return lane_key(OUTBOUND, outbound.channel, outbound.chat_id)
 
 
 async def ensure_groups(redis: Redis) -> None:
@@ -146,37 +150,16 @@ async def accept(redis: Redis, dedupe_key: str, message: IncomingMessage) -> boo
     return bool(queued)
 
 
-async def append_outbound(client: Redis | Pipeline, fields: dict[str, str]) -> Any:
-    """Queue one outbound entry at the end of its chat's lane (in `client`'s transaction)."""
-    flat = [item for pair in fields.items() for item in pair]
-    return await client.eval(
-        _APPEND, 2, OUTBOUND, outbound_lane(fields), MAX_STREAM_LENGTH, LANE_TTL_S, *flat
-    )
+async def append_outbound(client: Redis | Pipeline, outbound: Outbound) -> Any:
+    """Queue one outbound message at the end of its chat's lane (in `client`'s transaction)."""
+    flat = [item for pair in outbound.to_fields().items() for item in pair]
+    lane = lane_key(OUTBOUND, outbound.channel, outbound.chat_id)
+    return await client.eval(_APPEND, 2, OUTBOUND, lane, MAX_STREAM_LENGTH, LANE_TTL_S, *flat)
 
 
 async def leave_lane(pipe: Pipeline, lane: str, entry_id: str) -> None:
     """Take a handled entry off its lane, in the transaction that acknowledges it."""
     await pipe.lrem(lane, 1, entry_id)
-
-
-def outbound_entry(
-    message: IncomingMessage, index: int, reply: Reply | None, *, accepted_ms: int | None = None
-) -> dict[Any, Any]:
-    """Return the outbound stream fields of one reply (or a bare callback answer).
-
-    `accepted_ms` (the inbound entry's time) goes with the first reply only, for the
-    webhook-to-send latency the sender measures.
-    """
-    envelope: dict[str, Any] = {
-        "key": f"{message.channel}:{message.message_id}:{index}",
-        "channel": message.channel,
-        "chat_id": message.chat_id,
-        "callback_id": message.callback_id if index == 0 else None,
-        "reply": reply.to_dict() if reply else None,
-    }
-    if accepted_ms is not None and index == 0:
-        envelope["accepted_ms"] = accepted_ms
-    return {"envelope": json.dumps(envelope, ensure_ascii=False)}
 
 
 def entry_time_ms(entry_id: str) -> int:

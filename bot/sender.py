@@ -10,14 +10,15 @@ refused, outside the platform's rules) goes straight to the dead letters, except
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from redis.asyncio import Redis
+from redis.asyncio.client import Pipeline
 
+from bot.outbound import Outbound, UnreadableOutbound
 from bot.pacing import Pacer
 from bot.queue import (
     DEAD_LETTERS,
@@ -33,7 +34,7 @@ from core.metrics import MESSAGES_OUT, RATE_LIMIT_WAIT, WEBHOOK_TO_SEND
 
 log = logging.getLogger(__name__)
 
-Deliver = Callable[[dict[str, Any]], Awaitable[None]]
+Deliver = Callable[[Outbound], Awaitable[None]]
 MAX_ATTEMPTS = 5
 SENT_TTL_S = 24 * 3600
 
@@ -69,12 +70,12 @@ class RetryLater(DeliveryError):
 
 
 async def deliver_with_retries(
-    deliver: Deliver, envelope: dict[str, Any], *, base_delay_s: float = 0.5
+    deliver: Deliver, outbound: Outbound, *, base_delay_s: float = 0.5
 ) -> None:
     """Deliver, honouring retry_after on 429 and backing off on other transient errors."""
     for attempt in range(1, MAX_ATTEMPTS + 1):
         try:
-            await deliver(envelope)
+            await deliver(outbound)
             return
         except RetryLater as error:
             backoff = base_delay_s * 2 ** (attempt - 1)
@@ -89,83 +90,96 @@ async def deliver_with_retries(
 
 
 async def send_part_once(
-    redis: Redis, envelope: dict[str, Any], part: str, send: Callable[[], Awaitable[Any]]
+    redis: Redis, outbound: Outbound, part: str, send: Callable[[], Awaitable[Any]]
 ) -> None:
-    """Send one part of an envelope unless an earlier attempt had it accepted; then mark it.
+    """Send one part of a message unless an earlier attempt had it accepted; then mark it.
 
     A reply can take several platform calls (a button answered, a long text in pieces). A
     retry after a failure on part 2, or a sender killed after part 1, sends only what the
     platform has not accepted yet; only a death between its acceptance and the mark can
     repeat a part (docs/reliability.md).
     """
-    sent_key = f"sent:{envelope['key']}:{part}"
-    if await redis.exists(sent_key):
+    mark = outbound.part_mark(part)
+    if await redis.exists(mark):
         return
     await send()
-    await redis.set(sent_key, "1", ex=SENT_TTL_S)
+    await redis.set(mark, "1", ex=SENT_TTL_S)
 
 
 async def handle(
     redis: Redis,
     channels: dict[str, Deliver],
     entry_id: str,
-    raw: str,
+    outbound: Outbound,
     *,
     base_delay_s: float = 0.5,
     pacer: Pacer | None = None,
 ) -> None:
-    """Send one outbound entry once, within the platform's limits, then acknowledge it.
+    """Send one outbound message once, within the platform's limits, then acknowledge it.
 
-    An entry of a campaign (its envelope names the campaign) adds its outcome to the
-    campaign's counts, in the same transaction as its acknowledgement.
+    A campaign's message adds its outcome to the campaign's counts, in the same transaction
+    as its acknowledgement.
     """
-    envelope = json.loads(raw)
-    sent_key = f"sent:{envelope['key']}"
-    campaign: int | None = envelope.get("campaign")
+    channel, campaign = outbound.channel, outbound.campaign
     outcome: Outcome | None = None
     # Set with the acknowledgement: a sender thought dead finished this entry after another
     # took it over. One that really died before acknowledging left no such mark; its parts'
     # marks (send_part_once) keep the retry from sending them again.
-    if not await redis.exists(sent_key):
-        deliver = channels.get(envelope["channel"])
+    if not await redis.exists(outbound.sent_mark):
+        deliver = channels.get(channel)
         try:
             if deliver is None:
-                raise PermanentFailure(f"no sender for channel {envelope['channel']}")
+                raise PermanentFailure(f"no sender for channel {channel}")
             if pacer is not None:
-                waited = await pacer.wait_turn(envelope["channel"], envelope.get("chat_id"))
-                RATE_LIMIT_WAIT.labels(envelope["channel"]).inc(waited)
-            await deliver_with_retries(deliver, envelope, base_delay_s=base_delay_s)
+                waited = await pacer.wait_turn(channel, outbound.chat_id)
+                RATE_LIMIT_WAIT.labels(channel).inc(waited)
+            await deliver_with_retries(deliver, outbound, base_delay_s=base_delay_s)
             outcome = "sent"
-            if envelope.get("accepted_ms"):
-                seconds = max(0.0, time.time() - envelope["accepted_ms"] / 1000)
-                WEBHOOK_TO_SEND.labels(envelope["channel"]).observe(seconds)
+            if outbound.accepted_ms:
+                seconds = max(0.0, time.time() - outbound.accepted_ms / 1000)
+                WEBHOOK_TO_SEND.labels(channel).observe(seconds)
         except PermanentFailure as failure:
             outcome = "skipped" if isinstance(failure, Skipped) else "failed"
             if campaign is not None and outcome == "skipped":
                 log.info("sender.skipped campaign=%s reason=%s", campaign, failure.reason)
             else:
-                await _dead_letter(redis, envelope, failure)
-        if pacer is not None and (envelope.get("reply") or {}).get("erase_chat"):
-            await pacer.forget(envelope["channel"], str(envelope.get("chat_id")))
+                await _dead_letter(redis, outbound.to_fields(with_chat=False), failure.reason)
+        if pacer is not None and outbound.reply is not None and outbound.reply.erase_chat:
+            await pacer.forget(channel, outbound.chat_id)
     async with redis.pipeline(transaction=True) as pipe:
         if outcome == "sent":
-            pipe.set(sent_key, "1", ex=SENT_TTL_S)
+            pipe.set(outbound.sent_mark, "1", ex=SENT_TTL_S)
         if campaign is not None and outcome is not None:
             pipe.hincrby(counts_key(campaign), outcome, 1)
-        pipe.xack(OUTBOUND, SENDERS, entry_id)
-        pipe.xdel(OUTBOUND, entry_id)
-        lane = lane_key(OUTBOUND, envelope["channel"], str(envelope["chat_id"]))
-        await leave_lane(pipe, lane, entry_id)
+        _acknowledge(pipe, entry_id)
+        await leave_lane(pipe, lane_key(OUTBOUND, channel, outbound.chat_id), entry_id)
         await pipe.execute()
     if outcome is not None:
-        MESSAGES_OUT.labels(envelope["channel"], outcome).inc()
+        MESSAGES_OUT.labels(channel, outcome).inc()
 
 
-async def _dead_letter(redis: Redis, envelope: dict[str, Any], failure: DeliveryError) -> None:
-    log.error("sender.dead_letter channel=%s reason=%s", envelope["channel"], failure)
-    envelope_without_chat = {**envelope, "chat_id": None}
-    dead: dict[Any, Any] = {"envelope": json.dumps(envelope_without_chat), "reason": failure.reason}
+def _acknowledge(pipe: Pipeline, entry_id: str) -> None:
+    pipe.xack(OUTBOUND, SENDERS, entry_id)
+    pipe.xdel(OUTBOUND, entry_id)
+
+
+async def _dead_letter(redis: Redis, fields: dict[str, str], reason: str) -> None:
+    """Keep what could not be sent, for a person to look at, without the chat it was for."""
+    log.error("sender.dead_letter channel=%s reason=%s", fields.get("channel"), reason)
+    dead: dict[Any, Any] = {**fields, "reason": reason}
     await redis.xadd(DEAD_LETTERS, dead, maxlen=10_000, approximate=True)
+
+
+async def _unreadable(redis: Redis, entry_id: str, error: UnreadableOutbound) -> None:
+    """Take an entry no version of this code can read off the stream, as a dead letter.
+
+    Nothing of it is kept (it may hold a chat id where this code does not expect one).
+    """
+    await _dead_letter(redis, {}, f"unreadable {error}")
+    async with redis.pipeline(transaction=True) as pipe:
+        _acknowledge(pipe, entry_id)
+        await pipe.execute()
+    MESSAGES_OUT.labels("unknown", "failed").inc()
 
 
 async def run(
@@ -181,7 +195,12 @@ async def run(
     """Consume the outbound stream until cancelled."""
 
     async def handle_entry(entry_id: str, fields: dict[str, str]) -> None:
-        await handle(redis, channels, entry_id, fields["envelope"], base_delay_s=base_delay_s,
+        try:
+            outbound = Outbound.from_fields(fields)
+        except UnreadableOutbound as error:
+            await _unreadable(redis, entry_id, error)
+            return
+        await handle(redis, channels, entry_id, outbound, base_delay_s=base_delay_s,
                      pacer=pacer)  # fmt: skip
 
     await run_consumer(

@@ -6,6 +6,7 @@ from redis.asyncio import Redis
 
 from bot.dialogue.respond import ReplyHandler
 from bot.messages import IncomingMessage
+from bot.outbound import Outbound
 from bot.queue import (
     INBOUND,
     WORKERS,
@@ -14,7 +15,6 @@ from bot.queue import (
     inbound_lane,
     lane_key,
     leave_lane,
-    outbound_entry,
     run_consumer,
 )
 
@@ -27,10 +27,11 @@ async def handle(redis: Redis, respond: ReplyHandler, entry_id: str, raw: str) -
     async with redis.pipeline(transaction=True) as pipe:
         if replies:
             for index, reply in enumerate(replies):
-                entry = outbound_entry(message, index, reply, accepted_ms=accepted_ms)
-                await append_outbound(pipe, entry)
-        elif message.callback_id:
-            await append_outbound(pipe, outbound_entry(message, 0, None, accepted_ms=accepted_ms))
+                outbound = Outbound.answering(message, index, reply, accepted_ms=accepted_ms)
+                await append_outbound(pipe, outbound)
+        elif message.callback_id:  # nothing to say, but the button press is answered
+            outbound = Outbound.answering(message, 0, None, accepted_ms=accepted_ms)
+            await append_outbound(pipe, outbound)
         pipe.xack(INBOUND, WORKERS, entry_id)
         pipe.xdel(INBOUND, entry_id)
         await leave_lane(pipe, lane_key(INBOUND, message.channel, message.chat_id), entry_id)

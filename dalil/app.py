@@ -1,4 +1,4 @@
-"""The ASGI app: webhook routes of `bot`, routers of `admin_api`, health, and the roles."""
+"""The ASGI app: webhook routes of `bot`, routers of `admin_api`, /health, /ready, the roles."""
 
 from __future__ import annotations
 
@@ -8,9 +8,7 @@ import logging
 from collections.abc import AsyncIterator, Collection
 from functools import partial
 
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
-from sqlalchemy import text
+from fastapi import FastAPI
 
 from admin_api import errors as api_errors
 from admin_api.limits import BodySizeLimit
@@ -21,6 +19,7 @@ from bot import queue, sender, worker
 from bot.campaigns.broadcast import Broadcaster
 from bot.dialogue import render, replay
 from bot.pacing import Limits, Pacer
+from bot.provided import provide
 from bot.telegram import polling
 from bot.telegram import send as telegram_send
 from bot.telegram import webhook as telegram_webhook
@@ -32,6 +31,8 @@ from bot.whatsapp import webhook as whatsapp_webhook
 from bot.whatsapp.webhook import router as whatsapp_router
 from core import unmet
 from core.settings import Settings
+from dalil import health
+from dalil.health import Readiness
 from dalil.logs import drop_query_strings
 from dalil.metrics import CountRequests
 from dalil.metrics import router as metrics_router
@@ -84,7 +85,7 @@ async def _start_roles(runtime: Runtime, roles: Collection[str]) -> list[asyncio
     if bot is not None and "api" in roles:
         await bot.initialize()
         if settings.public_base_url:
-            secret = runtime.telegram_webhook_secret
+            secret = runtime.telegram_webhook.secret
             url = settings.public_base_url.rstrip("/") + "/webhooks/telegram"
             await bot.set_webhook(url, secret_token=secret, allowed_updates=["message",
                                   "edited_message", "callback_query"])  # fmt: skip
@@ -100,7 +101,13 @@ def create_app(settings: Settings, *, roles: Collection[str] = ALL_ROLES) -> Fas
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         runtime = build_runtime(settings)
-        app.state.runtime = runtime
+        # What the endpoints of `bot` ask for by type (bot.provided), and this module's own.
+        readiness = Readiness.of(
+            engine=runtime.engine, redis=runtime.redis, nlu=runtime.nlu, roles=roles
+        )
+        provide(app, readiness, runtime.telegram_webhook, runtime.web_chat)
+        if runtime.whatsapp_webhook is not None:
+            provide(app, runtime.whatsapp_webhook)
         # What admin_api reads from the app, without knowing the runtime.
         app.state.sessions = runtime.sessions
         app.state.redis = runtime.redis
@@ -114,6 +121,7 @@ def create_app(settings: Settings, *, roles: Collection[str] = ALL_ROLES) -> Fas
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
+            await readiness.aclose()
             await runtime.aclose()
             stats_pool.close()
 
@@ -136,24 +144,6 @@ def create_app(settings: Settings, *, roles: Collection[str] = ALL_ROLES) -> Fas
     app.include_router(admin_router)
     app.include_router(admin_pages)
     app.include_router(metrics_router)
-
-    @app.get("/health", tags=["health"])
-    async def health(request: Request) -> JSONResponse:
-        """Report whether the database, Redis and Rasa answer."""
-        runtime: Runtime = request.app.state.runtime
-        checks = {"database": False, "redis": False, "rasa": False}
-        with contextlib.suppress(Exception):
-            async with runtime.engine.connect() as connection:
-                await connection.execute(text("SELECT 1"))
-            checks["database"] = True
-        with contextlib.suppress(Exception):
-            checks["redis"] = bool(await runtime.redis.ping())
-        checks["rasa"] = await runtime.nlu.is_ready()
-        # Without Rasa the bot still answers with menus: degraded, not down.
-        status = "ok" if all(checks.values()) else "degraded"
-        healthy = checks["database"] and checks["redis"]
-        body = {"status": status if healthy else "down", **{k: "ok" if v else "down"
-                for k, v in checks.items()}}  # fmt: skip
-        return JSONResponse(body, status_code=200 if healthy else 503)
+    app.include_router(health.router)
 
     return app

@@ -323,7 +323,7 @@ def _run(settings: Settings, args: argparse.Namespace) -> None:
     roles = set(args.roles.split(","))
     try:
         print(
-            f"Dalil is serving on http://{args.host}:{args.port} (health: /health, "
+            f"Dalil is serving on http://{args.host}:{args.port} (ready: /ready, "
             f"API docs: /docs). Try it in a browser: http://{args.host}:{args.port}/chat, "
             "or in another terminal: make chat",
             file=sys.stderr,

@@ -27,7 +27,7 @@ async def metrics(request: Request) -> Response:
                 pending: Any = await redis.xpending(stream, group)
                 STREAM_PENDING.labels(stream).set(pending["pending"])
         except RedisError:
-            # Redis down: the gauges keep their last value; /health says Redis is down.
+            # Redis down: the gauges keep their last value; /ready says Redis is down.
             break
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 

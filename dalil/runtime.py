@@ -12,7 +12,7 @@ from telegram import Bot
 from bot.dialogue import Dialogue
 from bot.state import StateStore
 from bot.telegram.send import build_bot
-from bot.telegram.webhook import bot_id
+from bot.telegram.webhook import TelegramWebhook, bot_id
 from bot.web.endpoints import ChatConfig
 from bot.whatsapp.send import WhatsAppClient
 from bot.whatsapp.webhook import WebhookConfig
@@ -34,21 +34,10 @@ class Runtime:
     nlu: NLUClient
     dialogue: Dialogue
     telegram_bot: Bot | None
+    telegram_webhook: TelegramWebhook
     web_chat: ChatConfig
     whatsapp: WhatsAppClient | None = None
     whatsapp_webhook: WebhookConfig | None = None
-
-    @property
-    def telegram_webhook_secret(self) -> str | None:
-        """The secret Telegram must send in its header, if configured."""
-        secret = self.settings.telegram_webhook_secret
-        return secret.get_secret_value() if secret else None
-
-    @property
-    def telegram_bot_id(self) -> str:
-        """The bot's numeric id (for dedupe keys), or `none` without a bot."""
-        token = self.settings.telegram_bot_token
-        return bot_id(token.get_secret_value()) if token else "none"
 
     async def aclose(self) -> None:
         """Close every connection."""
@@ -94,6 +83,13 @@ def build_runtime(settings: Settings) -> Runtime:
     )
     token = settings.telegram_bot_token
     bot = build_bot(token.get_secret_value(), settings.telegram_api_base_url) if token else None
+    secret = settings.telegram_webhook_secret
+    telegram_webhook = TelegramWebhook(
+        redis=redis,
+        secret=secret.get_secret_value() if secret else None,
+        # The bot's numeric id (for dedupe keys), or `none` without a bot.
+        bot_id=bot_id(token.get_secret_value()) if token else "none",
+    )
     web_chat = ChatConfig(
         redis=redis,
         pseudonym_key=settings.pseudonym_key_bytes(),
@@ -102,7 +98,9 @@ def build_runtime(settings: Settings) -> Runtime:
         per_address=settings.chat_address_messages_per_minute,
         long_poll_ms=settings.chat_long_poll_ms,
     )
-    runtime = Runtime(settings, engine, sessions, redis, nlu, dialogue, bot, web_chat)
+    runtime = Runtime(
+        settings, engine, sessions, redis, nlu, dialogue, bot, telegram_webhook, web_chat
+    )
     if settings.whatsapp_configured:
         runtime.whatsapp, runtime.whatsapp_webhook = _whatsapp(settings, redis)
     return runtime
@@ -121,6 +119,7 @@ def _whatsapp(settings: Settings, redis: Redis) -> tuple[WhatsAppClient, Webhook
         pseudonym_key=settings.pseudonym_key_bytes(),
     )
     webhook = WebhookConfig(
+        redis=redis,
         app_secret=reveal(settings.whatsapp_app_secret),
         verify_token=reveal(settings.whatsapp_verify_token),
         phone_number_id=phone_number_id,

@@ -15,10 +15,8 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import json
 import logging
 from dataclasses import dataclass
-from typing import Any
 
 from redis.asyncio import Redis
 from redis.exceptions import WatchError
@@ -29,6 +27,7 @@ from bot.campaigns import subscriptions
 from bot.dialogue import myths
 from bot.i18n import translations
 from bot.messages import Template
+from bot.outbound import Outbound
 from bot.queue import OUTBOUND, append_outbound
 from bot.splitting import shorten
 from bot.stopping import finish_before_stopping
@@ -106,11 +105,11 @@ class Broadcaster:
                 pipe.multi()  # type: ignore[no-untyped-call]
                 failed = 0
                 for subscription in batch:
-                    entry = self._entry(campaign, rumour, subscription)
-                    if entry is None:
+                    outbound = self._outbound(campaign, rumour, subscription)
+                    if outbound is None:
                         failed += 1
                     else:
-                        await append_outbound(pipe, entry)
+                        await append_outbound(pipe, outbound)
                 counts = campaigns.counts_key(campaign_id)
                 pipe.set(cursor_key, batch[-1].id)
                 # A chat id that cannot be opened counts as queued and failed at once.
@@ -124,9 +123,9 @@ class Broadcaster:
         log.info("campaign.batch id=%d queued=%d failed=%d", campaign_id, len(batch), failed)
         return True
 
-    def _entry(
+    def _outbound(
         self, campaign: Campaign, rumour: Rumour, subscription: subscriptions.Subscription
-    ) -> dict[Any, Any] | None:
+    ) -> Outbound | None:
         try:
             chat_id = subscriptions.unseal(self.secret, subscription)
         except subscriptions.UnreadableChatId:
@@ -141,16 +140,13 @@ class Broadcaster:
             template = Template(
                 self.whatsapp_template, _TEMPLATE_LANGUAGES.get(locale, locale), (one_line,)
             )
-        reply = myths.broadcast(t, locale, rumour, template=template)
-        envelope = {
-            "key": f"campaign:{campaign.id}:{subscription.id}",
-            "channel": subscription.channel,
-            "chat_id": chat_id,
-            "callback_id": None,
-            "reply": reply.to_dict(),
-            "campaign": campaign.id,
-        }
-        return {"envelope": json.dumps(envelope, ensure_ascii=False)}
+        return Outbound(
+            key=f"campaign:{campaign.id}:{subscription.id}",
+            channel=subscription.channel,
+            chat_id=chat_id,
+            reply=myths.broadcast(t, locale, rumour, template=template),
+            campaign=campaign.id,
+        )
 
     async def _close_if_settled(self, campaign: Campaign) -> None:
         """Mark the campaign done, with its final counts, once every message has an outcome."""

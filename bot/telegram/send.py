@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import partial
-from typing import Any
 
 from redis.asyncio import Redis
 from telegram import (
@@ -19,6 +18,7 @@ from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.request import HTTPXRequest
 
 from bot.messages import Reply
+from bot.outbound import Outbound
 from bot.sender import PermanentFailure, RetryLater, send_part_once
 from bot.splitting import split_text
 
@@ -45,31 +45,31 @@ def _seconds(value: int | float | dt.timedelta) -> float:
     return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
 
 
-async def _send(bot: Bot, redis: Redis, envelope: dict[str, Any]) -> None:
-    if envelope.get("callback_id"):
-        answer = partial(bot.answer_callback_query, envelope["callback_id"])
-        await send_part_once(redis, envelope, "callback", answer)
-    if envelope.get("reply"):
-        reply = Reply.from_dict(envelope["reply"])
+async def _send(bot: Bot, redis: Redis, outbound: Outbound) -> None:
+    if outbound.callback_id:
+        answer = partial(bot.answer_callback_query, outbound.callback_id)
+        await send_part_once(redis, outbound, "callback", answer)
+    reply = outbound.reply
+    if reply is not None:
         chunks = split_text(reply.text, MessageLimit.MAX_TEXT_LENGTH)
         for index, chunk in enumerate(chunks):
             last = index == len(chunks) - 1
             message = partial(
                 bot.send_message,
-                chat_id=int(envelope["chat_id"]),
+                chat_id=int(outbound.chat_id),
                 text=chunk,
                 reply_markup=_keyboard(reply) if last else None,
             )
-            await send_part_once(redis, envelope, f"part:{index}", message)
+            await send_part_once(redis, outbound, f"part:{index}", message)
 
 
-async def send(bot: Bot, redis: Redis, envelope: dict[str, Any]) -> None:
-    """Deliver one outbound envelope: answer the button press, then send the reply.
+async def send(bot: Bot, redis: Redis, outbound: Outbound) -> None:
+    """Deliver one outbound message: answer the button press, then send the reply.
 
     Each platform call is marked once accepted, so a retry sends only what is missing.
     """
     try:
-        await _send(bot, redis, envelope)
+        await _send(bot, redis, outbound)
     # BadRequest is a NetworkError in PTB: it must be caught before the transient errors.
     except (BadRequest, Forbidden) as error:
         raise PermanentFailure(type(error).__name__) from error

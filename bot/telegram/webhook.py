@@ -5,13 +5,15 @@ from __future__ import annotations
 import hmac
 import json
 import logging
-from typing import Any
+from dataclasses import dataclass
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 from redis.asyncio import Redis
 
 from bot import queue
+from bot.provided import provided
 from bot.telegram.parse import to_incoming
 
 log = logging.getLogger(__name__)
@@ -20,6 +22,19 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 (a header name)
 # Telegram sends one update per request; anything bigger is not from Telegram, and the app's
 # body limit refuses it (413) before this module reads a byte.
 MAX_BODY_BYTES = 1_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class TelegramWebhook:
+    """What the webhook needs: the queue's Redis, the secret Telegram must send (None: the
+    webhook refuses everything), and the bot's id for the dedupe keys."""
+
+    redis: Redis
+    secret: str | None
+    bot_id: str
+
+
+TelegramWebhookDep = Annotated[TelegramWebhook, Depends(provided(TelegramWebhook))]
 
 
 def _authorised(request: Request, secret: str | None) -> bool:
@@ -48,10 +63,9 @@ def _error(status: int, error: str, detail: str) -> JSONResponse:
 
 
 @router.post("/webhooks/telegram", include_in_schema=False)
-async def telegram_webhook(request: Request) -> JSONResponse:
+async def telegram_webhook(request: Request, webhook: TelegramWebhookDep) -> JSONResponse:
     """Receive one update from Telegram."""
-    runtime = request.app.state.runtime
-    if not _authorised(request, runtime.telegram_webhook_secret):
+    if not _authorised(request, webhook.secret):
         return _error(401, "unauthorized", "missing or wrong secret token")
     body = await request.body()
     try:
@@ -61,7 +75,7 @@ async def telegram_webhook(request: Request) -> JSONResponse:
     if not isinstance(payload, dict) or not isinstance(payload.get("update_id"), int):
         return _error(400, "bad_update", "not a Telegram update")
     try:
-        queued = await accept_update(runtime.redis, runtime.telegram_bot_id, payload)
+        queued = await accept_update(webhook.redis, webhook.bot_id, payload)
     except (ValueError, KeyError, TypeError) as error:
         # A shape PTB cannot read: acknowledge so Telegram stops retrying it forever.
         log.warning("telegram.webhook unreadable update: %s", type(error).__name__)

@@ -12,12 +12,13 @@ import logging
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Request, Response
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from bot import queue
+from bot.provided import provided
 from bot.web import limits, outbox, page
 from bot.web.parse import (
     CONVERSATION_HEADER,
@@ -49,30 +50,28 @@ class ChatConfig:
     long_poll_ms: int
 
 
+ChatConfigDep = Annotated[ChatConfig, Depends(provided(ChatConfig))]
 ConversationHeader = Annotated[str | None, Header(alias=CONVERSATION_HEADER)]
-
-
-def _config(request: Request) -> ChatConfig:
-    config: ChatConfig = request.app.state.runtime.web_chat
-    return config
 
 
 @router.get("/chat")
 async def chat_page(
-    request: Request, lang: Annotated[str | None, Query(max_length=8)] = None
+    request: Request,
+    config: ChatConfigDep,
+    lang: Annotated[str | None, Query(max_length=8)] = None,
 ) -> HTMLResponse:
     """Serve the chat page in the language asked for, or the browser's."""
     locale = page.choose_locale(lang, request.headers.get("Accept-Language"))
-    headers = {**page.headers(_config(request).frame_ancestors), "Cache-Control": "no-store"}
+    headers = {**page.headers(config.frame_ancestors), "Cache-Control": "no-store"}
     return HTMLResponse(page.render(locale), headers=headers)
 
 
 @router.get("/chat/{name}")
-async def chat_file(request: Request, name: str) -> Response:
+async def chat_file(config: ChatConfigDep, name: str) -> Response:
     """Serve the page's script, stylesheet or icon."""
     if name not in _FILES:
         return JSONResponse({"error": "not_found", "detail": "no such file"}, status_code=404)
-    headers = {**page.headers(_config(request).frame_ancestors), "Cache-Control": "no-cache"}
+    headers = {**page.headers(config.frame_ancestors), "Cache-Control": "no-cache"}
     return Response(_CONTENT[name], media_type=_FILES[name], headers=headers)
 
 
@@ -94,9 +93,10 @@ async def _within_limits(config: ChatConfig, conversation: str, address: str) ->
 
 
 @router.post("/chat/api/messages")
-async def post_message(request: Request, conversation: ConversationHeader = None) -> Response:
+async def post_message(
+    request: Request, config: ChatConfigDep, conversation: ConversationHeader = None
+) -> Response:
     """Queue one message of a conversation; answer once it is queued."""
-    config = _config(request)
     chat_id = conversation_id(conversation)
     message = to_incoming(await request.body(), chat_id, config.pseudonym_key)
     address = request.client.host if request.client else "unknown"
@@ -118,12 +118,11 @@ async def post_message(request: Request, conversation: ConversationHeader = None
 
 @router.get("/chat/api/updates")
 async def get_updates(
-    request: Request,
+    config: ChatConfigDep,
     after: Annotated[str, Query(max_length=41)] = "0",
     conversation: ConversationHeader = None,
 ) -> JSONResponse:
     """Return the replies after `after`, waiting for one up to the long-poll time."""
-    config = _config(request)
     chat_id = conversation_id(conversation)
     if not outbox.valid_cursor(after):
         raise Invalid("`after` must be 0 or the id of the last message shown")

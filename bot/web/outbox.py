@@ -33,6 +33,7 @@ from typing import Any
 from redis.asyncio import Redis
 
 from bot.messages import Reply
+from bot.outbound import Outbound
 from bot.sender import SENT_TTL_S
 
 CHANNEL = "web"
@@ -95,13 +96,12 @@ def outbox_key(pseudonym_key: bytes, conversation: str) -> str:
     return _PREFIX + digest.hexdigest()[:32]
 
 
-async def deliver(redis: Redis, pseudonym_key: bytes, envelope: dict[str, Any]) -> None:
-    """Put one outbound envelope's reply in its conversation's outbox, once."""
-    if not envelope.get("reply"):
+async def deliver(redis: Redis, pseudonym_key: bytes, outbound: Outbound) -> None:
+    """Put one outbound message's reply in its conversation's outbox, once."""
+    if outbound.reply is None:
         return  # a bare button acknowledgement: a browser needs none
-    reply = Reply.from_dict(envelope["reply"])
-    entry = json.dumps(_shown_fields(reply), ensure_ascii=False)
-    keys = [f"sent:{envelope['key']}:outbox", outbox_key(pseudonym_key, envelope["chat_id"])]
+    entry = json.dumps(_shown_fields(outbound.reply), ensure_ascii=False)
+    keys = [outbound.part_mark("outbox"), outbox_key(pseudonym_key, outbound.chat_id)]
     await redis.eval(_WRITE_ONCE, 2, *keys, entry, OUTBOX_MAX_ENTRIES, OUTBOX_TTL_S, SENT_TTL_S)
 
 

@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 from redis.asyncio import Redis
 
-from bot.messages import Reply
+from bot.outbound import Outbound
 from bot.sender import DeliveryError, PermanentFailure, RetryLater, Skipped, send_part_once
 from bot.whatsapp import window
 from bot.whatsapp.render import render, template_message
@@ -67,7 +67,7 @@ def classify(response: httpx.Response) -> DeliveryError:
 
 
 class WhatsAppClient:
-    """Sends outbound envelopes of the "whatsapp" channel from one business phone number."""
+    """Sends outbound messages of the "whatsapp" channel from one business phone number."""
 
     def __init__(
         self,
@@ -92,12 +92,12 @@ class WhatsAppClient:
         """Close the HTTP connections."""
         await self._http.aclose()
 
-    async def send(self, envelope: dict[str, Any]) -> None:
-        """Deliver one outbound envelope; a reply outside the window goes as its template."""
-        if not envelope.get("reply"):
+    async def send(self, outbound: Outbound) -> None:
+        """Deliver one outbound message; a reply outside the window goes as its template."""
+        reply = outbound.reply
+        if reply is None:
             return  # a bare button acknowledgement: WhatsApp has none to send
-        reply = Reply.from_dict(envelope["reply"])
-        wa_id = str(envelope["chat_id"])
+        wa_id = outbound.chat_id
         if await window.is_open(self._redis, self._pseudonym_key, wa_id):
             try:
                 messages = {f"part:{i}": m for i, m in enumerate(render(reply))}
@@ -108,10 +108,10 @@ class WhatsAppClient:
         else:
             raise Skipped(OUTSIDE_WINDOW)
         for part, message in messages.items():
-            await send_part_once(self._redis, envelope, part, partial(self._post, wa_id, message))
+            await send_part_once(self._redis, outbound, part, partial(self._post, wa_id, message))
         if reply.erase_chat:
-            # The /forget came in no later than it was queued (the envelope's accepted_ms).
-            up_to = int(envelope.get("accepted_ms") or time.time() * 1000) // 1000 + 1
+            # The /forget came in no later than it was queued (the message's accepted_ms).
+            up_to = int(outbound.accepted_ms or time.time() * 1000) // 1000 + 1
             await window.close(self._redis, self._pseudonym_key, wa_id, up_to)
 
     async def _post(self, wa_id: str, message: dict[str, Any]) -> None:

@@ -15,13 +15,15 @@ import json
 import logging
 from collections import Counter
 from dataclasses import dataclass
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from bot import queue
+from bot.provided import provided
 from bot.whatsapp import window
 from bot.whatsapp.parse import Notification, parse
 
@@ -35,12 +37,16 @@ MAX_BODY_BYTES = 3_000_000
 
 @dataclass(frozen=True, slots=True)
 class WebhookConfig:
-    """What the webhook checks against, and the number it answers for."""
+    """What the webhook checks against, the number it answers for, and the queue's Redis."""
 
+    redis: Redis
     app_secret: str
     verify_token: str
     phone_number_id: str
     pseudonym_key: bytes
+
+
+WebhookConfigDep = Annotated[WebhookConfig, Depends(provided(WebhookConfig))]
 
 
 def signature_valid(body: bytes, header: str | None, app_secret: str) -> bool:
@@ -52,13 +58,15 @@ def signature_valid(body: bytes, header: str | None, app_secret: str) -> bool:
     return hmac.compare_digest(header.removeprefix("sha256=").lower().encode(), expected.encode())
 
 
-async def accept(redis: Redis, config: WebhookConfig, notification: Notification) -> int:
+async def accept(config: WebhookConfig, notification: Notification) -> int:
     """Open each sender's 24-hour window and queue each message once; return how many."""
     queued = 0
     for inbound in notification.messages:
         message = inbound.message
-        await window.record_inbound(redis, config.pseudonym_key, message.chat_id, inbound.sent_at)
-        if await queue.accept(redis, f"wa:{message.message_id}", message):
+        await window.record_inbound(
+            config.redis, config.pseudonym_key, message.chat_id, inbound.sent_at
+        )
+        if await queue.accept(config.redis, f"wa:{message.message_id}", message):
             queued += 1
     return queued
 
@@ -68,9 +76,8 @@ def _error(status: int, error: str, detail: str) -> JSONResponse:
 
 
 @router.get("/webhooks/whatsapp", include_in_schema=False)
-async def verify(request: Request) -> Response:
+async def verify(request: Request, config: WebhookConfigDep) -> Response:
     """Answer Meta's verification request with its challenge when the token matches."""
-    config: WebhookConfig = request.app.state.runtime.whatsapp_webhook
     params = request.query_params
     token = params.get("hub.verify_token", "")
     challenge = params.get("hub.challenge")
@@ -81,10 +88,8 @@ async def verify(request: Request) -> Response:
 
 
 @router.post("/webhooks/whatsapp", include_in_schema=False)
-async def receive(request: Request) -> Response:
+async def receive(request: Request, config: WebhookConfigDep) -> Response:
     """Receive one notification from the WhatsApp Cloud API."""
-    runtime = request.app.state.runtime
-    config: WebhookConfig = runtime.whatsapp_webhook
     body = await request.body()
     # The signature covers the raw bytes: re-serialised JSON would not match.
     if not signature_valid(body, request.headers.get(SIGNATURE_HEADER), config.app_secret):
@@ -101,7 +106,7 @@ async def receive(request: Request) -> Response:
         log.warning("whatsapp.webhook skipped reason=unreadable error=%s", type(error).__name__)
         return JSONResponse({"ok": True})
     try:
-        queued = await accept(runtime.redis, config, notification)
+        queued = await accept(config, notification)
     except RedisError as error:
         log.error("whatsapp.webhook queue unavailable: %s", type(error).__name__)
         return _error(503, "unavailable", "could not queue the notification")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
-import json
 import random
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -30,7 +29,7 @@ from core import campaigns
 from core.campaigns import Campaign
 from core.pseudonym import pseudonym
 from tests.helpers.settings import PSEUDONYM_KEY, TELEGRAM_TOKEN
-from tests.helpers.streams import entries
+from tests.helpers.streams import outbound
 from tests.standins.server import serve
 from tests.standins.telegram_api import TelegramStandIn
 from tests.standins.whatsapp_api import PHONE_NUMBER_ID, WHATSAPP_TOKEN, WhatsAppStandIn
@@ -206,11 +205,7 @@ async def test_a_broadcaster_cancelled_at_any_moment_stops_cleanly_after_its_bat
         await asyncio.wait_for(asyncio.gather(task, return_exceptions=True), 5)
         assert task.cancelled()
         # Whole batches only: the messages queued are exactly those up to the cursor.
-        queued = [
-            json.loads(fields["envelope"])["key"]
-            for _id, fields in await entries(redis, queue.OUTBOUND)
-            if json.loads(fields["envelope"])["campaign"] == campaign_id
-        ]
+        queued = [o.key for o in await outbound(redis) if o.campaign == campaign_id]
         counts = await campaigns.live_counts(redis, campaign_id)
         cursor = int(await redis.get(campaigns.cursor_key(campaign_id)) or 0)
         assert len(queued) == len(set(queued)) == counts["queued"]

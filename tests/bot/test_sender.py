@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import collections
-import json
 import random
 import time
 from collections.abc import AsyncIterator
@@ -16,6 +15,7 @@ from telegram import Bot
 
 from bot import queue, sender
 from bot.messages import Button, IncomingMessage, Reply
+from bot.outbound import Outbound
 from bot.telegram.send import build_bot
 from bot.telegram.send import send as telegram_send
 from tests.helpers.settings import TELEGRAM_TOKEN
@@ -49,13 +49,14 @@ async def _queue_reply(redis: Redis, text: str = "hello", callback: str | None =
     await queue.ensure_groups(redis)
     message = IncomingMessage("telegram", CHAT, "42", "text", text="hi", callback_id=callback)
     reply = Reply(text, ((Button("🩺 Health", "cat:health"), Button("⚖️ Legal", "cat:legal")),))
-    return str(await queue.append_outbound(redis, queue.outbound_entry(message, 0, reply)))
+    return str(await queue.append_outbound(redis, Outbound.answering(message, 0, reply)))
 
 
 async def _drain(redis: Redis, bot: Bot, *, delay: float = 0.01) -> None:
     channels: dict[str, sender.Deliver] = {"telegram": partial(telegram_send, bot, redis)}
     for entry_id, fields in await read_new(redis, queue.SENDERS, "t", queue.OUTBOUND, block_ms=100):
-        await sender.handle(redis, channels, entry_id, fields["envelope"], base_delay_s=delay)
+        outbound = Outbound.from_fields(fields)
+        await sender.handle(redis, channels, entry_id, outbound, base_delay_s=delay)
 
 
 async def test_reply_with_buttons_reaches_the_chat(api: Api, redis: Redis) -> None:
@@ -116,9 +117,9 @@ async def test_dead_letter_after_the_last_attempt_without_the_chat_id(
     assert stand_in.sent() == []
     assert len([c for c in stand_in.calls if c.method == "sendMessage"]) == sender.MAX_ATTEMPTS
     (entry,) = await entries(redis, queue.DEAD_LETTERS)
-    envelope = json.loads(entry[1]["envelope"])
-    assert envelope["chat_id"] is None
-    assert CHAT not in entry[1]["envelope"]
+    assert entry[1]["reason"] == f"gave up after {sender.MAX_ATTEMPTS} attempts"
+    assert "chat" not in entry[1]
+    assert CHAT not in str(entry[1])
     assert await redis.xlen(queue.OUTBOUND) == 0
 
 
@@ -164,7 +165,7 @@ async def test_a_sender_stopped_at_any_moment_stops_at_once_and_sends_each_messa
     texts = [f"message {n}" for n in range(120)]
     for n, text in enumerate(texts):
         message = IncomingMessage("telegram", CHAT, str(1000 + n), "text", text="hi")
-        await queue.append_outbound(redis, queue.outbound_entry(message, 0, Reply(text)))
+        await queue.append_outbound(redis, Outbound.answering(message, 0, Reply(text)))
     channels: dict[str, sender.Deliver] = {"telegram": partial(telegram_send, bot, redis)}
     moments = random.Random(11)
     for _ in range(25):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from functools import partial
 
@@ -11,21 +10,23 @@ from redis.asyncio import Redis
 
 from bot import queue, sender
 from bot.messages import Button, IncomingMessage, Reply, Template
+from bot.outbound import Outbound
 from bot.web import outbox
 from tests.helpers.settings import PSEUDONYM_KEY
+from tests.helpers.streams import read_new
 
 KEY = PSEUDONYM_KEY.encode()
 CONVERSATION = "0123456789abcdef0123456789abcdef"
 
 
-async def _queue_reply(redis: Redis, index: int, reply: Reply) -> tuple[str, str]:
-    """Queue one reply of the web chat as the worker does; return its entry id and envelope."""
+async def _queue_reply(redis: Redis, index: int, reply: Reply) -> tuple[str, Outbound]:
+    """Queue one reply of the web chat as the worker does; return its entry id and message."""
     await queue.ensure_groups(redis)
     message = IncomingMessage("web", CONVERSATION, "m1", "text", text="hi")
-    fields = queue.outbound_entry(message, index, reply)
-    entry_id = str(await redis.xadd(queue.OUTBOUND, fields))
-    await redis.xreadgroup(queue.SENDERS, "t", {queue.OUTBOUND: ">"})
-    return entry_id, str(fields["envelope"])
+    entry_id = str(await queue.append_outbound(redis, Outbound.answering(message, index, reply)))
+    ((read_id, fields),) = await read_new(redis, queue.SENDERS, "t", queue.OUTBOUND)
+    assert read_id == entry_id
+    return entry_id, Outbound.from_fields(fields)
 
 
 async def test_a_reply_is_shown_once_even_when_a_taken_over_sender_sends_it_again(
@@ -35,11 +36,11 @@ async def test_a_reply_is_shown_once_even_when_a_taken_over_sender_sends_it_agai
         "مرحبا", ((Button("🩺 الصحة", "cat:health"),),), rtl=True,
         template=Template("dalil_fact", "ar", ("x",)),
     )  # fmt: skip
-    entry_id, envelope = await _queue_reply(redis, 0, reply)
+    entry_id, message = await _queue_reply(redis, 0, reply)
     channels: dict[str, sender.Deliver] = {"web": partial(outbox.deliver, redis, KEY)}
     # The first sender wrote to the outbox and died before acknowledging: another takes over.
-    await channels["web"](json.loads(envelope))
-    await sender.handle(redis, channels, entry_id, envelope)
+    await channels["web"](message)
+    await sender.handle(redis, channels, entry_id, message)
 
     (shown,) = await outbox.read(redis, KEY, CONVERSATION, "0", wait_ms=0)
     assert shown.to_dict() == {
@@ -54,9 +55,9 @@ async def test_a_reply_is_shown_once_even_when_a_taken_over_sender_sends_it_agai
 
 
 async def test_the_cursor_acknowledges_and_an_empty_outbox_disappears(redis: Redis) -> None:
-    envelopes = [(await _queue_reply(redis, n, Reply(f"part {n}")))[1] for n in range(3)]
-    for envelope in envelopes[:2]:
-        await outbox.deliver(redis, KEY, json.loads(envelope))
+    messages = [(await _queue_reply(redis, n, Reply(f"part {n}")))[1] for n in range(3)]
+    for message in messages[:2]:
+        await outbox.deliver(redis, KEY, message)
     key = outbox.outbox_key(KEY, CONVERSATION)
     assert 0 < await redis.ttl(key) <= outbox.OUTBOX_TTL_S
     first, second = await outbox.read(redis, KEY, CONVERSATION, "0", wait_ms=0)
@@ -70,7 +71,7 @@ async def test_the_cursor_acknowledges_and_an_empty_outbox_disappears(redis: Red
     # Shown up to the second: a poll waits, and the third arrives while it waits.
     async def third_arrives() -> None:
         await asyncio.sleep(0.3)
-        await outbox.deliver(redis, KEY, json.loads(envelopes[2]))
+        await outbox.deliver(redis, KEY, messages[2])
 
     started = time.monotonic()
     (_, (third,)) = await asyncio.gather(
@@ -83,8 +84,8 @@ async def test_the_cursor_acknowledges_and_an_empty_outbox_disappears(redis: Red
 
 
 async def test_a_conversation_reads_only_its_own_outbox(redis: Redis) -> None:
-    _, envelope = await _queue_reply(redis, 0, Reply("for the first conversation"))
-    await outbox.deliver(redis, KEY, json.loads(envelope))
+    _, message = await _queue_reply(redis, 0, Reply("for the first conversation"))
+    await outbox.deliver(redis, KEY, message)
     other = "f" * 32
     assert await outbox.read(redis, KEY, other, "0", wait_ms=0) == []
     assert outbox.outbox_key(KEY, other) != outbox.outbox_key(KEY, CONVERSATION)

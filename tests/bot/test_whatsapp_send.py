@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import AsyncIterator
-from typing import Any
 
 import pytest
 from redis.asyncio import Redis
 
 from bot import queue, sender
 from bot.messages import Button, IncomingMessage, Reply, Template
+from bot.outbound import Outbound
 from bot.whatsapp import window
 from bot.whatsapp.send import WhatsAppClient
 from tests.helpers.settings import PSEUDONYM_KEY
@@ -56,12 +56,13 @@ async def api(redis: Redis) -> AsyncIterator[Api]:
 async def _queue(redis: Redis, reply: Reply, *, channel: str = "whatsapp", n: int = 1) -> None:
     await queue.ensure_groups(redis)
     message = IncomingMessage(channel, WA_ID, f"m{n}", "text", text="hi")
-    await queue.append_outbound(redis, queue.outbound_entry(message, 0, reply))
+    await queue.append_outbound(redis, Outbound.answering(message, 0, reply))
 
 
 async def _drain(redis: Redis, channels: dict[str, sender.Deliver]) -> None:
     for entry_id, fields in await read_new(redis, queue.SENDERS, "t", queue.OUTBOUND, block_ms=100):
-        await sender.handle(redis, channels, entry_id, fields["envelope"], base_delay_s=0.01)
+        outbound = Outbound.from_fields(fields)
+        await sender.handle(redis, channels, entry_id, outbound, base_delay_s=0.01)
 
 
 async def _open_window(redis: Redis, hours_ago: float = 0) -> None:
@@ -104,16 +105,16 @@ async def test_eight_choices_arrive_as_a_list(api: Api, redis: Redis) -> None:
 
 async def test_each_channel_goes_to_its_own_platform(api: Api, redis: Redis) -> None:
     stand_in, client = api
-    telegram: list[dict[str, Any]] = []
+    telegram: list[Outbound] = []
 
-    async def telegram_send(envelope: dict[str, Any]) -> None:
-        telegram.append(envelope)
+    async def telegram_send(outbound: Outbound) -> None:
+        telegram.append(outbound)
 
     await _open_window(redis)
     await _queue(redis, Reply("to telegram"), channel="telegram", n=1)
     await _queue(redis, Reply("to whatsapp"), channel="whatsapp", n=2)
     await _drain(redis, {"telegram": telegram_send, "whatsapp": client.send})
-    assert [e["reply"]["text"] for e in telegram] == ["to telegram"]
+    assert [o.reply.text if o.reply else None for o in telegram] == ["to telegram"]
     assert [c.text for c in stand_in.sent()] == ["to whatsapp"]
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import random
 import time
 from functools import partial
@@ -13,7 +12,7 @@ from redis.asyncio import Redis
 
 from bot import queue, worker
 from bot.messages import IncomingMessage, Reply
-from tests.helpers.streams import entries, read_new
+from tests.helpers.streams import outbound, read_new
 
 MESSAGE = IncomingMessage("telegram", "5550001", "777", "text", text="hello")
 
@@ -47,10 +46,9 @@ async def test_entry_taken_by_a_dead_worker_is_answered_once_by_another(
     assert await queue.consume_once(redis, queue.INBOUND, queue.WORKERS, "live", handle, 10) == 0
 
     assert calls == ["777"]
-    outbound = await entries(redis, queue.OUTBOUND)
-    envelopes = [json.loads(fields["envelope"]) for _id, fields in outbound]
-    assert [e["reply"]["text"] for e in envelopes] == ["one", "two"]
-    assert [e["key"] for e in envelopes] == ["telegram:777:0", "telegram:777:1"]
+    queued = await outbound(redis)
+    assert [o.reply.text if o.reply else None for o in queued] == ["one", "two"]
+    assert [o.key for o in queued] == ["telegram:777:0", "telegram:777:1"]
     assert (await redis.xpending(queue.INBOUND, queue.WORKERS))["pending"] == 0
     assert await redis.xlen(queue.INBOUND) == 0  # handled entries do not linger
 
@@ -104,10 +102,8 @@ async def test_one_chat_is_answered_in_order_while_many_others_write(redis: Redi
     for chat, n in handled:
         by_chat.setdefault(chat, []).append(n)
     assert all(numbers == sorted(numbers) for numbers in by_chat.values())
-    queued = [
-        json.loads(fields["envelope"]) for _id, fields in await entries(redis, queue.OUTBOUND)
-    ]
-    busy_answers = [e["reply"]["text"] for e in queued if e["chat_id"] == "busy"]
+    queued = await outbound(redis)
+    busy_answers = [o.reply.text for o in queued if o.reply and o.chat_id == "busy"]
     assert busy_answers == [f"answer {n}" for n in range(40)]
     assert peak > 10  # many chats at once, not one message at a time
 
@@ -151,11 +147,9 @@ async def test_two_workers_keep_each_chat_in_order_even_past_a_failure(redis: Re
     for chat, n in handled:
         by_chat.setdefault(chat, []).append(n)
     assert by_chat == {chat: list(range(12)) for chat in chats}
-    queued = [
-        json.loads(fields["envelope"]) for _id, fields in await entries(redis, queue.OUTBOUND)
-    ]
+    queued = await outbound(redis)
     for chat in chats:
-        answers = [e["reply"]["text"] for e in queued if e["chat_id"] == chat]
+        answers = [o.reply.text for o in queued if o.reply and o.chat_id == chat]
         assert answers == [f"answer {n}" for n in range(12)]
     assert await redis.xlen(queue.INBOUND) == 0
     assert await redis.keys("lane:inbound:*") == []  # each lane emptied as it was handled

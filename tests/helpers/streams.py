@@ -10,6 +10,9 @@ from typing import Any
 
 from redis.asyncio import Redis
 
+from bot.outbound import Outbound
+from bot.queue import OUTBOUND
+
 Entry = tuple[str, dict[str, str]]
 
 
@@ -33,3 +36,8 @@ async def read_new(
         group, consumer, {stream: ">"}, count=count, block=block_ms
     )
     return [(entry_id, fields) for _stream, items in response or [] for entry_id, fields in items]
+
+
+async def outbound(redis: Redis) -> list[Outbound]:
+    """Every message on the outbound stream, oldest first, read as the sender reads it."""
+    return [Outbound.from_fields(fields) for _id, fields in await entries(redis, OUTBOUND)]
