@@ -33,7 +33,15 @@ from services_directory.rumours import service as rumours
 from services_directory.rumours.models import Rumour
 from services_directory.rumours.schemas import RumourIn
 from tests.helpers.app import running_app
-from tests.helpers.browser import choose, tab, tab_to
+from tests.helpers.browser import (
+    DESKTOP,
+    PHONE,
+    choose,
+    screenshot,
+    serious_violations,
+    tab,
+    tab_to,
+)
 from tests.helpers.conversation import Conversation
 from tests.helpers.dialogue import make_dialogue
 from tests.helpers.portal import Invited, People, accept, sign_in
@@ -384,3 +392,173 @@ async def test_a_campaign_for_a_rumour_no_longer_offered_is_refused_on_the_page(
             select(func.count()).select_from(Campaign).where(Campaign.rumour_key == rumour_key)
         )
         assert started == 0
+
+
+# Every new page: languages, layout, accessibility; who may see what; forged forms -------
+
+
+async def _campaign(engine: AsyncEngine, rumour_key: str, city: str | None) -> int:
+    """A campaign as the API starts one (its delivery is not what these tests look at)."""
+    async with AsyncSession(engine) as session, session.begin():
+        campaign = await campaigns.create(
+            session, rumour_key=rumour_key, city=city, created_by="city_admin:test"
+        )
+        return campaign.id
+
+
+async def _check(page: Page, name: str, lang: str, problems: list[str]) -> None:
+    width = page.viewport_size["width"] if page.viewport_size else 0
+    await screenshot(page, f"{name}-{lang}-{width}")
+    html = page.locator("html")
+    assert await html.get_attribute("lang") == lang
+    assert await html.get_attribute("dir") == ("rtl" if lang == "ar" else "ltr")
+    assert await page.evaluate("document.documentElement.scrollWidth") <= width, name
+    problems += [f"{name} {lang} {width}: {v}" for v in await serious_violations(page)]
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+@pytest.mark.usefixtures("events_of_w10")
+async def test_the_city_pages_are_translated_laid_out_and_accessible(
+    browser: Browser, base_url: str, pg_engine: AsyncEngine, rumour_key: str, lang: str
+) -> None:
+    people = People(pg_engine)
+    admin = await people.invite(Role.CITY_ADMIN)
+    started = await _campaign(pg_engine, rumour_key, "lyon")
+    problems: list[str] = []
+    for viewport in (PHONE, DESKTOP):
+        async with tab(browser, base_url, viewport=viewport, locale=lang) as city:
+            page = city.page
+            if viewport is PHONE:
+                await accept(page, admin)
+            await sign_in(page, admin.login)
+            await page.wait_for_url("**/portal/review")
+            await page.goto("/portal/statistics?from=2025-03-03&to=2025-03-09")
+            await _check(page, "statistics", lang, problems)
+            await page.goto("/portal/rumours")
+            await _check(page, "rumours", lang, problems)
+            await page.goto(f"/portal/rumours/{rumour_key}")
+            await _check(page, "rumour", lang, problems)
+            await page.goto("/portal/campaigns")
+            await _check(page, "campaigns", lang, problems)
+            await page.goto(f"/portal/campaigns/{started}")
+            await _check(page, "campaign", lang, problems)
+            assert city.errors == []
+    assert problems == []
+
+
+async def _status(page: Page, path: str) -> int:
+    response = await page.goto(path)
+    assert response is not None
+    return response.status
+
+
+Fields = dict[str, str | float | bool]
+
+
+def _forms(rumour_key: str, csrf: str) -> dict[str, Fields]:
+    """The city team's two forms, filled as they would be, with the session's own token."""
+    return {
+        "/portal/campaigns": {"rumour_key": rumour_key, "city": "", "csrf": csrf},
+        f"/portal/rumours/{rumour_key}": {
+            "version": "1", "source_url": "https://x.org/", "title-en": "x", "fact-en": "y",
+            "csrf": csrf,
+        },
+    }  # fmt: skip
+
+
+async def _refused_by_role(page: Page, path: str, fields: Fields) -> None:
+    """Post a form with a valid token: refused for the role (not as a forgery)."""
+    answer = await page.request.post(path, form=fields)
+    assert answer.status == 403, path
+    body = await answer.text()
+    assert "Not allowed" in body, path
+    assert "This form cannot be accepted" not in body
+
+
+async def test_an_association_never_reaches_the_city_pages(
+    browser: Browser, base_url: str, pg_engine: AsyncEngine, rumour_key: str
+) -> None:
+    people = People(pg_engine)
+    volunteer = await people.invite(Role.ASSOCIATION, await people.organization())
+    started = await _campaign(pg_engine, rumour_key, None)
+    async with tab(browser, base_url, locale="en") as association:
+        page = association.page
+        await accept(page, volunteer)
+        await sign_in(page, volunteer.login)
+        await page.wait_for_url("**/portal/services")
+        links = await page.locator("header nav a").evaluate_all("a => a.map(e => e.pathname)")
+        assert not {"/portal/statistics", "/portal/rumours", "/portal/campaigns"} & set(links)
+        for path in (
+            "/portal/statistics", "/portal/statistics.csv?chart=week", "/portal/rumours",
+            f"/portal/rumours/{rumour_key}", "/portal/campaigns", f"/portal/campaigns/{started}",
+        ):  # fmt: skip
+            assert await _status(page, path) == 403, path
+            assert await page.locator("h1").inner_text() == "Not allowed"
+        # Its own session's token, a form it was never shown: still refused by role.
+        await page.goto("/portal/services")
+        csrf = await page.locator("header form input[name=csrf]").input_value()
+        for path, fields in _forms(rumour_key, csrf).items():
+            await _refused_by_role(page, path, fields)
+    async with AsyncSession(pg_engine) as session:
+        rumour = await session.get(Rumour, rumour_key)
+        assert rumour is not None
+        assert rumour.version == 1
+        count = await session.scalar(
+            select(func.count()).select_from(Campaign).where(Campaign.rumour_key == rumour_key)
+        )
+        assert count == 1
+
+
+async def test_an_authority_reads_statistics_myths_and_counts_but_changes_nothing(
+    browser: Browser, base_url: str, pg_engine: AsyncEngine, rumour_key: str
+) -> None:
+    people = People(pg_engine)
+    authority = await people.invite(Role.AUTHORITY)
+    async with tab(browser, base_url, locale="en") as reader:
+        page = reader.page
+        await accept(page, authority)
+        await sign_in(page, authority.login)
+        await page.wait_for_url("**/portal/statistics")
+        await page.get_by_role("link", name="Myths and facts").click()
+        await page.locator(f"a[href='/portal/rumours/{rumour_key}']").click()
+        assert await page.locator("main form").count() == 0
+        assert "Refugees wait for housing" in await page.locator("main").inner_text()
+        await page.get_by_role("link", name="Campaigns").click()
+        assert await page.locator("#rumour_key").count() == 0
+        csrf = await page.locator("header form input[name=csrf]").input_value()
+        for path, fields in _forms(rumour_key, csrf).items():
+            await _refused_by_role(page, path, fields)
+        assert reader.errors == []
+    async with AsyncSession(pg_engine) as session:
+        rumour = await session.get(Rumour, rumour_key)
+        assert rumour is not None
+        assert rumour.version == 1
+
+
+async def test_the_new_forms_refuse_a_missing_or_forged_token_and_change_nothing(
+    browser: Browser, base_url: str, pg_engine: AsyncEngine, rumour_key: str
+) -> None:
+    async with tab(browser, base_url, locale="fr") as city:
+        page = city.page
+        await _city_admin(page, People(pg_engine))
+        await page.goto(f"/portal/rumours/{rumour_key}")
+        await page.locator("#fact-fr").fill("Texte piégé")
+        await page.locator("main form input[name=csrf]").evaluate("e => e.value = 'forged'")
+        async with page.expect_response(f"**/portal/rumours/{rumour_key}") as answer:
+            await page.locator("main form button[type=submit]").click()
+        assert (await answer.value).status == 403
+        assert await page.locator("h1").inner_text() == "Ce formulaire ne peut pas être accepté"
+        await page.goto("/portal/campaigns")
+        await page.locator("#rumour_key").select_option(rumour_key)
+        await page.locator("main form input[name=csrf]").evaluate("e => e.remove()")
+        async with page.expect_response("**/portal/campaigns") as answer:
+            await page.locator("main form button[type=submit]").click()
+        assert (await answer.value).status == 403
+    async with AsyncSession(pg_engine) as session:
+        rumour = await session.get(Rumour, rumour_key)
+        assert rumour is not None
+        assert rumour.version == 1
+        count = await session.scalar(
+            select(func.count()).select_from(Campaign).where(Campaign.rumour_key == rumour_key)
+        )
+        assert count == 0
