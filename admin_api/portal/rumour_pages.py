@@ -15,7 +15,7 @@ from starlette.responses import Response
 
 from admin_api.accounts.models import Role
 from admin_api.deps import SessionDep
-from admin_api.errors import InvalidInput
+from admin_api.errors import InvalidInput, NotFound
 from admin_api.portal import i18n
 from admin_api.portal.auth import Signed, SignedDep, SignedFormDep
 from admin_api.portal.forms import Form
@@ -130,6 +130,18 @@ async def edit_rumour(
     except (StaleVersion, ValueError) as stale:
         raise PageError(await _conflict(request, signed, key, values)) from stale
     return see_other(f"/portal/rumours/{key}?notice=saved")
+
+
+@router.post("/portal/rumours/{key}/{action}")
+async def switch_rumour(
+    key: str, action: str, signed_form: SignedFormDep, session: SessionDep
+) -> Response:
+    """Offer the rumour in the bot's menu again, or take it out at once (its campaigns stop)."""
+    signed, _form = signed_form
+    if action not in {"offer", "withdraw"}:
+        raise NotFound("no such action")
+    await rules.switch_rumour(session, signed.caller, key=key, active=action == "offer")
+    return see_other(f"/portal/rumours/{key}?notice={action}")
 
 
 async def _conflict(request: Request, signed: Signed, key: str, values: dict[str, str]) -> Response:

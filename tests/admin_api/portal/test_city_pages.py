@@ -217,7 +217,7 @@ async def test_a_fact_edited_in_arabic_is_what_the_bot_then_answers(
         assert await page.locator("#fact-fr").get_attribute("dir") == "ltr"
         assert await page.locator("#lang-ar").get_attribute("open") is not None
         await field.fill(new_fact)
-        await page.locator("main form button[type=submit]").click()
+        await page.locator("#facts button[type=submit]").click()
         await page.wait_for_url(f"**/portal/rumours/{rumour_key}?notice=saved")
         assert await page.locator("#fact-ar").input_value() == new_fact
         assert city.errors == []
@@ -247,17 +247,17 @@ async def test_an_edit_over_anothers_save_shows_both_and_loses_nothing(
             await _city_admin(editor.page, people)
             await editor.page.goto(f"/portal/rumours/{rumour_key}")
         await first.page.locator("#title-fr").fill("Les réfugiés ont des logements gratuits")
-        await first.page.locator("main form button[type=submit]").click()
+        await first.page.locator("#facts button[type=submit]").click()
         await first.page.wait_for_url("**?notice=saved")
         await second.page.locator("#fact-fr").fill("Mon texte, à ne pas perdre.")
         async with second.page.expect_response(f"**/portal/rumours/{rumour_key}") as answer:
-            await second.page.locator("main form button[type=submit]").click()
+            await second.page.locator("#facts button[type=submit]").click()
         assert (await answer.value).status == 409
         theirs = await second.page.locator(".theirs").inner_text()
         assert "Les réfugiés ont des logements gratuits" in theirs
         assert await second.page.locator("#fact-fr").input_value() == "Mon texte, à ne pas perdre."
         # Sending again replaces theirs knowingly.
-        await second.page.locator("main form button[type=submit]").click()
+        await second.page.locator("#facts button[type=submit]").click()
         await second.page.wait_for_url("**?notice=saved")
     async with AsyncSession(pg_engine) as session:
         rumour = await session.get(Rumour, rumour_key)
@@ -277,7 +277,7 @@ async def test_english_is_required_and_the_form_keeps_what_was_typed(
         await page.locator("#lang-es summary").click()  # a closed section: nothing in it yet
         await page.locator("#fact-es").fill("Esperan una vivienda como todos.")
         async with page.expect_response(f"**/portal/rumours/{rumour_key}") as answer:
-            await page.locator("main form button[type=submit]").click()
+            await page.locator("#facts button[type=submit]").click()
         assert (await answer.value).status == 422
         assert "English is needed" in await page.locator("[role=alert]").inner_text()
         assert await page.locator("#fact-en").get_attribute("aria-invalid") == "true"
@@ -543,9 +543,9 @@ async def test_the_new_forms_refuse_a_missing_or_forged_token_and_change_nothing
         await _city_admin(page, People(pg_engine))
         await page.goto(f"/portal/rumours/{rumour_key}")
         await page.locator("#fact-fr").fill("Texte piégé")
-        await page.locator("main form input[name=csrf]").evaluate("e => e.value = 'forged'")
+        await page.locator("#facts input[name=csrf]").evaluate("e => e.value = 'forged'")
         async with page.expect_response(f"**/portal/rumours/{rumour_key}") as answer:
-            await page.locator("main form button[type=submit]").click()
+            await page.locator("#facts button[type=submit]").click()
         assert (await answer.value).status == 403
         assert await page.locator("h1").inner_text() == "Ce formulaire ne peut pas être accepté"
         await page.goto("/portal/campaigns")
@@ -562,3 +562,27 @@ async def test_the_new_forms_refuse_a_missing_or_forged_token_and_change_nothing
             select(func.count()).select_from(Campaign).where(Campaign.rumour_key == rumour_key)
         )
         assert count == 0
+
+
+async def test_a_myth_taken_out_of_the_bot_leaves_its_menu_and_the_campaign_form(
+    browser: Browser, base_url: str, pg_engine: AsyncEngine, rumour_key: str, dialogue: Dialogue
+) -> None:
+    async with tab(browser, base_url, locale="fr") as city:
+        page = city.page
+        await _city_admin(page, People(pg_engine))
+        await page.goto(f"/portal/rumours/{rumour_key}")
+        await page.get_by_role("button", name="Retirer du bot").click()
+        await page.wait_for_url(f"**/portal/rumours/{rumour_key}?notice=withdraw")
+        assert "Non proposée" in await page.locator("main .state").inner_text()
+        await page.goto("/portal/campaigns")
+        offered = await page.locator("#rumour_key option").evaluate_all("o => o.map(e => e.value)")
+        assert "take_jobs" in offered
+        assert rumour_key not in offered
+    person = Conversation(dialogue, language_hint="fr", chat_id=f"78{uuid.uuid4().int % 10**8}")
+    await person.say("/start")
+    await person.press("lang:fr")
+    await person.press("city:lyon")
+    menu = await person.press("myths")
+    payloads = {b.payload for row in menu.buttons for b in row}
+    assert "myth:take_jobs" in payloads
+    assert f"myth:{rumour_key}" not in payloads
