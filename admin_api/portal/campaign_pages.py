@@ -29,7 +29,10 @@ RECENT = 20
 
 async def _shown(request: Request, campaign: Campaign) -> dict[str, Any]:
     counts = await rules.counts(request.app.state.redis, campaign)
-    return {"campaign": campaign, "done": campaign.status == DONE, **counts}
+    # Queued but not yet accounted for: on its way to the platform, or waiting for a retry.
+    waiting = counts["queued"] - counts["sent"] - counts["failed"] - counts["skipped"]
+    return {"campaign": campaign, "done": campaign.status == DONE, "waiting": max(waiting, 0),
+            **counts}  # fmt: skip
 
 
 async def _page(
