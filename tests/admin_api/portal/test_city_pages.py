@@ -18,7 +18,7 @@ import pytest
 from playwright.async_api import Browser, Page
 from redis.asyncio import Redis
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from admin_api.accounts.models import Role
 from bot.campaigns import subscriptions
@@ -26,8 +26,6 @@ from bot.dialogue import Dialogue
 from core import campaigns, usage
 from core.campaigns import Campaign
 from core.pseudonym import pseudonym
-from nlu.client import NLUClient
-from nlu.language import LanguageIdentifier
 from services_directory.audit import Actor
 from services_directory.rumours import service as rumours
 from services_directory.rumours.models import Rumour
@@ -36,14 +34,12 @@ from tests.helpers.app import running_app
 from tests.helpers.browser import (
     DESKTOP,
     PHONE,
+    check_page,
     choose,
-    screenshot,
-    serious_violations,
     tab,
     tab_to,
 )
 from tests.helpers.conversation import Conversation
-from tests.helpers.dialogue import make_dialogue
 from tests.helpers.portal import Invited, People, accept, sign_in
 from tests.helpers.settings import PSEUDONYM_KEY
 from tests.standins.server import free_port
@@ -190,18 +186,17 @@ async def rumour_key(pg_engine: AsyncEngine) -> AsyncIterator[str]:
         await session.execute(delete(Rumour).where(Rumour.key == key))
 
 
-@pytest.fixture
-async def dialogue(
-    sessions: async_sessionmaker[AsyncSession], redis: Redis, identifier: LanguageIdentifier
-) -> AsyncIterator[Dialogue]:
-    """The real dialogue (buttons only: Rasa is not needed to press a myth's button)."""
-    nlu = NLUClient(f"http://127.0.0.1:{free_port()}", timeout_s=1, identifier=identifier)
-    yield make_dialogue(sessions, redis, nlu)
-    await nlu.aclose()
+def _chat_id(prefix: str) -> str:
+    """A chat of this test only: its conversation state starts empty."""
+    return f"{prefix}{uuid.uuid4().int % 10**8}"
 
 
 async def test_a_fact_edited_in_arabic_is_what_the_bot_then_answers(
-    browser: Browser, base_url: str, pg_engine: AsyncEngine, rumour_key: str, dialogue: Dialogue
+    browser: Browser,
+    base_url: str,
+    pg_engine: AsyncEngine,
+    rumour_key: str,
+    dialogue_without_nlu: Dialogue,
 ) -> None:
     new_fact = "ينتظر اللاجئون دورهم في السكن الاجتماعي مثل أي أسرة أخرى، وبالشروط نفسها."
     async with tab(browser, base_url, locale="ar") as city:
@@ -221,7 +216,7 @@ async def test_a_fact_edited_in_arabic_is_what_the_bot_then_answers(
         await page.wait_for_url(f"**/portal/rumours/{rumour_key}?notice=saved")
         assert await page.locator("#fact-ar").input_value() == new_fact
         assert city.errors == []
-    person = Conversation(dialogue, language_hint="ar", chat_id=f"77{uuid.uuid4().int % 10**8}")
+    person = Conversation(dialogue_without_nlu, language_hint="ar", chat_id=_chat_id("77"))
     await person.say("/start")
     await person.press("lang:ar")
     await person.press("city:lyon")
@@ -408,16 +403,6 @@ async def _campaign(engine: AsyncEngine, rumour_key: str, city: str | None) -> i
         return campaign.id
 
 
-async def _check(page: Page, name: str, lang: str, problems: list[str]) -> None:
-    width = page.viewport_size["width"] if page.viewport_size else 0
-    await screenshot(page, f"{name}-{lang}-{width}")
-    html = page.locator("html")
-    assert await html.get_attribute("lang") == lang
-    assert await html.get_attribute("dir") == ("rtl" if lang == "ar" else "ltr")
-    assert await page.evaluate("document.documentElement.scrollWidth") <= width, name
-    problems += [f"{name} {lang} {width}: {v}" for v in await serious_violations(page)]
-
-
 @pytest.mark.parametrize("lang", ["fr", "ar"])
 @pytest.mark.usefixtures("events_of_w10")
 async def test_the_city_pages_are_translated_laid_out_and_accessible(
@@ -435,15 +420,15 @@ async def test_the_city_pages_are_translated_laid_out_and_accessible(
             await sign_in(page, admin.login)
             await page.wait_for_url("**/portal/review")
             await page.goto("/portal/statistics?from=2025-03-03&to=2025-03-09")
-            await _check(page, "statistics", lang, problems)
+            await check_page(page, "statistics", lang, problems)
             await page.goto("/portal/rumours")
-            await _check(page, "rumours", lang, problems)
+            await check_page(page, "rumours", lang, problems)
             await page.goto(f"/portal/rumours/{rumour_key}")
-            await _check(page, "rumour", lang, problems)
+            await check_page(page, "rumour", lang, problems)
             await page.goto("/portal/campaigns")
-            await _check(page, "campaigns", lang, problems)
+            await check_page(page, "campaigns", lang, problems)
             await page.goto(f"/portal/campaigns/{started}")
-            await _check(page, "campaign", lang, problems)
+            await check_page(page, "campaign", lang, problems)
             assert city.errors == []
     assert problems == []
 
@@ -567,7 +552,11 @@ async def test_the_new_forms_refuse_a_missing_or_forged_token_and_change_nothing
 
 
 async def test_a_myth_taken_out_of_the_bot_leaves_its_menu_and_the_campaign_form(
-    browser: Browser, base_url: str, pg_engine: AsyncEngine, rumour_key: str, dialogue: Dialogue
+    browser: Browser,
+    base_url: str,
+    pg_engine: AsyncEngine,
+    rumour_key: str,
+    dialogue_without_nlu: Dialogue,
 ) -> None:
     async with tab(browser, base_url, locale="fr") as city:
         page = city.page
@@ -580,7 +569,7 @@ async def test_a_myth_taken_out_of_the_bot_leaves_its_menu_and_the_campaign_form
         offered = await page.locator("#rumour_key option").evaluate_all("o => o.map(e => e.value)")
         assert "take_jobs" in offered
         assert rumour_key not in offered
-    person = Conversation(dialogue, language_hint="fr", chat_id=f"78{uuid.uuid4().int % 10**8}")
+    person = Conversation(dialogue_without_nlu, language_hint="fr", chat_id=_chat_id("78"))
     await person.say("/start")
     await person.press("lang:fr")
     await person.press("city:lyon")
