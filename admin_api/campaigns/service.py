@@ -21,15 +21,22 @@ from services_directory.rumours import service as rumours
 READERS = (Role.CITY_ADMIN, Role.AUTHORITY)
 
 
-async def start_campaign(
+async def check_campaign(
     session: AsyncSession, caller: Caller, *, rumour_key: str, city: str | None
-) -> Campaign:
-    """Queue an active rumour's fact for its subscribers (of `city`, else all); city admins."""
+) -> None:
+    """Refuse a campaign that could not start: 403 for the role, 422 for what it names."""
     require(caller, Role.CITY_ADMIN)
     if await rumours.get_active(session, rumour_key) is None:
         raise InvalidInput("rumour_key must name an active rumour")
     if city is not None and await get_city(session, city) is None:
         raise InvalidInput(f"unknown city {city!r}")
+
+
+async def start_campaign(
+    session: AsyncSession, caller: Caller, *, rumour_key: str, city: str | None
+) -> Campaign:
+    """Queue an active rumour's fact for its subscribers (of `city`, else all); city admins."""
+    await check_campaign(session, caller, rumour_key=rumour_key, city=city)
     campaign = await campaigns.create(
         session, rumour_key=rumour_key, city=city,
         created_by=f"{caller.role.value}:{caller.account.name}",

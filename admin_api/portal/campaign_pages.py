@@ -63,11 +63,16 @@ async def campaigns_page(request: Request, signed: SignedDep, session: SessionDe
 async def start_campaign(
     request: Request, signed_form: SignedFormDep, session: SessionDep
 ) -> Response:
-    """Queue a campaign; the broadcaster sends it. Then show its counts."""
+    """Ask to confirm the campaign; once confirmed, queue it (the broadcaster sends it) and
+    show its counts."""
     signed, form = signed_form
     rumour_key = form.get("rumour_key", "").strip()[:40]
     city = form.get("city", "").strip()[:40] or None
     try:
+        if form.get("confirmed") != "yes":
+            # A message to many people cannot be taken back: say what goes to whom, first.
+            await rules.check_campaign(session, signed.caller, rumour_key=rumour_key, city=city)
+            return await _confirm(request, signed, session, rumour_key, city)
         campaign = await rules.start_campaign(
             session, signed.caller, rumour_key=rumour_key, city=city
         )
@@ -76,6 +81,21 @@ async def start_campaign(
                            status=422)  # fmt: skip
         raise PageError(page) from refused
     return see_other(f"/portal/campaigns/{campaign.id}?notice=started")
+
+
+async def _confirm(
+    request: Request, signed: Signed, session: SessionDep, rumour_key: str, city: str | None
+) -> Response:
+    locale = i18n.chosen(request)
+    rumour = await rumours.get_active(session, rumour_key)
+    cities = {c.id: c.display_name(locale) for c in await list_cities(session)}
+    context = {
+        "signed": signed, "csrf": signed.csrf, "rumour_key": rumour_key, "city_id": city or "",
+        "city": cities.get(city) if city else None,
+        "title": rumour.title(locale) if rumour else rumour_key,
+        "fact": rumour.fact(locale) if rumour else "",
+    }  # fmt: skip
+    return render(request, "campaign_confirm.html", context)
 
 
 @router.get("/portal/campaigns/{campaign_id}")

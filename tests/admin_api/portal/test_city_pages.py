@@ -307,6 +307,15 @@ async def _subscribe(engine: AsyncEngine, chats: dict[str, str]) -> None:
             )  # fmt: skip
 
 
+async def _campaigns_for(engine: AsyncEngine, rumour_key: str, city: str) -> int:
+    async with AsyncSession(engine) as session:
+        count = await session.scalar(
+            select(func.count()).select_from(Campaign)
+            .where(Campaign.rumour_key == rumour_key, Campaign.city == city)
+        )  # fmt: skip
+        return int(count or 0)
+
+
 async def _counts(page: Page) -> dict[str, str]:
     return {
         name: await page.locator(f"#counts [data-count={name}]").inner_text()
@@ -333,6 +342,12 @@ async def test_a_campaign_started_with_the_keyboard_is_delivered_and_counted(
         # Keyboard only: Tab to each field, arrows to choose, Enter to send.
         await choose(page, "#rumour_key", "take_jobs")
         await choose(page, "#city", "vienna")
+        await tab_to(page, "main form button[type=submit]")
+        await page.keyboard.press("Enter")
+        # Nothing is sent before the city team confirms, what to whom in plain words.
+        await page.locator("h1", has_text="Lancer la campagne ?").wait_for()
+        assert "à Vienne qui ont demandé des faits" in await page.locator("main").inner_text()
+        assert await _campaigns_for(pg_engine, "take_jobs", "vienna") == 0
         await tab_to(page, "main form button[type=submit]")
         await page.keyboard.press("Enter")
         await page.wait_for_url("**/portal/campaigns/*?notice=started")
@@ -427,6 +442,10 @@ async def test_the_city_pages_are_translated_laid_out_and_accessible(
             await check_page(page, "rumour", lang, problems)
             await page.goto("/portal/campaigns")
             await check_page(page, "campaigns", lang, problems)
+            await page.locator("#rumour_key").select_option(rumour_key)
+            await page.locator("main form button[type=submit]").click()
+            await page.locator("form input[name=confirmed]").wait_for(state="attached")
+            await check_page(page, "campaign-confirm", lang, problems)
             await page.goto(f"/portal/campaigns/{started}")
             await check_page(page, "campaign", lang, problems)
             assert city.errors == []
@@ -445,7 +464,9 @@ Fields = dict[str, str | float | bool]
 def _forms(rumour_key: str, csrf: str) -> dict[str, Fields]:
     """The city team's two forms, filled as they would be, with the session's own token."""
     return {
-        "/portal/campaigns": {"rumour_key": rumour_key, "city": "", "csrf": csrf},
+        "/portal/campaigns": {
+            "rumour_key": rumour_key, "city": "", "confirmed": "yes", "csrf": csrf,
+        },
         f"/portal/rumours/{rumour_key}": {
             "version": "1", "source_url": "https://x.org/", "title-en": "x", "fact-en": "y",
             "csrf": csrf,
