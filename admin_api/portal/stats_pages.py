@@ -16,10 +16,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from admin_api.deps import SessionDep, SettingsDep, require
-from admin_api.errors import InvalidInput
+from admin_api.errors import InvalidInput, NotFound
 from admin_api.portal import i18n, labels
 from admin_api.portal.auth import Signed, SignedDep
-from admin_api.portal.pages import PageError, PortalRoute, render
+from admin_api.portal.pages import PortalRoute, render
 from admin_api.stats import reading
 from admin_api.stats.service import Table
 from services_directory.cities.service import list_cities
@@ -200,8 +200,7 @@ async def statistics_csv(
             end=asked.end, filters=asked.filters,
         )  # fmt: skip
     else:
-        raise PageError(render(request, "error.html", {"status": 404, "detail": "", "code": ""},
-                               status=404))  # fmt: skip
+        raise NotFound("no such chart")
     body, name = reading.csv_of(table)
     return Response(
         body, media_type="text/csv; charset=utf-8",

@@ -162,6 +162,9 @@ async def test_a_bad_filter_is_shown_back_with_a_clear_error(
         assert response.status == 422
         assert "`from` is after `to`" in await page.locator("[role=alert]").inner_text()
         assert await page.locator("#from").input_value() == "2025-03-09"
+        response = await page.goto("/portal/statistics.csv?chart=nope")
+        assert response is not None
+        assert response.status == 404
 
 
 # Myths and facts ------------------------------------------------------------------------
