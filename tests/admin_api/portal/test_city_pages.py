@@ -16,7 +16,6 @@ from typing import Any
 
 import pytest
 from playwright.async_api import Browser, Page
-from redis.asyncio import Redis
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
@@ -186,6 +185,8 @@ async def rumour_key(pg_engine: AsyncEngine) -> AsyncIterator[str]:
         await rumours.create_rumour(session, fields=fields, actor=Actor(None, "test"))
     yield key
     async with AsyncSession(pg_engine) as session, session.begin():
+        # Its campaigns too (counts only), so that no broadcaster of a later test picks one up.
+        await session.execute(delete(Campaign).where(Campaign.rumour_key == key))
         await session.execute(delete(Rumour).where(Rumour.key == key))
 
 
@@ -300,14 +301,24 @@ async def no_open_campaigns(pg_engine: AsyncEngine) -> None:
         )  # fmt: skip
 
 
-async def _subscribe(engine: AsyncEngine, chats: dict[str, str]) -> None:
-    """Subscribe chats to facts ({chat id: city}), as the dialogue's "get facts" button does."""
-    async with AsyncSession(engine) as session, session.begin():
+@pytest.fixture
+async def subscribers(pg_engine: AsyncEngine) -> AsyncIterator[dict[str, str]]:
+    """Chats subscribed to facts ({chat id: city}), as the dialogue's "get facts" button does:
+    three in Vienna, one in Tunis. Unsubscribed after, so no other test's campaign meets them."""
+    run = uuid.uuid4().int % 10**6
+    chats = {str(6_100_000_000 + run * 10 + n): "vienna" for n in range(3)}
+    chats[str(6_200_000_000 + run)] = "tunis"
+    keys = {chat_id: pseudonym(KEY, "telegram", chat_id) for chat_id in chats}
+    async with AsyncSession(pg_engine) as session, session.begin():
         for chat_id, city in chats.items():
             await subscriptions.subscribe(
-                session, KEY, key=pseudonym(KEY, "telegram", chat_id), channel="telegram",
-                chat_id=chat_id, locale="fr", city=city,
+                session, KEY, key=keys[chat_id], channel="telegram", chat_id=chat_id,
+                locale="fr", city=city,
             )  # fmt: skip
+    yield chats
+    async with AsyncSession(pg_engine) as session, session.begin():
+        for key in keys.values():
+            await subscriptions.unsubscribe(session, key)
 
 
 async def _campaigns_for(engine: AsyncEngine, rumour_key: str, city: str) -> int:
@@ -326,14 +337,11 @@ async def _counts(page: Page) -> dict[str, str]:
     }
 
 
-@pytest.mark.usefixtures("no_open_campaigns")
+@pytest.mark.usefixtures("no_open_campaigns", "redis")
 async def test_a_campaign_started_with_the_keyboard_is_delivered_and_counted(
-    browser: Browser, pg_engine: AsyncEngine, redis: Redis
+    browser: Browser, pg_engine: AsyncEngine, subscribers: dict[str, str]
 ) -> None:
-    run = uuid.uuid4().int % 10**6
-    vienna = {str(6_100_000_000 + run * 10 + n): "vienna" for n in range(3)}
-    elsewhere = {str(6_200_000_000 + run): "tunis"}
-    await _subscribe(pg_engine, vienna | elsewhere)
+    vienna = {chat_id for chat_id, city in subscribers.items() if city == "vienna"}
     dead_rasa = f"http://127.0.0.1:{free_port()}"
     async with (
         running_app(dead_rasa, roles=("api", "sender", "broadcaster")) as app,
@@ -358,7 +366,7 @@ async def test_a_campaign_started_with_the_keyboard_is_delivered_and_counted(
         campaign_id = int(page.url.split("/")[-1].split("?")[0])
         # The broadcaster and the sender deliver it to the three people in Vienna only.
         sent = await app.wait_for(lambda calls: len(calls) >= 3)
-        assert {str(c.params["chat_id"]) for c in sent} == set(vienna)
+        assert {str(c.params["chat_id"]) for c in sent} == vienna
         assert sent[0].params["text"].startswith("💬 Un fait sur la migration")
 
         async def settled() -> dict[str, str]:
@@ -375,7 +383,7 @@ async def test_a_campaign_started_with_the_keyboard_is_delivered_and_counted(
             "queued": "3", "waiting": "0", "sent": "3", "failed": "0", "skipped": "0",
         }  # fmt: skip
         # Everything queued is accounted for: nobody outside Vienna got it, then or since.
-        assert {str(c.params["chat_id"]) for c in app.telegram.sent()} == set(vienna)
+        assert {str(c.params["chat_id"]) for c in app.telegram.sent()} == vienna
         await page.goto("/portal/campaigns")
         card = page.locator(f".card:has(a[href='/portal/campaigns/{campaign_id}'])")
         assert "envoyés : 3" in await card.inner_text()
@@ -384,6 +392,8 @@ async def test_a_campaign_started_with_the_keyboard_is_delivered_and_counted(
         campaign = await session.get(Campaign, campaign_id)
         assert campaign is not None
         assert (campaign.rumour_key, campaign.city) == ("take_jobs", "vienna")
+    async with AsyncSession(pg_engine) as session, session.begin():
+        await session.execute(delete(Campaign).where(Campaign.id == campaign_id))
 
 
 async def test_a_campaign_for_a_rumour_no_longer_offered_is_refused_on_the_page(
