@@ -19,6 +19,7 @@ from redis.asyncio import Redis
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.dialogue import Dialogue
 from core.db import create_engine
 from core.redis import connect
 from dalil import embedded, migrate
@@ -26,6 +27,7 @@ from nlu import training
 from nlu.client import NLUClient
 from nlu.language import LanguageIdentifier
 from services_directory.sample.loader import load_sample
+from tests.helpers.dialogue import make_dialogue
 from tests.helpers.rasa import wait_ready
 from tests.helpers.settings import (
     DATABASE_URL,
@@ -137,3 +139,13 @@ async def nlu(rasa_url: str, identifier: LanguageIdentifier) -> AsyncIterator[NL
     client = NLUClient(rasa_url, token=RASA_TOKEN, identifier=identifier, timeout_s=10)
     yield client
     await client.aclose()
+
+
+@pytest.fixture
+async def dialogue_without_nlu(
+    sessions: async_sessionmaker[AsyncSession], redis: Redis, identifier: LanguageIdentifier
+) -> AsyncIterator[Dialogue]:
+    """The dialogue with Rasa unreachable (nothing listens on its port): buttons still work."""
+    nlu = NLUClient(f"http://127.0.0.1:{free_port()}", timeout_s=1, identifier=identifier)
+    yield make_dialogue(sessions, redis, nlu)
+    await nlu.aclose()

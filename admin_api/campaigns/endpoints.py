@@ -12,13 +12,10 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 from redis.asyncio import Redis
 
-from admin_api.accounts.models import Role
-from admin_api.deps import CallerDep, RowId, SessionDep, require
-from admin_api.errors import InvalidInput, NotFound
+from admin_api.campaigns import service as rules
+from admin_api.deps import CallerDep, RowId, SessionDep
 from core import campaigns
 from core.campaigns import Campaign
-from services_directory.cities.service import get_city
-from services_directory.rumours import service as rumours
 from services_directory.rumours.schemas import KEY_PATTERN
 
 router = APIRouter(tags=["rumours"])
@@ -49,7 +46,7 @@ class CampaignOut(BaseModel):
 
 
 async def _out(redis: Redis, campaign: Campaign) -> CampaignOut:
-    counts = await campaigns.counts(redis, campaign)
+    counts = await rules.counts(redis, campaign)
     return CampaignOut(
         id=campaign.id, rumour_key=campaign.rumour_key, city=campaign.city,
         status="done" if campaign.status == campaigns.DONE else "sending",
@@ -62,16 +59,9 @@ async def post_campaign(
     body: CampaignIn, caller: CallerDep, session: SessionDep, request: Request, response: Response
 ) -> CampaignOut:
     """Send an active rumour's fact to its subscribers (city admins); answer its id."""
-    require(caller, Role.CITY_ADMIN)
-    if await rumours.get_active(session, body.rumour_key) is None:
-        raise InvalidInput("rumour_key must name an active rumour")
-    if body.city is not None and await get_city(session, body.city) is None:
-        raise InvalidInput(f"unknown city {body.city!r}")
-    campaign = await campaigns.create(
-        session, rumour_key=body.rumour_key, city=body.city,
-        created_by=f"{caller.role.value}:{caller.account.name}",
-    )  # fmt: skip
-    await session.refresh(campaign)
+    campaign = await rules.start_campaign(
+        session, caller, rumour_key=body.rumour_key, city=body.city
+    )
     response.headers["Location"] = f"/api/v1/campaigns/{campaign.id}"
     return await _out(request.app.state.redis, campaign)
 
@@ -81,8 +71,5 @@ async def get_campaign(
     campaign_id: RowId, caller: CallerDep, session: SessionDep, request: Request
 ) -> CampaignOut:
     """Report a campaign's counts: queued, sent, failed and skipped."""
-    require(caller, Role.CITY_ADMIN, Role.AUTHORITY)
-    campaign = await session.get(Campaign, campaign_id)
-    if campaign is None:
-        raise NotFound("no such campaign")
+    campaign = await rules.read_campaign(session, caller, campaign_id)
     return await _out(request.app.state.redis, campaign)

@@ -29,7 +29,7 @@ router = APIRouter(route_class=PortalRoute, include_in_schema=False)
 HOMES = {
     Role.ASSOCIATION: "/portal/services",
     Role.CITY_ADMIN: "/portal/review",
-    Role.AUTHORITY: "/stats",
+    Role.AUTHORITY: "/portal/statistics",
 }
 
 

@@ -11,9 +11,12 @@ from admin_api.errors import NotFound
 from admin_api.portal import (
     account_pages,
     accounts_pages,
+    campaign_pages,
     exchange_pages,
     review_pages,
+    rumour_pages,
     service_pages,
+    stats_pages,
     unmet_pages,
 )
 from admin_api.portal.pages import HEADERS, PortalRoute
@@ -32,6 +35,10 @@ router.include_router(review_pages.router)
 router.include_router(accounts_pages.router)
 router.include_router(exchange_pages.router)
 router.include_router(unmet_pages.router)
+# The city team's and authorities' pages: statistics, myths and facts, campaigns.
+router.include_router(stats_pages.router)
+router.include_router(rumour_pages.router)
+router.include_router(campaign_pages.router)
 
 
 @router.get("/portal/static/{name}")

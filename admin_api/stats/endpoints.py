@@ -2,33 +2,21 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
 from admin_api.accounts.models import Role
-from admin_api.deps import Caller, CallerDep, SessionDep, SettingsDep, require
+from admin_api.deps import CallerDep, SessionDep, SettingsDep, require
 from admin_api.errors import InvalidInput
 from admin_api.listings.pages import Page, PageNumber, PerPage, page_of, paginate
-from admin_api.stats.scoped import UNMET_GROUPS
-from admin_api.stats.service import (
-    DIMENSIONS,
-    MAX_GROUP_BY,
-    StatsQueryError,
-    Table,
-    build_table,
-    by_count,
-    whole_weeks,
-)
-from core.settings import Settings
+from admin_api.stats.reading import csv_of, read_table, read_unmet
+from admin_api.stats.service import DIMENSIONS, MAX_GROUP_BY, Table
 from core.unmet import UnmetQuestion
-from services_directory.exchange.cells import neutralise
 
 router = APIRouter(tags=["statistics"])
 
@@ -118,27 +106,6 @@ def _slice(
 SliceDep = Annotated[_Slice, Depends(_slice)]
 
 
-async def _table(
-    caller: Caller,
-    settings: Settings,
-    session: SessionDep,
-    *,
-    group_by: list[str],
-    start: dt.date | None,
-    end: dt.date | None,
-    filters: dict[str, str],
-) -> Table:
-    require(caller, Role.AUTHORITY, Role.CITY_ADMIN)
-    try:
-        period = whole_weeks(start, end, today=dt.datetime.now(dt.UTC).date())
-        return await build_table(
-            session, group_by=group_by, period=period, filters=filters,
-            min_count=settings.stats_min_count, cache_url=settings.redis_url,
-        )  # fmt: skip
-    except StatsQueryError as error:
-        raise InvalidInput(str(error)) from error
-
-
 def _out(table: Table) -> StatsOut:
     return StatsOut(
         group_by=list(table.group_by),
@@ -165,15 +132,11 @@ async def stats(
     no events are left out. Weeks read "2026-W48"; months "2026-11" (weeks counted in the
     month of their Thursday).
     """
-    table = await _table(
+    table = await read_table(
         caller, settings, session, group_by=_dimensions(group_by), start=part.start,
         end=part.end, filters=part.filters,
     )  # fmt: skip
     return _out(table)
-
-
-def _csv_value(value: Any) -> str:
-    return neutralise("" if value is None else str(value))
 
 
 @router.get("/stats.csv")
@@ -185,19 +148,13 @@ async def stats_csv(
     group_by: GroupBy = None,
 ) -> Response:
     """The cells of `/stats` as CSV: one column per dimension, then the count ("<5" if hidden)."""
-    table = await _table(
+    table = await read_table(
         caller, settings, session, group_by=_dimensions(group_by), start=part.start,
         end=part.end, filters=part.filters,
     )  # fmt: skip
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([*table.group_by, "count"])
-    for cell in table.cells:
-        count = f"<{table.min_count}" if cell.count is None else str(cell.count)
-        writer.writerow([*(_csv_value(cell.values[d]) for d in table.group_by), count])
-    name = f"dalil-stats-{table.period.start}-{table.period.end}.csv"
+    body, name = csv_of(table)
     return Response(
-        buffer.getvalue(),
+        body,
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
@@ -216,11 +173,11 @@ async def unmet_needs(
     The same suppression as `/stats` (this is its table grouped by city, district, category
     and outcome, sliced at `no_result`); largest first, suppressed cells last.
     """
-    table = await _table(
-        caller, settings, session, group_by=list(UNMET_GROUPS), start=part.start,
-        end=part.end, filters={**part.filters, "outcome": "no_result"},
+    table = await read_unmet(
+        caller, settings, session, start=part.start, end=part.end, filters=part.filters,
+        limit=limit,
     )  # fmt: skip
-    return _out(by_count(table, limit))
+    return _out(table)
 
 
 @router.get("/stats/unmet_questions")

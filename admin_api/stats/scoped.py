@@ -14,10 +14,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from admin_api.accounts.models import Role
 from admin_api.deps import Caller, require
+from admin_api.stats.reading import UNMET_GROUP_BY
 from admin_api.stats.service import Table, build_table, by_count, whole_weeks
 from services_directory.listings.models import Location, Service, ServiceAtLocation
 
-UNMET_GROUPS = ("city", "district", "category")
 # Every cell a city's unmet needs table can have is small: this bounds the page, not the data.
 MAX_CELLS = 500
 
@@ -47,7 +47,7 @@ async def own_unmet(
     places = await own_places(session, caller)
     period = whole_weeks(None, None, today=today)
     table = await build_table(
-        session, group_by=UNMET_GROUPS, period=period, filters={"outcome": "no_result"},
+        session, group_by=UNMET_GROUP_BY, period=period, filters={"outcome": "no_result"},
         min_count=min_count, cache_url=cache_url,
     )  # fmt: skip
     cells = [

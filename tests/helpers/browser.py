@@ -113,3 +113,16 @@ async def choose(page: Page, selector: str, value: str) -> None:
             return
         await page.keyboard.press("ArrowDown")
     raise AssertionError(f"{value} is not reachable in {selector} with the keyboard")
+
+
+async def check_page(page: Page, name: str, lang: str, problems: list[str]) -> None:
+    """Screenshot the page, check its language and direction and that nothing is wider than
+    the screen; add axe-core's serious and critical violations to `problems`."""
+    width = page.viewport_size["width"] if page.viewport_size else 0
+    await screenshot(page, f"{name}-{lang}-{width}")
+    html = page.locator("html")
+    assert await html.get_attribute("lang") == lang
+    assert await html.get_attribute("dir") == ("rtl" if lang in {"ar", "fa"} else "ltr")
+    # Mobile first: nothing wider than the screen, so nothing needs sideways scrolling.
+    assert await page.evaluate("document.documentElement.scrollWidth") <= width, name
+    problems += [f"{name} {lang} {width}: {v}" for v in await serious_violations(page)]
