@@ -23,6 +23,7 @@ from bot.queue import (
     DEAD_LETTERS,
     OUTBOUND,
     SENDERS,
+    entry_time_ms,
     lane_key,
     leave_lane,
     outbound_lane,
@@ -36,6 +37,10 @@ log = logging.getLogger(__name__)
 Deliver = Callable[[dict[str, Any]], Awaitable[None]]
 MAX_ATTEMPTS = 5
 SENT_TTL_S = 24 * 3600
+# A reply the platform keeps refusing for a passing reason (an outage, a long 429) stays
+# queued, its chat's later replies behind it, and is tried again (bot/queue.py: 0.5 s doubling
+# to 30 s) until it is this old; then it goes to the dead letters.
+GIVE_UP_AFTER_S = 3600.0
 
 
 class DeliveryError(Exception):
@@ -55,6 +60,11 @@ class Skipped(PermanentFailure):
 
     Not a fault of delivery: a campaign counts it as skipped rather than failed.
     """
+
+
+class GaveUp(PermanentFailure):
+    """Every attempt of one round failed for a passing reason: the sender gives up on the
+    entry only once it is older than `GIVE_UP_AFTER_S`, else it is tried again later."""
 
 
 class RetryLater(DeliveryError):
@@ -85,7 +95,7 @@ async def deliver_with_retries(
             log.warning("sender.retry attempt=%d error=%s", attempt, type(error).__name__)
         if attempt < MAX_ATTEMPTS:
             await asyncio.sleep(delay)
-    raise PermanentFailure(f"gave up after {MAX_ATTEMPTS} attempts")
+    raise GaveUp(f"gave up after {MAX_ATTEMPTS} attempts")
 
 
 async def send_part_once(
@@ -113,11 +123,14 @@ async def handle(
     *,
     base_delay_s: float = 0.5,
     pacer: Pacer | None = None,
+    give_up_after_s: float = GIVE_UP_AFTER_S,
 ) -> None:
     """Send one outbound entry once, within the platform's limits, then acknowledge it.
 
     An entry of a campaign (its envelope names the campaign) adds its outcome to the
-    campaign's counts, in the same transaction as its acknowledgement.
+    campaign's counts, in the same transaction as its acknowledgement. An entry younger than
+    `give_up_after_s` that the platform refused for a passing reason at every attempt raises
+    `GaveUp` and stays pending, to be tried again.
     """
     envelope = json.loads(raw)
     sent_key = f"sent:{envelope['key']}"
@@ -140,6 +153,9 @@ async def handle(
                 seconds = max(0.0, time.time() - envelope["accepted_ms"] / 1000)
                 WEBHOOK_TO_SEND.labels(envelope["channel"]).observe(seconds)
         except PermanentFailure as failure:
+            age_s = time.time() - entry_time_ms(entry_id) / 1000
+            if isinstance(failure, GaveUp) and age_s < give_up_after_s:
+                raise
             outcome = "skipped" if isinstance(failure, Skipped) else "failed"
             if campaign is not None and outcome == "skipped":
                 log.info("sender.skipped campaign=%s reason=%s", campaign, failure.reason)
