@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import time
+
 from redis.asyncio import Redis
 
-from bot.dialogue.respond import ReplyHandler
+from bot.dialogue.respond import ReplyHandler, Unavailable
 from bot.messages import IncomingMessage
 from bot.queue import (
     INBOUND,
@@ -18,12 +20,29 @@ from bot.queue import (
     run_consumer,
 )
 
+# While the database is down or restarting, a message waits and its turn is tried again
+# (bot/queue.py: after 0.5 s, doubling), its chat's later messages behind it, until it is this
+# old; then it is answered with an apology and the menu, so nobody waits longer in silence.
+HOLD_WHILE_UNAVAILABLE_S = 30.0
 
-async def handle(redis: Redis, respond: ReplyHandler, entry_id: str, raw: str) -> None:
+
+async def handle(
+    redis: Redis,
+    respond: ReplyHandler,
+    entry_id: str,
+    raw: str,
+    *,
+    hold_s: float = HOLD_WHILE_UNAVAILABLE_S,
+) -> None:
     """Answer one inbound entry; its replies and its acknowledgement are written together."""
     message = IncomingMessage.from_json(raw)
-    replies = await respond(message)
     accepted_ms = entry_time_ms(entry_id)
+    try:
+        replies = await respond(message)
+    except Unavailable as unavailable:
+        if time.time() - accepted_ms / 1000 < hold_s:
+            raise  # the entry stays pending: tried again shortly
+        replies = unavailable.apology
     async with redis.pipeline(transaction=True) as pipe:
         if replies:
             for index, reply in enumerate(replies):

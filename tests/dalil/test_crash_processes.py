@@ -21,8 +21,9 @@ from pathlib import Path
 from redis.asyncio import Redis
 
 from bot.queue import INBOUND, OUTBOUND, SENDERS, WORKERS
+from dalil import migrate
 from tests.helpers.burst import SEQUENCE, Writer, duplicates, holding, wait_sent
-from tests.helpers.processes import Dalil
+from tests.helpers.processes import Dalil, PrivatePostgres, PrivateRedis
 from tests.helpers.settings import PG_URL, REDIS_URL
 from tests.standins.server import serve
 from tests.standins.telegram_api import TelegramStandIn
@@ -193,3 +194,74 @@ async def test_a_platform_refusing_with_429_and_500_for_a_while_gets_everything_
     repeats = duplicates(sent, chats)
     _report(f"platform refusing for {trouble_s:.0f} s ({refusals} refusals)", repeats, 0,
             writer.refused)  # fmt: skip
+
+
+async def test_redis_killed_mid_burst_and_restarted_on_its_files_loses_nothing(
+    app_url_prereqs: None, rasa_url: str
+) -> None:
+    chats = _chats(75_000_000)
+    with _workdir() as workdir:
+        private = PrivateRedis(workdir)
+        await private.start()
+        async with _telegram() as (telegram, telegram_url):
+            app = _dalil(workdir, "api,worker,sender", rasa_url, telegram_url,
+                         redis_url=private.url)  # fmt: skip
+            try:
+                app.start()
+                await app.wait_up()
+                writer = Writer(app.url)
+                writing = asyncio.create_task(writer.burst(chats))
+                await wait_sent(telegram.sent, TOTAL // 4, timeout_s=60)
+                killed_at = time.monotonic()
+                private.kill()
+                answered_at_kill = len(telegram.sent())
+                await asyncio.sleep(2)
+                await private.start()  # same port, same append-only file
+                back_at = time.monotonic()
+                await writing
+                await wait_sent(telegram.sent, TOTAL, timeout_s=120)
+                await asyncio.sleep(CLAIM_IDLE_MS / 1000 + 1)
+                sent = telegram.sent()
+            finally:
+                app.stop()
+                private.stop()
+    assert answered_at_kill < TOTAL
+    repeats = duplicates(sent, chats, window=(killed_at - 1, back_at))
+    _report("Redis killed for 2 s", repeats, 0, writer.refused)
+
+
+async def test_postgresql_stopped_at_once_mid_burst_and_restarted_loses_nothing(
+    rasa_url: str, redis: Redis
+) -> None:
+    chats = _chats(76_000_000)
+    with _workdir() as workdir, _workdir() as pg_dir:
+        postgres = PrivatePostgres(pg_dir)
+        postgres.init()
+        postgres.start()
+        try:
+            postgres.create_database()
+            await asyncio.to_thread(migrate.upgrade, postgres.url())
+            async with _telegram() as (telegram, telegram_url):
+                app = _dalil(workdir, "api,worker,sender", rasa_url, telegram_url,
+                             database_url=postgres.url())  # fmt: skip
+                try:
+                    app.start()
+                    await app.wait_up()
+                    writer = Writer(app.url)
+                    writing = asyncio.create_task(writer.burst(chats))
+                    await wait_sent(telegram.sent, TOTAL // 4, timeout_s=60)
+                    postgres.crash()
+                    answered_at_crash = len(telegram.sent())
+                    await asyncio.sleep(2)
+                    postgres.start()  # crash recovery, same port
+                    await writing
+                    await wait_sent(telegram.sent, TOTAL, timeout_s=120)
+                    await asyncio.sleep(CLAIM_IDLE_MS / 1000 + 1)
+                    sent = telegram.sent()
+                finally:
+                    app.stop()
+        finally:
+            postgres.stop()
+    assert answered_at_crash < TOTAL
+    repeats = duplicates(sent, chats)
+    _report("PostgreSQL down for 2 s", repeats, 0, writer.refused)

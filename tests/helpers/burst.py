@@ -27,8 +27,10 @@ SEQUENCE = ["/help", "/language"] * 6
 
 
 def kind(text: str) -> str:
-    """Which command a reply answers."""
-    return "help" if "/language, /city" in text else "language"
+    """Which command a reply answers (any other reply shows as itself)."""
+    if "/language, /city" in text:
+        return "help"
+    return "language" if text == "Choose your language:" else text
 
 
 def expected_kinds(sequence: list[str]) -> list[str]:
