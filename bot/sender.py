@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 
 from bot.pacing import Pacer
 from bot.queue import (
@@ -41,6 +42,9 @@ SENT_TTL_S = 24 * 3600
 # queued, its chat's later replies behind it, and is tried again (bot/queue.py: 0.5 s doubling
 # to 30 s) until it is this old; then it goes to the dead letters.
 GIVE_UP_AFTER_S = 3600.0
+# A part the platform accepted is marked sent; while Redis is out of reach the mark is tried
+# again for this long before the part counts as not sent (and is sent again).
+MARK_PATIENCE_S = 30.0
 
 
 class DeliveryError(Exception):
@@ -112,7 +116,17 @@ async def send_part_once(
     if await redis.exists(sent_key):
         return
     await send()
-    await redis.set(sent_key, "1", ex=SENT_TTL_S)
+    # Accepted: only the mark is missing. Redis restarting must not turn it into a resend.
+    deadline = time.monotonic() + MARK_PATIENCE_S
+    while True:
+        try:
+            await redis.set(sent_key, "1", ex=SENT_TTL_S)
+            return
+        except RedisError as error:
+            if time.monotonic() > deadline:
+                raise
+            log.warning("sender.mark_waits error=%s", type(error).__name__)
+            await asyncio.sleep(0.5)
 
 
 async def handle(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 
 from redis.asyncio import Redis
@@ -11,14 +12,15 @@ from bot.messages import IncomingMessage
 from bot.queue import (
     INBOUND,
     WORKERS,
-    append_outbound,
+    answer,
     entry_time_ms,
     inbound_lane,
     lane_key,
-    leave_lane,
     outbound_entry,
     run_consumer,
 )
+
+log = logging.getLogger(__name__)
 
 # While the database is down or restarting, a message waits and its turn is tried again
 # (bot/queue.py: after 0.5 s, doubling), its chat's later messages behind it, until it is this
@@ -43,17 +45,16 @@ async def handle(
         if time.time() - accepted_ms / 1000 < hold_s:
             raise  # the entry stays pending: tried again shortly
         replies = unavailable.apology
-    async with redis.pipeline(transaction=True) as pipe:
-        if replies:
-            for index, reply in enumerate(replies):
-                entry = outbound_entry(message, index, reply, accepted_ms=accepted_ms)
-                await append_outbound(pipe, entry)
-        elif message.callback_id:
-            await append_outbound(pipe, outbound_entry(message, 0, None, accepted_ms=accepted_ms))
-        pipe.xack(INBOUND, WORKERS, entry_id)
-        pipe.xdel(INBOUND, entry_id)
-        await leave_lane(pipe, lane_key(INBOUND, message.channel, message.chat_id), entry_id)
-        await pipe.execute()
+    entries: list[dict[str, str]] = [
+        outbound_entry(message, index, reply, accepted_ms=accepted_ms)
+        for index, reply in enumerate(replies)
+    ]
+    if not replies and message.callback_id:
+        entries = [outbound_entry(message, 0, None, accepted_ms=accepted_ms)]
+    # One script, so a write retried after Redis lost its reply does not queue them twice.
+    lane = lane_key(INBOUND, message.channel, message.chat_id)
+    if not await answer(redis, entry_id, lane, entries):
+        log.info("worker.answered_before entry=%s", entry_id)
 
 
 async def run(

@@ -22,8 +22,15 @@ from redis.asyncio import Redis
 
 from bot.queue import INBOUND, OUTBOUND, SENDERS, WORKERS
 from dalil import migrate
-from tests.helpers.burst import SEQUENCE, Writer, duplicates, holding, wait_sent
-from tests.helpers.processes import Dalil, PrivatePostgres, PrivateRedis
+from tests.helpers.burst import (
+    SEQUENCE,
+    Writer,
+    duplicates,
+    help_or_answer,
+    holding,
+    wait_sent,
+)
+from tests.helpers.processes import Dalil, PrivatePostgres, PrivateRasa, PrivateRedis
 from tests.helpers.settings import PG_URL, REDIS_URL
 from tests.standins.server import serve
 from tests.standins.telegram_api import TelegramStandIn
@@ -265,3 +272,57 @@ async def test_postgresql_stopped_at_once_mid_burst_and_restarted_loses_nothing(
     assert answered_at_crash < TOTAL
     repeats = duplicates(sent, chats)
     _report("PostgreSQL down for 2 s", repeats, 0, writer.refused)
+
+
+def _ask(chat: int, n: int) -> str:
+    # Each text its own: a text parsed before is answered from the parse cache, Rasa or not.
+    return f"I am looking for a place to sleep for {chat % 1000 * 20 + n} nights"
+
+
+CANNOT_UNDERSTAND = "Sorry, I cannot understand messages right now."
+
+
+async def test_rasa_killed_mid_burst_menus_meanwhile_and_understands_again_once_back(
+    app_url_prereqs: None, redis: Redis
+) -> None:
+    chats = _chats(77_000_000)
+    sequence = ["/help", "ask"] * 6
+    after = ["/help", "ask"]
+    with _workdir() as workdir:
+        rasa = PrivateRasa(workdir)
+        await rasa.start()
+        try:
+            async with _telegram() as (telegram, telegram_url):
+                app = _dalil(workdir, "api,worker,sender", rasa.url, telegram_url)
+                try:
+                    app.start()
+                    await app.wait_up()
+                    writer = Writer(app.url, texts=_ask)
+                    writing = asyncio.create_task(writer.burst(chats, sequence))
+                    await wait_sent(telegram.sent, TOTAL // 4, timeout_s=60)
+                    rasa.kill()
+                    answered_at_kill = len(telegram.sent())
+                    await writing
+                    await wait_sent(telegram.sent, TOTAL, timeout_s=60)
+                    await rasa.start()  # the same port: its model loaded again
+                    back_at = time.monotonic()
+                    await writer.burst(chats, after, first=len(sequence))
+                    await wait_sent(telegram.sent, TOTAL + 2 * CHATS, timeout_s=60)
+                    await asyncio.sleep(1)
+                    sent = telegram.sent()
+                finally:
+                    app.stop()
+        finally:
+            rasa.stop()
+    assert answered_at_kill < TOTAL
+    repeats = duplicates(sent, chats, sequence + after, kind_of=help_or_answer)
+    menus = [c for c in sent if c.params["text"].startswith(CANNOT_UNDERSTAND)]
+    assert menus  # Rasa was really down for some of them
+    assert all(c.at < back_at for c in menus)  # and nothing after it came back
+    # The longest wait for an answer, counted from the webhook's 200.
+    by_chat = {chat: [c.at for c in sent if int(c.params["chat_id"]) == chat] for chat in chats}
+    pairs = [zip(by_chat[chat], writer.accepted[chat], strict=True) for chat in chats]
+    waits = [answered - accepted for chat in pairs for answered, accepted in chat]
+    _report(f"Rasa killed: {len(menus)} menus, longest wait {max(waits):.1f} s", repeats, 0,
+            writer.refused)  # fmt: skip
+    assert max(waits) < 10

@@ -12,7 +12,7 @@ import asyncio
 import socket
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
@@ -37,20 +37,31 @@ def expected_kinds(sequence: list[str]) -> list[str]:
     return ["help" if command == "/help" else "language" for command in sequence]
 
 
+def help_or_answer(text: str) -> str:
+    """For a chat alternating /help and free text: `help`, or `answer` for anything else."""
+    return "help" if "/language, /city" in text else "answer"
+
+
 @dataclass
 class Writer:
     """Posts each chat's updates in order to the webhook at `url`, as Telegram does: an update
     is posted again until it is answered 200 (Telegram redelivers what it could not deliver),
-    and the next one waits for it. Counts the refusals it met."""
+    and the next one waits for it. Counts the refusals it met, and keeps when each chat's
+    updates were accepted (monotonic). `first` numbers a later burst's updates after an
+    earlier one's."""
 
     url: str
+    # The free text a chat sends for "ask" in a sequence, by chat and number.
+    texts: Callable[[int, int], str] = lambda chat, n: f"text {chat} {n}"
     refused: int = 0
+    accepted: dict[int, list[float]] = field(default_factory=dict)
 
     async def chat(
-        self, http: httpx.AsyncClient, chat: int, sequence: list[str] = SEQUENCE
+        self, http: httpx.AsyncClient, chat: int, sequence: list[str] = SEQUENCE, first: int = 0
     ) -> None:
-        for n, command in enumerate(sequence):
-            update = updates.text(chat * 100 + n, chat, command, language_code="en")
+        for n, command in enumerate(sequence, start=first):
+            text = self.texts(chat, n) if command == "ask" else command
+            update = updates.text(chat * 100 + n, chat, text, language_code="en")
             while True:
                 try:
                     response = await http.post(
@@ -58,6 +69,7 @@ class Writer:
                         headers={SECRET_HEADER: TELEGRAM_SECRET},
                     )  # fmt: skip
                     if response.status_code == 200:
+                        self.accepted.setdefault(chat, []).append(time.monotonic())
                         break
                     assert response.status_code != 500, "a webhook answered 500"
                 except httpx.HTTPError:
@@ -65,9 +77,9 @@ class Writer:
                 self.refused += 1
                 await asyncio.sleep(0.2)
 
-    async def burst(self, chats: list[int], sequence: list[str] = SEQUENCE) -> None:
+    async def burst(self, chats: list[int], sequence: list[str] = SEQUENCE, first: int = 0) -> None:
         async with httpx.AsyncClient(timeout=10) as http:
-            await asyncio.gather(*(self.chat(http, chat, sequence) for chat in chats))
+            await asyncio.gather(*(self.chat(http, chat, sequence, first) for chat in chats))
 
 
 async def holding(redis: Redis, stream: str, group: str, role: str, pid: int) -> int:
@@ -90,6 +102,7 @@ def duplicates(
     sequence: list[str] = SEQUENCE,
     *,
     window: tuple[float, float] | None = None,
+    kind_of: Callable[[str], str] = kind,
 ) -> int:
     """Check every chat got every answer once, in order, apart from answers repeated at once
     whose first copy was accepted inside `window` (monotonic start, end) and the repeat after
@@ -98,14 +111,16 @@ def duplicates(
     for call in sent:
         by_chat[int(call.params["chat_id"])].append(call)
     repeats = 0
-    expected = expected_kinds(sequence)
+    expected = expected_kinds(sequence) if kind_of is kind else [
+        "help" if command == "/help" else "answer" for command in sequence]  # fmt: skip
     for chat, calls in by_chat.items():
         kinds: list[str] = []
         previous: Call | None = None
         for call in calls:
-            this = kind(call.params["text"])
+            this = kind_of(call.params["text"])
             if previous is not None and kinds[-1] == this:
-                assert window is not None, f"chat {chat}: {this} answered twice"
+                texts = [c.params["text"][:60] for c in calls]
+                assert window is not None, f"chat {chat}: {this} answered twice: {texts}"
                 assert window[0] <= previous.at <= window[1] < call.at, (
                     f"chat {chat}: {this} answered twice outside the window"
                 )
