@@ -88,6 +88,29 @@ redis.call('EXPIRE', KEYS[2], ARGV[2])
 return id
 """
 
+# A worker's answer to one inbound entry, all at once: its replies queued, each at the end of
+# its lane, and the entry acknowledged, deleted and taken off its lane; unless the entry is no
+# longer pending in the group (a retried write whose first attempt went through, as redis-py
+# retries a command whose reply a restarting Redis did not send; or a worker that took the
+# entry over finished first): then nothing, and 0.
+# KEYS: inbound stream, its lane, outbound stream, one outbound lane per reply.
+# ARGV: entry id, group, stream cap, lane TTL, then per reply its field count and fields.
+_ANSWER = """
+if #redis.call('XPENDING', KEYS[1], ARGV[2], ARGV[1], ARGV[1], 1) == 0 then return 0 end
+local at = 5
+for i = 4, #KEYS do
+  local n = tonumber(ARGV[at])
+  local id = redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[3], '*', unpack(ARGV, at + 1, at + n))
+  redis.call('RPUSH', KEYS[i], id)
+  redis.call('EXPIRE', KEYS[i], ARGV[4])
+  at = at + n + 1
+end
+redis.call('XACK', KEYS[1], ARGV[2], ARGV[1])
+redis.call('XDEL', KEYS[1], ARGV[1])
+redis.call('LREM', KEYS[2], 1, ARGV[1])
+return 1
+"""
+
 # 1 when the entry ARGV[1] is first in its lane KEYS[1] (or has no lane), else 0. Ids at the
 # head whose entry is gone from the stream KEYS[2] (trimmed from a huge backlog) are dropped.
 _TURN = """
@@ -155,6 +178,18 @@ async def append_outbound(client: Redis | Pipeline, outbound: Outbound) -> Any:
     flat = [item for pair in outbound.to_fields().items() for item in pair]
     lane = lane_key(OUTBOUND, outbound.channel, outbound.chat_id)
     return await client.eval(_APPEND, 2, OUTBOUND, lane, MAX_STREAM_LENGTH, LANE_TTL_S, *flat)
+
+
+async def answer(redis: Redis, entry_id: str, lane: str, replies: list[Outbound]) -> bool:
+    """Queue the outbound messages `replies` and acknowledge the inbound entry `entry_id` (of
+    lane `lane`) at once, and only once; return False if it was acknowledged already."""
+    keys = [INBOUND, lane, OUTBOUND]
+    keys += [lane_key(OUTBOUND, outbound.channel, outbound.chat_id) for outbound in replies]
+    args: list[Any] = [entry_id, WORKERS, MAX_STREAM_LENGTH, LANE_TTL_S]
+    for outbound in replies:
+        flat = [item for pair in outbound.to_fields().items() for item in pair]
+        args += [len(flat), *flat]
+    return bool(await redis.eval(_ANSWER, len(keys), *keys, *args))
 
 
 async def leave_lane(pipe: Pipeline, lane: str, entry_id: str) -> None:

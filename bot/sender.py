@@ -17,6 +17,7 @@ from typing import Any
 
 from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
+from redis.exceptions import RedisError
 
 from bot.outbound import Outbound, UnreadableOutbound
 from bot.pacing import Pacer
@@ -24,6 +25,7 @@ from bot.queue import (
     DEAD_LETTERS,
     OUTBOUND,
     SENDERS,
+    entry_time_ms,
     lane_key,
     leave_lane,
     outbound_lane,
@@ -37,6 +39,13 @@ log = logging.getLogger(__name__)
 Deliver = Callable[[Outbound], Awaitable[None]]
 MAX_ATTEMPTS = 5
 SENT_TTL_S = 24 * 3600
+# A reply the platform keeps refusing for a passing reason (an outage, a long 429) stays
+# queued, its chat's later replies behind it, and is tried again (bot/queue.py: 0.5 s doubling
+# to 30 s) until it is this old; then it goes to the dead letters.
+GIVE_UP_AFTER_S = 3600.0
+# A part the platform accepted is marked sent; while Redis is out of reach the mark is tried
+# again for this long before the part counts as not sent (and is sent again).
+MARK_PATIENCE_S = 30.0
 
 
 class DeliveryError(Exception):
@@ -56,6 +65,11 @@ class Skipped(PermanentFailure):
 
     Not a fault of delivery: a campaign counts it as skipped rather than failed.
     """
+
+
+class GaveUp(PermanentFailure):
+    """Every attempt of one round failed for a passing reason: the sender gives up on the
+    entry only once it is older than `GIVE_UP_AFTER_S`, else it is tried again later."""
 
 
 class RetryLater(DeliveryError):
@@ -86,7 +100,7 @@ async def deliver_with_retries(
             log.warning("sender.retry attempt=%d error=%s", attempt, type(error).__name__)
         if attempt < MAX_ATTEMPTS:
             await asyncio.sleep(delay)
-    raise PermanentFailure(f"gave up after {MAX_ATTEMPTS} attempts")
+    raise GaveUp(f"gave up after {MAX_ATTEMPTS} attempts")
 
 
 async def send_part_once(
@@ -103,7 +117,17 @@ async def send_part_once(
     if await redis.exists(mark):
         return
     await send()
-    await redis.set(mark, "1", ex=SENT_TTL_S)
+    # Accepted: only the mark is missing. Redis restarting must not turn it into a resend.
+    deadline = time.monotonic() + MARK_PATIENCE_S
+    while True:
+        try:
+            await redis.set(mark, "1", ex=SENT_TTL_S)
+            return
+        except RedisError as error:
+            if time.monotonic() > deadline:
+                raise
+            log.warning("sender.mark_waits error=%s", type(error).__name__)
+            await asyncio.sleep(0.5)
 
 
 async def handle(
@@ -114,11 +138,14 @@ async def handle(
     *,
     base_delay_s: float = 0.5,
     pacer: Pacer | None = None,
+    give_up_after_s: float = GIVE_UP_AFTER_S,
 ) -> None:
     """Send one outbound message once, within the platform's limits, then acknowledge it.
 
-    A campaign's message adds its outcome to the campaign's counts, in the same transaction
-    as its acknowledgement.
+    A campaign's message adds its outcome to the
+    campaign's counts, in the same transaction as its acknowledgement. A message younger than
+    `give_up_after_s` that the platform refused for a passing reason at every attempt raises
+    `GaveUp` and stays pending, to be tried again.
     """
     channel, campaign = outbound.channel, outbound.campaign
     outcome: Outcome | None = None
@@ -139,6 +166,9 @@ async def handle(
                 seconds = max(0.0, time.time() - outbound.accepted_ms / 1000)
                 WEBHOOK_TO_SEND.labels(channel).observe(seconds)
         except PermanentFailure as failure:
+            age_s = time.time() - entry_time_ms(entry_id) / 1000
+            if isinstance(failure, GaveUp) and age_s < give_up_after_s:
+                raise
             outcome = "skipped" if isinstance(failure, Skipped) else "failed"
             if campaign is not None and outcome == "skipped":
                 log.info("sender.skipped campaign=%s reason=%s", campaign, failure.reason)

@@ -5,7 +5,16 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import asyncpg.exceptions  # type: ignore[import-untyped]
 from sqlalchemy import MetaData, event
+from sqlalchemy.exc import (
+    DataError,
+    DBAPIError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    ProgrammingError,
+)
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -60,3 +69,37 @@ async def transaction(
     """Yield a session that commits on success and rolls back on error."""
     async with sessions() as session, session.begin():
         yield session
+
+
+# What asyncpg raises when PostgreSQL is out of reach: refused or cut connections, and a
+# server shutting down or still starting up (crash recovery). Raised as they are while a pool
+# connects, wrapped in a DBAPIError during a statement.
+_OUT_OF_REACH = (
+    OSError,
+    asyncpg.exceptions.PostgresConnectionError,
+    asyncpg.exceptions.OperatorInterventionError,
+    asyncpg.exceptions.InterfaceError,
+)
+
+
+def unavailable(error: BaseException) -> bool:
+    """Whether `error` says the database is out of reach for now (down, restarting, the
+    connection cut), so the same work may succeed later, rather than that a statement or its
+    data was wrong."""
+    if isinstance(error, IntegrityError | DataError | ProgrammingError):
+        return False
+    if isinstance(error, OperationalError | InterfaceError):
+        return True
+    if isinstance(error, DBAPIError) and (
+        error.connection_invalidated or _out_of_reach(error.orig)
+    ):
+        return True
+    return _out_of_reach(error)
+
+
+def _out_of_reach(error: BaseException | None) -> bool:
+    while error is not None:
+        if isinstance(error, _OUT_OF_REACH):
+            return True
+        error = error.__cause__
+    return False

@@ -8,6 +8,7 @@ import secrets
 import sys
 from typing import Any
 
+from bot.dialogue.respond import Unavailable
 from bot.messages import Button, IncomingMessage, Reply
 from core.settings import Settings
 from dalil.runtime import build_runtime
@@ -49,7 +50,11 @@ async def chat(settings: Settings) -> None:
             if not line.strip():
                 continue
             incoming = _incoming(line.strip(), buttons, f"{run}-{number}")
-            buttons = _print_replies(await runtime.dialogue.respond(incoming))
+            try:
+                replies = await runtime.dialogue.respond(incoming)
+            except Unavailable as unavailable:
+                replies = unavailable.apology
+            buttons = _print_replies(replies)
             print("> ", end="", flush=True)
     finally:
         await runtime.aclose()

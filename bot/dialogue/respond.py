@@ -18,6 +18,7 @@ from bot.i18n import DEFAULT_LOCALE, SUPPORTED_LOCALES, is_rtl, supported, trans
 from bot.messages import IncomingMessage, Reply
 from bot.state import ConversationState, StateStore
 from core import usage
+from core.db import unavailable as database_unavailable
 from core.pseudonym import pseudonym
 from core.unmet import keep_unmet
 from nlu.client import NLUClient, ParseResult
@@ -106,12 +107,15 @@ class Dialogue:
                     decided = replay.Decided(replies, after)
                 else:  # handled before by a worker that died: the same answer, nothing redone
                     log.info("dialogue.replayed channel=%s", message.channel)
-        except Exception:
+        except Exception as error:
             # Whatever broke, the person who wrote gets an answer, not silence.
             log.exception("dialogue.failed channel=%s kind=%s", message.channel, message.kind)
             t = translations(locale)
             text = t.gettext("Sorry, something went wrong on my side. Please try again soon.")
-            return [render.menu(t, locale, text)]
+            apology = [render.menu(t, locale, text)]
+            if database_unavailable(error):
+                raise Unavailable(apology) from error
+            return apology
         if decided.state is None:
             await self._states.forget(key)
         else:
@@ -356,3 +360,12 @@ def _category(value: str | None) -> Category | None:
 
 
 ReplyHandler = Callable[[IncomingMessage], Awaitable[list[Reply]]]
+
+
+class Unavailable(Exception):
+    """The database failed during a turn (down, restarting): nothing of the turn was kept,
+    so it can be tried again. `apology` is the answer for a turn that is not."""
+
+    def __init__(self, apology: list[Reply]) -> None:
+        super().__init__("database unavailable")
+        self.apology = apology

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 
 from bot import queue
 from bot.provided import provided
@@ -80,5 +81,9 @@ async def telegram_webhook(request: Request, webhook: TelegramWebhookDep) -> JSO
         # A shape PTB cannot read: acknowledge so Telegram stops retrying it forever.
         log.warning("telegram.webhook unreadable update: %s", type(error).__name__)
         queued = False
+    except RedisError as error:
+        # Not queued: Telegram delivers the update again later (the dedupe key was not taken).
+        log.error("telegram.webhook queue unavailable: %s", type(error).__name__)
+        return _error(503, "unavailable", "could not queue the update")
     log.info("telegram.webhook update queued=%s", queued)
     return JSONResponse({"ok": True})

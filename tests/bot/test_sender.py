@@ -52,11 +52,16 @@ async def _queue_reply(redis: Redis, text: str = "hello", callback: str | None =
     return str(await queue.append_outbound(redis, Outbound.answering(message, 0, reply)))
 
 
-async def _drain(redis: Redis, bot: Bot, *, delay: float = 0.01) -> None:
+async def _drain(
+    redis: Redis, bot: Bot, *, delay: float = 0.01, give_up_after_s: float = sender.GIVE_UP_AFTER_S
+) -> None:
     channels: dict[str, sender.Deliver] = {"telegram": partial(telegram_send, bot, redis)}
     for entry_id, fields in await read_new(redis, queue.SENDERS, "t", queue.OUTBOUND, block_ms=100):
         outbound = Outbound.from_fields(fields)
-        await sender.handle(redis, channels, entry_id, outbound, base_delay_s=delay)
+        await sender.handle(
+            redis, channels, entry_id, outbound, base_delay_s=delay,
+            give_up_after_s=give_up_after_s,
+        )  # fmt: skip
 
 
 async def test_reply_with_buttons_reaches_the_chat(api: Api, redis: Redis) -> None:
@@ -106,6 +111,27 @@ async def test_a_hanging_api_times_out_and_is_retried(api: Api, redis: Redis) ->
     assert len(stand_in.sent()) == 2
 
 
+async def test_a_platform_failing_every_attempt_of_a_round_gets_the_entry_again_later(
+    api: Api, redis: Redis
+) -> None:
+    stand_in, bot = api
+    for _ in range(sender.MAX_ATTEMPTS):
+        stand_in.fail_next(502, {"ok": False, "error_code": 502, "description": "Bad Gateway"})
+    await _queue_reply(redis, "مرحبا")
+    channels: dict[str, sender.Deliver] = {"telegram": partial(telegram_send, bot, redis)}
+    ((entry_id, fields),) = await read_new(redis, queue.SENDERS, "t", queue.OUTBOUND)
+    outbound = Outbound.from_fields(fields)
+    with pytest.raises(sender.GaveUp):
+        await sender.handle(redis, channels, entry_id, outbound, base_delay_s=0.01)
+    assert stand_in.sent() == []
+    assert await redis.xlen(queue.DEAD_LETTERS) == 0
+    # Still pending: the next round sends it, once.
+    await sender.handle(redis, channels, entry_id, outbound, base_delay_s=0.01)
+    assert [c.params["text"] for c in stand_in.sent()] == ["مرحبا"]
+    assert await redis.xlen(queue.OUTBOUND) == 0
+    assert await redis.xlen(queue.DEAD_LETTERS) == 0
+
+
 async def test_dead_letter_after_the_last_attempt_without_the_chat_id(
     api: Api, redis: Redis
 ) -> None:
@@ -113,7 +139,7 @@ async def test_dead_letter_after_the_last_attempt_without_the_chat_id(
     for _ in range(sender.MAX_ATTEMPTS):
         stand_in.fail_next(502, {"ok": False, "error_code": 502, "description": "Bad Gateway"})
     await _queue_reply(redis)
-    await _drain(redis, bot)
+    await _drain(redis, bot, give_up_after_s=0)  # an entry queued longer than that
     assert stand_in.sent() == []
     assert len([c for c in stand_in.calls if c.method == "sendMessage"]) == sender.MAX_ATTEMPTS
     (entry,) = await entries(redis, queue.DEAD_LETTERS)

@@ -43,6 +43,10 @@ class TelegramStandIn(Answering):
     calls: list[Call] = field(default_factory=list)
     # Planned answers for the next sendMessage calls: (status, body) or ("hang", seconds).
     planned: list[tuple[Any, Any]] = field(default_factory=list)
+    # While set, every sendMessage is refused with one of these (status, body), in turn: the
+    # platform having trouble for a while (`trouble_for`).
+    trouble: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+    _troubles: itertools.count[int] = field(default_factory=itertools.count)
     _message_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     # Updates waiting for getUpdates (long polling), and a signal when one arrives.
     updates: list[dict[str, Any]] = field(default_factory=list)
@@ -66,6 +70,13 @@ class TelegramStandIn(Answering):
         """Accept the next sendMessage as usual (to plan a failure for the one after)."""
         self.planned.append(("ok", None))
 
+    def trouble_for(self, answers: list[tuple[int, dict[str, Any]]]) -> None:
+        """Refuse every sendMessage with `answers` in turn until `trouble_over`."""
+        self.trouble = list(answers)
+
+    def trouble_over(self) -> None:
+        self.trouble = []
+
     def hang_next(self, seconds: float) -> None:
         """Make the next sendMessage hang before answering."""
         self.planned.append(("hang", seconds))
@@ -81,6 +92,9 @@ class TelegramStandIn(Answering):
             params[key] = json.loads(value) if key in _JSON_FIELDS else value
         call = Call(method, params, time.monotonic())
         self.calls.append(call)
+        if method == "sendMessage" and self.trouble:
+            status, refusal = self.trouble[next(self._troubles) % len(self.trouble)]
+            return JSONResponse(refusal, status_code=status)
         if method == "sendMessage" and self.planned:
             status, body = self.planned.pop(0)
             if status == "hang":
