@@ -358,7 +358,7 @@ def parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--host", default=None)
     run.add_argument("--port", type=int, default=None)
-    run.add_argument("--roles", default="api,worker,sender,broadcaster")
+    run.add_argument("--roles", default="api,worker,sender,broadcaster,relay")
     run.add_argument("--no-rasa", action="store_true", help="do not start a local Rasa server")
     run.set_defaults(handler=_run)
 

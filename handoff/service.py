@@ -181,8 +181,7 @@ async def inbox(session: AsyncSession, viewer: Viewer) -> list[Handover]:
     return list((await session.scalars(statement.order_by(*order))).all())
 
 
-async def get(session: AsyncSession, viewer: Viewer, handover_id: int) -> Handover:
-    """Return one conversation `viewer` may see (404 otherwise, whether absent or not theirs)."""
+async def _visible_one(session: AsyncSession, viewer: Viewer, handover_id: int) -> Handover:
     statement = select(Handover).where(
         Handover.id == handover_id,
         _visible(viewer),  # type: ignore[arg-type]
@@ -190,6 +189,15 @@ async def get(session: AsyncSession, viewer: Viewer, handover_id: int) -> Handov
     handover = (await session.scalars(statement)).one_or_none()
     if handover is None:
         raise errors.NotFound("no such conversation")
+    return handover
+
+
+async def get(session: AsyncSession, viewer: Viewer, handover_id: int) -> Handover:
+    """Return one conversation `viewer` may see (404 otherwise, whether absent or not theirs).
+
+    A conversation another volunteer took is theirs alone (and the city team's).
+    """
+    handover = await _visible_one(session, viewer, handover_id)
     if not viewer.city_team and handover.state == TAKEN and not _mine(viewer, handover):
         raise errors.NotFound("no such conversation")
     return handover
@@ -205,9 +213,14 @@ async def messages(
     return list((await session.scalars(statement.order_by(HandoverMessage.id))).all())
 
 
-async def take(session: AsyncSession, viewer: Viewer, handover_id: int, now: dt.datetime) -> None:
-    """Take a waiting conversation; of two volunteers taking it at once, exactly one wins."""
-    await get(session, viewer, handover_id)
+async def take(
+    session: AsyncSession, viewer: Viewer, handover_id: int, now: dt.datetime, *, team: str
+) -> None:
+    """Take a waiting conversation; of two volunteers taking it at once, exactly one wins.
+
+    The person is told that a volunteer of `team` (the association's name) reads now.
+    """
+    await _visible_one(session, viewer, handover_id)
     # One conditional UPDATE: the database lets only one of two at once find it waiting.
     result = await session.execute(
         update(Handover)
@@ -217,7 +230,7 @@ async def take(session: AsyncSession, viewer: Viewer, handover_id: int, now: dt.
     )
     if result.first() is None:
         raise errors.AlreadyTaken("another volunteer took this conversation")
-    _notice(session, handover_id, "taken", now)
+    _notice(session, handover_id, "taken", now, text=team)
     await session.flush()
 
 
@@ -296,8 +309,12 @@ async def close(session: AsyncSession, viewer: Viewer, handover_id: int, now: dt
     await session.flush()
 
 
-def _notice(session: AsyncSession, handover_id: int, kind: str, now: dt.datetime) -> None:
-    notice = HandoverMessage(handover_id=handover_id, author=NOTICE, notice=kind, created_at=now)
+def _notice(
+    session: AsyncSession, handover_id: int, kind: str, now: dt.datetime, *, text: str = ""
+) -> None:
+    notice = HandoverMessage(
+        handover_id=handover_id, author=NOTICE, notice=kind, text=text, created_at=now
+    )
     session.add(notice)
 
 

@@ -28,6 +28,7 @@ CATEGORY_MENU = [
     "cat:social_support",
     "cat:mobility",
     "myths",
+    "human",
     "emergency",
 ]
 
