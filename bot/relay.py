@@ -2,11 +2,12 @@
 
 The portal writes a volunteer's answer in the conversation's table; the relay turns it into a
 reply in the person's language and queues it on the outbound stream, like the worker's
-replies, under the key `handover:<message id>` so that the sender delivers it once. Rows are
-taken under a lock that other relays skip, queued, then marked delivered in the same database
-transaction: a relay that dies in between queues them again, and the sender's marks keep the
-person from getting them twice (docs/reliability.md). The relay also escalates the requests
-nobody took in time, and the worker role purges the conversations past their retention.
+replies, under the key `<channel>:handover-<message id>:0` so that the sender delivers it
+once. Rows are taken under a lock that other relays skip, queued, then marked delivered in
+the same database transaction: a relay that dies in between queues them again, and the
+sender's marks keep the person from getting them twice (docs/reliability.md). The relay also
+escalates the requests nobody took in time; the worker role purges conversations past their
+retention.
 """
 
 from __future__ import annotations

@@ -66,6 +66,31 @@ async def desks(session: AsyncSession, *, city_id: str, category: str | None) ->
     return list((await session.scalars(statement.order_by(HandoverDesk.organization_id))).all())
 
 
+async def set_desk(
+    session: AsyncSession,
+    *,
+    organization_id: str,
+    city_id: str,
+    category: str | None,
+    byday: str,
+    opens_at: str,
+    closes_at: str,
+) -> HandoverDesk:
+    """Let an association answer a city's conversations (of one category), with its hours."""
+    statement = select(HandoverDesk).where(
+        HandoverDesk.organization_id == organization_id,
+        HandoverDesk.city_id == city_id,
+        HandoverDesk.category.is_(None) if category is None else HandoverDesk.category == category,
+    )
+    desk = (await session.scalars(statement)).one_or_none()
+    if desk is None:
+        desk = HandoverDesk(organization_id=organization_id, city_id=city_id, category=category)
+        session.add(desk)
+    desk.byday, desk.opens_at, desk.closes_at = byday, opens_at, closes_at
+    await session.flush()
+    return desk
+
+
 async def active(session: AsyncSession, key: str) -> Handover | None:
     """Return the open conversation of chat `key`, if it has one."""
     statement = select(Handover).where(Handover.key == key, Handover.state.in_(OPEN_STATES))

@@ -12,6 +12,7 @@ from admin_api.portal import (
     account_pages,
     accounts_pages,
     exchange_pages,
+    handover_pages,
     review_pages,
     service_pages,
 )
@@ -22,6 +23,7 @@ _STATIC = Path(__file__).resolve().parent / "static"
 _FILES = {
     "portal.css": ("text/css; charset=utf-8", (_STATIC / "portal.css").read_bytes()),
     "position.js": ("text/javascript; charset=utf-8", (_STATIC / "position.js").read_bytes()),
+    "handover.js": ("text/javascript; charset=utf-8", (_STATIC / "handover.js").read_bytes()),
 }
 
 router = APIRouter(route_class=PortalRoute, include_in_schema=False)
@@ -30,6 +32,7 @@ router.include_router(service_pages.router)
 router.include_router(review_pages.router)
 router.include_router(accounts_pages.router)
 router.include_router(exchange_pages.router)
+router.include_router(handover_pages.router)
 
 
 @router.get("/portal/static/{name}")
