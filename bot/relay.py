@@ -135,10 +135,14 @@ class Relay:
                 text = t.gettext("The volunteer ended the conversation. Did it help you?")
                 return talking.ended(t, locale, text)
             if message.notice == "taken":
-                text = t.gettext("A volunteer of {name} is reading your messages now.").format(
-                    name=message.text
-                )
-                return Reply(text, rtl=rtl)
+                team, volunteer = handoff.taken_by(message)
+                if volunteer is None:
+                    text = t.gettext("A volunteer of {name} is reading your messages now.")
+                else:
+                    text = t.gettext(
+                        "{volunteer}, a volunteer of {name}, is reading your messages now."
+                    )
+                return Reply(text.format(name=team, volunteer=volunteer), rtl=rtl)
             return None
         if message.service_id is not None:
             card = await self._card(session, message.service_id, conversation, now)

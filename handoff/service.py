@@ -9,6 +9,7 @@ language, never the chat id or the pseudonym.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import secrets
 from dataclasses import dataclass
 
@@ -239,23 +240,36 @@ async def messages(
 
 
 async def take(
-    session: AsyncSession, viewer: Viewer, handover_id: int, now: dt.datetime, *, team: str
+    session: AsyncSession,
+    viewer: Viewer,
+    handover_id: int,
+    now: dt.datetime,
+    *,
+    team: str,
+    volunteer_name: str | None = None,
 ) -> None:
     """Take a waiting conversation; of two volunteers taking it at once, exactly one wins.
 
-    The person is told that a volunteer of `team` (the association's name) reads now.
+    The person is told that a volunteer of `team` (the association's name) reads now, and
+    the volunteer's name only when they chose to give it.
     """
     await _visible_one(session, viewer, handover_id)
     # One conditional UPDATE: the database lets only one of two at once find it waiting.
     result = await session.execute(
         update(Handover)
         .where(Handover.id == handover_id, Handover.state == WAITING)
-        .values(state=TAKEN, volunteer_id=viewer.account_id, taken_at=now)
+        .values(
+            state=TAKEN,
+            volunteer_id=viewer.account_id,
+            taken_at=now,
+            show_name=volunteer_name is not None,
+        )
         .returning(Handover.id)
     )
     if result.first() is None:
         raise errors.AlreadyTaken("another volunteer took this conversation")
-    _notice(session, handover_id, "taken", now, text=team)
+    who = {"team": team} | ({"volunteer": volunteer_name} if volunteer_name else {})
+    _notice(session, handover_id, "taken", now, text=json.dumps(who, ensure_ascii=False))
     await session.flush()
 
 
@@ -334,6 +348,12 @@ async def close(session: AsyncSession, viewer: Viewer, handover_id: int, now: dt
     await session.flush()
 
 
+def taken_by(notice: HandoverMessage) -> tuple[str, str | None]:
+    """Return the team, and the volunteer's name if they gave it, of a "taken" notice."""
+    who = json.loads(notice.text)
+    return str(who["team"]), who.get("volunteer")
+
+
 def _notice(
     session: AsyncSession, handover_id: int, kind: str, now: dt.datetime, *, text: str = ""
 ) -> None:
@@ -378,3 +398,39 @@ async def escalate(session: AsyncSession, *, now: dt.datetime, minutes: int) -> 
         .returning(Handover.id)
     )
     return len(result.all())
+
+
+@dataclass(frozen=True, slots=True)
+class Figures:
+    """What the city team reads of the handovers: counts and times, never a text."""
+
+    total: int
+    open: int
+    # Ended conversations by outcome (closed_by_volunteer, ended_by_person, forgotten).
+    outcomes: dict[str, int]
+    answered: int
+    # The median time from the request to the volunteer's first answer.
+    median_first_answer: dt.timedelta | None
+
+
+async def figures(session: AsyncSession) -> Figures:
+    """Count the conversations, their outcomes and the median time to a first answer."""
+    rows = (
+        await session.execute(
+            select(Handover.state, Handover.outcome, Handover.created_at, Handover.first_answer_at)
+        )
+    ).all()
+    outcomes: dict[str, int] = {}
+    waits = []
+    for state, outcome, created_at, first_answer_at in rows:
+        if state == CLOSED and outcome:
+            outcomes[outcome] = outcomes.get(outcome, 0) + 1
+        if first_answer_at is not None:
+            waits.append(first_answer_at - created_at)
+    waits.sort()
+    median = None
+    if waits:
+        middle = len(waits) // 2
+        median = waits[middle] if len(waits) % 2 else (waits[middle - 1] + waits[middle]) / 2
+    still_open = sum(1 for state, *_ in rows if state in OPEN_STATES)
+    return Figures(len(rows), still_open, outcomes, len(waits), median)

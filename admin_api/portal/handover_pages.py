@@ -21,9 +21,17 @@ from admin_api.portal.labels import N_
 from admin_api.portal.pages import HEADERS, PageError, PortalRoute, render, see_other
 from handoff import errors
 from handoff import service as handoff
-from handoff.models import NOTICE, PERSON, Handover, HandoverMessage
+from handoff.models import (
+    CLOSED_BY_VOLUNTEER,
+    ENDED_BY_PERSON,
+    FORGOTTEN,
+    NOTICE,
+    PERSON,
+    Handover,
+    HandoverMessage,
+)
 from services_directory.categories import Category
-from services_directory.listings.models import Organization
+from services_directory.listings.models import Organization, Service
 from services_directory.search.service import search_services
 
 router = APIRouter(route_class=PortalRoute, include_in_schema=False)
@@ -36,6 +44,7 @@ CANNED = {
     "wait": N_("I am looking into it. Please wait a few minutes."),
     "bye": N_("Thank you for writing. Take care, and write again if you need to."),
 }
+OUTCOMES = (CLOSED_BY_VOLUNTEER, ENDED_BY_PERSON, FORGOTTEN)
 # The name the person is given when the city team takes a conversation.
 CITY_TEAM = "Dalil"
 
@@ -59,9 +68,31 @@ async def inbox_page(request: Request, signed: SignedDep, session: SessionDep) -
     conversations = await handoff.inbox(session, viewer)
     context = {
         "signed": signed, "csrf": signed.csrf, "conversations": conversations,
-        "viewer": viewer, "notice": request.query_params.get("notice"),
+        "viewer": viewer, "notice": request.query_params.get("notice"), "figures": None,
     }  # fmt: skip
+    if viewer.city_team:
+        minimum = request.app.state.settings.stats_min_count
+        context["figures"] = _figures(await handoff.figures(session), minimum)
+        context["min_count"] = minimum
     return render(request, "handover_inbox.html", context)
+
+
+def _figures(figures: handoff.Figures, minimum: int) -> dict[str, int | None]:
+    """The counts the city team sees, each None when it is below `minimum` (STATS_MIN_COUNT)."""
+
+    def shown(count: int) -> int | None:
+        return count if count == 0 or count >= minimum else None
+
+    median = figures.median_first_answer
+    return {
+        "total": shown(figures.total),
+        "open": shown(figures.open),
+        **{outcome: shown(figures.outcomes.get(outcome, 0)) for outcome in OUTCOMES},
+        # A median of fewer than `minimum` waits could single out one conversation.
+        "median_minutes": round(median.total_seconds() / 60)
+        if median is not None and figures.answered >= minimum
+        else None,
+    }
 
 
 async def _conversation_page(
@@ -116,10 +147,12 @@ async def conversation_page(
     return await _conversation_page(request, signed, session, handover_id)
 
 
-def _shown(message: HandoverMessage) -> dict[str, object]:
+async def _shown(session: SessionDep, message: HandoverMessage) -> dict[str, object]:
+    service = await session.get(Service, message.service_id) if message.service_id else None
     return {
-        "id": message.id, "author": message.author, "text": message.text,
-        "service_id": message.service_id, "notice": message.notice,
+        "id": message.id, "author": message.author,
+        "text": message.text if message.author != NOTICE else "",
+        "card": service.name if service is not None else None, "notice": message.notice,
         "at": message.created_at.isoformat(),
     }  # fmt: skip
 
@@ -134,7 +167,7 @@ async def new_messages(
     """Return the conversation's messages after `after`, for the page's small poll."""
     handover = await handoff.get(session, _viewer(signed), handover_id)
     messages = await handoff.messages(session, handover, after=after)
-    body = {"state": handover.state, "messages": [_shown(m) for m in messages]}
+    body = {"state": handover.state, "messages": [await _shown(session, m) for m in messages]}
     return JSONResponse(body, headers=HEADERS)
 
 
@@ -147,11 +180,14 @@ async def _team(session: SessionDep, signed: Signed) -> str:
 @router.post("/portal/handovers/{handover_id}/take")
 async def take(handover_id: int, signed_form: SignedFormDep, session: SessionDep) -> Response:
     """Take a waiting conversation; the one who comes second is told someone else did."""
-    signed, _form = signed_form
+    signed, form = signed_form
+    # The person learns the volunteer's name only when the volunteer ticks the box.
+    name = signed.account.name if form.get("show_name") == "1" else None
     try:
         await handoff.take(
-            session, _viewer(signed), handover_id, _now(), team=await _team(session, signed)
-        )
+            session, _viewer(signed), handover_id, _now(), team=await _team(session, signed),
+            volunteer_name=name,
+        )  # fmt: skip
     except errors.AlreadyTaken as error:
         raise PageError(see_other("/portal/handovers?notice=taken")) from error
     return see_other(f"/portal/handovers/{handover_id}")

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from redis.asyncio import Redis
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from admin_api.accounts.models import Role
@@ -35,6 +35,14 @@ from tests.helpers.dialogue import make_dialogue
 from tests.helpers.settings import PSEUDONYM_KEY
 
 EVERY_DAY = "MO,TU,WE,TH,FR,SA,SU"
+
+
+@pytest.fixture(autouse=True)
+async def alone(session: AsyncSession) -> None:
+    """Hide conversations other tests committed: deleted in this test's rolled-back transaction."""
+    await session.execute(delete(Handover))
+
+
 CHAT_ID = "5550777"
 
 

@@ -1,14 +1,17 @@
-"""The issue's journey: a person asks for a human in Arabic over Telegram, a volunteer of the
-right association takes the conversation in the portal, they write both ways in order, the
-volunteer sends a service card, the person ends with /end and gets the menu back.
+"""The issue's journey: a person asks for a human in Arabic (over Telegram, and the web chat),
+a volunteer of the right association takes the conversation in the portal, they write both
+ways in order, the volunteer sends a service card, the person ends with /end and gets the
+menu back.
 
-Everything is real: the app with all its roles (webhook, worker with the real Rasa, relay,
-sender to the Telegram stand-in), PostgreSQL, Redis, and Debian's Chromium driving the portal.
+Everything is real: the app with all its roles (webhook or web chat endpoint, worker with the
+real Rasa, relay, sender to the Telegram stand-in or the web chat's outbox), PostgreSQL,
+Redis, and Debian's Chromium driving the portal.
 Then the volunteer's pages, the logs and the statistics are scanned for the person's chat id.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import AsyncIterator
 
@@ -24,9 +27,12 @@ from dalil.cli import quiet_libraries
 from handoff.models import Handover, HandoverDesk
 from tests.helpers.app import running_app
 from tests.helpers.browser import chromium, tab
-from tests.helpers.channels import Answer, TelegramPerson
+from tests.helpers.channels import Answer, Person, TelegramPerson, WebPerson
 from tests.helpers.portal import People, accept, sign_in
 from tests.helpers.settings import PSEUDONYM_KEY
+from tests.standins.web_browser import Browser as WebBrowser
+
+pytestmark = pytest.mark.browser
 
 CHAT = 70_031_777
 ASKED = "أريد التحدث مع شخص من فضلك"
@@ -40,6 +46,7 @@ async def association(pg_engine: AsyncEngine) -> AsyncIterator[tuple[str, People
     """An association that answers Tangier's conversations, every day, all day (committed)."""
     people = People(pg_engine)
     org_id = await people.organization()
+    started = dt.datetime.now(dt.UTC)
     async with AsyncSession(pg_engine) as session, session.begin():
         session.add(
             HandoverDesk(
@@ -49,10 +56,12 @@ async def association(pg_engine: AsyncEngine) -> AsyncIterator[tuple[str, People
         )  # fmt: skip
     yield org_id, people
     async with AsyncSession(pg_engine) as session, session.begin():
+        # The conversations this test opened: other tests count theirs.
+        await session.execute(delete(Handover).where(Handover.created_at >= started))
         await session.execute(delete(HandoverDesk).where(HandoverDesk.organization_id == org_id))
 
 
-async def _next(person: TelegramPerson, seen: list[Answer], count: int = 1) -> list[Answer]:
+async def _next(person: Person, seen: list[Answer], count: int = 1) -> list[Answer]:
     """Wait for `count` more answers than `seen`; add them to it and return them."""
     everything = await person.answers(len(seen) + count, timeout_s=90)
     new = everything[len(seen) :]
@@ -65,7 +74,9 @@ async def _scan(page: Page, forbidden: list[str]) -> None:
     assert [s for s in forbidden if s in html] == []
 
 
-async def test_arabic_request_over_telegram_answered_by_a_volunteer_in_the_portal(
+@pytest.mark.parametrize("channel", ["telegram", "web"])
+async def test_arabic_request_answered_by_a_volunteer_in_the_portal(
+    channel: str,
     app_url_prereqs: None,
     rasa_url: str,
     pg_engine: AsyncEngine,
@@ -76,11 +87,21 @@ async def test_arabic_request_over_telegram_answered_by_a_volunteer_in_the_porta
     quiet_libraries()
     org_id, people = association
     volunteer = await people.invite(Role.ASSOCIATION, org_id)
-    key = pseudonym(PSEUDONYM_KEY.encode(), "telegram", str(CHAT))
-    forbidden = [str(CHAT), key]
-    async with running_app(rasa_url, HANDOVER_ESCALATE_MINUTES=60) as app, chromium() as browser:
-        person = TelegramPerson(app.http, app.telegram, CHAT, first_id=131_000)
-        person.language = "ar"
+    async with (
+        running_app(rasa_url, HANDOVER_ESCALATE_MINUTES=60, CHAT_LONG_POLL_MS=1000) as app,
+        chromium() as browser,
+    ):
+        person: Person
+        if channel == "telegram":
+            telegram = TelegramPerson(app.http, app.telegram, CHAT, first_id=131_000)
+            telegram.language = "ar"
+            person, chat_id = telegram, str(CHAT)
+        else:
+            web = WebBrowser(app.http)
+            person, chat_id = WebPerson(web), web.conversation
+            web.language = "ar"
+        key = pseudonym(PSEUDONYM_KEY.encode(), channel, chat_id)
+        forbidden = [chat_id, key]
         seen: list[Answer] = []
         await person.say("/start")
         await _next(person, seen)

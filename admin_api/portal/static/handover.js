@@ -22,7 +22,7 @@
       item.appendChild(who);
       item.appendChild(document.createTextNode(" "));
       var body = document.createElement("bdi");
-      body.textContent = message.service_id ? list.dataset.card + ": " + message.service_id : message.text;
+      body.textContent = message.card ? list.dataset.card + ": " + message.card : message.text;
       item.appendChild(body);
     }
     list.appendChild(item);
