@@ -27,6 +27,8 @@ OPEN_STATES = (WAITING, TAKEN)
 CLOSED_BY_VOLUNTEER = "closed_by_volunteer"
 ENDED_BY_PERSON = "ended_by_person"
 FORGOTTEN = "forgotten"
+# Left open with nothing written for the whole retention period: closed by the purge.
+EXPIRED = "expired"
 
 # Who wrote a message; a notice is the bot telling the person what happened (taken, closed).
 PERSON = "person"

@@ -21,6 +21,7 @@ from handoff.models import (
     CLOSED,
     CLOSED_BY_VOLUNTEER,
     ENDED_BY_PERSON,
+    EXPIRED,
     FORGOTTEN,
     NOTICE,
     OPEN_STATES,
@@ -164,10 +165,26 @@ async def forget(session: AsyncSession, key: str, now: dt.datetime) -> int:
 async def purge(session: AsyncSession, *, now: dt.datetime, retention_days: int) -> int:
     """Delete the messages of conversations ended more than `retention_days` ago.
 
-    Return how many conversations were emptied.
+    A conversation left open with nothing written for that long is closed as expired and
+    emptied too: nothing is kept for ever. Return how many conversations were emptied.
     """
     cutoff = now - dt.timedelta(days=retention_days)
-    ended = select(Handover.id).where(Handover.ended_at < cutoff, Handover.key.is_not(None))
+    recent = select(HandoverMessage.id).where(
+        HandoverMessage.handover_id == Handover.id, HandoverMessage.created_at >= cutoff
+    )
+    await session.execute(
+        update(Handover)
+        .where(
+            Handover.state.in_(OPEN_STATES),
+            Handover.created_at < cutoff,
+            ~recent.exists(),
+        )
+        .values(state=CLOSED, outcome=EXPIRED, ended_at=now)
+    )
+    ended = select(Handover.id).where(
+        Handover.ended_at <= now, Handover.key.is_not(None),
+        or_(Handover.ended_at < cutoff, Handover.outcome == EXPIRED),
+    )  # fmt: skip
     ids = list((await session.scalars(ended)).all())
     if ids:
         await session.execute(delete(HandoverMessage).where(HandoverMessage.handover_id.in_(ids)))

@@ -24,6 +24,7 @@ from handoff import service as handoff
 from handoff.models import (
     CLOSED_BY_VOLUNTEER,
     ENDED_BY_PERSON,
+    EXPIRED,
     FORGOTTEN,
     NOTICE,
     PERSON,
@@ -44,7 +45,7 @@ CANNED = {
     "wait": N_("I am looking into it. Please wait a few minutes."),
     "bye": N_("Thank you for writing. Take care, and write again if you need to."),
 }
-OUTCOMES = (CLOSED_BY_VOLUNTEER, ENDED_BY_PERSON, FORGOTTEN)
+OUTCOMES = (CLOSED_BY_VOLUNTEER, ENDED_BY_PERSON, FORGOTTEN, EXPIRED)
 # The name the person is given when the city team takes a conversation.
 CITY_TEAM = "Dalil"
 

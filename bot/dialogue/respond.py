@@ -94,7 +94,8 @@ class Dialogue:
         }
 
     async def respond(self, message: IncomingMessage) -> list[Reply]:
-        """Return the replies to one incoming message; never an empty list for a person."""
+        """Return the replies to one incoming message; never an empty list for a person, but
+        while a volunteer has their conversation: the volunteer answers then (handover.py)."""
         key = pseudonym(self._pseudonym_key, message.channel, message.chat_id)
         handled = replay.turn_key(self._pseudonym_key, message)
         state = await self._states.load(key)

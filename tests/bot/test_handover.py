@@ -330,3 +330,24 @@ async def test_on_whatsapp_no_answer_goes_out_after_the_24_hour_window(
         select(HandoverMessage.text).where(HandoverMessage.author == "volunteer")
     )
     assert volunteer_texts.all() == ["Yes, I am here"]
+
+
+async def test_a_conversation_left_open_in_silence_is_closed_and_emptied_at_the_retention(
+    sessions: async_sessionmaker[AsyncSession], redis: Redis, dialogue_without_nlu: Dialogue,
+    session: AsyncSession,
+) -> None:  # fmt: skip
+    await _desk(session)
+    nlu: NLUClient = dialogue_without_nlu._nlu
+    wrote = dt.datetime(2026, 10, 1, 12, 0, tzinfo=dt.UTC)
+    dialogue = make_dialogue(sessions, redis, nlu, clock=lambda: wrote)
+    person = Conversation(dialogue, chat_id=CHAT_ID, language_hint="en")
+    await _handed_over(person)
+    await person.write("Hello? Anyone?")
+
+    assert await handoff.purge(session, now=wrote + dt.timedelta(days=29), retention_days=30) == 0
+    handover = (await session.scalars(select(Handover))).one()
+    assert handover.state == "waiting"
+    assert await handoff.purge(session, now=wrote + dt.timedelta(days=31), retention_days=30) == 1
+    await session.refresh(handover)
+    assert (handover.state, handover.outcome, handover.key) == ("closed", "expired", None)
+    assert await session.scalar(select(func.count()).select_from(HandoverMessage)) == 0
