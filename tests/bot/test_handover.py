@@ -39,8 +39,10 @@ EVERY_DAY = "MO,TU,WE,TH,FR,SA,SU"
 
 @pytest.fixture(autouse=True)
 async def alone(session: AsyncSession) -> None:
-    """Hide conversations other tests committed: deleted in this test's rolled-back transaction."""
+    """Hide conversations and usage events other tests committed: deleted in this test's
+    rolled-back transaction."""
     await session.execute(delete(Handover))
+    await session.execute(delete(UsageEvent))
 
 
 CHAT_ID = "5550777"

@@ -17,7 +17,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 from playwright.async_api import Page, expect
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from admin_api.accounts.models import Role
@@ -48,6 +48,7 @@ async def association(pg_engine: AsyncEngine) -> AsyncIterator[tuple[str, People
     org_id = await people.organization()
     started = dt.datetime.now(dt.UTC)
     async with AsyncSession(pg_engine) as session, session.begin():
+        last_event = await session.scalar(select(func.max(UsageEvent.id))) or 0
         session.add(
             HandoverDesk(
                 organization_id=org_id, city_id="tangier", category=None,
@@ -58,6 +59,7 @@ async def association(pg_engine: AsyncEngine) -> AsyncIterator[tuple[str, People
     async with AsyncSession(pg_engine) as session, session.begin():
         # The conversations this test opened: other tests count theirs.
         await session.execute(delete(Handover).where(Handover.created_at >= started))
+        await session.execute(delete(UsageEvent).where(UsageEvent.id > last_event))
         await session.execute(delete(HandoverDesk).where(HandoverDesk.organization_id == org_id))
 
 

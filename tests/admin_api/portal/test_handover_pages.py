@@ -14,12 +14,13 @@ from collections.abc import AsyncIterator
 import pytest
 from playwright.async_api import Browser, Page, expect
 from redis.asyncio import Redis
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from admin_api.accounts.models import Role
 from bot.relay import Relay
 from core.pseudonym import pseudonym
+from core.usage import UsageEvent
 from handoff.models import Handover, HandoverDesk, HandoverMessage
 from nlu.client import NLUClient
 from nlu.language import LanguageIdentifier
@@ -45,6 +46,7 @@ async def asked(
     org_id = await people.organization()
     async with AsyncSession(pg_engine) as session, session.begin():
         session.add(HandoverDesk(organization_id=org_id, city_id="lyon", category="legal"))
+        last_event = await session.scalar(select(func.max(UsageEvent.id))) or 0
     chat_id = str(70_000_000 + uuid.uuid4().int % 1_000_000)
     nlu = NLUClient(f"http://127.0.0.1:{free_port()}", timeout_s=1, identifier=identifier)
     dialogue = make_dialogue(async_sessionmaker(pg_engine, expire_on_commit=False), redis, nlu)
@@ -62,6 +64,8 @@ async def asked(
     async with AsyncSession(pg_engine) as session, session.begin():
         await session.execute(delete(Handover).where(Handover.key == key))
         await session.execute(delete(HandoverDesk).where(HandoverDesk.organization_id == org_id))
+        # The person's usage events: other tests count theirs.
+        await session.execute(delete(UsageEvent).where(UsageEvent.id > last_event))
 
 
 async def _signed_in(page: Page, invited: Invited, landing: str) -> None:
