@@ -128,6 +128,11 @@ class Settings(BaseSettings):
     # the idle timeout of every proxy on the way.
     chat_long_poll_ms: int = Field(20_000, ge=0, le=25_000, alias="CHAT_LONG_POLL_MS")
 
+    # Handed-over conversations: their messages are deleted this many days after the end, and
+    # a request nobody took in this many minutes is shown to the city team as escalated.
+    handover_retention_days: int = Field(30, ge=1, le=365, alias="HANDOVER_RETENTION_DAYS")
+    handover_escalate_minutes: int = Field(30, ge=1, alias="HANDOVER_ESCALATE_MINUTES")
+
     # How long a portal sign-in lasts, whatever is done meanwhile: a phone left unlocked in a
     # shared office must not stay signed in for days.
     portal_session_s: int = Field(8 * 3600, alias="PORTAL_SESSION_S", ge=1, le=7 * 24 * 3600)

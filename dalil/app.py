@@ -15,7 +15,7 @@ from admin_api.limits import BodySizeLimit
 from admin_api.router import pages as admin_pages
 from admin_api.router import router as admin_router
 from admin_api.stats import pool as stats_pool
-from bot import queue, sender, worker
+from bot import queue, relay, sender, worker
 from bot.campaigns.broadcast import Broadcaster
 from bot.dialogue import render, replay
 from bot.pacing import Limits, Pacer
@@ -39,7 +39,7 @@ from dalil.metrics import router as metrics_router
 from dalil.runtime import Runtime, build_runtime
 
 log = logging.getLogger(__name__)
-ALL_ROLES = frozenset({"api", "worker", "sender", "broadcaster"})
+ALL_ROLES = frozenset({"api", "worker", "sender", "broadcaster", "relay"})
 
 
 async def _start_roles(runtime: Runtime, roles: Collection[str]) -> list[asyncio.Task[None]]:
@@ -54,6 +54,14 @@ async def _start_roles(runtime: Runtime, roles: Collection[str]) -> list[asyncio
         purge = unmet.purge_daily(runtime.sessions, settings.unmet_retention_days)
         tasks.append(asyncio.create_task(purge))
         tasks.append(asyncio.create_task(replay.purge_hourly(runtime.sessions)))
+        purge_handovers = relay.purge_hourly(runtime.sessions, settings.handover_retention_days)
+        tasks.append(asyncio.create_task(purge_handovers))
+    if "relay" in roles:
+        relaying = relay.Relay(
+            runtime.sessions, runtime.redis, settings.pseudonym_key_bytes(),
+            escalate_minutes=settings.handover_escalate_minutes,
+        )  # fmt: skip
+        tasks.append(asyncio.create_task(relaying.run()))
     if "broadcaster" in roles:
         broadcaster = Broadcaster(
             runtime.sessions, runtime.redis, settings.pseudonym_key_bytes(),

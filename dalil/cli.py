@@ -8,6 +8,7 @@ import base64
 import hashlib
 import hmac
 import logging
+import re
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db import create_engine, session_factory, transaction
+from core.languages import ICAL_DAYS
 from core.settings import PROJECT_ROOT, Settings, get_settings
 from services_directory.categories import Category
 
@@ -247,6 +249,32 @@ def _managed_rumours(settings: Settings) -> dict[str, dict[str, list[str]]] | No
         return None
 
 
+def _handover_desk(settings: Settings, args: argparse.Namespace) -> None:
+    from dalil import migrate
+    from handoff import service as handoff
+
+    migrate.metadata()  # the tables a desk names: organisations and cities
+
+    days = args.days.upper().split(",")
+    if not days or any(day not in ICAL_DAYS for day in days):
+        raise SystemExit(f"--days takes iCalendar days separated by commas: {','.join(ICAL_DAYS)}")
+    for clock in (args.opens, args.closes):
+        if not re.fullmatch(r"([01][0-9]|2[0-3]):[0-5][0-9]", clock):
+            raise SystemExit(f"{clock}: write the hours as HH:MM")
+
+    async def run(session: AsyncSession) -> int:
+        desk = await handoff.set_desk(
+            session, organization_id=args.organization, city_id=args.city,
+            category=args.category, byday=",".join(days), opens_at=args.opens,
+            closes_at=args.closes,
+        )  # fmt: skip
+        return desk.id
+
+    desk_id = _in_transaction(settings, run)
+    topic = args.category or "every category"
+    print(f"Desk {desk_id}: {args.organization} answers {args.city} ({topic}), {args.days}")
+
+
 def _nlu_train(settings: Settings, args: argparse.Namespace) -> None:
     from nlu import training
 
@@ -358,7 +386,7 @@ def parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--host", default=None)
     run.add_argument("--port", type=int, default=None)
-    run.add_argument("--roles", default="api,worker,sender,broadcaster")
+    run.add_argument("--roles", default="api,worker,sender,broadcaster,relay")
     run.add_argument("--no-rasa", action="store_true", help="do not start a local Rasa server")
     run.set_defaults(handler=_run)
 
@@ -425,6 +453,20 @@ def parser() -> argparse.ArgumentParser:
     purge = stats.add_parser("purge", help="delete unanswered questions past their retention")
     purge.add_argument("--days", type=int, default=None, help="default UNMET_RETENTION_DAYS")
     purge.set_defaults(handler=_stats_purge)
+
+    handover = commands.add_parser(
+        "handover", help="conversations handed over to volunteers"
+    ).add_subparsers(required=True)
+    desk = handover.add_parser(
+        "desk", help="let an association answer a city's conversations, with its hours"
+    )
+    desk.add_argument("--organization", required=True, help="the association's organisation id")
+    desk.add_argument("--city", required=True, help="a city id, e.g. lyon")
+    desk.add_argument("--category", default=None, choices=[c.value for c in Category])
+    desk.add_argument("--days", default="MO,TU,WE,TH,FR", help="iCalendar days, e.g. MO,TU,WE")
+    desk.add_argument("--opens", default="09:00", help="HH:MM, the city's time")
+    desk.add_argument("--closes", default="17:00", help="HH:MM, the city's time")
+    desk.set_defaults(handler=_handover_desk)
 
     nlu = commands.add_parser("nlu", help="the Rasa NLU model").add_subparsers(required=True)
     train = nlu.add_parser("train")

@@ -23,6 +23,7 @@ import bot.dialogue.replay
 import core.campaigns
 import core.unmet
 import core.usage
+import handoff.models
 import services_directory.audit
 import services_directory.cities.models
 import services_directory.listings.models
@@ -45,6 +46,7 @@ _MODELS = (
     core.campaigns,
     bot.campaigns.subscriptions,
     bot.dialogue.replay,
+    handoff.models,
 )
 
 

@@ -19,8 +19,13 @@ from bot.whatsapp.webhook import WebhookConfig
 from core.db import create_engine, session_factory
 from core.redis import connect
 from core.settings import Settings
+from dalil import migrate
 from nlu.client import NLUClient, ParseCache
 from nlu.language import LanguageIdentifier
+
+# Every package's tables on the one metadata, whichever roles this process runs: a handed-over
+# conversation's row names an account, a city and an organisation.
+TABLES = migrate.metadata()
 
 
 @dataclass(slots=True)

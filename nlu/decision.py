@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 OUT_OF_SCOPE = "out_of_scope"
 EMERGENCY = "emergency"
+# Asking for a person: "I want to talk to a lawyer" is a legal question, not a handover.
+TALK_TO_HUMAN = "talk_to_human"
 RUMOUR = "rumour"
 # Rasa's FallbackClassifier answers this when no intent is confident enough.
 RASA_FALLBACK = "nlu_fallback"
@@ -21,6 +23,9 @@ RASA_FALLBACK = "nlu_fallback"
 # topic in sight, the bot asks (its question always carries the emergency button). Chosen on
 # the development set (nlu/README.md): the highest bar that keeps its emergency recall.
 EMERGENCY_BAR = 0.7
+# The model's talk_to_human is acted on only from this confidence on; below it, with a topic
+# in sight, the bot asks which topic is meant (the menu it leads to offers a person too).
+HUMAN_BAR = 0.8
 # From this confidence on, the bot acts on the model's first intent without asking.
 CONFIDENT = 0.8
 # A topic offered in the question must have at least this share of the model's belief.
@@ -51,10 +56,11 @@ def decide(ranking: Sequence[tuple[str, float]], *, fallback: float = 0.5) -> De
     if confidence < fallback:
         return Decision(OUT_OF_SCOPE, confidence)
     offered = _topics(ranked)
-    if top == EMERGENCY:
-        if confidence >= EMERGENCY_BAR or not offered:
+    bar = {EMERGENCY: EMERGENCY_BAR, TALK_TO_HUMAN: HUMAN_BAR}.get(top)
+    if bar is not None:
+        if confidence >= bar or not offered:
             # With nothing else in sight, a likely emergency gets the numbers.
-            return Decision(EMERGENCY, confidence)
+            return Decision(top, confidence)
         return Decision(offered[0][0], offered[0][1], tuple(name for name, _ in offered))
     if confidence >= CONFIDENT or not is_topic(top) or len(offered) < 2:
         return Decision(top, confidence)

@@ -13,6 +13,7 @@ from admin_api.portal import (
     accounts_pages,
     campaign_pages,
     exchange_pages,
+    handover_pages,
     review_pages,
     rumour_pages,
     service_pages,
@@ -26,6 +27,7 @@ _STATIC = Path(__file__).resolve().parent / "static"
 _FILES = {
     "portal.css": ("text/css; charset=utf-8", (_STATIC / "portal.css").read_bytes()),
     "position.js": ("text/javascript; charset=utf-8", (_STATIC / "position.js").read_bytes()),
+    "handover.js": ("text/javascript; charset=utf-8", (_STATIC / "handover.js").read_bytes()),
 }
 
 router = APIRouter(route_class=PortalRoute, include_in_schema=False)
@@ -39,6 +41,7 @@ router.include_router(unmet_pages.router)
 router.include_router(stats_pages.router)
 router.include_router(rumour_pages.router)
 router.include_router(campaign_pages.router)
+router.include_router(handover_pages.router)
 
 
 @router.get("/portal/static/{name}")

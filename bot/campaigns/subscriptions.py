@@ -9,22 +9,17 @@ deletes the row.
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import hashlib
-import hmac
-import os
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import DateTime, Integer, String, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
+from core import sealed
 from core.db import Base
+from core.sealed import UnreadableChatId as UnreadableChatId
 
 _KEY_LABEL = b"dalil/subscription-chat-id/v1"
-_NONCE_BYTES = 12
 
 
 class Subscription(Base):
@@ -44,37 +39,20 @@ class Subscription(Base):
     )
 
 
-class UnreadableChatId(Exception):
-    """A sealed chat id that this key cannot open (another key, or altered)."""
-
-
-def _cipher(secret: bytes) -> AESGCM:
-    return AESGCM(hmac.new(secret, _KEY_LABEL, hashlib.sha256).digest())
-
-
-def _bound_to(key: str, channel: str) -> bytes:
-    return f"{channel}:{key}".encode()
-
-
 def seal(secret: bytes, *, key: str, channel: str, chat_id: str) -> str:
     """Return `chat_id` encrypted for the subscription of `key` on `channel`."""
-    nonce = os.urandom(_NONCE_BYTES)
-    sealed = _cipher(secret).encrypt(nonce, chat_id.encode(), _bound_to(key, channel))
-    return base64.urlsafe_b64encode(nonce + sealed).decode()
+    return sealed.seal(secret, _KEY_LABEL, key=key, channel=channel, chat_id=chat_id)
 
 
 def unseal(secret: bytes, subscription: Subscription) -> str:
     """Return the chat id of a subscription; UnreadableChatId if it cannot be opened."""
     try:
-        raw = base64.urlsafe_b64decode(subscription.sealed_chat_id.encode())
-        plain = _cipher(secret).decrypt(
-            raw[:_NONCE_BYTES],
-            raw[_NONCE_BYTES:],
-            _bound_to(subscription.key, subscription.channel),
-        )
-    except (InvalidTag, ValueError) as error:
+        return sealed.unseal(
+            secret, _KEY_LABEL, key=subscription.key, channel=subscription.channel,
+            sealed=subscription.sealed_chat_id,
+        )  # fmt: skip
+    except UnreadableChatId as error:
         raise UnreadableChatId(f"subscription {subscription.id}") from error
-    return plain.decode()
 
 
 async def find(session: AsyncSession, key: str) -> Subscription | None:
@@ -100,9 +78,9 @@ async def subscribe(
         existing.locale, existing.city = locale, city
         await session.flush()
         return False
-    sealed = seal(secret, key=key, channel=channel, chat_id=chat_id)
+    chat = seal(secret, key=key, channel=channel, chat_id=chat_id)
     session.add(
-        Subscription(key=key, channel=channel, sealed_chat_id=sealed, locale=locale, city=city)
+        Subscription(key=key, channel=channel, sealed_chat_id=chat, locale=locale, city=city)
     )
     await session.flush()
     return True

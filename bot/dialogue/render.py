@@ -80,11 +80,16 @@ def emergency_button(t: NullTranslations) -> Button:
     return Button(t.gettext("🚨 Emergency"), "emergency")
 
 
+def human_button(t: NullTranslations) -> Button:
+    """Return the button that asks to write to a person (an association's volunteer)."""
+    return Button(t.gettext("🙋 Talk to a person"), "human")
+
+
 def category_buttons(t: NullTranslations) -> tuple[tuple[Button, ...], ...]:
-    """Return the category menu, two per row, then myths and facts, with emergency last."""
+    """Return the category menu, two per row, then myths and facts, a person, emergency last."""
     buttons = [category_button(t, c) for c in Category]
     buttons.append(myths_button(t))
-    return (*_rows(buttons), (emergency_button(t),))
+    return (*_rows(buttons), (human_button(t),), (emergency_button(t),))
 
 
 def city_buttons(cities: list[City], locale: str) -> tuple[tuple[Button, ...], ...]:
@@ -326,6 +331,7 @@ def no_result(
         rows += city_buttons(other_cities, locale)
     if other_categories:
         rows += _rows([category_button(t, c) for c in other_categories])
+    rows.append((human_button(t),))
     rows.append((emergency_button(t),))
     return Reply(text, tuple(rows), rtl=is_rtl(locale))
 

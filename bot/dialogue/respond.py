@@ -11,7 +11,7 @@ from dataclasses import replace
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.campaigns import subscriptions
-from bot.dialogue import directory, myths, render, replay
+from bot.dialogue import directory, handover, myths, render, replay
 from bot.dialogue.directory import what_do_you_need
 from bot.dialogue.turn import Turn
 from bot.i18n import DEFAULT_LOCALE, SUPPORTED_LOCALES, is_rtl, supported, translations
@@ -21,6 +21,7 @@ from core import usage
 from core.db import unavailable as database_unavailable
 from core.pseudonym import pseudonym
 from core.unmet import keep_unmet
+from handoff import service as handoff
 from nlu.client import NLUClient, ParseResult
 from nlu.errors import NLUUnavailable
 from services_directory.categories import Category
@@ -73,6 +74,7 @@ class Dialogue:
             "/forget": self._on_forget,
             "/stop": myths.stop,
             "/help": self._on_help,
+            "/end": handover.end_without_conversation,
         }
         self._buttons: dict[str, ButtonHandler] = {
             "lang": self._on_language,
@@ -88,10 +90,13 @@ class Dialogue:
             "unsub": self._on_unsubscribe,
             "where": self._on_where,
             "fb": self._on_feedback,
+            "human": self._on_human,
+            "hfb": handover.feedback,
         }
 
     async def respond(self, message: IncomingMessage) -> list[Reply]:
-        """Return the replies to one incoming message; never an empty list for a person."""
+        """Return the replies to one incoming message; never an empty list for a person, but
+        while a volunteer has their conversation: the volunteer answers then (handover.py)."""
         key = pseudonym(self._pseudonym_key, message.channel, message.chat_id)
         handled = replay.turn_key(self._pseudonym_key, message)
         state = await self._states.load(key)
@@ -132,6 +137,12 @@ class Dialogue:
 
     async def _dispatch(self, turn: Turn) -> list[Reply]:
         message = turn.message
+        # Handed over to a volunteer: the messages go to the conversation (bot/dialogue/handover).
+        talking = await handoff.active(turn.session, turn.key)
+        if talking is not None:
+            replies = await handover.while_handed_over(turn, talking)
+            if replies is not None:
+                return replies
         if message.kind == "command":
             return await self._command(turn)
         if message.kind == "button":
@@ -181,6 +192,8 @@ class Dialogue:
         text = t.gettext("Done: I erased your language and city. Send /start to begin again.")
         if await subscriptions.unsubscribe(turn.session, turn.key):
             text += "\n\n" + t.gettext("I also stopped the facts you asked for.")
+        if await handoff.forget(turn.session, turn.key, turn.now):
+            text += "\n\n" + t.gettext("I also deleted your conversations with volunteers.")
         return Reply(text, rtl=is_rtl(turn.locale), erase_chat=True)
 
     async def _on_help(self, turn: Turn) -> Reply:
@@ -264,6 +277,9 @@ class Dialogue:
     async def _on_where(self, turn: Turn, _value: str) -> list[Reply] | None:
         return [render.location_request(turn.t, turn.locale)]
 
+    async def _on_human(self, turn: Turn, value: str) -> list[Reply] | None:
+        return await handover.on_button(turn, value, self._pseudonym_key)
+
     async def _on_feedback(self, turn: Turn, value: str) -> list[Reply] | None:
         if value not in ("up", "down"):
             return None
@@ -324,6 +340,10 @@ class Dialogue:
             return await directory.find(turn, category, result, result.intent)
         if result.intent == myths.RUMOUR:
             return await myths.answer(turn, result)
+        if result.intent == handover.INTENT:
+            if city := await directory.city_from(turn, result):
+                turn.state.city = city.id
+            return await handover.offer(turn, _category(turn.state.category))
         await turn.record(result.intent, "answered")
         if result.intent == "greet":
             return render.menu(t, turn.locale, t.gettext("Hello! What do you need?"))

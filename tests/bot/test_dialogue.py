@@ -29,6 +29,7 @@ CATEGORY_MENU = [
     "cat:social_support",
     "cat:mobility",
     "myths",
+    "human",
     "emergency",
 ]
 

@@ -45,7 +45,7 @@ async def test_french_menu_myth_fact_source_share_and_subscribe(
     t = translations("fr")
     person = Conversation(dialogue_without_nlu, language_hint="fr", chat_id="5550101")
     await _menu_in(person, "fr")
-    assert payloads(person.replies[-1])[-2:] == ["myths", "emergency"]
+    assert payloads(person.replies[-1])[-3:] == ["myths", "human", "emergency"]
     assert "💬 Idées reçues et réalités" in labels(person.replies[-1])
 
     menu = await person.press("myths")

@@ -29,7 +29,7 @@ from tests.standins.whatsapp_api import PHONE_NUMBER_ID, WHATSAPP_TOKEN, WhatsAp
 CHANNELS = ["telegram", "whatsapp", "web"]
 CATEGORY_MENU = (
     "cat:health", "cat:housing", "cat:education", "cat:jobs", "cat:legal",
-    "cat:social_support", "cat:mobility", "myths", "emergency",
+    "cat:social_support", "cat:mobility", "myths", "human", "emergency",
 )  # fmt: skip
 RESULT_BUTTONS = ("more", "only:open", "only:free", "where", "menu", "city", "fb:up", "fb:down")
 

@@ -22,7 +22,7 @@ def _compose() -> dict[str, Any]:
 
 def test_the_stack_has_every_component() -> None:
     services = _compose()["services"]
-    roles = {"app", "worker", "sender", "broadcaster"}
+    roles = {"app", "worker", "sender", "broadcaster", "relay"}
     assert set(services) == {"postgres", "redis", "nlu", "migrate"} | roles
     assert services["postgres"]["image"] == "postgres:16"
     assert "--appendonly" in services["redis"]["command"]
@@ -60,7 +60,7 @@ def test_every_role_runs_as_its_own_scalable_service() -> None:
         if "--roles" in service.get("command", [])
     }
     assert runs == {"app": "api", "worker": "worker", "sender": "sender",
-                    "broadcaster": "broadcaster"}  # fmt: skip
+                    "broadcaster": "broadcaster", "relay": "relay"}  # fmt: skip
     assert set(runs.values()) == set(ALL_ROLES)
     # Only the HTTP side publishes a port, so the others can be scaled to many replicas.
     assert [name for name in runs if services[name].get("ports")] == ["app"]

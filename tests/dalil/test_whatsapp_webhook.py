@@ -167,8 +167,8 @@ async def test_a_command_goes_all_the_way_and_comes_back_as_a_list(
         assert menu.text == "What do you need?"
         ids = [choice_id for choice_id, _ in menu.choices]
         assert ids[0] == "cat:health"
-        assert ids[-2:] == ["myths", "emergency"]
-        assert len(ids) == 9
+        assert ids[-3:] == ["myths", "human", "emergency"]
+        assert len(ids) == 10
 
         # The person picks a topic, then a city from the list: the answer ends with buttons.
         await app.post(wa.list_reply(202, "cat:health", title="🩺 Health"))

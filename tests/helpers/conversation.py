@@ -45,6 +45,16 @@ class Conversation:
         assert self.replies, "the bot must never stay silent"
         return self.replies[-1]
 
+    async def write(self, text: str) -> list[Reply]:
+        """Send a text while a volunteer has the conversation: they answer, maybe not the bot."""
+        message = IncomingMessage(
+            channel=self.channel, chat_id=self.chat_id, message_id=str(next(_ids)),
+            language_hint=self.language_hint, kind="text", text=text,
+        )  # fmt: skip
+        self.last = message
+        self.replies = await self.dialogue.respond(message)
+        return self.replies
+
     async def redelivered(self) -> list[Reply]:
         """The last message handled again, as after a worker died before queueing replies."""
         assert self.last is not None

@@ -35,6 +35,14 @@ from tests.standins.server import serve
             [("nlu_fallback", 0.5), ("find_housing", 0.52), ("find_social_support", 0.45)],
             Decision("find_housing", 0.52, ("find_housing", "find_social_support")),
         ),
+        # Asking for a person is acted on from HUMAN_BAR; below it, a topic in sight is asked
+        # about ("I want to talk to a lawyer" is a legal question).
+        ([("talk_to_human", 0.85), ("find_legal", 0.1)], Decision("talk_to_human", 0.85)),
+        (
+            [("talk_to_human", 0.6), ("find_legal", 0.3)],
+            Decision("find_legal", 0.3, ("find_legal",)),
+        ),
+        ([("talk_to_human", 0.6), ("greet", 0.3)], Decision("talk_to_human", 0.6)),
         # Unsure, but only one topic in sight, or not a topic at all: act.
         ([("find_health", 0.6), ("greet", 0.35)], Decision("find_health", 0.6)),
         ([("thanks", 0.6), ("find_health", 0.3)], Decision("thanks", 0.6)),

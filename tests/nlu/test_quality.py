@@ -99,13 +99,13 @@ def test_our_evaluation_sets_share_nothing() -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["dev", "holdout", _unmet("external", "external macro-F1 0.731 (gate 0.80)")]
+    "name", ["dev", "holdout", _unmet("external", "external macro-F1 0.716 (gate 0.80)")]
 )
 def test_macro_f1(scores: dict[str, dict[str, Any]], name: str) -> None:
     assert scores[name]["macro_f1"] >= MACRO_F1[name], scores[name]["confusions"][:15]
 
 
-@pytest.mark.parametrize("name", ["dev", _unmet("holdout", "held-out Persian 0.816 (gate 0.85)")])
+@pytest.mark.parametrize("name", ["dev", _unmet("holdout", "held-out Persian 0.823 (gate 0.85)")])
 def test_every_language(scores: dict[str, dict[str, Any]], name: str) -> None:
     per_language = scores[name]["per_language"].items()
     low = {k: v["macro_f1"] for k, v in per_language if v["macro_f1"] < EVERY_LANGUAGE[name]}
@@ -123,8 +123,8 @@ def test_emergencies_are_not_missed(scores: dict[str, dict[str, Any]], name: str
     "name",
     [
         "dev",
-        _unmet("holdout", "held-out false-emergency rate 0.0111 (gate 0.01)"),
-        _unmet("external", "external false-emergency rate 0.039 (gate 0.01)"),
+        "holdout",
+        _unmet("external", "external false-emergency rate 0.038 (gate 0.01)"),
     ],
 )
 def test_ordinary_questions_do_not_get_the_emergency_numbers(

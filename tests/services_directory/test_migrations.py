@@ -43,6 +43,9 @@ TABLES = {
     "handled_turn",
     "credential",
     "invitation",
+    "handover_desk",
+    "handover",
+    "handover_message",
 }
 
 

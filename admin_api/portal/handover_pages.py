@@ -1,0 +1,280 @@
+"""The handover inbox: volunteers take a person's conversation, answer it and close it.
+
+Volunteers see a conversation's label and language, never a chat id or a phone number. The
+answer goes into the conversation's table; the bot's relay delivers it (bot/relay.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from fastapi import APIRouter, Query
+from sqlalchemy import select
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from admin_api.accounts.models import Account, Role
+from admin_api.deps import SessionDep, require
+from admin_api.portal import i18n
+from admin_api.portal.auth import Signed, SignedDep, SignedFormDep
+from admin_api.portal.labels import N_
+from admin_api.portal.pages import HEADERS, PageError, PortalRoute, render, see_other
+from handoff import errors
+from handoff import service as handoff
+from handoff.models import (
+    CLOSED_BY_VOLUNTEER,
+    ENDED_BY_PERSON,
+    EXPIRED,
+    FORGOTTEN,
+    NOTICE,
+    PERSON,
+    Handover,
+    HandoverMessage,
+)
+from services_directory.categories import Category
+from services_directory.listings.models import Organization, Service
+from services_directory.search.service import search_services
+
+router = APIRouter(route_class=PortalRoute, include_in_schema=False)
+
+# Ready answers, shown to the volunteer in their language and sent in the person's.
+CANNED = {
+    "hello": N_("Hello, I am a volunteer. How can I help you?"),
+    "more": N_("Can you tell me a little more about your situation?"),
+    "come": N_("You can come to our office during our opening hours."),
+    "wait": N_("I am looking into it. Please wait a few minutes."),
+    "bye": N_("Thank you for writing. Take care, and write again if you need to."),
+}
+OUTCOMES = (CLOSED_BY_VOLUNTEER, ENDED_BY_PERSON, FORGOTTEN, EXPIRED)
+# The name the person is given when the city team takes a conversation.
+CITY_TEAM = "Dalil"
+
+
+def _viewer(signed: Signed) -> handoff.Viewer:
+    require(signed.caller, Role.ASSOCIATION, Role.CITY_ADMIN)
+    account = signed.account
+    return handoff.Viewer(
+        account.id, account.organization_id, signed.caller.role is Role.CITY_ADMIN
+    )
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@router.get("/portal/handovers")
+async def inbox_page(request: Request, signed: SignedDep, session: SessionDep) -> Response:
+    """List the conversations waiting for a volunteer, and those this volunteer took."""
+    viewer = _viewer(signed)
+    conversations = await handoff.inbox(session, viewer)
+    context = {
+        "signed": signed, "csrf": signed.csrf, "conversations": conversations,
+        "viewer": viewer, "notice": request.query_params.get("notice"), "figures": None,
+    }  # fmt: skip
+    if viewer.city_team:
+        minimum = request.app.state.settings.stats_min_count
+        context["figures"] = _figures(await handoff.figures(session), minimum)
+        context["min_count"] = minimum
+    return render(request, "handover_inbox.html", context)
+
+
+def _figures(figures: handoff.Figures, minimum: int) -> dict[str, int | None]:
+    """The counts the city team sees, each None when it is below `minimum` (STATS_MIN_COUNT)."""
+
+    def shown(count: int) -> int | None:
+        return count if count == 0 or count >= minimum else None
+
+    median = figures.median_first_answer
+    return {
+        "total": shown(figures.total),
+        "open": shown(figures.open),
+        **{outcome: shown(figures.outcomes.get(outcome, 0)) for outcome in OUTCOMES},
+        # A median of fewer than `minimum` waits could single out one conversation.
+        "median_minutes": round(median.total_seconds() / 60)
+        if median is not None and figures.answered >= minimum
+        else None,
+    }
+
+
+async def _conversation_page(
+    request: Request, signed: Signed, session: SessionDep, handover_id: int, *,
+    error: str | None = None, status: int = 200,
+) -> Response:  # fmt: skip
+    viewer = _viewer(signed)
+    handover = await handoff.get(session, viewer, handover_id)
+    messages = await handoff.messages(session, handover)
+    services = await _services(session, handover)
+    names = dict(services)
+    volunteers: list[Account] = []
+    if viewer.city_team:
+        volunteers = await _volunteers(session)
+    person = i18n.translations(handover.language)
+    canned = [(key, person.gettext(text)) for key, text in CANNED.items()]
+    context = {
+        "signed": signed, "csrf": signed.csrf, "handover": handover, "messages": messages,
+        "services": services, "service_names": names, "canned": canned, "viewer": viewer,
+        "volunteers": volunteers, "error": error, "last_id": messages[-1].id if messages else 0,
+        "PERSON": PERSON, "NOTICE": NOTICE,
+    }  # fmt: skip
+    return render(request, "handover.html", context, status=status)
+
+
+async def _services(session: SessionDep, handover: Handover) -> list[tuple[str, str]]:
+    """The published services of the conversation's city (and topic) a volunteer may send."""
+    categories = [Category(handover.category)] if handover.category else list(Category)
+    found: list[tuple[str, str]] = []
+    for category in categories:
+        page = await search_services(
+            session, category=category, city_id=handover.city_id, locale=handover.language,
+            limit=100,
+        )  # fmt: skip
+        found += [(card.id, card.name) for card in page.cards]
+    return found
+
+
+async def _volunteers(session: SessionDep) -> list[Account]:
+    statement = select(Account).where(
+        Account.role.in_([Role.ASSOCIATION.value, Role.CITY_ADMIN.value]),
+        Account.disabled_at.is_(None),
+    )
+    return list((await session.scalars(statement.order_by(Account.name))).all())
+
+
+@router.get("/portal/handovers/{handover_id}")
+async def conversation_page(
+    handover_id: int, request: Request, signed: SignedDep, session: SessionDep
+) -> Response:
+    """Show one conversation: its messages, the answer box, cards, canned answers, close."""
+    return await _conversation_page(request, signed, session, handover_id)
+
+
+async def _shown(session: SessionDep, message: HandoverMessage) -> dict[str, object]:
+    service = await session.get(Service, message.service_id) if message.service_id else None
+    return {
+        "id": message.id, "author": message.author,
+        "text": message.text if message.author != NOTICE else "",
+        "card": service.name if service is not None else None, "notice": message.notice,
+        "at": message.created_at.isoformat(),
+    }  # fmt: skip
+
+
+@router.get("/portal/handovers/{handover_id}/messages")
+async def new_messages(
+    handover_id: int,
+    signed: SignedDep,
+    session: SessionDep,
+    after: int = Query(0, ge=0),
+) -> Response:
+    """Return the conversation's messages after `after`, for the page's small poll."""
+    handover = await handoff.get(session, _viewer(signed), handover_id)
+    messages = await handoff.messages(session, handover, after=after)
+    body = {"state": handover.state, "messages": [await _shown(session, m) for m in messages]}
+    return JSONResponse(body, headers=HEADERS)
+
+
+async def _team(session: SessionDep, signed: Signed) -> str:
+    organization_id = signed.account.organization_id
+    organization = await session.get(Organization, organization_id) if organization_id else None
+    return organization.name if organization is not None else CITY_TEAM
+
+
+@router.post("/portal/handovers/{handover_id}/take")
+async def take(handover_id: int, signed_form: SignedFormDep, session: SessionDep) -> Response:
+    """Take a waiting conversation; the one who comes second is told someone else did."""
+    signed, form = signed_form
+    # The person learns the volunteer's name only when the volunteer ticks the box.
+    name = signed.account.name if form.get("show_name") == "1" else None
+    try:
+        await handoff.take(
+            session, _viewer(signed), handover_id, _now(), team=await _team(session, signed),
+            volunteer_name=name,
+        )  # fmt: skip
+    except errors.AlreadyTaken as error:
+        raise PageError(see_other("/portal/handovers?notice=taken")) from error
+    return see_other(f"/portal/handovers/{handover_id}")
+
+
+async def _send(
+    request: Request, signed: Signed, session: SessionDep, handover_id: int, *,
+    text: str = "", service_id: str | None = None,
+) -> Response:  # fmt: skip
+    try:
+        await handoff.answer(
+            session, _viewer(signed), handover_id, _now(), text=text, service_id=service_id
+        )
+    except (errors.WindowClosed, errors.AlreadyTaken, errors.Ended) as error:
+        page = await _conversation_page(
+            request, signed, session, handover_id, error=error.code, status=error.status_code
+        )
+        raise PageError(page) from error
+    return see_other(f"/portal/handovers/{handover_id}#answer")
+
+
+@router.post("/portal/handovers/{handover_id}/answer")
+async def answer(
+    handover_id: int, request: Request, signed_form: SignedFormDep, session: SessionDep
+) -> Response:
+    """Send the volunteer's answer (typed, or a canned one in the person's language)."""
+    signed, form = signed_form
+    text = form.get("text", "").strip()
+    canned = form.get("canned", "")
+    if canned in CANNED:
+        handover = await handoff.get(session, _viewer(signed), handover_id)
+        text = i18n.translations(handover.language).gettext(CANNED[canned])
+    if not text or len(text) > handoff.MAX_TEXT:
+        page = await _conversation_page(
+            request, signed, session, handover_id, error="empty", status=422
+        )
+        raise PageError(page)
+    return await _send(request, signed, session, handover_id, text=text)
+
+
+@router.post("/portal/handovers/{handover_id}/card")
+async def card(
+    handover_id: int, request: Request, signed_form: SignedFormDep, session: SessionDep
+) -> Response:
+    """Send the card of a service of the directory."""
+    signed, form = signed_form
+    handover = await handoff.get(session, _viewer(signed), handover_id)
+    chosen = form.get("service", "")
+    if chosen not in {service_id for service_id, _name in await _services(session, handover)}:
+        page = await _conversation_page(
+            request, signed, session, handover_id, error="service", status=422
+        )
+        raise PageError(page)
+    return await _send(request, signed, session, handover_id, service_id=chosen)
+
+
+@router.post("/portal/handovers/{handover_id}/close")
+async def close(
+    handover_id: int, request: Request, signed_form: SignedFormDep, session: SessionDep
+) -> Response:
+    """End the conversation; the person gets the menu back."""
+    signed, _form = signed_form
+    try:
+        await handoff.close(session, _viewer(signed), handover_id, _now())
+    except (errors.AlreadyTaken, errors.Ended) as error:
+        page = await _conversation_page(
+            request, signed, session, handover_id, error=error.code, status=error.status_code
+        )
+        raise PageError(page) from error
+    return see_other("/portal/handovers?notice=closed")
+
+
+@router.post("/portal/handovers/{handover_id}/reassign")
+async def reassign(
+    handover_id: int, request: Request, signed_form: SignedFormDep, session: SessionDep
+) -> Response:
+    """Give the conversation to another volunteer, or back to the inbox (city team)."""
+    signed, form = signed_form
+    viewer = _viewer(signed)
+    require(signed.caller, Role.CITY_ADMIN)
+    chosen = form.get("volunteer", "")
+    volunteer = int(chosen) if chosen.isdigit() else None
+    if volunteer is not None and volunteer not in {a.id for a in await _volunteers(session)}:
+        page = await _conversation_page(
+            request, signed, session, handover_id, error="volunteer", status=422
+        )
+        raise PageError(page)
+    await handoff.reassign(session, viewer, handover_id, volunteer)
+    return see_other(f"/portal/handovers/{handover_id}")

@@ -1,0 +1,105 @@
+"""The tables of handed-over conversations: desks, conversations and their messages."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from core.db import Base
+
+# A conversation's states: waiting for a volunteer, taken by one, ended.
+WAITING = "waiting"
+TAKEN = "taken"
+CLOSED = "closed"
+OPEN_STATES = (WAITING, TAKEN)
+
+# How a conversation ended (statistics count these, never what was said).
+CLOSED_BY_VOLUNTEER = "closed_by_volunteer"
+ENDED_BY_PERSON = "ended_by_person"
+FORGOTTEN = "forgotten"
+# Left open with nothing written for the whole retention period: closed by the purge.
+EXPIRED = "expired"
+
+# Who wrote a message; a notice is the bot telling the person what happened (taken, closed).
+PERSON = "person"
+VOLUNTEER = "volunteer"
+NOTICE = "notice"
+
+
+class HandoverDesk(Base):
+    """An association that answers handed-over conversations of one city (and category)."""
+
+    __tablename__ = "handover_desk"
+    __table_args__ = (UniqueConstraint("organization_id", "city_id", "category"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    organization_id: Mapped[str] = mapped_column(
+        ForeignKey("organization.id", ondelete="CASCADE"), index=True
+    )
+    city_id: Mapped[str] = mapped_column(ForeignKey("city.id"), index=True)
+    # None: every category of the city.
+    category: Mapped[str | None] = mapped_column(String(32))
+    # When someone is usually there, in the city's time: iCal days ("MO,TU") and HH:MM.
+    byday: Mapped[str] = mapped_column(String(32), default="MO,TU,WE,TH,FR")
+    opens_at: Mapped[str] = mapped_column(String(5), default="09:00")
+    closes_at: Mapped[str] = mapped_column(String(5), default="17:00")
+
+
+class Handover(Base):
+    """One person's conversation with an association's volunteer."""
+
+    __tablename__ = "handover"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    # The chat's keyed pseudonym (core.pseudonym), like conversation state; None once purged.
+    key: Mapped[str | None] = mapped_column(String(32), index=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    # The chat id, sealed (core.sealed): only the bot's relay opens it, to deliver answers.
+    sealed_chat_id: Mapped[str | None] = mapped_column(String(200))
+    # What volunteers see instead of a chat id or phone number.
+    label: Mapped[str] = mapped_column(String(16))
+    city_id: Mapped[str] = mapped_column(ForeignKey("city.id"), index=True)
+    category: Mapped[str | None] = mapped_column(String(32))
+    language: Mapped[str] = mapped_column(String(8))
+    state: Mapped[str] = mapped_column(String(16), default=WAITING, index=True)
+    volunteer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("account.id", ondelete="SET NULL"), index=True
+    )
+    # The volunteer chose to tell the person their name.
+    show_name: Mapped[bool] = mapped_column(Boolean, default=False)
+    outcome: Mapped[str | None] = mapped_column(String(24))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    taken_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    first_answer_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    escalated_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class HandoverMessage(Base):
+    """One message of a handed-over conversation; deleted after the retention period."""
+
+    __tablename__ = "handover_message"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    handover_id: Mapped[int] = mapped_column(
+        ForeignKey("handover.id", ondelete="CASCADE"), index=True
+    )
+    author: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text, default="")
+    # A directory card the volunteer sent (the relay renders it in the person's language).
+    service_id: Mapped[str | None] = mapped_column(String(64))
+    # A notice's kind ("taken", "closed").
+    notice: Mapped[str | None] = mapped_column(String(16))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    # Volunteer messages and notices: when the relay queued them for the person.
+    delivered_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), index=True)

@@ -1,0 +1,453 @@
+"""Handed-over conversations: opened by the bot, taken and answered in the portal, purged.
+
+Both sides call these functions: the bot (the person's side) opens a conversation, adds the
+person's messages and ends it; the portal (the volunteer's side) lists, takes, answers and
+closes. Services flush; the caller's transaction commits. Volunteers are shown a label and a
+language, never the chat id or the pseudonym.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import delete, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from handoff import errors
+from handoff.models import (
+    CLOSED,
+    CLOSED_BY_VOLUNTEER,
+    ENDED_BY_PERSON,
+    EXPIRED,
+    FORGOTTEN,
+    NOTICE,
+    OPEN_STATES,
+    PERSON,
+    TAKEN,
+    VOLUNTEER,
+    WAITING,
+    Handover,
+    HandoverDesk,
+    HandoverMessage,
+)
+
+# Letters and digits nobody confuses when reading a label aloud (no 0/O, 1/I/L).
+_LABEL_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+# WhatsApp lets a business write freely for 24 hours after the person's last message.
+WHATSAPP_WINDOW = dt.timedelta(hours=24)
+# The longest message a volunteer or a person can put in the conversation.
+MAX_TEXT = 4000
+
+
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    """Who looks at conversations in the portal: a volunteer of an association, or the city."""
+
+    account_id: int
+    organization_id: str | None
+    city_team: bool
+
+
+def new_label() -> str:
+    """Return a short label that names a conversation to volunteers and says nothing else."""
+    return "".join(secrets.choice(_LABEL_ALPHABET) for _ in range(5))
+
+
+async def desks(session: AsyncSession, *, city_id: str, category: str | None) -> list[HandoverDesk]:
+    """Return the desks that answer conversations of a city and category, by organisation."""
+    statement = select(HandoverDesk).where(HandoverDesk.city_id == city_id)
+    if category is not None:
+        statement = statement.where(
+            or_(HandoverDesk.category.is_(None), HandoverDesk.category == category)
+        )
+    else:
+        statement = statement.where(HandoverDesk.category.is_(None))
+    return list((await session.scalars(statement.order_by(HandoverDesk.organization_id))).all())
+
+
+async def set_desk(
+    session: AsyncSession,
+    *,
+    organization_id: str,
+    city_id: str,
+    category: str | None,
+    byday: str,
+    opens_at: str,
+    closes_at: str,
+) -> HandoverDesk:
+    """Let an association answer a city's conversations (of one category), with its hours."""
+    statement = select(HandoverDesk).where(
+        HandoverDesk.organization_id == organization_id,
+        HandoverDesk.city_id == city_id,
+        HandoverDesk.category.is_(None) if category is None else HandoverDesk.category == category,
+    )
+    desk = (await session.scalars(statement)).one_or_none()
+    if desk is None:
+        desk = HandoverDesk(organization_id=organization_id, city_id=city_id, category=category)
+        session.add(desk)
+    desk.byday, desk.opens_at, desk.closes_at = byday, opens_at, closes_at
+    await session.flush()
+    return desk
+
+
+async def active(session: AsyncSession, key: str) -> Handover | None:
+    """Return the open conversation of chat `key`, if it has one."""
+    statement = select(Handover).where(Handover.key == key, Handover.state.in_(OPEN_STATES))
+    return (await session.scalars(statement.order_by(Handover.id.desc()).limit(1))).first()
+
+
+async def open_conversation(
+    session: AsyncSession,
+    *,
+    key: str,
+    channel: str,
+    sealed_chat_id: str,
+    city_id: str,
+    category: str | None,
+    language: str,
+    now: dt.datetime,
+) -> Handover:
+    """Open a conversation waiting for a volunteer (or return the one already open)."""
+    existing = await active(session, key)
+    if existing is not None:
+        return existing
+    handover = Handover(
+        key=key, channel=channel, sealed_chat_id=sealed_chat_id, label=new_label(),
+        city_id=city_id, category=category, language=language, state=WAITING,
+        show_name=False, created_at=now,
+    )  # fmt: skip
+    session.add(handover)
+    await session.flush()
+    return handover
+
+
+async def add_person_message(
+    session: AsyncSession, handover: Handover, text: str, now: dt.datetime
+) -> None:
+    """Put what the person wrote in their conversation."""
+    message = HandoverMessage(
+        handover_id=handover.id, author=PERSON, text=text[:MAX_TEXT], created_at=now
+    )
+    session.add(message)
+    await session.flush()
+
+
+async def end_by_person(session: AsyncSession, handover: Handover, now: dt.datetime) -> None:
+    """End the conversation at the person's request (/end)."""
+    handover.state, handover.outcome, handover.ended_at = CLOSED, ENDED_BY_PERSON, now
+    await session.flush()
+
+
+async def forget(session: AsyncSession, key: str, now: dt.datetime) -> int:
+    """Delete at once every message of chat `key`'s conversations, and what leads back to it.
+
+    The rows stay, without key, chat id or texts, for the anonymous counts. Return how many
+    conversations there were.
+    """
+    ids = list((await session.scalars(select(Handover.id).where(Handover.key == key))).all())
+    if not ids:
+        return 0
+    await session.execute(delete(HandoverMessage).where(HandoverMessage.handover_id.in_(ids)))
+    await session.execute(
+        update(Handover)
+        .where(Handover.id.in_(ids), Handover.state.in_(OPEN_STATES))
+        .values(state=CLOSED, outcome=FORGOTTEN, ended_at=now)
+    )
+    await session.execute(
+        update(Handover).where(Handover.id.in_(ids)).values(key=None, sealed_chat_id=None)
+    )
+    return len(ids)
+
+
+async def purge(session: AsyncSession, *, now: dt.datetime, retention_days: int) -> int:
+    """Delete the messages of conversations ended more than `retention_days` ago.
+
+    A conversation left open with nothing written for that long is closed as expired and
+    emptied too: nothing is kept for ever. Return how many conversations were emptied.
+    """
+    cutoff = now - dt.timedelta(days=retention_days)
+    recent = select(HandoverMessage.id).where(
+        HandoverMessage.handover_id == Handover.id, HandoverMessage.created_at >= cutoff
+    )
+    await session.execute(
+        update(Handover)
+        .where(
+            Handover.state.in_(OPEN_STATES),
+            Handover.created_at < cutoff,
+            ~recent.exists(),
+        )
+        .values(state=CLOSED, outcome=EXPIRED, ended_at=now)
+    )
+    ended = select(Handover.id).where(
+        Handover.ended_at <= now, Handover.key.is_not(None),
+        or_(Handover.ended_at < cutoff, Handover.outcome == EXPIRED),
+    )  # fmt: skip
+    ids = list((await session.scalars(ended)).all())
+    if ids:
+        await session.execute(delete(HandoverMessage).where(HandoverMessage.handover_id.in_(ids)))
+        await session.execute(
+            update(Handover).where(Handover.id.in_(ids)).values(key=None, sealed_chat_id=None)
+        )
+    return len(ids)
+
+
+# The volunteer's side ------------------------------------------------------------------------
+
+
+def _visible(viewer: Viewer) -> object:
+    """The condition on Handover that says which conversations `viewer` may see."""
+    if viewer.city_team:
+        return Handover.id.is_not(None)
+    desk = select(HandoverDesk.id).where(
+        HandoverDesk.organization_id == viewer.organization_id,
+        HandoverDesk.city_id == Handover.city_id,
+        or_(HandoverDesk.category.is_(None), HandoverDesk.category == Handover.category),
+    )
+    return desk.exists()
+
+
+async def inbox(session: AsyncSession, viewer: Viewer) -> list[Handover]:
+    """Return the open conversations `viewer` may see: escalated, then waiting, oldest first."""
+    statement = select(Handover).where(
+        Handover.state.in_(OPEN_STATES),
+        _visible(viewer),  # type: ignore[arg-type]
+    )
+    if not viewer.city_team:
+        statement = statement.where(
+            or_(Handover.state == WAITING, Handover.volunteer_id == viewer.account_id)
+        )
+    # Escalated first; then waiting before taken ("waiting" > "taken"); oldest first.
+    order = (Handover.escalated_at.is_(None), Handover.state.desc(), Handover.created_at)
+    return list((await session.scalars(statement.order_by(*order))).all())
+
+
+async def _visible_one(session: AsyncSession, viewer: Viewer, handover_id: int) -> Handover:
+    statement = select(Handover).where(
+        Handover.id == handover_id,
+        _visible(viewer),  # type: ignore[arg-type]
+    )
+    handover = (await session.scalars(statement)).one_or_none()
+    if handover is None:
+        raise errors.NotFound("no such conversation")
+    return handover
+
+
+async def get(session: AsyncSession, viewer: Viewer, handover_id: int) -> Handover:
+    """Return one conversation `viewer` may see (404 otherwise, whether absent or not theirs).
+
+    A conversation another volunteer took is theirs alone (and the city team's).
+    """
+    handover = await _visible_one(session, viewer, handover_id)
+    if not viewer.city_team and handover.state == TAKEN and not _mine(viewer, handover):
+        raise errors.NotFound("no such conversation")
+    return handover
+
+
+async def messages(
+    session: AsyncSession, handover: Handover, *, after: int = 0
+) -> list[HandoverMessage]:
+    """Return the messages of a conversation after message id `after`, in order."""
+    statement = select(HandoverMessage).where(
+        HandoverMessage.handover_id == handover.id, HandoverMessage.id > after
+    )
+    return list((await session.scalars(statement.order_by(HandoverMessage.id))).all())
+
+
+async def take(
+    session: AsyncSession,
+    viewer: Viewer,
+    handover_id: int,
+    now: dt.datetime,
+    *,
+    team: str,
+    volunteer_name: str | None = None,
+) -> None:
+    """Take a waiting conversation; of two volunteers taking it at once, exactly one wins.
+
+    The person is told that a volunteer of `team` (the association's name) reads now, and
+    the volunteer's name only when they chose to give it.
+    """
+    await _visible_one(session, viewer, handover_id)
+    # One conditional UPDATE: the database lets only one of two at once find it waiting.
+    result = await session.execute(
+        update(Handover)
+        .where(Handover.id == handover_id, Handover.state == WAITING)
+        .values(
+            state=TAKEN,
+            volunteer_id=viewer.account_id,
+            taken_at=now,
+            show_name=volunteer_name is not None,
+        )
+        .returning(Handover.id)
+    )
+    if result.first() is None:
+        raise errors.AlreadyTaken("another volunteer took this conversation")
+    who = {"team": team} | ({"volunteer": volunteer_name} if volunteer_name else {})
+    _notice(session, handover_id, "taken", now, text=json.dumps(who, ensure_ascii=False))
+    await session.flush()
+
+
+async def reassign(
+    session: AsyncSession, viewer: Viewer, handover_id: int, volunteer_id: int | None
+) -> None:
+    """Give a conversation to another volunteer, or back to the inbox (city team only)."""
+    if not viewer.city_team:
+        raise errors.NotFound("no such conversation")
+    handover = await get(session, viewer, handover_id)
+    if handover.state == CLOSED:
+        raise errors.Ended("this conversation has ended")
+    handover.volunteer_id = volunteer_id
+    handover.state = TAKEN if volunteer_id is not None else WAITING
+    await session.flush()
+
+
+def _own(viewer: Viewer, handover: Handover) -> None:
+    if handover.state == CLOSED:
+        raise errors.Ended("this conversation has ended")
+    if handover.state != TAKEN or (
+        handover.volunteer_id != viewer.account_id and not viewer.city_team
+    ):
+        raise errors.AlreadyTaken("take the conversation before answering")
+
+
+def _mine(viewer: Viewer, handover: Handover) -> bool:
+    return handover.volunteer_id == viewer.account_id
+
+
+def _check_window(handover: Handover, last_person: dt.datetime | None, now: dt.datetime) -> None:
+    closed = last_person is None or now - last_person > WHATSAPP_WINDOW
+    if handover.channel == "whatsapp" and closed:
+        raise errors.WindowClosed(
+            "WhatsApp allows no answer more than 24 hours after the person's last message"
+        )
+
+
+async def _last_person_message(session: AsyncSession, handover: Handover) -> dt.datetime | None:
+    statement = select(HandoverMessage.created_at).where(
+        HandoverMessage.handover_id == handover.id, HandoverMessage.author == PERSON
+    )
+    return (await session.scalars(statement.order_by(HandoverMessage.id.desc()).limit(1))).first()
+
+
+async def answer(
+    session: AsyncSession,
+    viewer: Viewer,
+    handover_id: int,
+    now: dt.datetime,
+    *,
+    text: str = "",
+    service_id: str | None = None,
+) -> HandoverMessage:
+    """Add the volunteer's answer (a text or a service card) for the relay to deliver."""
+    handover = await get(session, viewer, handover_id)
+    _own(viewer, handover)
+    _check_window(handover, await _last_person_message(session, handover), now)
+    message = HandoverMessage(
+        handover_id=handover.id, author=VOLUNTEER, text=text[:MAX_TEXT], service_id=service_id,
+        created_at=now,
+    )  # fmt: skip
+    session.add(message)
+    if handover.first_answer_at is None:
+        handover.first_answer_at = now
+    await session.flush()
+    return message
+
+
+async def close(session: AsyncSession, viewer: Viewer, handover_id: int, now: dt.datetime) -> None:
+    """End the conversation from the portal; the person is told, and gets the menu back."""
+    handover = await get(session, viewer, handover_id)
+    _own(viewer, handover)
+    handover.state, handover.outcome, handover.ended_at = CLOSED, CLOSED_BY_VOLUNTEER, now
+    _notice(session, handover.id, "closed", now)
+    await session.flush()
+
+
+def taken_by(notice: HandoverMessage) -> tuple[str, str | None]:
+    """Return the team, and the volunteer's name if they gave it, of a "taken" notice."""
+    who = json.loads(notice.text)
+    return str(who["team"]), who.get("volunteer")
+
+
+def _notice(
+    session: AsyncSession, handover_id: int, kind: str, now: dt.datetime, *, text: str = ""
+) -> None:
+    notice = HandoverMessage(
+        handover_id=handover_id, author=NOTICE, notice=kind, text=text, created_at=now
+    )
+    session.add(notice)
+
+
+# The relay ---------------------------------------------------------------------------------
+
+
+async def undelivered(
+    session: AsyncSession, *, limit: int = 50
+) -> list[tuple[HandoverMessage, Handover]]:
+    """Return volunteer messages and notices not yet queued for the person, oldest first.
+
+    The rows are locked (others skipped), so two relays never take the same message.
+    """
+    statement = (
+        select(HandoverMessage, Handover)
+        .join(Handover, Handover.id == HandoverMessage.handover_id)
+        .where(HandoverMessage.author != PERSON, HandoverMessage.delivered_at.is_(None))
+        .order_by(HandoverMessage.id)
+        .limit(limit)
+        .with_for_update(of=HandoverMessage, skip_locked=True)
+    )
+    return [(message, handover) for message, handover in (await session.execute(statement)).all()]
+
+
+async def escalate(session: AsyncSession, *, now: dt.datetime, minutes: int) -> int:
+    """Mark the requests nobody took within `minutes` as escalated; return how many."""
+    cutoff = now - dt.timedelta(minutes=minutes)
+    result = await session.execute(
+        update(Handover)
+        .where(
+            Handover.state == WAITING,
+            Handover.escalated_at.is_(None),
+            Handover.created_at < cutoff,
+        )
+        .values(escalated_at=now)
+        .returning(Handover.id)
+    )
+    return len(result.all())
+
+
+@dataclass(frozen=True, slots=True)
+class Figures:
+    """What the city team reads of the handovers: counts and times, never a text."""
+
+    total: int
+    open: int
+    # Ended conversations by outcome (closed_by_volunteer, ended_by_person, forgotten).
+    outcomes: dict[str, int]
+    answered: int
+    # The median time from the request to the volunteer's first answer.
+    median_first_answer: dt.timedelta | None
+
+
+async def figures(session: AsyncSession) -> Figures:
+    """Count the conversations, their outcomes and the median time to a first answer."""
+    rows = (
+        await session.execute(
+            select(Handover.state, Handover.outcome, Handover.created_at, Handover.first_answer_at)
+        )
+    ).all()
+    outcomes: dict[str, int] = {}
+    waits = []
+    for state, outcome, created_at, first_answer_at in rows:
+        if state == CLOSED and outcome:
+            outcomes[outcome] = outcomes.get(outcome, 0) + 1
+        if first_answer_at is not None:
+            waits.append(first_answer_at - created_at)
+    waits.sort()
+    median = None
+    if waits:
+        middle = len(waits) // 2
+        median = waits[middle] if len(waits) % 2 else (waits[middle - 1] + waits[middle]) / 2
+    still_open = sum(1 for state, *_ in rows if state in OPEN_STATES)
+    return Figures(len(rows), still_open, outcomes, len(waits), median)

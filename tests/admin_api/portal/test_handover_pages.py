@@ -1,0 +1,198 @@
+"""The handover inbox in the browser: who sees what, taking first, the city team's view.
+
+The conversation is asked for the way a person does (the dialogue, buttons only), committed
+on the tests' real PostgreSQL; the portal is the real app in Debian's Chromium.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from collections.abc import AsyncIterator
+
+import pytest
+from playwright.async_api import Browser, Page, expect
+from redis.asyncio import Redis
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from admin_api.accounts.models import Role
+from bot.relay import Relay
+from core.pseudonym import pseudonym
+from core.usage import UsageEvent
+from handoff.models import Handover, HandoverDesk, HandoverMessage
+from nlu.client import NLUClient
+from nlu.language import LanguageIdentifier
+from tests.helpers.browser import serious_violations, tab
+from tests.helpers.conversation import Conversation
+from tests.helpers.dialogue import make_dialogue
+from tests.helpers.portal import Invited, People, accept, sign_in
+from tests.helpers.settings import PSEUDONYM_KEY
+from tests.standins.server import free_port
+
+pytestmark = pytest.mark.browser
+
+WROTE = "J'ai reçu une lettre de la préfecture que je ne comprends pas"
+
+
+@pytest.fixture
+async def asked(
+    pg_engine: AsyncEngine, redis: Redis, identifier: LanguageIdentifier
+) -> AsyncIterator[tuple[str, str]]:
+    """A person in Lyon asked for a volunteer about legal help (committed); yield their
+    chat id and the desk's organisation."""
+    people = People(pg_engine)
+    org_id = await people.organization()
+    async with AsyncSession(pg_engine) as session, session.begin():
+        session.add(HandoverDesk(organization_id=org_id, city_id="lyon", category="legal"))
+        last_event = await session.scalar(select(func.max(UsageEvent.id))) or 0
+    chat_id = str(70_000_000 + uuid.uuid4().int % 1_000_000)
+    nlu = NLUClient(f"http://127.0.0.1:{free_port()}", timeout_s=1, identifier=identifier)
+    dialogue = make_dialogue(async_sessionmaker(pg_engine, expire_on_commit=False), redis, nlu)
+    person = Conversation(dialogue, chat_id=chat_id, language_hint="fr")
+    await person.say("/start")
+    await person.press("lang:fr")
+    await person.press("city:lyon")
+    await person.press("human")
+    await person.press("human:cat:legal")
+    await person.press("human:yes:legal")
+    await person.write(WROTE)
+    await nlu.aclose()
+    yield chat_id, org_id
+    key = pseudonym(PSEUDONYM_KEY.encode(), "telegram", chat_id)
+    async with AsyncSession(pg_engine) as session, session.begin():
+        await session.execute(delete(Handover).where(Handover.key == key))
+        await session.execute(delete(HandoverDesk).where(HandoverDesk.organization_id == org_id))
+        # The person's usage events: other tests count theirs.
+        await session.execute(delete(UsageEvent).where(UsageEvent.id > last_event))
+
+
+async def _signed_in(page: Page, invited: Invited, landing: str) -> None:
+    await accept(page, invited)
+    await sign_in(page, invited.login)
+    await page.wait_for_url(f"**{landing}")
+
+
+async def test_the_first_volunteer_takes_it_the_second_is_told_and_others_never_see_it(
+    browser: Browser, base_url: str, pg_engine: AsyncEngine, asked: tuple[str, str]
+) -> None:
+    chat_id, org_id = asked
+    people = People(pg_engine)
+    samira = await people.invite(Role.ASSOCIATION, org_id)
+    karim = await people.invite(Role.ASSOCIATION, org_id)
+    stranger = await people.invite(Role.ASSOCIATION, await people.organization())
+    async with (
+        tab(browser, base_url) as first,
+        tab(browser, base_url) as second,
+        tab(browser, base_url) as other,
+    ):
+        for signed, invited in ((first, samira), (second, karim), (other, stranger)):
+            await _signed_in(signed.page, invited, "/portal/services")
+            await signed.page.goto("/portal/handovers")
+        label = await _label(pg_engine, chat_id)
+        await expect(other.page.locator("li.card")).to_have_count(0)
+        for signed in (first, second):
+            await expect(signed.page.locator("li.card")).to_have_count(1)
+            await expect(signed.page.locator("li.card")).to_have_attribute("data-label", label)
+            html = await signed.page.content()
+            assert chat_id not in html
+            assert WROTE not in html, "the inbox shows no message before one takes it"
+
+        # Both pressed "take" on the same page; Samira's request arrives first.
+        await first.page.locator("form[action$='/take'] button").click()
+        await first.page.wait_for_url("**/portal/handovers/*")
+        await expect(first.page.locator("#messages")).to_contain_text(WROTE)
+        conversation = first.page.url
+        await second.page.locator("form[action$='/take'] button").click()
+        await second.page.wait_for_url("**/portal/handovers?notice=taken")
+        await expect(second.page.locator(".notice")).to_have_text(
+            "Un autre bénévole a pris cette conversation avant vous."
+        )
+        await expect(second.page.locator("li.card")).to_have_count(0)
+        for signed in (second, other):
+            response = await signed.page.goto(conversation)
+            assert response is not None
+            assert response.status == 404
+        assert await serious_violations(first.page) == []
+        assert first.errors == []
+        for signed in (second, other):
+            # The one complaint: the 404 of the conversation they may not open.
+            assert signed.errors == [
+                "Failed to load resource: the server responded with a status of 404 (Not Found)"
+            ]
+
+
+async def test_the_city_team_sees_it_escalated_with_figures_and_reassigns_it(
+    browser: Browser,
+    base_url: str,
+    pg_engine: AsyncEngine,
+    redis: Redis,
+    asked: tuple[str, str],
+) -> None:
+    chat_id, org_id = asked
+    people = People(pg_engine)
+    city = await people.invite(Role.CITY_ADMIN)
+    samira = await people.invite(Role.ASSOCIATION, org_id)
+    relay = Relay(async_sessionmaker(pg_engine), redis, PSEUDONYM_KEY.encode(), escalate_minutes=30)
+    assert await relay.escalate_once(dt.datetime.now(dt.UTC) + dt.timedelta(minutes=31)) >= 1
+    async with tab(browser, base_url) as team, tab(browser, base_url) as volunteer:
+        await _signed_in(team.page, city, "/portal/review")
+        await team.page.goto("/portal/handovers")
+        card = team.page.locator(f"li.card[data-label='{await _label(pg_engine, chat_id)}']")
+        await expect(card.locator(".escalated")).to_have_text(
+            "Remontée à l'équipe de la ville : personne ne l'a prise à temps."
+        )
+        figures = team.page.locator("dl.figures")
+        await expect(figures).to_contain_text("Conversations")
+        assert chat_id not in await team.page.content()
+        assert await serious_violations(team.page) == []
+
+        # The city team takes it, giving its name, then hands it to Samira.
+        await card.locator("input[name=show_name]").check()
+        await card.locator("form[action$='/take'] button").click()
+        await team.page.wait_for_url("**/portal/handovers/*")
+        conversation = team.page.url
+        samira_id = await _account_id(pg_engine, samira.login)
+        await team.page.locator("#volunteer").select_option(str(samira_id))
+        await team.page.locator("form[action$='/reassign'] button").click()
+        await team.page.wait_for_url(conversation)
+
+        await _signed_in(volunteer.page, samira, "/portal/services")
+        await volunteer.page.goto(conversation)
+        await expect(volunteer.page.locator("#messages")).to_contain_text(WROTE)
+        await volunteer.page.locator("#text").fill("Envoyez-moi une photo de la lettre")
+        await volunteer.page.locator("#answer button[type=submit]").click()
+        await volunteer.page.wait_for_url(f"{conversation}#answer")
+        assert team.errors == []
+        assert volunteer.errors == []
+
+    key = pseudonym(PSEUDONYM_KEY.encode(), "telegram", chat_id)
+    async with AsyncSession(pg_engine) as session:
+        handover = (await session.scalars(select(Handover).where(Handover.key == key))).one()
+        assert handover.volunteer_id == samira_id
+        assert handover.show_name
+        notice = (
+            await session.scalars(
+                select(HandoverMessage).where(
+                    HandoverMessage.handover_id == handover.id, HandoverMessage.notice == "taken"
+                )
+            )
+        ).one()
+        assert json.loads(notice.text)["volunteer"] == city.login.split("@")[0]
+
+
+async def _label(engine: AsyncEngine, chat_id: str) -> str:
+    key = pseudonym(PSEUDONYM_KEY.encode(), "telegram", chat_id)
+    async with AsyncSession(engine) as session:
+        return (await session.scalars(select(Handover.label).where(Handover.key == key))).one()
+
+
+async def _account_id(engine: AsyncEngine, login: str) -> int:
+    from admin_api.accounts.models import Credential
+
+    async with AsyncSession(engine) as session:
+        credential = (
+            await session.scalars(select(Credential).where(Credential.login == login))
+        ).one()
+        return credential.account_id

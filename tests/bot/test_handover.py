@@ -1,0 +1,355 @@
+"""Talking to a person, as transcripts: asking, confirming, writing, danger, /end, and back.
+
+The dialogue runs on the tests' real PostgreSQL and Redis (Rasa unreachable: the buttons and
+the safety net need no model); the volunteer's side is the service functions the portal calls,
+and the relay queues their answers on the real outbound stream.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import pytest
+from redis.asyncio import Redis
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from admin_api.accounts.models import Role
+from admin_api.accounts.service import create_account
+from bot.dialogue import Dialogue
+from bot.queue import OUTBOUND
+from bot.relay import Relay
+from core.usage import UsageEvent
+from handoff import errors
+from handoff import service as handoff
+from handoff.models import Handover, HandoverDesk, HandoverMessage
+from nlu.client import NLUClient
+from services_directory.categories import Category
+from services_directory.cities.service import get_city
+from services_directory.listings.models import Organization
+from services_directory.search.service import search_services
+from tests.helpers.conversation import Conversation, labels, payloads
+from tests.helpers.dialogue import make_dialogue
+from tests.helpers.settings import PSEUDONYM_KEY
+
+EVERY_DAY = "MO,TU,WE,TH,FR,SA,SU"
+
+
+@pytest.fixture(autouse=True)
+async def alone(session: AsyncSession) -> None:
+    """Hide conversations and usage events other tests committed: deleted in this test's
+    rolled-back transaction."""
+    await session.execute(delete(Handover))
+    await session.execute(delete(UsageEvent))
+
+
+CHAT_ID = "5550777"
+
+
+async def _desk(
+    session: AsyncSession, *, city: str = "tangier", hours: tuple[str, str] = ("00:00", "23:59"),
+    byday: str = EVERY_DAY,
+) -> str:  # fmt: skip
+    organization = Organization(id="org-listen", name="Association Écoute", description="")
+    session.add(organization)
+    await session.flush()
+    session.add(
+        HandoverDesk(
+            organization_id=organization.id, city_id=city, category=None, byday=byday,
+            opens_at=hours[0], closes_at=hours[1],
+        )
+    )  # fmt: skip
+    await session.flush()
+    return organization.id
+
+
+async def _volunteer(session: AsyncSession, organization_id: str) -> handoff.Viewer:
+    account = await create_account(
+        session, name="Samira", role=Role.ASSOCIATION, organization_id=organization_id
+    )
+    return handoff.Viewer(account.id, organization_id, city_team=False)
+
+
+async def _in_tangier(person: Conversation) -> None:
+    await person.say("/start")
+    await person.press("lang:en")
+    await person.press("city:tangier")
+
+
+async def _handed_over(person: Conversation) -> None:
+    await _in_tangier(person)
+    topics = await person.press("human")
+    assert topics.text == "What would you like to talk about?"
+    offer = await person.press("human:cat:health")
+    assert "Association Écoute" in offer.text
+    confirmed = await person.press("human:yes:health")
+    assert confirmed.text.startswith("Done. Write your message here")
+
+
+async def _outbound(redis: Redis) -> list[dict[str, Any]]:
+    entries: list[tuple[str, dict[str, str]]] = await redis.xrange(OUTBOUND)  # type: ignore[assignment]
+    return [json.loads(fields["envelope"]) for _id, fields in entries]
+
+
+async def test_asking_confirming_writing_and_ending(
+    dialogue_without_nlu: Dialogue, session: AsyncSession
+) -> None:
+    await _desk(session)
+    person = Conversation(dialogue_without_nlu, chat_id=CHAT_ID, language_hint="en")
+    await _in_tangier(person)
+    assert "human" in payloads(person.replies[-1]), "the menu offers a person"
+    assert "🙋 Talk to a person" in labels(person.replies[-1])
+
+    await person.press("human")
+    offer = await person.press("human:cat:health")
+    assert "Volunteers of Association Écoute will read your messages." in offer.text
+    assert "Someone is usually there:" in offer.text
+    assert "/end" in offer.text
+    assert "emergency numbers at once" in offer.text
+    assert "Nobody is there right now" not in offer.text
+    assert payloads(offer) == ["human:yes:health", "menu"]
+    assert await session.scalar(select(func.count()).select_from(Handover)) == 0, "not before yes"
+
+    await person.press("human:yes:health")
+    handover = (await session.scalars(select(Handover))).one()
+    assert (handover.state, handover.city_id, handover.category) == ("waiting", "tangier", "health")
+    assert handover.language == "en"
+    assert len(handover.label) == 5
+    assert CHAT_ID not in (handover.sealed_chat_id or "")
+    assert handover.key is not None
+    assert CHAT_ID not in handover.key
+
+    waiting = await person.write("My landlord wants me out tomorrow")
+    assert [r.text for r in waiting] == ["Sent. A volunteer will answer here. Send /end to stop."]
+    texts = await session.scalars(
+        select(HandoverMessage.text).where(HandoverMessage.author == "person")
+    )
+    assert texts.all() == ["My landlord wants me out tomorrow"]
+
+    ended = await person.say("/end")
+    assert ended.text == "The conversation with the volunteer has ended. Did it help you?"
+    assert payloads(ended)[:2] == ["hfb:up", "hfb:down"]
+    assert "cat:health" in payloads(ended)
+    assert payloads(ended)[-1] == "emergency"
+    await session.refresh(handover)
+    assert (handover.state, handover.outcome) == ("closed", "ended_by_person")
+
+    thanks = await person.press("hfb:up")
+    assert thanks.text == "Thank you! This helps us improve Dalil."
+    rated = (
+        await session.scalars(select(UsageEvent).where(UsageEvent.outcome == "feedback"))
+    ).one()
+    assert (rated.intent, rated.feedback) == ("talk_to_human", "up")
+
+    after = await person.write("I need a doctor")
+    assert after, "after /end, messages go back to the bot"
+    assert not await session.scalar(
+        select(func.count())
+        .select_from(HandoverMessage)
+        .where(HandoverMessage.text == "I need a doctor")
+    )
+
+
+async def test_a_volunteer_answers_sends_a_card_and_closes_through_the_relay(
+    dialogue_without_nlu: Dialogue,
+    session: AsyncSession,
+    sessions: async_sessionmaker[AsyncSession],
+    redis: Redis,
+) -> None:
+    organization_id = await _desk(session)
+    volunteer = await _volunteer(session, organization_id)
+    person = Conversation(dialogue_without_nlu, chat_id=CHAT_ID, language_hint="en")
+    await _handed_over(person)
+    await person.write("Where can I see a doctor?")
+    handover = (await session.scalars(select(Handover))).one()
+    assert [h.id for h in await handoff.inbox(session, volunteer)] == [handover.id]
+
+    now = dt.datetime.now(dt.UTC)
+    await handoff.take(session, volunteer, handover.id, now, team="Association Écoute")
+    assert await person.write("Thank you") == [], "the volunteer answers, not the bot"
+    await handoff.answer(
+        session, volunteer, handover.id, now, text="Come on Tuesday, ask for Samira"
+    )
+    clinic = (
+        await search_services(session, category=Category.HEALTH, city_id="tangier", locale="en")
+    ).cards[0]
+    await handoff.answer(session, volunteer, handover.id, now, service_id=clinic.id)
+    await handoff.close(session, volunteer, handover.id, now)
+
+    relay = Relay(sessions, redis, PSEUDONYM_KEY.encode())
+    assert await relay.run_once() == 4
+    assert await relay.run_once() == 0, "each message is queued once"
+    sent = await _outbound(redis)
+    assert {e["chat_id"] for e in sent} == {CHAT_ID}
+    assert {e["channel"] for e in sent} == {"telegram"}
+    texts = [e["reply"]["text"] for e in sent]
+    assert texts[0] == "A volunteer of Association Écoute is reading your messages now."
+    assert texts[1] == "🙋 Come on Tuesday, ask for Samira"
+    assert texts[2].startswith(f"1. {clinic.name}")
+    assert texts[3] == "The volunteer ended the conversation. Did it help you?"
+    closing = [b["payload"] for row in sent[3]["reply"]["buttons"] for b in row]
+    assert closing[:2] == ["hfb:up", "hfb:down"]
+    assert "cat:health" in closing
+
+    menu = await person.say("/help")
+    assert "cat:health" in payloads(menu), "the bot answers again once the volunteer closed"
+
+
+async def test_words_of_danger_during_a_handover_get_the_numbers_first(
+    dialogue_without_nlu: Dialogue, session: AsyncSession
+) -> None:
+    organization_id = await _desk(session)
+    volunteer = await _volunteer(session, organization_id)
+    person = Conversation(dialogue_without_nlu, chat_id=CHAT_ID, language_hint="en")
+    await _handed_over(person)
+    handover = (await session.scalars(select(Handover))).one()
+    await handoff.take(session, volunteer, handover.id, dt.datetime.now(dt.UTC), team="Écoute")
+
+    replies = await person.write("he is hitting me, I am in danger")
+    assert len(replies) == 1
+    assert replies[0].text.startswith("🚨 If you are in danger, call now:")
+    tangier = await get_city(session, "tangier")
+    assert tangier is not None
+    assert all(number.number in replies[0].text for number in tangier.emergency_numbers)
+    said = await session.scalars(
+        select(HandoverMessage.text).where(HandoverMessage.author == "person")
+    )
+    assert said.all() == ["he is hitting me, I am in danger"], "the volunteer reads it too"
+    await session.refresh(handover)
+    assert handover.state == "taken", "the conversation goes on"
+
+
+async def test_outside_the_hours_the_person_is_told_when_to_expect_an_answer(
+    sessions: async_sessionmaker[AsyncSession], redis: Redis, dialogue_without_nlu: Dialogue,
+    session: AsyncSession,
+) -> None:  # fmt: skip
+    await _desk(session, hours=("09:00", "12:00"), byday="MO")
+    # A Sunday evening in Tangier.
+    sunday = dt.datetime(2026, 12, 6, 20, 0, tzinfo=dt.UTC)
+    nlu: NLUClient = dialogue_without_nlu._nlu
+    dialogue = make_dialogue(sessions, redis, nlu, clock=lambda: sunday)
+    person = Conversation(dialogue, chat_id=CHAT_ID, language_hint="en")
+    await _in_tangier(person)
+    await person.press("human")
+    offer = await person.press("human:cat:health")
+    assert "Nobody is there right now: expect an answer during those hours." in offer.text
+    assert "Mon 09:00–12:00" in offer.text
+
+
+async def test_no_desk_for_the_city_says_so_with_the_menu(
+    dialogue_without_nlu: Dialogue, session: AsyncSession
+) -> None:
+    person = Conversation(dialogue_without_nlu, chat_id=CHAT_ID, language_hint="en")
+    await _in_tangier(person)
+    await person.press("human")
+    none = await person.press("human:cat:health")
+    assert none.text.startswith("No association answers messages on this topic in Tangier yet.")
+    assert "cat:health" in payloads(none)
+    assert await session.scalar(select(func.count()).select_from(Handover)) == 0
+
+
+async def test_forget_deletes_the_conversation_at_once(
+    dialogue_without_nlu: Dialogue, session: AsyncSession
+) -> None:
+    await _desk(session)
+    person = Conversation(dialogue_without_nlu, chat_id=CHAT_ID, language_hint="en")
+    await _handed_over(person)
+    await person.write("My name is Amina and my number is 0612345678")
+    done = await person.say("/forget")
+    assert "I also deleted your conversations with volunteers." in done.text
+    assert await session.scalar(select(func.count()).select_from(HandoverMessage)) == 0
+    handover = (await session.scalars(select(Handover))).one()
+    assert (handover.key, handover.sealed_chat_id) == (None, None)
+    assert (handover.state, handover.outcome) == ("closed", "forgotten")
+
+
+async def test_messages_are_purged_after_the_retention_period(
+    sessions: async_sessionmaker[AsyncSession], redis: Redis, dialogue_without_nlu: Dialogue,
+    session: AsyncSession,
+) -> None:  # fmt: skip
+    await _desk(session)
+    nlu: NLUClient = dialogue_without_nlu._nlu
+    ended_on = dt.datetime(2026, 10, 1, 12, 0, tzinfo=dt.UTC)
+    dialogue = make_dialogue(sessions, redis, nlu, clock=lambda: ended_on)
+    person = Conversation(dialogue, chat_id=CHAT_ID, language_hint="en")
+    await _handed_over(person)
+    await person.write("Hello?")
+    await person.say("/end")
+
+    day_29 = ended_on + dt.timedelta(days=29)
+    assert await handoff.purge(session, now=day_29, retention_days=30) == 0
+    assert await session.scalar(select(func.count()).select_from(HandoverMessage)) == 1
+    day_31 = ended_on + dt.timedelta(days=31)
+    assert await handoff.purge(session, now=day_31, retention_days=30) == 1
+    assert await session.scalar(select(func.count()).select_from(HandoverMessage)) == 0
+    handover = (await session.scalars(select(Handover))).one()
+    assert (handover.key, handover.sealed_chat_id) == (None, None)
+    assert handover.outcome == "ended_by_person", "the anonymous outcome stays for statistics"
+
+
+async def test_a_request_nobody_takes_is_escalated_to_the_city_team(
+    sessions: async_sessionmaker[AsyncSession], redis: Redis, dialogue_without_nlu: Dialogue,
+    session: AsyncSession,
+) -> None:  # fmt: skip
+    await _desk(session)
+    nlu: NLUClient = dialogue_without_nlu._nlu
+    asked = dt.datetime(2026, 12, 1, 10, 0, tzinfo=dt.UTC)
+    dialogue = make_dialogue(sessions, redis, nlu, clock=lambda: asked)
+    person = Conversation(dialogue, chat_id=CHAT_ID, language_hint="en")
+    await _handed_over(person)
+    relay = Relay(sessions, redis, PSEUDONYM_KEY.encode(), escalate_minutes=30)
+    assert await relay.escalate_once(asked + dt.timedelta(minutes=29)) == 0
+    assert await relay.escalate_once(asked + dt.timedelta(minutes=31)) == 1
+    assert await relay.escalate_once(asked + dt.timedelta(minutes=40)) == 0, "once"
+    city_team = handoff.Viewer(0, None, city_team=True)
+    (escalated,) = await handoff.inbox(session, city_team)
+    assert escalated.escalated_at == asked + dt.timedelta(minutes=31)
+
+
+async def test_on_whatsapp_no_answer_goes_out_after_the_24_hour_window(
+    sessions: async_sessionmaker[AsyncSession], redis: Redis, dialogue_without_nlu: Dialogue,
+    session: AsyncSession,
+) -> None:  # fmt: skip
+    organization_id = await _desk(session)
+    volunteer = await _volunteer(session, organization_id)
+    nlu: NLUClient = dialogue_without_nlu._nlu
+    wrote = dt.datetime(2026, 12, 1, 10, 0, tzinfo=dt.UTC)
+    dialogue = make_dialogue(sessions, redis, nlu, clock=lambda: wrote)
+    person = Conversation(dialogue, chat_id="212600000001", channel="whatsapp", language_hint="en")
+    await _handed_over(person)
+    await person.write("Is anyone there?")
+    handover = (await session.scalars(select(Handover))).one()
+    await handoff.take(session, volunteer, handover.id, wrote, team="Écoute")
+
+    within = wrote + dt.timedelta(hours=23)
+    await handoff.answer(session, volunteer, handover.id, within, text="Yes, I am here")
+    after = wrote + dt.timedelta(hours=25)
+    with pytest.raises(errors.WindowClosed):
+        await handoff.answer(session, volunteer, handover.id, after, text="Still there?")
+    volunteer_texts = await session.scalars(
+        select(HandoverMessage.text).where(HandoverMessage.author == "volunteer")
+    )
+    assert volunteer_texts.all() == ["Yes, I am here"]
+
+
+async def test_a_conversation_left_open_in_silence_is_closed_and_emptied_at_the_retention(
+    sessions: async_sessionmaker[AsyncSession], redis: Redis, dialogue_without_nlu: Dialogue,
+    session: AsyncSession,
+) -> None:  # fmt: skip
+    await _desk(session)
+    nlu: NLUClient = dialogue_without_nlu._nlu
+    wrote = dt.datetime(2026, 10, 1, 12, 0, tzinfo=dt.UTC)
+    dialogue = make_dialogue(sessions, redis, nlu, clock=lambda: wrote)
+    person = Conversation(dialogue, chat_id=CHAT_ID, language_hint="en")
+    await _handed_over(person)
+    await person.write("Hello? Anyone?")
+
+    assert await handoff.purge(session, now=wrote + dt.timedelta(days=29), retention_days=30) == 0
+    handover = (await session.scalars(select(Handover))).one()
+    assert handover.state == "waiting"
+    assert await handoff.purge(session, now=wrote + dt.timedelta(days=31), retention_days=30) == 1
+    await session.refresh(handover)
+    assert (handover.state, handover.outcome, handover.key) == ("closed", "expired", None)
+    assert await session.scalar(select(func.count()).select_from(HandoverMessage)) == 0
