@@ -2,10 +2,10 @@
 
 A missed emergency costs more than anything else the bot can get wrong, so the model's
 `emergency` has its own bar, below the fallback threshold: when the model's first intent is an
-emergency, even an unsure one, the person gets the numbers (the dialogue still answers a need
-it sees beside it). The safety net (`nlu.safety`) adds the messages with words of danger.
-Between the fallback threshold and a confident answer, the bot asks which of the likeliest
-topics is meant instead of guessing.
+emergency, even an unsure one, the person gets the numbers; when it is unsure, the need the
+model sees next is kept, and the dialogue answers it after the numbers. The safety net
+(`nlu.safety`) adds the messages with words of danger. Between the fallback threshold and a
+confident answer, the bot asks which of the likeliest topics is meant instead of guessing.
 """
 
 from __future__ import annotations
@@ -36,6 +36,8 @@ class Decision:
     intent: str
     confidence: float
     choices: tuple[str, ...] = ()
+    # With an unsure emergency: the likeliest need, answered after the emergency numbers.
+    need: str | None = None
 
 
 def is_topic(intent: str) -> bool:
@@ -50,7 +52,9 @@ def decide(ranking: Sequence[tuple[str, float]], *, fallback: float = 0.5) -> De
         return Decision(OUT_OF_SCOPE, 0.0)
     top, confidence = ranked[0]
     if top == EMERGENCY and confidence >= EMERGENCY_BAR:
-        return Decision(EMERGENCY, confidence)
+        needs = [name for name, _ in _topics(ranked[1:]) if name.startswith("find_")]
+        unsure = confidence < CONFIDENT and bool(needs)
+        return Decision(EMERGENCY, confidence, need=needs[0] if unsure else None)
     if confidence < fallback:
         return Decision(OUT_OF_SCOPE, confidence)
     offered = _topics(ranked)
