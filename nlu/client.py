@@ -250,7 +250,7 @@ class NLUClient:
             raise NLUUnavailable("Rasa answered something that is not a parse result") from error
         decision = decide(ranking, fallback=self.fallback_threshold)
         name, confidence, choices = decision.intent, decision.confidence, decision.choices
-        need, model_intent = None, name
+        need, model_intent = decision.need, name
         if danger and name != EMERGENCY:
             # Words of danger make it an emergency; a need the model recognised is kept, to
             # be answered after the emergency numbers.

@@ -25,7 +25,7 @@ from core import training_record
 from core.training_record import Phrasings
 from nlu.errors import NLUSetupError
 from nlu.normalize import normalize
-from nlu.training_data import annotated_entities
+from nlu.training_data import annotated_entities, short_annotations
 
 log = logging.getLogger(__name__)
 
@@ -120,7 +120,7 @@ def _normalized_document(document: dict[str, Any]) -> dict[str, Any]:
         if "examples" in block:
             lines = str(block["examples"]).splitlines()
             block["examples"] = "".join(
-                f"- {normalize(line.strip()[2:])}\n"
+                f"- {short_annotations(normalize(line.strip()[2:]))}\n"
                 for line in lines
                 if line.strip().startswith("- ")
             )

@@ -194,3 +194,21 @@ async def test_a_broken_cache_does_not_stop_parsing(rasa_url: str) -> None:
         assert (await client.parse("i need a doctor")).intent == "find_health"
     finally:
         await client.aclose()
+
+
+async def test_an_unsure_emergency_gets_the_numbers_and_keeps_the_need_in_sight() -> None:
+    # No words of danger; the model's emergency comes first but unsure, a need close behind.
+    ranking = [("emergency", 0.42), ("find_housing", 0.38), ("greet", 0.2)]
+    answer = JSONResponse(
+        {
+            "intent": {"name": "nlu_fallback", "confidence": 0.5},
+            "entities": [],
+            "intent_ranking": [{"name": "nlu_fallback", "confidence": 0.5}]
+            + [{"name": name, "confidence": score} for name, score in ranking],
+        }
+    )
+    async with serve(answering(answer)) as url:
+        client = NLUClient(url)
+        result = await client.parse("la porte ne ferme plus et il revient ce soir")
+        assert (result.intent, result.danger, result.need) == ("emergency", False, "find_housing")
+        await client.aclose()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 from pathlib import Path
@@ -11,6 +12,8 @@ import pytest
 from core.settings import PROJECT_ROOT
 from nlu import training
 from nlu.errors import NLUSetupError
+from nlu.normalize import normalize
+from nlu.training_data import short_annotations
 from tests.helpers.settings import make_settings
 
 
@@ -100,3 +103,37 @@ def test_the_sentence_featurizer_runs_in_the_rasa_environment() -> None:
     )
     assert completed.returncode == 0, completed.stderr[-2000:]
     assert completed.stdout.splitlines()[-1] == "sentence text (1, 512)"
+
+
+def test_prepared_annotations_mean_to_rasa_what_the_data_says(tmp_path: Path) -> None:
+    """Every JSON annotation of the data is written in the short form, and Rasa's own parser
+    finds the same entities, spans and values in both."""
+    pairs = []
+    for path in sorted(training.DATA_DIR.glob("*.yml")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip().startswith("- ") and '{"entity"' in line:
+                original = normalize(line.strip()[2:])
+                pairs.append((original, short_annotations(original)))
+    assert len(pairs) > 1000
+    assert not [short for _, short in pairs if '{"entity"' in short]
+    training.prepare_data(tmp_path)
+    assert not [p.name for p in tmp_path.glob("*.yml") if '{"entity"' in p.read_text()]
+
+    script = (
+        "import json, sys\n"
+        "from rasa.shared.nlu.training_data.entities_parser import "
+        "find_entities_in_training_example as find\n"
+        "pairs = json.load(sys.stdin)\n"
+        "print(json.dumps([find(a) == find(b) for a, b in pairs]))\n"
+    )
+    python = training.rasa_executable(PROJECT_ROOT / ".venv-nlu").parent / "python"
+    done = subprocess.run(
+        [str(python), "-c", script],
+        input=json.dumps(pairs),
+        capture_output=True,
+        text=True,
+        check=True,
+        env=training.rasa_environment(),
+    )
+    same = json.loads(done.stdout)
+    assert [pair for pair, equal in zip(pairs, same, strict=True) if not equal] == []
