@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 from collections.abc import AsyncIterator, Collection
 from functools import partial
@@ -106,9 +107,15 @@ def create_app(settings: Settings, *, roles: Collection[str] = ALL_ROLES) -> Fas
         app.state.redis = runtime.redis
         app.state.settings = settings
         tasks = await _start_roles(runtime, roles)
+        # What is alive now (modules, models, the runtime) lives as long as the server: left
+        # out of the collector, a full collection scans only what came since, instead of
+        # stopping the loop for the whole heap (0.1 s for the 190,000 objects of `dalil run`
+        # on a busy machine; in the test process, 0.6 s and more: issue 13).
+        gc.freeze()
         try:
             yield
         finally:
+            gc.unfreeze()
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
