@@ -32,10 +32,17 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
         yield session
 
 
+def get_sessions(request: Request) -> async_sessionmaker[AsyncSession]:
+    """Return the app's session factory, for a read outside the request's transaction."""
+    sessions: async_sessionmaker[AsyncSession] = request.app.state.sessions
+    return sessions
+
+
 # scope="function": the commit runs when the endpoint returns, before the response is sent
 # (FastAPI otherwise runs it after), so a 2xx means the write is there for the next request
 # and a failed commit answers an error instead of a success.
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+SessionsDep = Annotated[async_sessionmaker[AsyncSession], Depends(get_sessions)]
 
 
 def get_settings(request: Request) -> Settings:

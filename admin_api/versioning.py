@@ -8,6 +8,7 @@ from typing import Any, Protocol, TypeVar
 
 from fastapi import Response
 from pydantic import BaseModel, ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from admin_api.errors import InvalidInput, PreconditionFailed, PreconditionRequired
 from services_directory.errors import StaleVersion
@@ -53,14 +54,19 @@ async def edited(
     edit: Awaitable[Row],
     *,
     show: Callable[[Row], Representation],
-    reread: Callable[[], Awaitable[Row | None]],
+    reread: Callable[[AsyncSession], Awaitable[Row | None]],
+    sessions: async_sessionmaker[AsyncSession],
 ) -> Representation:
     """Return the edited row as shown, with its ETag; if stale, 412 with what is current now."""
     try:
         row = await edit
     except StaleVersion as stale:
-        current = await reread() if stale.session_usable else None
-        shown = show(current).model_dump(mode="json") if current is not None else None
+        # Read in a session of its own: the request's is unusable after a write that lost the
+        # race (on SQLite, where no row lock queues the editors, that is how a race ends), and
+        # it is rolled back anyway. A plain read: the request may still hold the row's lock.
+        async with sessions() as session:
+            current = await reread(session)
+            shown = show(current).model_dump(mode="json") if current is not None else None
         raise PreconditionFailed(str(stale), shown) from stale
     return with_etag(response, show(row))
 

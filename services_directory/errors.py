@@ -22,15 +22,11 @@ class StaleVersion(DirectoryError):
     status_code = 412
     code = "stale_version"
 
-    def __init__(
-        self, entity_type: str, current_version: int, *, session_usable: bool = True
-    ) -> None:
+    def __init__(self, entity_type: str, current_version: int) -> None:
         super().__init__(
             f"the {entity_type} changed meanwhile; current version is {current_version}"
         )
         self.current_version = current_version
-        # False when the failed write left the transaction unusable for reading.
-        self.session_usable = session_usable
 
 
 class WorkflowError(DirectoryError):

@@ -51,7 +51,7 @@ async def edit(
         # first leaves it matching no row.
         await session.flush()
     except StaleDataError as error:
-        raise StaleVersion(entity_type, expected_version + 1, session_usable=False) from error
+        raise StaleVersion(entity_type, expected_version + 1) from error
     audit.record(
         session,
         actor,

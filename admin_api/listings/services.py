@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Header, Query, Response
 
-from admin_api.deps import CallerDep, SessionDep
+from admin_api.deps import CallerDep, SessionDep, SessionsDep
 from admin_api.listings import service as rules
 from admin_api.listings.pages import Page, PageNumber, PerPage, page_of
 from admin_api.listings.schemas import (
@@ -82,14 +82,15 @@ async def patch_service(
     service_id: str,
     caller: CallerDep,
     session: SessionDep,
+    sessions: SessionsDep,
     response: Response,
     body: Annotated[dict[str, Any], Body(description="the fields to change, and only those")],
     if_match: Annotated[str | None, Header()] = None,
 ) -> ServiceOut:
     """Change some fields of a service; If-Match must carry the ETag last read."""
     edit = rules.edit_service(session, caller, service_id, Edit(body, expected_version(if_match)))
-    reread = partial(listings.get_service, session, service_id)
-    return await edited(response, edit, show=service_out, reread=reread)
+    reread = partial(listings.get_service, service_id=service_id)
+    return await edited(response, edit, show=service_out, reread=reread, sessions=sessions)
 
 
 @router.post("/services/{service_id}/changes/{decision}")
@@ -98,6 +99,7 @@ async def decide_changes(
     decision: Literal["approve", "reject"],
     caller: CallerDep,
     session: SessionDep,
+    sessions: SessionsDep,
     response: Response,
     if_match: Annotated[str | None, Header()] = None,
 ) -> ServiceOut:
@@ -110,8 +112,8 @@ async def decide_changes(
         session, caller, service_id, approve=decision == "approve",
         edit=Edit({}, expected_version(if_match)),
     )  # fmt: skip
-    reread = partial(listings.get_service, session, service_id)
-    return await edited(response, edit, show=service_out, reread=reread)
+    reread = partial(listings.get_service, service_id=service_id)
+    return await edited(response, edit, show=service_out, reread=reread, sessions=sessions)
 
 
 @router.post("/services/{service_id}/{action}")

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Header, Path, Response
 from pydantic import BaseModel
 
-from admin_api.deps import Caller, CallerDep, SessionDep, SettingsDep
+from admin_api.deps import Caller, CallerDep, SessionDep, SessionsDep, SettingsDep
 from admin_api.listings.pages import Page, PageNumber, PerPage, page_of
 from admin_api.rumours import service as rules
 from admin_api.versioning import Edit, edited, expected_version, with_etag
@@ -90,13 +90,15 @@ async def patch_rumour(
     key: RumourKey,
     caller: CallerDep,
     session: SessionDep,
+    sessions: SessionsDep,
     response: Response,
     body: Annotated[dict[str, Any], Body(description="the fields to replace, and only those")],
     if_match: Annotated[str | None, Header()] = None,
 ) -> RumourOut:
     """Replace some fields of a rumour (each given field whole); If-Match must be current."""
     edit = rules.edit_rumour(session, caller, key, Edit(body, expected_version(if_match)))
-    return await edited(response, edit, show=_out, reread=partial(rumours.get_rumour, session, key))
+    reread = partial(rumours.get_rumour, key=key)
+    return await edited(response, edit, show=_out, reread=reread, sessions=sessions)
 
 
 async def _switch(

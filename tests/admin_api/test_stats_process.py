@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import gc
 import random
 import time
 from collections.abc import AsyncIterator
 
 import pytest
+from fastapi import FastAPI
 from redis.asyncio import Redis
 from sqlalchemy import delete, insert
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
@@ -74,11 +76,27 @@ async def test_the_work_is_not_done_in_the_serving_process(api: Api, busy_weeks:
     # thread (the old way) would have spent all of it here.
     assert wall > 1.0, f"the work took {wall:.2f} s: too little to tell"
     assert cpu < 0.4 * wall, f"{cpu:.2f} s of CPU in the serving process over {wall:.2f} s"
-    # /health answered at worst in 198 ms at a load average of 8 on two cores, but once in
-    # 603 ms in a clean-clone `make test` on a quiet machine: something in the serving
-    # process still stalls it for a moment (issue 13, open). The CPU share above is the
-    # proof that the work moved; this bound only catches the old, seconds-long stall.
-    assert slowest < 1.0, f"/health took {slowest * 1000:.0f} ms"
+    # Nothing on the loop waits for the work (py-spy on `dalil run`: the loop thread sits in
+    # epoll between requests). What can stall it is a full garbage collection over the whole
+    # heap of the process: 0.6 s and more in the test process once earlier tests have filled
+    # it, the likely cause of the 603 ms once seen here (see the next test). With the heap
+    # alive at start frozen, 10 runs in a row at a load average of 8 to 10 on two cores:
+    # median 153 ms, worst 432 ms (5 runs without, in between: median 361 ms, worst 456 ms).
+    assert slowest < 0.5, f"/health took {slowest * 1000:.0f} ms"
+
+
+async def test_a_full_collection_while_serving_scans_only_what_came_after_the_start(
+    app: FastAPI,
+) -> None:
+    # Everything alive when the app started (here: pytest and every earlier test's
+    # leftovers; in `dalil run`: about 190,000 objects) is out of the collector's reach.
+    assert gc.get_freeze_count() > 10 * len(gc.get_objects())
+    started = time.perf_counter()
+    gc.collect()
+    took = time.perf_counter() - started
+    # Without the freeze: 117 ms for `dalil run` (on a loaded machine); in the test process
+    # 0.6 to 3.8 s with 500,000 objects, the heap after the admin API's tests.
+    assert took < 0.05, f"a full collection took {took * 1000:.0f} ms"
 
 
 async def test_past_the_time_limit_the_process_is_killed_and_the_answer_is_422(
