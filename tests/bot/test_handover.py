@@ -8,8 +8,6 @@ and the relay queues their answers on the real outbound stream.
 from __future__ import annotations
 
 import datetime as dt
-import json
-from typing import Any
 
 import pytest
 from redis.asyncio import Redis
@@ -19,7 +17,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from admin_api.accounts.models import Role
 from admin_api.accounts.service import create_account
 from bot.dialogue import Dialogue
-from bot.queue import OUTBOUND
 from bot.relay import Relay
 from core.usage import UsageEvent
 from handoff import errors
@@ -33,6 +30,7 @@ from services_directory.search.service import search_services
 from tests.helpers.conversation import Conversation, labels, payloads
 from tests.helpers.dialogue import make_dialogue
 from tests.helpers.settings import PSEUDONYM_KEY
+from tests.helpers.streams import outbound
 
 EVERY_DAY = "MO,TU,WE,TH,FR,SA,SU"
 
@@ -86,11 +84,6 @@ async def _handed_over(person: Conversation) -> None:
     assert "Association Écoute" in offer.text
     confirmed = await person.press("human:yes:health")
     assert confirmed.text.startswith("Done. Write your message here")
-
-
-async def _outbound(redis: Redis) -> list[dict[str, Any]]:
-    entries: list[tuple[str, dict[str, str]]] = await redis.xrange(OUTBOUND)  # type: ignore[assignment]
-    return [json.loads(fields["envelope"]) for _id, fields in entries]
 
 
 async def test_asking_confirming_writing_and_ending(
@@ -181,15 +174,17 @@ async def test_a_volunteer_answers_sends_a_card_and_closes_through_the_relay(
     relay = Relay(sessions, redis, PSEUDONYM_KEY.encode())
     assert await relay.run_once() == 4
     assert await relay.run_once() == 0, "each message is queued once"
-    sent = await _outbound(redis)
-    assert {e["chat_id"] for e in sent} == {CHAT_ID}
-    assert {e["channel"] for e in sent} == {"telegram"}
-    texts = [e["reply"]["text"] for e in sent]
+    sent = await outbound(redis)
+    assert {e.chat_id for e in sent} == {CHAT_ID}
+    assert {e.channel for e in sent} == {"telegram"}
+    texts = [e.reply.text if e.reply else "" for e in sent]
     assert texts[0] == "A volunteer of Association Écoute is reading your messages now."
     assert texts[1] == "🙋 Come on Tuesday, ask for Samira"
     assert texts[2].startswith(f"1. {clinic.name}")
     assert texts[3] == "The volunteer ended the conversation. Did it help you?"
-    closing = [b["payload"] for row in sent[3]["reply"]["buttons"] for b in row]
+    last = sent[3].reply
+    assert last is not None
+    closing = [button.payload for row in last.buttons for button in row]
     assert closing[:2] == ["hfb:up", "hfb:down"]
     assert "cat:health" in closing
 

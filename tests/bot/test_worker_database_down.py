@@ -19,7 +19,7 @@ from bot.messages import IncomingMessage
 from core.db import create_engine, session_factory, unavailable
 from nlu.client import NLUClient
 from tests.helpers.dialogue import make_dialogue
-from tests.helpers.streams import entries, read_new
+from tests.helpers.streams import entries, outbound, read_new
 from tests.standins.server import free_port
 
 MESSAGE = IncomingMessage("telegram", "5550002", "778", "command", text="/help")
@@ -54,6 +54,7 @@ async def test_a_young_message_stays_queued_and_an_old_one_gets_the_apology(
     assert await redis.xlen(queue.INBOUND) == 1  # still there, to be tried again
     # Held as long as allowed: the person is answered rather than left in silence.
     await worker.handle(redis, unreachable.respond, entry_id, fields["message"], hold_s=0)
-    ((_id, reply),) = await entries(redis, queue.OUTBOUND)
-    assert "Sorry, something went wrong" in reply["envelope"]
+    (reply,) = await outbound(redis)
+    assert reply.reply is not None
+    assert reply.reply.text == "Sorry, something went wrong on my side. Please try again soon."
     assert await redis.xlen(queue.INBOUND) == 0
