@@ -21,8 +21,8 @@ RUMOUR = "rumour"
 # Rasa's FallbackClassifier answers this when no intent is confident enough.
 RASA_FALLBACK = "nlu_fallback"
 # The model's first intent `emergency` is acted on from this confidence on, under the fallback
-# threshold too. Chosen on the development set (nlu/README.md): the highest bar at which it
-# keeps 98 % of its emergencies.
+# threshold too. Chosen on the development set (nlu/README.md): the highest bar that keeps the
+# most of its emergencies with false emergencies under the gate.
 EMERGENCY_BAR = 0.3
 # The model's talk_to_human is acted on only from this confidence on; below it, with a topic
 # in sight, the bot asks which topic is meant (the menu it leads to offers a person too).

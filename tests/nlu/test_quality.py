@@ -99,22 +99,20 @@ def test_our_evaluation_sets_share_nothing() -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["dev", "holdout", _unmet("external", "external macro-F1 0.716 (gate 0.80)")]
+    "name", ["dev", "holdout", _unmet("external", "external macro-F1 0.725 (gate 0.80)")]
 )
 def test_macro_f1(scores: dict[str, dict[str, Any]], name: str) -> None:
     assert scores[name]["macro_f1"] >= MACRO_F1[name], scores[name]["confusions"][:15]
 
 
-@pytest.mark.parametrize("name", ["dev", _unmet("holdout", "held-out Persian 0.823 (gate 0.85)")])
+@pytest.mark.parametrize("name", ["dev", _unmet("holdout", "held-out Turkish 0.829 (gate 0.85)")])
 def test_every_language(scores: dict[str, dict[str, Any]], name: str) -> None:
     per_language = scores[name]["per_language"].items()
     low = {k: v["macro_f1"] for k, v in per_language if v["macro_f1"] < EVERY_LANGUAGE[name]}
     assert low == {}
 
 
-@pytest.mark.parametrize(
-    "name", ["dev", _unmet("holdout", "held-out emergency recall 0.940 (gate 0.97)")]
-)
+@pytest.mark.parametrize("name", ["dev", "holdout"])
 def test_emergencies_are_not_missed(scores: dict[str, dict[str, Any]], name: str) -> None:
     assert scores[name]["per_intent"]["emergency"]["recall"] >= EMERGENCY_RECALL[name]
 
@@ -124,7 +122,7 @@ def test_emergencies_are_not_missed(scores: dict[str, dict[str, Any]], name: str
     [
         "dev",
         "holdout",
-        _unmet("external", "external false-emergency rate 0.038 (gate 0.01)"),
+        _unmet("external", "external false-emergency rate 0.046 (gate 0.01)"),
     ],
 )
 def test_ordinary_questions_do_not_get_the_emergency_numbers(
