@@ -12,7 +12,7 @@ from contextlib import AsyncExitStack
 
 import pytest
 from redis.asyncio import Redis
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.dialogue import Dialogue, render
@@ -59,8 +59,16 @@ async def rasa_says(
         yield make
 
 
-async def _events(session: AsyncSession) -> list[tuple[str, str, str | None, str]]:
-    rows = await session.scalars(select(UsageEvent).order_by(UsageEvent.id))
+@pytest.fixture
+async def before(session: AsyncSession) -> int:
+    """The last usage event before the test: tests that ran a real app committed theirs."""
+    return await session.scalar(select(func.max(UsageEvent.id))) or 0
+
+
+async def _events(session: AsyncSession, after: int) -> list[tuple[str, str, str | None, str]]:
+    rows = await session.scalars(
+        select(UsageEvent).where(UsageEvent.id > after).order_by(UsageEvent.id)
+    )
     return [(e.language, e.intent, e.city, e.outcome) for e in rows]
 
 
@@ -72,7 +80,7 @@ def _numbered(text: str) -> list[int]:
 
 
 async def test_french_unsure_question_is_asked_back_and_the_city_named_is_kept(
-    rasa_says: MakeDialogue, session: AsyncSession
+    rasa_says: MakeDialogue, session: AsyncSession, before: int
 ) -> None:
     fr = translations("fr")
     unsure = Understanding(SCHOOL_OR_WORK, entities=(("city", "lyon", "Lyon"),))
@@ -82,16 +90,16 @@ async def test_french_unsure_question_is_asked_back_and_the_city_named_is_kept(
     assert asked.text == fr.gettext("Do you mean:") == "Vous voulez dire :"
     assert payloads(asked) == ["cat:education", "cat:jobs", "menu", "emergency"]
     assert not asked.rtl
-    assert await _events(session) == [("fr", "find_education", "lyon", "asked_back")]
+    assert await _events(session, before) == [("fr", "find_education", "lyon", "asked_back")]
 
     results = await person.press("cat:education")
     assert results.text.startswith("📚 Éducation à Lyon :")
     assert _numbered(results.text)[:1] == [1]
-    assert ("fr", "find_education", "lyon", "results") in await _events(session)
+    assert ("fr", "find_education", "lyon", "results") in await _events(session, before)
 
 
 async def test_arabic_unsure_question_without_a_city_asks_the_city_after_the_topic(
-    rasa_says: MakeDialogue, session: AsyncSession
+    rasa_says: MakeDialogue, session: AsyncSession, before: int
 ) -> None:
     ar = translations("ar")
     person = Conversation(await rasa_says(Understanding(SCHOOL_OR_WORK)), chat_id="5550302")
@@ -108,7 +116,7 @@ async def test_arabic_unsure_question_without_a_city_asks_the_city_after_the_top
     assert results.text.startswith("📚 التعليم في طنجة:")
     assert results.rtl
     assert _numbered(results.text)[:1] == [1]
-    outcomes = [outcome for _, _, _, outcome in await _events(session)]
+    outcomes = [outcome for _, _, _, outcome in await _events(session, before)]
     assert outcomes == ["asked_back", "asked_city", "results"]
 
 

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import pytest
 from playwright.async_api import Browser
 from redis.asyncio import Redis
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from bot.dialogue.replay import HandledTurn
+from core.usage import UsageEvent
 from dalil.app import create_app
+from tests.helpers.app import running_app
 from tests.helpers.browser import chromium
 from tests.helpers.settings import make_settings
 from tests.standins.server import free_port, serve
@@ -29,6 +34,23 @@ async def base_url(pg_engine: AsyncEngine, redis: Redis) -> AsyncIterator[str]:
     """The app on real PostgreSQL (migrated, sample loaded) and the tests' Redis database."""
     async with served() as url:
         yield url
+
+
+@pytest.fixture
+async def whole_app(pg_engine: AsyncEngine, redis: Redis, rasa_url: str) -> AsyncIterator[str]:
+    """The app with every role (worker, sender...) and the real Rasa; yield its base URL.
+
+    What its conversations committed (usage events, handled turns) is deleted afterwards:
+    other tests count theirs.
+    """
+    started = dt.datetime.now(dt.UTC)
+    async with AsyncSession(pg_engine) as session:
+        last_event = await session.scalar(select(func.max(UsageEvent.id))) or 0
+    async with running_app(rasa_url, CHAT_LONG_POLL_MS="1500") as app:
+        yield app.url
+    async with AsyncSession(pg_engine) as session, session.begin():
+        await session.execute(delete(UsageEvent).where(UsageEvent.id > last_event))
+        await session.execute(delete(HandledTurn).where(HandledTurn.handled_at >= started))
 
 
 @pytest.fixture(scope="session")

@@ -6,18 +6,14 @@ real queues) with a real Rasa server and the trained model.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 from playwright.async_api import Browser, Page
-from redis.asyncio import Redis
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from admin_api.accounts.models import Role
 from services_directory.listings import service as listings
 from services_directory.listings.models import Service
-from tests.helpers.app import running_app
 from tests.helpers.browser import tab
 from tests.helpers.portal import People, accept, draft_service, sign_in
 
@@ -26,13 +22,6 @@ ARABIC_NAME = "عيادة الميناء الصحية"
 # What a person in Tangier writes for a doctor, naming the service's district (in Arabic, as
 # the association wrote it): the district's services come first in the answer.
 ARABIC_QUESTION = "أين أجد طبيب في حي مرشان في طنجة؟"
-
-
-@pytest.fixture
-async def whole_app(pg_engine: AsyncEngine, redis: Redis, rasa_url: str) -> AsyncIterator[str]:
-    """The app with every role (worker, sender...) and the real Rasa; yield its base URL."""
-    async with running_app(rasa_url, CHAT_LONG_POLL_MS="1500") as app:
-        yield app.url
 
 
 async def _fill_new_service(page: Page) -> None:
