@@ -60,5 +60,8 @@ async def running_app(
         app: FastAPI = create_app(settings, roles=roles)
         async with serve(app, lifespan="on") as url:
             running = Running(url, telegram)
-            yield running
-            await running.http.aclose()
+            try:
+                yield running
+            finally:
+                # Closed when the test fails too: a client left open warns in a later test.
+                await running.http.aclose()
