@@ -105,6 +105,10 @@ class Settings(BaseSettings):
     # The approved template that carries a campaign's fact (its one body variable) to people
     # outside WhatsApp's 24-hour window; unset, they are skipped, and counted as skipped.
     whatsapp_campaign_template: str | None = Field(None, alias="WHATSAPP_CAMPAIGN_TEMPLATE")
+    # The approved utility template that tells a person outside the window that a volunteer
+    # of an association (its one body variable) answered them; their answer is held until
+    # they write back. Unset, a volunteer cannot answer outside the window, and is told so.
+    whatsapp_handover_template: str | None = Field(None, alias="WHATSAPP_HANDOVER_TEMPLATE")
 
     stats_min_count: int = Field(5, alias="STATS_MIN_COUNT", ge=1)
     # Off unless the city decides otherwise: even scrubbed, a question's text may say who wrote it.

@@ -61,6 +61,7 @@ async def _start_roles(runtime: Runtime, roles: Collection[str]) -> list[asyncio
         relaying = relay.Relay(
             runtime.sessions, runtime.redis, settings.pseudonym_key_bytes(),
             escalate_minutes=settings.handover_escalate_minutes,
+            whatsapp_template=settings.whatsapp_handover_template,
         )  # fmt: skip
         tasks.append(asyncio.create_task(relaying.run()))
     if "broadcaster" in roles:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from handoff import errors
 from handoff.models import (
@@ -26,6 +27,7 @@ from handoff.models import (
     NOTICE,
     OPEN_STATES,
     PERSON,
+    REENGAGE,
     TAKEN,
     VOLUNTEER,
     WAITING,
@@ -317,19 +319,20 @@ def _mine(viewer: Viewer, handover: Handover) -> bool:
     return handover.volunteer_id == viewer.account_id
 
 
-def _check_window(handover: Handover, last_person: dt.datetime | None, now: dt.datetime) -> None:
+def _window_closed(handover: Handover, last_person: dt.datetime | None, now: dt.datetime) -> bool:
     closed = last_person is None or now - last_person > WHATSAPP_WINDOW
-    if handover.channel == "whatsapp" and closed:
-        raise errors.WindowClosed(
-            "WhatsApp allows no answer more than 24 hours after the person's last message"
-        )
+    return handover.channel == "whatsapp" and closed
 
 
-async def _last_person_message(session: AsyncSession, handover: Handover) -> dt.datetime | None:
+async def _last_inbound(session: AsyncSession, handover: Handover) -> dt.datetime | None:
+    """When the person last wrote: their last message, or anything else they sent since."""
     statement = select(HandoverMessage.created_at).where(
         HandoverMessage.handover_id == handover.id, HandoverMessage.author == PERSON
     )
-    return (await session.scalars(statement.order_by(HandoverMessage.id.desc()).limit(1))).first()
+    last = (await session.scalars(statement.order_by(HandoverMessage.id.desc()).limit(1))).first()
+    # Read from the database, not the loaded row: the bot's transaction may have written it.
+    since = await session.scalar(select(Handover.last_inbound_at).where(Handover.id == handover.id))
+    return max((at for at in (last, since) if at is not None), default=None)
 
 
 async def answer(
@@ -340,20 +343,62 @@ async def answer(
     *,
     text: str = "",
     service_id: str | None = None,
+    reengage_team: str | None = None,
 ) -> HandoverMessage:
-    """Add the volunteer's answer (a text or a service card) for the relay to deliver."""
+    """Add the volunteer's answer (a text or a service card) for the relay to deliver.
+
+    On WhatsApp more than 24 hours after the person last wrote, only an approved template may
+    reach them: with `reengage_team` (the template is configured) the answer is held and a
+    notice goes out as the template, saying a volunteer of that team answered; the held
+    answers go out when the person writes again (`person_wrote`). Without it, WindowClosed.
+    """
     handover = await get(session, viewer, handover_id)
     _own(viewer, handover)
-    _check_window(handover, await _last_person_message(session, handover), now)
+    held = _window_closed(handover, await _last_inbound(session, handover), now)
+    if held and reengage_team is None:
+        raise errors.WindowClosed(
+            "WhatsApp allows no answer more than 24 hours after the person's last message"
+        )
+    if held and not await _held_exists(session, handover.id):
+        # One template per silence: the person is told once, however many answers wait.
+        _notice(session, handover.id, REENGAGE, now, text=json.dumps({"team": reengage_team}))
+        await session.flush()  # the notice's id comes before the answer's: it goes out first
     message = HandoverMessage(
         handover_id=handover.id, author=VOLUNTEER, text=text[:MAX_TEXT], service_id=service_id,
-        created_at=now,
+        held=held, created_at=now,
     )  # fmt: skip
     session.add(message)
     if handover.first_answer_at is None:
         handover.first_answer_at = now
     await session.flush()
     return message
+
+
+async def _held_exists(session: AsyncSession, handover_id: int) -> bool:
+    statement = select(HandoverMessage.id).where(
+        HandoverMessage.handover_id == handover_id, HandoverMessage.held.is_(True)
+    )
+    return (await session.scalars(statement.limit(1))).first() is not None
+
+
+async def person_wrote(session: AsyncSession, key: str, now: dt.datetime) -> int:
+    """Note that chat `key` wrote (WhatsApp's window is open again): release the held answers.
+
+    The relay then delivers them, in order. Return how many were held.
+    """
+    await session.execute(
+        update(Handover)
+        .where(Handover.key == key, Handover.state.in_(OPEN_STATES))
+        .values(last_inbound_at=now)
+    )
+    mine = select(Handover.id).where(Handover.key == key)
+    result = await session.execute(
+        update(HandoverMessage)
+        .where(HandoverMessage.held.is_(True), HandoverMessage.handover_id.in_(mine))
+        .values(held=False)
+        .returning(HandoverMessage.id)
+    )
+    return len(result.all())
 
 
 async def close(session: AsyncSession, viewer: Viewer, handover_id: int, now: dt.datetime) -> None:
@@ -388,12 +433,24 @@ async def undelivered(
 ) -> list[tuple[HandoverMessage, Handover]]:
     """Return volunteer messages and notices not yet queued for the person, oldest first.
 
-    The rows are locked (others skipped), so two relays never take the same message.
+    A held answer, and whatever of its conversation came after it, waits until released:
+    the person gets them in the order they were written. The rows are locked (others
+    skipped), so two relays never take the same message.
     """
+    earlier = aliased(HandoverMessage)
+    held_before = select(earlier.id).where(
+        earlier.handover_id == HandoverMessage.handover_id,
+        earlier.held.is_(True),
+        earlier.id <= HandoverMessage.id,
+    )
     statement = (
         select(HandoverMessage, Handover)
         .join(Handover, Handover.id == HandoverMessage.handover_id)
-        .where(HandoverMessage.author != PERSON, HandoverMessage.delivered_at.is_(None))
+        .where(
+            HandoverMessage.author != PERSON,
+            HandoverMessage.delivered_at.is_(None),
+            ~held_before.exists(),
+        )
         .order_by(HandoverMessage.id)
         .limit(limit)
         .with_for_update(of=HandoverMessage, skip_locked=True)

@@ -119,6 +119,17 @@ async def _conversation_page(
     return render(request, "handover.html", context, status=status)
 
 
+async def _refuse(
+    request: Request, signed: Signed, session: SessionDep, handover_id: int, error: str,
+    status: int,
+) -> PageError:  # fmt: skip
+    """The refusal of a form: the conversation page again, saying what was wrong."""
+    page = await _conversation_page(
+        request, signed, session, handover_id, error=error, status=status
+    )
+    return PageError(page)
+
+
 async def _services(session: SessionDep, handover: Handover) -> list[tuple[str, str]]:
     """The published services of the conversation's city (and topic) a volunteer may send."""
     categories = [Category(handover.category)] if handover.category else list(Category)
@@ -154,6 +165,7 @@ async def _shown(session: SessionDep, message: HandoverMessage) -> dict[str, obj
         "id": message.id, "author": message.author,
         "text": message.text if message.author != NOTICE else "",
         "card": service.name if service is not None else None, "notice": message.notice,
+        "held": message.held,
         "at": message.created_at.isoformat(),
     }  # fmt: skip
 
@@ -198,15 +210,21 @@ async def _send(
     request: Request, signed: Signed, session: SessionDep, handover_id: int, *,
     text: str = "", service_id: str | None = None,
 ) -> Response:  # fmt: skip
+    viewer = _viewer(signed)
+    reengage_team = None
+    if request.app.state.settings.whatsapp_handover_template:
+        # Outside WhatsApp's window the answer waits and the template names the association.
+        reengage_team = await _team(session, signed)
     try:
         await handoff.answer(
-            session, _viewer(signed), handover_id, _now(), text=text, service_id=service_id
-        )
+            session, viewer, handover_id, _now(), text=text, service_id=service_id,
+            reengage_team=reengage_team,
+        )  # fmt: skip
     except (errors.WindowClosed, errors.AlreadyTaken, errors.Ended) as error:
-        page = await _conversation_page(
-            request, signed, session, handover_id, error=error.code, status=error.status_code
+        refusal = await _refuse(
+            request, signed, session, handover_id, error.code, error.status_code
         )
-        raise PageError(page) from error
+        raise refusal from error
     return see_other(f"/portal/handovers/{handover_id}#answer")
 
 
@@ -222,10 +240,7 @@ async def answer(
         handover = await handoff.get(session, _viewer(signed), handover_id)
         text = i18n.translations(handover.language).gettext(CANNED[canned])
     if not text or len(text) > handoff.MAX_TEXT:
-        page = await _conversation_page(
-            request, signed, session, handover_id, error="empty", status=422
-        )
-        raise PageError(page)
+        raise await _refuse(request, signed, session, handover_id, "empty", 422)
     return await _send(request, signed, session, handover_id, text=text)
 
 
@@ -238,10 +253,7 @@ async def card(
     handover = await handoff.get(session, _viewer(signed), handover_id)
     chosen = form.get("service", "")
     if chosen not in {service_id for service_id, _name in await _services(session, handover)}:
-        page = await _conversation_page(
-            request, signed, session, handover_id, error="service", status=422
-        )
-        raise PageError(page)
+        raise await _refuse(request, signed, session, handover_id, "service", 422)
     return await _send(request, signed, session, handover_id, service_id=chosen)
 
 
@@ -254,10 +266,10 @@ async def close(
     try:
         await handoff.close(session, _viewer(signed), handover_id, _now())
     except (errors.AlreadyTaken, errors.Ended) as error:
-        page = await _conversation_page(
-            request, signed, session, handover_id, error=error.code, status=error.status_code
+        refusal = await _refuse(
+            request, signed, session, handover_id, error.code, error.status_code
         )
-        raise PageError(page) from error
+        raise refusal from error
     return see_other("/portal/handovers?notice=closed")
 
 
@@ -272,9 +284,6 @@ async def reassign(
     chosen = form.get("volunteer", "")
     volunteer = int(chosen) if chosen.isdigit() else None
     if volunteer is not None and volunteer not in {a.id for a in await _volunteers(session)}:
-        page = await _conversation_page(
-            request, signed, session, handover_id, error="volunteer", status=422
-        )
-        raise PageError(page)
+        raise await _refuse(request, signed, session, handover_id, "volunteer", 422)
     await handoff.reassign(session, viewer, handover_id, volunteer)
     return see_other(f"/portal/handovers/{handover_id}")
