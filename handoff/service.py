@@ -13,10 +13,11 @@ import json
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from core.usage import FEEDBACK_OUTCOME, HANDOVER_INTENT, UsageEvent
 from handoff import errors
 from handoff.models import (
     CLOSED,
@@ -485,6 +486,9 @@ class Figures:
     answered: int
     # The median time from the request to the volunteer's first answer.
     median_first_answer: dt.timedelta | None
+    # The 👍 and 👎 given after a conversation ended: did the volunteer help?
+    helped: int = 0
+    not_helped: int = 0
 
 
 async def figures(session: AsyncSession) -> Figures:
@@ -507,4 +511,13 @@ async def figures(session: AsyncSession) -> Figures:
         middle = len(waits) // 2
         median = waits[middle] if len(waits) % 2 else (waits[middle - 1] + waits[middle]) / 2
     still_open = sum(1 for state, *_ in rows if state in OPEN_STATES)
-    return Figures(len(rows), still_open, outcomes, len(waits), median)
+    ratings = await session.execute(
+        select(UsageEvent.feedback, func.count())
+        .where(UsageEvent.intent == HANDOVER_INTENT, UsageEvent.outcome == FEEDBACK_OUTCOME)
+        .group_by(UsageEvent.feedback)
+    )
+    rated = {feedback: int(count) for feedback, count in ratings.all()}
+    return Figures(
+        len(rows), still_open, outcomes, len(waits), median,
+        helped=rated.get("up", 0), not_helped=rated.get("down", 0),
+    )  # fmt: skip

@@ -19,18 +19,10 @@ from admin_api.portal import i18n
 from admin_api.portal.auth import Signed, SignedDep, SignedFormDep
 from admin_api.portal.labels import N_
 from admin_api.portal.pages import HEADERS, PageError, PortalRoute, render, see_other
+from admin_api.stats import handovers
 from handoff import errors
 from handoff import service as handoff
-from handoff.models import (
-    CLOSED_BY_VOLUNTEER,
-    ENDED_BY_PERSON,
-    EXPIRED,
-    FORGOTTEN,
-    NOTICE,
-    PERSON,
-    Handover,
-    HandoverMessage,
-)
+from handoff.models import NOTICE, PERSON, Handover, HandoverMessage
 from services_directory.categories import Category
 from services_directory.listings.models import Organization, Service
 from services_directory.search.service import search_services
@@ -45,7 +37,6 @@ CANNED = {
     "wait": N_("I am looking into it. Please wait a few minutes."),
     "bye": N_("Thank you for writing. Take care, and write again if you need to."),
 }
-OUTCOMES = (CLOSED_BY_VOLUNTEER, ENDED_BY_PERSON, FORGOTTEN, EXPIRED)
 # The name the person is given when the city team takes a conversation.
 CITY_TEAM = "Dalil"
 
@@ -73,27 +64,9 @@ async def inbox_page(request: Request, signed: SignedDep, session: SessionDep) -
     }  # fmt: skip
     if viewer.city_team:
         minimum = request.app.state.settings.stats_min_count
-        context["figures"] = _figures(await handoff.figures(session), minimum)
+        context["figures"] = handovers.shown(await handoff.figures(session), minimum)
         context["min_count"] = minimum
     return render(request, "handover_inbox.html", context)
-
-
-def _figures(figures: handoff.Figures, minimum: int) -> dict[str, int | None]:
-    """The counts the city team sees, each None when it is below `minimum` (STATS_MIN_COUNT)."""
-
-    def shown(count: int) -> int | None:
-        return count if count == 0 or count >= minimum else None
-
-    median = figures.median_first_answer
-    return {
-        "total": shown(figures.total),
-        "open": shown(figures.open),
-        **{outcome: shown(figures.outcomes.get(outcome, 0)) for outcome in OUTCOMES},
-        # A median of fewer than `minimum` waits could single out one conversation.
-        "median_minutes": round(median.total_seconds() / 60)
-        if median is not None and figures.answered >= minimum
-        else None,
-    }
 
 
 async def _conversation_page(
