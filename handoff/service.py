@@ -475,6 +475,14 @@ async def escalate(session: AsyncSession, *, now: dt.datetime, minutes: int) -> 
     return len(result.all())
 
 
+async def escalated_count(session: AsyncSession) -> int:
+    """Count the requests still waiting that were escalated to the city team."""
+    statement = select(func.count()).where(
+        Handover.state == WAITING, Handover.escalated_at.is_not(None)
+    )
+    return int(await session.scalar(statement) or 0)
+
+
 @dataclass(frozen=True, slots=True)
 class Figures:
     """What the city team reads of the handovers: counts and times, never a text."""

@@ -138,6 +138,8 @@ async def test_the_city_team_sees_it_escalated_with_figures_and_reassigns_it(
     assert await relay.escalate_once(dt.datetime.now(dt.UTC) + dt.timedelta(minutes=31)) >= 1
     async with tab(browser, base_url) as team, tab(browser, base_url) as volunteer:
         await _signed_in(team.page, city, "/portal/review")
+        # Every page's navigation tells the city team, not only the inbox.
+        await expect(team.page.locator("nav .escalated-count")).to_contain_text("remontée")
         await team.page.goto("/portal/handovers")
         card = team.page.locator(f"li.card[data-label='{await _label(pg_engine, chat_id)}']")
         await expect(card.locator(".escalated")).to_have_text(
