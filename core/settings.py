@@ -136,6 +136,10 @@ class Settings(BaseSettings):
     # a request nobody took in this many minutes is shown to the city team as escalated.
     handover_retention_days: int = Field(30, ge=1, le=365, alias="HANDOVER_RETENTION_DAYS")
     handover_escalate_minutes: int = Field(30, ge=1, alias="HANDOVER_ESCALATE_MINUTES")
+    # Where the escalation e-mails go out: smtp://[user:password@]host[:port] (STARTTLS when
+    # the server offers it) or smtps:// (TLS from the start); unset, no e-mail is sent.
+    smtp_url: SecretStr | None = Field(None, alias="SMTP_URL")
+    mail_from: str | None = Field(None, alias="MAIL_FROM")
 
     # How long a portal sign-in lasts, whatever is done meanwhile: a phone left unlocked in a
     # shared office must not stay signed in for days.

@@ -88,7 +88,23 @@ class Handover(Base):
     # 24-hour window counts from there.
     last_inbound_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     escalated_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # When the city team's notification e-mail about the escalation was claimed for sending:
+    # set before sending, so that no restart ever sends it twice.
+    escalation_mailed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class HandoverContact(Base):
+    """Where the city team is told of requests of a city that nobody took in time."""
+
+    __tablename__ = "handover_contact"
+
+    city_id: Mapped[str] = mapped_column(
+        ForeignKey("city.id", ondelete="CASCADE"), primary_key=True
+    )
+    email: Mapped[str] = mapped_column(String(254))
+    # The language the e-mails are written in: the portal's when the address was set.
+    language: Mapped[str] = mapped_column(String(8))
 
 
 class HandoverMessage(Base):

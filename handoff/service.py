@@ -33,6 +33,7 @@ from handoff.models import (
     VOLUNTEER,
     WAITING,
     Handover,
+    HandoverContact,
     HandoverDesk,
     HandoverMessage,
 )
@@ -473,6 +474,60 @@ async def escalate(session: AsyncSession, *, now: dt.datetime, minutes: int) -> 
         .returning(Handover.id)
     )
     return len(result.all())
+
+
+async def contacts(session: AsyncSession) -> dict[str, HandoverContact]:
+    """Return the city team's notification address of each city that has one."""
+    found = await session.scalars(select(HandoverContact))
+    return {contact.city_id: contact for contact in found.all()}
+
+
+async def set_contact(
+    session: AsyncSession, *, city_id: str, email: str | None, language: str
+) -> None:
+    """Set (or, with None, remove) the address told of a city's escalated requests."""
+    contact = await session.get(HandoverContact, city_id)
+    if email is None:
+        if contact is not None:
+            await session.delete(contact)
+    elif contact is None:
+        session.add(HandoverContact(city_id=city_id, email=email, language=language))
+    else:
+        contact.email, contact.language = email, language
+    await session.flush()
+
+
+async def claim_escalation_mails(
+    session: AsyncSession, *, now: dt.datetime, limit: int = 20
+) -> list[Handover]:
+    """Mark escalated requests, still waiting and never mailed, as mailed; return them.
+
+    The mark is written before the e-mail goes: a crash in between loses an e-mail, never
+    sends one twice. Rows other relays hold are skipped.
+    """
+    statement = (
+        select(Handover)
+        .where(
+            Handover.state == WAITING,
+            Handover.escalated_at.is_not(None),
+            Handover.escalation_mailed_at.is_(None),
+        )
+        .order_by(Handover.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    claimed = list((await session.scalars(statement)).all())
+    for handover in claimed:
+        handover.escalation_mailed_at = now
+    await session.flush()
+    return claimed
+
+
+async def unclaim_escalation_mail(session: AsyncSession, handover_id: int) -> None:
+    """Let the e-mail of a request be tried again (the mail server refused or was down)."""
+    await session.execute(
+        update(Handover).where(Handover.id == handover_id).values(escalation_mailed_at=None)
+    )
 
 
 async def escalated_count(session: AsyncSession) -> int:

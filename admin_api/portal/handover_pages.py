@@ -7,6 +7,7 @@ answer goes into the conversation's table; the bot's relay delivers it (bot/rela
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from fastapi import APIRouter, Query
 from sqlalchemy import select
@@ -24,6 +25,7 @@ from handoff import errors
 from handoff import service as handoff
 from handoff.models import NOTICE, PERSON, Handover, HandoverMessage
 from services_directory.categories import Category
+from services_directory.cities.service import list_cities
 from services_directory.listings.models import Organization, Service
 from services_directory.search.service import search_services
 
@@ -56,17 +58,63 @@ def _now() -> dt.datetime:
 @router.get("/portal/handovers")
 async def inbox_page(request: Request, signed: SignedDep, session: SessionDep) -> Response:
     """List the conversations waiting for a volunteer, and those this volunteer took."""
+    return await _inbox(request, signed, session)
+
+
+async def _inbox(
+    request: Request, signed: Signed, session: SessionDep, *, error: str | None = None,
+    typed: dict[str, str] | None = None, status: int = 200,
+) -> Response:  # fmt: skip
     viewer = _viewer(signed)
     conversations = await handoff.inbox(session, viewer)
     context = {
         "signed": signed, "csrf": signed.csrf, "conversations": conversations,
         "viewer": viewer, "notice": request.query_params.get("notice"), "figures": None,
+        "error": error,
     }  # fmt: skip
     if viewer.city_team:
         minimum = request.app.state.settings.stats_min_count
         context["figures"] = handovers.shown(await handoff.figures(session), minimum)
         context["min_count"] = minimum
-    return render(request, "handover_inbox.html", context)
+        locale = i18n.chosen(request)
+        saved = {city: c.email for city, c in (await handoff.contacts(session)).items()}
+        context["contacts"] = [
+            (city.id, city.display_name(locale), (typed or saved).get(city.id, ""))
+            for city in await list_cities(session)
+        ]
+    return render(request, "handover_inbox.html", context, status=status)
+
+
+# An address as people type it: one @, no spaces, a dot in the domain (the server checks more).
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+@router.post("/portal/handovers/contacts")
+async def set_contacts(
+    request: Request, signed_form: SignedFormDep, session: SessionDep
+) -> Response:
+    """Set the address told of each city's requests nobody took in time (city team)."""
+    signed, form = signed_form
+    require(signed.caller, Role.CITY_ADMIN)
+    cities = await list_cities(session)
+    typed = {city.id: form.get(f"email-{city.id}", "").strip() for city in cities}
+    wrong = [city for city in cities if typed[city.id] and not _email_ok(typed[city.id])]
+    if wrong:
+        page = await _inbox(
+            request, signed, session, error=wrong[0].display_name(i18n.chosen(request)),
+            typed=typed, status=422,
+        )  # fmt: skip
+        raise PageError(page)
+    for city in cities:
+        await handoff.set_contact(
+            session, city_id=city.id, email=typed[city.id] or None,
+            language=i18n.chosen(request),
+        )  # fmt: skip
+    return see_other("/portal/handovers?notice=contacts")
+
+
+def _email_ok(email: str) -> bool:
+    return len(email) <= 254 and _EMAIL.fullmatch(email) is not None
 
 
 async def _conversation_page(
