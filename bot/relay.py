@@ -18,6 +18,7 @@ import logging
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from babel.support import NullTranslations
 from redis.asyncio import Redis
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -25,14 +26,16 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.dialogue import handover as talking
 from bot.dialogue import render
 from bot.i18n import is_rtl, translations
-from bot.messages import IncomingMessage, Reply
+from bot.messages import IncomingMessage, Reply, Template
 from bot.outbound import Outbound
 from bot.queue import append_outbound
+from bot.splitting import shorten
 from bot.stopping import finish_before_stopping
+from bot.whatsapp.render import template_language
 from core.db import transaction
 from core.sealed import UnreadableChatId
 from handoff import service as handoff
-from handoff.models import NOTICE, Handover, HandoverMessage
+from handoff.models import NOTICE, REENGAGE, Handover, HandoverMessage
 from services_directory.categories import Category
 from services_directory.cities.models import City
 from services_directory.listings.models import Service
@@ -47,12 +50,15 @@ ESCALATE_INTERVAL_S = 30.0
 
 @dataclass(frozen=True, slots=True)
 class Relay:
-    """What the relay needs: the database, Redis, the sealing key and the escalation delay."""
+    """What the relay needs: the database, Redis, the sealing key, the escalation delay and
+    the WhatsApp template that tells a person an answer waits for them (one body variable:
+    the association's name)."""
 
     sessions: async_sessionmaker[AsyncSession]
     redis: Redis
     secret: bytes
     escalate_minutes: int = 30
+    whatsapp_template: str | None = None
 
     async def run(self, *, idle_s: float = 0.5) -> None:
         """Deliver answers until cancelled; look again every `idle_s` when there were none."""
@@ -144,6 +150,8 @@ class Relay:
                         "{volunteer}, a volunteer of {name}, is reading your messages now."
                     )
                 return Reply(text.format(name=team, volunteer=volunteer), rtl=rtl)
+            if message.notice == REENGAGE:
+                return self._reengage(t, locale, message)
             return None
         if message.service_id is not None:
             card = await self._card(session, message.service_id, conversation, now)
@@ -151,6 +159,18 @@ class Relay:
                 return None
             return Reply(card, rtl=rtl)
         return Reply(f"🙋 {message.text}", rtl=rtl)
+
+    def _reengage(self, t: NullTranslations, locale: str, notice: HandoverMessage) -> Reply:
+        """Tell the person a volunteer answered: as the template outside WhatsApp's window,
+        as this text if they wrote meanwhile (their answer follows it then)."""
+        team, _volunteer = handoff.taken_by(notice)
+        text = t.gettext("A volunteer of {name} answered you. Reply to this message to read it.")
+        template = None
+        if self.whatsapp_template:
+            # A template variable holds one line, of at most 1024 characters.
+            name = shorten(" ".join(team.split()), 1024)
+            template = Template(self.whatsapp_template, template_language(locale), (name,))
+        return Reply(text.format(name=team), rtl=is_rtl(locale), template=template)
 
     async def _card(
         self, session: AsyncSession, service_id: str, conversation: Handover, now: dt.datetime

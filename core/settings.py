@@ -105,6 +105,10 @@ class Settings(BaseSettings):
     # The approved template that carries a campaign's fact (its one body variable) to people
     # outside WhatsApp's 24-hour window; unset, they are skipped, and counted as skipped.
     whatsapp_campaign_template: str | None = Field(None, alias="WHATSAPP_CAMPAIGN_TEMPLATE")
+    # The approved utility template that tells a person outside the window that a volunteer
+    # of an association (its one body variable) answered them; their answer is held until
+    # they write back. Unset, a volunteer cannot answer outside the window, and is told so.
+    whatsapp_handover_template: str | None = Field(None, alias="WHATSAPP_HANDOVER_TEMPLATE")
 
     stats_min_count: int = Field(5, alias="STATS_MIN_COUNT", ge=1)
     # Off unless the city decides otherwise: even scrubbed, a question's text may say who wrote it.
@@ -132,6 +136,10 @@ class Settings(BaseSettings):
     # a request nobody took in this many minutes is shown to the city team as escalated.
     handover_retention_days: int = Field(30, ge=1, le=365, alias="HANDOVER_RETENTION_DAYS")
     handover_escalate_minutes: int = Field(30, ge=1, alias="HANDOVER_ESCALATE_MINUTES")
+    # Where the escalation e-mails go out: smtp://[user:password@]host[:port] (STARTTLS when
+    # the server offers it) or smtps:// (TLS from the start); unset, no e-mail is sent.
+    smtp_url: SecretStr | None = Field(None, alias="SMTP_URL")
+    mail_from: str | None = Field(None, alias="MAIL_FROM")
 
     # How long a portal sign-in lasts, whatever is done meanwhile: a phone left unlocked in a
     # shared office must not stay signed in for days.

@@ -14,6 +14,9 @@ from core.db import Base
 # A person's rating of the results they were shown, recorded as its own event.
 Feedback = Literal["up", "down"]
 FEEDBACK_OUTCOME = "feedback"
+# The intent of asking for a person: its ratings say whether the volunteer helped, and are
+# counted with the handovers, never with the bot's own answers.
+HANDOVER_INTENT = "talk_to_human"
 
 
 class UsageEvent(Base):

@@ -13,6 +13,7 @@ from fastapi import FastAPI
 
 from admin_api import errors as api_errors
 from admin_api.limits import BodySizeLimit
+from admin_api.portal import handover_mail
 from admin_api.router import pages as admin_pages
 from admin_api.router import router as admin_router
 from admin_api.stats import pool as stats_pool
@@ -61,8 +62,16 @@ async def _start_roles(runtime: Runtime, roles: Collection[str]) -> list[asyncio
         relaying = relay.Relay(
             runtime.sessions, runtime.redis, settings.pseudonym_key_bytes(),
             escalate_minutes=settings.handover_escalate_minutes,
+            whatsapp_template=settings.whatsapp_handover_template,
         )  # fmt: skip
         tasks.append(asyncio.create_task(relaying.run()))
+        mailer = handover_mail.EscalationMailer(
+            runtime.sessions,
+            settings.smtp_url.get_secret_value() if settings.smtp_url else None,
+            settings.mail_from,
+            base_url=settings.public_base_url,
+        )  # fmt: skip
+        tasks.append(asyncio.create_task(mailer.run()))
     if "broadcaster" in roles:
         broadcaster = Broadcaster(
             runtime.sessions, runtime.redis, settings.pseudonym_key_bytes(),

@@ -12,6 +12,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -34,6 +35,8 @@ EXPIRED = "expired"
 PERSON = "person"
 VOLUNTEER = "volunteer"
 NOTICE = "notice"
+# The notice sent as WhatsApp's template when an answer is held outside the 24-hour window.
+REENGAGE = "reengage"
 
 
 class HandoverDesk(Base):
@@ -81,8 +84,27 @@ class Handover(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     taken_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     first_answer_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # When the person last wrote anything (a button press too) while it was open: WhatsApp's
+    # 24-hour window counts from there.
+    last_inbound_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     escalated_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # When the city team's notification e-mail about the escalation was claimed for sending:
+    # set before sending, so that no restart ever sends it twice.
+    escalation_mailed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class HandoverContact(Base):
+    """Where the city team is told of requests of a city that nobody took in time."""
+
+    __tablename__ = "handover_contact"
+
+    city_id: Mapped[str] = mapped_column(
+        ForeignKey("city.id", ondelete="CASCADE"), primary_key=True
+    )
+    email: Mapped[str] = mapped_column(String(254))
+    # The language the e-mails are written in: the portal's when the address was set.
+    language: Mapped[str] = mapped_column(String(8))
 
 
 class HandoverMessage(Base):
@@ -98,8 +120,12 @@ class HandoverMessage(Base):
     text: Mapped[str] = mapped_column(Text, default="")
     # A directory card the volunteer sent (the relay renders it in the person's language).
     service_id: Mapped[str | None] = mapped_column(String(64))
-    # A notice's kind ("taken", "closed").
+    # A notice's kind ("taken", "closed", "reengage": the template telling the person that an
+    # answer waits for them).
     notice: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    # A volunteer's answer written after WhatsApp's 24-hour window closed: kept for the
+    # person, who was sent a template instead, until they write again (and reopen it).
+    held: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # Volunteer messages and notices: when the relay queued them for the person.
     delivered_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), index=True)

@@ -13,9 +13,11 @@ import json
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
+from core.usage import FEEDBACK_OUTCOME, HANDOVER_INTENT, UsageEvent
 from handoff import errors
 from handoff.models import (
     CLOSED,
@@ -26,10 +28,12 @@ from handoff.models import (
     NOTICE,
     OPEN_STATES,
     PERSON,
+    REENGAGE,
     TAKEN,
     VOLUNTEER,
     WAITING,
     Handover,
+    HandoverContact,
     HandoverDesk,
     HandoverMessage,
 )
@@ -317,19 +321,20 @@ def _mine(viewer: Viewer, handover: Handover) -> bool:
     return handover.volunteer_id == viewer.account_id
 
 
-def _check_window(handover: Handover, last_person: dt.datetime | None, now: dt.datetime) -> None:
+def _window_closed(handover: Handover, last_person: dt.datetime | None, now: dt.datetime) -> bool:
     closed = last_person is None or now - last_person > WHATSAPP_WINDOW
-    if handover.channel == "whatsapp" and closed:
-        raise errors.WindowClosed(
-            "WhatsApp allows no answer more than 24 hours after the person's last message"
-        )
+    return handover.channel == "whatsapp" and closed
 
 
-async def _last_person_message(session: AsyncSession, handover: Handover) -> dt.datetime | None:
+async def _last_inbound(session: AsyncSession, handover: Handover) -> dt.datetime | None:
+    """When the person last wrote: their last message, or anything else they sent since."""
     statement = select(HandoverMessage.created_at).where(
         HandoverMessage.handover_id == handover.id, HandoverMessage.author == PERSON
     )
-    return (await session.scalars(statement.order_by(HandoverMessage.id.desc()).limit(1))).first()
+    last = (await session.scalars(statement.order_by(HandoverMessage.id.desc()).limit(1))).first()
+    # Read from the database, not the loaded row: the bot's transaction may have written it.
+    since = await session.scalar(select(Handover.last_inbound_at).where(Handover.id == handover.id))
+    return max((at for at in (last, since) if at is not None), default=None)
 
 
 async def answer(
@@ -340,20 +345,62 @@ async def answer(
     *,
     text: str = "",
     service_id: str | None = None,
+    reengage_team: str | None = None,
 ) -> HandoverMessage:
-    """Add the volunteer's answer (a text or a service card) for the relay to deliver."""
+    """Add the volunteer's answer (a text or a service card) for the relay to deliver.
+
+    On WhatsApp more than 24 hours after the person last wrote, only an approved template may
+    reach them: with `reengage_team` (the template is configured) the answer is held and a
+    notice goes out as the template, saying a volunteer of that team answered; the held
+    answers go out when the person writes again (`person_wrote`). Without it, WindowClosed.
+    """
     handover = await get(session, viewer, handover_id)
     _own(viewer, handover)
-    _check_window(handover, await _last_person_message(session, handover), now)
+    held = _window_closed(handover, await _last_inbound(session, handover), now)
+    if held and reengage_team is None:
+        raise errors.WindowClosed(
+            "WhatsApp allows no answer more than 24 hours after the person's last message"
+        )
+    if held and not await _held_exists(session, handover.id):
+        # One template per silence: the person is told once, however many answers wait.
+        _notice(session, handover.id, REENGAGE, now, text=json.dumps({"team": reengage_team}))
+        await session.flush()  # the notice's id comes before the answer's: it goes out first
     message = HandoverMessage(
         handover_id=handover.id, author=VOLUNTEER, text=text[:MAX_TEXT], service_id=service_id,
-        created_at=now,
+        held=held, created_at=now,
     )  # fmt: skip
     session.add(message)
     if handover.first_answer_at is None:
         handover.first_answer_at = now
     await session.flush()
     return message
+
+
+async def _held_exists(session: AsyncSession, handover_id: int) -> bool:
+    statement = select(HandoverMessage.id).where(
+        HandoverMessage.handover_id == handover_id, HandoverMessage.held.is_(True)
+    )
+    return (await session.scalars(statement.limit(1))).first() is not None
+
+
+async def person_wrote(session: AsyncSession, key: str, now: dt.datetime) -> int:
+    """Note that chat `key` wrote (WhatsApp's window is open again): release the held answers.
+
+    The relay then delivers them, in order. Return how many were held.
+    """
+    await session.execute(
+        update(Handover)
+        .where(Handover.key == key, Handover.state.in_(OPEN_STATES))
+        .values(last_inbound_at=now)
+    )
+    mine = select(Handover.id).where(Handover.key == key)
+    result = await session.execute(
+        update(HandoverMessage)
+        .where(HandoverMessage.held.is_(True), HandoverMessage.handover_id.in_(mine))
+        .values(held=False)
+        .returning(HandoverMessage.id)
+    )
+    return len(result.all())
 
 
 async def close(session: AsyncSession, viewer: Viewer, handover_id: int, now: dt.datetime) -> None:
@@ -388,12 +435,24 @@ async def undelivered(
 ) -> list[tuple[HandoverMessage, Handover]]:
     """Return volunteer messages and notices not yet queued for the person, oldest first.
 
-    The rows are locked (others skipped), so two relays never take the same message.
+    A held answer, and whatever of its conversation came after it, waits until released:
+    the person gets them in the order they were written. The rows are locked (others
+    skipped), so two relays never take the same message.
     """
+    earlier = aliased(HandoverMessage)
+    held_before = select(earlier.id).where(
+        earlier.handover_id == HandoverMessage.handover_id,
+        earlier.held.is_(True),
+        earlier.id <= HandoverMessage.id,
+    )
     statement = (
         select(HandoverMessage, Handover)
         .join(Handover, Handover.id == HandoverMessage.handover_id)
-        .where(HandoverMessage.author != PERSON, HandoverMessage.delivered_at.is_(None))
+        .where(
+            HandoverMessage.author != PERSON,
+            HandoverMessage.delivered_at.is_(None),
+            ~held_before.exists(),
+        )
         .order_by(HandoverMessage.id)
         .limit(limit)
         .with_for_update(of=HandoverMessage, skip_locked=True)
@@ -417,6 +476,68 @@ async def escalate(session: AsyncSession, *, now: dt.datetime, minutes: int) -> 
     return len(result.all())
 
 
+async def contacts(session: AsyncSession) -> dict[str, HandoverContact]:
+    """Return the city team's notification address of each city that has one."""
+    found = await session.scalars(select(HandoverContact))
+    return {contact.city_id: contact for contact in found.all()}
+
+
+async def set_contact(
+    session: AsyncSession, *, city_id: str, email: str | None, language: str
+) -> None:
+    """Set (or, with None, remove) the address told of a city's escalated requests."""
+    contact = await session.get(HandoverContact, city_id)
+    if email is None:
+        if contact is not None:
+            await session.delete(contact)
+    elif contact is None:
+        session.add(HandoverContact(city_id=city_id, email=email, language=language))
+    else:
+        contact.email, contact.language = email, language
+    await session.flush()
+
+
+async def claim_escalation_mails(
+    session: AsyncSession, *, now: dt.datetime, limit: int = 20
+) -> list[Handover]:
+    """Mark escalated requests, still waiting and never mailed, as mailed; return them.
+
+    The mark is written before the e-mail goes: a crash in between loses an e-mail, never
+    sends one twice. Rows other relays hold are skipped.
+    """
+    statement = (
+        select(Handover)
+        .where(
+            Handover.state == WAITING,
+            Handover.escalated_at.is_not(None),
+            Handover.escalation_mailed_at.is_(None),
+        )
+        .order_by(Handover.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    claimed = list((await session.scalars(statement)).all())
+    for handover in claimed:
+        handover.escalation_mailed_at = now
+    await session.flush()
+    return claimed
+
+
+async def unclaim_escalation_mail(session: AsyncSession, handover_id: int) -> None:
+    """Let the e-mail of a request be tried again (the mail server refused or was down)."""
+    await session.execute(
+        update(Handover).where(Handover.id == handover_id).values(escalation_mailed_at=None)
+    )
+
+
+async def escalated_count(session: AsyncSession) -> int:
+    """Count the requests still waiting that were escalated to the city team."""
+    statement = select(func.count()).where(
+        Handover.state == WAITING, Handover.escalated_at.is_not(None)
+    )
+    return int(await session.scalar(statement) or 0)
+
+
 @dataclass(frozen=True, slots=True)
 class Figures:
     """What the city team reads of the handovers: counts and times, never a text."""
@@ -428,6 +549,9 @@ class Figures:
     answered: int
     # The median time from the request to the volunteer's first answer.
     median_first_answer: dt.timedelta | None
+    # The 👍 and 👎 given after a conversation ended: did the volunteer help?
+    helped: int = 0
+    not_helped: int = 0
 
 
 async def figures(session: AsyncSession) -> Figures:
@@ -450,4 +574,13 @@ async def figures(session: AsyncSession) -> Figures:
         middle = len(waits) // 2
         median = waits[middle] if len(waits) % 2 else (waits[middle - 1] + waits[middle]) / 2
     still_open = sum(1 for state, *_ in rows if state in OPEN_STATES)
-    return Figures(len(rows), still_open, outcomes, len(waits), median)
+    ratings = await session.execute(
+        select(UsageEvent.feedback, func.count())
+        .where(UsageEvent.intent == HANDOVER_INTENT, UsageEvent.outcome == FEEDBACK_OUTCOME)
+        .group_by(UsageEvent.feedback)
+    )
+    rated = {feedback: int(count) for feedback, count in ratings.all()}
+    return Figures(
+        len(rows), still_open, outcomes, len(waits), median,
+        helped=rated.get("up", 0), not_helped=rated.get("down", 0),
+    )  # fmt: skip

@@ -11,11 +11,12 @@ from fastapi import Depends
 from starlette.requests import Request
 from starlette.responses import Response
 
-from admin_api.accounts.models import Account
+from admin_api.accounts.models import Account, Role
 from admin_api.accounts.sessions import read_session
 from admin_api.deps import Caller, SessionDep
 from admin_api.portal.forms import Form, check_csrf, read_form
 from admin_api.portal.pages import PageError, see_other
+from handoff import service as handoff
 
 SESSION_COOKIE = "dalil_session"
 # Before signing in there is no session to hold a CSRF token: the form carries the value of
@@ -49,6 +50,9 @@ class Signed:
     caller: Caller
     session_id: str
     csrf: str
+    # The city team's: open requests escalated because nobody took them in time (the count
+    # in the navigation of every page).
+    escalated: int = 0
 
     @property
     def account(self) -> Account:
@@ -66,7 +70,11 @@ async def signed_in(request: Request, session: SessionDep) -> Signed:
         reason = "&expired=1" if session_id else ""
         target = quote(request.url.path, safe="/")
         raise PageError(see_other(f"/portal/sign-in?next={target}{reason}"))
-    return Signed(Caller(account, None), session_id, found.csrf)
+    caller = Caller(account, None)
+    escalated = 0
+    if caller.role is Role.CITY_ADMIN:
+        escalated = await handoff.escalated_count(session)
+    return Signed(caller, session_id, found.csrf, escalated)
 
 
 SignedDep = Annotated[Signed, Depends(signed_in)]

@@ -7,6 +7,7 @@ answer goes into the conversation's table; the bot's relay delivers it (bot/rela
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from fastapi import APIRouter, Query
 from sqlalchemy import select
@@ -19,19 +20,12 @@ from admin_api.portal import i18n
 from admin_api.portal.auth import Signed, SignedDep, SignedFormDep
 from admin_api.portal.labels import N_
 from admin_api.portal.pages import HEADERS, PageError, PortalRoute, render, see_other
+from admin_api.stats import handovers
 from handoff import errors
 from handoff import service as handoff
-from handoff.models import (
-    CLOSED_BY_VOLUNTEER,
-    ENDED_BY_PERSON,
-    EXPIRED,
-    FORGOTTEN,
-    NOTICE,
-    PERSON,
-    Handover,
-    HandoverMessage,
-)
+from handoff.models import NOTICE, PERSON, Handover, HandoverMessage
 from services_directory.categories import Category
+from services_directory.cities.service import list_cities
 from services_directory.listings.models import Organization, Service
 from services_directory.search.service import search_services
 
@@ -45,7 +39,6 @@ CANNED = {
     "wait": N_("I am looking into it. Please wait a few minutes."),
     "bye": N_("Thank you for writing. Take care, and write again if you need to."),
 }
-OUTCOMES = (CLOSED_BY_VOLUNTEER, ENDED_BY_PERSON, FORGOTTEN, EXPIRED)
 # The name the person is given when the city team takes a conversation.
 CITY_TEAM = "Dalil"
 
@@ -65,35 +58,63 @@ def _now() -> dt.datetime:
 @router.get("/portal/handovers")
 async def inbox_page(request: Request, signed: SignedDep, session: SessionDep) -> Response:
     """List the conversations waiting for a volunteer, and those this volunteer took."""
+    return await _inbox(request, signed, session)
+
+
+async def _inbox(
+    request: Request, signed: Signed, session: SessionDep, *, error: str | None = None,
+    typed: dict[str, str] | None = None, status: int = 200,
+) -> Response:  # fmt: skip
     viewer = _viewer(signed)
     conversations = await handoff.inbox(session, viewer)
     context = {
         "signed": signed, "csrf": signed.csrf, "conversations": conversations,
         "viewer": viewer, "notice": request.query_params.get("notice"), "figures": None,
+        "error": error,
     }  # fmt: skip
     if viewer.city_team:
         minimum = request.app.state.settings.stats_min_count
-        context["figures"] = _figures(await handoff.figures(session), minimum)
+        context["figures"] = handovers.shown(await handoff.figures(session), minimum)
         context["min_count"] = minimum
-    return render(request, "handover_inbox.html", context)
+        locale = i18n.chosen(request)
+        saved = {city: c.email for city, c in (await handoff.contacts(session)).items()}
+        context["contacts"] = [
+            (city.id, city.display_name(locale), (typed or saved).get(city.id, ""))
+            for city in await list_cities(session)
+        ]
+    return render(request, "handover_inbox.html", context, status=status)
 
 
-def _figures(figures: handoff.Figures, minimum: int) -> dict[str, int | None]:
-    """The counts the city team sees, each None when it is below `minimum` (STATS_MIN_COUNT)."""
+# An address as people type it: one @, no spaces, a dot in the domain (the server checks more).
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
-    def shown(count: int) -> int | None:
-        return count if count == 0 or count >= minimum else None
 
-    median = figures.median_first_answer
-    return {
-        "total": shown(figures.total),
-        "open": shown(figures.open),
-        **{outcome: shown(figures.outcomes.get(outcome, 0)) for outcome in OUTCOMES},
-        # A median of fewer than `minimum` waits could single out one conversation.
-        "median_minutes": round(median.total_seconds() / 60)
-        if median is not None and figures.answered >= minimum
-        else None,
-    }
+@router.post("/portal/handovers/contacts")
+async def set_contacts(
+    request: Request, signed_form: SignedFormDep, session: SessionDep
+) -> Response:
+    """Set the address told of each city's requests nobody took in time (city team)."""
+    signed, form = signed_form
+    require(signed.caller, Role.CITY_ADMIN)
+    cities = await list_cities(session)
+    typed = {city.id: form.get(f"email-{city.id}", "").strip() for city in cities}
+    wrong = [city for city in cities if typed[city.id] and not _email_ok(typed[city.id])]
+    if wrong:
+        page = await _inbox(
+            request, signed, session, error=wrong[0].display_name(i18n.chosen(request)),
+            typed=typed, status=422,
+        )  # fmt: skip
+        raise PageError(page)
+    for city in cities:
+        await handoff.set_contact(
+            session, city_id=city.id, email=typed[city.id] or None,
+            language=i18n.chosen(request),
+        )  # fmt: skip
+    return see_other("/portal/handovers?notice=contacts")
+
+
+def _email_ok(email: str) -> bool:
+    return len(email) <= 254 and _EMAIL.fullmatch(email) is not None
 
 
 async def _conversation_page(
@@ -117,6 +138,17 @@ async def _conversation_page(
         "PERSON": PERSON, "NOTICE": NOTICE,
     }  # fmt: skip
     return render(request, "handover.html", context, status=status)
+
+
+async def _refuse(
+    request: Request, signed: Signed, session: SessionDep, handover_id: int, error: str,
+    status: int,
+) -> PageError:  # fmt: skip
+    """The refusal of a form: the conversation page again, saying what was wrong."""
+    page = await _conversation_page(
+        request, signed, session, handover_id, error=error, status=status
+    )
+    return PageError(page)
 
 
 async def _services(session: SessionDep, handover: Handover) -> list[tuple[str, str]]:
@@ -154,6 +186,7 @@ async def _shown(session: SessionDep, message: HandoverMessage) -> dict[str, obj
         "id": message.id, "author": message.author,
         "text": message.text if message.author != NOTICE else "",
         "card": service.name if service is not None else None, "notice": message.notice,
+        "held": message.held,
         "at": message.created_at.isoformat(),
     }  # fmt: skip
 
@@ -198,15 +231,21 @@ async def _send(
     request: Request, signed: Signed, session: SessionDep, handover_id: int, *,
     text: str = "", service_id: str | None = None,
 ) -> Response:  # fmt: skip
+    viewer = _viewer(signed)
+    reengage_team = None
+    if request.app.state.settings.whatsapp_handover_template:
+        # Outside WhatsApp's window the answer waits and the template names the association.
+        reengage_team = await _team(session, signed)
     try:
         await handoff.answer(
-            session, _viewer(signed), handover_id, _now(), text=text, service_id=service_id
-        )
+            session, viewer, handover_id, _now(), text=text, service_id=service_id,
+            reengage_team=reengage_team,
+        )  # fmt: skip
     except (errors.WindowClosed, errors.AlreadyTaken, errors.Ended) as error:
-        page = await _conversation_page(
-            request, signed, session, handover_id, error=error.code, status=error.status_code
+        refusal = await _refuse(
+            request, signed, session, handover_id, error.code, error.status_code
         )
-        raise PageError(page) from error
+        raise refusal from error
     return see_other(f"/portal/handovers/{handover_id}#answer")
 
 
@@ -222,10 +261,7 @@ async def answer(
         handover = await handoff.get(session, _viewer(signed), handover_id)
         text = i18n.translations(handover.language).gettext(CANNED[canned])
     if not text or len(text) > handoff.MAX_TEXT:
-        page = await _conversation_page(
-            request, signed, session, handover_id, error="empty", status=422
-        )
-        raise PageError(page)
+        raise await _refuse(request, signed, session, handover_id, "empty", 422)
     return await _send(request, signed, session, handover_id, text=text)
 
 
@@ -238,10 +274,7 @@ async def card(
     handover = await handoff.get(session, _viewer(signed), handover_id)
     chosen = form.get("service", "")
     if chosen not in {service_id for service_id, _name in await _services(session, handover)}:
-        page = await _conversation_page(
-            request, signed, session, handover_id, error="service", status=422
-        )
-        raise PageError(page)
+        raise await _refuse(request, signed, session, handover_id, "service", 422)
     return await _send(request, signed, session, handover_id, service_id=chosen)
 
 
@@ -254,10 +287,10 @@ async def close(
     try:
         await handoff.close(session, _viewer(signed), handover_id, _now())
     except (errors.AlreadyTaken, errors.Ended) as error:
-        page = await _conversation_page(
-            request, signed, session, handover_id, error=error.code, status=error.status_code
+        refusal = await _refuse(
+            request, signed, session, handover_id, error.code, error.status_code
         )
-        raise PageError(page) from error
+        raise refusal from error
     return see_other("/portal/handovers?notice=closed")
 
 
@@ -272,9 +305,6 @@ async def reassign(
     chosen = form.get("volunteer", "")
     volunteer = int(chosen) if chosen.isdigit() else None
     if volunteer is not None and volunteer not in {a.id for a in await _volunteers(session)}:
-        page = await _conversation_page(
-            request, signed, session, handover_id, error="volunteer", status=422
-        )
-        raise PageError(page)
+        raise await _refuse(request, signed, session, handover_id, "volunteer", 422)
     await handoff.reassign(session, viewer, handover_id, volunteer)
     return see_other(f"/portal/handovers/{handover_id}")

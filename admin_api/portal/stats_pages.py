@@ -20,7 +20,7 @@ from admin_api.errors import InvalidInput, NotFound
 from admin_api.portal import i18n, labels
 from admin_api.portal.auth import Signed, SignedDep
 from admin_api.portal.pages import PortalRoute, render
-from admin_api.stats import reading
+from admin_api.stats import handovers, reading
 from admin_api.stats.service import Table
 from services_directory.cities.service import list_cities
 
@@ -174,6 +174,7 @@ async def statistics_page(
         else:
             context.update(charts=charts, period=table.period if table else None,
                            total=table.total if table else None)  # fmt: skip
+    context["handovers"] = await handovers.read(signed.caller, session, settings.stats_min_count)
     status = 422 if context["error"] else 200
     return render(request, "statistics.html", context, status=status)
 

@@ -14,6 +14,7 @@ from admin_api.accounts.models import Role
 from admin_api.deps import CallerDep, SessionDep, SettingsDep, require
 from admin_api.errors import InvalidInput
 from admin_api.listings.pages import Page, PageNumber, PerPage, page_of, paginate
+from admin_api.stats import handovers
 from admin_api.stats.reading import csv_of, read_table, read_unmet
 from admin_api.stats.service import DIMENSIONS, MAX_GROUP_BY, Table
 from core.unmet import UnmetQuestion
@@ -114,6 +115,34 @@ def _out(table: Table) -> StatsOut:
         min_count=table.min_count,
         cells=[{**c.values, "count": c.count, "suppressed": c.suppressed} for c in table.cells],
         total=table.total,
+    )
+
+
+class HandoverStatsOut(BaseModel):
+    """The conversations handed over to volunteers; a count below `min_count` is null."""
+
+    min_count: int
+    total: int | None
+    open: int | None
+    closed_by_volunteer: int | None
+    ended_by_person: int | None
+    forgotten: int | None
+    expired: int | None
+    median_minutes_to_first_answer: int | None
+    helped: int | None
+    not_helped: int | None
+
+
+@router.get("/stats/handovers")
+async def handover_stats(
+    caller: CallerDep, settings: SettingsDep, session: SessionDep
+) -> HandoverStatsOut:
+    """Count the handovers, how they ended, the median wait for a first answer, and the 👍/👎
+    people gave after them (not counted in `/stats`' ratings). Never a text."""
+    figures = await handovers.read(caller, session, settings.stats_min_count)
+    median = figures.pop("median_minutes")
+    return HandoverStatsOut(
+        min_count=settings.stats_min_count, median_minutes_to_first_answer=median, **figures
     )
 
 

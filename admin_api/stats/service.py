@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from admin_api.stats import pool
 from admin_api.stats.suppression import Key, Protection
 from admin_api.stats.weeks import protect_weeks
-from core.usage import FEEDBACK_OUTCOME, UsageEvent
+from core.usage import FEEDBACK_OUTCOME, HANDOVER_INTENT, UsageEvent
 
 TIME_DIMENSIONS = ("week", "month")
 COLUMN_DIMENSIONS = (
@@ -121,9 +121,12 @@ async def _fine_counts(
         .where(UsageEvent.day >= period.start, UsageEvent.day <= period.end)
         .group_by(UsageEvent.day, *columns)
     )
-    # Ratings are events of their own: counted when asked for, never as questions.
+    # Ratings are events of their own: counted when asked for, never as questions. The
+    # ratings of a volunteer's help are the handovers' figures (handoff.figures), not the bot's.
     if ratings:
-        statement = statement.where(UsageEvent.outcome == FEEDBACK_OUTCOME)
+        statement = statement.where(
+            UsageEvent.outcome == FEEDBACK_OUTCOME, UsageEvent.intent != HANDOVER_INTENT
+        )
     else:
         statement = statement.where(UsageEvent.outcome != FEEDBACK_OUTCOME)
     weeks: dict[dt.date, dict[Key, int]] = {}

@@ -31,14 +31,12 @@ from bot.outbound import Outbound
 from bot.queue import OUTBOUND, append_outbound
 from bot.splitting import shorten
 from bot.stopping import finish_before_stopping
+from bot.whatsapp.render import template_language
 from core import campaigns
 from core.campaigns import Campaign
 from services_directory.rumours.models import Rumour
 
 log = logging.getLogger(__name__)
-
-# WhatsApp names some template languages with a region: Portuguese as spoken in Lisbon.
-_TEMPLATE_LANGUAGES = {"pt": "pt_PT"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,9 +135,7 @@ class Broadcaster:
         if subscription.channel == "whatsapp" and self.whatsapp_template:
             # A template variable holds one line, of at most 1024 characters.
             one_line = shorten(" ".join(myths.fact_text(t, locale, rumour).split()), 1024)
-            template = Template(
-                self.whatsapp_template, _TEMPLATE_LANGUAGES.get(locale, locale), (one_line,)
-            )
+            template = Template(self.whatsapp_template, template_language(locale), (one_line,))
         return Outbound(
             key=f"campaign:{campaign.id}:{subscription.id}",
             channel=subscription.channel,

@@ -28,7 +28,7 @@ from services_directory.cities.models import City
 from services_directory.cities.service import get_city, list_cities
 from services_directory.listings.models import Organization
 
-INTENT = "talk_to_human"
+INTENT = usage.HANDOVER_INTENT
 # The sealing label of a conversation's chat id (core.sealed): the relay opens it to deliver.
 CHAT_ID_LABEL = b"dalil/handover-chat-id/v1"
 # The value of "human:yes:<category>" when the person chose no topic.

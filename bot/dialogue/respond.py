@@ -137,6 +137,9 @@ class Dialogue:
 
     async def _dispatch(self, turn: Turn) -> list[Reply]:
         message = turn.message
+        if message.channel == "whatsapp":
+            # Whatever they sent reopens WhatsApp's window: answers held for them can go now.
+            await handoff.person_wrote(turn.session, turn.key, turn.now)
         # Handed over to a volunteer: the messages go to the conversation (bot/dialogue/handover).
         talking = await handoff.active(turn.session, turn.key)
         if talking is not None:

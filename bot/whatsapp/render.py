@@ -101,6 +101,27 @@ def list_message(body: str, buttons: list[Button]) -> dict[str, Any]:
     }
 
 
+# The codes WhatsApp has templates in, for the languages Dalil speaks or may soon (Meta's list,
+# reference/platforms.md §3.6); Portuguese is the one spoken in Lisbon.
+_TEMPLATE_CODES = {
+    "ar": "ar", "fr": "fr", "en": "en", "es": "es", "it": "it", "pt": "pt_PT", "de": "de",
+    "fa": "fa", "uk": "uk", "tr": "tr", "ru": "ru", "ur": "ur", "ha": "ha", "sw": "sw",
+}  # fmt: skip
+# Meta has no templates in Tigrinya, Amharic, Somali, Pashto, Kurdish, Bambara, Wolof or
+# Berber: a template for those goes in the language most of their speakers here also read.
+_TEMPLATE_FALLBACKS = {"ti": "en", "am": "en", "so": "en", "ps": "fa", "ku": "ar", "bm": "fr",
+                       "wo": "fr", "zgh": "fr", "kab": "fr"}  # fmt: skip
+_TEMPLATE_DEFAULT = "en"
+
+
+def template_language(locale: str) -> str:
+    """Return the WhatsApp template language code for a locale, falling back where Meta has none."""
+    language = locale.replace("-", "_").split("_")[0].lower()
+    if language in _TEMPLATE_CODES:
+        return _TEMPLATE_CODES[language]
+    return _TEMPLATE_CODES[_TEMPLATE_FALLBACKS.get(language, _TEMPLATE_DEFAULT)]
+
+
 def template_message(template: Template) -> dict[str, Any]:
     """Return a template message (the only kind allowed outside the 24-hour window)."""
     body: dict[str, Any] = {"name": template.name, "language": {"code": template.language}}

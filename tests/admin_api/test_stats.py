@@ -261,6 +261,33 @@ async def test_ratings_are_counted_apart_from_questions(api: Api) -> None:
     ]
 
 
+async def test_ratings_of_a_volunteer_are_the_handovers_figures_not_the_bots(api: Api) -> None:
+    day = W20 + dt.timedelta(days=2)
+    helped = {"intent": usage.HANDOVER_INTENT, "outcome": usage.FEEDBACK_OUTCOME}
+    await _record(api.engine, day, 6, city="madrid", outcome=usage.FEEDBACK_OUTCOME,
+                  feedback="up")  # fmt: skip
+    headers = await _authority(api)
+    before = await api.client.get("/api/v1/stats/handovers", headers=headers)
+    assert before.status_code == 200, before.text
+    await _record(api.engine, day, 7, city="madrid", feedback="up", **helped)
+    await _record(api.engine, day, 5, city="madrid", feedback="down", **helped)
+
+    ratings = await api.client.get(
+        "/api/v1/stats", params={"group_by": "feedback", **_week(W20)}, headers=headers
+    )
+    assert [(c["feedback"], c["count"]) for c in ratings.json()["cells"]] == [("up", 6)]
+    after = (await api.client.get("/api/v1/stats/handovers", headers=headers)).json()
+    assert (after["helped"] or 0) - (before.json()["helped"] or 0) == 7
+    assert (after["not_helped"] or 0) - (before.json()["not_helped"] or 0) == 5
+    assert set(after) == {
+        "min_count", "total", "open", "closed_by_volunteer", "ended_by_person", "forgotten",
+        "expired", "median_minutes_to_first_answer", "helped", "not_helped",
+    }, "counts and times only, never a text"  # fmt: skip
+    refused = await api.client.get("/api/v1/stats/handovers")
+    assert refused.status_code == 401
+    assert set(refused.json()) == {"error", "detail"}
+
+
 # CSV --------------------------------------------------------------------------------------
 
 

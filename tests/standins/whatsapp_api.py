@@ -4,13 +4,16 @@ It checks what the real API checks that matters here (bearer token, message type
 and list limits, body lengths) and answers as the Graph API does: on success
 `{"messaging_product": "whatsapp", "contacts": [{"input", "wa_id"}], "messages": [{"id"}]}`,
 on failure `{"error": {"message", "type", "code", "error_subcode", "fbtrace_id"}}`. It can
-also answer 429, 500, the 131047 "re-engagement" error, or hang, on demand.
+also answer 429, 500, the 131047 "re-engagement" error, or hang, on demand; and, as Meta
+does, it refuses every free-form message to a person whose 24-hour window is closed (131047)
+while accepting a well-formed template.
 """
 
 from __future__ import annotations
 
 import asyncio
 import itertools
+import re
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -79,6 +82,53 @@ class Call:
             return [(b["reply"]["id"], b["reply"]["title"]) for b in action["buttons"]]
         return [(r["id"], r["title"]) for s in action["sections"] for r in s["rows"]]
 
+    @property
+    def template(self) -> tuple[str, str, list[str]]:
+        """The template's name, language code and body parameters, for a template message."""
+        template = self.body["template"]
+        parameters = [
+            str(parameter["text"])
+            for component in template.get("components", [])
+            if component["type"] == "body"
+            for parameter in component["parameters"]
+        ]
+        return str(template["name"]), str(template["language"]["code"]), parameters
+
+
+# Meta's template language codes (developers.facebook.com/docs/whatsapp/api/messages/
+# message-templates, reference/platforms.md §3.6).
+TEMPLATE_LANGUAGES = frozenset((
+    "af", "sq", "ar", "az", "bn", "bg", "ca", "zh_CN", "zh_HK", "zh_TW", "hr", "cs", "da", "nl",
+    "en", "en_GB", "en_US", "et", "fil", "fi", "fr", "ka", "de", "el", "gu", "ha", "he", "hi",
+    "hu", "id", "ga", "it", "ja", "kn", "kk", "rw_RW", "ko", "ky_KG", "lo", "lv", "lt", "mk",
+    "ms", "ml", "mr", "nb", "fa", "pl", "pt_BR", "pt_PT", "pa", "ro", "ru", "sr", "sk", "sl",
+    "es", "es_AR", "es_ES", "es_MX", "sw", "sv", "ta", "te", "th", "tr", "uk", "ur", "uz", "vi",
+    "zu",
+))  # fmt: skip
+# A template variable may not hold a new line, a tab or more than four spaces in a row (132018).
+_BAD_PARAMETER = re.compile(r"[\n\t]| {5,}")
+
+
+def _template_problems(template: dict[str, Any]) -> list[str]:
+    found: list[str] = []
+    if not template.get("name"):
+        found.append("template.name")
+    if template.get("language", {}).get("code") not in TEMPLATE_LANGUAGES:
+        found.append("template.language.code")
+    for component in template.get("components", []):
+        if component.get("type") not in ("header", "body", "button"):
+            found.append("template.components.type")
+            continue
+        for parameter in component.get("parameters", []):
+            if parameter.get("type") != "text":
+                continue
+            text = parameter.get("text")
+            if not isinstance(text, str) or not text or _BAD_PARAMETER.search(text):
+                found.append("template.components.parameters.text")
+            elif len(text) > 1024:
+                found.append("template.components.parameters.text length")
+    return found
+
 
 def _utf16(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
@@ -98,8 +148,7 @@ def problems(body: dict[str, Any]) -> list[str]:
     if kind == "text":
         check(0 < _utf16(body["text"]["body"]) <= 4096, "text.body length")
     elif kind == "template":
-        check(bool(body["template"]["name"]), "template.name")
-        check(bool(body["template"]["language"]["code"]), "template.language.code")
+        found += _template_problems(body["template"])
     elif kind == "interactive":
         interactive = body["interactive"]
         body_text = interactive["body"]["text"]
@@ -134,6 +183,13 @@ def problems(body: dict[str, Any]) -> list[str]:
     return found
 
 
+_REENGAGEMENT = graph_error(
+    131047,
+    "Re-engagement message: more than 24 hours have passed since the recipient last replied "
+    "to the sender number.",
+)
+
+
 @dataclass
 class WhatsAppStandIn(Answering):
     """State of the stand-in: what it received and what it should answer next."""
@@ -143,6 +199,8 @@ class WhatsAppStandIn(Answering):
     # ("ok", None, {}) for a normal answer.
     planned: list[tuple[Any, Any, dict[str, str]]] = field(default_factory=list)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    # The people whose 24-hour window Meta knows to be closed: free-form messages to them fail.
+    closed_windows: set[str] = field(default_factory=set)
 
     def sent(self) -> list[Call]:
         """Return the accepted messages, in order."""
@@ -166,14 +224,15 @@ class WhatsAppStandIn(Answering):
 
     def outside_window_next(self) -> None:
         """Answer the next request with the re-engagement error (131047)."""
-        self.fail_next(
-            400,
-            graph_error(
-                131047,
-                "Re-engagement message: more than 24 hours have passed since the recipient "
-                "last replied to the sender number.",
-            ),
-        )
+        self.fail_next(400, _REENGAGEMENT)
+
+    def close_window(self, wa_id: str) -> None:
+        """Refuse free-form messages to `wa_id` from now on, as 24 hours after they wrote."""
+        self.closed_windows.add(wa_id)
+
+    def person_wrote(self, wa_id: str) -> None:
+        """Open the window of `wa_id` again, as when they write."""
+        self.closed_windows.discard(wa_id)
 
     def accept_next(self) -> None:
         """Answer the next request normally (to plan a failure after it)."""
@@ -207,6 +266,8 @@ class WhatsAppStandIn(Answering):
         if invalid:
             message = f"(#100) Invalid parameter: {', '.join(invalid)}"
             return JSONResponse(graph_error(100, message, subcode=2494010), status_code=400)
+        if body.get("type") != "template" and body.get("to") in self.closed_windows:
+            return JSONResponse(_REENGAGEMENT, status_code=400)
         call.accepted = True
         wamid = f"wamid.HBgLOTk5OTk5OTk5OTkVAgARGBI{next(self._ids):012d}AA=="
         return JSONResponse(

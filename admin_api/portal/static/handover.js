@@ -14,7 +14,8 @@
     item.dataset.id = String(message.id);
     if (message.author === "notice") {
       var note = document.createElement("em");
-      note.textContent = message.notice === "taken" ? list.dataset.taken : list.dataset.closed;
+      var notes = { taken: list.dataset.taken, reengage: list.dataset.reengage };
+      note.textContent = notes[message.notice] || list.dataset.closed;
       item.appendChild(note);
     } else {
       var who = document.createElement("strong");

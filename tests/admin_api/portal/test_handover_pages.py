@@ -21,9 +21,10 @@ from admin_api.accounts.models import Role
 from bot.relay import Relay
 from core.pseudonym import pseudonym
 from core.usage import UsageEvent
-from handoff.models import Handover, HandoverDesk, HandoverMessage
+from handoff.models import Handover, HandoverContact, HandoverDesk, HandoverMessage
 from nlu.client import NLUClient
 from nlu.language import LanguageIdentifier
+from tests.admin_api.portal.conftest import served
 from tests.helpers.browser import serious_violations, tab
 from tests.helpers.conversation import Conversation
 from tests.helpers.dialogue import make_dialogue
@@ -138,6 +139,8 @@ async def test_the_city_team_sees_it_escalated_with_figures_and_reassigns_it(
     assert await relay.escalate_once(dt.datetime.now(dt.UTC) + dt.timedelta(minutes=31)) >= 1
     async with tab(browser, base_url) as team, tab(browser, base_url) as volunteer:
         await _signed_in(team.page, city, "/portal/review")
+        # Every page's navigation tells the city team, not only the inbox.
+        await expect(team.page.locator("nav .escalated-count")).to_contain_text("remontée")
         await team.page.goto("/portal/handovers")
         card = team.page.locator(f"li.card[data-label='{await _label(pg_engine, chat_id)}']")
         await expect(card.locator(".escalated")).to_have_text(
@@ -196,3 +199,112 @@ async def _account_id(engine: AsyncEngine, login: str) -> int:
             await session.scalars(select(Credential).where(Credential.login == login))
         ).one()
         return credential.account_id
+
+
+@pytest.fixture
+async def asked_on_whatsapp_long_ago(
+    pg_engine: AsyncEngine, redis: Redis, identifier: LanguageIdentifier
+) -> AsyncIterator[tuple[str, str]]:
+    """A person in Lyon asked on WhatsApp for a volunteer 25 hours ago (committed); yield
+    their phone number and the desk's organisation."""
+    people = People(pg_engine)
+    org_id = await people.organization()
+    async with AsyncSession(pg_engine) as session, session.begin():
+        session.add(HandoverDesk(organization_id=org_id, city_id="lyon", category=None))
+        last_event = await session.scalar(select(func.max(UsageEvent.id))) or 0
+    wa_id = str(33_600_000_000 + uuid.uuid4().int % 1_000_000)
+    nlu = NLUClient(f"http://127.0.0.1:{free_port()}", timeout_s=1, identifier=identifier)
+    then = dt.datetime.now(dt.UTC) - dt.timedelta(hours=25)
+    sessions = async_sessionmaker(pg_engine, expire_on_commit=False)
+    person = Conversation(
+        make_dialogue(sessions, redis, nlu, clock=lambda: then), chat_id=wa_id,
+        channel="whatsapp", language_hint="fr",
+    )  # fmt: skip
+    await person.say("/start")
+    await person.press("lang:fr")
+    await person.press("city:lyon")
+    await person.press("human")
+    await person.press("human:cat:legal")
+    await person.press("human:yes:legal")
+    await person.write(WROTE)
+    await nlu.aclose()
+    yield wa_id, org_id
+    key = pseudonym(PSEUDONYM_KEY.encode(), "whatsapp", wa_id)
+    async with AsyncSession(pg_engine) as session, session.begin():
+        await session.execute(delete(Handover).where(Handover.key == key))
+        await session.execute(delete(HandoverDesk).where(HandoverDesk.organization_id == org_id))
+        await session.execute(delete(UsageEvent).where(UsageEvent.id > last_event))
+
+
+async def test_after_24_hours_on_whatsapp_the_answer_is_refused_or_waits_for_the_person(
+    browser: Browser, base_url: str, pg_engine: AsyncEngine,
+    asked_on_whatsapp_long_ago: tuple[str, str],
+) -> None:  # fmt: skip
+    wa_id, org_id = asked_on_whatsapp_long_ago
+    samira = await People(pg_engine).invite(Role.ASSOCIATION, org_id)
+    async with tab(browser, base_url) as volunteer:
+        page = volunteer.page
+        await _signed_in(page, samira, "/portal/services")
+        await page.goto("/portal/handovers")
+        await page.locator("form[action$='/take'] button").click()
+        await page.wait_for_url("**/portal/handovers/*")
+        conversation = page.url
+        await page.locator("#text").fill("Venez mardi à la permanence")
+        await page.locator("#answer button[type=submit]").click()
+        await expect(page.locator("[role=alert]")).to_have_text(
+            "Impossible d'envoyer : WhatsApp n'autorise les réponses que dans les 24 heures "
+            "qui suivent le dernier message de la personne."
+        )
+        assert "Venez mardi" not in await page.locator("#messages").inner_text()
+
+    # With the template configured, the same answer is kept and the person told by it.
+    async with (
+        served(WHATSAPP_HANDOVER_TEMPLATE="dalil_volunteer_answered") as templated,
+        tab(browser, templated) as volunteer,
+    ):
+        page = volunteer.page
+        await sign_in(page, samira.login)
+        await page.wait_for_url("**/portal/services")
+        await page.goto(conversation.replace(base_url, templated))
+        await page.locator("#text").fill("Venez mardi à la permanence")
+        await page.locator("#answer button[type=submit]").click()
+        await page.wait_for_url("**#answer")
+        messages = page.locator("#messages")
+        await expect(messages).to_contain_text(
+            "WhatsApp l'a prévenue que vous avez répondu. Elle recevra votre réponse quand elle "
+            "écrira de nouveau."
+        )
+        held = messages.locator("li.volunteer")
+        await expect(held).to_contain_text("Venez mardi à la permanence")
+        await expect(held.locator(".held")).to_have_text(
+            "(en attente d'un nouveau message de la personne)"
+        )
+        assert wa_id not in await page.content()
+        assert volunteer.errors == []
+
+
+async def test_the_city_team_sets_where_escalations_are_e_mailed(
+    browser: Browser, base_url: str, pg_engine: AsyncEngine
+) -> None:
+    city = await People(pg_engine).invite(Role.CITY_ADMIN)
+    async with tab(browser, base_url) as team:
+        page = team.page
+        await _signed_in(page, city, "/portal/review")
+        await page.goto("/portal/handovers")
+        await page.locator("#email-lyon").fill("equipe@lyon")
+        await page.get_by_role("button", name="Enregistrer les adresses").click()
+        await expect(page.locator("#contacts ~ [role=alert]")).to_have_text(
+            "Ce n'est pas une adresse e-mail : Lyon."
+        )
+        await expect(page.locator("#email-lyon")).to_have_value("equipe@lyon")
+        await page.locator("#email-lyon").fill("equipe-ville@lyon.example")
+        await page.get_by_role("button", name="Enregistrer les adresses").click()
+        await page.wait_for_url("**/portal/handovers?notice=contacts")
+        await expect(page.locator(".notice")).to_have_text("Les adresses sont enregistrées.")
+        await expect(page.locator("#email-lyon")).to_have_value("equipe-ville@lyon.example")
+        assert await serious_violations(page) == []
+    async with AsyncSession(pg_engine) as session, session.begin():
+        contact = await session.get(HandoverContact, "lyon")
+        assert contact is not None
+        assert (contact.email, contact.language) == ("equipe-ville@lyon.example", "fr")
+        await session.delete(contact)
