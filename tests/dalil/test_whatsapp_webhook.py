@@ -80,8 +80,10 @@ async def running_app(rasa_url: str | None = None, **overrides: object) -> Async
         )
         async with serve(create_app(settings), lifespan="on") as url:
             running = Running(url, api)
-            yield running
-            await running.http.aclose()
+            try:
+                yield running
+            finally:
+                await running.http.aclose()
 
 
 def _hmac(body: bytes) -> str:
