@@ -101,16 +101,25 @@ async def _person_writes(person: Conversation, redis: Redis, clock: Clock, text:
 async def _handed_over(
     person: Conversation, session: AsyncSession, volunteer: handoff.Viewer, clock: Clock
 ) -> Handover:
-    await person.say("/start")
-    await person.press("lang:ar")
-    await person.press("city:tangier")
-    await person.press("human")
-    await person.press("human:cat:health")
-    await person.press("human:yes:health")
-    await person.write("أحتاج إلى طبيب لابنتي")
+    await person.hands_over("ar", "tangier", "health", "أحتاج إلى طبيب لابنتي")
     handover = (await session.scalars(select(Handover))).one()
     await handoff.take(session, volunteer, handover.id, clock.now, team=TEAM)
     return handover
+
+
+async def _handed_over_long_ago(
+    sessions: async_sessionmaker[AsyncSession], redis: Redis, dialogue: Dialogue,
+    session: AsyncSession,
+) -> tuple[Conversation, Clock, handoff.Viewer, Handover]:  # fmt: skip
+    """A person in Tangier handed over to a volunteer 25 hours ago: the window has closed."""
+    volunteer = await _volunteer(session)
+    nlu: NLUClient = dialogue._nlu
+    clock = Clock(dt.datetime.now(dt.UTC) - dt.timedelta(hours=25))
+    person = Conversation(
+        make_dialogue(sessions, redis, nlu, clock=clock), chat_id=WA_ID, channel="whatsapp",
+        language_hint="ar",
+    )  # fmt: skip
+    return person, clock, volunteer, await _handed_over(person, session, volunteer, clock)
 
 
 async def _send_all(redis: Redis, client: WhatsAppClient) -> None:
@@ -128,15 +137,9 @@ async def test_an_answer_after_the_window_goes_as_the_template_then_itself_on_re
     dialogue_without_nlu: Dialogue, session: AsyncSession,
 ) -> None:  # fmt: skip
     stand_in, client = api
-    volunteer = await _volunteer(session)
-    nlu: NLUClient = dialogue_without_nlu._nlu
-    # The person wrote 25 hours ago: WhatsApp's window has closed since.
-    clock = Clock(dt.datetime.now(dt.UTC) - dt.timedelta(hours=25))
-    person = Conversation(
-        make_dialogue(sessions, redis, nlu, clock=clock), chat_id=WA_ID, channel="whatsapp",
-        language_hint="ar",
-    )  # fmt: skip
-    handover = await _handed_over(person, session, volunteer, clock)
+    person, clock, volunteer, handover = await _handed_over_long_ago(
+        sessions, redis, dialogue_without_nlu, session
+    )
     relay = Relay(sessions, redis, KEY, whatsapp_template=TEMPLATE)
     assert await relay.run_once() == 1, "the 'taken' notice"
     stand_in.close_window(WA_ID)
@@ -178,14 +181,9 @@ async def test_without_the_template_the_answer_is_refused_and_nothing_is_kept(
     sessions: async_sessionmaker[AsyncSession], redis: Redis, dialogue_without_nlu: Dialogue,
     session: AsyncSession,
 ) -> None:  # fmt: skip
-    volunteer = await _volunteer(session)
-    nlu: NLUClient = dialogue_without_nlu._nlu
-    clock = Clock(dt.datetime.now(dt.UTC) - dt.timedelta(hours=25))
-    person = Conversation(
-        make_dialogue(sessions, redis, nlu, clock=clock), chat_id=WA_ID, channel="whatsapp",
-        language_hint="ar",
-    )  # fmt: skip
-    handover = await _handed_over(person, session, volunteer, clock)
+    _person, _clock, volunteer, handover = await _handed_over_long_ago(
+        sessions, redis, dialogue_without_nlu, session
+    )
     with pytest.raises(errors.WindowClosed):
         await handoff.answer(session, volunteer, handover.id, dt.datetime.now(dt.UTC), text="؟")
     authors = await session.scalars(
@@ -198,14 +196,9 @@ async def test_a_command_reopens_the_window_too(
     sessions: async_sessionmaker[AsyncSession], redis: Redis, dialogue_without_nlu: Dialogue,
     session: AsyncSession,
 ) -> None:  # fmt: skip
-    volunteer = await _volunteer(session)
-    nlu: NLUClient = dialogue_without_nlu._nlu
-    clock = Clock(dt.datetime.now(dt.UTC) - dt.timedelta(hours=25))
-    person = Conversation(
-        make_dialogue(sessions, redis, nlu, clock=clock), chat_id=WA_ID, channel="whatsapp",
-        language_hint="ar",
-    )  # fmt: skip
-    handover = await _handed_over(person, session, volunteer, clock)
+    person, clock, volunteer, handover = await _handed_over_long_ago(
+        sessions, redis, dialogue_without_nlu, session
+    )
     clock.now = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
     await person.say("/help")
     answer = await handoff.answer(

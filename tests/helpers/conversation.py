@@ -72,6 +72,17 @@ class Conversation:
         assert payload in offered, f"{payload!r} was not offered: {sorted(offered)}"
         return await self._send(kind="button", payload=payload)
 
+    async def hands_over(self, language: str, city: str, category: str, wrote: str) -> None:
+        """Start, choose `language` and `city`, ask for a person about `category` with the
+        buttons, confirm, and write `wrote` to the volunteers."""
+        await self.say("/start")
+        await self.press(f"lang:{language}")
+        await self.press(f"city:{city}")
+        await self.press("human")
+        await self.press(f"human:cat:{category}")
+        await self.press(f"human:yes:{category}")
+        await self.write(wrote)
+
     async def share_location(self, latitude: float, longitude: float) -> Reply:
         """Share a location pin (WhatsApp location message)."""
         return await self._send(kind="location", latitude=latitude, longitude=longitude)

@@ -90,13 +90,7 @@ async def _escalated(
         make_dialogue(sessions, redis, nlu, clock=lambda: asked), chat_id=CHAT_ID,
         language_hint="fr",
     )  # fmt: skip
-    await person.say("/start")
-    await person.press("lang:fr")
-    await person.press("city:lyon")
-    await person.press("human")
-    await person.press("human:cat:housing")
-    await person.press("human:yes:housing")
-    await person.write(WROTE)
+    await person.hands_over("fr", "lyon", "housing", WROTE)
     relay = Relay(sessions, redis, PSEUDONYM_KEY.encode(), escalate_minutes=30)
     now = asked + dt.timedelta(minutes=31)
     assert await relay.escalate_once(now) == 1

@@ -52,13 +52,7 @@ async def asked(
     nlu = NLUClient(f"http://127.0.0.1:{free_port()}", timeout_s=1, identifier=identifier)
     dialogue = make_dialogue(async_sessionmaker(pg_engine, expire_on_commit=False), redis, nlu)
     person = Conversation(dialogue, chat_id=chat_id, language_hint="fr")
-    await person.say("/start")
-    await person.press("lang:fr")
-    await person.press("city:lyon")
-    await person.press("human")
-    await person.press("human:cat:legal")
-    await person.press("human:yes:legal")
-    await person.write(WROTE)
+    await person.hands_over("fr", "lyon", "legal", WROTE)
     await nlu.aclose()
     yield chat_id, org_id
     key = pseudonym(PSEUDONYM_KEY.encode(), "telegram", chat_id)
@@ -220,13 +214,7 @@ async def asked_on_whatsapp_long_ago(
         make_dialogue(sessions, redis, nlu, clock=lambda: then), chat_id=wa_id,
         channel="whatsapp", language_hint="fr",
     )  # fmt: skip
-    await person.say("/start")
-    await person.press("lang:fr")
-    await person.press("city:lyon")
-    await person.press("human")
-    await person.press("human:cat:legal")
-    await person.press("human:yes:legal")
-    await person.write(WROTE)
+    await person.hands_over("fr", "lyon", "legal", WROTE)
     await nlu.aclose()
     yield wa_id, org_id
     key = pseudonym(PSEUDONYM_KEY.encode(), "whatsapp", wa_id)
