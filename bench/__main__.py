@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import platform
 import sys
 import time
@@ -37,7 +38,7 @@ async def main() -> None:
         "nlu_parse": nlu_parse.run,
     }
     results: dict[str, dict[str, Any]] = {}
-    began = time.monotonic()
+    began, load_at_start = time.monotonic(), round(os.getloadavg()[0], 2)
     for name, bench in chosen.items():
         if only is None or name in only:
             results[name] = await bench()
@@ -55,6 +56,9 @@ async def main() -> None:
         "seconds": round(time.monotonic() - began, 1),
         "at": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "python": platform.python_version(),
+        # What else the machine ran: the 1-minute load average (on 2 cores).
+        "load_at_start": load_at_start,
+        "load_at_end": round(os.getloadavg()[0], 2),
     }
     out = PROJECT_ROOT / "build" / "bench.json"
     out.parent.mkdir(parents=True, exist_ok=True)

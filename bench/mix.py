@@ -26,6 +26,7 @@ import httpx
 
 from bench.nlu_parse import RasaServer, serve_rasa
 from bench.pipeline import (
+    CpuMeter,
     Replies,
     answered_within,
     app,
@@ -33,6 +34,7 @@ from bench.pipeline import (
     distinct_texts,
     new_chats,
     parse_rate,
+    pids,
     post,
     post_all,
     stage,
@@ -94,6 +96,7 @@ async def run_on(rasa: RasaServer) -> dict[str, float]:
     # Interleaved, as a crowd writes: greetings, popular and distinct questions mixed.
     posts = [posts[(n * 7) % len(posts)] for n in range(len(posts))]
     async with stage(rasa) as here, app(here) as running:
+        meter = CpuMeter(pids(running, rasa))
         started = time.monotonic()
         posted: dict[str, float] = {}
         _answers, pressed = await asyncio.gather(
@@ -103,8 +106,9 @@ async def run_on(rasa: RasaServer) -> dict[str, float]:
         everything = {**posted, **pressed}
         latencies = await here.replies.latencies(everything)
         seconds = answered_within(started, everything, latencies)
+        cpu = meter.ms_per(len(everything))
         app_rss = running.rss_mb()
-    rate = await parse_rate(rasa, distinct_texts())
+    rate, _rasa_alone_ms = await parse_rate(rasa, distinct_texts())
     answered_per_s = round(len(everything) / seconds, 1)
     latency = summary(latencies)
     return {
@@ -115,6 +119,7 @@ async def run_on(rasa: RasaServer) -> dict[str, float]:
         "ratio": round(answered_per_s / rate, 2),
         "first_reply_p50_ms": latency["p50_ms"],
         "first_reply_p95_ms": latency["p95_ms"],
+        **cpu,
         "app_rss_mb": app_rss,
         "rasa_rss_mb": rss_mb(rasa.process.pid),
     }

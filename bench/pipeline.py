@@ -240,7 +240,10 @@ def _start(stage: Stage, port: int, roles: Collection[str]) -> subprocess.Popen[
     env = {**os.environ, **environment(stage)}
     command = [str(PROJECT_ROOT / ".venv" / "bin" / "dalil"), "run", "--no-rasa",
                "--host", "127.0.0.1", "--port", str(port), "--roles", ",".join(roles)]  # fmt: skip
-    return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # BENCH_LOGS=dir keeps each process's log there (what it did, for profiling).
+    logs = os.environ.get("BENCH_LOGS")
+    out = open(Path(logs) / f"dalil-{port}.log", "wb") if logs else subprocess.DEVNULL  # noqa: SIM115
+    return subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
 
 
 async def _ready(app: App) -> None:
@@ -261,7 +264,10 @@ async def app(stage: Stage, roles: Sequence[str] = EVERY_ROLE) -> AsyncIterator[
     """Run `dalil run --roles ROLES` on a free port until the block ends; yield it once ready."""
     port = free_port()
     process = _start(stage, port, roles)
-    http = httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30)
+    # Connections kept open for every post in flight, as Telegram keeps them to a webhook.
+    # Idle ones are dropped before uvicorn's 5 s keep-alive closes them under a post.
+    limits = httpx.Limits(max_keepalive_connections=2 * IN_FLIGHT, keepalive_expiry=2.0)
+    http = httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30, limits=limits)
     running = App(tuple(roles), process, http)
     try:
         await _ready(running)
@@ -275,7 +281,16 @@ async def app(stage: Stage, roles: Sequence[str] = EVERY_ROLE) -> AsyncIterator[
 async def post(http: httpx.AsyncClient, update: dict[str, Any]) -> float:
     """Post one update to the Telegram webhook as Telegram does; return the answer's seconds."""
     begin = time.monotonic()
-    response = await http.post("/webhooks/telegram", json=update, headers={SECRET_HEADER: SECRET})
+    try:
+        response = await http.post(
+            "/webhooks/telegram", json=update, headers={SECRET_HEADER: SECRET}
+        )
+    except (httpx.ReadError, httpx.RemoteProtocolError):
+        # The server closed a kept-alive connection as it was reused: Telegram delivers the
+        # update again, and the webhook's dedupe makes that harmless.
+        response = await http.post(
+            "/webhooks/telegram", json=update, headers={SECRET_HEADER: SECRET}
+        )
     response.raise_for_status()
     return time.monotonic() - begin
 
@@ -320,19 +335,53 @@ async def post_paced(
     return posted
 
 
+def cpu_s(pid: int) -> float:
+    """CPU seconds (user and system) a process has used so far (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class CpuMeter:
+    """CPU time of some processes from now on, per message: what each one costs, whatever
+    else the machine runs (the 2 cores' share of it is what limits the rates)."""
+
+    pids: dict[str, int]
+    begin: dict[str, float] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.begin = {name: cpu_s(pid) for name, pid in self.pids.items()}
+
+    def ms_per(self, count: int) -> dict[str, float]:
+        """Milliseconds of CPU each process used per one of `count` messages since the start."""
+        return {
+            f"{name}_cpu_ms_per_msg": round((cpu_s(pid) - self.begin[name]) * 1000 / count, 1)
+            for name, pid in self.pids.items()
+        }
+
+
+def pids(running: App, rasa: RasaServer) -> dict[str, int]:
+    """The processes whose CPU a benchmark of the whole app reports: the app, Rasa, and this
+    process (posting the updates and serving the Bot API stand-in)."""
+    return {"app": running.process.pid, "rasa": rasa.process.pid, "bench": os.getpid()}
+
+
 def answered_within(started: float, posted: dict[str, float], latencies: list[float]) -> float:
     """Seconds from `started` until the last of the posts had its first reply."""
     answered = (at + latency for at, latency in zip(posted.values(), latencies, strict=True))
     return max(answered) - started
 
 
-async def parse_rate(rasa: RasaServer, texts: list[str]) -> float:
-    """The Rasa server's own rate on `texts` (16 parses in flight, no cache)."""
+async def parse_rate(rasa: RasaServer, texts: list[str]) -> tuple[float, float]:
+    """The Rasa server's own rate on `texts` (16 parses in flight, no cache), and the
+    milliseconds of CPU it used per parse."""
     nlu = NLUClient(rasa.url, token=TOKEN, timeout_s=30)
+    meter = CpuMeter({"rasa": rasa.process.pid})
     try:
-        return await parses_per_second(nlu, texts)
+        rate = await parses_per_second(nlu, texts)
     finally:
         await nlu.aclose()
+    return rate, meter.ms_per(len(texts))["rasa_cpu_ms_per_msg"]
 
 
 async def run_on(rasa: RasaServer) -> dict[str, float]:
@@ -340,12 +389,14 @@ async def run_on(rasa: RasaServer) -> dict[str, float]:
     texts = distinct_texts()
     posts = [text_post(chat, body) for chat, body in zip(new_chats(len(texts)), texts, strict=True)]
     async with stage(rasa) as here, app(here) as running:
+        meter = CpuMeter(pids(running, rasa))
         started = time.monotonic()
         posted, _answers = await post_all(running.http, posts)
         latencies = await here.replies.latencies(posted)
         seconds = answered_within(started, posted, latencies)
+        cpu = meter.ms_per(len(posts))
         app_rss = running.rss_mb()
-    rate = await parse_rate(rasa, texts)
+    rate, rasa_alone_ms = await parse_rate(rasa, texts)
     answered_per_s = round(len(texts) / seconds, 1)
     latency = summary(latencies)
     return {
@@ -355,6 +406,8 @@ async def run_on(rasa: RasaServer) -> dict[str, float]:
         "ratio": round(answered_per_s / rate, 2),
         "first_reply_p50_ms": latency["p50_ms"],
         "first_reply_p95_ms": latency["p95_ms"],
+        **cpu,
+        "rasa_alone_cpu_ms_per_parse": rasa_alone_ms,
         "app_rss_mb": app_rss,
         "rasa_rss_mb": rss_mb(rasa.process.pid),
     }

@@ -19,6 +19,7 @@ from bench.nlu_parse import RasaServer, parses_per_second, serve_rasa
 from bench.pipeline import (
     REDIS_URL,
     App,
+    CpuMeter,
     Stage,
     answered_within,
     app,
@@ -37,15 +38,22 @@ from nlu.compare import rss_mb
 TEXTS = 300
 
 
-async def _answered_per_s(here: Stage, front: App, texts: list[str]) -> tuple[float, float]:
-    """Post `texts` from new chats at once; return answers a second and the p95 in ms."""
+async def _round(
+    here: Stage, processes: dict[str, App], texts: list[str], name: str
+) -> dict[str, float]:
+    """Post `texts` from new chats at once; return answers a second, the p95 in ms and the
+    CPU each process used per message, named after `name`."""
     posts = [text_post(chat, body) for chat, body in zip(new_chats(len(texts)), texts, strict=True)]
+    meter = CpuMeter({key: running.process.pid for key, running in processes.items()})
     started = time.monotonic()
-    posted, _answers = await post_all(front.http, posts)
+    posted, _answers = await post_all(processes["front"].http, posts)
     latencies = await here.replies.latencies(posted)
-    return round(len(posts) / answered_within(started, posted, latencies), 1), summary(latencies)[
-        "p95_ms"
-    ]
+    figures = {
+        f"{name}_per_s": round(len(posts) / answered_within(started, posted, latencies), 1),
+        f"{name}_p95_ms": summary(latencies)["p95_ms"],
+    }
+    figures.update({f"{name}_{key}": value for key, value in meter.ms_per(len(posts)).items()})
+    return figures
 
 
 async def _warm(here: Stage, texts: list[str]) -> None:
@@ -68,14 +76,14 @@ async def run_on(rasa: RasaServer) -> dict[str, float]:
         front = await stack.enter_async_context(app(here, ("api", "sender")))
         first = await stack.enter_async_context(app(here, ("worker",)))
         await _warm(here, texts)
-        one, figures["one_worker_p95_ms"] = await _answered_per_s(here, front, texts)
+        processes = {"front": front, "worker1": first}
+        figures.update(await _round(here, processes, texts, "one_worker"))
         second = await stack.enter_async_context(app(here, ("worker",)))
-        two, figures["two_workers_p95_ms"] = await _answered_per_s(here, front, texts)
+        processes["worker2"] = second
+        figures.update(await _round(here, processes, texts, "two_workers"))
         figures.update(
             {
-                "one_worker_per_s": one,
-                "two_workers_per_s": two,
-                "ratio": round(two / one, 2),
+                "ratio": round(figures["two_workers_per_s"] / figures["one_worker_per_s"], 2),
                 "front_rss_mb": front.rss_mb(),
                 "worker_rss_mb": max(first.rss_mb(), second.rss_mb()),
                 "rasa_rss_mb": rss_mb(rasa.process.pid),
