@@ -17,7 +17,7 @@ from bench.stats import summary
 from bot.queue import INBOUND
 from core.redis import connect
 
-POSTS = 1000
+POSTS = 600
 
 
 async def run_on(rasa: RasaServer) -> dict[str, float]:

@@ -80,10 +80,13 @@ def render(results: dict[str, dict[str, Any]]) -> str:
     run = results.get("run", {})
     lines = [BEGIN, "", "### Machine and run", "", *machine()]
     lines.append(
-        f"- Run: {run.get('at', 'unknown')}, {run.get('seconds', '?')} s in all; groups: "
+        f"- Run: finished {run.get('at', 'unknown')}, {run.get('seconds', '?')} s in all; groups: "
         f"{', '.join(name for name in results if name != 'run')}; load average (1 min) "
         f"{run.get('load_at_start', '?')} at the start, {run.get('load_at_end', '?')} at the end"
     )
+    if run.get("group_seconds"):
+        spent = ", ".join(f"{name} {seconds} s" for name, seconds in run["group_seconds"].items())
+        lines.append(f"- Time per group: {spent}")
     lines += ["", "### Gates (issue 12)", ""]
     lines += ["| gate | figure | needed | verdict |", "|---|---|---|---|"]
     for group, key, what, holds, needed in GATES:

@@ -35,7 +35,7 @@ from core.redis import connect
 from dalil.runtime import nlu_client
 from nlu.compare import rss_mb
 
-TEXTS = 300
+TEXTS = 250
 
 
 async def _round(
