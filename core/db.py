@@ -41,6 +41,15 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+# A worker answers up to 32 chats at once (bot/queue.py ROUND_SIZE), each turn in transactions
+# of its own: the pool keeps that many PostgreSQL connections open. With SQLAlchemy's default
+# of 5 (and 10 more), every round opened and closed 10 connections and kept the rest of the
+# chats waiting for one. A process opens them only as its load asks; PostgreSQL's
+# max_connections must cover POOL_SIZE + POOL_OVERFLOW for each process at its busiest.
+POOL_SIZE = 32
+POOL_OVERFLOW = 8
+
+
 def create_engine(url: str) -> AsyncEngine:
     """Create an async engine; SQLite gets foreign keys and a busy timeout."""
     if url.startswith("sqlite"):
@@ -54,7 +63,9 @@ def create_engine(url: str) -> AsyncEngine:
             cursor.close()
 
         return engine
-    return create_async_engine(url, pool_pre_ping=True)
+    return create_async_engine(
+        url, pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW
+    )
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
