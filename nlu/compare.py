@@ -1,11 +1,12 @@
 """Compare Rasa pipelines on the development set and by cross-validation.
 
-    .venv/bin/python -m nlu.compare [--folds 3 [--cv-only]] [nlu/experiments/a-….yml ...]
+    .venv/bin/python -m nlu.compare [--folds 3 [--cv-only]] [--sets dev] [experiments/….yml ...]
 
 For each configuration: train on the full training data (timed), serve the model (its memory
 once loaded), run the three evaluation sets (development, held-out, external) through the
 bot's client (`nlu.evaluate`), then, with `--folds`, Rasa's own k-fold cross-validation on
-the training data. Prints a Markdown table (the one in
+the training data. `--sets dev` scores the development set alone (for choosing, before the
+held-out and external sets may be read). Prints a Markdown table (the one in
 nlu/README.md) and writes build/nlu-compare.json. Slow: every configuration is trained
 `1 + folds` times.
 """
@@ -40,8 +41,10 @@ def _serve(venv: Path, model: Path, port: int) -> subprocess.Popen[bytes]:
         )
 
 
-async def _set_scores(server: subprocess.Popen[bytes], port: int) -> dict[str, Any]:
-    """Wait for the server, then score every evaluation set; also its memory once loaded."""
+async def _set_scores(
+    server: subprocess.Popen[bytes], port: int, sets: list[str]
+) -> dict[str, Any]:
+    """Wait for the server, then score the evaluation sets; also its memory once loaded."""
     client = NLUClient(
         f"http://127.0.0.1:{port}", timeout_s=30, identifier=LanguageIdentifier.from_training_data()
     )
@@ -55,7 +58,8 @@ async def _set_scores(server: subprocess.Popen[bytes], port: int) -> dict[str, A
             await asyncio.sleep(1)
         reports["rss_mb"] = rss_mb(server.pid)
         reports["latency"] = await _latency(client)
-        for name, path in evaluate.EVAL_SETS.items():
+        for name in sets:
+            path = evaluate.EVAL_SETS[name]
             started = time.perf_counter()
             predictions = await evaluate.predict(client, evaluate.read_labelled(path))
             elapsed = time.perf_counter() - started
@@ -124,8 +128,11 @@ def _cross_validation(venv: Path, config: Path, folds: int) -> dict[str, float]:
     }
 
 
-def compare(configs: list[Path], folds: int, *, cv_only: bool = False) -> list[dict[str, Any]]:
+def compare(
+    configs: list[Path], folds: int, *, cv_only: bool = False, sets: list[str] | None = None
+) -> list[dict[str, Any]]:
     """Train, evaluate and cross-validate every configuration; return one row each."""
+    sets = sets or list(evaluate.EVAL_SETS)
     settings = Settings(_env_file=None)
     WORK.mkdir(parents=True, exist_ok=True)
     rows = []
@@ -141,7 +148,7 @@ def compare(configs: list[Path], folds: int, *, cv_only: bool = False) -> list[d
         train_s = time.perf_counter() - started
         server = _serve(settings.nlu_venv, target, 5800 + number)
         try:
-            scores = asyncio.run(_set_scores(server, 5800 + number))
+            scores = asyncio.run(_set_scores(server, 5800 + number, sets))
         finally:
             server.terminate()
             server.wait(timeout=60)
@@ -153,7 +160,7 @@ def compare(configs: list[Path], folds: int, *, cv_only: bool = False) -> list[d
             **scores["latency"],
             "parse_ms_mean": scores["dev"]["parse_ms_mean"],
         }
-        for name in evaluate.EVAL_SETS:
+        for name in sets:
             row.update(_set_row(name, scores[name]))
         if folds:
             row.update(_cross_validation(settings.nlu_venv, config, folds))
@@ -184,11 +191,18 @@ def main() -> None:
     parser.add_argument(
         "--cv-only", action="store_true", help="only cross-validate (needs --folds)"
     )
+    parser.add_argument(
+        "--sets",
+        nargs="+",
+        choices=list(evaluate.EVAL_SETS),
+        default=list(evaluate.EVAL_SETS),
+        help="the evaluation sets to score (default: all three)",
+    )
     args = parser.parse_args()
     if args.cv_only and not args.folds:
         parser.error("--cv-only needs --folds")
     configs = args.configs or sorted(EXPERIMENTS.glob("*.yml"))
-    rows = compare(configs, args.folds, cv_only=args.cv_only)
+    rows = compare(configs, args.folds, cv_only=args.cv_only, sets=args.sets)
     (PROJECT_ROOT / "build" / "nlu-compare.json").write_text(json.dumps(rows, indent=2))
     print(markdown(rows))
 
