@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections import Counter
 from typing import Any, Dict, List, Optional, Text, Tuple
 
 import numpy as np
@@ -48,6 +49,7 @@ logger = logging.getLogger(__name__)
 
 C = "C"
 CLASS_WEIGHT = "class_weight"
+INTENT_WEIGHTS = "intent_weights"
 MAX_ITER = "max_iter"
 RANDOM_SEED = "random_seed"
 RANKING_LENGTH = "ranking_length"
@@ -61,9 +63,7 @@ ARRAYS_FILE = "weights.npz"
 META_FILE = "meta.json"
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class LinearIntentClassifier(IntentClassifier, GraphComponent):
     """Multinomial logistic regression over the sparse sentence features of the text."""
 
@@ -81,6 +81,9 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
             # None, or "balanced": every intent weighs as much in the loss, however many
             # examples it has.
             CLASS_WEIGHT: None,
+            # Extra weight of some intents' examples, on top of `class_weight`: {intent: factor}
+            # (a missed emergency costs more than a false one).
+            INTENT_WEIGHTS: {},
             MAX_ITER: 100,
             RANDOM_SEED: 7,
             # Intents kept in `intent_ranking` (0: all), as DIET's `ranking_length`.
@@ -103,6 +106,8 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
             raise ValueError(f"{cls.__name__}: `{CLASS_WEIGHT}` is null or balanced")
         if config[SCALING] not in SCALINGS:
             raise ValueError(f"{cls.__name__}: `{SCALING}` is one of {', '.join(SCALINGS)}")
+        if any(float(v) <= 0 for v in (config[INTENT_WEIGHTS] or {}).values()):
+            raise ValueError(f"{cls.__name__}: `{INTENT_WEIGHTS}` must be positive")
         if config[SOLVER] not in SOLVERS:
             raise ValueError(f"{cls.__name__}: `{SOLVER}` is one of {', '.join(SOLVERS)}")
         if float(config[TOLERANCE]) <= 0:
@@ -188,9 +193,7 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
         """Fits the logistic regression on every example that has an intent and a text."""
         from sklearn.linear_model import LogisticRegression
 
-        examples = [
-            m for m in training_data.intent_examples if m.get(TEXT) and self._label_of(m)
-        ]
+        examples = [m for m in training_data.intent_examples if m.get(TEXT) and self._label_of(m)]
         targets = [self._label_of(m) for m in examples]
         if len(set(targets)) < 2:
             logger.warning("%s: fewer than two intents, nothing trained", self.__class__.__name__)
@@ -198,7 +201,7 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
         features = self._features(examples)
         model = LogisticRegression(
             C=float(self.config[C]),
-            class_weight=self.config[CLASS_WEIGHT],
+            class_weight=self._class_weights(targets),
             max_iter=int(self.config[MAX_ITER]),
             random_state=int(self.config[RANDOM_SEED]),
             solver=self.config[SOLVER],
@@ -216,6 +219,19 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
             }
         self.persist()
         return self._resource
+
+    def _class_weights(self, targets: List[Text]) -> Optional[Dict[Text, float]]:
+        """Each label's weight in the loss: `class_weight`, times `intent_weights`."""
+        counts = Counter(targets)
+        balanced = self.config[CLASS_WEIGHT] == "balanced"
+        extra = {str(k): float(v) for k, v in (self.config[INTENT_WEIGHTS] or {}).items()}
+        if not balanced and not extra:
+            return None
+        weights = {}
+        for label, count in counts.items():
+            weight = len(targets) / (len(counts) * count) if balanced else 1.0
+            weights[label] = weight * extra.get(label.partition("/")[0], 1.0)
+        return weights
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         """Nothing to add to the training data."""
@@ -273,9 +289,7 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
         scores -= scores.max(axis=1, keepdims=True)
         probabilities = np.exp(scores)
         probabilities /= probabilities.sum(axis=1, keepdims=True)
-        for message, row, has_features in zip(
-            messages, probabilities, features.getnnz(axis=1) > 0
-        ):
+        for message, row, has_features in zip(messages, probabilities, features.getnnz(axis=1) > 0):
             if not has_features:
                 # As DIET: no features, no intent.
                 message.set(INTENT, {"name": None, "confidence": 0.0}, add_to_output=True)
@@ -326,8 +340,7 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
                     "utter_action": f"utter_{best}",
                 },
                 "ranking": [
-                    {"confidence": p / total, INTENT_RESPONSE_KEY: label}
-                    for label, p in ranked
+                    {"confidence": p / total, INTENT_RESPONSE_KEY: label} for label, p in ranked
                 ],
             }
         message.set(RESPONSE_SELECTOR, selectors, add_to_output=True)

@@ -1,0 +1,118 @@
+"""Choosing the bars of `nlu.decision` for a model, on the development set only.
+
+    .venv/bin/python -m nlu.tune_bars build/nlu-compare/t-….tar.gz [--fallback 0.25 0.3 ...]
+
+Serves the model, asks Rasa once for every development-set text, then replays Rasa's answers
+through the bot's client (language identification, safety net, decision) for every
+combination of the fallback threshold, EMERGENCY_BAR, CONFIDENT and LEAST_CHOICE given, and
+prints one JSON line each with the figures of the gates: macro-F1, weakest language,
+emergency recall, false-emergency rate, asked back and the right topic offered. The held-out
+and external sets are never read here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import json
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from core.settings import Settings
+from nlu import decision, evaluate
+from nlu.client import MAX_TEXT_CHARS, NLUClient
+from nlu.compare import WORK, _serve
+from nlu.language import LanguageIdentifier
+from nlu.normalize import normalize
+
+PORT = 5890
+
+
+async def _answers(server: Any, texts: list[str]) -> dict[str, Any]:
+    """Rasa's raw answer for every (normalised) text, once the server is ready."""
+    answers: dict[str, Any] = {}
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{PORT}", timeout=30) as http:
+        for _ in range(300):
+            try:
+                if (await http.get("/status")).json().get("model_file"):
+                    break
+            except (httpx.HTTPError, ValueError):
+                pass
+            if server.poll() is not None:
+                raise RuntimeError(f"Rasa exited with {server.returncode}: see {WORK}")
+            await asyncio.sleep(1)
+        for text in texts:
+            response = await http.post("/model/parse", json={"text": text})
+            response.raise_for_status()
+            answers[text] = response.json()
+    return answers
+
+
+def score(
+    answers: dict[str, Any],
+    examples: list[evaluate.LabelledExample],
+    identifier: LanguageIdentifier,
+    bars: dict[str, float],
+) -> dict[str, Any]:
+    """The development-set figures with these bars, from Rasa's stored answers."""
+    decision.EMERGENCY_BAR = bars["emergency_bar"]
+    decision.CONFIDENT = bars["confident"]
+    decision.LEAST_CHOICE = bars["least_choice"]
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json=answers[json.loads(request.content)["text"]])
+
+    client = NLUClient(
+        "http://rasa.stored",
+        fallback_threshold=bars["fallback"],
+        identifier=identifier,
+        transport=httpx.MockTransport(handler),
+    )
+    report = evaluate.report(asyncio.run(evaluate.predict(client, examples)))
+    weakest = min(report["per_language"].items(), key=lambda item: item[1]["macro_f1"])
+    return {
+        **bars,
+        "macro_f1": report["macro_f1"],
+        "weakest": f"{weakest[0]} {weakest[1]['macro_f1']}",
+        "emergency_recall": report["per_intent"]["emergency"]["recall"],
+        "false_emergency": report["false_emergency_rate"],
+        "asked_back": report["asked_back_rate"],
+        "right_topic_offered": report["asked_back_right_offered"],
+    }
+
+
+def main() -> None:
+    """Run the grid from the command line."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("model", type=Path)
+    parser.add_argument("--fallback", nargs="+", type=float, default=[0.5])
+    parser.add_argument("--emergency-bar", nargs="+", type=float, default=[decision.EMERGENCY_BAR])
+    parser.add_argument("--confident", nargs="+", type=float, default=[decision.CONFIDENT])
+    parser.add_argument("--least-choice", nargs="+", type=float, default=[decision.LEAST_CHOICE])
+    args = parser.parse_args()
+    examples = evaluate.read_labelled(evaluate.EVAL_SETS["dev"])
+    texts = sorted({normalize(e.text)[:MAX_TEXT_CHARS] for e in examples} - {""})
+    WORK.mkdir(parents=True, exist_ok=True)
+    server = _serve(Settings(_env_file=None).nlu_venv, args.model, PORT)
+    try:
+        answers = asyncio.run(_answers(server, texts))
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+    identifier = LanguageIdentifier.from_training_data()
+    grid = itertools.product(args.fallback, args.emergency_bar, args.confident, args.least_choice)
+    for fallback, emergency_bar, confident, least_choice in grid:
+        bars = {
+            "fallback": fallback,
+            "emergency_bar": emergency_bar,
+            "confident": confident,
+            "least_choice": least_choice,
+        }
+        print(json.dumps(score(answers, examples, identifier, bars)), flush=True)
+
+
+if __name__ == "__main__":
+    main()
