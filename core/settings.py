@@ -76,8 +76,7 @@ class Settings(BaseSettings):
     rasa_url: str = Field("http://127.0.0.1:5005", alias="RASA_URL")
     rasa_token: SecretStr | None = Field(None, alias="RASA_TOKEN")
     rasa_timeout_s: float = Field(3.0, alias="RASA_TIMEOUT_S")
-    # nlu.decision.FALLBACK, chosen with the served model (nlu/README.md).
-    nlu_fallback_threshold: float = Field(0.25, alias="NLU_FALLBACK_THRESHOLD")
+    nlu_fallback_threshold: float = Field(0.5, alias="NLU_FALLBACK_THRESHOLD")
     nlu_venv: Path = Field(PROJECT_ROOT / ".venv-nlu", alias="NLU_VENV")
     nlu_model_dir: Path = Field(PROJECT_ROOT / "build" / "nlu-models", alias="NLU_MODEL_DIR")
 

@@ -20,19 +20,15 @@ TALK_TO_HUMAN = "talk_to_human"
 RUMOUR = "rumour"
 # Rasa's FallbackClassifier answers this when no intent is confident enough.
 RASA_FALLBACK = "nlu_fallback"
-# Under this confidence the model's first intent is not acted on: `out_of_scope` (the bot's
-# menu). The default of the client and of NLU_FALLBACK_THRESHOLD. Chosen on the development set
-# for the served linear classifier (nlu/README.md), whose probabilities are softer than DIET's.
-FALLBACK = 0.25
 # The model's first intent `emergency` is acted on from this confidence on, under the fallback
 # threshold too. Chosen on the development set (nlu/README.md): the highest bar that keeps the
 # most of its emergencies with false emergencies under the gate.
-EMERGENCY_BAR = 0.25
+EMERGENCY_BAR = 0.3
 # The model's talk_to_human is acted on only from this confidence on; below it, with a topic
 # in sight, the bot asks which topic is meant (the menu it leads to offers a person too).
 HUMAN_BAR = 0.8
 # From this confidence on, the bot acts on the model's first intent without asking.
-CONFIDENT = 0.7
+CONFIDENT = 0.8
 # A topic offered in the question must have at least this share of the model's belief.
 LEAST_CHOICE = 0.1
 MOST_CHOICES = 3
@@ -54,7 +50,7 @@ def is_topic(intent: str) -> bool:
     return intent.startswith("find_") or intent.split("/", 1)[0] == RUMOUR
 
 
-def decide(ranking: Sequence[tuple[str, float]], *, fallback: float = FALLBACK) -> Decision:
+def decide(ranking: Sequence[tuple[str, float]], *, fallback: float = 0.5) -> Decision:
     """Return what to do with the model's intents, most confident first."""
     ranked = [(name, score) for name, score in ranking if name != RASA_FALLBACK]
     if not ranked:
