@@ -15,7 +15,7 @@ import httpx
 from redis.exceptions import RedisError
 
 from core.metrics import NLU_OUTCOMES, NLU_SECONDS
-from nlu.decision import EMERGENCY, OUT_OF_SCOPE, decide
+from nlu.decision import EMERGENCY, FALLBACK, OUT_OF_SCOPE, decide
 from nlu.errors import NLUUnavailable
 from nlu.language import LanguageIdentifier
 from nlu.normalize import normalize
@@ -141,7 +141,7 @@ class NLUClient:
         *,
         token: str | None = None,
         timeout_s: float = 3.0,
-        fallback_threshold: float = 0.5,
+        fallback_threshold: float = FALLBACK,
         identifier: LanguageIdentifier | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         cache: ParseCache | None = None,

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from nlu.client import NLUClient
-from nlu.decision import EMERGENCY_BAR, Decision, decide
+from nlu.decision import EMERGENCY_BAR, FALLBACK, Decision, decide
+from tests.helpers.settings import make_settings
 from tests.standins.rasa import answering
 from tests.standins.server import serve
 
@@ -105,3 +106,7 @@ async def test_the_client_offers_choices_and_never_with_words_of_danger() -> Non
             )
         finally:
             await client.aclose()
+
+
+def test_the_settings_default_is_the_bar_chosen_on_the_development_set() -> None:
+    assert make_settings().nlu_fallback_threshold == FALLBACK

@@ -99,13 +99,13 @@ def test_our_evaluation_sets_share_nothing() -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["dev", "holdout", _unmet("external", "external macro-F1 0.725 (gate 0.80)")]
+    "name", ["dev", "holdout", _unmet("external", "external macro-F1 0.696 (gate 0.80)")]
 )
 def test_macro_f1(scores: dict[str, dict[str, Any]], name: str) -> None:
     assert scores[name]["macro_f1"] >= MACRO_F1[name], scores[name]["confusions"][:15]
 
 
-@pytest.mark.parametrize("name", ["dev", _unmet("holdout", "held-out Turkish 0.829 (gate 0.85)")])
+@pytest.mark.parametrize("name", ["dev", _unmet("holdout", "held-out Turkish 0.828 (gate 0.85)")])
 def test_every_language(scores: dict[str, dict[str, Any]], name: str) -> None:
     per_language = scores[name]["per_language"].items()
     low = {k: v["macro_f1"] for k, v in per_language if v["macro_f1"] < EVERY_LANGUAGE[name]}
