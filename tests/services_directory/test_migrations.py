@@ -46,6 +46,7 @@ TABLES = {
     "handover_desk",
     "handover",
     "handover_message",
+    "handover_contact",
 }
 
 
