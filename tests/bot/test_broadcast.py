@@ -32,7 +32,7 @@ from tests.helpers.settings import PSEUDONYM_KEY, TELEGRAM_TOKEN
 from tests.helpers.streams import outbound
 from tests.standins.server import serve
 from tests.standins.telegram_api import TelegramStandIn
-from tests.standins.whatsapp_api import PHONE_NUMBER_ID, WHATSAPP_TOKEN, WhatsAppStandIn
+from tests.standins.whatsapp_api import WhatsAppStandIn
 
 KEY = PSEUDONYM_KEY.encode()
 SUBSCRIBERS = 1000
@@ -56,18 +56,6 @@ async def telegram() -> AsyncIterator[tuple[TelegramStandIn, Bot]]:
         await bot.initialize()
         yield stand_in, bot
         await bot.shutdown()
-
-
-@pytest.fixture
-async def whatsapp(redis: Redis) -> AsyncIterator[tuple[WhatsAppStandIn, WhatsAppClient]]:
-    stand_in = WhatsAppStandIn()
-    async with serve(stand_in.app()) as url:
-        client = WhatsAppClient(
-            base_url=f"{url}/v21.0", phone_number_id=PHONE_NUMBER_ID, token=WHATSAPP_TOKEN,
-            redis=redis, pseudonym_key=KEY, timeout_s=2.0,
-        )  # fmt: skip
-        yield stand_in, client
-        await client.aclose()
 
 
 async def _subscribe(

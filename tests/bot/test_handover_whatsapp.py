@@ -10,7 +10,6 @@ does.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator
 
 import pytest
 from redis.asyncio import Redis
@@ -36,8 +35,7 @@ from tests.helpers.conversation import Conversation
 from tests.helpers.dialogue import make_dialogue
 from tests.helpers.settings import PSEUDONYM_KEY
 from tests.helpers.streams import read_new
-from tests.standins.server import serve
-from tests.standins.whatsapp_api import PHONE_NUMBER_ID, WHATSAPP_TOKEN, WhatsAppStandIn
+from tests.standins.whatsapp_api import WhatsAppStandIn
 
 KEY = PSEUDONYM_KEY.encode()
 WA_ID = "212600000042"
@@ -52,18 +50,6 @@ async def alone(session: AsyncSession) -> None:
     """Hide conversations other tests committed (deleted in this test's rolled-back transaction)."""
     await session.execute(delete(Handover))
     await session.execute(delete(UsageEvent))
-
-
-@pytest.fixture
-async def api(redis: Redis) -> AsyncIterator[Api]:
-    stand_in = WhatsAppStandIn()
-    async with serve(stand_in.app()) as url:
-        client = WhatsAppClient(
-            base_url=f"{url}/v21.0", phone_number_id=PHONE_NUMBER_ID, token=WHATSAPP_TOKEN,
-            redis=redis, pseudonym_key=KEY, timeout_s=2.0,
-        )  # fmt: skip
-        yield stand_in, client
-        await client.aclose()
 
 
 class Clock:
@@ -133,10 +119,10 @@ async def _send_all(redis: Redis, client: WhatsAppClient) -> None:
 
 
 async def test_an_answer_after_the_window_goes_as_the_template_then_itself_on_reply(
-    api: Api, sessions: async_sessionmaker[AsyncSession], redis: Redis,
+    whatsapp: Api, sessions: async_sessionmaker[AsyncSession], redis: Redis,
     dialogue_without_nlu: Dialogue, session: AsyncSession,
 ) -> None:  # fmt: skip
-    stand_in, client = api
+    stand_in, client = whatsapp
     person, clock, volunteer, handover = await _handed_over_long_ago(
         sessions, redis, dialogue_without_nlu, session
     )
