@@ -297,7 +297,7 @@ def _nlu_evaluate(settings: Settings, args: argparse.Namespace) -> None:
     from nlu import evaluate
 
     try:
-        examples = evaluate.read_labelled(Path(args.file))
+        examples = evaluate.read_labelled(evaluate.set_path(args.file))
     except (OSError, ValueError) as error:
         raise SystemExit(str(error)) from error
     if not examples:
@@ -486,7 +486,11 @@ def parser() -> argparse.ArgumentParser:
         "evaluate",
         help="score the model on a labelled Rasa NLU YAML file or folder (JSON to stdout)",
     )
-    evaluating.add_argument("file", help="a Rasa NLU YAML file, or a folder of them (one set)")
+    evaluating.add_argument(
+        "file",
+        help="a Rasa NLU YAML file, a folder of them (one set), or the name of one of our sets "
+        "(dev, holdout, external, strangers)",
+    )
     evaluating.add_argument("--predictions", default=None, help="write one JSON line per example")
     evaluating.add_argument("--concurrency", type=int, default=4)
     evaluating.set_defaults(handler=_nlu_evaluate)

@@ -35,13 +35,26 @@ from nlu.errors import NLUUnavailable
 from nlu.safety import mentions_danger
 from nlu.training_data import plain_text
 
-# The three evaluation sets (nlu/README.md): development, held-out, and text by other people.
+# The evaluation sets (nlu/README.md): development, held-out, text by other people, and a
+# second development set of strangers' text (eval/strangers/README.md), used to choose like
+# "dev" and never trained on.
 EVAL_DIR = Path(__file__).resolve().parent / "eval"
 EVAL_SETS = {
     "dev": EVAL_DIR / "dev.yml",
     "holdout": EVAL_DIR / "holdout.yml",
     "external": EVAL_DIR / "external",
+    "strangers": EVAL_DIR / "strangers",
 }
+# The sets data, configurations and bars may be chosen on; the others are only scored.
+CHOOSING_SETS = ("dev", "strangers")
+
+
+def set_path(name_or_path: str) -> Path:
+    """Return the path of an evaluation set given by its name, or the path given."""
+    path = Path(name_or_path)
+    if name_or_path in EVAL_SETS and not path.exists():
+        return EVAL_SETS[name_or_path]
+    return path
 
 
 @dataclass(frozen=True, slots=True)

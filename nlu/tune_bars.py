@@ -1,13 +1,17 @@
-"""Choosing the bars of `nlu.decision` for a model, on the development set only.
+"""Choosing the bars of `nlu.decision` for a model, on the sets that choose.
 
-    .venv/bin/python -m nlu.tune_bars build/nlu-compare/t-….tar.gz [--fallback 0.25 0.3 ...]
+    .venv/bin/python -m nlu.tune_bars build/nlu-compare/t-….tar.gz [--sets dev,strangers]
+        [--fallback 0.25 0.3 ...]
 
-Serves the model, asks Rasa once for every development-set text, then replays Rasa's answers
-through the bot's client (language identification, safety net, decision) for every
+Serves the model, asks Rasa once for every text of the sets given (the development set by
+default; `strangers`, the development set of strangers' text, beside it), then replays Rasa's
+answers through the bot's client (language identification, safety net, decision) for every
 combination of the fallback threshold, EMERGENCY_BAR, CONFIDENT and LEAST_CHOICE given, and
-prints one JSON line each with the figures of the gates: macro-F1, weakest language,
-emergency recall, false-emergency rate, asked back and the right topic offered. The held-out
-and external sets are never read here.
+prints one JSON line each with the bars and, per set, the figures of the gates: macro-F1,
+weakest language, emergency recall, false-emergency rate, out-of-scope recall, asked back and
+the right topic offered (`dev_macro_f1`, `strangers_false_emergency`, ...), so one
+combination can be judged on both sets at once. The held-out and external sets are never read
+here: they cannot be named.
 """
 
 from __future__ import annotations
@@ -57,7 +61,7 @@ def score(
     identifier: LanguageIdentifier,
     bars: dict[str, float],
 ) -> dict[str, Any]:
-    """The development-set figures with these bars, from Rasa's stored answers."""
+    """One set's figures with these bars, from Rasa's stored answers."""
     decision.EMERGENCY_BAR = bars["emergency_bar"]
     decision.CONFIDENT = bars["confident"]
     decision.LEAST_CHOICE = bars["least_choice"]
@@ -77,24 +81,59 @@ def score(
         **bars,
         "macro_f1": report["macro_f1"],
         "weakest": f"{weakest[0]} {weakest[1]['macro_f1']}",
-        "emergency_recall": report["per_intent"]["emergency"]["recall"],
+        "emergency_recall": report["per_intent"].get("emergency", {}).get("recall"),
         "false_emergency": report["false_emergency_rate"],
+        "out_of_scope_recall": report["per_intent"].get("out_of_scope", {}).get("recall"),
         "asked_back": report["asked_back_rate"],
         "right_topic_offered": report["asked_back_right_offered"],
     }
+
+
+def score_sets(
+    answers: dict[str, Any],
+    sets: dict[str, list[evaluate.LabelledExample]],
+    identifier: LanguageIdentifier,
+    bars: dict[str, float],
+) -> dict[str, Any]:
+    """The bars, then every set's figures under them, each key prefixed with its set's name."""
+    row: dict[str, Any] = dict(bars)
+    for name, examples in sets.items():
+        figures = score(answers, examples, identifier, bars)
+        row.update({f"{name}_{key}": value for key, value in figures.items() if key not in bars})
+    return row
+
+
+def choosing_sets(values: list[str]) -> list[str]:
+    """The sets named (apart or comma-separated), each one a set that may choose."""
+    names = [name.strip() for value in values for name in value.split(",") if name.strip()]
+    refused = [name for name in names if name not in evaluate.CHOOSING_SETS]
+    if refused or not names:
+        raise argparse.ArgumentTypeError(
+            f"bars are chosen on {' and '.join(evaluate.CHOOSING_SETS)} only, not {refused}"
+        )
+    return list(dict.fromkeys(names))
 
 
 def main() -> None:
     """Run the grid from the command line."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("model", type=Path)
+    parser.add_argument(
+        "--sets", nargs="+", default=["dev"],
+        help="the sets to score every combination on, apart or comma-separated: dev, strangers",
+    )  # fmt: skip
     parser.add_argument("--fallback", nargs="+", type=float, default=[0.5])
     parser.add_argument("--emergency-bar", nargs="+", type=float, default=[decision.EMERGENCY_BAR])
     parser.add_argument("--confident", nargs="+", type=float, default=[decision.CONFIDENT])
     parser.add_argument("--least-choice", nargs="+", type=float, default=[decision.LEAST_CHOICE])
     args = parser.parse_args()
-    examples = evaluate.read_labelled(evaluate.EVAL_SETS["dev"])
-    texts = sorted({normalize(e.text)[:MAX_TEXT_CHARS] for e in examples} - {""})
+    try:
+        names = choosing_sets(args.sets)
+    except argparse.ArgumentTypeError as error:
+        parser.error(str(error))
+    sets = {name: evaluate.read_labelled(evaluate.EVAL_SETS[name]) for name in names}
+    every = [example for examples in sets.values() for example in examples]
+    texts = sorted({normalize(e.text)[:MAX_TEXT_CHARS] for e in every} - {""})
     WORK.mkdir(parents=True, exist_ok=True)
     server = _serve(Settings(_env_file=None).nlu_venv, args.model, PORT)
     try:
@@ -111,7 +150,7 @@ def main() -> None:
             "confident": confident,
             "least_choice": least_choice,
         }
-        print(json.dumps(score(answers, examples, identifier, bars)), flush=True)
+        print(json.dumps(score_sets(answers, sets, identifier, bars)), flush=True)
 
 
 if __name__ == "__main__":
