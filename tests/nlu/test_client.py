@@ -197,14 +197,14 @@ async def test_a_broken_cache_does_not_stop_parsing(rasa_url: str) -> None:
 
 
 async def test_an_unsure_emergency_gets_the_numbers_and_keeps_the_need_in_sight() -> None:
-    # No words of danger; the model's emergency comes first but unsure, a need close behind.
-    ranking = [("emergency", 0.42), ("find_housing", 0.38), ("greet", 0.2)]
+    # No words of danger; the model's emergency comes first, over its bar but not confident,
+    # a need close behind.
+    ranking = [("emergency", 0.65), ("find_housing", 0.3), ("greet", 0.05)]
     answer = JSONResponse(
         {
-            "intent": {"name": "nlu_fallback", "confidence": 0.5},
+            "intent": {"name": "emergency", "confidence": 0.65},
             "entities": [],
-            "intent_ranking": [{"name": "nlu_fallback", "confidence": 0.5}]
-            + [{"name": name, "confidence": score} for name, score in ranking],
+            "intent_ranking": [{"name": name, "confidence": score} for name, score in ranking],
         }
     )
     async with serve(answering(answer)) as url:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from nlu import decision
 from nlu.client import NLUClient
 from nlu.decision import EMERGENCY_BAR, FALLBACK, Decision, decide
 from tests.helpers.settings import make_settings
@@ -61,22 +62,65 @@ def test_decide(ranking: list[tuple[str, float]], expected: Decision) -> None:
     assert decide(ranking, fallback=0.5) == expected
 
 
-def test_the_model_emergency_is_answered_even_unsure() -> None:
+def test_the_model_emergency_over_its_bar_gets_the_numbers() -> None:
     sure = decide([("emergency", 0.97), ("find_health", 0.02)])
     assert sure == Decision("emergency", 0.97)
-    # Under the fallback threshold, with a topic close behind: the numbers all the same.
+    # Over the bar but not confident, with a topic close behind: the numbers all the same.
     # The likeliest need is kept, to be answered after the numbers.
-    unsure = decide([("emergency", 0.35), ("find_jobs", 0.31), ("find_mobility", 0.29)])
-    assert unsure == Decision("emergency", 0.35, need="find_jobs")
+    unsure = decide([("emergency", EMERGENCY_BAR), ("find_jobs", 0.2), ("find_mobility", 0.15)])
+    assert unsure == Decision("emergency", EMERGENCY_BAR, need="find_jobs")
     assert decide([("emergency", EMERGENCY_BAR), ("greet", 0.2)]) == Decision(
         "emergency", EMERGENCY_BAR
     )
-    # Under the bar, the model has no first intent worth acting on.
+    # Under the fallback threshold, the model has no first intent worth acting on.
     scattered = decide([("emergency", 0.25), ("find_health", 0.24), ("greet", 0.2)])
     assert scattered == Decision("out_of_scope", 0.25)
     # Another intent first: the emergency in second place is not acted on by itself.
     second = decide([("find_housing", 0.54), ("emergency", 0.46)])
     assert second == Decision("find_housing", 0.54)
+
+
+def test_an_emergency_under_its_bar_is_asked_about(monkeypatch: pytest.MonkeyPatch) -> None:
+    # With the bar above the fallback: a sure emergency gets the numbers; an unsure one is
+    # asked about when a topic is in sight (the question carries the emergency button), else
+    # the menu (which carries it too). Never the numbers by a guess.
+    monkeypatch.setattr(decision, "EMERGENCY_BAR", 0.9)
+    assert decide([("emergency", 0.95), ("find_health", 0.04)]) == Decision("emergency", 0.95)
+    unsure = decide([("emergency", 0.7), ("find_health", 0.2), ("find_jobs", 0.05)])
+    assert unsure == Decision("find_health", 0.2, ("find_health",))
+    two = decide([("emergency", 0.6), ("find_legal", 0.25), ("find_housing", 0.12)])
+    assert two == Decision("find_legal", 0.25, ("find_legal", "find_housing"))
+    nothing_in_sight = decide([("emergency", 0.7), ("out_of_scope", 0.25), ("greet", 0.05)])
+    assert nothing_in_sight == Decision("out_of_scope", 0.7)
+    # Under the fallback threshold as well: the menu.
+    assert decide([("emergency", 0.2), ("find_health", 0.15)], fallback=0.3) == Decision(
+        "out_of_scope", 0.2
+    )
+
+
+async def test_an_unsure_emergency_with_words_of_danger_gets_the_numbers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The safety net decides before the model's bar: words of danger are an emergency even
+    # when the model, unsure, would have asked.
+    monkeypatch.setattr(decision, "EMERGENCY_BAR", 0.9)
+    body = {
+        "intent": {"name": "emergency", "confidence": 0.6},
+        "entities": [],
+        "intent_ranking": [
+            {"name": "emergency", "confidence": 0.6},
+            {"name": "find_health", "confidence": 0.3},
+        ],
+    }
+    async with serve(answering(body)) as url:
+        client = NLUClient(url)
+        try:
+            asked = await client.parse("my friend is strange since this morning")
+            assert (asked.intent, asked.choices) == ("find_health", ("find_health",))
+            danger = await client.parse("my friend is not breathing")
+            assert (danger.intent, danger.choices, danger.danger) == ("emergency", (), True)
+        finally:
+            await client.aclose()
 
 
 async def test_the_client_offers_choices_and_never_with_words_of_danger() -> None:
