@@ -51,7 +51,8 @@ from tests.standins.telegram_updates import text as text_update
 
 CHATS = 400
 IN_FLIGHT = 50  # posts at once, as Telegram's servers deliver to a busy webhook
-REDIS_URL = "redis://127.0.0.1:6379/13"
+# Emptied before and after each benchmark; BENCH_REDIS_URL points at another db.
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
 BOT_TOKEN = "123456:bench-token-for-the-stand-in"
 SECRET = "bench-webhook-secret"
 EVERY_ROLE = ("api", "worker", "sender", "broadcaster", "relay")

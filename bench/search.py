@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import itertools
+import os
 import random
 import tempfile
 import time
@@ -41,7 +42,10 @@ from services_directory.search.index import rebuild
 from services_directory.search.service import forget_cached_reads, search_services
 
 PG_ADMIN_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
-PG_BENCH_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/dalil_bench"
+# Dropped and created again by each benchmark; BENCH_DATABASE names another one, for two
+# people benchmarking on one PostgreSQL.
+PG_BENCH_DATABASE = os.environ.get("BENCH_DATABASE", "dalil_bench")
+PG_BENCH_URL = f"postgresql+asyncpg://postgres@127.0.0.1:5432/{PG_BENCH_DATABASE}"
 TARGET_SERVICES = 10_000
 QUERIES = 1000
 
@@ -53,8 +57,8 @@ async def fresh_database(kind: str, workdir: Path) -> str:
     admin = create_engine(PG_ADMIN_URL)
     async with admin.connect() as connection:
         connection = await connection.execution_options(isolation_level="AUTOCOMMIT")
-        await connection.execute(text("DROP DATABASE IF EXISTS dalil_bench"))
-        await connection.execute(text("CREATE DATABASE dalil_bench"))
+        await connection.execute(text(f'DROP DATABASE IF EXISTS "{PG_BENCH_DATABASE}"'))
+        await connection.execute(text(f'CREATE DATABASE "{PG_BENCH_DATABASE}"'))
     await admin.dispose()
     return PG_BENCH_URL
 

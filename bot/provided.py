@@ -9,7 +9,7 @@ objects are provided.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from fastapi import FastAPI, Request
@@ -29,10 +29,12 @@ def provide(app: FastAPI, *objects: object) -> None:
     setattr(app.state, _REGISTRY, registry)
 
 
-def provided(kind: type[T]) -> Callable[[Request], T]:
+def provided(kind: type[T]) -> Callable[[Request], Awaitable[T]]:
     """Return a dependency that answers the object of type `kind` the app provided."""
 
-    def dependency(request: Request) -> T:
+    # A coroutine although it awaits nothing: FastAPI runs a plain function dependency in
+    # its thread pool, a hand-over to a thread and back on every webhook post.
+    async def dependency(request: Request) -> T:
         registry: dict[type[Any], object] = getattr(request.app.state, _REGISTRY, {})
         found = registry.get(kind)
         if not isinstance(found, kind):

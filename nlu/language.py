@@ -59,20 +59,25 @@ class _NaiveBayes:
 
     def __init__(self, script: str, samples: dict[str, list[str]]) -> None:
         self.script = script
-        self.counts = {
+        counts = {
             language: Counter(g for text in texts for g in _ngrams(text, script))
             for language, texts in samples.items()
         }
-        self.totals = {language: sum(c.values()) for language, c in self.counts.items()}
-        self.vocabulary = len(set().union(*self.counts.values())) or 1
+        vocabulary = len(set().union(*counts.values())) or 1
+        # Each n-gram's smoothed log-probability, computed once here rather than for every
+        # n-gram of every message (the same values, summed in the same order).
+        self.log_p: dict[str, dict[str, float]] = {}
+        self.log_p_unseen: dict[str, float] = {}
+        for language, seen in counts.items():
+            denominator = sum(seen.values()) + vocabulary
+            self.log_p[language] = {g: math.log((n + 1) / denominator) for g, n in seen.items()}
+            self.log_p_unseen[language] = math.log(1 / denominator)
 
     def classify(self, text: str) -> LanguageGuess:
         grams = list(_ngrams(text, self.script))
         scores = {
-            language: sum(
-                math.log((counts[g] + 1) / (self.totals[language] + self.vocabulary)) for g in grams
-            )
-            for language, counts in self.counts.items()
+            language: sum(log_p.get(g, self.log_p_unseen[language]) for g in grams)
+            for language, log_p in self.log_p.items()
         }
         best = max(scores, key=scores.__getitem__)
         # Posterior with a flat prior: softmax of the log-likelihoods.

@@ -33,7 +33,7 @@ def what_do_you_need(turn: Turn) -> Reply:
 
 async def ask_city(turn: Turn) -> Reply:
     """Ask which city the person is in, one button per city."""
-    cities = await list_cities(turn.session)
+    cities = await turn.cities()
     return Reply(
         turn.t.gettext("Which city are you in?"),
         render.city_buttons(cities, turn.locale),
@@ -43,7 +43,7 @@ async def ask_city(turn: Turn) -> Reply:
 
 async def city_from(turn: Turn, result: ParseResult | None) -> City | None:
     """Return the city the message names, else the one remembered, else None."""
-    cities = await list_cities(turn.session)
+    cities = await turn.cities()
     city = None
     if result is not None:
         named = result.entity("city")
@@ -154,7 +154,7 @@ async def _alternatives(turn: Turn, category: Category, city: City) -> Reply:
     """Nothing here: the nearest cities that have the topic, and the topics this city has."""
     found = await elsewhere(turn.session, city_id=city.id, category=category)
     here = (city.latitude, city.longitude)
-    others = [c for c in await list_cities(turn.session) if c.id in found.cities - {city.id}]
+    others = [c for c in await turn.cities() if c.id in found.cities - {city.id}]
     others.sort(key=lambda c: distance_m(here, (c.latitude, c.longitude)))
     topics = [c for c in Category if c != category and c.value in found.categories]
     # Pressing one of those cities continues with the same topic there.

@@ -25,7 +25,7 @@ from handoff.models import WAITING, Handover, HandoverDesk
 from nlu.safety import mentions_danger
 from services_directory.categories import Category
 from services_directory.cities.models import City
-from services_directory.cities.service import get_city, list_cities
+from services_directory.cities.service import get_city
 from services_directory.listings.models import Organization
 
 INTENT = usage.HANDOVER_INTENT
@@ -75,7 +75,7 @@ async def offer(turn: Turn, category: Category | None, *, topic_chosen: bool = F
     t = turn.t
     city = await get_city(turn.session, turn.state.city) if turn.state.city else None
     if city is None:
-        cities = await list_cities(turn.session)
+        cities = await turn.cities()
         buttons = render.city_buttons(cities, turn.locale)
         by_city = tuple(tuple(Button(b.label, "human:" + b.payload) for b in r) for r in buttons)
         return Reply(t.gettext("Which city are you in?"), by_city, rtl=is_rtl(turn.locale))

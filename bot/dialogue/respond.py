@@ -25,7 +25,7 @@ from handoff import service as handoff
 from nlu.client import NLUClient, ParseResult
 from nlu.errors import NLUUnavailable
 from services_directory.categories import Category
-from services_directory.cities.service import get_city, list_cities
+from services_directory.cities.service import get_city
 from services_directory.search.service import distance_m
 
 log = logging.getLogger(__name__)
@@ -368,7 +368,7 @@ class Dialogue:
 
     async def _location(self, turn: Turn, point: tuple[float, float]) -> list[Reply]:
         # The point serves this one answer and is never stored: only the city is remembered.
-        cities = await list_cities(turn.session)
+        cities = await turn.cities()
         near = [(distance_m(point, (c.latitude, c.longitude)), c) for c in cities]
         distance, city = min(near, key=lambda pair: pair[0], default=(math.inf, None))
         if city is None or distance > NEAR_CITY_M:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from babel.support import NullTranslations
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,6 +14,8 @@ from bot.messages import IncomingMessage
 from bot.state import ConversationState
 from core import usage
 from services_directory.categories import Category
+from services_directory.cities.models import City
+from services_directory.cities.service import list_cities
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +31,15 @@ class Turn:
     session: AsyncSession
     now: dt.datetime  # timezone-aware, from the dialogue's clock
     forget: bool = False  # erase everything kept for this chat once the turn is answered
+    # Every city, read once per turn: a question before the city is known reads them to
+    # look for a name in the text, then again for the buttons that ask which one.
+    _cities: list[City] | None = field(default=None, repr=False)
+
+    async def cities(self) -> list[City]:
+        """Every city served, ordered by id (read at most once in the turn's transaction)."""
+        if self._cities is None:
+            self._cities = await list_cities(self.session)
+        return self._cities
 
     @property
     def t(self) -> NullTranslations:
