@@ -5,8 +5,9 @@
 - `holdout.yml`: written later by other hands than both, scored, never used to choose.
 - `external/`: written by other people (migrant phrasebooks, public intent datasets, public
   FAQ pages; sources and licences in its README). Only it says how Dalil does with strangers.
-- `strangers/`: a second development set of other people's text (Tatoeba pairs, HWU64), used
-  to choose like `dev.yml`; it has no gate here, only its size, sources and disjointness.
+- `strangers/`: a second development set of other people's text (Tatoeba pairs, HWU64, and
+  Tatoeba's emergencies with their look-alikes), used to choose like `dev.yml`; it has no
+  gate here, only its size, sources and disjointness.
 
 None is trained on, and the training data is never written from them (nlu/README.md).
 """
@@ -96,8 +97,12 @@ def test_the_strangers_set_is_large_and_names_its_sources() -> None:
     assert len(examples) >= 1200
     assert {e.lang for e in examples} == LANGUAGES  # English and the nine Tatoeba languages
     files = sorted(STRANGERS_SET.glob("*.yml"))
-    assert [path.name for path in files] == ["hwu64.yml", "tatoeba.yml"]
-    licences = {"hwu64.yml": "CC BY 4.0", "tatoeba.yml": "CC BY 2.0 FR"}
+    assert [path.name for path in files] == ["hwu64.yml", "tatoeba.yml", "tatoeba_emergencies.yml"]
+    licences = {
+        "hwu64.yml": "CC BY 4.0",
+        "tatoeba.yml": "CC BY 2.0 FR",
+        "tatoeba_emergencies.yml": "CC BY 2.0 FR",
+    }
     for path in files:
         text = path.read_text(encoding="utf-8")
         header = text[:3000]
@@ -110,6 +115,22 @@ def test_the_strangers_set_is_large_and_names_its_sources() -> None:
     readme = (STRANGERS_SET / "README.md").read_text(encoding="utf-8")
     assert "**Never for training**" in readme
     assert all(licence in readme for licence in licences.values())
+
+
+def test_the_strangers_emergency_file_weighs_alarms_against_look_alikes() -> None:
+    # Emergencies written by strangers, and at least as many ordinary sentences that look like
+    # them, each with its Tatoeba sentence id and author in the companion TSV.
+    path = STRANGERS_SET / "tatoeba_emergencies.yml"
+    examples = evaluate.read_labelled(path)
+    emergencies = [e for e in examples if e.intent == "emergency"]
+    assert len(emergencies) >= 150
+    assert len(examples) - len(emergencies) >= len(emergencies)
+    assert len({e.lang for e in emergencies}) >= 4
+    table = (STRANGERS_SET / "tatoeba_emergencies_attribution.tsv").read_text(encoding="utf-8")
+    rows = [line.split("\t") for line in table.splitlines()[1:]]
+    attributed = {(row[0], row[1], row[2]) for row in rows if row[3].isdigit() and row[4]}
+    assert len(rows) == len(examples)
+    assert {(e.lang, e.intent, e.text) for e in examples} <= attributed
 
 
 @pytest.mark.parametrize("path", SETS.values(), ids=SETS.keys())
