@@ -11,7 +11,8 @@ and not already in the training data. A seeded sample per language; then every c
 read (its English side: the pairs are translations) and the ones a city orientation service
 might act on, or that speak of danger, death, illness or distress, are dropped: by their row
 in DROPPED (read by hand) and by the words of RISKY (a second, cruder sieve). With OUT.yml the
-rest is written as `out_of_scope` blocks, one per language (`nlu/rasa/data/everyday.yml`).
+rest is written as `out_of_scope` blocks, one per language (measured and kept apart in
+`nlu/candidates/everyday.yml`: nlu/README.md says why it is not trained on).
 """
 
 from __future__ import annotations
