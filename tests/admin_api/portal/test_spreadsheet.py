@@ -17,9 +17,14 @@ pytestmark = pytest.mark.browser
 async def _upload(page: Page, content: bytes) -> int:
     upload: FilePayload = {"name": "services.csv", "mimeType": "text/csv", "buffer": content}
     await page.locator("#file").set_input_files(files=[upload])
-    async with page.expect_response(
-        lambda r: r.request.method == "POST" and r.url.endswith("/portal/spreadsheet")
-    ) as answer:
+    # The answer's page is loaded before anything else is done with the tab: going back while
+    # the form's navigation is still committing detaches the page (seen once in CI).
+    async with (
+        page.expect_navigation(wait_until="load"),
+        page.expect_response(
+            lambda r: r.request.method == "POST" and r.url.endswith("/portal/spreadsheet")
+        ) as answer,
+    ):
         await page.get_by_role("button", name="Importer").click()
     return (await answer.value).status
 
