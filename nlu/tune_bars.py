@@ -28,7 +28,7 @@ import httpx
 from core.settings import Settings
 from nlu import decision, evaluate
 from nlu.client import MAX_TEXT_CHARS, NLUClient
-from nlu.compare import WORK, _serve
+from nlu.compare import WORK, _serve, set_names
 from nlu.language import LanguageIdentifier
 from nlu.normalize import normalize
 
@@ -105,13 +105,13 @@ def score_sets(
 
 def choosing_sets(values: list[str]) -> list[str]:
     """The sets named (apart or comma-separated), each one a set that may choose."""
-    names = [name.strip() for value in values for name in value.split(",") if name.strip()]
+    names = set_names(values)
     refused = [name for name in names if name not in evaluate.CHOOSING_SETS]
-    if refused or not names:
+    if refused:
         raise argparse.ArgumentTypeError(
             f"bars are chosen on {' and '.join(evaluate.CHOOSING_SETS)} only, not {refused}"
         )
-    return list(dict.fromkeys(names))
+    return names
 
 
 def main() -> None:
