@@ -5,6 +5,11 @@ numbers cost nothing to show, so any of these words shows them first, whatever e
 message asks. The list is deliberately broad; it is matched on whole words after the same
 normalisation the model uses. The phrases live in one file per language beside this module
 (`<lang>.txt`, one phrase a line), so translators add them without touching the code.
+
+Some cries are danger only as the whole message. "Help me!" alone is a cry, and "help me
+find a school" a need; "Help!" is a cry, and "help" alone asks how the bot works. A line
+starting with `=` is such a cry: the message is those words and nothing else (said once or
+more). A line starting with `!` needs an exclamation mark in the message too.
 """
 
 from __future__ import annotations
@@ -50,20 +55,38 @@ def _forms(token: str) -> set[str]:
     return forms
 
 
+# The marks of a line that is a cry (the whole message), and of one that needs "!" too.
+WHOLE, EXCLAIMED = "=", "!"
+
+
+def _lines(folder: Path) -> list[str]:
+    return [
+        line.strip()
+        for path in sorted(folder.glob("*.txt"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
+
+
 def _phrases(folder: Path) -> list[tuple[str, ...]]:
     phrases = set()
-    for path in sorted(folder.glob("*.txt")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            tokens = tuple(_tokens(line))
-            if tokens and not line.lstrip().startswith("#"):
-                phrases.add(tokens)
+    for line in _lines(folder):
+        tokens = tuple(_tokens(line))
+        if tokens and line[0] not in (WHOLE, EXCLAIMED):
+            phrases.add(tokens)
     if not phrases:
         # An install without its data files would answer "no danger" to everything, silently.
         raise RuntimeError(f"no danger phrases in {folder}: the safety net would be empty")
     return sorted(phrases, key=len, reverse=True)
 
 
+def _cries(folder: Path, mark: str) -> frozenset[tuple[str, ...]]:
+    return frozenset(tuple(_tokens(line[1:])) for line in _lines(folder) if line[0] == mark)
+
+
 _PHRASE_LIST = _phrases(PHRASES_DIR)
+_WHOLE_CRIES = _cries(PHRASES_DIR, WHOLE)
+_EXCLAIMED_CRIES = _cries(PHRASES_DIR, EXCLAIMED)
 
 
 def _by_first_word(phrases: list[tuple[str, ...]]) -> dict[str, list[tuple[str, ...]]]:
@@ -78,8 +101,24 @@ def _by_first_word(phrases: list[tuple[str, ...]]) -> dict[str, list[tuple[str, 
 _PHRASES_BY_FIRST_WORD = _by_first_word(_PHRASE_LIST)
 
 
+def _once(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    """The words said, without their repetition: "help help help" is "help"."""
+    for size in range(1, len(tokens) // 2 + 1):
+        if len(tokens) % size == 0 and tokens == tokens[:size] * (len(tokens) // size):
+            return tokens[:size]
+    return tokens
+
+
+def is_cry(text: str) -> bool:
+    """Tell whether the whole of `text` is a cry for help ("Help!", "Au feu", "Ayúdenme")."""
+    said = _once(tuple(_tokens(text)))
+    return said in _WHOLE_CRIES or (said in _EXCLAIMED_CRIES and "!" in text)
+
+
 def mentions_danger(text: str) -> bool:
-    """Tell whether `text` contains a word or phrase that may signal an emergency."""
+    """Tell whether `text` is a cry or contains a word or phrase that may signal an emergency."""
+    if is_cry(text):
+        return True
     forms = [_forms(token) for token in _tokens(text)]
     for start, first in enumerate(forms):
         for word in first:

@@ -73,3 +73,24 @@ def test_no_training_example_outside_emergency_sets_off_the_net() -> None:
         if e.intent != "emergency" and mentions_danger(e.text)
     ]
     assert fired == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Help!", "HELP ME", "help me.", "Help! Help!", "¡Ayuda!", "Ayúdenme", "Aiuto!",
+     "Hilfe!!", "Aidez-moi !", "Feu !", "Допоможіть!", "ساعدوني", "کمک!", "Yardım edin",
+     "Don't shoot!", "I'm trapped."],
+)  # fmt: skip
+def test_a_cry_alone_is_danger(text: str) -> None:
+    assert mentions_danger(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    # Alone without "!", these ask how the bot works; inside a sentence they are a need.
+    ["help", "Help", "ayuda", "aiuto", "hilfe", "aide", "کمک", "yardım", "مساعدة",
+     "help me find a job!", "I need help with my papers!", "ayuda con el alquiler!",
+     "je suis coincé avec mon dossier", "the police took my papers!"],
+)  # fmt: skip
+def test_a_cry_word_in_a_need_or_alone_without_exclamation_is_not(text: str) -> None:
+    assert not mentions_danger(text)
