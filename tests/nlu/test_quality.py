@@ -153,7 +153,7 @@ def test_the_strangers_set_shares_nothing_with_the_other_sets() -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["dev", "holdout", _unmet("external", "external macro-F1 0.696 (gate 0.80)")]
+    "name", ["dev", "holdout", _unmet("external", "external macro-F1 0.697 (gate 0.80)")]
 )
 def test_macro_f1(scores: dict[str, dict[str, Any]], name: str) -> None:
     assert scores[name]["macro_f1"] >= MACRO_F1[name], scores[name]["confusions"][:15]
