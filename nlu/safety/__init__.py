@@ -112,7 +112,8 @@ def _once(tokens: tuple[str, ...]) -> tuple[str, ...]:
 def is_cry(text: str) -> bool:
     """Tell whether the whole of `text` is a cry for help ("Help!", "Au feu", "Ayúdenme")."""
     said = _once(tuple(_tokens(text)))
-    return said in _WHOLE_CRIES or (said in _EXCLAIMED_CRIES and "!" in text)
+    exclaimed = "!" in text or "¡" in text  # "¡Ayuda" is written without its closing mark too
+    return said in _WHOLE_CRIES or (said in _EXCLAIMED_CRIES and exclaimed)
 
 
 def mentions_danger(text: str) -> bool:

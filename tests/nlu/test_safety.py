@@ -77,7 +77,7 @@ def test_no_training_example_outside_emergency_sets_off_the_net() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["Help!", "HELP ME", "help me.", "Help! Help!", "¡Ayuda!", "Ayúdenme", "Aiuto!",
+    ["Help!", "HELP ME", "help me.", "Help! Help!", "¡Ayuda!", "¡Ayuda", "Ayúdenme", "Aiuto!",
      "Hilfe!!", "Aidez-moi !", "Feu !", "Допоможіть!", "ساعدوني", "کمک!", "Yardım edin",
      "Don't shoot!", "I'm trapped."],
 )  # fmt: skip
