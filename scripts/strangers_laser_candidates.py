@@ -23,10 +23,9 @@ from pathlib import Path
 
 from nlu import evaluate
 from nlu.normalize import normalize
-from nlu.training_data import DATA_DIR, read_examples
+from scripts.strangers_emergency_build import known_texts
 from scripts.strangers_emergency_candidates import DANGER
 
-ROOT = Path(__file__).resolve().parent.parent
 COMMIT = "74bc6ae7ffb7cba670fe0f428d0ede9f666fb821"
 TATOEBA = "data/tatoeba/v1/tatoeba.{code}-eng.{side}"
 LANGUAGES = {"fra": "fr", "deu": "de", "spa": "es", "ita": "it", "por": "pt", "tur": "tr"}
@@ -49,25 +48,11 @@ def _pairs(git_dir: Path, commit: str, code: str) -> list[tuple[str, str]]:
     ]
 
 
-def _known_texts() -> set[str]:
-    """The normalised texts of the training data and of every other evaluation set."""
-    known: set[str] = set()
-    for folder in (DATA_DIR, ROOT / "nlu" / "candidates"):
-        for path in folder.glob("*.yml"):
-            known.update(normalize(e.text) for e in read_examples(path))
-    for name in ("dev", "holdout", "external"):
-        known.update(normalize(e.text) for e in evaluate.read_labelled(evaluate.EVAL_SETS[name]))
-    for path in evaluate.EVAL_SETS["strangers"].glob("*.yml"):
-        if path != OUT:
-            known.update(normalize(e.text) for e in evaluate.read_labelled(path))
-    return known
-
-
 def main() -> None:
     """Print the candidates and their counts."""
     git_dir = Path(sys.argv[1])
     commit = sys.argv[2] if len(sys.argv) > 2 else COMMIT
-    known = _known_texts()
+    known = known_texts(OUT)
     seen: set[str] = set()
     print("lang\ttext\tenglish")  # noqa: T201
     for code, lang in LANGUAGES.items():

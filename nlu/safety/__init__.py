@@ -57,42 +57,36 @@ def _forms(token: str) -> set[str]:
 
 # The marks of a line that is a cry (the whole message), and of one that needs "!" too.
 WHOLE, EXCLAIMED = "=", "!"
+Phrase = tuple[str, ...]
 
 
-def _lines(folder: Path) -> list[str]:
-    return [
-        line.strip()
-        for path in sorted(folder.glob("*.txt"))
-        for line in path.read_text(encoding="utf-8").splitlines()
-        if line.strip() and not line.lstrip().startswith("#")
-    ]
-
-
-def _phrases(folder: Path) -> list[tuple[str, ...]]:
-    phrases = set()
-    for line in _lines(folder):
-        tokens = tuple(_tokens(line))
-        if tokens and line[0] not in (WHOLE, EXCLAIMED):
-            phrases.add(tokens)
+def _read(folder: Path) -> tuple[list[Phrase], frozenset[Phrase], frozenset[Phrase]]:
+    """The phrases (longest first), the whole-message cries and the cries that need "!"."""
+    phrases: set[Phrase] = set()
+    cries: dict[str, set[Phrase]] = {WHOLE: set(), EXCLAIMED: set()}
+    for path in sorted(folder.glob("*.txt")):
+        for raw in path.read_text(encoding="utf-8").splitlines():
+            line = raw.strip()
+            if not line or line.startswith("#"):
+                continue
+            if line[0] in cries:
+                cries[line[0]].add(tuple(_tokens(line[1:])))
+            elif tokens := tuple(_tokens(line)):
+                phrases.add(tokens)
     if not phrases:
         # An install without its data files would answer "no danger" to everything, silently.
         raise RuntimeError(f"no danger phrases in {folder}: the safety net would be empty")
-    return sorted(phrases, key=len, reverse=True)
+    ordered = sorted(phrases, key=len, reverse=True)
+    return ordered, frozenset(cries[WHOLE]), frozenset(cries[EXCLAIMED])
 
 
-def _cries(folder: Path, mark: str) -> frozenset[tuple[str, ...]]:
-    return frozenset(tuple(_tokens(line[1:])) for line in _lines(folder) if line[0] == mark)
+_PHRASE_LIST, _WHOLE_CRIES, _EXCLAIMED_CRIES = _read(PHRASES_DIR)
 
 
-_PHRASE_LIST = _phrases(PHRASES_DIR)
-_WHOLE_CRIES = _cries(PHRASES_DIR, WHOLE)
-_EXCLAIMED_CRIES = _cries(PHRASES_DIR, EXCLAIMED)
-
-
-def _by_first_word(phrases: list[tuple[str, ...]]) -> dict[str, list[tuple[str, ...]]]:
+def _by_first_word(phrases: list[Phrase]) -> dict[str, list[Phrase]]:
     # A message is checked only against the phrases that begin with one of its words: the
     # check runs on every message, and the list has about 4,500 phrases.
-    index: dict[str, list[tuple[str, ...]]] = {}
+    index: dict[str, list[Phrase]] = {}
     for phrase in phrases:
         index.setdefault(phrase[0], []).append(phrase)
     return index
@@ -101,7 +95,7 @@ def _by_first_word(phrases: list[tuple[str, ...]]) -> dict[str, list[tuple[str, 
 _PHRASES_BY_FIRST_WORD = _by_first_word(_PHRASE_LIST)
 
 
-def _once(tokens: tuple[str, ...]) -> tuple[str, ...]:
+def _once(tokens: Phrase) -> Phrase:
     """The words said, without their repetition: "help help help" is "help"."""
     for size in range(1, len(tokens) // 2 + 1):
         if len(tokens) % size == 0 and tokens == tokens[:size] * (len(tokens) // size):
@@ -109,18 +103,23 @@ def _once(tokens: tuple[str, ...]) -> tuple[str, ...]:
     return tokens
 
 
-def is_cry(text: str) -> bool:
-    """Tell whether the whole of `text` is a cry for help ("Help!", "Au feu", "Ayúdenme")."""
-    said = _once(tuple(_tokens(text)))
+def _cried(text: str, tokens: Phrase) -> bool:
+    said = _once(tokens)
     exclaimed = "!" in text or "¡" in text  # "¡Ayuda" is written without its closing mark too
     return said in _WHOLE_CRIES or (said in _EXCLAIMED_CRIES and exclaimed)
 
 
+def is_cry(text: str) -> bool:
+    """Tell whether the whole of `text` is a cry for help ("Help!", "Au feu", "Ayúdenme")."""
+    return _cried(text, tuple(_tokens(text)))
+
+
 def mentions_danger(text: str) -> bool:
     """Tell whether `text` is a cry or contains a word or phrase that may signal an emergency."""
-    if is_cry(text):
+    tokens = tuple(_tokens(text))
+    if _cried(text, tokens):
         return True
-    forms = [_forms(token) for token in _tokens(text)]
+    forms = [_forms(token) for token in tokens]
     for start, first in enumerate(forms):
         for word in first:
             for phrase in _PHRASES_BY_FIRST_WORD.get(word, ()):

@@ -84,11 +84,16 @@ class Writer:
             await asyncio.gather(*(self.chat(http, chat, sequence, first) for chat in chats))
 
 
-async def holding(redis: Redis, stream: str, group: str, role: str, pid: int) -> int:
-    """How many entries of `stream` the consumers of process `pid` read and did not ack."""
+async def _holders(redis: Redis, stream: str, group: str, role: str, pid: int) -> list[Any]:
+    """The consumers of process `pid` in `group` that read entries and did not ack them."""
     consumers: Any = await redis.xinfo_consumers(stream, group)
     ours = f"{role}-{socket.gethostname()}-{pid}-"
-    return sum(int(c["pending"]) for c in consumers if c["name"].startswith(ours))
+    return [c for c in consumers if c["name"].startswith(ours) and int(c["pending"])]
+
+
+async def holding(redis: Redis, stream: str, group: str, role: str, pid: int) -> int:
+    """How many entries of `stream` the consumers of process `pid` read and did not ack."""
+    return sum(int(c["pending"]) for c in await _holders(redis, stream, group, role, pid))
 
 
 async def held_replies(
@@ -96,12 +101,8 @@ async def held_replies(
 ) -> set[tuple[int, str]]:
     """Which replies (chat, kind) the senders of process `pid` read and did not ack: the only
     ones a kill can make it send twice (window 1 of docs/reliability.md)."""
-    consumers: Any = await redis.xinfo_consumers(OUTBOUND, SENDERS)
-    ours = f"{role}-{socket.gethostname()}-{pid}-"
     replies: set[tuple[int, str]] = set()
-    for consumer in consumers:
-        if not consumer["name"].startswith(ours) or not int(consumer["pending"]):
-            continue
+    for consumer in await _holders(redis, OUTBOUND, SENDERS, role, pid):
         pending: Any = await redis.xpending_range(
             OUTBOUND, SENDERS, "-", "+", 10_000, consumername=consumer["name"]
         )
