@@ -137,3 +137,62 @@ def test_prepared_annotations_mean_to_rasa_what_the_data_says(tmp_path: Path) ->
     )
     same = json.loads(done.stdout)
     assert [pair for pair, equal in zip(pairs, same, strict=True) if not equal] == []
+
+
+def test_sentence_features_only_drops_the_texts_token_features() -> None:
+    """The text keeps its sentence vector and one empty column per token; responses keep all;
+    the message's fingerprint changes, so Rasa's cache cannot mix up models with and without."""
+    python = make_settings().nlu_venv / "bin" / "python"
+    code = (
+        "import numpy, scipy.sparse\n"
+        "from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer as T\n"
+        "from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import (\n"
+        "    CountVectorsFeaturizer as C)\n"
+        "from rasa.shared.nlu.training_data.message import Message\n"
+        "from rasa.shared.nlu.training_data.training_data import TrainingData\n"
+        "from dalil_sentence_only import SentenceFeaturesOnly as S\n"
+        "import pathlib, tempfile\n"
+        "from rasa.engine.graph import ExecutionContext, GraphSchema\n"
+        "from rasa.engine.storage.local_model_storage import LocalModelStorage\n"
+        "from rasa.engine.storage.resource import Resource\n"
+        "texts = ['where can I see a doctor', 'I need a doctor now', 'where to sleep']\n"
+        "messages = [Message(data={'text': t, 'intent': 'x', 'response': t + ' here'})\n"
+        "            for t in texts]\n"
+        "data = TrainingData(messages)\n"
+        "T(T.get_default_config()).process_training_data(data)\n"
+        "storage = LocalModelStorage(pathlib.Path(tempfile.mkdtemp()))\n"
+        "c = C({**C.get_default_config(), 'min_df': 1}, storage, Resource('words'),\n"
+        "      ExecutionContext(GraphSchema({}), 'test'))\n"
+        "c.train(data)\n"
+        "c.process_training_data(data)\n"
+        "before = {f.type + '/' + f.attribute: f.features.toarray()\n"
+        "          for f in messages[0].features}\n"
+        "fingerprint = messages[0].fingerprint()\n"
+        "S.create({}, None, None, None).process_training_data(data)\n"
+        "after = {f.type + '/' + f.attribute: f for f in messages[0].features}\n"
+        "print(sorted(after))\n"
+        "seq = after['sequence/text'].features\n"
+        "print(seq.shape, seq.nnz, after['sequence/text'].origin)\n"
+        "print(numpy.array_equal(after['sentence/text'].features.toarray(),\n"
+        "                        before['sentence/text']))\n"
+        "print(numpy.array_equal(after['sequence/response'].features.toarray(),\n"
+        "                        before['sequence/response']))\n"
+        "print(messages[0].fingerprint() != fingerprint)\n"
+    )
+    completed = subprocess.run(
+        [str(python), "-c", code],
+        env=training.rasa_environment(),
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    lines = completed.stdout.splitlines()[-5:]
+    assert lines[0] == str(
+        ["sentence/response", "sentence/text", "sequence/intent", "sequence/response",
+         "sequence/text"]
+    )  # fmt: skip
+    assert lines[1] == "(6, 1) 0 SentenceFeaturesOnly"
+    # Sentence and response features unchanged; Rasa's training cache sees the change.
+    assert lines[2:] == ["True", "True", "True"]
