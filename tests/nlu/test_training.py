@@ -83,7 +83,6 @@ def test_a_config_naming_a_component_depends_on_its_source(
 
 def test_the_sentence_featurizer_runs_in_the_rasa_environment() -> None:
     """Rasa's Python finds Dalil's component, and the encoder's weights in its package."""
-    python = make_settings().nlu_venv / "bin" / "python"
     code = (
         "from rasa.shared.nlu.training_data.message import Message\n"
         "from dalil_sentence_features import SentenceEncoderFeaturizer as F\n"
@@ -93,16 +92,7 @@ def test_the_sentence_featurizer_runs_in_the_rasa_environment() -> None:
         "(features,) = message.features\n"
         "print(features.type, features.attribute, features.features.shape)\n"
     )
-    completed = subprocess.run(
-        [str(python), "-c", code],
-        env=training.rasa_environment(),
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-    )
-    assert completed.returncode == 0, completed.stderr[-2000:]
-    assert completed.stdout.splitlines()[-1] == "sentence text (1, 512)"
+    assert _run_in_rasa(code)[-1] == "sentence text (1, 512)"
 
 
 def test_prepared_annotations_mean_to_rasa_what_the_data_says(tmp_path: Path) -> None:
@@ -142,9 +132,8 @@ def test_prepared_annotations_mean_to_rasa_what_the_data_says(tmp_path: Path) ->
 def test_sentence_features_only_drops_the_texts_token_features() -> None:
     """The text keeps its sentence vector and one empty column per token; responses keep all;
     the message's fingerprint changes, so Rasa's cache cannot mix up models with and without."""
-    python = make_settings().nlu_venv / "bin" / "python"
     code = (
-        "import numpy, scipy.sparse\n"
+        "import numpy\n"
         "from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer as T\n"
         "from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import (\n"
         "    CountVectorsFeaturizer as C)\n"
@@ -179,6 +168,19 @@ def test_sentence_features_only_drops_the_texts_token_features() -> None:
         "                        before['sequence/response']))\n"
         "print(messages[0].fingerprint() != fingerprint)\n"
     )
+    lines = _run_in_rasa(code)[-5:]
+    assert lines[0] == str(
+        ["sentence/response", "sentence/text", "sequence/intent", "sequence/response",
+         "sequence/text"]
+    )  # fmt: skip
+    assert lines[1] == "(6, 1) 0 SentenceFeaturesOnly"
+    # Sentence and response features unchanged; Rasa's training cache sees the change.
+    assert lines[2:] == ["True", "True", "True"]
+
+
+def _run_in_rasa(code: str) -> list[str]:
+    """Run `code` with the NLU virtualenv's Python, as Rasa runs; return its output's lines."""
+    python = make_settings().nlu_venv / "bin" / "python"
     completed = subprocess.run(
         [str(python), "-c", code],
         env=training.rasa_environment(),
@@ -188,11 +190,4 @@ def test_sentence_features_only_drops_the_texts_token_features() -> None:
         timeout=300,
     )
     assert completed.returncode == 0, completed.stderr[-2000:]
-    lines = completed.stdout.splitlines()[-5:]
-    assert lines[0] == str(
-        ["sentence/response", "sentence/text", "sequence/intent", "sequence/response",
-         "sequence/text"]
-    )  # fmt: skip
-    assert lines[1] == "(6, 1) 0 SentenceFeaturesOnly"
-    # Sentence and response features unchanged; Rasa's training cache sees the change.
-    assert lines[2:] == ["True", "True", "True"]
+    return completed.stdout.splitlines()
