@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 from pathlib import Path
 
@@ -191,3 +192,80 @@ def _run_in_rasa(code: str) -> list[str]:
     )
     assert completed.returncode == 0, completed.stderr[-2000:]
     return completed.stdout.splitlines()
+
+
+def test_fast_batches_are_rasas_batches() -> None:
+    """Every batch of two balanced epochs of real data is the same, array for array, from
+    Rasa's conversion and from dalil_fast_training's (with the token features as the
+    featurisers write them, and as the served pipeline keeps them)."""
+    code = (
+        "import numpy, pathlib, tempfile\n"
+        "from rasa.engine.graph import ExecutionContext, GraphSchema\n"
+        "from rasa.engine.storage.local_model_storage import LocalModelStorage\n"
+        "from rasa.engine.storage.resource import Resource\n"
+        "from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer as T\n"
+        "from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import (\n"
+        "    CountVectorsFeaturizer as C)\n"
+        "from rasa.nlu.classifiers.diet_classifier import DIETClassifier as D\n"
+        "from rasa.shared.nlu.training_data.loading import load_data\n"
+        "from rasa.utils.tensorflow.data_generator import RasaBatchDataGenerator as G\n"
+        "from rasa.utils.tensorflow.data_generator import RasaDataGenerator as R\n"
+        "from dalil_sentence_only import SentenceFeaturesOnly as S\n"
+        "import dalil_fast_training as F\n"
+        f"data = load_data('{training.DATA_DIR / 'fr.yml'}')\n"
+        "T(T.get_default_config()).process_training_data(data)\n"
+        "context = ExecutionContext(GraphSchema({}), 'test')\n"
+        "storage = LocalModelStorage(pathlib.Path(tempfile.mkdtemp()))\n"
+        "base = {**C.get_default_config(), 'min_df': 2}\n"
+        "chars = {**base, 'analyzer': 'char_wb', 'min_ngram': 2, 'max_ngram': 4}\n"
+        "for name, config in (('words', base), ('chars', chars)):\n"
+        "    c = C(config, storage, Resource(name), context)\n"
+        "    c.train(data)\n"
+        "    c.process_training_data(data)\n"
+        "diet = D.create({**D.get_default_config(), 'number_of_transformer_layers': 0,\n"
+        "                 'entity_recognition': False}, storage, Resource('d'), context)\n"
+        "def batches(model_data):\n"
+        "    numpy.random.seed(7)\n"
+        "    g = G(model_data, batch_size=[64, 256], epochs=2, batch_strategy='balanced')\n"
+        "    out = [g[i][0] for i in range(len(g))]\n"
+        "    g.on_epoch_end()\n"
+        "    return out + [g[i][0] for i in range(len(g))]\n"
+        "def same(a, b):\n"
+        "    return (a is None and b is None) or (\n"
+        "        a.dtype == b.dtype and a.shape == b.shape and numpy.array_equal(a, b))\n"
+        "rasas_function = R._scipy_matrix_to_values\n"
+        "for keep_sentences in (False, True):\n"
+        "    if keep_sentences:\n"
+        "        S.create({}, None, None, None).process_training_data(data)\n"
+        "    model_data = diet.preprocess_train_data(data)\n"
+        "    R._scipy_matrix_to_values = staticmethod(rasas_function)\n"
+        "    rasas = batches(model_data)\n"
+        "    assert F.apply() and R._scipy_matrix_to_values is F.values_of_sparse\n"
+        "    fast = batches(model_data)\n"
+        "    pairs = [(a, b) for x, y in zip(rasas, fast, strict=True)\n"
+        "             for a, b in zip(x, y, strict=True)]\n"
+        "    print(len(rasas), len(pairs), all(same(a, b) for a, b in pairs))\n"
+    )
+    for line in _run_in_rasa(code)[-2:]:
+        batches, arrays, equal = line.split()
+        assert int(batches) >= 10
+        assert int(arrays) > 100
+        assert equal == "True"
+
+
+def test_training_writes_a_model_and_nothing_to_rasas_cache(tmp_path: Path) -> None:
+    """`dalil nlu train` runs Rasa's training through dalil_fast_training: a model that parses,
+    and no entry in Rasa's training cache (which plain `rasa train` fills after every node)."""
+    target = tmp_path / "small.tar.gz"
+    training.train_with(venv=make_settings().nlu_venv, config=training.CONFIG, target=target,
+                        sample=1)  # fmt: skip
+    code = (
+        "import asyncio\n"
+        "from rasa.core.agent import Agent\n"
+        f"agent = Agent.load('{target}')\n"
+        "print(asyncio.run(agent.parse_message('doctor'))['intent']['name'] is not None)\n"
+    )
+    assert _run_in_rasa(code)[-1] == "True"
+    with sqlite3.connect(tmp_path / "cache" / "cache.db") as cache:
+        assert cache.execute("SELECT count(*) FROM cache_entry").fetchone() == (0,)
+    assert [p.name for p in (tmp_path / "cache").iterdir()] == ["cache.db"]
