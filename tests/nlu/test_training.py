@@ -179,21 +179,6 @@ def test_sentence_features_only_drops_the_texts_token_features() -> None:
     assert lines[2:] == ["True", "True", "True"]
 
 
-def _run_in_rasa(code: str) -> list[str]:
-    """Run `code` with the NLU virtualenv's Python, as Rasa runs; return its output's lines."""
-    python = make_settings().nlu_venv / "bin" / "python"
-    completed = subprocess.run(
-        [str(python), "-c", code],
-        env=training.rasa_environment(),
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-    )
-    assert completed.returncode == 0, completed.stderr[-2000:]
-    return completed.stdout.splitlines()
-
-
 def test_fast_batches_are_rasas_batches() -> None:
     """Every batch of two balanced epochs of real data is the same, array for array, from
     Rasa's conversion and from dalil_fast_training's (with the token features as the
@@ -269,3 +254,18 @@ def test_training_writes_a_model_and_nothing_to_rasas_cache(tmp_path: Path) -> N
     with sqlite3.connect(tmp_path / "cache" / "cache.db") as cache:
         assert cache.execute("SELECT count(*) FROM cache_entry").fetchone() == (0,)
     assert [p.name for p in (tmp_path / "cache").iterdir()] == ["cache.db"]
+
+
+def _run_in_rasa(code: str) -> list[str]:
+    """Run `code` with the NLU virtualenv's Python, as Rasa runs; return its output's lines."""
+    python = make_settings().nlu_venv / "bin" / "python"
+    completed = subprocess.run(
+        [str(python), "-c", code],
+        env=training.rasa_environment(),
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    return completed.stdout.splitlines()

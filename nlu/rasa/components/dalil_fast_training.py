@@ -72,11 +72,11 @@ def apply() -> bool:
     return True
 
 
-def _no_fingerprint(self, *args: object, **kwargs: object) -> dict:  # noqa: ANN001
+def _no_fingerprint(self, *args: object, **kwargs: object) -> dict:
     return {}
 
 
-def _nothing_cached(self, *args: object, **kwargs: object) -> None:  # noqa: ANN001
+def _nothing_cached(self, *args: object, **kwargs: object) -> None:
     return None
 
 
