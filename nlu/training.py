@@ -296,8 +296,11 @@ def train_with(
         "--out", str(target.parent),
         "--fixed-model-name", target.name.removesuffix(".tar.gz"),
     ]  # fmt: skip
-    environment = rasa_environment(target.parent / "cache")
-    completed = subprocess.run(command, env=environment, check=False)  # noqa: S603
+    # Nothing is written to Rasa's training cache; one left by a plain `rasa` run would still
+    # be read, and its outputs restored instead of trained: every training starts empty.
+    cache = target.parent / "cache"
+    shutil.rmtree(cache, ignore_errors=True)
+    completed = subprocess.run(command, env=rasa_environment(cache), check=False)  # noqa: S603
     shutil.rmtree(work, ignore_errors=True)
     if completed.returncode != 0 or not target.exists():
         raise NLUSetupError(f"rasa train nlu failed with exit code {completed.returncode}")

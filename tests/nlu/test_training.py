@@ -240,8 +240,11 @@ def test_fast_batches_are_rasas_batches() -> None:
 
 def test_training_writes_a_model_and_nothing_to_rasas_cache(tmp_path: Path) -> None:
     """`dalil nlu train` runs Rasa's training through dalil_fast_training: a model that parses,
-    and no entry in Rasa's training cache (which plain `rasa train` fills after every node)."""
+    and no entry in Rasa's training cache (which plain `rasa train` fills after every node);
+    what an earlier run left in the cache's folder is gone, so nothing is restored from it."""
     target = tmp_path / "small.tar.gz"
+    (tmp_path / "cache").mkdir()
+    (tmp_path / "cache" / "left-by-plain-rasa").write_text("an earlier run's output")
     training.train_with(venv=make_settings().nlu_venv, config=training.CONFIG, target=target,
                         sample=1)  # fmt: skip
     code = (

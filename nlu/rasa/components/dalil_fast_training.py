@@ -11,7 +11,8 @@ line as `rasa`, in the same process, after two replacements.
   and output (for training data: every message, its features written out as text) and
   stores the output, so that a later training with the same data and settings can skip the
   node. Dalil trains once per change of data, from scratch, so the cache only costs (about
-  15 s of a training here). `train nlu` through this module fingerprints and stores nothing.
+  15 s of a training here). Through this module no node's output is fingerprinted or stored
+  (nlu/training.py also empties the cache's folder before each training).
 
 Neither touches what is learned: the model from this command and from `rasa` are the same
 (tests/nlu/test_training.py compares the arrays; nlu/README.md the trained models). Serving
