@@ -6,6 +6,7 @@ import json
 import os
 import sqlite3
 import subprocess
+import tarfile
 from pathlib import Path
 
 import pytest
@@ -179,28 +180,34 @@ def test_sentence_features_only_drops_the_texts_token_features() -> None:
     assert lines[2:] == ["True", "True", "True"]
 
 
+# What the featurising tests run first in Rasa's Python: its components, an execution context
+# and a model storage in a fresh folder.
+RASA_SETUP = (
+    "import copy, numpy, pathlib, tempfile, scipy.sparse\n"
+    "from rasa.engine.graph import ExecutionContext, GraphSchema\n"
+    "from rasa.engine.storage.local_model_storage import LocalModelStorage\n"
+    "from rasa.engine.storage.resource import Resource\n"
+    "from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer as T\n"
+    "from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import (\n"
+    "    CountVectorsFeaturizer as C)\n"
+    "from rasa.nlu.classifiers.diet_classifier import DIETClassifier as D\n"
+    "from rasa.shared.nlu.training_data.loading import load_data\n"
+    "import dalil_fast_training as F\n"
+    "context = ExecutionContext(GraphSchema({}), 'test')\n"
+    "storage = LocalModelStorage(pathlib.Path(tempfile.mkdtemp()))\n"
+)
+
+
 def test_fast_batches_are_rasas_batches() -> None:
     """Every batch of two balanced epochs of real data is the same, array for array, from
     Rasa's conversion and from dalil_fast_training's (with the token features as the
     featurisers write them, and as the served pipeline keeps them)."""
-    code = (
-        "import numpy, pathlib, tempfile\n"
-        "from rasa.engine.graph import ExecutionContext, GraphSchema\n"
-        "from rasa.engine.storage.local_model_storage import LocalModelStorage\n"
-        "from rasa.engine.storage.resource import Resource\n"
-        "from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer as T\n"
-        "from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import (\n"
-        "    CountVectorsFeaturizer as C)\n"
-        "from rasa.nlu.classifiers.diet_classifier import DIETClassifier as D\n"
-        "from rasa.shared.nlu.training_data.loading import load_data\n"
+    code = RASA_SETUP + (
         "from rasa.utils.tensorflow.data_generator import RasaBatchDataGenerator as G\n"
         "from rasa.utils.tensorflow.data_generator import RasaDataGenerator as R\n"
         "from dalil_sentence_only import SentenceFeaturesOnly as S\n"
-        "import dalil_fast_training as F\n"
         f"data = load_data('{training.DATA_DIR / 'fr.yml'}')\n"
         "T(T.get_default_config()).process_training_data(data)\n"
-        "context = ExecutionContext(GraphSchema({}), 'test')\n"
-        "storage = LocalModelStorage(pathlib.Path(tempfile.mkdtemp()))\n"
         "base = {**C.get_default_config(), 'min_df': 2}\n"
         "chars = {**base, 'analyzer': 'char_wb', 'min_ngram': 2, 'max_ngram': 4}\n"
         "for name, config in (('words', base), ('chars', chars)):\n"
@@ -238,6 +245,99 @@ def test_fast_batches_are_rasas_batches() -> None:
         assert equal == "True"
 
 
+def test_counts_in_batches_are_rasas_counts() -> None:
+    """Every feature the word and character counts add to real training data, through
+    Rasa's featuriser one message at a time and through dalil_fast_training's batches, is the
+    same matrix (values, indices, types, shape), of the same kind, in the same place."""
+    code = RASA_SETUP + (
+        f"data = load_data('{training.DATA_DIR / 'fr.yml'}')\n"
+        f"data = data.merge(load_data('{training.DATA_DIR / 'ar_voices.yml'}'))\n"
+        f"data = data.merge(load_data('{training.DATA_DIR / 'en_info.yml'}'))\n"
+        "T(T.get_default_config()).process_training_data(data)\n"
+        "words = {**C.get_default_config(), 'min_df': 2, 'OOV_token': 'oov'}\n"
+        "known = {**words, 'OOV_words': ['the', 'de']}  # 'oov' in the vocabulary\n"
+        "unseen = {**words, 'OOV_words': ['xyzzy']}  # not in it\n"
+        "chars = {**C.get_default_config(), 'analyzer': 'char_wb', 'min_ngram': 2,\n"
+        "         'max_ngram': 4, 'min_df': 2, 'max_features': 10000}\n"
+        "def key(f):\n"
+        "    m = f.features\n"
+        "    return (type(m).__name__, f.type, f.attribute, f.origin, m.shape, m.row.dtype,\n"
+        "            m.col.dtype, m.data.dtype, m.row.tobytes(), m.col.tobytes(),\n"
+        "            m.data.tobytes())\n"
+        "for name, config in (('words', words), ('known', known), ('unseen', unseen),\n"
+        "                     ('chars', chars)):\n"
+        "    rasas, fast = copy.deepcopy(data), copy.deepcopy(data)\n"
+        "    c = C(config, storage, Resource(name), context)\n"
+        "    c.train(rasas)\n"
+        "    c.process(rasas.training_examples)\n"
+        "    assert F.apply()\n"
+        "    c.process_training_data(fast)\n"
+        "    pairs = list(zip(rasas.training_examples, fast.training_examples, strict=True))\n"
+        "    same = all([key(f) for f in a.features] == [key(f) for f in b.features]\n"
+        "               for a, b in pairs)\n"
+        "    kinds = {(f.type, f.attribute) for a, _ in pairs for f in a.features}\n"
+        "    oov = 'oov' in c.vectorizers['text'].vocabulary_\n"
+        "    print(name, len(pairs), sum(len(a.features) for a, _ in pairs), len(kinds), same,\n"
+        "          oov)\n"
+    )
+    lines = _run_in_rasa(code)[-4:]
+    assert [line.split()[0] for line in lines] == ["words", "known", "unseen", "chars"]
+    # Rasa's three ways with unknown words: none, 'oov' learnt in place of listed words, and
+    # listed words that never occur.
+    assert [line.split()[-1] for line in lines] == ["False", "True", "False", "False"]
+    for line in lines:
+        name, examples, features, kinds, same, _ = line.split()
+        assert int(examples) > 1_000
+        # The text as tokens and as a sentence for every example; the word counts also count
+        # the intent's name and the rumour's key.
+        assert int(features) >= 2 * int(examples)
+        assert int(kinds) == (2 if name == "chars" else 4)
+        assert same == "True"
+
+
+def test_joined_features_are_rasas() -> None:
+    """DIET's model data from real featurised examples (lookup-table regex features, which are
+    floats, beside word and character counts, which are integers) is the same, array for
+    array, with Rasa's hstack and with dalil_fast_training's."""
+    code = RASA_SETUP + (
+        "from rasa.nlu.featurizers.sparse_featurizer.regex_featurizer import (\n"
+        "    RegexFeaturizer as R)\n"
+        f"data = load_data('{training.DATA_DIR / 'fr.yml'}')\n"
+        "data.lookup_tables = [{'name': 'city', 'elements': ['lyon', 'paris', 'marseille']}]\n"
+        "T(T.get_default_config()).process_training_data(data)\n"
+        "r = R.create(R.get_default_config(), storage, Resource('regex'), context)\n"
+        "r.train(data)\n"
+        "r.process_training_data(data)\n"
+        "chars = {**C.get_default_config(), 'analyzer': 'char_wb', 'min_ngram': 2,\n"
+        "         'max_ngram': 4, 'min_df': 2}\n"
+        "for name, config in (('words', C.get_default_config()), ('chars', chars)):\n"
+        "    c = C(config, storage, Resource(name), context)\n"
+        "    c.train(data)\n"
+        "    c.process_training_data(data)\n"
+        "diet = D.create({**D.get_default_config(), 'number_of_transformer_layers': 0,\n"
+        "                 'entity_recognition': False}, storage, Resource('d'), context)\n"
+        "rasas = diet.preprocess_train_data(copy.deepcopy(data))\n"
+        "assert F.apply()\n"
+        "fast = diet.preprocess_train_data(copy.deepcopy(data))\n"
+        "def same(a, b):\n"
+        "    if not scipy.sparse.issparse(a):\n"
+        "        return a.dtype == b.dtype and numpy.array_equal(a, b)\n"
+        "    return (type(a) is type(b) and a.shape == b.shape and a.dtype == b.dtype\n"
+        "            and all(x.dtype == y.dtype and numpy.array_equal(x, y)\n"
+        "                    for x, y in ((a.row, b.row), (a.col, b.col), (a.data, b.data))))\n"
+        "pairs = [(a, b) for key in rasas.data for sub in rasas.data[key]\n"
+        "         for x, y in zip(rasas.data[key][sub], fast.data[key][sub], strict=True)\n"
+        "         for a, b in zip(x, y, strict=True)]\n"
+        "kinds = {str(a.dtype) for a, _ in pairs if scipy.sparse.issparse(a)}\n"
+        "print(len(pairs), sorted(kinds), all(same(a, b) for a, b in pairs))\n"
+    )
+    count, rest = _run_in_rasa(code)[-1].split(" ", 1)
+    kinds, equal = rest.rsplit(" ", 1)
+    assert int(count) > 3_000
+    assert kinds == "['float64', 'int64']"
+    assert equal == "True"
+
+
 def test_training_writes_a_model_and_nothing_to_rasas_cache(tmp_path: Path) -> None:
     """`dalil nlu train` runs Rasa's training through dalil_fast_training: a model that parses,
     and no entry in Rasa's training cache (which plain `rasa train` fills after every node);
@@ -257,6 +357,52 @@ def test_training_writes_a_model_and_nothing_to_rasas_cache(tmp_path: Path) -> N
     with sqlite3.connect(tmp_path / "cache" / "cache.db") as cache:
         assert cache.execute("SELECT count(*) FROM cache_entry").fetchone() == (0,)
     assert [p.name for p in (tmp_path / "cache").iterdir()] == ["cache.db"]
+
+
+def test_the_fast_training_writes_rasas_model(tmp_path: Path) -> None:
+    """Plain `rasa train nlu` and dalil_fast_training, on the same data and config, write the
+    same model: every file of the two archives but metadata.json (the time, the model's id)
+    is equal, byte for byte. The fast one skips Rasa's fingerprint run (it says so in its
+    debug log) and still trains every node."""
+    data = tmp_path / "data"
+    training.prepare_data(data, sample=3)
+    config = tmp_path / "config.yml"
+    config.write_text(training.CONFIG.read_text().replace("epochs: 40", "epochs: 3"))
+    python = make_settings().nlu_venv / "bin" / "python"
+    commands = {
+        "rasa": [str(training.rasa_executable(make_settings().nlu_venv))],
+        "fast": [str(python), "-m", "dalil_fast_training"],
+    }
+    logs = {}
+    for name, command in commands.items():
+        completed = subprocess.run(
+            [*command, "train", "nlu", "--config", str(config), "--domain",
+             str(training.DOMAIN), "--nlu", str(data), "--out", str(tmp_path),
+             "--fixed-model-name", name, "--debug"],
+            env=training.rasa_environment(tmp_path / f"cache-{name}"),
+            capture_output=True, text=True, check=False, timeout=600,
+        )  # fmt: skip
+        assert completed.returncode == 0, completed.stderr[-2000:]
+        logs[name] = completed.stdout + completed.stderr
+    fingerprint_run = "Running the train graph in fingerprint mode."
+    assert fingerprint_run in logs["rasa"]
+    assert fingerprint_run not in logs["fast"]
+    assert "Skip fingerprint run as a full training of the model was enforced." in logs["fast"]
+    models = {name: _archive_files(tmp_path / f"{name}.tar.gz") for name in commands}
+    assert models["rasa"].keys() == models["fast"].keys()
+    assert any(name.endswith("DIETClassifier.tf_model.data-00000-of-00001")
+               for name in models["rasa"])  # fmt: skip
+    different = [name for name in models["rasa"] if models["rasa"][name] != models["fast"][name]]
+    assert different == ["metadata.json"]
+
+
+def _archive_files(archive: Path) -> dict[str, bytes]:
+    with tarfile.open(archive) as tar:
+        return {
+            member.name: tar.extractfile(member).read()  # type: ignore[union-attr]
+            for member in tar.getmembers()
+            if member.isfile()
+        }
 
 
 def _run_in_rasa(code: str) -> list[str]:
