@@ -286,7 +286,7 @@ def train_with(
     python = rasa_executable(venv).parent / "python"
     work = target.parent / f"data-{target.name.removesuffix('.tar.gz')}"
     prepare_data(work, rumours=rumours, sample=sample)
-    # `rasa train nlu`, without two costs of Rasa's that change nothing in the model
+    # `rasa train nlu`, without costs of Rasa's that change nothing in the model
     # (components/dalil_fast_training.py).
     command = [
         str(python), "-m", "dalil_fast_training", "train", "nlu",
@@ -296,8 +296,8 @@ def train_with(
         "--out", str(target.parent),
         "--fixed-model-name", target.name.removesuffix(".tar.gz"),
     ]  # fmt: skip
-    # Nothing is written to Rasa's training cache; one left by a plain `rasa` run would still
-    # be read, and its outputs restored instead of trained: every training starts empty.
+    # The launcher neither reads nor writes Rasa's training cache; what plain `rasa` runs
+    # (nlu.compare's cross-validation) left in its folder goes, so nothing can be restored.
     cache = target.parent / "cache"
     shutil.rmtree(cache, ignore_errors=True)
     completed = subprocess.run(command, env=rasa_environment(cache), check=False)  # noqa: S603

@@ -39,11 +39,18 @@ import sys
 from typing import List
 
 import numpy as np
+import rasa
 import scipy.sparse
 from rasa.engine.training.graph_trainer import GraphTrainer
+from rasa.engine.training.hooks import TrainingHook
+from rasa.nlu.constants import DENSE_FEATURIZABLE_ATTRIBUTES
+from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import (
+    CountVectorsFeaturizer,
+)
 from rasa.shared.importers.importer import NluDataImporter
 from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.training_data import TrainingData
+from rasa.utils.tensorflow.data_generator import RasaDataGenerator
 from scipy.sparse._sputils import get_index_dtype, upcast
 
 RASA_SERIES = "3.6."
@@ -56,8 +63,6 @@ def values_of_sparse(matrices) -> List[np.ndarray]:  # noqa: ANN001 (a Rasa Feat
     in each matrix's own order; `shape` is (examples, longest, features).
     """
     if getattr(matrices, "number_of_dimensions", 3) == 4:  # dialogues: the policies' case
-        from rasa.utils.tensorflow.data_generator import RasaDataGenerator
-
         return RasaDataGenerator._4d_scipy_matrix_to_values(matrices)
     coos = [m if isinstance(m, scipy.sparse.coo_matrix) else m.tocoo() for m in matrices]
     row_lists = [m.row for m in coos]
@@ -82,8 +87,6 @@ def count_features_in_batches(featurizer, messages: list) -> list:  # noqa: ANN0
     matrices of the vectorizer's `transform`. scikit-learn counts every document on its own, so
     the rows of one `transform` over every message are each message's rows.
     """
-    from rasa.nlu.constants import DENSE_FEATURIZABLE_ATTRIBUTES
-
     if featurizer.vectorizers is None:  # not trained: Rasa's own (not replaced) says so
         return featurizer.process(messages)
     for attribute in featurizer._attributes:
@@ -192,13 +195,6 @@ def _count_training_data_in_batches(self, training_data: TrainingData) -> Traini
 
 def apply() -> bool:
     """Put the replacements in place; False (and nothing replaced) on another Rasa."""
-    import rasa
-    from rasa.engine.training.hooks import TrainingHook
-    from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import (
-        CountVectorsFeaturizer,
-    )
-    from rasa.utils.tensorflow.data_generator import RasaDataGenerator
-
     if not rasa.__version__.startswith(RASA_SERIES):
         print(
             f"dalil_fast_training: Rasa {rasa.__version__} is not {RASA_SERIES}x, trained as is",
