@@ -263,7 +263,8 @@ def test_counts_in_batches_are_rasas_counts() -> None:
         "    m = f.features\n"
         "    return (type(m).__name__, f.type, f.attribute, f.origin, m.shape, m.row.dtype,\n"
         "            m.col.dtype, m.data.dtype, m.row.tobytes(), m.col.tobytes(),\n"
-        "            m.data.tobytes())\n"
+        "            m.data.tobytes(), [(k, type(v).__name__) for k, v in vars(m).items()],\n"
+        "            m.maxprint, m.has_canonical_format)\n"
         "for name, config in (('words', words), ('known', known), ('unseen', unseen),\n"
         "                     ('chars', chars)):\n"
         "    rasas, fast = copy.deepcopy(data), copy.deepcopy(data)\n"
@@ -323,6 +324,8 @@ def test_joined_features_are_rasas() -> None:
         "    if not scipy.sparse.issparse(a):\n"
         "        return a.dtype == b.dtype and numpy.array_equal(a, b)\n"
         "    return (type(a) is type(b) and a.shape == b.shape and a.dtype == b.dtype\n"
+        "            and list(vars(a)) == list(vars(b)) and a.maxprint == b.maxprint\n"
+        "            and a.has_canonical_format == b.has_canonical_format\n"
         "            and all(x.dtype == y.dtype and numpy.array_equal(x, y)\n"
         "                    for x, y in ((a.row, b.row), (a.col, b.col), (a.data, b.data))))\n"
         "pairs = [(a, b) for key in rasas.data for sub in rasas.data[key]\n"
@@ -336,6 +339,65 @@ def test_joined_features_are_rasas() -> None:
     assert int(count) > 3_000
     assert kinds == "['float64', 'int64']"
     assert equal == "True"
+
+
+def test_matrices_built_directly_are_scipys() -> None:
+    """On the scipy Rasa runs with, dalil_fast_training builds its COO matrices without
+    scipy's checks, and they are what scipy's constructor makes of the same arrays; the
+    comparison it decides this by tells a matrix that differs in any part of its state."""
+    code = RASA_SETUP + (
+        "print(F.coo is F._direct_coo, F._direct_coo_is_scipys())\n"
+        "args = (numpy.array([1, 2]), numpy.array([0, 1], dtype=numpy.int32),\n"
+        "        numpy.array([3, 0], dtype=numpy.int32), (2, 5))\n"
+        "def changed(**state):\n"
+        "    m = F._direct_coo(*args)\n"
+        "    m.__dict__.update(state)\n"
+        "    return F._same_matrix(m, F._scipys_coo(*args))\n"
+        "print(changed(), changed(has_canonical_format=True),\n"
+        "      changed(col=numpy.array([3, 0])), changed(data=numpy.array([1, 3])),\n"
+        "      changed(_shape=(2, 6)), changed(maxprint=10))\n"
+    )
+    direct, agrees = _run_in_rasa(code)[-2].split()
+    assert (direct, agrees) == ("True", "True")
+    assert _run_in_rasa(code)[-1].split() == ["True"] + ["False"] * 5
+
+
+def test_the_data_read_once_is_rasas(tmp_path: Path) -> None:
+    """Rasa's importer and dalil_fast_training's, over prepared files with a retrieval intent,
+    its responses, synonyms and a lookup table (merged without deep copies), give the same
+    training data: every example in the same order, and the same synonyms, regexes, lookup
+    tables and responses. Rasa's own merge is back in place after the read."""
+    data = tmp_path / "data"
+    training.prepare_data(data, sample=20)
+    for path in data.glob("*.yml"):
+        if path.stem[:2] not in {"fr", "ar", "ru", "sy", "lo", "hu"}:
+            path.unlink()
+    code = RASA_SETUP + (
+        "from rasa.shared.importers.importer import TrainingDataImporter as I\n"
+        "from rasa.shared.nlu.training_data.training_data import TrainingData\n"
+        "def read():\n"
+        f"    i = I.load_nlu_importer_from_config('{training.CONFIG}', '{training.DOMAIN}',\n"
+        f"                                        ['{data}'])\n"
+        "    return i.get_nlu_data('en')\n"
+        "rasas = read()\n"
+        "assert F.apply()\n"
+        "fast = read()\n"
+        "print(len(rasas.training_examples), len(rasas.retrieval_intents),\n"
+        "      len(rasas.entity_synonyms), len(rasas.lookup_tables), len(rasas.responses),\n"
+        "      [m.fingerprint() for m in rasas.training_examples]\n"
+        "      == [m.fingerprint() for m in fast.training_examples],\n"
+        "      (rasas.entity_synonyms, rasas.regex_features, rasas.lookup_tables,\n"
+        "       rasas.responses) == (fast.entity_synonyms, fast.regex_features,\n"
+        "                            fast.lookup_tables, fast.responses),\n"
+        "      TrainingData.merge is F._RASAS_MERGE)\n"
+    )
+    examples, retrieval, synonyms, lookups, responses, *same = _run_in_rasa(code)[-1].split()
+    assert int(examples) > 300
+    assert int(retrieval) == 1
+    assert int(synonyms) > 0
+    assert int(lookups) == 2
+    assert int(responses) > 0
+    assert same == ["True", "True", "True"]
 
 
 def test_training_writes_a_model_and_nothing_to_rasas_cache(tmp_path: Path) -> None:

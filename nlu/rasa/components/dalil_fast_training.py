@@ -6,6 +6,8 @@ line as `rasa`, in the same process, after these replacements.
 - **Reading the data once.** `rasa train nlu` reads and merges every data file twice: to
   check that there is something to train on, and again (asking for the model's language,
   which merging drops) for the graph. The importer now keeps what it read the first time.
+  While reading, the files' examples are merged without Rasa's deep copies of all of them
+  at each of its three merges (`_merge_sharing_examples`).
 - **No fingerprint run.** Before training, Rasa runs the whole graph once in "fingerprint
   mode", hashing all the training data, to find nodes it could restore from its training
   cache. The graph is trained as `rasa train --force` does, without that run.
@@ -19,7 +21,9 @@ line as `rasa`, in the same process, after these replacements.
   (its tokens, then its whole text), and for the word counts a set of the whole vocabulary
   built again for every message. `count_features_in_batches` calls `transform` twice per
   attribute for all the messages at once and cuts each message's rows out of the result: the
-  same matrices, added in the same order.
+  same matrices, added in the same order. These matrices, and those joined below, are built
+  without scipy's checks of arrays made right here (`coo`), when that gives scipy's own
+  matrices on the scipy installed.
 - **Joining them.** Before training, DIET and the response selector join each message's
   sparse features side by side with scipy's general `hstack`. `hstack_coo` builds the same
   matrix for the case that occurs, two COO matrices, without its general machinery.
@@ -35,6 +39,7 @@ None touches what is learned: this command and `rasa` write the same model files
 
 from __future__ import annotations
 
+import copy
 import sys
 from typing import List
 
@@ -51,7 +56,8 @@ from rasa.shared.importers.importer import NluDataImporter
 from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from rasa.utils.tensorflow.data_generator import RasaDataGenerator
-from scipy.sparse._sputils import get_index_dtype, upcast
+from scipy.sparse._base import MAXPRINT
+from scipy.sparse._sputils import upcast
 
 RASA_SERIES = "3.6."
 
@@ -138,28 +144,98 @@ def _coo_rows(matrix: scipy.sparse.csr_matrix, first: int, end: int) -> scipy.sp
     """Rows first..end-1 of a CSR matrix with sorted indices, as `transform(...).tocoo()` of
     those documents alone gives them."""
     low, high = matrix.indptr[first], matrix.indptr[end]
+    shape = (end - first, matrix.shape[1])
+    index = _index_dtype(shape)
     counts = np.diff(matrix.indptr[first : end + 1])
-    row = np.repeat(np.arange(end - first, dtype=matrix.indices.dtype), counts)
-    return scipy.sparse.coo_matrix(
-        (matrix.data[low:high].copy(), (row, matrix.indices[low:high].copy())),
-        shape=(end - first, matrix.shape[1]),
-    )
+    row = np.repeat(np.arange(end - first, dtype=index), counts)
+    return coo(matrix.data[low:high].copy(), row, matrix.indices[low:high].astype(index), shape)
 
 
 def hstack_coo(left: scipy.sparse.coo_matrix, right: scipy.sparse.coo_matrix) -> scipy.sparse.coo_matrix:
     """`scipy.sparse.hstack([left, right])` of two COO matrices with as many rows: the same
     values, rows and columns, in the same order and types."""
     shape = (left.shape[0], left.shape[1] + right.shape[1])
-    index = get_index_dtype(maxval=max(shape))
+    index = _index_dtype(shape)
     data = np.concatenate([left.data, right.data]).astype(upcast(left.dtype, right.dtype))
     row = np.concatenate([left.row.astype(index), right.row.astype(index)])
     col = np.concatenate([left.col.astype(index), right.col.astype(index) + left.shape[1]])
+    return coo(data, row, col, shape)
+
+
+def _index_dtype(shape: tuple[int, int]) -> type:
+    """The index type scipy gives a matrix of this shape (`get_index_dtype(maxval=...)`)."""
+    return np.int32 if max(shape) <= _INT32_MAX else np.int64
+
+
+_INT32_MAX = int(np.iinfo(np.int32).max)
+
+
+def _scipys_coo(
+    data: np.ndarray, row: np.ndarray, col: np.ndarray, shape: tuple[int, int]
+) -> scipy.sparse.coo_matrix:
     return scipy.sparse.coo_matrix((data, (row, col)), shape=shape)
+
+
+def _direct_coo(
+    data: np.ndarray, row: np.ndarray, col: np.ndarray, shape: tuple[int, int]
+) -> scipy.sparse.coo_matrix:
+    """The matrix `_scipys_coo` makes of arrays that are already what it would check them
+    into: `row` and `col` of `_index_dtype(shape)` and within the shape, `data` in native
+    byte order. scipy's checks (its index type worked out from numpy's limits, each array's
+    range) cost about 50 µs a matrix, and training makes about 145,000 of them."""
+    matrix = object.__new__(scipy.sparse.coo_matrix)
+    matrix.__dict__.update(
+        _shape=shape, maxprint=MAXPRINT, row=row, col=col, data=data, has_canonical_format=False
+    )
+    return matrix
+
+
+def _same_matrix(a: scipy.sparse.coo_matrix, b: scipy.sparse.coo_matrix) -> bool:
+    """Whether two matrices are the same object state: attributes, their order and types,
+    and arrays of the same type and values."""
+    if type(a) is not type(b) or list(vars(a)) != list(vars(b)):
+        return False
+    for name, value in vars(a).items():
+        other = vars(b)[name]
+        if isinstance(value, np.ndarray):
+            if not (
+                isinstance(other, np.ndarray)
+                and value.dtype == other.dtype
+                and np.array_equal(value, other)
+            ):
+                return False
+        elif type(value) is not type(other) or value != other:
+            return False
+    return True
+
+
+def _direct_coo_is_scipys() -> bool:
+    """Whether `_direct_coo` builds what this scipy's constructor builds (a 3-row integer
+    matrix, a float one, an empty one and one too wide for 32-bit indices)."""
+    cases = []
+    for data, shape in (
+        (np.array([1, 2, 1], dtype=np.int64), (3, 9)),
+        (np.array([0.5, 1.0, 2.0]), (3, 7)),
+        (np.array([], dtype=np.int64), (2, 4)),
+        (np.array([1.0, 1.0, 3.0]), (3, _INT32_MAX + 5)),
+    ):
+        index = _index_dtype(shape)
+        rows = np.arange(len(data), dtype=index) % shape[0]
+        cols = np.arange(len(data), dtype=index) * 2
+        cases.append((data, rows, cols, shape))
+    return all(
+        _same_matrix(_direct_coo(*case), _scipys_coo(*case)) for case in cases
+    )
+
+
+# Built without scipy's checks when that gives scipy's own matrices here, else by scipy.
+coo = _direct_coo if _direct_coo_is_scipys() else _scipys_coo
 
 
 _RASAS_COMBINE = Features._combine_sparse_features
 _RASAS_TRAIN = GraphTrainer.train
 _RASAS_NLU_DATA = NluDataImporter.get_nlu_data
+_RASAS_MERGE = TrainingData.merge
 
 
 def _combine_sparse_features(self: Features, additional_features: Features) -> None:
@@ -184,8 +260,39 @@ def _nlu_data_read_once(self: NluDataImporter, language: str | None = "en") -> T
     # Rasa's importers pass the language only to each file's loading, and merging the files
     # (TrainingData.merge) drops it: the data is the same for any language.
     if not hasattr(self, "_dalil_nlu_data"):
-        self._dalil_nlu_data = _RASAS_NLU_DATA(self, language)
+        TrainingData.merge = _merge_sharing_examples
+        try:
+            self._dalil_nlu_data = _RASAS_NLU_DATA(self, language)
+        finally:
+            TrainingData.merge = _RASAS_MERGE
     return self._dalil_nlu_data
+
+
+def _merge_sharing_examples(self: TrainingData, *others: TrainingData | None) -> TrainingData:
+    """Rasa's `TrainingData.merge`, but the examples are not deep-copied.
+
+    Used only while the data is read. Rasa merges each file's fresh data into one, then its
+    importers merge that twice more (combining importers, then adding the responses):
+    every merge's inputs are dropped once it is done, except the importers' cached merges,
+    which Rasa reads again only for their labels and responses. Synonyms, regexes, lookup
+    tables and responses go through Rasa's own merge.
+    """
+    examples = list(self.training_examples)
+    for other in others:
+        if other is not None:
+            examples.extend(other.training_examples)
+    rest = _RASAS_MERGE(
+        _without_examples(self), *(None if o is None else _without_examples(o) for o in others)
+    )
+    return TrainingData(
+        examples, rest.entity_synonyms, rest.regex_features, rest.lookup_tables, rest.responses
+    )
+
+
+def _without_examples(data: TrainingData) -> TrainingData:
+    bare = copy.copy(data)
+    bare.training_examples = []
+    return bare
 
 
 def _count_training_data_in_batches(self, training_data: TrainingData) -> TrainingData:  # noqa: ANN001
