@@ -162,12 +162,13 @@ def hstack_coo(left: scipy.sparse.coo_matrix, right: scipy.sparse.coo_matrix) ->
     return coo(data, row, col, shape)
 
 
-def _index_dtype(shape: tuple[int, int]) -> type:
-    """The index type scipy gives a matrix of this shape (`get_index_dtype(maxval=...)`)."""
-    return np.int32 if max(shape) <= _INT32_MAX else np.int64
-
-
 _INT32_MAX = int(np.iinfo(np.int32).max)
+
+
+def _index_dtype(shape: tuple[int, int]) -> type:
+    """The index type scipy gives a matrix of this shape (`get_index_dtype(maxval=...)`,
+    without its 10 µs of numpy limits)."""
+    return np.int32 if max(shape) <= _INT32_MAX else np.int64
 
 
 def _scipys_coo(
@@ -277,13 +278,11 @@ def _merge_sharing_examples(self: TrainingData, *others: TrainingData | None) ->
     which Rasa reads again only for their labels and responses. Synonyms, regexes, lookup
     tables and responses go through Rasa's own merge.
     """
+    present = [other for other in others if other is not None]  # Rasa's merge skips None
     examples = list(self.training_examples)
-    for other in others:
-        if other is not None:
-            examples.extend(other.training_examples)
-    rest = _RASAS_MERGE(
-        _without_examples(self), *(None if o is None else _without_examples(o) for o in others)
-    )
+    for other in present:
+        examples.extend(other.training_examples)
+    rest = _RASAS_MERGE(_without_examples(self), *map(_without_examples, present))
     return TrainingData(
         examples, rest.entity_synonyms, rest.regex_features, rest.lookup_tables, rest.responses
     )
