@@ -341,6 +341,39 @@ def test_joined_features_are_rasas() -> None:
     assert equal == "True"
 
 
+def test_combined_features_own_their_arrays() -> None:
+    """A message's features combined by dalil_fast_training are Rasa's (one, two and three
+    sparse features; two dense), and share no array with the message's own features, which
+    stay as they were: a change to one cannot reach the other."""
+    code = RASA_SETUP + (
+        "from rasa.shared.nlu.training_data.features import Features as X\n"
+        "from rasa.shared.nlu.training_data.message import Message as M\n"
+        "def sparse(values, origin):\n"
+        "    return X(scipy.sparse.coo_matrix(numpy.array([values])), 'sentence', 'text', origin)\n"
+        "def dense(values, origin):\n"
+        "    return X(numpy.array([values], dtype=numpy.float32), 'sentence', 'text', origin)\n"
+        "def arrays(f):\n"
+        "    m = f.features\n"
+        "    return [m] if isinstance(m, numpy.ndarray) else [m.row, m.col, m.data]\n"
+        "def state(f):\n"
+        "    m = f.features\n"
+        "    kept = [(type(m).__name__, m.shape, m.dtype.str, f.origin, f.type, f.attribute)]\n"
+        "    return kept + [(a.dtype.str, a.tolist()) for a in arrays(f)]\n"
+        "cases = [[sparse([0, 2], 'r')], [sparse([1, 0], 'r'), sparse([0, 3, 4], 'w')],\n"
+        "         [sparse([1.5], 'r'), sparse([0, 3], 'w'), sparse([5, 0, 6], 'c')],\n"
+        "         [dense([0.5, 1], 'a'), dense([2], 'b')]]\n"
+        "rasas = [M._combine_features(copy.deepcopy(c), ['w', 'c']) for c in cases]\n"
+        "assert F.apply()\n"
+        "before = [[state(f) for f in c] for c in cases]\n"
+        "fast = [M._combine_features(c, ['w', 'c']) for c in cases]\n"
+        "print([state(a) == state(b) for a, b in zip(rasas, fast)],\n"
+        "      [[state(f) for f in c] for c in cases] == before,\n"
+        "      any(numpy.shares_memory(a, b) for r, c in zip(fast, cases) for f in c\n"
+        "          for a in arrays(r) for b in arrays(f)))\n"
+    )
+    assert _run_in_rasa(code)[-1] == "[True, True, True, True] True False"
+
+
 def test_matrices_built_directly_are_scipys() -> None:
     """On the scipy Rasa runs with, dalil_fast_training builds its COO matrices without
     scipy's checks, and they are what scipy's constructor makes of the same arrays; the
@@ -398,6 +431,82 @@ def test_the_data_read_once_is_rasas(tmp_path: Path) -> None:
     assert int(lookups) == 2
     assert int(responses) > 0
     assert same == ["True", "True", "True"]
+
+
+def test_examples_are_sanitised_as_rasa_does() -> None:
+    """Rasa's sanitising and dalil_fast_training's, on examples with spaces around intents and
+    responses, duplicates, an intent that is a subclass of str, and one changed through `set`
+    after it was hashed, keep the same examples in the same order with the same data. Only the
+    examples that stripping changed (or whose intent was not a plain str) are hashed again."""
+    code = RASA_SETUP + (
+        "from rasa.shared.nlu.training_data.message import Message as M\n"
+        "from rasa.shared.nlu.training_data.training_data import TrainingData\n"
+        "class Quoted(str): pass\n"
+        "def examples():\n"
+        "    made = [M.build(text='hola', intent=' find_health '),\n"
+        "            M.build(text='hola', intent='find_health'),\n"
+        "            M.build(text='bonjour', intent='greet'),\n"
+        "            M.build(text='bonjour', intent='greet'),\n"
+        "            M.build(text='hi', intent='rumour'), M.build(text='hello', intent='greet')]\n"
+        "    made[3].set('intent', Quoted('greet'))\n"
+        "    made[4].set('response', ' rumour/jobs\\n')\n"
+        "    made[5].fingerprint()\n"
+        "    made[5].set('text', 'hi'); made[5].set('intent', 'rumour')\n"
+        "    made[5].set('response', 'rumour/jobs')\n"
+        "    return made\n"
+        "def seen(kept):\n"
+        "    return [(m.data, type(m.get('intent')).__name__) for m in kept]\n"
+        "rasas = TrainingData.sanitize_examples(examples())\n"
+        "made = examples()\n"
+        "before = [m.fingerprint() for m in made]\n"
+        "fast = F._sanitize_keeping_fingerprints(made)\n"
+        "print(len(rasas), seen(rasas) == seen(fast), [made.index(m) for m in fast],\n"
+        "      [i for i, m in enumerate(made) if m._cached_fingerprint is not before[i]])\n"
+    )
+    assert _run_in_rasa(code)[-1] == "3 True [0, 2, 4] [0, 3, 4]"
+
+
+def test_nlu_files_are_checked_as_rasa_checks_them(tmp_path: Path) -> None:
+    """Rasa's reader and dalil_fast_training's accept the same valid NLU file without Rasa's
+    round-trip parse, and refuse each broken one with Rasa's own error and message."""
+    files = {
+        "valid": 'version: "3.1"\nnlu:\n- intent: greet\n  examples: |\n    - hola\n'
+        "- synonym: Lyon\n  examples: |\n    - lyon\n",
+        "unknown key": 'version: "3.1"\nnlu:\n- intnt: greet\n  examples: |\n    - hola\n',
+        "examples a list": 'version: "3.1"\nnlu:\n- intent: greet\n  examples:\n  - hola\n',
+        "nlu a mapping": 'version: "3.1"\nnlu:\n  intent: greet\n',
+        "not yaml": 'version: "3.1"\nnlu:\n- intent: [greet\n',
+        "duplicate key": 'version: "3.1"\nnlu:\n- intent: a\n  intent: b\n  examples: |\n'
+        "    - hola\n",
+    }
+    for name, text in files.items():
+        (tmp_path / f"{name}.yml").write_text(text)
+    code = RASA_SETUP + (
+        "import pathlib, rasa.shared.utils.validation as V\n"
+        "from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLReader as R\n"
+        "def outcome(path):\n"
+        "    try:\n"
+        "        data = R().read(path)\n"
+        "        return ('read', sorted(m.get('text') for m in data.training_examples))\n"
+        "    except Exception as error:\n"
+        "        return (type(error).__name__, str(error), getattr(error, 'filename', None))\n"
+        f"paths = sorted(pathlib.Path({str(tmp_path)!r}).glob('*.yml'))\n"
+        "rasas = [outcome(p) for p in paths]\n"
+        "assert F.apply()\n"
+        "checked = []\n"
+        "original = V.validate_yaml_schema\n"
+        "def counting(*args, **kwargs):\n"
+        "    checked.append(1)\n"
+        "    return original(*args, **kwargs)\n"
+        "V.validate_yaml_schema = counting\n"
+        "fast = [outcome(p) for p in paths]\n"
+        "print([p.stem for p, r in zip(paths, rasas) if r[0] == 'read'], rasas == fast,\n"
+        "      len(checked), sorted({r[0] for r in fast}))\n"
+    )
+    print_line = _run_in_rasa(code)[-1]
+    assert print_line == (
+        "['valid'] True 5 ['YamlSyntaxException', 'YamlValidationException', 'read']"
+    )
 
 
 def test_training_writes_a_model_and_nothing_to_rasas_cache(tmp_path: Path) -> None:
