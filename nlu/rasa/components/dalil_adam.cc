@@ -1,0 +1,95 @@
+// Keras' Adam update of one float32 variable from a dense gradient, in one pass.
+//
+// Keras (2.12, what Rasa 3.6 trains with) updates a variable with about a dozen TensorFlow
+// operations, each a pass over the whole variable and its two slots:
+//   m += (g - m) * (1 - beta_1); v += (g * g - v) * (1 - beta_2);
+//   var -= (m * alpha) / (sqrt(v) + epsilon).
+// This kernel does the same operations, in the same order, each rounded to float as
+// TensorFlow rounds it, element by element in one pass: the same bits, from fewer reads and
+// writes of memory. It must be compiled without contracting a multiply and an add into one
+// fused multiply-add (-ffp-contract=off) and without fast math; scripts/nlu-ops.sh does,
+// and dalil_fast_training checks the result against Keras' own before using it.
+#define EIGEN_USE_THREADS
+
+#include <cmath>
+#include <cstdint>
+
+#include "tensorflow/core/framework/op.h"
+#include "tensorflow/core/framework/op_kernel.h"
+#include "tensorflow/core/framework/shape_inference.h"
+#include "tensorflow/core/kernels/training_op_helpers.h"
+#include "tensorflow/core/util/work_sharder.h"
+
+namespace {
+
+using CPU = Eigen::ThreadPoolDevice;
+using tensorflow::OpKernelContext;
+using tensorflow::Tensor;
+
+REGISTER_OP("DalilAdamUpdate")
+    .Input("var: resource")
+    .Input("m: resource")
+    .Input("v: resource")
+    .Input("grad: float")
+    .Input("alpha: float")
+    .Input("one_minus_beta_1: float")
+    .Input("one_minus_beta_2: float")
+    .Input("epsilon: float")
+    .SetShapeFn(tensorflow::shape_inference::NoOutputs)
+    .Doc("Keras' Adam update of var and its slots m and v, in one pass.");
+
+class DalilAdamUpdate : public tensorflow::OpKernel {
+ public:
+  explicit DalilAdamUpdate(tensorflow::OpKernelConstruction* context) : OpKernel(context) {}
+
+  void Compute(OpKernelContext* ctx) override {
+    // The three variables are locked, in a fixed order, as TensorFlow's own optimizers do.
+    auto locks = tensorflow::MaybeLockVariableInputMutexesInOrder<CPU, float>(
+        ctx, /*do_lock=*/true, /*sparse=*/false, {0, 1, 2});
+    Tensor var, m, v;
+    OP_REQUIRES_OK(ctx, Variable(ctx, 0, &var));
+    OP_REQUIRES_OK(ctx, Variable(ctx, 1, &m));
+    OP_REQUIRES_OK(ctx, Variable(ctx, 2, &v));
+    const Tensor& grad = ctx->input(3);
+    OP_REQUIRES(ctx,
+                var.shape() == grad.shape() && m.shape() == grad.shape() &&
+                    v.shape() == grad.shape(),
+                tensorflow::errors::InvalidArgument("var, m, v and grad differ in shape: ",
+                                                    var.shape().DebugString(), " ",
+                                                    grad.shape().DebugString()));
+    for (int scalar = 4; scalar < 8; ++scalar) {
+      OP_REQUIRES(ctx, tensorflow::TensorShapeUtils::IsScalar(ctx->input(scalar).shape()),
+                  tensorflow::errors::InvalidArgument("input ", scalar, " is not a scalar"));
+    }
+    const float alpha = ctx->input(4).scalar<float>()();
+    const float c1 = ctx->input(5).scalar<float>()();
+    const float c2 = ctx->input(6).scalar<float>()();
+    const float epsilon = ctx->input(7).scalar<float>()();
+    float* w = var.flat<float>().data();
+    float* first = m.flat<float>().data();
+    float* second = v.flat<float>().data();
+    const float* g = grad.flat<float>().data();
+    auto update = [=](int64_t begin, int64_t end) {
+      for (int64_t i = begin; i < end; ++i) {
+        const float mi = first[i] + (g[i] - first[i]) * c1;
+        const float vi = second[i] + (g[i] * g[i] - second[i]) * c2;
+        first[i] = mi;
+        second[i] = vi;
+        w[i] = w[i] - (mi * alpha) / (std::sqrt(vi) + epsilon);
+      }
+    };
+    auto* workers = ctx->device()->tensorflow_cpu_worker_threads();
+    tensorflow::Shard(workers->num_threads, workers->workers, grad.NumElements(),
+                      /*cost_per_unit=*/32, update);
+  }
+
+ private:
+  static tensorflow::Status Variable(OpKernelContext* ctx, int input, Tensor* out) {
+    return tensorflow::GetInputTensorFromVariable<CPU, float>(ctx, input, /*lock_held=*/true,
+                                                              /*sparse=*/false, out);
+  }
+};
+
+REGISTER_KERNEL_BUILDER(Name("DalilAdamUpdate").Device(tensorflow::DEVICE_CPU), DalilAdamUpdate);
+
+}  // namespace
