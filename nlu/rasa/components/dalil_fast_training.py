@@ -336,7 +336,7 @@ def _fused_adam_step(self, gradient, variable):  # noqa: ANN001, ANN202 (Keras' 
     )
 
 
-def _fused_adam_is_keras(step=None) -> bool:  # noqa: ANN001 (an update_step; the fused one)
+def _fused_adam_is_keras() -> bool:
     """Whether a few steps of the fused update give Keras' bits, run as in training.
 
     Two variables of odd sizes, gradients of very different scales, and a sparse gradient
@@ -367,7 +367,7 @@ def _fused_adam_is_keras(step=None) -> bool:  # noqa: ANN001 (an update_step; th
         finally:
             Adam.update_step = _KERAS_ADAM_STEP
 
-    theirs, ours = trained(_KERAS_ADAM_STEP), trained(step or _fused_adam_step)
+    theirs, ours = trained(_KERAS_ADAM_STEP), trained(_fused_adam_step)
     return all(
         a.dtype == b.dtype and a.shape == b.shape and a.tobytes() == b.tobytes()
         for a, b in zip(theirs, ours, strict=True)
