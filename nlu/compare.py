@@ -1,7 +1,7 @@
 """Compare Rasa pipelines on the development set and by cross-validation.
 
     .venv/bin/python -m nlu.compare [--folds 3 [--cv-only]] [--sets dev,strangers]
-        [experiments/….yml ...]
+        [--seeds 7,8,9] [experiments/….yml ...]
 
 For each configuration: train on the full training data (timed), serve the model (its memory
 once loaded), run the evaluation sets (development, held-out, external, strangers) through
@@ -10,6 +10,11 @@ the training data. `--sets dev,strangers` (or `--sets dev strangers`) scores the
 that choose, before the held-out and external sets may be read. Prints a Markdown table (the one in
 nlu/README.md) and writes build/nlu-compare.json. Slow: every configuration is trained
 `1 + folds` times.
+
+`--seeds 7,8,9` trains each configuration once per seed (every component's `random_seed` set
+to it) and adds a row with the mean of each figure and its range. The same data trained with
+another seed moves the emergency figures as much as most changes of data measured here
+(nlu/README.md, "Three seeds"), so choices are made on the mean.
 """
 
 from __future__ import annotations
@@ -23,6 +28,8 @@ import subprocess
 import time
 from pathlib import Path
 from typing import Any
+
+import yaml
 
 from core.settings import PROJECT_ROOT, Settings
 from nlu import evaluate, training
@@ -129,10 +136,56 @@ def _cross_validation(venv: Path, config: Path, folds: int) -> dict[str, float]:
     }
 
 
+def with_seed(config: Path, seed: int, folder: Path) -> Path:
+    """Write a copy of `config` with every component's `random_seed` set to `seed`."""
+    document = yaml.safe_load(config.read_text(encoding="utf-8"))
+    seeded = [part for part in document.get("pipeline") or [] if "random_seed" in part]
+    if not seeded:
+        raise ValueError(f"{config}: no component has a random_seed to vary")
+    for part in seeded:
+        part["random_seed"] = seed
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{config.stem}-seed{seed}.yml"
+    text = yaml.safe_dump(document, allow_unicode=True, sort_keys=False)
+    target.write_text(text, encoding="utf-8")
+    return target
+
+
+def seed_summary(config: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """One row for a configuration trained with several seeds: each figure's mean and range,
+    and the weakest language of each seed."""
+    summary: dict[str, Any] = {"config": f"{config}, mean of {len(rows)} seeds"}
+    for column in rows[0]:
+        values = [row.get(column) for row in rows]
+        numbers = [value for value in values if isinstance(value, (int, float))]
+        if column == "config":
+            continue
+        if len(numbers) == len(values):
+            mean = round(statistics.fmean(numbers), 4)
+            summary[column] = f"{mean:g} ({min(numbers):g}–{max(numbers):g})"
+        elif column.endswith("_min_language"):
+            summary[column] = " / ".join(str(value) for value in values)
+    return summary
+
+
 def compare(
-    configs: list[Path], folds: int, *, cv_only: bool = False, sets: list[str] | None = None
+    configs: list[Path],
+    folds: int,
+    *,
+    cv_only: bool = False,
+    sets: list[str] | None = None,
+    seeds: list[int] | None = None,
 ) -> list[dict[str, Any]]:
-    """Train, evaluate and cross-validate every configuration; return one row each."""
+    """Train, evaluate and cross-validate every configuration; return one row each (with
+    `seeds`, one row per seed and one for their mean)."""
+    if seeds:
+        rows: list[dict[str, Any]] = []
+        for config in configs:
+            copies = [with_seed(config, seed, WORK / "seeds") for seed in seeds]
+            runs = compare(copies, folds, cv_only=cv_only, sets=sets)
+            rows += [*runs, seed_summary(config.stem, runs)]
+            print(json.dumps(rows[-1], ensure_ascii=False), flush=True)
+        return rows
     sets = sets or list(evaluate.EVAL_SETS)
     settings = Settings(_env_file=None)
     WORK.mkdir(parents=True, exist_ok=True)
@@ -195,6 +248,17 @@ def set_names(values: list[str]) -> list[str]:
     return list(dict.fromkeys(names))
 
 
+def seed_list(value: str) -> list[int]:
+    """The seeds given as "7,8,9": at least two, distinct."""
+    try:
+        seeds = [int(part) for part in value.split(",") if part.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"seeds are whole numbers: {value!r}") from None
+    if len(seeds) < 2 or len(set(seeds)) != len(seeds):
+        raise argparse.ArgumentTypeError(f"give two or more distinct seeds: {value!r}")
+    return seeds
+
+
 def main() -> None:
     """Run the comparison from the command line."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -210,6 +274,12 @@ def main() -> None:
         help=f"the evaluation sets to score, apart or comma-separated (default: all of "
         f"{', '.join(evaluate.EVAL_SETS)})",
     )
+    parser.add_argument(
+        "--seeds",
+        type=seed_list,
+        default=None,
+        help="train each configuration with each of these seeds (7,8,9) and add their mean",
+    )
     args = parser.parse_args()
     if args.cv_only and not args.folds:
         parser.error("--cv-only needs --folds")
@@ -218,7 +288,7 @@ def main() -> None:
     except argparse.ArgumentTypeError as error:
         parser.error(str(error))
     configs = args.configs or sorted(EXPERIMENTS.glob("*.yml"))
-    rows = compare(configs, args.folds, cv_only=args.cv_only, sets=sets)
+    rows = compare(configs, args.folds, cv_only=args.cv_only, sets=sets, seeds=args.seeds)
     (PROJECT_ROOT / "build" / "nlu-compare.json").write_text(json.dumps(rows, indent=2))
     print(markdown(rows))
 

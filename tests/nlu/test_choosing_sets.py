@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 import pytest
+import yaml
 
 from nlu import compare, evaluate, tune_bars
 
@@ -28,3 +30,40 @@ def test_a_set_is_found_by_its_name() -> None:
     assert evaluate.set_path("strangers") == evaluate.EVAL_SETS["strangers"]
     assert evaluate.read_labelled(evaluate.set_path("strangers"))
     assert str(evaluate.set_path("some/file.yml")) == "some/file.yml"
+
+
+def test_a_configuration_is_trained_again_with_each_seed(tmp_path: Path) -> None:
+    served = compare.EXPERIMENTS / "z-g-sentence-features-only.yml"
+    original = yaml.safe_load(served.read_text(encoding="utf-8"))
+    copy = yaml.safe_load(compare.with_seed(served, 8, tmp_path).read_text(encoding="utf-8"))
+    seeded = [part["name"] for part in copy["pipeline"] if part.get("random_seed") == 8]
+    assert seeded == ["DIETClassifier", "ResponseSelector"]
+    for part in original["pipeline"]:
+        part.pop("random_seed", None)
+    for part in copy["pipeline"]:
+        part.pop("random_seed", None)
+    assert copy == original
+
+    unseeded = tmp_path / "unseeded.yml"
+    unseeded.write_text("pipeline:\n  - name: WhitespaceTokenizer\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="random_seed"):
+        compare.with_seed(unseeded, 8, tmp_path)
+
+
+def test_seeds_are_summed_up_by_their_mean_and_range() -> None:
+    runs = [
+        {"config": "z-seed7", "train_s": 60, "dev_emergency_recall": 0.9915,
+         "dev_min_language": "0.8962 it", "holdout_macro_f1": None},
+        {"config": "z-seed8", "train_s": 66, "dev_emergency_recall": 0.9831,
+         "dev_min_language": "0.8903 ar", "holdout_macro_f1": None},
+    ]  # fmt: skip
+    assert compare.seed_summary("z", runs) == {
+        "config": "z, mean of 2 seeds",
+        "train_s": "63 (60–66)",
+        "dev_emergency_recall": "0.9873 (0.9831–0.9915)",
+        "dev_min_language": "0.8962 it / 0.8903 ar",
+    }
+    assert compare.seed_list("7,8,9") == [7, 8, 9]
+    for wrong in ("7", "7,7", "7,eight"):
+        with pytest.raises(argparse.ArgumentTypeError):
+            compare.seed_list(wrong)
