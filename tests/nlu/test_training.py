@@ -180,6 +180,41 @@ def test_sentence_features_only_drops_the_texts_token_features() -> None:
     assert lines[2:] == ["True", "True", "True"]
 
 
+def test_seed_ensemble_answers_the_mean_of_its_classifiers() -> None:
+    """Each ranking put aside after its classifier, the mean written as ranking and intent;
+    nothing extra in what a parse returns; a message no classifier ranked is left alone."""
+    code = (
+        "import json\n"
+        "from rasa.shared.nlu.training_data.message import Message\n"
+        "from dalil_seed_ensemble import KeepRanking, MeanRanking\n"
+        "keep = KeepRanking.create({}, None, None, None)\n"
+        "mean = MeanRanking.create({}, None, None, None)\n"
+        "ranked, unranked = Message(data={'text': 'a'}), Message(data={'text': 'b'})\n"
+        "rankings = [[('emergency', 0.6), ('find_health', 0.3), ('greet', 0.1)],\n"
+        "            [('find_health', 0.7), ('emergency', 0.2), ('greet', 0.1)],\n"
+        "            [('find_health', 0.5), ('emergency', 0.4), ('thanks', 0.1)]]\n"
+        "for ranking in rankings:\n"
+        "    items = [{'name': n, 'confidence': c} for n, c in ranking]\n"
+        "    ranked.set('intent', items[0], add_to_output=True)\n"
+        "    ranked.set('intent_ranking', items, add_to_output=True)\n"
+        "    keep.process([ranked, unranked])\n"
+        "mean.process([ranked, unranked])\n"
+        "print(json.dumps(ranked.as_dict(only_output_properties=True), sort_keys=True))\n"
+        "print(json.dumps(unranked.as_dict(only_output_properties=True), sort_keys=True))\n"
+        "print(sorted(ranked.data))\n"
+    )
+    answer, untouched, keys = _run_in_rasa(code)[-3:]
+    parsed = json.loads(answer)
+    assert [item["name"] for item in parsed["intent_ranking"]] == [
+        "find_health", "emergency", "greet", "thanks"
+    ]  # fmt: skip
+    confidences = [item["confidence"] for item in parsed["intent_ranking"]]
+    assert confidences == pytest.approx([0.5, 0.4, 0.2 / 3, 0.1 / 3])
+    assert parsed["intent"] == parsed["intent_ranking"][0]
+    assert json.loads(untouched) == {"text": "b"}
+    assert keys == str(["intent", "intent_ranking", "text"])
+
+
 # What the featurising tests run first in Rasa's Python: its components, an execution context
 # and a model storage in a fresh folder.
 RASA_SETUP = (
