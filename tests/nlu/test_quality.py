@@ -154,13 +154,13 @@ def test_the_strangers_set_shares_nothing_with_the_other_sets() -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["dev", "holdout", _unmet("external", "external macro-F1 0.697 (gate 0.80)")]
+    "name", ["dev", "holdout", _unmet("external", "external macro-F1 0.716 (gate 0.80)")]
 )
 def test_macro_f1(scores: dict[str, dict[str, Any]], name: str) -> None:
     assert scores[name]["macro_f1"] >= MACRO_F1[name], scores[name]["confusions"][:15]
 
 
-@pytest.mark.parametrize("name", ["dev", _unmet("holdout", "held-out Turkish 0.828 (gate 0.85)")])
+@pytest.mark.parametrize("name", ["dev", "holdout"])
 def test_every_language(scores: dict[str, dict[str, Any]], name: str) -> None:
     per_language = scores[name]["per_language"].items()
     low = {k: v["macro_f1"] for k, v in per_language if v["macro_f1"] < EVERY_LANGUAGE[name]}
@@ -177,7 +177,7 @@ def test_emergencies_are_not_missed(scores: dict[str, dict[str, Any]], name: str
     [
         "dev",
         "holdout",
-        _unmet("external", "external false-emergency rate 0.046 (gate 0.01)"),
+        _unmet("external", "external false-emergency rate 0.045 (gate 0.01)"),
     ],
 )
 def test_ordinary_questions_do_not_get_the_emergency_numbers(
