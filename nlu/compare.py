@@ -156,10 +156,10 @@ def seed_summary(config: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
     and the weakest language of each seed."""
     summary: dict[str, Any] = {"config": f"{config}, mean of {len(rows)} seeds"}
     for column in rows[0]:
-        values = [row.get(column) for row in rows]
-        numbers = [value for value in values if isinstance(value, (int, float))]
         if column == "config":
             continue
+        values = [row.get(column) for row in rows]
+        numbers = [value for value in values if isinstance(value, (int, float))]
         if len(numbers) == len(values):
             mean = round(statistics.fmean(numbers), 4)
             summary[column] = f"{mean:g} ({min(numbers):g}–{max(numbers):g})"
