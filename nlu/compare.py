@@ -142,6 +142,9 @@ def with_seed(config: Path, seed: int, folder: Path) -> Path:
     seeded = [part for part in document.get("pipeline") or [] if "random_seed" in part]
     if not seeded:
         raise ValueError(f"{config}: no component has a random_seed to vary")
+    if len({part["random_seed"] for part in seeded}) > 1:
+        # An ensemble (configuration AB): one seed for all would make its members the same.
+        raise ValueError(f"{config}: its components have different seeds; vary them by hand")
     for part in seeded:
         part["random_seed"] = seed
     folder.mkdir(parents=True, exist_ok=True)

@@ -48,6 +48,9 @@ def test_a_configuration_is_trained_again_with_each_seed(tmp_path: Path) -> None
     unseeded.write_text("pipeline:\n  - name: WhitespaceTokenizer\n", encoding="utf-8")
     with pytest.raises(ValueError, match="random_seed"):
         compare.with_seed(unseeded, 8, tmp_path)
+    # The served configuration averages classifiers of seeds 7, 8 and 9: not one seed for all.
+    with pytest.raises(ValueError, match="different seeds"):
+        compare.with_seed(compare.EXPERIMENTS.parent / "rasa" / "config.yml", 8, tmp_path)
 
 
 def test_seeds_are_summed_up_by_their_mean_and_range() -> None:
