@@ -411,9 +411,9 @@ def test_combined_features_own_their_arrays() -> None:
 
 def test_adam_in_one_pass_is_keras_adam() -> None:
     """`make nlu-env` builds dalil_adam.so, and the launcher trains with it: its update gives
-    Keras' Adam's bits, and the check that allows it notices an update off by one unit in the
-    last place of the step size. A gradient of the wrong shape is an error, not a write past
-    the variable."""
+    Keras' Adam's bits, also with an L2 penalty added as Rasa adds it, and the check that
+    allows it notices an update off by one unit in the last place of the step size, or of the
+    penalty. A gradient of the wrong shape is an error, not a write past the variable."""
     code = RASA_SETUP + (
         "import tensorflow as tf\n"
         "from keras.optimizers.adam import Adam\n"
@@ -422,12 +422,22 @@ def test_adam_in_one_pass_is_keras_adam() -> None:
         "ops = F._FUSED_OPS\n"
         "if not in_use or ops is None:\n"
         "    print('Keras Adam in use'); raise SystemExit\n"
+        "def nudged(x):\n"
+        "    return tf.experimental.numpy.nextafter(x, 1.0)\n"
         "class OffByOneUlp:  # the step size one unit in the last place larger\n"
-        "    def dalil_adam_update(self, var, m, v, g, alpha, *constants):\n"
-        "        nudged = tf.experimental.numpy.nextafter(alpha, 1.0)\n"
-        "        return ops.dalil_adam_update(var, m, v, g, nudged, *constants)\n"
+        "    def dalil_adam_update(self, var, m, v, g, alpha, *rest):\n"
+        "        return ops.dalil_adam_update(var, m, v, g, nudged(alpha), *rest)\n"
+        "    def dalil_regularised_adam_update(self, var, m, v, g, alpha, *rest):\n"
+        "        return ops.dalil_regularised_adam_update(var, m, v, g, nudged(alpha), *rest)\n"
+        "class PenaltyOffByOneUlp:  # only the penalty's factor one unit larger\n"
+        "    def dalil_adam_update(self, *inputs):\n"
+        "        return ops.dalil_adam_update(*inputs)\n"
+        "    def dalil_regularised_adam_update(self, *inputs):\n"
+        "        return ops.dalil_regularised_adam_update(*inputs[:-1], nudged(inputs[-1]))\n"
         "F._FUSED_OPS = OffByOneUlp()\n"
         "off_by_one_ulp = F._fused_adam_is_keras()\n"
+        "F._FUSED_OPS = PenaltyOffByOneUlp()\n"
+        "penalty_off = F._fused_adam_is_keras()\n"
         "F._FUSED_OPS = ops\n"
         "v, m, s = (tf.Variable(tf.zeros((4, 3))) for _ in range(3))\n"
         "try:\n"
@@ -436,10 +446,10 @@ def test_adam_in_one_pass_is_keras_adam() -> None:
         "    shape_error = 'none'\n"
         "except tf.errors.InvalidArgumentError as error:\n"
         "    shape_error = 'differ in shape' in str(error)\n"
-        "print(in_use, F._fused_adam_is_keras(), off_by_one_ulp,\n"
+        "print(in_use, F._fused_adam_is_keras(), off_by_one_ulp, penalty_off,\n"
         "      shape_error)\n"
     )
-    assert _run_in_rasa(code)[-1] == "True True False True"
+    assert _run_in_rasa(code)[-1] == "True True False False True"
 
 
 def test_matrices_built_directly_are_scipys() -> None:

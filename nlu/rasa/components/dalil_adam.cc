@@ -9,6 +9,13 @@
 // writes of memory. It must be compiled without contracting a multiply and an add into one
 // fused multiply-add (-ffp-contract=off) and without fast math; scripts/nlu-ops.sh does,
 // and dalil_fast_training checks the result against Keras' own before using it.
+//
+// DalilRegularisedAdamUpdate first adds an L2 penalty's gradient as Rasa's training step
+// does (rasa/utils/tensorflow/models.py, RasaModel.train_step): where the loss's gradient g
+// is above 0, the penalty's, w * c (Keras' L2 of factor l: c = 2 * l, the derivative of
+// l * sum(w * w)), is added to it; elsewhere 0 is. Rasa builds that from four more passes
+// over the variable (the penalty's gradient, the comparison, zeros and the choice) and one
+// for the sum; here it is part of the same pass, from the same operations on each element.
 #define EIGEN_USE_THREADS
 
 #include <cmath>
@@ -26,6 +33,19 @@ using CPU = Eigen::ThreadPoolDevice;
 using tensorflow::OpKernelContext;
 using tensorflow::Tensor;
 
+REGISTER_OP("DalilRegularisedAdamUpdate")
+    .Input("var: resource")
+    .Input("m: resource")
+    .Input("v: resource")
+    .Input("grad: float")
+    .Input("alpha: float")
+    .Input("one_minus_beta_1: float")
+    .Input("one_minus_beta_2: float")
+    .Input("epsilon: float")
+    .Input("penalty: float")
+    .SetShapeFn(tensorflow::shape_inference::NoOutputs)
+    .Doc("Rasa's L2 penalty's gradient added where grad > 0, then Keras' Adam, in one pass.");
+
 REGISTER_OP("DalilAdamUpdate")
     .Input("var: resource")
     .Input("m: resource")
@@ -38,6 +58,7 @@ REGISTER_OP("DalilAdamUpdate")
     .SetShapeFn(tensorflow::shape_inference::NoOutputs)
     .Doc("Keras' Adam update of var and its slots m and v, in one pass.");
 
+template <bool kRegularised>
 class DalilAdamUpdate : public tensorflow::OpKernel {
  public:
   explicit DalilAdamUpdate(tensorflow::OpKernelConstruction* context) : OpKernel(context) {}
@@ -57,7 +78,8 @@ class DalilAdamUpdate : public tensorflow::OpKernel {
                 tensorflow::errors::InvalidArgument("var, m, v and grad differ in shape: ",
                                                     var.shape().DebugString(), " ",
                                                     grad.shape().DebugString()));
-    for (int scalar = 4; scalar < 8; ++scalar) {
+    const int scalars = kRegularised ? 9 : 8;
+    for (int scalar = 4; scalar < scalars; ++scalar) {
       OP_REQUIRES(ctx, tensorflow::TensorShapeUtils::IsScalar(ctx->input(scalar).shape()),
                   tensorflow::errors::InvalidArgument("input ", scalar, " is not a scalar"));
     }
@@ -65,14 +87,17 @@ class DalilAdamUpdate : public tensorflow::OpKernel {
     const float c1 = ctx->input(5).scalar<float>()();
     const float c2 = ctx->input(6).scalar<float>()();
     const float epsilon = ctx->input(7).scalar<float>()();
+    const float penalty = kRegularised ? ctx->input(8).scalar<float>()() : 0.0f;
     float* w = var.flat<float>().data();
     float* first = m.flat<float>().data();
     float* second = v.flat<float>().data();
     const float* g = grad.flat<float>().data();
     auto update = [=](int64_t begin, int64_t end) {
       for (int64_t i = begin; i < end; ++i) {
-        const float mi = first[i] + (g[i] - first[i]) * c1;
-        const float vi = second[i] + (g[i] * g[i] - second[i]) * c2;
+        float gi = g[i];
+        if (kRegularised) gi = gi + (gi > 0.0f ? w[i] * penalty : 0.0f);
+        const float mi = first[i] + (gi - first[i]) * c1;
+        const float vi = second[i] + (gi * gi - second[i]) * c2;
         first[i] = mi;
         second[i] = vi;
         w[i] = w[i] - (mi * alpha) / (std::sqrt(vi) + epsilon);
@@ -90,6 +115,9 @@ class DalilAdamUpdate : public tensorflow::OpKernel {
   }
 };
 
-REGISTER_KERNEL_BUILDER(Name("DalilAdamUpdate").Device(tensorflow::DEVICE_CPU), DalilAdamUpdate);
+REGISTER_KERNEL_BUILDER(Name("DalilAdamUpdate").Device(tensorflow::DEVICE_CPU),
+                        DalilAdamUpdate<false>);
+REGISTER_KERNEL_BUILDER(Name("DalilRegularisedAdamUpdate").Device(tensorflow::DEVICE_CPU),
+                        DalilAdamUpdate<true>);
 
 }  // namespace

@@ -41,6 +41,12 @@ line as `rasa`, in the same process, after these replacements.
   operations in the same order, each rounded as TensorFlow rounds it, in one pass
   (`_fused_adam_step`). It is used only if a few steps of it, run at import beside Keras'
   own, give the same bits (`_fused_adam_is_keras`).
+- **The L2 penalty in the same pass.** Rasa's training step takes the penalty's gradient over
+  the whole model apart from the loss's, then adds it where the loss's gradient is above 0,
+  each a pass over the variables. `_train_step_in_one_pass` takes the loss's gradient only
+  and gives each weight's L2 factor to the fused update, which adds the penalty's gradient,
+  rounded as TensorFlow rounds it, in its one pass (`DalilRegularisedAdamUpdate`). Any other
+  kind of penalty leaves Rasa's step as it is.
 - **Batches.** Every epoch, Rasa's data generator turns each example's sparse matrix into
   (example, row, column) indices one example at a time, stacking three small arrays per
   example. `values_of_sparse` computes the same arrays, in the same order and types, with a
@@ -81,6 +87,8 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from rasa.shared.utils import validation
 from rasa.utils.tensorflow.data_generator import RasaDataGenerator
 from keras.optimizers.adam import Adam
+from keras.regularizers import L2
+from rasa.utils.tensorflow.models import RasaModel
 from scipy.sparse._base import MAXPRINT
 from scipy.sparse._sputils import upcast
 
@@ -176,7 +184,9 @@ def _coo_rows(matrix: scipy.sparse.csr_matrix, first: int, end: int) -> scipy.sp
     return coo(matrix.data[low:high].copy(), row, matrix.indices[low:high].astype(index), shape)
 
 
-def hstack_coo(left: scipy.sparse.coo_matrix, right: scipy.sparse.coo_matrix) -> scipy.sparse.coo_matrix:
+def hstack_coo(
+    left: scipy.sparse.coo_matrix, right: scipy.sparse.coo_matrix
+) -> scipy.sparse.coo_matrix:
     """`scipy.sparse.hstack([left, right])` of two COO matrices with as many rows: the same
     values, rows and columns, in the same order and types."""
     shape = (left.shape[0], left.shape[1] + right.shape[1])
@@ -249,9 +259,7 @@ def _direct_coo_is_scipys() -> bool:
         rows = np.arange(len(data), dtype=index) % shape[0]
         cols = np.arange(len(data), dtype=index) * 2
         cases.append((data, rows, cols, shape))
-    return all(
-        _same_matrix(_direct_coo(*case), _scipys_coo(*case)) for case in cases
-    )
+    return all(_same_matrix(_direct_coo(*case), _scipys_coo(*case)) for case in cases)
 
 
 # Built without scipy's checks when that gives scipy's own matrices here, else by scipy.
@@ -265,7 +273,11 @@ _RASAS_NLU_DATA = NluDataImporter.get_nlu_data
 _RASAS_MERGE = TrainingData.merge
 _RASAS_VALIDATE = RasaYAMLReader.validate
 _KERAS_ADAM_STEP = Adam.update_step
+_RASAS_TRAIN_STEP = RasaModel.train_step
 _FUSED_OPS = None
+# The L2 factors of the weights whose update is being built (`_train_step_in_one_pass`), by
+# the optimizer's key. Kept here, not on the optimizer: Keras would save it in the checkpoint.
+_PENALTIES: dict = {}
 _NLU_SCHEMA: dict | None = None
 _SCHEMA_EXTENSIONS = pkg_resources.resource_filename(
     validation.PACKAGE_NAME, validation.SCHEMA_EXTENSIONS_FILE
@@ -304,19 +316,26 @@ def _combine_copying_only_the_result(features: List[Features], featurizers: List
 
 
 def _fused_adam_step(self, gradient, variable):  # noqa: ANN001, ANN202 (Keras' signature)
-    """Keras' `Adam.update_step`, its dense case in one pass (dalil_adam.cc).
+    """Keras' `Adam.update_step`, its dense case in one pass (dalil_adam.cc); with the L2
+    penalty's gradient added first as Rasa's training step adds it, for a variable
+    `_train_step_in_one_pass` names in `_PENALTIES`.
 
     The scalars are computed by the same TensorFlow operations as Keras' (its step size
     `alpha` included), and the constants are converted to float32 as Keras' arithmetic on
     tensors converts them; anything else (sparse gradients, AMSGrad, another dtype, a
-    schedule or a tensor for a beta) goes to Keras' own.
+    schedule or a tensor for a beta) goes to Keras' own, after Rasa's sum.
     """
+    penalty = _PENALTIES.get(self._var_key(variable))
     if (
         isinstance(gradient, tf.IndexedSlices)
         or self.amsgrad
         or variable.dtype != tf.float32
         or not all(isinstance(x, float) for x in (self.beta_1, self.beta_2, self.epsilon))
     ):
+        if penalty is not None:
+            gradient = tf.convert_to_tensor(gradient)
+            penalised = variable * penalty
+            gradient = gradient + tf.where(gradient > 0, penalised, tf.zeros_like(penalised))
         return _KERAS_ADAM_STEP(self, gradient, variable)
     lr = tf.cast(self.learning_rate, variable.dtype)
     local_step = tf.cast(self.iterations + 1, variable.dtype)
@@ -324,30 +343,91 @@ def _fused_adam_step(self, gradient, variable):  # noqa: ANN001, ANN202 (Keras' 
     beta_2_power = tf.pow(tf.cast(self.beta_2, variable.dtype), local_step)
     slot = self._index_dict[self._var_key(variable)]
     alpha = lr * tf.sqrt(1 - beta_2_power) / (1 - beta_1_power)
-    _FUSED_OPS.dalil_adam_update(
-        variable.handle,
-        self._momentums[slot].handle,
-        self._velocities[slot].handle,
-        gradient,
-        alpha,
+    handles = (variable.handle, self._momentums[slot].handle, self._velocities[slot].handle)
+    constants = (
         tf.constant(1 - self.beta_1, tf.float32),
         tf.constant(1 - self.beta_2, tf.float32),
         tf.constant(self.epsilon, tf.float32),
     )
+    if penalty is None:
+        _FUSED_OPS.dalil_adam_update(*handles, gradient, alpha, *constants)
+    else:
+        _FUSED_OPS.dalil_regularised_adam_update(*handles, gradient, alpha, *constants, penalty)
+
+
+@tf.autograph.experimental.do_not_convert
+def _l2_penalties(model: RasaModel) -> dict | None:
+    """Each weight of `model` under Keras' L2, with the factor its penalty's gradient is the
+    weight times; None if anything else adds to `model.losses` (then Rasa's step runs).
+
+    Worked out eagerly, outside the step's graph: an operation added to the graph before the
+    model's would change the seeds TensorFlow gives its random operations (the dropout)."""
+    penalties = {}
+    with tf.init_scope():
+        for layer in model._flatten_layers():
+            if getattr(layer, "activity_regularizer", None) is not None:
+                return None
+            for name in ("kernel", "bias"):
+                regularizer = getattr(layer, f"{name}_regularizer", None)
+                if regularizer is None:
+                    continue
+                weight = getattr(layer, name, None)
+                if type(regularizer) is not L2 or weight is None:
+                    return None
+                # Keras' L2 is `2.0 * l2 * tf.nn.l2_loss(w)` (half the sum of squares), whose
+                # gradient TensorFlow computes as w times the float32 of 2.0 * l2; doubling is
+                # exact, so that is the float32 of l2 doubled.
+                penalties[model.optimizer._var_key(weight)] = np.float32(
+                    2.0 * float(regularizer.l2)
+                )
+        if len(penalties) != len(model.losses):
+            return None
+    return penalties
+
+
+def _train_step_in_one_pass(self: RasaModel, batch_in):  # noqa: ANN001, ANN202 (Rasa's signature)
+    """Rasa's `RasaModel.train_step`, with each L2 penalty's gradient added inside the fused
+    Adam update: the same losses and updates, without the second gradient over the whole
+    model and the passes that join the two."""
+    penalties = _l2_penalties(self) if isinstance(self.optimizer, Adam) else None
+    if penalties is None:
+        return _RASAS_TRAIN_STEP(self, batch_in)
+    self._training = True
+    with tf.GradientTape() as tape:
+        prediction_loss = self.batch_loss(batch_in)
+        regularization_loss = tf.math.add_n(self.losses)
+        total_loss = prediction_loss + regularization_loss
+    self.total_loss.update_state(total_loss)
+    gradients = tape.gradient(prediction_loss, self.trainable_variables)
+    _PENALTIES.update(penalties)
+    try:
+        self.optimizer.apply_gradients(zip(gradients, self.trainable_variables))
+    finally:
+        _PENALTIES.clear()
+    self._training = None
+    return self._get_metric_results()
 
 
 def _fused_adam_is_keras() -> bool:
-    """Whether a few steps of the fused update give Keras' bits, run as in training.
+    """Whether a few steps of the fused updates give Keras' bits, run as in training.
 
-    Two variables of odd sizes, gradients of very different scales, and a sparse gradient
-    (left to Keras), each trained by Keras' Adam and by the fused one inside a tf.function:
-    every value of the variables and of both slots must be the same, bit for bit.
+    Three variables: one of odd size; one of another size with a sparse gradient (left to
+    Keras); one with an L2 penalty, its gradient added as Rasa's training step adds it before
+    Keras' Adam, or inside the fused update. Gradients of very different scales and both
+    signs, each step inside a tf.function: every value of the variables and of their slots
+    must be the same, bit for bit.
     """
     rng = np.random.default_rng(11)
-    shapes = ((37, 13), (5,))
+    shapes = ((37, 13), (5,), (29, 7))
     starts = [rng.standard_normal(shape).astype(np.float32) for shape in shapes]
-    scales = (1e-2, 3.0, 1e-6, 40.0, 0.5)
-    gradients = [[rng.standard_normal(shape).astype(np.float32) * s for s in scales] for shape in shapes]
+    # The penalised variable's gradients are smaller than its penalty's (0.004 times about 1),
+    # as they are for the weights of rare features: there a wrong penalty shows.
+    scales = ((1e-2, 3.0, 1e-6, 40.0, 0.5),) * 2 + ((1e-6, 1e-4, 1e-3, 1e-5, 2e-3),)
+    gradients = [
+        [rng.standard_normal(shape).astype(np.float32) * s for s in variable_scales]
+        for shape, variable_scales in zip(shapes, scales, strict=True)
+    ]
+    penalty = tf.constant(0.004)
 
     def trained(step) -> list[np.ndarray]:  # noqa: ANN001
         Adam.update_step = step
@@ -356,12 +436,21 @@ def _fused_adam_is_keras() -> bool:
             optimizer = Adam(0.003)
 
             @tf.function
-            def train(dense, sparse_values) -> None:  # noqa: ANN001
+            def train(dense, sparse_values, penalised) -> None:  # noqa: ANN001
                 sparse = tf.IndexedSlices(sparse_values, tf.constant([4, 1]), tf.constant([5]))
-                optimizer.apply_gradients([(dense, variables[0]), (sparse, variables[1])])
+                if step is _KERAS_ADAM_STEP:  # Rasa's sum (RasaModel.train_step)
+                    decay = variables[2] * penalty
+                    penalised = penalised + tf.where(penalised > 0, decay, tf.zeros_like(decay))
+                else:
+                    _PENALTIES[optimizer._var_key(variables[2])] = penalty
+                pairs = [(dense, variables[0]), (sparse, variables[1]), (penalised, variables[2])]
+                try:
+                    optimizer.apply_gradients(pairs)
+                finally:
+                    _PENALTIES.clear()
 
-            for number in range(len(scales)):
-                train(gradients[0][number], gradients[1][number][:2])
+            for number in range(len(scales[0])):
+                train(gradients[0][number], gradients[1][number][:2], gradients[2][number])
             slots = [*optimizer._momentums, *optimizer._velocities]
             return [x.numpy() for x in (*variables, *slots)]
         finally:
@@ -472,9 +561,7 @@ def _validate_nlu_yaml(self: RasaYAMLReader, string: str) -> None:
     logging.getLogger("pykwalify").setLevel(logging.CRITICAL)  # as Rasa's check does
     try:
         content = rasa.shared.utils.io.read_yaml(string)
-        core = Core(
-            source_data=content, schema_data=_nlu_schema(), extensions=[_SCHEMA_EXTENSIONS]
-        )
+        core = Core(source_data=content, schema_data=_nlu_schema(), extensions=[_SCHEMA_EXTENSIONS])
         core.validate(raise_exception=True)
     except Exception:  # noqa: BLE001 (Rasa's own check below raises its own error)
         _RASAS_VALIDATE(self, string)
@@ -516,6 +603,7 @@ def apply() -> bool:
     TrainingHook.on_before_node = _no_fingerprint
     if _load_fused_adam():
         Adam.update_step = _fused_adam_step
+        RasaModel.train_step = _train_step_in_one_pass
     TrainingHook.on_after_node = _nothing_cached
     return True
 
