@@ -233,6 +233,59 @@ RASA_SETUP = (
 )
 
 
+def test_side_by_side_classifiers_answer_the_mean_of_their_members() -> None:
+    """Two DIETs trained side by side on real data: they learn different weights; a parse
+    answers, for every intent, the mean of the two members' own confidences; the model saved
+    and loaded again answers the same."""
+    code = RASA_SETUP + (
+        "from dalil_sentence_only import SentenceFeaturesOnly as S\n"
+        "from dalil_side_by_side import SideBySideDIET as B\n"
+        "from rasa.shared.nlu.training_data.message import Message\n"
+        f"data = load_data('{training.DATA_DIR / 'fr.yml'}')\n"
+        "T(T.get_default_config()).process_training_data(data)\n"
+        "words = C({**C.get_default_config(), 'min_df': 2}, storage, Resource('w'), context)\n"
+        "words.train(data)\n"
+        "words.process_training_data(data)\n"
+        "S.create({}, None, None, None).process_training_data(data)\n"
+        "config = {**B.get_default_config(), 'members': 2, 'epochs': 3, 'ranking_length': 0,\n"
+        "          'number_of_transformer_layers': 0, 'entity_recognition': False,\n"
+        "          'random_seed': 7}\n"
+        "trained = B.create(config, storage, Resource('b'), context)\n"
+        "trained.train(data)\n"
+        "texts = ['ma fille est malade, où voir un médecin', 'je cherche un logement',\n"
+        "         'au secours il y a le feu']\n"
+        "def messages():\n"
+        "    out = [Message(data={'text': t}) for t in texts]\n"
+        "    T(T.get_default_config()).process(out)\n"
+        "    words.process(out)\n"
+        "    S.create({}, None, None, None).process(out)\n"
+        "    return out\n"
+        "def confidences(classifier):\n"
+        "    parsed = classifier.process(messages())\n"
+        "    return [{i['name']: i['confidence'] for i in m.get('intent_ranking')}\n"
+        "            for m in parsed]\n"
+        "names = {i: n for i, n in trained.index_label_id_mapping.items()}\n"
+        "each = []\n"
+        "for member in trained.model.members:\n"
+        "    scores = [member.run_inference(trained._create_model_data([m], training=False))\n"
+        "              ['i_scores'].flatten() for m in messages()]\n"
+        "    each.append([{names[i]: float(s) for i, s in enumerate(row)} for row in scores])\n"
+        "answers = confidences(trained)\n"
+        "loaded = confidences(B.load(config, storage, Resource('b'), context))\n"
+        "worst = max(abs(a[n] - (x[n] + y[n]) / 2)\n"
+        "            for a, x, y in zip(answers, *each) for n in a)\n"
+        "apart = max(abs(x[n] - y[n]) for x, y in zip(*each) for n in x)\n"
+        "again = max(abs(a[n] - b[n]) for a, b in zip(answers, loaded) for n in a)\n"
+        "print(len(trained.model.members), len(answers[0]), len(names), worst, apart, again)\n"
+    )
+    members, ranked, intents, worst, apart, again = _run_in_rasa(code)[-1].split()
+    assert int(members) == 2
+    assert int(ranked) == int(intents) > 10
+    assert float(worst) < 1e-6
+    assert float(apart) > 1e-3
+    assert float(again) < 1e-6
+
+
 def test_fast_batches_are_rasas_batches() -> None:
     """Every batch of two balanced epochs of real data is the same, array for array, from
     Rasa's conversion and from dalil_fast_training's (with the token features as the
