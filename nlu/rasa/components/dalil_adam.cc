@@ -33,30 +33,28 @@ using CPU = Eigen::ThreadPoolDevice;
 using tensorflow::OpKernelContext;
 using tensorflow::Tensor;
 
+// The inputs both operations share: the variable, its two slots, the gradient and Adam's
+// scalars.
+#define DALIL_ADAM_INPUTS                 \
+  Input("var: resource")                  \
+      .Input("m: resource")               \
+      .Input("v: resource")               \
+      .Input("grad: float")               \
+      .Input("alpha: float")              \
+      .Input("one_minus_beta_1: float")   \
+      .Input("one_minus_beta_2: float")   \
+      .Input("epsilon: float")
+
+REGISTER_OP("DalilAdamUpdate")
+    .DALIL_ADAM_INPUTS
+    .SetShapeFn(tensorflow::shape_inference::NoOutputs)
+    .Doc("Keras' Adam update of var and its slots m and v, in one pass.");
+
 REGISTER_OP("DalilRegularisedAdamUpdate")
-    .Input("var: resource")
-    .Input("m: resource")
-    .Input("v: resource")
-    .Input("grad: float")
-    .Input("alpha: float")
-    .Input("one_minus_beta_1: float")
-    .Input("one_minus_beta_2: float")
-    .Input("epsilon: float")
+    .DALIL_ADAM_INPUTS
     .Input("penalty: float")
     .SetShapeFn(tensorflow::shape_inference::NoOutputs)
     .Doc("Rasa's L2 penalty's gradient added where grad > 0, then Keras' Adam, in one pass.");
-
-REGISTER_OP("DalilAdamUpdate")
-    .Input("var: resource")
-    .Input("m: resource")
-    .Input("v: resource")
-    .Input("grad: float")
-    .Input("alpha: float")
-    .Input("one_minus_beta_1: float")
-    .Input("one_minus_beta_2: float")
-    .Input("epsilon: float")
-    .SetShapeFn(tensorflow::shape_inference::NoOutputs)
-    .Doc("Keras' Adam update of var and its slots m and v, in one pass.");
 
 template <bool kRegularised>
 class DalilAdamUpdate : public tensorflow::OpKernel {
