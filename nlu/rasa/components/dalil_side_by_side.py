@@ -58,9 +58,6 @@ class Members(RasaModel):
                 DIET(data_signature, label_data, entity_tag_specs, copy.deepcopy(config))
             )
         super().__init__(name="SideBySideDIET", random_seed=config[RANDOM_SEED])
-        self.config = config
-        self.data_signature = data_signature
-        self.predict_data_signature = members[0].predict_data_signature
         self.members = members
 
     def _set_training(self) -> None:
