@@ -665,7 +665,8 @@ def test_the_fast_training_writes_rasas_model(tmp_path: Path) -> None:
     """Plain `rasa train nlu` and dalil_fast_training, on the same data and config, write the
     same model: every file of the two archives but metadata.json (the time, the model's id)
     is equal, byte for byte. The fast one skips Rasa's fingerprint run (it says so in its
-    debug log) and still trains every node."""
+    debug log), still trains every node, and trains the served config's three classifiers and
+    its response selector in four child processes."""
     data = tmp_path / "data"
     training.prepare_data(data, sample=3)
     config = tmp_path / "config.yml"
@@ -690,6 +691,8 @@ def test_the_fast_training_writes_rasas_model(tmp_path: Path) -> None:
     assert fingerprint_run in logs["rasa"]
     assert fingerprint_run not in logs["fast"]
     assert "Skip fingerprint run as a full training of the model was enforced." in logs["fast"]
+    moved = "train_DIETClassifier5, train_DIETClassifier7, train_DIETClassifier9, "
+    assert f"Training {moved}train_ResponseSelector14 in 4 child processes." in logs["fast"]
     models = {name: _archive_files(tmp_path / f"{name}.tar.gz") for name in commands}
     assert models["rasa"].keys() == models["fast"].keys()
     assert any(name.endswith("DIETClassifier.tf_model.data-00000-of-00001")

@@ -60,9 +60,14 @@ None touches what is learned: this command and `rasa` write the same model files
 from __future__ import annotations
 
 import copy
+import importlib
 import logging
+import multiprocessing
+import os
+import pickle
 import sys
 from collections import OrderedDict
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import List
 
@@ -72,8 +77,12 @@ import tensorflow as tf
 import rasa
 import rasa.shared.utils.io
 import scipy.sparse
+from rasa.engine.graph import ExecutionContext, GraphNode, GraphSchema, SchemaNode
+from rasa.engine.runner.dask import DaskGraphRunner
+from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.training.graph_trainer import GraphTrainer
 from rasa.engine.training.hooks import TrainingHook
+from rasa.nlu.classifiers.diet_classifier import DIETClassifier
 from rasa.nlu.constants import DENSE_FEATURIZABLE_ATTRIBUTES
 from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import (
     CountVectorsFeaturizer,
@@ -93,6 +102,7 @@ from scipy.sparse._base import MAXPRINT
 from scipy.sparse._sputils import upcast
 
 RASA_SERIES = "3.6."
+logger = logging.getLogger(__name__)
 
 
 def values_of_sparse(matrices) -> List[np.ndarray]:  # noqa: ANN001 (a Rasa FeatureArray)
@@ -488,7 +498,141 @@ def _load_fused_adam() -> bool:
 
 def _train_everything(self: GraphTrainer, *args: object, **kwargs: object) -> object:
     kwargs["force_retraining"] = True
+    self._graph_runner_class = ClassifiersInChildren
     return _RASAS_TRAIN(self, *args, **kwargs)
+
+
+class ClassifiersInChildren(DaskGraphRunner):
+    """Rasa's graph runner, but DIET's models (DIET classifiers, response selectors) are each
+    trained in a process of their own, beside each other and beside the rest of the graph.
+
+    One DIET keeps about one and a half of this machine's two cores busy, mostly with
+    TensorFlow's work per operation, and Rasa trains them one after the other. Here each such
+    node is handed, with its inputs as they are when its turn comes, to a process started with
+    the graph; the processes write to the same model storage. Each child has Rasa's and these
+    replacements and builds the node as Rasa would, and DIET sets every seed when its model
+    is made, so the model files are the same as in one process. Only nodes nothing else in the
+    graph needs are moved; with fewer than two of them, the graph runs as Rasa runs it.
+    """
+
+    def __init__(
+        self,
+        graph_schema: GraphSchema,
+        model_storage: LocalModelStorage,
+        execution_context: ExecutionContext,
+        hooks: list | None = None,
+    ) -> None:
+        super().__init__(graph_schema, model_storage, execution_context, hooks)
+        needed = {name for node in graph_schema.nodes.values() for name in node.needs.values()}
+        moved = [
+            name
+            for name, node in graph_schema.nodes.items()
+            if node.fn == "train" and issubclass(node.uses, DIETClassifier) and name not in needed
+        ]
+        self._children = None
+        if len(moved) < 2 or not isinstance(model_storage, LocalModelStorage):
+            return
+        self._children = ProcessPoolExecutor(
+            max_workers=len(moved),
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_launcher().child_ready,
+        )
+        for _ in moved:  # the children import TensorFlow and Rasa while the data is featurised
+            self._children.submit(int)
+        logger.info(f"Training {', '.join(moved)} in {len(moved)} child processes.")
+        pickled: dict = {}
+        for name in moved:
+            self._instantiated_nodes[name] = _TrainedInChild(
+                self._instantiated_nodes[name], graph_schema.nodes[name], model_storage,
+                execution_context, self._children, pickled,
+            )  # fmt: skip
+
+    def run(self, inputs: dict | None = None, targets: list | None = None) -> dict:
+        if self._children is None:
+            return super().run(inputs, targets)
+        try:
+            outputs = super().run(inputs, targets)
+            return {
+                name: output.result() if isinstance(output, _Training) else output
+                for name, output in outputs.items()
+            }
+        except BaseException:
+            # One node failed (or the training was interrupted): the others' work is lost
+            # anyway, so the children stop now rather than when they are done.
+            for child in list(self._children._processes.values()):
+                child.terminate()
+            raise
+        finally:
+            self._children.shutdown(cancel_futures=True)
+
+
+class _Training:
+    """A node's output while a child trains it: `result()` waits for it, then runs the node's
+    after-hooks, as Rasa's `GraphNode` does once its function returns."""
+
+    def __init__(self, node: GraphNode, future: Future, hook_outputs: list) -> None:
+        self._node, self._future, self._hook_outputs = node, future, hook_outputs
+
+    def result(self) -> object:
+        output = self._future.result()
+        self._node._run_after_hooks(self._hook_outputs, output)
+        return output
+
+
+class _TrainedInChild:
+    """Stands in the graph for a node a child trains: Rasa's node runs its before-hooks here,
+    then the child gets what it needs to build the node and the node's inputs."""
+
+    def __init__(
+        self,
+        node: GraphNode,
+        schema_node: SchemaNode,
+        storage: LocalModelStorage,
+        execution_context: ExecutionContext,
+        children: ProcessPoolExecutor,
+        pickled: dict,
+    ) -> None:
+        self._node, self._schema_node, self._children = node, schema_node, children
+        self._pickled = pickled
+        self._storage, self._execution_context = storage, execution_context
+
+    def __call__(self, *inputs: tuple) -> tuple:
+        name = self._node._node_name
+        received = dict(inputs)
+        hook_outputs = self._node._run_before_hooks(
+            {argument: received[node] for argument, node in self._schema_node.needs.items()}
+        )
+        # Pickled now, as they are when Rasa would have run this node. A training reads its
+        # data and leaves it as it is, so the nodes given the same data (DIET's all take the
+        # featurised training data) share one pickle.
+        key = tuple(id(output) for _, output in inputs)
+        if key not in self._pickled:
+            self._pickled.clear()
+            self._pickled[key] = pickle.dumps(inputs, protocol=pickle.HIGHEST_PROTOCOL)
+        node = (name, self._schema_node, self._storage._storage_path, self._execution_context)
+        future = self._children.submit(_launcher().train_in_child, node, self._pickled[key])
+        return name, _Training(self._node, future, hook_outputs)
+
+
+def _launcher():  # noqa: ANN202
+    """This module by its name (run with -m, it is also __main__), which children can import."""
+    return importlib.import_module("dalil_fast_training")
+
+
+def child_ready() -> None:
+    """A child's start: Rasa's logging level and these replacements, as in the parent."""
+    logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"))
+    apply()
+
+
+def train_in_child(node: tuple, inputs: bytes) -> object:
+    """Build the node as Rasa's runner does and run it on its inputs; return its output."""
+    name, schema_node, storage_path, execution_context = node
+    inputs = pickle.loads(inputs)
+    graph_node = GraphNode.from_schema_node(
+        name, schema_node, LocalModelStorage(storage_path), execution_context, hooks=[]
+    )
+    return graph_node(*inputs)[1]
 
 
 def _nlu_data_read_once(self: NluDataImporter, language: str | None = "en") -> TrainingData:
@@ -618,7 +762,7 @@ def _nothing_cached(self, *args: object, **kwargs: object) -> None:
 
 def main() -> None:
     """`rasa` with the replacements, e.g. `python -m dalil_fast_training train nlu ...`."""
-    apply()
+    _launcher().apply()
     from rasa.__main__ import main as rasa_main
 
     sys.argv[0] = "rasa"
