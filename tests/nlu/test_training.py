@@ -7,6 +7,7 @@ import os
 import sqlite3
 import subprocess
 import tarfile
+import time
 from pathlib import Path
 
 import pytest
@@ -699,6 +700,107 @@ def test_the_fast_training_writes_rasas_model(tmp_path: Path) -> None:
                for name in models["rasa"])  # fmt: skip
     different = [name for name in models["rasa"] if models["rasa"][name] != models["fast"][name]]
     assert different == ["metadata.json"]
+
+
+FAILING_CLASSIFIER = """
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.nlu.classifiers.diet_classifier import DIETClassifier
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True
+)
+class FailingDIET(DIETClassifier):
+    def train(self, training_data: TrainingData) -> Resource:
+        raise ValueError("this classifier cannot learn")
+"""
+
+
+def test_a_classifier_failing_in_its_child_fails_the_training(tmp_path: Path) -> None:
+    """One of two classifiers trained in child processes raises: the training ends with its
+    error, and the other child, whose classifier would train for hours, is stopped rather
+    than waited for (otherwise this test runs into its timeout)."""
+    (tmp_path / "components").mkdir()
+    (tmp_path / "components" / "dalil_failing.py").write_text(FAILING_CLASSIFIER)
+    data = tmp_path / "data"
+    training.prepare_data(data, sample=3)
+    config = tmp_path / "config.yml"
+    config.write_text(
+        "recipe: default.v1\nassistant_id: t\nlanguage: xx\npipeline:\n"
+        "  - name: WhitespaceTokenizer\n  - name: CountVectorsFeaturizer\n"
+        "  - name: DIETClassifier\n    epochs: 100000\n"
+        "  - name: dalil_failing.FailingDIET\n    epochs: 1\npolicies: []\n"
+    )
+    environment = training.rasa_environment(tmp_path / "cache")
+    environment["PYTHONPATH"] += os.pathsep + str(tmp_path / "components")
+    python = make_settings().nlu_venv / "bin" / "python"
+    completed = subprocess.run(
+        [str(python), "-m", "dalil_fast_training", "train", "nlu", "--config", str(config),
+         "--domain", str(training.DOMAIN), "--nlu", str(data), "--out", str(tmp_path)],
+        env=environment, capture_output=True, text=True, check=False, timeout=300,
+    )  # fmt: skip
+    log = completed.stdout + completed.stderr
+    assert "in 2 child processes." in log
+    assert completed.returncode != 0
+    assert "this classifier cannot learn" in log
+    assert not list(tmp_path.glob("*.tar.gz"))
+
+
+def test_a_training_killed_leaves_no_child_behind(tmp_path: Path) -> None:
+    """The training process is killed (SIGKILL) while two children train classifiers that
+    would train for hours: its children (the two and multiprocessing's resource tracker) end
+    on their own, since nothing is left to stop them."""
+    data = tmp_path / "data"
+    training.prepare_data(data, sample=3)
+    config = tmp_path / "config.yml"
+    diet = "  - name: DIETClassifier\n    epochs: 100000\n"
+    config.write_text(
+        "recipe: default.v1\nassistant_id: t\nlanguage: xx\npipeline:\n"
+        "  - name: WhitespaceTokenizer\n  - name: CountVectorsFeaturizer\n"
+        f"{diet}{diet.replace('100000', '100001')}policies: []\n"
+    )
+    python = make_settings().nlu_venv / "bin" / "python"
+    log = tmp_path / "training.log"
+    with log.open("w") as output:
+        trainer = subprocess.Popen(
+            [str(python), "-m", "dalil_fast_training", "train", "nlu", "--config",
+             str(config), "--domain", str(training.DOMAIN), "--nlu", str(data), "--out",
+             str(tmp_path)],
+            env=training.rasa_environment(tmp_path / "cache"), stdout=output, stderr=output,
+        )  # fmt: skip
+    try:
+        children: list[int] = []
+        for _ in range(600):  # until both children are training
+            children = _children_of(trainer.pid)
+            if len(children) == 3 and log.read_text().count("Epochs:   0%") >= 2:
+                break
+            assert trainer.poll() is None, log.read_text()[-2000:]
+            time.sleep(0.2)
+        assert len(children) == 3, log.read_text()[-2000:]
+    finally:
+        trainer.kill()
+        trainer.wait()
+    for _ in range(100):
+        alive = [pid for pid in children if Path(f"/proc/{pid}").exists()]
+        if not alive:
+            break
+        time.sleep(0.1)
+    assert not alive
+
+
+def _children_of(pid: int) -> list[int]:
+    """The processes `pid` started, from /proc (those that are not zombies)."""
+    children = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":\t", 1) for line in status.read_text().splitlines())
+        except (OSError, ValueError):
+            continue
+        if fields.get("PPid", "").strip() == str(pid) and not fields["State"].startswith("Z"):
+            children.append(int(status.parent.name))
+    return children
 
 
 def _archive_files(archive: Path) -> dict[str, bytes]:
