@@ -748,6 +748,19 @@ def test_a_classifier_failing_in_its_child_fails_the_training(tmp_path: Path) ->
     assert not list(tmp_path.glob("*.tar.gz"))
 
 
+def test_children_are_as_many_as_the_memory_holds() -> None:
+    """One child per classifier when the memory allows; fewer when it holds fewer beside the
+    parent (fewer than two: Rasa's own training in one process); all when it is unknown."""
+    lines = _run_in_rasa(
+        "import dalil_fast_training as F\n"
+        "gb = F.CHILD_MEMORY\n"
+        "print(F.children_for(4, 20 * gb), F.children_for(4, 3 * gb + 1),\n"
+        "      F.children_for(4, 2 * gb), F.children_for(4, gb), F.children_for(4, None),\n"
+        "      F._available_memory() > 0)\n"
+    )
+    assert lines[-1] == "4 2 1 0 4 True"
+
+
 def test_a_training_killed_leaves_no_child_behind(tmp_path: Path) -> None:
     """The training process is killed (SIGKILL) while two children train classifiers that
     would train for hours: its children (the two and multiprocessing's resource tracker) end

@@ -537,17 +537,18 @@ class ClassifiersInChildren(DaskGraphRunner):
             if node.fn == "train" and issubclass(node.uses, DIETClassifier) and name not in needed
         ]
         self._children = None
-        if len(moved) < 2 or not isinstance(model_storage, LocalModelStorage):
+        children = children_for(len(moved), _available_memory())
+        if children < 2 or not isinstance(model_storage, LocalModelStorage):
             return
         self._children = ProcessPoolExecutor(
-            max_workers=len(moved),
+            max_workers=children,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_launcher().child_ready,
             initargs=(os.getpid(),),
         )
-        for _ in moved:  # the children import TensorFlow and Rasa while the data is featurised
+        for _ in range(children):  # they import TensorFlow and Rasa while the data is featurised
             self._children.submit(int)
-        logger.info(f"Training {', '.join(moved)} in {len(moved)} child processes.")
+        logger.info(f"Training {', '.join(moved)} in {children} child processes.")
         pickled: dict = {}
         for name in moved:
             self._instantiated_nodes[name] = _TrainedInChild(
@@ -578,6 +579,31 @@ class ClassifiersInChildren(DaskGraphRunner):
             raise
         finally:
             self._children.shutdown(cancel_futures=True)
+
+
+# What a child training one of AB's classifiers holds at most here (1.42 GB, measured), with
+# some room: the parent holds about as much.
+CHILD_MEMORY = 1_600_000_000
+
+
+def children_for(nodes: int, available: int | None) -> int:
+    """How many children train `nodes` nodes: one each, as many as the memory available
+    holds beside the parent (all of them when it is not known)."""
+    if available is None:
+        return nodes
+    return max(0, min(nodes, available // CHILD_MEMORY - 1))
+
+
+def _available_memory() -> int | None:
+    """The memory the system can give without swapping (MemAvailable), None if unknown."""
+    try:
+        with open("/proc/meminfo") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
 
 
 class _Training:
