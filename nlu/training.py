@@ -309,8 +309,9 @@ def train_with(
 
 def serve_command(*, venv: Path, model: Path, host: str, port: int, token: str | None) -> list[str]:
     """Return the command that serves `model` over Rasa's HTTP API."""
+    # `rasa run` through components/dalil_rasa.py: the same server, without JAX in memory.
     command = [
-        str(rasa_executable(venv)), "run",
+        str(rasa_executable(venv).parent / "python"), "-m", "dalil_rasa", "run",
         "--enable-api",
         "--model", str(model),
         "--interface", host,

@@ -54,12 +54,13 @@ def test_nlu_image_data_is_normalised_like_messages(tmp_path: Path) -> None:
 
 def test_nlu_image_trains_and_serves_with_dalils_components() -> None:
     """The image's Rasa finds every `module.Class` component the config names, at training
-    and at serving, and trains the way `dalil nlu train` does."""
+    and at serving, and trains and serves the way `dalil nlu train` and `dalil run` do."""
     dockerfile = (PROJECT_ROOT / "deploy" / "nlu.Dockerfile").read_text()
     nlu_stage = dockerfile[dockerfile.index("AS nlu") :]
     assert "COPY nlu/rasa/components /app/components" in nlu_stage
     assert "ENV PYTHONPATH=/app/components" in nlu_stage
     assert "RUN python -m dalil_fast_training train nlu" in nlu_stage
+    assert 'ENTRYPOINT ["python", "-m", "dalil_rasa"]' in nlu_stage
     config = yaml.safe_load((PROJECT_ROOT / "nlu" / "rasa" / "config.yml").read_text())
     own = [step["name"] for step in config["pipeline"] if "." in step["name"]]
     assert own

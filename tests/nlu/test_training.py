@@ -748,6 +748,34 @@ def test_a_classifier_failing_in_its_child_fails_the_training(tmp_path: Path) ->
     assert not list(tmp_path.glob("*.tar.gz"))
 
 
+def test_the_served_rasa_holds_no_jax(rasa_url: str) -> None:
+    """The Rasa server the tests and `dalil run` start (serve_command) has TensorFlow in
+    memory but not JAX, whose import TensorFlow tries for nothing (components/dalil_rasa.py)."""
+    port = rasa_url.rsplit(":", 1)[1]
+    served = [pid for pid, argv in _processes() if _option(argv, "--port") == port]
+    assert len(served) == 1
+    argv = dict(_processes())[served[0]]
+    assert argv[1:4] == ["-m", "dalil_rasa", "run"]
+    maps = Path(f"/proc/{served[0]}/maps").read_text()
+    assert "libtensorflow_cc" in maps
+    assert "jaxlib" not in maps
+
+
+def _processes() -> list[tuple[int, list[str]]]:
+    """Every process's id and command line, from /proc."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            found.append((int(cmdline.parent.name), cmdline.read_bytes().decode().split("\0")))
+        except (OSError, UnicodeDecodeError):
+            continue
+    return found
+
+
+def _option(argv: list[str], name: str) -> str | None:
+    return argv[argv.index(name) + 1] if name in argv[:-1] else None
+
+
 def test_children_are_as_many_as_the_memory_holds() -> None:
     """One child per classifier when the memory allows; fewer when it holds fewer beside the
     parent (fewer than two: Rasa's own training in one process); all when it is unknown."""

@@ -78,6 +78,10 @@ from concurrent.futures import FIRST_EXCEPTION, Future, ProcessPoolExecutor, wai
 from pathlib import Path
 from typing import List
 
+import dalil_rasa
+
+dalil_rasa.without_jax()  # before TensorFlow: in the launcher and in each child
+
 import numpy as np
 import pkg_resources
 import tensorflow as tf
