@@ -815,10 +815,7 @@ def _nothing_cached(self, *args: object, **kwargs: object) -> None:
 def main() -> None:
     """`rasa` with the replacements, e.g. `python -m dalil_fast_training train nlu ...`."""
     _launcher().apply()
-    from rasa.__main__ import main as rasa_main
-
-    sys.argv[0] = "rasa"
-    rasa_main()
+    dalil_rasa.main()
 
 
 if __name__ == "__main__":
