@@ -15,6 +15,7 @@ import pytest
 from core.settings import PROJECT_ROOT
 from nlu import training
 from nlu.errors import NLUSetupError
+from nlu.evaluate import EVAL_SETS, read_labelled
 from nlu.normalize import normalize
 from nlu.training_data import short_annotations
 from tests.helpers.settings import make_settings
@@ -759,6 +760,110 @@ def test_the_served_rasa_holds_no_jax(rasa_url: str) -> None:
     maps = Path(f"/proc/{served[0]}/maps").read_text()
     assert "libtensorflow_cc" in maps
     assert "jaxlib" not in maps
+
+
+_PARSE_THE_DEVELOPMENT_SET = """
+import asyncio, json, sys
+import dalil_rasa
+dalil_rasa.without_jax()
+if sys.argv[1] == "prediction-only":
+    dalil_rasa.for_prediction_only()
+from rasa.core.agent import Agent
+from rasa.nlu.classifiers.diet_classifier import DIETClassifier
+
+agent = Agent.load(sys.argv[2])
+nodes = agent.processor.graph_runner._instantiated_nodes.values()
+models = [n._component.model for n in nodes if isinstance(n._component, DIETClassifier)]
+
+async def parse(texts):
+    return [await agent.parse_message(text) for text in texts]
+
+answers = asyncio.run(parse(json.load(sys.stdin)))
+print(json.dumps({
+    "models": len(models),
+    "trained_here": [model.optimizer is not None for model in models],
+    "answers": [[a["intent"], a["intent_ranking"], a["response_selector"]] for a in answers],
+}))
+"""
+
+
+def test_served_models_answer_as_rasas_own_load() -> None:
+    """The served model, loaded for prediction only (components/dalil_rasa.py), answers
+    every third development text exactly as Rasa's own load does, to the last digit of every
+    confidence and for the rumour selector too; and none of its four DIET models went
+    through the training step that Rasa's load runs."""
+    model = training.model_path(make_settings().nlu_model_dir)
+    texts = [example.text for example in read_labelled(EVAL_SETS["dev"])][::3]
+    python = make_settings().nlu_venv / "bin" / "python"
+    parsed = {}
+    for how in ("rasa", "prediction-only"):
+        completed = subprocess.run(
+            [str(python), "-c", _PARSE_THE_DEVELOPMENT_SET, how, str(model)],
+            input=json.dumps(texts), env=training.rasa_environment(),
+            capture_output=True, text=True, check=False, timeout=600,
+        )  # fmt: skip
+        assert completed.returncode == 0, completed.stderr[-2000:]
+        parsed[how] = json.loads(completed.stdout.splitlines()[-1])
+    rasa, ours = parsed["rasa"], parsed["prediction-only"]
+    assert len(ours["answers"]) == len(texts) > 500
+    assert ours["answers"] == rasa["answers"]
+    assert {answer[0]["name"] for answer in ours["answers"]} >= {"emergency", "find_health"}
+    assert ours["models"] == rasa["models"] == 4  # three classifiers and the rumour selector
+    assert ours["trained_here"] == [False] * 4
+    assert rasa["trained_here"] == [True] * 4
+
+
+_LOAD_WITHOUT_A_LAYER = """
+import shutil, sys, tempfile
+from pathlib import Path
+import dalil_rasa
+dalil_rasa.without_jax()
+import tensorflow as tf
+from rasa.engine.graph import ExecutionContext
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.nlu.classifiers.diet_classifier import DIETClassifier
+
+with tempfile.TemporaryDirectory() as workdir:
+    served = Path(workdir) / "served"
+    storage, metadata = LocalModelStorage.from_model_archive(served, Path(sys.argv[1]))
+    node = metadata.predict_schema.nodes["run_DIETClassifier5"]
+    config = {**DIETClassifier.get_default_config(), **node.config}
+    context = ExecutionContext(metadata.predict_schema, metadata.model_id)
+    classifier = DIETClassifier.load(config, storage, node.resource, context)
+    # The classifier's weights saved again without its text embedding layer's.
+    lacking = Path(workdir) / "lacking"
+    shutil.copytree(served, lacking)
+    checkpoint = next((lacking / node.resource.name).glob("*.tf_model.index"))
+    classifier.model._tf_layers["embed.text"] = tf.keras.layers.Layer()
+    classifier.model.save_weights(str(checkpoint.with_suffix("")))
+    DIETClassifier.load(config, LocalModelStorage(lacking), node.resource, context)
+    print("Rasa's load: loaded")
+    dalil_rasa.for_prediction_only()
+    try:
+        DIETClassifier.load(config, LocalModelStorage(lacking), node.resource, context)
+        print("for prediction only: loaded")
+    except AssertionError as refused:
+        print("for prediction only: refused,", " ".join(str(refused).split()))
+"""
+
+
+def test_a_model_lacking_weights_is_refused_not_served() -> None:
+    """A classifier whose checkpoint lacks one layer's weights: Rasa's own load serves it
+    with that layer's weights left as they were drawn; the load for prediction only refuses
+    it, naming the variables it could not find."""
+    model = training.model_path(make_settings().nlu_model_dir)
+    python = make_settings().nlu_venv / "bin" / "python"
+    completed = subprocess.run(
+        [str(python), "-c", _LOAD_WITHOUT_A_LAYER, str(model)],
+        env=training.rasa_environment(), capture_output=True, text=True, check=False,
+        timeout=600,
+    )  # fmt: skip
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    lines = completed.stdout.splitlines()
+    assert lines[-2] == "Rasa's load: loaded"
+    assert lines[-1].startswith("for prediction only: refused, Found 2 Python objects that were")
+    assert "embed_text/embed_layer_text/kernel" in lines[-1]
+    assert "embed_text/embed_layer_text/bias" in lines[-1]
 
 
 def _processes() -> list[tuple[int, list[str]]]:
