@@ -53,9 +53,10 @@ line as `rasa`, in the same process, after these replacements.
   few operations over the whole batch: an epoch's batches take 0.27 s instead of 0.64 s here.
 - **DIET's models beside each other.** One DIET keeps about one and a half of the two cores
   busy and Rasa trains the three classifiers and the response selector one after the other.
-  `ClassifiersInChildren` trains each in a child process started with the graph, all at once,
-  so the two cores stay busy; a child's failure fails the training at once and stops the
-  others, and a child whose parent is killed ends on its own.
+  `ClassifiersInChildren` trains each in a child process, all at once, so the two cores stay
+  busy. The children are forked from one process that imports TensorFlow and Rasa while the
+  data is featurised; a child's failure fails the training at once and stops the others, and
+  a child whose training process is killed ends on its own.
 
 None touches what is learned: this command and `rasa` write the same model files
 (tests/nlu/test_training.py compares the arrays of each step, and two trained models). Serving
@@ -68,8 +69,10 @@ import copy
 import importlib
 import logging
 import multiprocessing
+import multiprocessing.forkserver
 import os
 import pickle
+import select
 import sys
 import threading
 import time
@@ -519,8 +522,9 @@ class ClassifiersInChildren(DaskGraphRunner):
 
     One DIET keeps about one and a half of this machine's two cores busy, mostly with
     TensorFlow's work per operation, and Rasa trains them one after the other. Here each such
-    node is handed, with its inputs as they are when its turn comes, to a process started with
-    the graph; the processes write to the same model storage. Each child has Rasa's and these
+    node is handed, with its inputs as they are when its turn comes, to a child process forked
+    from a fork server that imported TensorFlow and Rasa while the graph ran; the children
+    write to the same model storage. Each child has Rasa's and these
     replacements and builds the node as Rasa would, and DIET sets every seed when its model
     is made, so the model files are the same as in one process. Only nodes nothing else in the
     graph needs are moved; with fewer than two of them, the graph runs as Rasa runs it.
@@ -544,14 +548,18 @@ class ClassifiersInChildren(DaskGraphRunner):
         children = children_for(len(moved), _available_memory())
         if children < 2 or not isinstance(model_storage, LocalModelStorage):
             return
+        # The children are forked, at the first DIET's turn, from one process that imports
+        # TensorFlow and Rasa (and runs nothing of them) while this one featurises the data:
+        # one import instead of one in each child.
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["dalil_fast_training"])
+        multiprocessing.forkserver.ensure_running()
         self._children = ProcessPoolExecutor(
             max_workers=children,
-            mp_context=multiprocessing.get_context("spawn"),
+            mp_context=context,
             initializer=_launcher().child_ready,
             initargs=(os.getpid(),),
         )
-        for _ in range(children):  # they import TensorFlow and Rasa while the data is featurised
-            self._children.submit(int)
         logger.info(f"Training {', '.join(moved)} in {children} child processes.")
         pickled: dict = {}
         for name in moved:
@@ -665,13 +673,17 @@ def _launcher():  # noqa: ANN202
 
 def child_ready(parent: int) -> None:
     """A child's start: Rasa's logging level and these replacements, as in the parent, and
-    a watch that ends the child as soon as its parent is gone (killed, it could not stop it)."""
+    a watch that ends the child as soon as the training process is gone (killed, it could
+    not stop it). The fork server the child comes from waits for its children to end."""
     logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"))
     apply()
+    try:
+        training = os.pidfd_open(parent)
+    except ProcessLookupError:
+        os._exit(1)
 
     def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(0.5)
+        select.select([training], [], [])  # readable once the training process has ended
         os._exit(1)
 
     threading.Thread(target=watch, daemon=True).start()
