@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import tarfile
@@ -747,6 +748,49 @@ def test_a_classifier_failing_in_its_child_fails_the_training(tmp_path: Path) ->
     assert completed.returncode != 0
     assert "this classifier cannot learn" in log
     assert not list(tmp_path.glob("*.tar.gz"))
+
+
+def test_a_child_that_cannot_start_fails_the_training(tmp_path: Path) -> None:
+    """A child that fails as it starts, before it has read its work: the training fails
+    with the pool's error and the child's, at once, and leaves no process behind. (The
+    launcher's own file, copied, with one line added to its children's start.) Before the
+    inputs went through files, a large work item that no child read held the pool's shutdown
+    for ever."""
+    components = tmp_path / "components"
+    shutil.copytree(training.COMPONENTS_DIR, components)
+    launcher = components / "dalil_fast_training.py"
+    start = "    apply()\n    try:\n        training = os.pidfd_open(parent)"
+    assert launcher.read_text().count(start) == 1
+    launcher.write_text(
+        launcher.read_text().replace(
+            start, start.replace("apply()", 'apply()\n    raise RuntimeError("cannot start")')
+        )
+    )
+    data = tmp_path / "data"
+    training.prepare_data(data, sample=3)
+    config = tmp_path / "config.yml"
+    diet = "  - name: DIETClassifier\n    epochs: 1\n"
+    config.write_text(
+        "recipe: default.v1\nassistant_id: t\nlanguage: xx\npipeline:\n"
+        "  - name: WhitespaceTokenizer\n  - name: CountVectorsFeaturizer\n"
+        f"{diet}{diet.replace('1', '2')}policies: []\n"
+    )
+    environment = training.rasa_environment(tmp_path / "cache")
+    environment["PYTHONPATH"] = str(components) + os.pathsep + environment["PYTHONPATH"]
+    python = make_settings().nlu_venv / "bin" / "python"
+    completed = subprocess.run(
+        [str(python), "-m", "dalil_fast_training", "train", "nlu", "--config", str(config),
+         "--domain", str(training.DOMAIN), "--nlu", str(data), "--out", str(tmp_path)],
+        env=environment, capture_output=True, text=True, check=False, timeout=300,
+    )  # fmt: skip
+    log = completed.stdout + completed.stderr
+    assert "in 2 child processes." in log
+    assert completed.returncode != 0
+    assert 'RuntimeError("cannot start")' in log
+    assert "BrokenProcessPool" in log
+    assert not list(tmp_path.glob("*.tar.gz"))
+    time.sleep(1)
+    assert not [pid for pid, argv in _processes() if str(components) in " ".join(argv)]
 
 
 def test_the_served_rasa_holds_no_jax(rasa_url: str) -> None:

@@ -74,6 +74,7 @@ import os
 import pickle
 import select
 import sys
+import tempfile
 import threading
 import time
 from collections import OrderedDict
@@ -561,7 +562,10 @@ class ClassifiersInChildren(DaskGraphRunner):
             initargs=(os.getpid(),),
         )
         logger.info(f"Training {', '.join(moved)} in {children} child processes.")
-        pickled: dict = {}
+        # The inputs go to the children as files: a work item left in the pool's queue by a
+        # child that died before reading it would block the pool's shutdown if it were large.
+        self._inputs = tempfile.TemporaryDirectory(prefix="dalil-training-")
+        pickled = {"directory": Path(self._inputs.name)}
         for name in moved:
             self._instantiated_nodes[name] = _TrainedInChild(
                 self._instantiated_nodes[name], graph_schema.nodes[name], model_storage,
@@ -591,6 +595,7 @@ class ClassifiersInChildren(DaskGraphRunner):
             raise
         finally:
             self._children.shutdown(cancel_futures=True)
+            self._inputs.cleanup()
 
 
 # What a child training one of AB's classifiers holds at most here (1.42 GB, measured), with
@@ -659,8 +664,10 @@ class _TrainedInChild:
         # featurised training data) share one pickle.
         key = tuple(id(output) for _, output in inputs)
         if key not in self._pickled:
-            self._pickled.clear()
-            self._pickled[key] = pickle.dumps(inputs, protocol=pickle.HIGHEST_PROTOCOL)
+            path = self._pickled["directory"] / f"{name}.pickle"
+            with path.open("wb") as file:
+                pickle.dump(inputs, file, protocol=pickle.HIGHEST_PROTOCOL)
+            self._pickled[key] = path
         node = (name, self._schema_node, self._storage._storage_path, self._execution_context)
         future = self._children.submit(_launcher().train_in_child, node, self._pickled[key])
         return name, _Training(self._node, future, hook_outputs)
@@ -689,10 +696,11 @@ def child_ready(parent: int) -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
-def train_in_child(node: tuple, inputs: bytes) -> object:
+def train_in_child(node: tuple, inputs: Path) -> object:
     """Build the node as Rasa's runner does and run it on its inputs; return its output."""
     name, schema_node, storage_path, execution_context = node
-    inputs = pickle.loads(inputs)
+    with inputs.open("rb") as file:
+        inputs = pickle.load(file)
     graph_node = GraphNode.from_schema_node(
         name, schema_node, LocalModelStorage(storage_path), execution_context, hooks=[]
     )
