@@ -726,23 +726,11 @@ def test_a_classifier_failing_in_its_child_fails_the_training(tmp_path: Path) ->
     than waited for (otherwise this test runs into its timeout)."""
     (tmp_path / "components").mkdir()
     (tmp_path / "components" / "dalil_failing.py").write_text(FAILING_CLASSIFIER)
-    data = tmp_path / "data"
-    training.prepare_data(data, sample=3)
-    config = tmp_path / "config.yml"
-    config.write_text(
-        "recipe: default.v1\nassistant_id: t\nlanguage: xx\npipeline:\n"
-        "  - name: WhitespaceTokenizer\n  - name: CountVectorsFeaturizer\n"
+    completed = _train_a_sample(
+        tmp_path,
         "  - name: DIETClassifier\n    epochs: 100000\n"
-        "  - name: dalil_failing.FailingDIET\n    epochs: 1\npolicies: []\n"
+        "  - name: dalil_failing.FailingDIET\n    epochs: 1\n",
     )
-    environment = training.rasa_environment(tmp_path / "cache")
-    environment["PYTHONPATH"] += os.pathsep + str(tmp_path / "components")
-    python = make_settings().nlu_venv / "bin" / "python"
-    completed = subprocess.run(
-        [str(python), "-m", "dalil_fast_training", "train", "nlu", "--config", str(config),
-         "--domain", str(training.DOMAIN), "--nlu", str(data), "--out", str(tmp_path)],
-        env=environment, capture_output=True, text=True, check=False, timeout=300,
-    )  # fmt: skip
     log = completed.stdout + completed.stderr
     assert "in 2 child processes." in log
     assert completed.returncode != 0
@@ -766,23 +754,8 @@ def test_a_child_that_cannot_start_fails_the_training(tmp_path: Path) -> None:
             start, start.replace("apply()", 'apply()\n    raise RuntimeError("cannot start")')
         )
     )
-    data = tmp_path / "data"
-    training.prepare_data(data, sample=3)
-    config = tmp_path / "config.yml"
     diet = "  - name: DIETClassifier\n    epochs: 1\n"
-    config.write_text(
-        "recipe: default.v1\nassistant_id: t\nlanguage: xx\npipeline:\n"
-        "  - name: WhitespaceTokenizer\n  - name: CountVectorsFeaturizer\n"
-        f"{diet}{diet.replace('1', '2')}policies: []\n"
-    )
-    environment = training.rasa_environment(tmp_path / "cache")
-    environment["PYTHONPATH"] = str(components) + os.pathsep + environment["PYTHONPATH"]
-    python = make_settings().nlu_venv / "bin" / "python"
-    completed = subprocess.run(
-        [str(python), "-m", "dalil_fast_training", "train", "nlu", "--config", str(config),
-         "--domain", str(training.DOMAIN), "--nlu", str(data), "--out", str(tmp_path)],
-        env=environment, capture_output=True, text=True, check=False, timeout=300,
-    )  # fmt: skip
+    completed = _train_a_sample(tmp_path, diet + diet.replace("1", "2"))
     log = completed.stdout + completed.stderr
     assert "in 2 child processes." in log
     assert completed.returncode != 0
@@ -791,6 +764,30 @@ def test_a_child_that_cannot_start_fails_the_training(tmp_path: Path) -> None:
     assert not list(tmp_path.glob("*.tar.gz"))
     time.sleep(1)
     assert not [pid for pid, argv in _processes() if str(components) in " ".join(argv)]
+
+
+def _train_a_sample(tmp_path: Path, classifiers: str) -> subprocess.CompletedProcess[str]:
+    """Train `classifiers` (pipeline entries) through the launcher on a sample of the data,
+    with `tmp_path / "components"` first on the path when it exists."""
+    data = tmp_path / "data"
+    training.prepare_data(data, sample=3)
+    config = tmp_path / "config.yml"
+    config.write_text(
+        "recipe: default.v1\nassistant_id: t\nlanguage: xx\npipeline:\n"
+        "  - name: WhitespaceTokenizer\n  - name: CountVectorsFeaturizer\n"
+        f"{classifiers}policies: []\n"
+    )
+    environment = training.rasa_environment(tmp_path / "cache")
+    if (tmp_path / "components").exists():
+        environment["PYTHONPATH"] = os.pathsep.join(
+            [str(tmp_path / "components"), environment["PYTHONPATH"]]
+        )
+    python = make_settings().nlu_venv / "bin" / "python"
+    return subprocess.run(
+        [str(python), "-m", "dalil_fast_training", "train", "nlu", "--config", str(config),
+         "--domain", str(training.DOMAIN), "--nlu", str(data), "--out", str(tmp_path)],
+        env=environment, capture_output=True, text=True, check=False, timeout=300,
+    )  # fmt: skip
 
 
 def test_the_served_rasa_holds_no_jax(rasa_url: str) -> None:
