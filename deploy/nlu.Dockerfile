@@ -18,6 +18,7 @@ COPY --from=prepare /srv/nlu-data /app/data
 RUN python -m dalil_fast_training train nlu --config /app/config.yml --domain /app/domain.yml \
       --nlu /app/data --out /app/models --fixed-model-name dalil
 EXPOSE 5005
-# `rasa` as nlu/training.py serves it: through dalil_rasa, without JAX in memory.
+# `rasa` as nlu/training.py serves it: through dalil_rasa, without JAX in memory and with
+# DIET's models loaded for prediction only.
 ENTRYPOINT ["python", "-m", "dalil_rasa"]
 CMD ["run", "--enable-api", "--model", "/app/models/dalil.tar.gz", "--port", "5005"]

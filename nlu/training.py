@@ -309,7 +309,8 @@ def train_with(
 
 def serve_command(*, venv: Path, model: Path, host: str, port: int, token: str | None) -> list[str]:
     """Return the command that serves `model` over Rasa's HTTP API."""
-    # `rasa run` through components/dalil_rasa.py: the same server, without JAX in memory.
+    # `rasa run` through components/dalil_rasa.py: the same server, without JAX in memory
+    # and with DIET's models loaded for prediction only.
     command = [
         str(rasa_executable(venv).parent / "python"), "-m", "dalil_rasa", "run",
         "--enable-api",

@@ -562,14 +562,11 @@ class ClassifiersInChildren(DaskGraphRunner):
             initargs=(os.getpid(),),
         )
         logger.info(f"Training {', '.join(moved)} in {children} child processes.")
-        # The inputs go to the children as files: a work item left in the pool's queue by a
-        # child that died before reading it would block the pool's shutdown if it were large.
-        self._inputs = tempfile.TemporaryDirectory(prefix="dalil-training-")
-        pickled = {"directory": Path(self._inputs.name)}
+        self._inputs = _PickledInputs()
         for name in moved:
             self._instantiated_nodes[name] = _TrainedInChild(
                 self._instantiated_nodes[name], graph_schema.nodes[name], model_storage,
-                execution_context, self._children, pickled,
+                execution_context, self._children, self._inputs,
             )  # fmt: skip
 
     def run(self, inputs: dict | None = None, targets: list | None = None) -> dict:
@@ -595,7 +592,7 @@ class ClassifiersInChildren(DaskGraphRunner):
             raise
         finally:
             self._children.shutdown(cancel_futures=True)
-            self._inputs.cleanup()
+            self._inputs.directory.cleanup()
 
 
 # What a child training one of AB's classifiers holds at most here (1.42 GB, measured), with
@@ -636,6 +633,28 @@ class _Training:
         return output
 
 
+class _PickledInputs:
+    """The nodes' inputs, pickled into files for the children. Files, not the pool's queue: a
+    work item left in the queue by a child that died before reading it would hold the pool's
+    shutdown for ever when it is large."""
+
+    def __init__(self) -> None:
+        self.directory = tempfile.TemporaryDirectory(prefix="dalil-training-")
+        self._paths: dict[tuple, Path] = {}
+
+    def path(self, name: str, inputs: tuple) -> Path:
+        """The file holding `inputs`, pickled now, as they are when Rasa would have run the
+        node. A training reads its data and leaves it as it is, so the nodes given the same
+        data (DIET's all take the featurised training data) share one file."""
+        key = tuple(id(output) for _, output in inputs)
+        if key not in self._paths:
+            path = Path(self.directory.name) / f"{name}.pickle"
+            with path.open("wb") as file:
+                pickle.dump(inputs, file, protocol=pickle.HIGHEST_PROTOCOL)
+            self._paths[key] = path
+        return self._paths[key]
+
+
 class _TrainedInChild:
     """Stands in the graph for a node a child trains: Rasa's node runs its before-hooks here,
     then the child gets what it needs to build the node and the node's inputs."""
@@ -647,7 +666,7 @@ class _TrainedInChild:
         storage: LocalModelStorage,
         execution_context: ExecutionContext,
         children: ProcessPoolExecutor,
-        pickled: dict,
+        pickled: _PickledInputs,
     ) -> None:
         self._node, self._schema_node, self._children = node, schema_node, children
         self._pickled = pickled
@@ -659,17 +678,9 @@ class _TrainedInChild:
         hook_outputs = self._node._run_before_hooks(
             {argument: received[node] for argument, node in self._schema_node.needs.items()}
         )
-        # Pickled now, as they are when Rasa would have run this node. A training reads its
-        # data and leaves it as it is, so the nodes given the same data (DIET's all take the
-        # featurised training data) share one pickle.
-        key = tuple(id(output) for _, output in inputs)
-        if key not in self._pickled:
-            path = self._pickled["directory"] / f"{name}.pickle"
-            with path.open("wb") as file:
-                pickle.dump(inputs, file, protocol=pickle.HIGHEST_PROTOCOL)
-            self._pickled[key] = path
         node = (name, self._schema_node, self._storage._storage_path, self._execution_context)
-        future = self._children.submit(_launcher().train_in_child, node, self._pickled[key])
+        path = self._pickled.path(name, inputs)
+        future = self._children.submit(_launcher().train_in_child, node, path)
         return name, _Training(self._node, future, hook_outputs)
 
 
