@@ -508,6 +508,39 @@ def test_adam_in_one_pass_is_keras_adam() -> None:
     assert _run_in_rasa(code)[-1] == "True True False False True"
 
 
+def test_the_trainings_data_is_made_without_collections_and_frozen() -> None:
+    """The launcher's imports are frozen out of the garbage collector's sight, and so is what
+    `long_lived` makes (a child's inputs, the output of each node before DIET): no collection
+    runs while it is made, where the same making alone runs several, none of the objects
+    made is left for the collector, and its state is restored after, also after an error."""
+    code = RASA_SETUP + (
+        "import gc\n"
+        "frozen_at_import = gc.get_freeze_count()\n"
+        "collections = []\n"
+        "gc.callbacks.append(lambda phase, info: collections.append(phase))\n"
+        "def make():\n"
+        "    return [{'example': n, 'features': [n]} for n in range(50_000)]\n"
+        "collections.clear(); plain = make(); during_plain = len(collections)\n"
+        "before = gc.get_freeze_count()\n"
+        "collections.clear(); made = F.long_lived(make); during_long_lived = len(collections)\n"
+        "tracked = {id(x) for x in gc.get_objects()}\n"
+        "left = sum(id(example) in tracked for example in made)\n"
+        "enabled_after = gc.isenabled()\n"
+        "def fails():\n"
+        "    raise RuntimeError('cannot make')\n"
+        "try:\n"
+        "    F.long_lived(fails)\n"
+        "except RuntimeError:\n"
+        "    pass\n"
+        "enabled_after_error = gc.isenabled()\n"
+        "gc.disable(); F.long_lived(make); stays_disabled = not gc.isenabled(); gc.enable()\n"
+        "print(frozen_at_import > 100_000, during_plain > 0, during_long_lived,\n"
+        "      gc.get_freeze_count() - before >= 100_000, left, enabled_after,\n"
+        "      enabled_after_error, stays_disabled)\n"
+    )
+    assert _run_in_rasa(code)[-1].split() == ["True", "True", "0", "True", "0"] + ["True"] * 3
+
+
 def test_matrices_built_directly_are_scipys() -> None:
     """On the scipy Rasa runs with, dalil_fast_training builds its COO matrices without
     scipy's checks, and they are what scipy's constructor makes of the same arrays; the
