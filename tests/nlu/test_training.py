@@ -290,9 +290,11 @@ def test_side_by_side_classifiers_answer_the_mean_of_their_members() -> None:
 
 
 def test_fast_batches_are_rasas_batches() -> None:
-    """Every batch of two balanced epochs of real data is the same, array for array, from
-    Rasa's conversion and from dalil_fast_training's (with the token features as the
-    featurisers write them, and as the served pipeline keeps them)."""
+    """Every batch of three epochs of real data, and every epoch's number of batches, is the
+    same, array for array, from Rasa's generator and from dalil_fast_training's (which
+    shuffles and balances positions and cuts batches out of features made once): balanced
+    and in sequence, shuffled or not; with the token features as the featurisers write them,
+    as the served pipeline keeps them, and with a feature that has no arrays."""
     code = RASA_SETUP + (
         "from rasa.utils.tensorflow.data_generator import RasaBatchDataGenerator as G\n"
         "from rasa.utils.tensorflow.data_generator import RasaDataGenerator as R\n"
@@ -307,33 +309,58 @@ def test_fast_batches_are_rasas_batches() -> None:
         "    c.process_training_data(data)\n"
         "diet = D.create({**D.get_default_config(), 'number_of_transformer_layers': 0,\n"
         "                 'entity_recognition': False}, storage, Resource('d'), context)\n"
-        "def batches(model_data):\n"
+        "def batches(model_data, strategy, shuffle):\n"
         "    numpy.random.seed(7)\n"
-        "    g = G(model_data, batch_size=[64, 256], epochs=2, batch_strategy='balanced')\n"
-        "    out = [g[i][0] for i in range(len(g))]\n"
-        "    g.on_epoch_end()\n"
-        "    return out + [g[i][0] for i in range(len(g))]\n"
+        "    g = G(model_data, batch_size=[64, 256], epochs=3, batch_strategy=strategy,\n"
+        "          shuffle=shuffle)\n"
+        "    out = []\n"
+        "    for _ in range(3):\n"
+        "        out.append((len(g),))\n"
+        "        out.extend(g[i][0] for i in range(len(g)))\n"
+        "        g.on_epoch_end()\n"
+        "    return out\n"
         "def same(a, b):\n"
-        "    return (a is None and b is None) or (\n"
-        "        a.dtype == b.dtype and a.shape == b.shape and numpy.array_equal(a, b))\n"
-        "rasas_function = R._scipy_matrix_to_values\n"
-        "for keep_sentences in (False, True):\n"
-        "    if keep_sentences:\n"
+        "    if isinstance(a, int) or a is None or b is None:\n"
+        "        return a == b if isinstance(a, int) else a is b\n"
+        "    return a.dtype == b.dtype and a.shape == b.shape and numpy.array_equal(a, b)\n"
+        "rasas = (R._scipy_matrix_to_values, G._shuffle_and_balance, G.__getitem__)\n"
+        "for case in ('tokens', 'sentences', 'empty'):\n"
+        "    if case == 'sentences':\n"
         "        S.create({}, None, None, None).process_training_data(data)\n"
         "    model_data = diet.preprocess_train_data(data)\n"
-        "    R._scipy_matrix_to_values = staticmethod(rasas_function)\n"
-        "    rasas = batches(model_data)\n"
-        "    assert F.apply() and R._scipy_matrix_to_values is F.values_of_sparse\n"
-        "    fast = batches(model_data)\n"
-        "    pairs = [(a, b) for x, y in zip(rasas, fast, strict=True)\n"
-        "             for a, b in zip(x, y, strict=True)]\n"
-        "    print(len(rasas), len(pairs), all(same(a, b) for a, b in pairs))\n"
+        "    if case == 'empty':\n"
+        "        model_data.data['text']['nothing'] = []\n"
+        "    for strategy, shuffle in (('balanced', True), ('sequence', True),\n"
+        "                              ('sequence', False), ('balanced', False)):\n"
+        "        R._scipy_matrix_to_values = staticmethod(rasas[0])\n"
+        "        G._shuffle_and_balance, G.__getitem__ = rasas[1:]\n"
+        "        theirs = batches(model_data, strategy, shuffle)\n"
+        "        assert F.apply() and G.__getitem__ is F._batch_at\n"
+        "        ours = batches(model_data, strategy, shuffle)\n"
+        "        pairs = [(a, b) for x, y in zip(theirs, ours, strict=True)\n"
+        "                 for a, b in zip(x, y, strict=True)]\n"
+        "        nones = sum(a is None for x in theirs for a in x)\n"
+        "        print(case, strategy, shuffle, len(theirs), len(pairs), nones,\n"
+        "              all(same(a, b) for a, b in pairs))\n"
     )
-    for line in _run_in_rasa(code)[-2:]:
-        batches, arrays, equal = line.split()
+    lines = [line.split() for line in _run_in_rasa(code)[-12:]]
+    assert [line[:3] for line in lines] == [
+        [case, strategy, shuffle]
+        for case in ("tokens", "sentences", "empty")
+        for strategy, shuffle in (
+            ("balanced", "True"),
+            ("sequence", "True"),
+            ("sequence", "False"),
+            ("balanced", "False"),
+        )
+    ]
+    for case, strategy, shuffle, batches, arrays, nones, equal in lines:
         assert int(batches) >= 10
         assert int(arrays) > 100
         assert equal == "True"
+        # Shuffling or balancing leaves a feature without arrays out; neither, a None for it.
+        expected_nones = case == "empty" and strategy == "sequence" and shuffle == "False"
+        assert (int(nones) > 0) == expected_nones
 
 
 def test_counts_in_batches_are_rasas_counts() -> None:
