@@ -461,8 +461,9 @@ def test_joined_features_are_rasas() -> None:
 
 def test_combined_features_own_their_arrays() -> None:
     """A message's features combined by dalil_fast_training are Rasa's (one, two and three
-    sparse features; two dense), and share no array with the message's own features, which
-    stay as they were: a change to one cannot reach the other."""
+    sparse features; two dense; one dense; one sparse in canonical form, from a list of
+    featurisers), their attributes in the same order, and share no array with the message's
+    own features, which stay as they were: a change to one cannot reach the other."""
     code = RASA_SETUP + (
         "from rasa.shared.nlu.training_data.features import Features as X\n"
         "from rasa.shared.nlu.training_data.message import Message as M\n"
@@ -475,11 +476,16 @@ def test_combined_features_own_their_arrays() -> None:
         "    return [m] if isinstance(m, numpy.ndarray) else [m.row, m.col, m.data]\n"
         "def state(f):\n"
         "    m = f.features\n"
-        "    kept = [(type(m).__name__, m.shape, m.dtype.str, f.origin, f.type, f.attribute)]\n"
+        "    kept = [(type(m).__name__, m.shape, m.dtype.str, f.origin, f.type, f.attribute,\n"
+        "             list(vars(f)), f._cached_fingerprint)]\n"
+        "    if scipy.sparse.issparse(m):\n"
+        "        kept.append((list(vars(m)), m.has_canonical_format, m.maxprint))\n"
         "    return kept + [(a.dtype.str, a.tolist()) for a in arrays(f)]\n"
         "cases = [[sparse([0, 2], 'r')], [sparse([1, 0], 'r'), sparse([0, 3, 4], 'w')],\n"
         "         [sparse([1.5], 'r'), sparse([0, 3], 'w'), sparse([5, 0, 6], 'c')],\n"
-        "         [dense([0.5, 1], 'a'), dense([2], 'b')]]\n"
+        "         [dense([0.5, 1], 'a'), dense([2], 'b')], [dense([3, 4], 'd')],\n"
+        "         [sparse([0, 7], ['x', 'y'])]]\n"
+        "cases[-1][0].features.sum_duplicates()  # its flag set, as scipy sets it\n"
         "rasas = [M._combine_features(copy.deepcopy(c), ['w', 'c']) for c in cases]\n"
         "assert F.apply()\n"
         "before = [[state(f) for f in c] for c in cases]\n"
@@ -489,7 +495,7 @@ def test_combined_features_own_their_arrays() -> None:
         "      any(numpy.shares_memory(a, b) for r, c in zip(fast, cases) for f in c\n"
         "          for a in arrays(r) for b in arrays(f)))\n"
     )
-    assert _run_in_rasa(code)[-1] == "[True, True, True, True] True False"
+    assert _run_in_rasa(code)[-1] == "[True, True, True, True, True, True] True False"
 
 
 def test_adam_in_one_pass_is_keras_adam() -> None:

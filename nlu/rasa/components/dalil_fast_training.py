@@ -34,7 +34,9 @@ line as `rasa`, in the same process, after these replacements.
   matrices on the scipy installed.
 - **Joining them.** Before training, DIET and the response selector join each message's
   sparse features side by side with scipy's general `hstack`. `hstack_coo` builds the same
-  matrix for the case that occurs, two COO matrices, without its general machinery.
+  matrix for the case that occurs, two COO matrices, without its general machinery. A
+  message's only feature of a kind is deep-copied as Rasa does, by `_deep_copy`, without
+  `copy.deepcopy`'s general machinery either (about 1 s of each DIET's 3 s before training).
 - **Adam in one pass.** Keras' Adam updates each variable and its two slots with about a
   dozen TensorFlow operations, each a pass over memory: for DIET's 20,473 × 64 kernel, every
   step. `dalil_adam.cc` (compiled by scripts/nlu-ops.sh into the virtualenv) does the same
@@ -64,6 +66,12 @@ line as `rasa`, in the same process, after these replacements.
   each child while it unpickled its inputs. Those live as long as the training: the imports,
   each node's output before DIET and a child's inputs are made without collections and then
   frozen (`long_lived`), so the collections that still run look only at what is new.
+- **Tracing without AutoGraph.** Keras traces the training step with AutoGraph, which
+  rewrites the source of every function the step calls (Rasa's losses and layers) to turn
+  Python's `if` and `for` on tensors into graph operations: about 2 s of each model's tracing
+  here. Rasa's step has none (it uses TensorFlow's conditions), so `_train_step_in_one_pass`
+  is traced as written (`do_not_convert`): the same operations in the same order. An `if` on
+  a tensor would stop the training with TensorFlow's error rather than change the model.
 - **DIET's models beside each other.** One DIET keeps about one and a half of the two cores
   busy and Rasa trains the three classifiers and the response selector one after the other.
   `ClassifiersInChildren` trains each in a child process, all at once, so the two cores stay
@@ -521,8 +529,13 @@ def _combine_copying_only_the_result(features: List[Features], featurizers: List
     to the copy, which replaces its matrix by a new one: the copied matrix is thrown away.
     With two features or more, the first is copied shallowly instead, and joining gives the
     copy a matrix of its own all the same (a new array from scipy or numpy, or `hstack_coo`'s).
-    A single feature is still deep-copied by Rasa's own, as nothing is joined to it.
+    A single feature is deep-copied, as Rasa does, by `_deep_copy` (without `copy.deepcopy`'s
+    general machinery, about 1 s for each DIET's examples here).
     """
+    if len(features) == 1:
+        combined = _deep_copy(features[0])
+        combined.origin = featurizers
+        return combined
     if len(features) < 2:
         return _RASAS_COMBINE_FEATURES(features, featurizers)
     combined = copy.copy(features[0])
@@ -530,6 +543,47 @@ def _combine_copying_only_the_result(features: List[Features], featurizers: List
     for other in features[1:]:
         combined.combine_with_features(other)
     return combined
+
+
+def _deep_copy(feature: Features) -> Features:
+    """`copy.deepcopy(feature)` of the features the featurisers write: a COO matrix of 1-D
+    arrays, its shape and flags; strings, None or a list of strings beside it. Arrays and
+    lists are copied, the rest shared, as deepcopy does; anything else goes to deepcopy."""
+    matrix = feature.features
+    if type(feature) is not Features or type(matrix) is not scipy.sparse.coo_matrix:
+        return copy.deepcopy(feature)
+    arrays = [v for v in vars(matrix).values() if isinstance(v, np.ndarray)]
+    if len({id(a) for a in arrays}) < len(arrays) or not all(
+        a.ndim == 1 and a.dtype != object for a in arrays
+    ):
+        return copy.deepcopy(feature)
+    matrix_state = {}
+    for name, value in vars(matrix).items():
+        if isinstance(value, np.ndarray):
+            value = value.copy()
+        elif not _shared_by_deepcopy(value):
+            return copy.deepcopy(feature)
+        matrix_state[name] = value
+    state = {}
+    for name, value in vars(feature).items():
+        if value is matrix:
+            value = object.__new__(scipy.sparse.coo_matrix)
+            value.__dict__.update(matrix_state)
+        elif isinstance(value, list) and all(type(item) is str for item in value):
+            value = list(value)
+        elif not _shared_by_deepcopy(value):
+            return copy.deepcopy(feature)
+        state[name] = value
+    copied = object.__new__(Features)
+    copied.__dict__.update(state)
+    return copied
+
+
+def _shared_by_deepcopy(value: object) -> bool:
+    """Whether deepcopy gives `value` itself: None, a bool, int or str, or a tuple of them."""
+    if type(value) is tuple:
+        return all(type(item) in (int, bool, str) or item is None for item in value)
+    return value is None or type(value) in (int, bool, str)
 
 
 def _fused_adam_step(self, gradient, variable):  # noqa: ANN001, ANN202 (Keras' signature)
@@ -602,6 +656,7 @@ def _l2_penalties(model: RasaModel) -> dict | None:
     return penalties
 
 
+@tf.autograph.experimental.do_not_convert  # traced as written: see "Tracing without AutoGraph"
 def _train_step_in_one_pass(self: RasaModel, batch_in):  # noqa: ANN001, ANN202 (Rasa's signature)
     """Rasa's `RasaModel.train_step`, with each L2 penalty's gradient added inside the fused
     Adam update: the same losses and updates, without the second gradient over the whole
