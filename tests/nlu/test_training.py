@@ -574,6 +574,55 @@ def test_the_trainings_data_is_made_without_collections_and_frozen() -> None:
     assert _run_in_rasa(code)[-1].split() == ["True", "True", "0", "True", "0"] + ["True"] * 3
 
 
+def test_keras_steps_read_once_an_epoch_are_keras_steps() -> None:
+    """A Keras model fitted on a sequence whose batches grow each epoch (as Rasa's do) takes
+    the same steps, reports the same batches to its callbacks and ends with the same weights
+    whether Keras reads `steps_per_execution` at every step or dalil_fast_training reads it
+    once an epoch; with three steps per execution, Keras' own loop runs."""
+    code = RASA_SETUP + (
+        "import tensorflow as tf\n"
+        "from keras.engine.data_adapter import DataHandler\n"
+        "keras_steps = DataHandler.steps\n"
+        "class Growing(tf.keras.utils.Sequence):\n"
+        "    def __init__(self):\n"
+        "        self.size, rng = 8, numpy.random.default_rng(3)\n"
+        "        self.x = rng.standard_normal((48, 5)).astype('float32')\n"
+        "        self.y = rng.standard_normal((48, 1)).astype('float32')\n"
+        "    def __len__(self):\n"
+        "        return -(-48 // self.size)\n"
+        "    def __getitem__(self, i):\n"
+        "        part = slice(i * self.size, (i + 1) * self.size)\n"
+        "        return self.x[part], self.y[part]\n"
+        "    def on_epoch_end(self):\n"
+        "        self.size += 8\n"
+        "class Seen(tf.keras.callbacks.Callback):\n"
+        "    def __init__(self):\n"
+        "        super().__init__(); self.seen, self.epoch = [], None\n"
+        "    def on_epoch_begin(self, epoch, logs=None):\n"
+        "        self.epoch = epoch\n"
+        "    def on_train_batch_end(self, batch, logs=None):\n"
+        "        self.seen.append((self.epoch, batch))\n"
+        "def fitted(steps, per_execution):\n"
+        "    DataHandler.steps = steps\n"
+        "    tf.keras.utils.set_random_seed(5)\n"
+        "    model = tf.keras.Sequential([tf.keras.layers.Dense(3), tf.keras.layers.Dense(1)])\n"
+        "    model.compile('adam', 'mse', steps_per_execution=per_execution)\n"
+        "    seen = Seen()\n"
+        "    model.fit(Growing(), epochs=4, verbose=0, shuffle=False, callbacks=[seen])\n"
+        "    return seen.seen, b''.join(w.tobytes() for w in model.get_weights())\n"
+        "assert F.apply() and DataHandler.steps is F._steps_one_at_a_time\n"
+        "for per_execution in (1, 3):\n"
+        "    theirs = fitted(keras_steps, per_execution)\n"
+        "    ours = fitted(F._steps_one_at_a_time, per_execution)\n"
+        "    print(per_execution, len(theirs[0]), theirs == ours)\n"
+    )
+    lines = _run_in_rasa(code)[-2:]
+    assert [line.split()[0] for line in lines] == ["1", "3"]
+    for _, steps, same in (line.split() for line in lines):
+        assert int(steps) >= 4
+        assert same == "True"
+
+
 def test_matrices_built_directly_are_scipys() -> None:
     """On the scipy Rasa runs with, dalil_fast_training builds its COO matrices without
     scipy's checks, and they are what scipy's constructor makes of the same arrays; the

@@ -72,6 +72,9 @@ line as `rasa`, in the same process, after these replacements.
   here. Rasa's step has none (it uses TensorFlow's conditions), so `_train_step_in_one_pass`
   is traced as written (`do_not_convert`): the same operations in the same order. An `if` on
   a tensor would stop the training with TensorFlow's error rather than change the model.
+- **Keras' steps.** Keras' loop reads `steps_per_execution` from its TensorFlow variable
+  before every step. Rasa compiles its models with one step per execution, so
+  `_steps_one_at_a_time` reads it once an epoch and takes the same steps.
 - **DIET's models beside each other.** One DIET keeps about one and a half of the two cores
   busy and Rasa trains the three classifiers and the response selector one after the other.
   `ClassifiersInChildren` trains each in a child process, all at once, so the two cores stay
@@ -138,6 +141,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from rasa.shared.utils import validation
 from rasa.utils.tensorflow.data_generator import RasaBatchDataGenerator, RasaDataGenerator
 from rasa.utils.tensorflow.feature_array import FeatureArray
+from keras.engine.data_adapter import DataHandler
 from keras.optimizers.adam import Adam
 from keras.regularizers import L2
 from rasa.utils.tensorflow.models import RasaModel
@@ -499,6 +503,7 @@ _RASAS_MERGE = TrainingData.merge
 _RASAS_VALIDATE = RasaYAMLReader.validate
 _KERAS_ADAM_STEP = Adam.update_step
 _RASAS_TRAIN_STEP = RasaModel.train_step
+_KERAS_STEPS = DataHandler.steps
 _FUSED_OPS = None
 # The L2 factors of the weights whose update is being built (`_train_step_in_one_pass`), by
 # the optimizer's key. Kept here, not on the optimizer: Keras would save it in the checkpoint.
@@ -678,6 +683,24 @@ def _train_step_in_one_pass(self: RasaModel, batch_in):  # noqa: ANN001, ANN202 
         _PENALTIES.clear()
     self._training = None
     return self._get_metric_results()
+
+
+def _steps_one_at_a_time(self: DataHandler):  # noqa: ANN202 (a generator, as Keras')
+    """Keras' `DataHandler.steps` when each call of the training function runs one step
+    (`steps_per_execution` 1, as Rasa compiles its models) and the epoch's length is known:
+    the same steps, `_step_increment` 0 for each, without reading `steps_per_execution` from
+    its TensorFlow variable again at every step (an eager operation, about 0.5 ms each under
+    the children's load). Anything else is Keras' own."""
+    if self._inferred_steps is None or self._steps_per_execution.numpy().item() != 1:
+        yield from _KERAS_STEPS(self)
+        return
+    self._current_step = self._initial_step
+    self._initial_step = 0
+    # Both can change while the steps are taken (Keras' `catch_stop_iteration`).
+    while self._current_step < self._inferred_steps and not self._insufficient_data:
+        self._step_increment = 0
+        yield self._current_step
+        self._current_step += 1
 
 
 def _fused_adam_is_keras() -> bool:
@@ -1113,6 +1136,7 @@ def apply() -> bool:
     if _load_fused_adam():
         Adam.update_step = _fused_adam_step
         RasaModel.train_step = _train_step_in_one_pass
+    DataHandler.steps = _steps_one_at_a_time
     TrainingHook.on_after_node = _nothing_cached
     return True
 
