@@ -238,7 +238,8 @@ class ExampleBatches:
     """
 
     def __init__(self, features: list) -> None:
-        self._features = features  # (features, how a batch is made of them), in data order
+        # How each feature's part of a batch is made (None: a feature without arrays).
+        self._features = features
 
     @classmethod
     def of(cls, data: dict) -> ExampleBatches | None:
