@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -784,7 +785,8 @@ def test_the_fast_training_writes_rasas_model(tmp_path: Path) -> None:
     same model: every file of the two archives but metadata.json (the time, the model's id)
     is equal, byte for byte. The fast one skips Rasa's fingerprint run (it says so in its
     debug log), still trains every node, and trains the served config's three classifiers and
-    its response selector in four child processes."""
+    its response selector in four child processes: the classifiers with one thread per
+    TensorFlow operation, the response selector with TensorFlow's choice (0), as Rasa does."""
     data = tmp_path / "data"
     training.prepare_data(data, sample=3)
     config = tmp_path / "config.yml"
@@ -811,6 +813,13 @@ def test_the_fast_training_writes_rasas_model(tmp_path: Path) -> None:
     assert "Skip fingerprint run as a full training of the model was enforced." in logs["fast"]
     moved = "train_DIETClassifier5, train_DIETClassifier7, train_DIETClassifier9, "
     assert f"Training {moved}train_ResponseSelector14 in 4 child processes." in logs["fast"]
+    threads = re.findall(r"Training (train_\w+), threads per operation: (\d+)\.", logs["fast"])
+    assert sorted(threads) == [
+        ("train_DIETClassifier5", "1"),
+        ("train_DIETClassifier7", "1"),
+        ("train_DIETClassifier9", "1"),
+        ("train_ResponseSelector14", "0"),
+    ]
     models = {name: _archive_files(tmp_path / f"{name}.tar.gz") for name in commands}
     assert models["rasa"].keys() == models["fast"].keys()
     assert any(name.endswith("DIETClassifier.tf_model.data-00000-of-00001")
@@ -1055,6 +1064,26 @@ def test_children_are_as_many_as_the_memory_holds() -> None:
         "      F._available_memory() > 0)\n"
     )
     assert lines[-1] == "4 2 1 0 4 True"
+
+
+def test_only_the_classifiers_children_compute_on_one_thread() -> None:
+    """DIET classifiers' children compute each operation on one thread, a response
+    selector's (or any other node's) with TensorFlow's choice, as Rasa does; with fewer
+    children than nodes a child may train both kinds, so all keep TensorFlow's choice."""
+    lines = _run_in_rasa(
+        "import dalil_fast_training as F\n"
+        "from rasa.engine.graph import SchemaNode\n"
+        "from rasa.nlu.classifiers.diet_classifier import DIETClassifier\n"
+        "from rasa.nlu.selectors.response_selector import ResponseSelector\n"
+        "node = lambda uses: SchemaNode(needs={}, uses=uses, constructor_name='create',\n"
+        "                               fn='train', config={})\n"
+        "nodes = {'diet': node(DIETClassifier), 'selector': node(ResponseSelector),\n"
+        "         'diet2': node(DIETClassifier)}\n"
+        "print(F.threads_in_children(nodes, 3), F.threads_in_children(nodes, 2))\n"
+    )
+    assert lines[-1] == (
+        "{'diet': 1, 'selector': None, 'diet2': 1} {'diet': None, 'selector': None, 'diet2': None}"
+    )
 
 
 def test_a_training_killed_leaves_no_child_behind(tmp_path: Path) -> None:
