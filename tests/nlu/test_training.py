@@ -418,7 +418,7 @@ def test_counts_in_batches_are_rasas_counts() -> None:
 def test_joined_features_are_rasas() -> None:
     """DIET's model data from real featurised examples (lookup-table regex features, which are
     floats, beside word and character counts, which are integers) is the same, array for
-    array, with Rasa's hstack and with dalil_fast_training's."""
+    array, with Rasa's hstack and with dalil_features' (put in place by dalil_fast_training)."""
     code = RASA_SETUP + (
         "from rasa.nlu.featurizers.sparse_featurizer.regex_featurizer import (\n"
         "    RegexFeaturizer as R)\n"
@@ -461,10 +461,11 @@ def test_joined_features_are_rasas() -> None:
 
 
 def test_combined_features_own_their_arrays() -> None:
-    """A message's features combined by dalil_fast_training are Rasa's (one, two and three
-    sparse features; two dense; one dense; one sparse in canonical form, from a list of
-    featurisers), their attributes in the same order, and share no array with the message's
-    own features, which stay as they were: a change to one cannot reach the other."""
+    """A message's features combined by dalil_features (put in place by dalil_fast_training)
+    are Rasa's (one, two and three sparse features; two dense; one dense; one sparse in
+    canonical form, from a list of featurisers), their attributes in the same order, and
+    share no array with the message's own features, which stay as they were: a change to one
+    cannot reach the other."""
     code = RASA_SETUP + (
         "from rasa.shared.nlu.training_data.features import Features as X\n"
         "from rasa.shared.nlu.training_data.message import Message as M\n"
@@ -625,17 +626,18 @@ def test_keras_steps_read_once_an_epoch_are_keras_steps() -> None:
 
 
 def test_matrices_built_directly_are_scipys() -> None:
-    """On the scipy Rasa runs with, dalil_fast_training builds its COO matrices without
+    """On the scipy Rasa runs with, dalil_features builds its COO matrices without
     scipy's checks, and they are what scipy's constructor makes of the same arrays; the
     comparison it decides this by tells a matrix that differs in any part of its state."""
     code = RASA_SETUP + (
-        "print(F.coo is F._direct_coo, F._direct_coo_is_scipys())\n"
+        "import dalil_features as J\n"
+        "print(J.coo is J._direct_coo, J._direct_coo_is_scipys())\n"
         "args = (numpy.array([1, 2]), numpy.array([0, 1], dtype=numpy.int32),\n"
         "        numpy.array([3, 0], dtype=numpy.int32), (2, 5))\n"
         "def changed(**state):\n"
-        "    m = F._direct_coo(*args)\n"
+        "    m = J._direct_coo(*args)\n"
         "    m.__dict__.update(state)\n"
-        "    return F._same_matrix(m, F._scipys_coo(*args))\n"
+        "    return J._same_matrix(m, J._scipys_coo(*args))\n"
         "print(changed(), changed(has_canonical_format=True),\n"
         "      changed(col=numpy.array([3, 0])), changed(data=numpy.array([1, 3])),\n"
         "      changed(_shape=(2, 6)), changed(maxprint=10))\n"
@@ -931,10 +933,11 @@ _PARSE_THE_DEVELOPMENT_SET = """
 import asyncio, json, sys
 import dalil_rasa
 dalil_rasa.without_jax()
-if sys.argv[1] == "prediction-only":
-    dalil_rasa.for_prediction_only()
+if sys.argv[1] == "served":
+    dalil_rasa.for_serving()
 from rasa.core.agent import Agent
 from rasa.nlu.classifiers.diet_classifier import DIETClassifier
+from rasa.shared.nlu.training_data.features import Features
 
 agent = Agent.load(sys.argv[2])
 nodes = agent.processor.graph_runner._instantiated_nodes.values()
@@ -948,14 +951,16 @@ with open(sys.argv[3], "w") as out:
     json.dump({
         "models": len(models),
         "trained_here": [model.optimizer is not None for model in models],
+        "joined_by": Features._combine_sparse_features.__module__,
         "answers": [[a["intent"], a["intent_ranking"], a["response_selector"]] for a in answers],
     }, out)
 """
 
 
 def test_served_models_answer_as_rasas_own_load(tmp_path: Path) -> None:
-    """The served model, loaded for prediction only (components/dalil_rasa.py), answers
-    every third development text exactly as Rasa's own load does, to the last digit of every
+    """The served model, loaded for prediction only and with each message's features joined
+    by dalil_features (components/dalil_rasa.py, `for_serving`), answers every third
+    development text exactly as Rasa's own load and joining do, to the last digit of every
     confidence and for the rumour selector too; and none of its four DIET models went
     through the training step that Rasa's load runs.
 
@@ -967,7 +972,7 @@ def test_served_models_answer_as_rasas_own_load(tmp_path: Path) -> None:
     texts = [example.text for example in read_labelled(EVAL_SETS["dev"])][::3]
     python = make_settings().nlu_venv / "bin" / "python"
     parsed = {}
-    for how in ("rasa", "prediction-only"):
+    for how in ("rasa", "served"):
         answers = tmp_path / f"{how}.json"
         completed = subprocess.run(
             [str(python), "-c", _PARSE_THE_DEVELOPMENT_SET, how, str(model), str(answers)],
@@ -976,13 +981,15 @@ def test_served_models_answer_as_rasas_own_load(tmp_path: Path) -> None:
         )  # fmt: skip
         assert completed.returncode == 0, completed.stderr[-2000:]
         parsed[how] = json.loads(answers.read_text())
-    rasa, ours = parsed["rasa"], parsed["prediction-only"]
+    rasa, ours = parsed["rasa"], parsed["served"]
     assert len(ours["answers"]) == len(texts) > 500
     assert ours["answers"] == rasa["answers"]
     assert {answer[0]["name"] for answer in ours["answers"]} >= {"emergency", "find_health"}
     assert ours["models"] == rasa["models"] == 4  # three classifiers and the rumour selector
     assert ours["trained_here"] == [False] * 4
     assert rasa["trained_here"] == [True] * 4
+    assert ours["joined_by"] == "dalil_features"
+    assert rasa["joined_by"] == "rasa.shared.nlu.training_data.features"
 
 
 _LOAD_WITHOUT_A_LAYER = """

@@ -37,6 +37,7 @@ line as `rasa`, in the same process, after these replacements.
   matrix for the case that occurs, two COO matrices, without its general machinery. A
   message's only feature of a kind is deep-copied as Rasa does, by `_deep_copy`, without
   `copy.deepcopy`'s general machinery either (about 1 s of each DIET's 3 s before training).
+  Both live in `dalil_features`, which the server (`dalil_rasa`) uses too.
 - **Adam in one pass.** Keras' Adam updates each variable and its two slots with about a
   dozen TensorFlow operations, each a pass over memory: for DIET's 20,473 × 64 kernel, every
   step. `dalil_adam.cc` (compiled by scripts/nlu-ops.sh into the virtualenv) does the same
@@ -87,8 +88,8 @@ line as `rasa`, in the same process, after these replacements.
   sums come out as Rasa's.
 
 None touches what is learned: this command and `rasa` write the same model files
-(tests/nlu/test_training.py compares the arrays of each step, and two trained models). Serving
-(`rasa run`) is left as it is. On a Rasa other than 3.6 nothing is replaced.
+(tests/nlu/test_training.py compares the arrays of each step, and two trained models).
+Serving is `dalil_rasa`'s. On a Rasa other than 3.6 nothing is replaced.
 """
 
 from __future__ import annotations
@@ -149,8 +150,9 @@ from keras.engine.data_adapter import DataHandler
 from keras.optimizers.adam import Adam
 from keras.regularizers import L2
 from rasa.utils.tensorflow.models import RasaModel
-from scipy.sparse._base import MAXPRINT
-from scipy.sparse._sputils import upcast
+
+import dalil_features
+from dalil_features import coo, index_dtype
 
 gc.freeze()
 if _COLLECTING:
@@ -410,98 +412,14 @@ def _coo_rows(matrix: scipy.sparse.csr_matrix, first: int, end: int) -> scipy.sp
     those documents alone gives them."""
     low, high = matrix.indptr[first], matrix.indptr[end]
     shape = (end - first, matrix.shape[1])
-    index = _index_dtype(shape)
+    index = index_dtype(shape)
     counts = np.diff(matrix.indptr[first : end + 1])
     row = np.repeat(np.arange(end - first, dtype=index), counts)
     return coo(matrix.data[low:high].copy(), row, matrix.indices[low:high].astype(index), shape)
 
 
-def hstack_coo(
-    left: scipy.sparse.coo_matrix, right: scipy.sparse.coo_matrix
-) -> scipy.sparse.coo_matrix:
-    """`scipy.sparse.hstack([left, right])` of two COO matrices with as many rows: the same
-    values, rows and columns, in the same order and types."""
-    shape = (left.shape[0], left.shape[1] + right.shape[1])
-    index = _index_dtype(shape)
-    data = np.concatenate([left.data, right.data]).astype(upcast(left.dtype, right.dtype))
-    row = np.concatenate([left.row.astype(index), right.row.astype(index)])
-    col = np.concatenate([left.col.astype(index), right.col.astype(index) + left.shape[1]])
-    return coo(data, row, col, shape)
-
-
-_INT32_MAX = int(np.iinfo(np.int32).max)
-
-
-def _index_dtype(shape: tuple[int, int]) -> type:
-    """The index type scipy gives a matrix of this shape (`get_index_dtype(maxval=...)`,
-    without its 10 µs of numpy limits)."""
-    return np.int32 if max(shape) <= _INT32_MAX else np.int64
-
-
-def _scipys_coo(
-    data: np.ndarray, row: np.ndarray, col: np.ndarray, shape: tuple[int, int]
-) -> scipy.sparse.coo_matrix:
-    return scipy.sparse.coo_matrix((data, (row, col)), shape=shape)
-
-
-def _direct_coo(
-    data: np.ndarray, row: np.ndarray, col: np.ndarray, shape: tuple[int, int]
-) -> scipy.sparse.coo_matrix:
-    """The matrix `_scipys_coo` makes of arrays that are already what it would check them
-    into: `row` and `col` of `_index_dtype(shape)` and within the shape, `data` in native
-    byte order. scipy's checks (its index type worked out from numpy's limits, each array's
-    range) cost about 50 µs a matrix, and training makes about 145,000 of them."""
-    matrix = object.__new__(scipy.sparse.coo_matrix)
-    matrix.__dict__.update(
-        _shape=shape, maxprint=MAXPRINT, row=row, col=col, data=data, has_canonical_format=False
-    )
-    return matrix
-
-
-def _same_matrix(a: scipy.sparse.coo_matrix, b: scipy.sparse.coo_matrix) -> bool:
-    """Whether two matrices are the same object state: attributes, their order and types,
-    and arrays of the same type and values."""
-    if type(a) is not type(b) or list(vars(a)) != list(vars(b)):
-        return False
-    for name, value in vars(a).items():
-        other = vars(b)[name]
-        if isinstance(value, np.ndarray):
-            if not (
-                isinstance(other, np.ndarray)
-                and value.dtype == other.dtype
-                and np.array_equal(value, other)
-            ):
-                return False
-        elif type(value) is not type(other) or value != other:
-            return False
-    return True
-
-
-def _direct_coo_is_scipys() -> bool:
-    """Whether `_direct_coo` builds what this scipy's constructor builds (a 3-row integer
-    matrix, a float one, an empty one and one too wide for 32-bit indices)."""
-    cases = []
-    for data, shape in (
-        (np.array([1, 2, 1], dtype=np.int64), (3, 9)),
-        (np.array([0.5, 1.0, 2.0]), (3, 7)),
-        (np.array([], dtype=np.int64), (2, 4)),
-        (np.array([1.0, 1.0, 3.0]), (3, _INT32_MAX + 5)),
-    ):
-        index = _index_dtype(shape)
-        rows = np.arange(len(data), dtype=index) % shape[0]
-        cols = np.arange(len(data), dtype=index) * 2
-        cases.append((data, rows, cols, shape))
-    return all(_same_matrix(_direct_coo(*case), _scipys_coo(*case)) for case in cases)
-
-
-# Built without scipy's checks when that gives scipy's own matrices here, else by scipy.
-coo = _direct_coo if _direct_coo_is_scipys() else _scipys_coo
-
-
-_RASAS_COMBINE = Features._combine_sparse_features
 _RASAS_SHUFFLE_AND_BALANCE = RasaBatchDataGenerator._shuffle_and_balance
 _RASAS_GET_ITEM = RasaBatchDataGenerator.__getitem__
-_RASAS_COMBINE_FEATURES = Message._combine_features
 _RASAS_TRAIN = GraphTrainer.train
 _RASAS_NLU_DATA = NluDataImporter.get_nlu_data
 _RASAS_MERGE = TrainingData.merge
@@ -517,83 +435,6 @@ _NLU_SCHEMA: dict | None = None
 _SCHEMA_EXTENSIONS = pkg_resources.resource_filename(
     validation.PACKAGE_NAME, validation.SCHEMA_EXTENSIONS_FILE
 )
-
-
-def _combine_sparse_features(self: Features, additional_features: Features) -> None:
-    left, right = self.features, additional_features.features
-    if not (
-        isinstance(left, scipy.sparse.coo_matrix)
-        and isinstance(right, scipy.sparse.coo_matrix)
-        and left.shape[0] == right.shape[0]
-    ):
-        _RASAS_COMBINE(self, additional_features)  # its checks and messages
-        return
-    self.features = hstack_coo(left, right)
-    self._cached_fingerprint = None
-
-
-def _combine_copying_only_the_result(features: List[Features], featurizers: List[str]):  # noqa: ANN202
-    """Rasa's `Message._combine_features`, without deep-copying the first features.
-
-    Rasa deep-copies the first of a message's features, matrix included, then joins the others
-    to the copy, which replaces its matrix by a new one: the copied matrix is thrown away.
-    With two features or more, the first is copied shallowly instead, and joining gives the
-    copy a matrix of its own all the same (a new array from scipy or numpy, or `hstack_coo`'s).
-    A single feature is deep-copied, as Rasa does, by `_deep_copy` (without `copy.deepcopy`'s
-    general machinery, about 1 s for each DIET's examples here).
-    """
-    if len(features) == 1:
-        combined = _deep_copy(features[0])
-        combined.origin = featurizers
-        return combined
-    if len(features) < 2:
-        return _RASAS_COMBINE_FEATURES(features, featurizers)
-    combined = copy.copy(features[0])
-    combined.origin = featurizers
-    for other in features[1:]:
-        combined.combine_with_features(other)
-    return combined
-
-
-def _deep_copy(feature: Features) -> Features:
-    """`copy.deepcopy(feature)` of the features the featurisers write: a COO matrix of 1-D
-    arrays, its shape and flags; strings, None or a list of strings beside it. Arrays and
-    lists are copied, the rest shared, as deepcopy does; anything else goes to deepcopy."""
-    matrix = feature.features
-    if type(feature) is not Features or type(matrix) is not scipy.sparse.coo_matrix:
-        return copy.deepcopy(feature)
-    arrays = [v for v in vars(matrix).values() if isinstance(v, np.ndarray)]
-    if len({id(a) for a in arrays}) < len(arrays) or not all(
-        a.ndim == 1 and a.dtype != object for a in arrays
-    ):
-        return copy.deepcopy(feature)
-    matrix_state = {}
-    for name, value in vars(matrix).items():
-        if isinstance(value, np.ndarray):
-            value = value.copy()
-        elif not _shared_by_deepcopy(value):
-            return copy.deepcopy(feature)
-        matrix_state[name] = value
-    state = {}
-    for name, value in vars(feature).items():
-        if value is matrix:
-            value = object.__new__(scipy.sparse.coo_matrix)
-            value.__dict__.update(matrix_state)
-        elif isinstance(value, list) and all(type(item) is str for item in value):
-            value = list(value)
-        elif not _shared_by_deepcopy(value):
-            return copy.deepcopy(feature)
-        state[name] = value
-    copied = object.__new__(Features)
-    copied.__dict__.update(state)
-    return copied
-
-
-def _shared_by_deepcopy(value: object) -> bool:
-    """Whether deepcopy gives `value` itself: None, a bool, int or str, or a tuple of them."""
-    if type(value) is tuple:
-        return all(type(item) in (int, bool, str) or item is None for item in value)
-    return value is None or type(value) in (int, bool, str)
 
 
 def _fused_adam_step(self, gradient, variable):  # noqa: ANN001, ANN202 (Keras' signature)
@@ -1160,8 +1001,7 @@ def apply() -> bool:
     RasaBatchDataGenerator._shuffle_and_balance = _shuffle_and_balance_positions
     RasaBatchDataGenerator.__getitem__ = _batch_at
     CountVectorsFeaturizer.process_training_data = _count_training_data_in_batches
-    Features._combine_sparse_features = _combine_sparse_features
-    Message._combine_features = staticmethod(_combine_copying_only_the_result)
+    dalil_features.apply()
     GraphTrainer.train = _train_everything
     NluDataImporter.get_nlu_data = _nlu_data_read_once
     TrainingData.sanitize_examples = staticmethod(_sanitize_keeping_fingerprints)

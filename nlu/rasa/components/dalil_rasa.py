@@ -1,5 +1,5 @@
 """`rasa`, lighter: `python -m dalil_rasa run ...` serves a model as `rasa run ...` does,
-in about 250 MB less memory.
+in about 250 MB less memory and a little faster.
 
 Two things Rasa holds and never uses when it serves a model:
 
@@ -18,6 +18,11 @@ Two things Rasa holds and never uses when it serves a model:
   prediction needs it: the checkpoint's values are read into each variable as the first
   prediction creates it, and the load fails unless every variable the model made was found
   in the checkpoint. Loading to fine-tune is left to Rasa.
+
+And one thing it does slowly: before each of the four DIET models reads a message, Rasa
+joins the message's sparse features with scipy's general `hstack`, after deep-copying the
+first of them; `dalil_features` makes the same matrices without that machinery, as the
+training launcher does (`for_serving` puts it in place with the load above).
 
 Nothing else changes: the server's command line and answers are Rasa's (the same rankings,
 to the last digit, `tests/nlu/test_training.py`).
@@ -71,10 +76,19 @@ def for_prediction_only() -> None:
     RasaModel.load = classmethod(load)  # type: ignore[assignment,method-assign]
 
 
+def for_serving() -> None:
+    """DIET's models loaded for prediction only, and messages' features joined without
+    scipy's general machinery; call it after `without_jax`, before the model is loaded."""
+    import dalil_features
+
+    for_prediction_only()
+    dalil_features.apply()
+
+
 def main() -> None:
     """`rasa`, lighter, e.g. `python -m dalil_rasa run --enable-api --model ...`."""
     without_jax()
-    for_prediction_only()
+    for_serving()
     from rasa.__main__ import main as rasa_main
 
     sys.argv[0] = "rasa"
