@@ -83,9 +83,9 @@ line as `rasa`, in the same process, after these replacements.
   data is featurised; a child's failure fails the training at once and stops the others, and
   a child whose training process is killed ends on its own. With the two cores shared by
   four children, each classifier's child computes each TensorFlow operation on one thread
-  rather than splitting it over two (`threads_in_children`): the same bits for DIET's classifiers,
-  about 0.93 of the time; the response selector keeps TensorFlow's threads, with which its
-  sums come out as Rasa's.
+  rather than splitting it over two (`threads_in_children`): the same bits for DIET's
+  classifiers, about 0.93 of the time; the response selector keeps TensorFlow's threads,
+  with which its sums come out as Rasa's.
 
 None touches what is learned: this command and `rasa` write the same model files
 (tests/nlu/test_training.py compares the arrays of each step, and two trained models).
@@ -106,7 +106,6 @@ import select
 import sys
 import tempfile
 import threading
-import time
 from collections import Counter, OrderedDict
 from concurrent.futures import FIRST_EXCEPTION, Future, ProcessPoolExecutor, wait
 from pathlib import Path
@@ -140,7 +139,6 @@ from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import (
 from rasa.shared.importers.importer import NluDataImporter
 from rasa.shared.nlu.constants import INTENT, RESPONSE
 from rasa.shared.nlu.training_data.formats.rasa_yaml import NLU_SCHEMA_FILE, RasaYAMLReader
-from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from rasa.shared.utils import validation
