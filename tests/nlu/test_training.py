@@ -952,6 +952,7 @@ with open(sys.argv[3], "w") as out:
         "models": len(models),
         "trained_here": [model.optimizer is not None for model in models],
         "joined_by": Features._combine_sparse_features.__module__,
+        "graph_called_directly": [hasattr(model, "_dalil_graph") for model in models],
         "answers": [[a["intent"], a["intent_ranking"], a["response_selector"]] for a in answers],
     }, out)
 """
@@ -961,8 +962,9 @@ def test_served_models_answer_as_rasas_own_load(tmp_path: Path) -> None:
     """The served model, loaded for prediction only and with each message's features joined
     by dalil_features (components/dalil_rasa.py, `for_serving`), answers every third
     development text exactly as Rasa's own load and joining do, to the last digit of every
-    confidence and for the rumour selector too; and none of its four DIET models went
-    through the training step that Rasa's load runs.
+    confidence and for the rumour selector too; none of its four DIET models went through
+    the training step that Rasa's load runs, and each called its traced prediction directly
+    (`through_the_traced_graph`).
 
     The answers (about 1 MB of JSON) come back in a file: once, in a clean-clone CI run on
     5 December, the JSON read from the child's standard output stopped at 622,584
@@ -989,6 +991,8 @@ def test_served_models_answer_as_rasas_own_load(tmp_path: Path) -> None:
     assert ours["trained_here"] == [False] * 4
     assert rasa["trained_here"] == [True] * 4
     assert ours["joined_by"] == "dalil_features"
+    assert ours["graph_called_directly"] == [True] * 4
+    assert rasa["graph_called_directly"] == [False] * 4
     assert rasa["joined_by"] == "rasa.shared.nlu.training_data.features"
 
 
