@@ -938,6 +938,7 @@ if sys.argv[1] == "served":
 from rasa.core.agent import Agent
 from rasa.nlu.classifiers.diet_classifier import DIETClassifier
 from rasa.shared.nlu.training_data.features import Features
+from rasa.utils.tensorflow import model_data_utils
 
 agent = Agent.load(sys.argv[2])
 nodes = agent.processor.graph_runner._instantiated_nodes.values()
@@ -953,6 +954,7 @@ with open(sys.argv[3], "w") as out:
         "trained_here": [model.optimizer is not None for model in models],
         "joined_by": Features._combine_sparse_features.__module__,
         "graph_called_directly": [hasattr(model, "_dalil_graph") for model in models],
+        "stand_ins_by": model_data_utils._create_fake_features.__module__,
         "answers": [[a["intent"], a["intent_ranking"], a["response_selector"]] for a in answers],
     }, out)
 """
@@ -963,8 +965,8 @@ def test_served_models_answer_as_rasas_own_load(tmp_path: Path) -> None:
     by dalil_features (components/dalil_rasa.py, `for_serving`), answers every third
     development text exactly as Rasa's own load and joining do, to the last digit of every
     confidence and for the rumour selector too; none of its four DIET models went through
-    the training step that Rasa's load runs, and each called its traced prediction directly
-    (`through_the_traced_graph`).
+    the training step that Rasa's load runs, each called its traced prediction directly
+    (`through_the_traced_graph`), and the stand-in features were made without copies.
 
     The answers (about 1 MB of JSON) come back in a file: once, in a clean-clone CI run on
     5 December, the JSON read from the child's standard output stopped at 622,584
@@ -993,6 +995,8 @@ def test_served_models_answer_as_rasas_own_load(tmp_path: Path) -> None:
     assert ours["joined_by"] == "dalil_features"
     assert ours["graph_called_directly"] == [True] * 4
     assert rasa["graph_called_directly"] == [False] * 4
+    assert ours["stand_ins_by"] == "dalil_rasa"
+    assert rasa["stand_ins_by"] == "rasa.utils.tensorflow.model_data_utils"
     assert rasa["joined_by"] == "rasa.shared.nlu.training_data.features"
 
 

@@ -27,7 +27,10 @@ fixed input signature) with the message's arrays, and TensorFlow matches those a
 signature again at every call: 0.29 of the server's time under the parse benchmark, against
 0.09 for running the graph itself (`py-spy`, 5 December 2026). `through_the_traced_graph`
 converts the arrays to tensors as that matching does and hands them to the one graph the
-signature allows. `for_serving` puts all three in place.
+signature allows. And Rasa deep-copies every feature of the message, sparse matrices
+included, to build zero-row stand-ins that a single message never uses;
+`fake_features_without_copies` builds the same stand-ins without the copies. `for_serving`
+puts all four in place.
 
 Nothing else changes: the server's command line and answers are Rasa's (the same rankings,
 to the last digit, `tests/nlu/test_training.py`).
@@ -102,7 +105,8 @@ def through_the_traced_graph() -> None:
     def _rasa_predict(self: RasaModel, batch_in: Any) -> dict[str, Any]:
         if self._run_eagerly:
             return rasa_predict(self, batch_in)  # type: ignore[no-any-return]
-        self._training = False
+        if self._training is not False:  # Keras' attribute tracking makes each set costly
+            self._training = False
         if not self.prepared_for_prediction:
             self.prepare_for_predict()
             self.prepared_for_prediction = True
@@ -139,15 +143,59 @@ def through_the_traced_graph() -> None:
     RasaModel._rasa_predict = _rasa_predict  # type: ignore[assignment,method-assign]
 
 
+def fake_features_without_copies() -> None:
+    """Make DIET's stand-in features (for examples lacking an attribute) without deep copies.
+
+    Before each of the four DIET models reads a message, Rasa builds zero-row stand-ins of
+    its features by deep-copying every feature, sparse matrix included, and then replacing
+    the matrix (`model_data_utils._create_fake_features`); a single message never lacks an
+    attribute, so they are not even used. These are the same stand-ins, built from the
+    features' type, attribute and origin and the same zero-row matrix, without the copy.
+    """
+    import copy
+
+    import numpy as np
+    import scipy.sparse
+    from rasa.shared.nlu.training_data.features import Features
+    from rasa.utils.tensorflow import model_data_utils
+
+    if getattr(model_data_utils._create_fake_features, "without_copies", False):
+        return
+
+    def _create_fake_features(all_features: list[list[list[Features]]]) -> list[Features]:
+        example = next(
+            features
+            for per_example in all_features
+            for features in per_example
+            if features is not None
+        )
+        fake = []
+        for features in example:
+            matrix = features.features
+            if features.is_dense():
+                zeros: Any = np.zeros((0, matrix.shape[-1]), matrix.dtype)
+            else:
+                # As Rasa writes it: the dtype lands in coo_matrix's `shape` argument.
+                zeros = scipy.sparse.coo_matrix((0, matrix.shape[-1]), matrix.dtype)
+            fake.append(
+                Features(zeros, features.type, features.attribute, copy.deepcopy(features.origin))
+            )
+        return fake
+
+    _create_fake_features.without_copies = True  # type: ignore[attr-defined]
+    model_data_utils._create_fake_features = _create_fake_features
+
+
 def for_serving() -> None:
     """DIET's models loaded for prediction only, messages' features joined without scipy's
-    general machinery, and the traced prediction called directly; call it after
-    `without_jax`, before the model is loaded."""
+    general machinery, the traced prediction called directly and the stand-in features made
+    without copies; call it after `without_jax`, before the model is loaded."""
     import dalil_features
 
     for_prediction_only()
     dalil_features.apply()
     through_the_traced_graph()
+    fake_features_without_copies()
 
 
 def main() -> None:
