@@ -19,7 +19,7 @@ Two things Rasa holds and never uses when it serves a model:
   prediction creates it, and the load fails unless every variable the model made was found
   in the checkpoint. Loading to fine-tune is left to Rasa.
 
-And two things it does slowly. Before each of the four DIET models reads a message, Rasa
+And three things it does slowly. Before each of the four DIET models reads a message, Rasa
 joins the message's sparse features with scipy's general `hstack`, after deep-copying the
 first of them; `dalil_features` makes the same matrices without that machinery, as the
 training launcher does. Then each model calls its traced prediction (a `tf.function` with a
@@ -27,7 +27,7 @@ fixed input signature) with the message's arrays, and TensorFlow matches those a
 signature again at every call: 0.29 of the server's time under the parse benchmark, against
 0.09 for running the graph itself (`py-spy`, 5 December 2026). `through_the_traced_graph`
 converts the arrays to tensors as that matching does and hands them to the one graph the
-signature allows. And Rasa deep-copies every feature of the message, sparse matrices
+signature allows. And it deep-copies every feature of the message, sparse matrices
 included, to build zero-row stand-ins that a single message never uses;
 `fake_features_without_copies` builds the same stand-ins without the copies. `for_serving`
 puts all four in place.
