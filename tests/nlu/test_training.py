@@ -943,11 +943,20 @@ from rasa.utils.tensorflow import model_data_utils
 agent = Agent.load(sys.argv[2])
 nodes = agent.processor.graph_runner._instantiated_nodes.values()
 models = [n._component.model for n in nodes if isinstance(n._component, DIETClassifier)]
+inputs_built = []
+create_model_data = DIETClassifier._create_model_data
+
+def counted(self, *args, **kwargs):
+    inputs_built.append(1)
+    return create_model_data(self, *args, **kwargs)
+
+DIETClassifier._create_model_data = counted
 
 async def parse(texts):
     return [await agent.parse_message(text) for text in texts]
 
-answers = asyncio.run(parse(json.load(sys.stdin)))
+texts = json.load(sys.stdin)
+answers = asyncio.run(parse(texts))
 with open(sys.argv[3], "w") as out:
     json.dump({
         "models": len(models),
@@ -955,6 +964,7 @@ with open(sys.argv[3], "w") as out:
         "joined_by": Features._combine_sparse_features.__module__,
         "graph_called_directly": [hasattr(model, "_dalil_graph") for model in models],
         "stand_ins_by": model_data_utils._create_fake_features.__module__,
+        "inputs_built_per_text": len(inputs_built) / len(texts),
         "answers": [[a["intent"], a["intent_ranking"], a["response_selector"]] for a in answers],
     }, out)
 """
@@ -966,7 +976,8 @@ def test_served_models_answer_as_rasas_own_load(tmp_path: Path) -> None:
     development text exactly as Rasa's own load and joining do, to the last digit of every
     confidence and for the rumour selector too; none of its four DIET models went through
     the training step that Rasa's load runs, each called its traced prediction directly
-    (`through_the_traced_graph`), and the stand-in features were made without copies.
+    (`through_the_traced_graph`), the four models read inputs built once for each message
+    (`one_input_for_every_model`) and the stand-in features were made without copies.
 
     The answers (about 1 MB of JSON) come back in a file: once, in a clean-clone CI run on
     5 December, the JSON read from the child's standard output stopped at 622,584
@@ -996,6 +1007,8 @@ def test_served_models_answer_as_rasas_own_load(tmp_path: Path) -> None:
     assert ours["graph_called_directly"] == [True] * 4
     assert rasa["graph_called_directly"] == [False] * 4
     assert ours["stand_ins_by"] == "dalil_rasa"
+    assert ours["inputs_built_per_text"] == 1  # one for the four models: one_input_for_every_model
+    assert rasa["inputs_built_per_text"] == 4
     assert rasa["stand_ins_by"] == "rasa.utils.tensorflow.model_data_utils"
     assert rasa["joined_by"] == "rasa.shared.nlu.training_data.features"
 

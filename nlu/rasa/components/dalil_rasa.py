@@ -84,6 +84,64 @@ def for_prediction_only() -> None:
     RasaModel.load = classmethod(load)  # type: ignore[assignment,method-assign]
 
 
+def _ready_for_prediction(model: Any) -> None:
+    """What Rasa's `_rasa_predict` does to a model before each prediction, done only when
+    needed: Keras' attribute tracking makes each set of `_training` costly."""
+    if model._training is not False:
+        model._training = False
+    if not model.prepared_for_prediction:
+        model.prepare_for_predict()
+        model.prepared_for_prediction = True
+
+
+def _traced_graph(model: Any, batch_in: Any) -> tuple[Any, tuple[tuple[Any, int, Any], ...]]:
+    """The one graph of the model's traced prediction, and its signature's dtype, rank and
+    last dimension for each input; traced, as Rasa would, at the first call."""
+    graph = getattr(model, "_dalil_graph", None)
+    if graph is None:
+        import tensorflow as tf
+
+        if model._tf_predict_step is None:
+            model._tf_predict_step = tf.function(
+                model.predict_step, input_signature=model._dynamic_signature(batch_in)
+            )
+        concrete = model._tf_predict_step.get_concrete_function()
+        specs = tuple((spec.dtype, spec.shape.rank, spec.shape[-1])
+                      for spec in concrete.structured_input_signature[0][0])  # fmt: skip
+        graph = model._dalil_graph = (concrete, specs)
+    return graph  # type: ignore[no-any-return]
+
+
+def _as_inputs(batch_in: Any, specs: tuple[tuple[Any, int, Any], ...]) -> list[Any]:
+    """The arrays as tensors, converted as TensorFlow's matching to a signature does
+    (`convert_to_tensor` with the signature's dtype as a hint); a mismatch raises."""
+    import tensorflow as tf
+
+    if len(batch_in) != len(specs):
+        raise ValueError(f"{len(batch_in)} inputs for a signature of {len(specs)}")
+    tensors = []
+    for value, (dtype, rank, last) in zip(batch_in, specs):
+        tensor = tf.convert_to_tensor(value, dtype_hint=dtype)
+        shape = tensor.shape
+        if tensor.dtype != dtype or shape.rank != rank or (rank > 1 and shape[-1] != last):
+            raise ValueError(f"input {tensor.dtype} {shape} does not match {dtype}")
+        tensors.append(tensor)
+    return tensors
+
+
+def _run_graph(model: Any, concrete: Any, tensors: list[Any]) -> dict[str, Any]:
+    """The graph's outputs as numpy values, as Rasa's `_rasa_predict` returns them."""
+    from keras.utils import tf_utils
+    from rasa.shared.constants import DIAGNOSTIC_DATA
+
+    outputs = tf_utils.sync_to_numpy_or_python_type(
+        concrete._call_flat(tensors, concrete.captured_inputs)
+    )
+    if DIAGNOSTIC_DATA in outputs:
+        outputs[DIAGNOSTIC_DATA] = model._empty_lists_to_none_in_dict(outputs[DIAGNOSTIC_DATA])
+    return outputs  # type: ignore[no-any-return]
+
+
 def through_the_traced_graph() -> None:
     """Run DIET's traced prediction without matching each call's arrays to its signature.
 
@@ -93,9 +151,6 @@ def through_the_traced_graph() -> None:
     (`convert_to_tensor` with the signature's dtype as a hint), checks them against the
     signature and runs the graph. Eager models (`run_eagerly`) are left to Rasa.
     """
-    import tensorflow as tf
-    from keras.utils import tf_utils
-    from rasa.shared.constants import DIAGNOSTIC_DATA
     from rasa.utils.tensorflow.models import RasaModel
 
     rasa_predict = RasaModel._rasa_predict
@@ -105,42 +160,79 @@ def through_the_traced_graph() -> None:
     def _rasa_predict(self: RasaModel, batch_in: Any) -> dict[str, Any]:
         if self._run_eagerly:
             return rasa_predict(self, batch_in)  # type: ignore[no-any-return]
-        if self._training is not False:  # Keras' attribute tracking makes each set costly
-            self._training = False
-        if not self.prepared_for_prediction:
-            self.prepare_for_predict()
-            self.prepared_for_prediction = True
-        graph = getattr(self, "_dalil_graph", None)
-        if graph is None:
-            if self._tf_predict_step is None:
-                self._tf_predict_step = tf.function(
-                    self.predict_step, input_signature=self._dynamic_signature(batch_in)
-                )
-            concrete = self._tf_predict_step.get_concrete_function()
-            specs = [(spec.dtype, spec.shape.rank, spec.shape[-1])
-                     for spec in concrete.structured_input_signature[0][0]]  # fmt: skip
-            graph = self._dalil_graph = (concrete, specs)
-        concrete, specs = graph
-        if len(batch_in) != len(specs):
-            raise ValueError(f"{len(batch_in)} inputs for a signature of {len(specs)}")
-        tensors = []
-        for value, (dtype, rank, last) in zip(batch_in, specs):
-            tensor = tf.convert_to_tensor(value, dtype_hint=dtype)
-            shape = tensor.shape
-            if tensor.dtype != dtype or shape.rank != rank or (rank > 1 and shape[-1] != last):
-                raise ValueError(f"input {tensor.dtype} {shape} does not match {dtype}")
-            tensors.append(tensor)
-        outputs = tf_utils.sync_to_numpy_or_python_type(
-            concrete._call_flat(tensors, concrete.captured_inputs)
-        )
-        if DIAGNOSTIC_DATA in outputs:
-            outputs[DIAGNOSTIC_DATA] = self._empty_lists_to_none_in_dict(
-                outputs[DIAGNOSTIC_DATA]
-            )
-        return outputs  # type: ignore[no-any-return]
+        _ready_for_prediction(self)
+        concrete, specs = _traced_graph(self, batch_in)
+        return _run_graph(self, concrete, _as_inputs(batch_in, specs))
 
     _rasa_predict.through_the_traced_graph = True  # type: ignore[attr-defined]
     RasaModel._rasa_predict = _rasa_predict  # type: ignore[assignment,method-assign]
+
+
+# The attribute of a message that keeps the inputs its first DIET model built, for the next.
+SHARED_INPUTS = "_dalil_inputs"
+
+
+def one_input_for_every_model() -> None:
+    """Build a message's inputs once for all of DIET's models that read the same features.
+
+    Each DIET model (the served model has three classifiers and the rumour selector) turns
+    the message's features into its arrays on its own (`_create_model_data`, a batch of one
+    from Rasa's data generator), and each converts them to tensors: the same arrays four
+    times. For prediction those arrays depend only on the message's text features and on
+    which featurizers the model reads (`featurizers`; entity tags and labels are read in
+    training only): the first model keeps its arrays and tensors on the message, and a later
+    model reading the same featurizers uses them as long as the message holds the very same
+    feature objects. A model
+    whose signature converts them differently converts them again; eager models, and any
+    message whose data make more than one batch, are left to Rasa. Needs
+    `through_the_traced_graph`.
+    """
+    from rasa.nlu.classifiers.diet_classifier import DIETClassifier
+    from rasa.utils import train_utils
+    from rasa.utils.tensorflow.constants import FEATURIZERS
+
+    rasa_predict = DIETClassifier._predict
+    if getattr(rasa_predict, "one_input_for_every_model", False):
+        return
+
+    def _predict(self: DIETClassifier, message: Any) -> dict[str, Any] | None:
+        model = self.model
+        if model is None or model._run_eagerly:
+            return rasa_predict(self, message)  # type: ignore[no-any-return]
+        recipe = tuple(self.component_config.get(FEATURIZERS) or ())
+        features = tuple(message.features)
+        shared = getattr(message, SHARED_INPUTS, None)
+        if (
+            shared is None
+            or shared["recipe"] != recipe
+            or len(shared["features"]) != len(features)
+            or any(kept is not now for kept, now in zip(shared["features"], features))
+        ):
+            model_data = self._create_model_data([message], training=False)
+            if model_data.is_empty():
+                batch_in = None
+            else:
+                generator, _ = train_utils.create_data_generators(
+                    model_data=model_data, batch_sizes=1, epochs=1, shuffle=False
+                )
+                if len(generator) != 1:
+                    return model.run_inference(model_data)  # type: ignore[no-any-return]
+                batch_in = generator[0][0]
+            # The features are kept, not their ids: an id may be reused once freed.
+            shared = {"recipe": recipe, "features": features, "batch": batch_in, "inputs": {}}
+            setattr(message, SHARED_INPUTS, shared)
+        batch_in = shared["batch"]
+        if batch_in is None:
+            return None
+        _ready_for_prediction(model)
+        concrete, specs = _traced_graph(model, batch_in)
+        tensors = shared["inputs"].get(specs)
+        if tensors is None:
+            tensors = shared["inputs"][specs] = _as_inputs(batch_in, specs)
+        return _run_graph(model, concrete, tensors)
+
+    _predict.one_input_for_every_model = True  # type: ignore[attr-defined]
+    DIETClassifier._predict = _predict  # type: ignore[assignment,method-assign]
 
 
 def fake_features_without_copies() -> None:
@@ -188,13 +280,15 @@ def fake_features_without_copies() -> None:
 
 def for_serving() -> None:
     """DIET's models loaded for prediction only, messages' features joined without scipy's
-    general machinery, the traced prediction called directly and the stand-in features made
-    without copies; call it after `without_jax`, before the model is loaded."""
+    general machinery, the traced prediction called directly, a message's inputs built once
+    for every model and the stand-in features made without copies; call it after
+    `without_jax`, before the model is loaded."""
     import dalil_features
 
     for_prediction_only()
     dalil_features.apply()
     through_the_traced_graph()
+    one_input_for_every_model()
     fake_features_without_copies()
 
 
