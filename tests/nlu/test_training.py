@@ -931,6 +931,7 @@ def test_the_served_rasa_holds_no_jax(rasa_url: str) -> None:
 
 _PARSE_THE_DEVELOPMENT_SET = """
 import asyncio, json, sys
+import dask
 import dalil_rasa
 dalil_rasa.without_jax()
 if sys.argv[1] == "served":
@@ -951,6 +952,14 @@ def counted(self, *args, **kwargs):
     return create_model_data(self, *args, **kwargs)
 
 DIETClassifier._create_model_data = counted
+dask_runs = []
+dask_get = dask.get
+
+def counted_run(*args, **kwargs):
+    dask_runs.append(1)
+    return dask_get(*args, **kwargs)
+
+dask.get = counted_run
 
 async def parse(texts):
     return [await agent.parse_message(text) for text in texts]
@@ -965,6 +974,7 @@ with open(sys.argv[3], "w") as out:
         "graph_called_directly": [hasattr(model, "_dalil_graph") for model in models],
         "stand_ins_by": model_data_utils._create_fake_features.__module__,
         "inputs_built_per_text": len(inputs_built) / len(texts),
+        "dask_runs_per_text": len(dask_runs) / len(texts),
         "answers": [[a["intent"], a["intent_ranking"], a["response_selector"]] for a in answers],
     }, out)
 """
@@ -977,7 +987,8 @@ def test_served_models_answer_as_rasas_own_load(tmp_path: Path) -> None:
     confidence and for the rumour selector too; none of its four DIET models went through
     the training step that Rasa's load runs, each called its traced prediction directly
     (`through_the_traced_graph`), the four models read inputs built once for each message
-    (`one_input_for_every_model`) and the stand-in features were made without copies.
+    (`one_input_for_every_model`), the stand-in features were made without copies, and the
+    pipeline's chain of nodes ran in its one order without dask (`a_chain_without_dask`).
 
     The answers (about 1 MB of JSON) come back in a file: once, in a clean-clone CI run on
     5 December, the JSON read from the child's standard output stopped at 622,584
@@ -1009,8 +1020,86 @@ def test_served_models_answer_as_rasas_own_load(tmp_path: Path) -> None:
     assert ours["stand_ins_by"] == "dalil_rasa"
     assert ours["inputs_built_per_text"] == 1  # one for the four models: one_input_for_every_model
     assert rasa["inputs_built_per_text"] == 4
+    assert ours["dask_runs_per_text"] == 0  # the chain run in its one order: a_chain_without_dask
+    assert rasa["dask_runs_per_text"] == 1
     assert rasa["stand_ins_by"] == "rasa.utils.tensorflow.model_data_utils"
     assert rasa["joined_by"] == "rasa.shared.nlu.training_data.features"
+
+
+_ORDERS = """
+import json
+import dalil_rasa
+dalil_rasa.without_jax()
+from rasa.engine.graph import GraphSchema, SchemaNode
+from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
+
+def node(**needs):
+    return SchemaNode(needs, WhitespaceTokenizer, "load", "process", {})
+
+# A chain (x needs a but no target needs x), and the same with a branch that c joins.
+chain = {"a": node(messages="__message__"), "b": node(messages="a"), "c": node(messages="b"),
+         "x": node(messages="a")}
+branches = {**chain, "c": node(messages="b", more="x")}
+print(json.dumps([dalil_rasa._one_order(GraphSchema(nodes), ["c"])
+                  for nodes in (chain, branches)]))
+"""
+
+
+def test_only_a_graph_with_one_order_runs_without_dask() -> None:
+    """`a_chain_without_dask` runs the nodes a target needs in the one order their
+    dependencies allow (nodes no target needs are left out, as Rasa leaves them out); a
+    graph whose branches could run in two orders gets no order, so Rasa's dask runs it."""
+    python = make_settings().nlu_venv / "bin" / "python"
+    completed = subprocess.run(
+        [str(python), "-c", _ORDERS], env=training.rasa_environment(),
+        capture_output=True, text=True, check=False, timeout=300,
+    )  # fmt: skip
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    chain, branches = json.loads(completed.stdout.splitlines()[-1])
+    assert chain == [["a", ["__message__"]], ["b", ["a"]], ["c", ["b"]]]
+    assert branches is None
+
+
+_CONVERSIONS = """
+import json
+import dalil_rasa
+dalil_rasa.without_jax()
+import numpy as np
+import tensorflow as tf
+
+general = []
+convert_to_tensor = tf.convert_to_tensor
+
+def counted(value, *args, **kwargs):
+    general.append(1)
+    return convert_to_tensor(value, *args, **kwargs)
+
+arrays = (np.arange(6, dtype=np.float32).reshape(1, 3, 2), np.array([[0, 1, 2]], np.int64),
+          np.array([0.5, 1.5], np.float64), np.array([3, 4], np.int32))
+specs = ((tf.float32, 3, 2), (tf.int64, 2, 3), (tf.float32, 1, None), (tf.int64, 1, None))
+expected = [tf.convert_to_tensor(a, dtype_hint=d) for a, (d, _, _) in zip(arrays, specs)]
+tf.convert_to_tensor = counted
+tensors = dalil_rasa._as_inputs(arrays, specs)
+print(json.dumps({
+    "same": [t.dtype == e.dtype and t.shape == e.shape and bool(np.array_equal(t, e))
+             for t, e in zip(tensors, expected)],
+    "general": len(general),
+}))
+"""
+
+
+def test_arrays_of_the_signatures_dtype_skip_only_the_dispatch() -> None:
+    """`_as_inputs` gives the tensors TensorFlow's `convert_to_tensor` gives: an array of
+    the signature's very dtype without going through it, the others (a float64 array for a
+    float32 input, an int32 one for int64) through it, converted as before."""
+    python = make_settings().nlu_venv / "bin" / "python"
+    completed = subprocess.run(
+        [str(python), "-c", _CONVERSIONS], env=training.rasa_environment(),
+        capture_output=True, text=True, check=False, timeout=300,
+    )  # fmt: skip
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    result = json.loads(completed.stdout.splitlines()[-1])
+    assert result == {"same": [True] * 4, "general": 2}
 
 
 _LOAD_WITHOUT_A_LAYER = """

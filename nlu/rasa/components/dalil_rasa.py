@@ -19,20 +19,31 @@ Two things Rasa holds and never uses when it serves a model:
   prediction creates it, and the load fails unless every variable the model made was found
   in the checkpoint. Loading to fine-tune is left to Rasa.
 
-And four things it does slowly. Before each of the four DIET models reads a message, Rasa
-joins the message's sparse features with scipy's general `hstack`, after deep-copying the
-first of them; `dalil_features` makes the same matrices without that machinery, as the
-training launcher does. Each model then builds its own arrays from the message's features
-and converts them to tensors, the same arrays four times; `one_input_for_every_model` builds
-them once for every model that reads the same featurizers. Each model calls its traced
-prediction (a `tf.function` with a fixed input signature) with those arrays, and TensorFlow
-matches them to the signature again at every call: 0.29 of the server's time under the
-parse benchmark, against 0.09 for running the graph itself (`py-spy`, 5 December 2026).
-`through_the_traced_graph` converts the arrays to tensors as that matching does and hands
-them to the one graph the signature allows. And Rasa deep-copies every feature of the
-message, sparse matrices included, to build zero-row stand-ins that a single message never
-uses; `fake_features_without_copies` builds the same stand-ins without the copies.
-`for_serving` puts all five in place.
+And what it does slowly for every message (`py-spy` under the parse benchmark, 5 and 6
+December 2026):
+
+- **Joining the features.** Before each of the four DIET models reads a message, Rasa joins
+  the message's sparse features with scipy's general `hstack`, after deep-copying the first
+  of them; `dalil_features` makes the same matrices without that machinery, as the training
+  launcher does.
+- **The same inputs four times.** Each model builds its own arrays from the message's
+  features and converts them to tensors: the same arrays four times.
+  `one_input_for_every_model` builds them once for every model that reads the same
+  featurizers, and converts an array of the signature's very dtype without TensorFlow's
+  dispatch layers.
+- **Matching the signature.** Each model calls its traced prediction (a `tf.function` with
+  a fixed input signature), and TensorFlow matches the arrays to the signature again at
+  every call: 0.29 of the server's time, against 0.09 for the graph itself.
+  `through_the_traced_graph` converts the arrays as that matching does and hands them to
+  the one graph the signature allows.
+- **Stand-ins never used.** Rasa deep-copies every feature of the message, sparse matrices
+  included, to build zero-row stand-ins that a single message never uses;
+  `fake_features_without_copies` builds the same stand-ins without the copies.
+- **dask for a chain.** Rasa cuts its graph down and has dask order and run it at every
+  parse (0.14 of the server's time), though the NLU pipeline's nodes form a chain;
+  `a_chain_without_dask` runs a graph that has one possible order in that order.
+
+`for_serving` puts them all in place.
 
 Nothing else changes: the server's command line and answers are Rasa's (the same rankings,
 to the last digit, `tests/nlu/test_training.py`).
@@ -116,14 +127,26 @@ def _traced_graph(model: Any, batch_in: Any) -> tuple[Any, tuple[tuple[Any, int,
 
 def _as_inputs(batch_in: Any, specs: tuple[tuple[Any, int, Any], ...]) -> list[Any]:
     """The arrays as tensors, converted as TensorFlow's matching to a signature does
-    (`convert_to_tensor` with the signature's dtype as a hint); a mismatch raises."""
+    (`convert_to_tensor` with the signature's dtype as a hint); a mismatch raises.
+
+    A numpy array of the signature's very dtype takes the step that conversion ends in
+    (`convert_to_tensor` goes through the registry of conversions to `constant`, then to
+    `convert_to_eager_tensor` with that dtype) without the dispatch layers above it, which
+    took most of the time of converting a message's eight small arrays."""
+    import numpy as np
     import tensorflow as tf
+    from tensorflow.python.eager import context
+    from tensorflow.python.framework import constant_op
 
     if len(batch_in) != len(specs):
         raise ValueError(f"{len(batch_in)} inputs for a signature of {len(specs)}")
+    eager = context.context()
     tensors = []
     for value, (dtype, rank, last) in zip(batch_in, specs):
-        tensor = tf.convert_to_tensor(value, dtype_hint=dtype)
+        if type(value) is np.ndarray and value.dtype == dtype.as_numpy_dtype:
+            tensor = constant_op.convert_to_eager_tensor(value, eager, dtype)
+        else:
+            tensor = tf.convert_to_tensor(value, dtype_hint=dtype)
         shape = tensor.shape
         if tensor.dtype != dtype or shape.rank != rank or (rank > 1 and shape[-1] != last):
             raise ValueError(f"input {tensor.dtype} {shape} does not match {dtype}")
@@ -280,11 +303,80 @@ def fake_features_without_copies() -> None:
     model_data_utils._create_fake_features = _create_fake_features
 
 
+def _one_order(schema: Any, targets: list[str]) -> list[tuple[str, tuple[str, ...]]] | None:
+    """The nodes of the part of `schema` that `targets` need, each with the names of what it
+    needs, in the one order their dependencies allow; None when more than one order would."""
+    nodes = schema.minimal_graph_schema(targets).nodes
+    waiting = {name: {need for need in node.needs.values() if need in nodes}
+               for name, node in nodes.items()}  # fmt: skip
+    order = []
+    while waiting:
+        ready = [name for name, needs in waiting.items() if not needs]
+        if len(ready) != 1:
+            return None
+        (done,) = ready
+        del waiting[done]
+        for needs in waiting.values():
+            needs.discard(done)
+        order.append((done, tuple(nodes[done].needs.values())))
+    return order
+
+
+def a_chain_without_dask() -> None:
+    """Run a graph whose nodes can run in one order only in that order, without dask.
+
+    For every parse Rasa's `DaskGraphRunner.run` cuts the graph down to what the targets
+    need, builds a dask graph of it and has dask order and run it: 0.14 of the server's time
+    under the parse benchmark, for an NLU pipeline whose nodes form a chain (each needs the
+    one before). Here the order is found once per set of targets; when the dependencies
+    allow that one order only, the nodes are called in it with what dask would hand them
+    (their parents' outputs, an input as the pair `(name, value)`). A graph with branches
+    that could run in more than one order, and inputs that clash with a node's name (which
+    Rasa refuses), go through Rasa's own run.
+    """
+    from rasa.engine.exceptions import GraphRunError
+    from rasa.engine.runner.dask import DaskGraphRunner
+
+    rasa_run = DaskGraphRunner.run
+    if getattr(rasa_run, "a_chain_without_dask", False):
+        return
+
+    def run(
+        self: DaskGraphRunner,
+        inputs: dict[str, Any] | None = None,
+        targets: list[str] | None = None,
+    ) -> dict[str, Any]:
+        run_targets = targets if targets else self._graph_schema.target_names
+        orders = self.__dict__.setdefault("_dalil_orders", {})
+        key = tuple(run_targets)
+        if key not in orders:
+            orders[key] = _one_order(self._graph_schema, run_targets)
+        order = orders[key]
+        inputs = inputs or {}
+        if order is None or any(
+            isinstance(value, str) and value in self._instantiated_nodes
+            for value in inputs.values()
+        ):
+            return rasa_run(self, inputs, targets)  # type: ignore[no-any-return]
+        # As dask resolves a task's arguments: a key of the graph is replaced by its value.
+        values: dict[str, Any] = {name: (name, value) for name, value in inputs.items()}
+        try:
+            for name, needs in order:
+                arguments = [values.get(need, need) for need in needs]
+                values[name] = self._instantiated_nodes[name](*arguments)
+        except RuntimeError as e:
+            raise GraphRunError("Error running runner.") from e
+        return dict(values[target] for target in run_targets)
+
+    run.a_chain_without_dask = True  # type: ignore[attr-defined]
+    DaskGraphRunner.run = run  # type: ignore[method-assign]
+
+
 def for_serving() -> None:
     """DIET's models loaded for prediction only, messages' features joined without scipy's
     general machinery, the traced prediction called directly, a message's inputs built once
-    for every model and the stand-in features made without copies; call it after
-    `without_jax`, before the model is loaded."""
+    for every model, the stand-in features made without copies and a chain of nodes run
+    without dask; call it after `without_jax`, before the model is loaded."""
     import dalil_features
 
     for_prediction_only()
@@ -292,6 +384,7 @@ def for_serving() -> None:
     through_the_traced_graph()
     one_input_for_every_model()
     fake_features_without_copies()
+    a_chain_without_dask()
 
 
 def main() -> None:
