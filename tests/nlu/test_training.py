@@ -975,6 +975,7 @@ with open(sys.argv[3], "w") as out:
         "stand_ins_by": model_data_utils._create_fake_features.__module__,
         "inputs_built_per_text": len(inputs_built) / len(texts),
         "dask_runs_per_text": len(dask_runs) / len(texts),
+        "domain_emptiness_kept": agent.processor.domain.__dict__.get("_dalil_is_empty"),
         "answers": [[a["intent"], a["intent_ranking"], a["response_selector"]] for a in answers],
     }, out)
 """
@@ -988,7 +989,8 @@ def test_served_models_answer_as_rasas_own_load(tmp_path: Path) -> None:
     the training step that Rasa's load runs, each called its traced prediction directly
     (`through_the_traced_graph`), the four models read inputs built once for each message
     (`one_input_for_every_model`), the stand-in features were made without copies, and the
-    pipeline's chain of nodes ran in its one order without dask (`a_chain_without_dask`).
+    pipeline's chain of nodes ran in its one order without dask (`a_chain_without_dask`) and
+    whether the domain is empty was told once (`domain_emptiness_once`).
 
     The answers (about 1 MB of JSON) come back in a file: once, in a clean-clone CI run on
     5 December, the JSON read from the child's standard output stopped at 622,584
@@ -1022,6 +1024,8 @@ def test_served_models_answer_as_rasas_own_load(tmp_path: Path) -> None:
     assert rasa["inputs_built_per_text"] == 4
     assert ours["dask_runs_per_text"] == 0  # the chain run in its one order: a_chain_without_dask
     assert rasa["dask_runs_per_text"] == 1
+    assert ours["domain_emptiness_kept"] is True  # an NLU model: told once, domain_emptiness_once
+    assert rasa["domain_emptiness_kept"] is None
     assert rasa["stand_ins_by"] == "rasa.utils.tensorflow.model_data_utils"
     assert rasa["joined_by"] == "rasa.shared.nlu.training_data.features"
 

@@ -42,6 +42,9 @@ December 2026):
 - **dask for a chain.** Rasa cuts its graph down and has dask order and run it at every
   parse (0.14 of the server's time), though the NLU pipeline's nodes form a chain;
   `a_chain_without_dask` runs a graph that has one possible order in that order.
+- **An empty domain, again.** After each parse Rasa checks whether the domain is empty by
+  writing it out and comparing it with a new empty one; `domain_emptiness_once` keeps the
+  answer on the domain.
 
 `for_serving` puts them all in place.
 
@@ -372,11 +375,37 @@ def a_chain_without_dask() -> None:
     DaskGraphRunner.run = run  # type: ignore[method-assign]
 
 
+def domain_emptiness_once() -> None:
+    """Tell once whether a domain is empty, not at every parse.
+
+    After each parse Rasa's processor checks the intent and entities against the domain,
+    unless the domain is empty; `Domain.is_empty` answers by writing the domain out as a
+    dict and comparing it with a new empty domain's (0.04 of the server's time). A domain
+    is not changed once made (Rasa computes its other properties once too), so the answer
+    is kept on it.
+    """
+    from rasa.shared.core.domain import Domain
+
+    rasa_is_empty = Domain.is_empty
+    if getattr(rasa_is_empty, "once", False):
+        return
+
+    def is_empty(self: Domain) -> bool:
+        answer = self.__dict__.get("_dalil_is_empty")
+        if answer is None:
+            answer = self.__dict__["_dalil_is_empty"] = rasa_is_empty(self)
+        return answer  # type: ignore[no-any-return]
+
+    is_empty.once = True  # type: ignore[attr-defined]
+    Domain.is_empty = is_empty  # type: ignore[method-assign]
+
+
 def for_serving() -> None:
     """DIET's models loaded for prediction only, messages' features joined without scipy's
     general machinery, the traced prediction called directly, a message's inputs built once
-    for every model, the stand-in features made without copies and a chain of nodes run
-    without dask; call it after `without_jax`, before the model is loaded."""
+    for every model, the stand-in features made without copies, a chain of nodes run
+    without dask and a domain's emptiness told once; call it after `without_jax`, before
+    the model is loaded."""
     import dalil_features
 
     for_prediction_only()
@@ -385,6 +414,7 @@ def for_serving() -> None:
     one_input_for_every_model()
     fake_features_without_copies()
     a_chain_without_dask()
+    domain_emptiness_once()
 
 
 def main() -> None:
