@@ -11,6 +11,7 @@ import subprocess
 import tarfile
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -1030,6 +1031,18 @@ def test_served_models_answer_as_rasas_own_load(tmp_path: Path) -> None:
     assert rasa["joined_by"] == "rasa.shared.nlu.training_data.features"
 
 
+def _last_line_of(script: str) -> Any:
+    """Run `script` in the NLU virtualenv, Dalil's components importable; its last line of
+    output, read as JSON."""
+    python = make_settings().nlu_venv / "bin" / "python"
+    completed = subprocess.run(
+        [str(python), "-c", script], env=training.rasa_environment(),
+        capture_output=True, text=True, check=False, timeout=300,
+    )  # fmt: skip
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    return json.loads(completed.stdout.splitlines()[-1])
+
+
 _ORDERS = """
 import json
 import dalil_rasa
@@ -1053,13 +1066,7 @@ def test_only_a_graph_with_one_order_runs_without_dask() -> None:
     """`a_chain_without_dask` runs the nodes a target needs in the one order their
     dependencies allow (nodes no target needs are left out, as Rasa leaves them out); a
     graph whose branches could run in two orders gets no order, so Rasa's dask runs it."""
-    python = make_settings().nlu_venv / "bin" / "python"
-    completed = subprocess.run(
-        [str(python), "-c", _ORDERS], env=training.rasa_environment(),
-        capture_output=True, text=True, check=False, timeout=300,
-    )  # fmt: skip
-    assert completed.returncode == 0, completed.stderr[-2000:]
-    chain, branches = json.loads(completed.stdout.splitlines()[-1])
+    chain, branches = _last_line_of(_ORDERS)
     assert chain == [["a", ["__message__"]], ["b", ["a"]], ["c", ["b"]]]
     assert branches is None
 
@@ -1096,14 +1103,7 @@ def test_arrays_of_the_signatures_dtype_skip_only_the_dispatch() -> None:
     """`_as_inputs` gives the tensors TensorFlow's `convert_to_tensor` gives: an array of
     the signature's very dtype without going through it, the others (a float64 array for a
     float32 input, an int32 one for int64) through it, converted as before."""
-    python = make_settings().nlu_venv / "bin" / "python"
-    completed = subprocess.run(
-        [str(python), "-c", _CONVERSIONS], env=training.rasa_environment(),
-        capture_output=True, text=True, check=False, timeout=300,
-    )  # fmt: skip
-    assert completed.returncode == 0, completed.stderr[-2000:]
-    result = json.loads(completed.stdout.splitlines()[-1])
-    assert result == {"same": [True] * 4, "general": 2}
+    assert _last_line_of(_CONVERSIONS) == {"same": [True] * 4, "general": 2}
 
 
 _LOAD_WITHOUT_A_LAYER = """
