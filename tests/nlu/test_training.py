@@ -977,6 +977,8 @@ with open(sys.argv[3], "w") as out:
         "inputs_built_per_text": len(inputs_built) / len(texts),
         "dask_runs_per_text": len(dask_runs) / len(texts),
         "domain_emptiness_kept": agent.processor.domain.__dict__.get("_dalil_is_empty"),
+        "graphs_run_together": [hasattr(n._component, "_dalil_together") for n in nodes
+                                if isinstance(n._component, DIETClassifier)],
         "answers": [[a["intent"], a["intent_ranking"], a["response_selector"]] for a in answers],
     }, out)
 """
@@ -991,7 +993,8 @@ def test_served_models_answer_as_rasas_own_load(tmp_path: Path) -> None:
     (`through_the_traced_graph`), the four models read inputs built once for each message
     (`one_input_for_every_model`), the stand-in features were made without copies, and the
     pipeline's chain of nodes ran in its one order without dask (`a_chain_without_dask`) and
-    whether the domain is empty was told once (`domain_emptiness_once`).
+    whether the domain is empty was told once (`domain_emptiness_once`), and the three
+    classifiers ran as one graph (`_together`).
 
     The answers (about 1 MB of JSON) come back in a file: once, in a clean-clone CI run on
     5 December, the JSON read from the child's standard output stopped at 622,584
@@ -1027,6 +1030,9 @@ def test_served_models_answer_as_rasas_own_load(tmp_path: Path) -> None:
     assert rasa["dask_runs_per_text"] == 1
     assert ours["domain_emptiness_kept"] is True  # an NLU model: told once, domain_emptiness_once
     assert rasa["domain_emptiness_kept"] is None
+    # The three classifiers' graphs run as one, kept on the first; not the rumour selector's.
+    assert ours["graphs_run_together"] == [True, False, False, False]
+    assert rasa["graphs_run_together"] == [False] * 4
     assert rasa["stand_ins_by"] == "rasa.utils.tensorflow.model_data_utils"
     assert rasa["joined_by"] == "rasa.shared.nlu.training_data.features"
 
