@@ -126,6 +126,29 @@ async def test_problems_are_reported_by_service_and_path_and_nothing_is_written(
     assert partial.created == [COURSES_ID]
 
 
+async def test_an_array_that_is_not_a_list_is_a_row_error_not_a_crash(
+    session: AsyncSession,
+) -> None:
+    """HSDS arrays given as a boolean, a number or a string (as a fuzzer sent
+    `"service_areas": true`, which crashed the import with a 500) are reported at their
+    path, and nothing is written."""
+    wrong = json.loads(json.dumps(_example()[0]))
+    wrong["service_areas"] = True
+    wrong["languages"] = 3
+    wrong["contacts"] = [{"name": "Desk", "phones": False}]
+    wrong["service_at_locations"][0]["location"]["accessibility"] = "ramp"
+    before = await _count(session)
+    report = await import_hsds(session, [wrong], actor=ACTOR)
+    assert {(e.row, e.column, e.message) for e in report.errors} >= {
+        (1, "service_areas", "must be a list, not bool"),
+        (1, "languages", "must be a list, not int"),
+        (1, "contacts[0].phones", "must be a list, not bool"),
+        (1, "service_at_locations[0].location.accessibility", "must be a list, not str"),
+    }
+    assert not report.applied
+    assert await _count(session) == before
+
+
 async def test_a_default_category_classifies_a_file_without_our_taxonomy(
     session: AsyncSession,
 ) -> None:

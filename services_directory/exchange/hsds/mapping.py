@@ -42,6 +42,11 @@ def _text(value: Any) -> str | None:
     return text or None
 
 
+def _list(value: Any) -> list[Any]:
+    """An HSDS array: the list itself, or empty for anything else (None included)."""
+    return value if isinstance(value, list) else []
+
+
 def _phone(value: Any) -> str | None:
     number = _PHONE_JUNK.sub("", str(value or "")).strip()
     return number or None
@@ -54,7 +59,7 @@ def _time(value: Any) -> str | None:
 
 def _terms_of(service: dict[str, Any]) -> list[str]:
     found: list[str] = []
-    for attribute in service.get("attributes") or []:
+    for attribute in _list(service.get("attributes")):
         if not isinstance(attribute, dict):
             continue
         nested = attribute.get("taxonomy_term")
@@ -86,8 +91,17 @@ class _Mapper:
     def error(self, path: str, message: str) -> None:
         self.errors.append(RowError(self.number, path, message))
 
+    def listed(self, item: dict[str, Any], key: str, path: str) -> list[Any]:
+        """An HSDS array of `item` as a list; a value that is not an array is an error of
+        the row (read as empty), not a crash."""
+        value = item.get(key)
+        if value is not None and not isinstance(value, list):
+            self.error(path, f"must be a list, not {type(value).__name__}")
+        return _list(value)
+
     def classify(self, service: dict[str, Any]) -> tuple[str | None, list[str], list[str]]:
         category, finer, eligibility = None, [], []
+        self.listed(service, "attributes", "attributes")
         for term in _terms_of(service):
             if term in {c.value for c in Category}:
                 category = category or term
@@ -109,14 +123,22 @@ class _Mapper:
         return category, finer, eligibility
 
     def place(self, service: dict[str, Any]) -> dict[str, Any]:
-        links = [s for s in service.get("service_at_locations") or [] if isinstance(s, dict)]
+        links = [
+            s
+            for s in self.listed(service, "service_at_locations", "service_at_locations")
+            if isinstance(s, dict)
+        ]
         located = [link for link in links if isinstance(link.get("location"), dict)]
         if not located:
             self.error("service_at_locations", "the service needs a location with an address")
             return {"city_id": "", "address_1": ""}
         location = located[0]["location"]
         path = "service_at_locations[0].location"
-        addresses = [a for a in location.get("addresses") or [] if isinstance(a, dict)]
+        addresses = [
+            a
+            for a in self.listed(location, "addresses", f"{path}.addresses")
+            if isinstance(a, dict)
+        ]
         physical = [a for a in addresses if a.get("address_type") in (None, "physical")]
         address = (physical or addresses or [{}])[0]
         city_id = _text(location.get("dalil_city_id"))
@@ -128,7 +150,7 @@ class _Mapper:
             city_id = city.id if city else ""
         accessibility = [
             _text(a.get("description"))
-            for a in location.get("accessibility") or []
+            for a in self.listed(location, "accessibility", f"{path}.accessibility")
             if isinstance(a, dict)
         ]
         place = {
@@ -147,7 +169,7 @@ class _Mapper:
 
     def schedules(self, service: dict[str, Any]) -> list[dict[str, Any]]:
         periods = []
-        for n, schedule in enumerate(service.get("schedules") or []):
+        for n, schedule in enumerate(self.listed(service, "schedules", "schedules")):
             if not isinstance(schedule, dict):
                 continue
             path = f"schedules[{n}]"
@@ -178,7 +200,9 @@ class _Mapper:
 
     def fields(self, service: dict[str, Any]) -> ServiceFields | None:
         category, finer, eligibility = self.classify(service)
-        costs = [c for c in service.get("cost_options") or [] if isinstance(c, dict)]
+        costs = [
+            c for c in self.listed(service, "cost_options", "cost_options") if isinstance(c, dict)
+        ]
         if costs:
             is_free = all(not c.get("amount") for c in costs)
         else:
@@ -196,9 +220,13 @@ class _Mapper:
                     "fees": fees_text,
                 }
         contacts = []
-        for contact in service.get("contacts") or []:
+        for n, contact in enumerate(self.listed(service, "contacts", "contacts")):
             if isinstance(contact, dict) and _text(contact.get("name")):
-                phones = [p for p in contact.get("phones") or [] if isinstance(p, dict)]
+                phones = [
+                    p
+                    for p in self.listed(contact, "phones", f"contacts[{n}].phones")
+                    if isinstance(p, dict)
+                ]
                 contacts.append(
                     {
                         "name": _text(contact.get("name")),
@@ -221,19 +249,19 @@ class _Mapper:
             "translations": translations,
             "languages": [
                 str(language["code"])
-                for language in service.get("languages") or []
+                for language in self.listed(service, "languages", "languages")
                 if isinstance(language, dict) and language.get("code")
             ],
             "phones": [
                 {"number": _phone(p.get("number")), "description": _text(p.get("description"))}
-                for p in service.get("phones") or []
+                for p in self.listed(service, "phones", "phones")
                 if isinstance(p, dict) and _phone(p.get("number"))
             ],
             "schedules": self.schedules(service),
             "contacts": contacts,
             "service_areas": [
                 {"name": _text(a.get("name")), "description": _text(a.get("description"))}
-                for a in service.get("service_areas") or []
+                for a in self.listed(service, "service_areas", "service_areas")
                 if isinstance(a, dict) and _text(a.get("name"))
             ],
             "location": self.place(service),
