@@ -977,8 +977,8 @@ with open(sys.argv[3], "w") as out:
         "inputs_built_per_text": len(inputs_built) / len(texts),
         "dask_runs_per_text": len(dask_runs) / len(texts),
         "domain_emptiness_kept": agent.processor.domain.__dict__.get("_dalil_is_empty"),
-        "graphs_run_together": [hasattr(n._component, "_dalil_together") for n in nodes
-                                if isinstance(n._component, DIETClassifier)],
+        "graphs_run_together": [getattr(n._component, "_dalil_together", (0, None))[1] is not None
+                                for n in nodes if isinstance(n._component, DIETClassifier)],
         "answers": [[a["intent"], a["intent_ranking"], a["response_selector"]] for a in answers],
     }, out)
 """

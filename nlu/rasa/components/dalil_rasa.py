@@ -207,7 +207,8 @@ def _together(
     `a_chain_without_dask`) and one graph that runs all their predictions on the same
     inputs; None unless the component is one of two or more that read the same featurizers
     and take the same signature. The graph is traced once, from each model's own
-    `predict_step`, and kept on the group's first classifier."""
+    `predict_step`, and kept on the group's first classifier; so is a group that cannot
+    run as one, so that it is checked once, not at every message."""
     import tensorflow as tf
     from rasa.utils.tensorflow.constants import FEATURIZERS
 
@@ -215,8 +216,9 @@ def _together(
     if group is None or component not in group:
         return None
     kept = getattr(group[0], "_dalil_together", None)
-    if kept is not None and kept[0] == specs:
-        return group, kept[1]
+    if kept is not None and kept[0] == (recipe, specs):
+        return None if kept[1] is None else (group, kept[1])
+    merged = None
     for member in group:
         model = member.model
         if (
@@ -224,18 +226,19 @@ def _together(
             or model._run_eagerly
             or tuple(member.component_config.get(FEATURIZERS) or ()) != recipe
         ):
-            return None
+            break
         _ready_for_prediction(model)
         if _traced_graph(model, batch_in)[1] != specs:
-            return None
-    concrete, _ = _traced_graph(component.model, batch_in)
-    models = [member.model for member in group]
-    merged = tf.function(
-        lambda batch: [model.predict_step(batch) for model in models],
-        input_signature=[concrete.structured_input_signature[0][0]],
-    ).get_concrete_function()
-    group[0]._dalil_together = (specs, merged)
-    return group, merged
+            break
+    else:
+        concrete, _ = _traced_graph(component.model, batch_in)
+        models = [member.model for member in group]
+        merged = tf.function(
+            lambda batch: [model.predict_step(batch) for model in models],
+            input_signature=[concrete.structured_input_signature[0][0]],
+        ).get_concrete_function()
+    group[0]._dalil_together = ((recipe, specs), merged)
+    return None if merged is None else (group, merged)
 
 
 # The attribute of a message that keeps the inputs its first DIET model built, for the next.
@@ -252,10 +255,9 @@ def one_input_for_every_model() -> None:
     which featurizers the model reads (`featurizers`; entity tags and labels are read in
     training only): the first model keeps its arrays and tensors on the message, and a later
     model reading the same featurizers uses them as long as the message holds the very same
-    feature objects. A model
-    whose signature converts them differently converts them again; eager models, and any
-    message whose data make more than one batch, are left to Rasa. Needs
-    `through_the_traced_graph`.
+    feature objects. A model whose signature converts them differently converts them again;
+    eager models, and any message whose data make more than one batch, are left to Rasa.
+    Needs `through_the_traced_graph`.
     """
     from rasa.nlu.classifiers.diet_classifier import DIETClassifier
     from rasa.utils import train_utils
@@ -294,14 +296,14 @@ def one_input_for_every_model() -> None:
         batch_in = shared["batch"]
         if batch_in is None:
             return None
+        answered = shared.setdefault("answered", {})
+        if self in answered:
+            return answered.pop(self)  # type: ignore[no-any-return]
         _ready_for_prediction(model)
         concrete, specs = _traced_graph(model, batch_in)
         tensors = shared["inputs"].get(specs)
         if tensors is None:
             tensors = shared["inputs"][specs] = _as_inputs(batch_in, specs)
-        answered = shared.setdefault("answered", {})
-        if self in answered:
-            return answered.pop(self)  # type: ignore[no-any-return]
         together = _together(self, recipe, batch_in, specs)
         if together is None:
             return _run_graph(model, concrete, tensors)
