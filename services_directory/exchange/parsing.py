@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import io
-import json
 import zipfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -40,28 +39,12 @@ def file_kind(content: bytes, limits: ReadLimits = DEFAULT_LIMITS) -> str:
     return "spreadsheet"
 
 
-def _deeper_than(document: Any, limit: int) -> bool:
-    # Iterative: the document was made to break recursive code.
-    stack = [(document, 1)]
-    while stack:
-        value, depth = stack.pop()
-        if depth > limit:
-            return True
-        children = value.values() if isinstance(value, dict) else value
-        stack.extend((c, depth + 1) for c in children if isinstance(c, dict | list))
-    return False
-
-
 def _json_services(content: bytes, limits: ReadLimits) -> list[Any]:
     try:
-        document = json.loads(content.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
         raise hsds.HSDSFormatError(f"not valid JSON: {error}") from error
-    except RecursionError as error:
-        raise BeyondLimits(f"JSON nested more than {limits.depth} deep") from error
-    if isinstance(document, dict | list) and _deeper_than(document, limits.depth):
-        raise BeyondLimits(f"JSON nested more than {limits.depth} deep")
-    return hsds.services_in(document)
+    return hsds.services_in(hsds.read_json(text, limits.depth))
 
 
 def parse_file(

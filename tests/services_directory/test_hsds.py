@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import zipfile
@@ -19,7 +20,12 @@ from services_directory.exchange.hsds import (
     services_in,
     tabular_package,
 )
-from services_directory.exchange.importer import export_hsds, import_hsds, imported_id
+from services_directory.exchange.importer import (
+    export_hsds,
+    import_file,
+    import_hsds,
+    imported_id,
+)
 from services_directory.listings import service as listings
 from services_directory.listings.models import Organization, Service
 from services_directory.listings.schemas import ServiceFields
@@ -147,6 +153,76 @@ async def test_an_array_that_is_not_a_list_is_a_row_error_not_a_crash(
     }
     assert not report.applied
     assert await _count(session) == before
+
+
+async def test_nul_in_a_json_string_is_dropped_as_in_a_csv_cell_not_a_crash(
+    session: AsyncSession,
+) -> None:
+    """`\\u0000` in an id or a text (PostgreSQL text holds no NUL: the query for the file's
+    ids failed, a 500) is dropped, as the CSV reader drops NUL."""
+    service = json.loads(json.dumps(_example()[0]))
+    service["id"] = f"{CLINIC[:8]}\x00{CLINIC[8:]}"
+    service["name"] = "Gesundheitspunkt\x00 Kastanienhof"
+    content = json.dumps({"contents": [service]}).encode()
+    assert b"\\u0000" in content
+    report = await import_file(session, content, actor=ACTOR)
+    assert report.errors == []
+    assert report.created == [CLINIC_ID]
+    clinic = await listings.get_service(session, CLINIC_ID)
+    assert clinic is not None
+    assert clinic.name == "Gesundheitspunkt Kastanienhof"
+
+
+@pytest.mark.parametrize(
+    ("where", "content", "detail"),
+    [
+        # A lone surrogate is no character: UTF-8 cannot encode it, so the query for the
+        # file's ids failed (a 500), and a key of one came back in an error's path.
+        ("id", b'{"name": "Clinic", "id": "x\\ud800"}', "lone surrogate"),
+        ("key", b'{"name": "x", "dalil_translations": {"\\udc00": {}}}', "lone surrogate"),
+        # Past Python's 4300 digits json.loads raises a plain ValueError, not JSONDecodeError.
+        ("integer", b'{"name": "x", "dalil_version": ' + b"9" * 5000 + b"}", "4300 digits"),
+    ],
+    ids=["surrogate-in-id", "surrogate-in-key", "huge-integer"],
+)
+async def test_json_python_reads_but_no_database_stores_is_refused_not_a_crash(
+    session: AsyncSession, where: str, content: bytes, detail: str
+) -> None:
+    before = await _count(session)
+    with pytest.raises(HSDSFormatError, match=detail) as refused:
+        await import_file(session, content, actor=ACTOR)
+    assert "not valid JSON" in str(refused.value.detail)
+    if where == "id":
+        assert "a string at id holds" in str(refused.value.detail)
+    assert await _count(session) == before
+
+
+def _package_translated(translations: str) -> bytes:
+    """A tabular package of one service whose `dalil_translations` cell is `translations`."""
+    cells = io.StringIO()
+    csv.writer(cells).writerows(
+        [["id", "name", "dalil_translations"], ["s-1", "Clinic", translations]]
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("service.csv", cells.getvalue())
+    return buffer.getvalue()
+
+
+async def test_strings_of_a_json_cell_of_the_tabular_package_are_read_the_same_way(
+    session: AsyncSession,
+) -> None:
+    """The package's JSON cells (`dalil_translations`) are read as a JSON document is: a
+    lone surrogate refuses the file, NUL is dropped."""
+    before = await _count(session)
+    with pytest.raises(HSDSFormatError, match="lone surrogate"):
+        await import_file(
+            session, _package_translated(r'{"en": {"name": "\ud800"}}'), actor=ACTOR,
+            organization_id=ORG,
+        )  # fmt: skip
+    assert await _count(session) == before
+    services = read_tabular_package(_package_translated(r'{"en": {"name": "A\u0000B"}}'))
+    assert services[0]["dalil_translations"] == {"en": {"name": "AB"}}
 
 
 async def test_a_default_category_classifies_a_file_without_our_taxonomy(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from services_directory.exchange.hsds.errors import HSDSFormatError
 from services_directory.exchange.hsds.export import service_document
+from services_directory.exchange.hsds.jsontext import read_json
 from services_directory.exchange.hsds.mapping import parse_services, services_in
 from services_directory.exchange.hsds.tabular import (
     HSDS_VERSION,
@@ -22,6 +23,7 @@ __all__ = [
     "HSDS_VERSION",
     "HSDSFormatError",
     "parse_services",
+    "read_json",
     "read_tabular_package",
     "service_document",
     "services_in",

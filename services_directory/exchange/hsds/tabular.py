@@ -14,6 +14,7 @@ from typing import Any
 from services_directory.exchange.cells import neutralise, read_csv
 from services_directory.exchange.errors import unreadable
 from services_directory.exchange.hsds.errors import HSDSFormatError
+from services_directory.exchange.hsds.jsontext import read_json
 from services_directory.exchange.limits import DEFAULT_LIMITS, Budget, ReadLimits
 
 HSDS_VERSION = "3.0"
@@ -109,11 +110,11 @@ _BOOL_COLUMNS = {"dalil_closed", "dalil_by_appointment"}
 _NUMBER_COLUMNS = {"latitude", "longitude", "amount", "dalil_version"}
 
 
-def _typed(column: str, value: str) -> Any:
+def _typed(column: str, value: str, limits: ReadLimits) -> Any:
     if value == "":
         return None
     if column in _JSON_COLUMNS:
-        return json.loads(value)
+        return read_json(value, limits.depth)
     if column in _BOOL_COLUMNS:
         return value.strip().lower() in {"true", "1", "yes"}
     if column in _NUMBER_COLUMNS:
@@ -132,7 +133,11 @@ def _records(name: str, content: bytes, limits: ReadLimits) -> list[dict[str, An
     with unreadable(name):
         return [
             # As csv.DictReader: missing cells are empty, cells past the header dropped.
-            {k: _typed(k, v) for k, v in itertools.zip_longest(header, row, fillvalue="") if k}
+            {
+                k: _typed(k, v, limits)
+                for k, v in itertools.zip_longest(header, row, fillvalue="")
+                if k
+            }
             for row in rows[1:]
             if row
         ]
