@@ -10,6 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -30,6 +31,7 @@ from services_directory.exchange.spreadsheet import (
 )
 from services_directory.listings import service as listings
 from services_directory.listings.models import Organization, Service, TaxonomyTerm
+from services_directory.listings.schemas import OrganizationPatch
 from services_directory.taxonomy import ELIGIBILITY_TAXONOMY
 
 
@@ -126,10 +128,23 @@ def _check_organization(parsed: ParsedRow, known: _Known, scope: str | None) -> 
         and creatable
         and _ID.match(parsed.organization_id)
     ):
+        _check_new_organization(parsed)
         return
     errors.append(
         RowError(row, "organization_id", "must name an existing organisation", "organization")
     )
+
+
+def _check_new_organization(parsed: ParsedRow) -> None:
+    """Check the organisation a file creates as the API checks one it is given."""
+    details = {k: v for k, v in (parsed.organization or {}).items() if k != "id"}
+    try:
+        OrganizationPatch.model_validate(details)
+    except ValidationError as invalid:
+        parsed.errors += [
+            RowError(parsed.row, f"organization.{e['loc'][0]}", e["msg"], "organization")
+            for e in invalid.errors()
+        ]
 
 
 def _check(parsed: ParsedRow, known: _Known, scope: str | None, duplicates: set[str]) -> None:

@@ -197,6 +197,28 @@ async def test_json_python_reads_but_no_database_stores_is_refused_not_a_crash(
     assert await _count(session) == before
 
 
+async def test_a_new_organisation_is_checked_as_one_made_in_the_api(
+    session: AsyncSession,
+) -> None:
+    """The publisher an HSDS file creates gets the checks of the organisation form (a name
+    past its column's 200 characters failed the insert, a 500), reported under
+    `organization`, and nothing is written."""
+    wrong = json.loads(json.dumps(_example()[0]))
+    wrong["organization"]["name"] = "N" * 201
+    wrong["organization"]["email"] = "not an address"
+    wrong["organization"]["website"] = "https://" + "w" * 500
+    before = await _count(session)
+    report = await import_hsds(session, [wrong], actor=ACTOR)
+    assert {(e.row, e.column) for e in report.errors} == {
+        (1, "organization.name"),
+        (1, "organization.email"),
+        (1, "organization.website"),
+    }
+    assert not report.applied
+    assert await _count(session) == before
+    assert await session.get(Organization, PUBLISHER) is None
+
+
 def _package_translated(translations: str) -> bytes:
     """A tabular package of one service whose `dalil_translations` cell is `translations`."""
     cells = io.StringIO()
