@@ -11,7 +11,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from services_directory.categories import Category
 
 _DAYS = r"(MO|TU|WE|TH|FR|SA|SU)"
-_HHMM = r"^([01]\d|2[0-3]):[0-5]\d$"
+# [0-9], not \d: pydantic's \d takes any digit ("08:3٠"), which `time.fromisoformat` does not.
+_HHMM = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
 _LOCALE = r"^[a-z]{2,3}(_[A-Z]{2})?$"
 _EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 _PHONE = r"^\+?[0-9 ().\-/]+$"

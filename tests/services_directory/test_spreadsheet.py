@@ -75,3 +75,21 @@ async def test_an_association_imports_only_its_own_services(session: AsyncSessio
     report = await import_table(session, others[:1], actor=ACTOR, organization_id=ORG)
     assert {e.column for e in report.errors} == {"organization_id", "id"}
     assert not report.applied
+
+
+async def test_hours_in_digits_other_than_ascii_are_a_row_error_not_a_crash(
+    session: AsyncSession,
+) -> None:
+    """Hours like `08:3٠` (an Arabic-Indic zero) passed the `HH:MM` check, whose `\\d` is any
+    digit, and failed in the search index (`time.fromisoformat`): a 500, a published service."""
+    rows = read_table(write_csv(await export_rows(session, organization_id=ORG)))[:1]
+    service = await listings.get_service(session, rows[0]["id"])
+    assert service is not None
+    assert service.review_state == "published"
+    version = service.version
+    rows[0]["hours"] = "MO-FR 08:3\u0660-12:00"
+    report = await import_table(session, rows, actor=ACTOR, organization_id=ORG)
+    assert [(e.row, e.column) for e in report.errors] == [(2, "hours")]
+    assert not report.applied
+    await session.refresh(service)
+    assert service.version == version

@@ -19,7 +19,7 @@ from services_directory.exchange.spreadsheet import ParsedRow, RowError
 from services_directory.listings.schemas import ServiceFields
 from services_directory.taxonomy import CATEGORY_TAXONOMY
 
-_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)")
+_TIME = re.compile(r"^([01]?[0-9]|2[0-3]):([0-5][0-9])")
 _DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 _PHONE_JUNK = re.compile(r"[^0-9+ ().\-/]")
 
