@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 from redis.exceptions import RedisError
 
+from core.http import KEEP_CONNECTIONS
 from core.metrics import NLU_OUTCOMES, NLU_SECONDS
 from nlu.decision import EMERGENCY, FALLBACK, OUT_OF_SCOPE, decide
 from nlu.errors import NLUUnavailable
@@ -151,6 +152,7 @@ class NLUClient:
             timeout=httpx.Timeout(timeout_s),
             params={"token": token} if token else None,
             transport=transport,
+            limits=KEEP_CONNECTIONS,
         )
         self.fallback_threshold = fallback_threshold
         self.identifier = identifier

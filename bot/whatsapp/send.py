@@ -21,6 +21,7 @@ from bot.outbound import Outbound
 from bot.sender import DeliveryError, PermanentFailure, RetryLater, Skipped, send_part_once
 from bot.whatsapp import window
 from bot.whatsapp.render import render, template_message
+from core.http import KEEP_CONNECTIONS
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +87,7 @@ class WhatsAppClient:
             base_url=base_url.rstrip("/"),
             headers={"Authorization": f"Bearer {token}"},
             timeout=timeout_s,
+            limits=KEEP_CONNECTIONS,
         )
 
     async def aclose(self) -> None:

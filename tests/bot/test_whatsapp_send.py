@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections.abc import AsyncIterator
@@ -15,6 +16,7 @@ from bot.outbound import Outbound
 from bot.whatsapp import window
 from bot.whatsapp.send import WhatsAppClient
 from tests.helpers.settings import PSEUDONYM_KEY
+from tests.helpers.sockets import local_ports_toward
 from tests.helpers.streams import entries, read_new
 from tests.standins.server import serve
 from tests.standins.whatsapp_api import PHONE_NUMBER_ID, WHATSAPP_TOKEN, WhatsAppStandIn
@@ -250,3 +252,41 @@ async def test_the_window_is_kept_under_a_pseudonym_for_24_hours(redis: Redis) -
     assert 22 * 3600 < await redis.ttl(key) <= 23 * 3600
     assert await window.is_open(redis, KEY, WA_ID)
     assert not await window.is_open(redis, KEY, "212600000002")
+
+
+async def test_messages_in_flight_keep_their_connections(redis: Redis) -> None:
+    """64 answers to 64 people, 32 at a time as the sender sends them, open at most one
+    connection to the Cloud API for each message in flight and keep them (with httpx's
+    default pool, nearly every message opened one: a TLS handshake each against Meta)."""
+    stand_in = WhatsAppStandIn()
+    people = [f"21260000{n:04d}" for n in range(64)]
+    for _ in people:
+        stand_in.hang_next(0.05)  # a moment's work at Meta's end, so that 32 are in flight
+    for wa_id in people:
+        await window.record_inbound(redis, KEY, wa_id, int(time.time()))
+    waiting = [
+        Outbound.answering(IncomingMessage("whatsapp", wa_id, f"m{n}", "text", text="hi"), 0, MENU)
+        for n, wa_id in enumerate(people)
+    ]
+    async with serve(stand_in.app()) as url:
+        port = int(url.rsplit(":", 1)[1])
+        client = WhatsAppClient(
+            base_url=f"{url}/v21.0",
+            phone_number_id=PHONE_NUMBER_ID,
+            token=WHATSAPP_TOKEN,
+            redis=redis,
+            pseudonym_key=KEY,
+        )
+        before = local_ports_toward(port)
+
+        async def lane() -> None:
+            while waiting:
+                await client.send(waiting.pop())
+
+        try:
+            await asyncio.gather(*(lane() for _ in range(32)))
+            opened = local_ports_toward(port) - before
+        finally:
+            await client.aclose()
+    assert sorted(call.body["to"] for call in stand_in.sent()) == people
+    assert 1 <= len(opened) <= 32

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 import httpx
@@ -13,8 +14,10 @@ from core.redis import connect
 from nlu.client import NLUClient, ParseCache
 from nlu.decision import OUT_OF_SCOPE
 from nlu.errors import NLUUnavailable
+from nlu.evaluate import EVAL_SETS, read_labelled
 from nlu.language import LanguageIdentifier
 from tests.helpers.settings import RASA_TOKEN
+from tests.helpers.sockets import local_ports_toward
 from tests.standins.rasa import answering
 from tests.standins.server import free_port, serve
 
@@ -212,3 +215,29 @@ async def test_an_unsure_emergency_gets_the_numbers_and_keeps_the_need_in_sight(
         result = await client.parse("la porte ne ferme plus et il revient ce soir")
         assert (result.intent, result.danger, result.need) == ("emergency", False, "find_housing")
         await client.aclose()
+
+
+async def test_parses_in_flight_keep_their_connections(
+    rasa_url: str, identifier: LanguageIdentifier
+) -> None:
+    """96 different texts parsed 32 at a time, as a worker does, open at most one connection
+    to Rasa for each parse in flight, and keep them: httpx's default pool closed each idle
+    connection while more than 20 were open, so nearly every parse opened one of its own."""
+    port = int(rasa_url.rsplit(":", 1)[1])
+    texts = list(dict.fromkeys(example.text for example in read_labelled(EVAL_SETS["dev"])))
+    waiting = texts[:96]
+    client = NLUClient(rasa_url, token=RASA_TOKEN, identifier=identifier, timeout_s=30)
+    before = local_ports_toward(port)
+    intents = []
+
+    async def lane() -> None:
+        while waiting:
+            intents.append((await client.parse(waiting.pop())).intent)
+
+    try:
+        await asyncio.gather(*(lane() for _ in range(32)))
+        opened = local_ports_toward(port) - before
+    finally:
+        await client.aclose()
+    assert len(intents) == 96
+    assert 1 <= len(opened) <= 32
