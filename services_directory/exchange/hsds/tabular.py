@@ -12,7 +12,7 @@ from collections import defaultdict
 from typing import Any
 
 from services_directory.exchange.cells import neutralise, read_csv
-from services_directory.exchange.errors import unreadable
+from services_directory.exchange.errors import UnreadableFile, unreadable
 from services_directory.exchange.hsds.errors import HSDSFormatError
 from services_directory.exchange.hsds.jsontext import read_json
 from services_directory.exchange.limits import DEFAULT_LIMITS, Budget, ReadLimits
@@ -130,17 +130,21 @@ def _typed(column: str, value: str, limits: ReadLimits) -> Any:
 def _records(name: str, content: bytes, limits: ReadLimits) -> list[dict[str, Any]]:
     rows = read_csv(content, limits)
     header = rows[0] if rows else []
-    with unreadable(name):
-        return [
-            # As csv.DictReader: missing cells are empty, cells past the header dropped.
-            {
-                k: _typed(k, v, limits)
-                for k, v in itertools.zip_longest(header, row, fillvalue="")
-                if k
-            }
-            for row in rows[1:]
-            if row
-        ]
+    try:
+        with unreadable(name):
+            return [
+                # As csv.DictReader: missing cells are empty, cells past the header dropped.
+                {
+                    k: _typed(k, v, limits)
+                    for k, v in itertools.zip_longest(header, row, fillvalue="")
+                    if k
+                }
+                for row in rows[1:]
+                if row
+            ]
+    except UnreadableFile as error:
+        # A JSON cell's own refusal (HSDSFormatError, BeyondLimits): say which file it is in.
+        raise type(error)(f"{name}: {error.detail}") from error
 
 
 def read_tabular_package(
