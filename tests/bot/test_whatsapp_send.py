@@ -39,18 +39,23 @@ RESULTS = Reply(
 Api = tuple[WhatsAppStandIn, WhatsAppClient]
 
 
+def _client(redis: Redis, url: str, timeout_s: float = 10.0) -> WhatsAppClient:
+    """A client of the stand-in served at `url`."""
+    return WhatsAppClient(
+        base_url=f"{url}/v21.0",
+        phone_number_id=PHONE_NUMBER_ID,
+        token=WHATSAPP_TOKEN,
+        redis=redis,
+        pseudonym_key=KEY,
+        timeout_s=timeout_s,
+    )
+
+
 @pytest.fixture
 async def api(redis: Redis) -> AsyncIterator[Api]:
     stand_in = WhatsAppStandIn()
     async with serve(stand_in.app()) as url:
-        client = WhatsAppClient(
-            base_url=f"{url}/v21.0",
-            phone_number_id=PHONE_NUMBER_ID,
-            token=WHATSAPP_TOKEN,
-            redis=redis,
-            pseudonym_key=KEY,
-            timeout_s=1.0,
-        )
+        client = _client(redis, url, timeout_s=1.0)
         yield stand_in, client
         await client.aclose()
 
@@ -270,13 +275,7 @@ async def test_messages_in_flight_keep_their_connections(redis: Redis) -> None:
     ]
     async with serve(stand_in.app()) as url:
         port = int(url.rsplit(":", 1)[1])
-        client = WhatsAppClient(
-            base_url=f"{url}/v21.0",
-            phone_number_id=PHONE_NUMBER_ID,
-            token=WHATSAPP_TOKEN,
-            redis=redis,
-            pseudonym_key=KEY,
-        )
+        client = _client(redis, url)
         before = local_ports_toward(port)
 
         async def lane() -> None:
