@@ -42,11 +42,6 @@ def _text(value: Any) -> str | None:
     return text or None
 
 
-def _list(value: Any) -> list[Any]:
-    """An HSDS array: the list itself, or empty for anything else (None included)."""
-    return value if isinstance(value, list) else []
-
-
 def _phone(value: Any) -> str | None:
     number = _PHONE_JUNK.sub("", str(value or "")).strip()
     return number or None
@@ -57,9 +52,9 @@ def _time(value: Any) -> str | None:
     return f"{int(match.group(1)):02d}:{match.group(2)}" if match else None
 
 
-def _terms_of(service: dict[str, Any]) -> list[str]:
+def _terms_of(attributes: list[Any]) -> list[str]:
     found: list[str] = []
-    for attribute in _list(service.get("attributes")):
+    for attribute in attributes:
         if not isinstance(attribute, dict):
             continue
         nested = attribute.get("taxonomy_term")
@@ -97,12 +92,11 @@ class _Mapper:
         value = item.get(key)
         if value is not None and not isinstance(value, list):
             self.error(path, f"must be a list, not {type(value).__name__}")
-        return _list(value)
+        return value if isinstance(value, list) else []
 
     def classify(self, service: dict[str, Any]) -> tuple[str | None, list[str], list[str]]:
         category, finer, eligibility = None, [], []
-        self.listed(service, "attributes", "attributes")
-        for term in _terms_of(service):
+        for term in _terms_of(self.listed(service, "attributes", "attributes")):
             if term in {c.value for c in Category}:
                 category = category or term
             elif term.startswith("eligibility.") and term in self.terms:
