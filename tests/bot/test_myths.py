@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
-import httpx
 import pytest
 from redis.asyncio import Redis
 from sqlalchemy import select
@@ -23,6 +23,7 @@ from tests.helpers.conversation import Conversation, labels, payloads
 from tests.helpers.dialogue import make_dialogue
 from tests.helpers.settings import PSEUDONYM_KEY
 from tests.standins.rasa import answering, rumour_parse
+from tests.standins.server import serve
 
 KEY = PSEUDONYM_KEY.encode()
 
@@ -171,19 +172,17 @@ ParseBody = dict[str, Any]
 @pytest.fixture
 async def nlu_answers(
     sessions: async_sessionmaker[AsyncSession], redis: Redis, identifier: LanguageIdentifier
-) -> AsyncIterator[Callable[[ParseBody], Dialogue]]:
-    """A dialogue whose NLU answers `body` to every parse."""
-    clients: list[NLUClient] = []
+) -> AsyncIterator[Callable[[ParseBody], Awaitable[Dialogue]]]:
+    """A dialogue whose NLU, a stand-in served on a local port, answers `body` to every parse."""
+    async with contextlib.AsyncExitStack() as stack:
 
-    def make(body: ParseBody) -> Dialogue:
-        transport = httpx.ASGITransport(app=answering(body))
-        client = NLUClient("http://rasa.test", identifier=identifier, transport=transport)
-        clients.append(client)
-        return make_dialogue(sessions, redis, client)
+        async def make(body: ParseBody) -> Dialogue:
+            url = await stack.enter_async_context(serve(answering(body)))
+            client = NLUClient(url, identifier=identifier)
+            stack.push_async_callback(client.aclose)
+            return make_dialogue(sessions, redis, client)
 
-    yield make
-    for client in clients:
-        await client.aclose()
+        yield make
 
 
 async def _events(session: AsyncSession) -> list[tuple[str, str, str]]:
@@ -192,9 +191,9 @@ async def _events(session: AsyncSession) -> list[tuple[str, str, str]]:
 
 
 async def test_a_question_about_a_known_myth_gets_the_fact_from_the_database(
-    nlu_answers: Callable[[ParseBody], Dialogue], session: AsyncSession
+    nlu_answers: Callable[[ParseBody], Awaitable[Dialogue]], session: AsyncSession
 ) -> None:
-    person = Conversation(nlu_answers(rumour_parse("more_benefits")), chat_id="5550104")
+    person = Conversation(await nlu_answers(rumour_parse("more_benefits")), chat_id="5550104")
     reply = await person.say("est-ce vrai que les migrants touchent plus d'aides que nous ?")
     rumour = await _rumour(session, "more_benefits")
     assert reply.text.split("\n\n")[1] == f"✅ Réalité : {rumour.facts['fr']}"
@@ -213,9 +212,9 @@ async def test_a_question_about_a_known_myth_gets_the_fact_from_the_database(
     ids=["unknown key", "unsure of the key", "no key"],
 )
 async def test_an_unmatched_myth_is_counted_and_answered_with_the_menu(
-    nlu_answers: Callable[[ParseBody], Dialogue], session: AsyncSession, body: ParseBody
+    nlu_answers: Callable[[ParseBody], Awaitable[Dialogue]], session: AsyncSession, body: ParseBody
 ) -> None:
-    person = Conversation(nlu_answers(body), chat_id="5550105")
+    person = Conversation(await nlu_answers(body), chat_id="5550105")
     reply = await person.say("los migrantes traen enfermedades")
     assert reply.text == translations("es").gettext(
         "I have no answer to this one yet. Here are the myths I can answer:"
@@ -225,11 +224,11 @@ async def test_an_unmatched_myth_is_counted_and_answered_with_the_menu(
 
 
 async def test_a_switched_off_myth_is_unmatched(
-    nlu_answers: Callable[[ParseBody], Dialogue], session: AsyncSession
+    nlu_answers: Callable[[ParseBody], Awaitable[Dialogue]], session: AsyncSession
 ) -> None:
     (await _rumour(session, "increase_crime")).active = False
     await session.commit()
-    person = Conversation(nlu_answers(rumour_parse("increase_crime")), chat_id="5550106")
+    person = Conversation(await nlu_answers(rumour_parse("increase_crime")), chat_id="5550106")
     reply = await person.say("migrants increase crime in this city")
     assert "myth:increase_crime" not in payloads(reply)
     assert "✅" not in reply.text

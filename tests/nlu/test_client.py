@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import time
+from typing import Any
 
-import httpx
 import pytest
 from redis.asyncio import Redis
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
 from core.redis import connect
-from nlu.client import NLUClient, ParseCache
+from nlu.client import NLUClient, ParseCache, RasaHTTP
 from nlu.decision import OUT_OF_SCOPE
 from nlu.errors import NLUUnavailable
 from nlu.evaluate import EVAL_SETS, read_labelled
@@ -151,24 +151,23 @@ async def test_words_of_danger_make_an_emergency_and_keep_the_need(
         await client.aclose()
 
 
-class _CountingTransport(httpx.AsyncHTTPTransport):
-    def __init__(self) -> None:
-        super().__init__()
+class _CountingHTTP(RasaHTTP):
+    def __init__(self, base_url: str) -> None:
+        super().__init__(base_url, token=RASA_TOKEN, timeout_s=10)
         self.parses = 0
 
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        if request.url.path == "/model/parse":
+    async def request(self, method: str, path: str, body: Any = None) -> Any:
+        if path == "/model/parse":
             self.parses += 1
-        return await super().handle_async_request(request)
+        return await super().request(method, path, body)
 
 
 async def test_repeated_texts_come_from_the_cache_which_holds_no_text(
     rasa_url: str, identifier: LanguageIdentifier, redis: Redis
 ) -> None:
-    transport = _CountingTransport()
+    transport = _CountingHTTP(rasa_url)
     cache = ParseCache(redis, b"test-key")
-    client = NLUClient(rasa_url, token=RASA_TOKEN, identifier=identifier, timeout_s=10,
-                       transport=transport, cache=cache)  # fmt: skip
+    client = NLUClient(rasa_url, identifier=identifier, http=transport, cache=cache)
     try:
         first = await client.parse("Is there a rumour that migrants take our jobs?")
         second = await client.parse("IS THERE a rumour   that migrants take our jobs?")
@@ -221,8 +220,9 @@ async def test_parses_in_flight_keep_their_connections(
     rasa_url: str, identifier: LanguageIdentifier
 ) -> None:
     """96 different texts parsed 32 at a time, as a worker does, open at most one connection
-    to Rasa for each parse in flight, and keep them: httpx's default pool closed each idle
-    connection while more than 20 were open, so nearly every parse opened one of its own."""
+    to Rasa for each parse in flight, and keep them: httpx's default pool, used before,
+    closed each idle connection while more than 20 were open, so nearly every parse opened
+    one of its own."""
     port = int(rasa_url.rsplit(":", 1)[1])
     texts = list(dict.fromkeys(example.text for example in read_labelled(EVAL_SETS["dev"])))
     waiting = texts[:96]
