@@ -15,18 +15,20 @@ from telegram import (
 )
 from telegram.constants import MessageLimit
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
-from telegram.request import HTTPXRequest
 
 from bot.messages import Reply
 from bot.outbound import Outbound
 from bot.sender import PermanentFailure, RetryLater, send_part_once
 from bot.splitting import split_text
+from bot.telegram.request import AiohttpRequest
 
 
 def build_bot(token: str, base_url: str, *, timeout_s: float = 10.0) -> Bot:
     """Return a Bot whose API calls go to `base_url` + token (Telegram's or a stand-in)."""
-    request = HTTPXRequest(connection_pool_size=8, read_timeout=timeout_s, write_timeout=timeout_s)
-    return Bot(token=token, base_url=base_url, request=request)
+    request = AiohttpRequest(connections=8, read_timeout=timeout_s)
+    # Long polling (bot/telegram/polling.py) has its own connection, as in PTB.
+    updates = AiohttpRequest(connections=1, read_timeout=timeout_s)
+    return Bot(token=token, base_url=base_url, request=request, get_updates_request=updates)
 
 
 def _keyboard(reply: Reply) -> InlineKeyboardMarkup | ReplyKeyboardMarkup | None:
