@@ -9,19 +9,21 @@ so a retry after a partial failure sends only what is missing.
 
 from __future__ import annotations
 
+import json
 import logging
 import time
+from collections.abc import Mapping
 from functools import partial
 from typing import Any
 
-import httpx
+import aiohttp
 from redis.asyncio import Redis
 
 from bot.outbound import Outbound
 from bot.sender import DeliveryError, PermanentFailure, RetryLater, Skipped, send_part_once
 from bot.whatsapp import window
 from bot.whatsapp.render import render, template_message
-from core.http import KEEP_CONNECTIONS
+from core.http import MOST_CONNECTIONS
 
 log = logging.getLogger(__name__)
 
@@ -41,10 +43,10 @@ def _retry_after_s(header: str | None) -> float | None:
         return None
 
 
-def classify(response: httpx.Response) -> DeliveryError:
+def classify(status: int, headers: Mapping[str, str], content: bytes) -> DeliveryError:
     """Return the sender's view of a Graph API error answer."""
     try:
-        body = response.json()
+        body = json.loads(content)
     except ValueError:
         body = None
     error = body.get("error") if isinstance(body, dict) else None
@@ -53,18 +55,18 @@ def classify(response: httpx.Response) -> DeliveryError:
     # Support tickets ask for fbtrace_id; the error message may quote the recipient.
     log.warning(
         "whatsapp.send refused status=%d code=%s subcode=%s fbtrace_id=%s",
-        response.status_code, code, error.get("error_subcode"), error.get("fbtrace_id"),
+        status, code, error.get("error_subcode"), error.get("fbtrace_id"),
     )  # fmt: skip
     if code == _OUTSIDE_WINDOW_CODE:
         return Skipped(OUTSIDE_WINDOW)
-    if response.status_code == 429 or code in _RATE_LIMIT_CODES:
-        wait = _retry_after_s(response.headers.get("Retry-After"))
+    if status == 429 or code in _RATE_LIMIT_CODES:
+        wait = _retry_after_s(headers.get("Retry-After"))
         if wait is None and code == _PAIR_RATE_LIMIT_CODE:
             wait = _PAIR_RATE_DELAY_S
         return RetryLater(f"rate_limited code={code}", wait)
-    if response.status_code >= 500:
-        return RetryLater(f"http_{response.status_code} code={code}")
-    return PermanentFailure(f"http_{response.status_code} code={code}")
+    if status >= 500:
+        return RetryLater(f"http_{status} code={code}")
+    return PermanentFailure(f"http_{status} code={code}")
 
 
 class WhatsAppClient:
@@ -83,16 +85,26 @@ class WhatsAppClient:
         self.phone_number_id = phone_number_id
         self._redis = redis
         self._pseudonym_key = pseudonym_key
-        self._http = httpx.AsyncClient(
-            base_url=base_url.rstrip("/"),
-            headers={"Authorization": f"Bearer {token}"},
-            timeout=timeout_s,
-            limits=KEEP_CONNECTIONS,
-        )
+        self._base_url = base_url.rstrip("/")
+        self._headers = {"Authorization": f"Bearer {token}"}
+        self._timeout = aiohttp.ClientTimeout(total=timeout_s)
+        # aiohttp, as for Rasa (nlu/client.py): opened at the first send, in its event loop.
+        self._http: aiohttp.ClientSession | None = None
+
+    def _session(self) -> aiohttp.ClientSession:
+        if self._http is None or self._http.closed:
+            self._http = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=MOST_CONNECTIONS),
+                headers=self._headers,
+                timeout=self._timeout,
+            )
+        return self._http
 
     async def aclose(self) -> None:
         """Close the HTTP connections."""
-        await self._http.aclose()
+        if self._http is not None:
+            await self._http.close()
+            self._http = None
 
     async def send(self, outbound: Outbound) -> None:
         """Deliver one outbound message; a reply outside the window goes as its template."""
@@ -118,13 +130,16 @@ class WhatsAppClient:
 
     async def _post(self, wa_id: str, message: dict[str, Any]) -> None:
         body = {"messaging_product": "whatsapp", "recipient_type": "individual", "to": wa_id}
+        url = f"{self._base_url}/{self.phone_number_id}/messages"
         try:
-            response = await self._http.post(
-                f"/{self.phone_number_id}/messages", json={**body, **message}
-            )
-        except httpx.TimeoutException as error:
+            async with self._session().post(url, json={**body, **message}) as response:
+                # Read whole, so that the connection is kept: aiohttp closes one left unread.
+                content = await response.read()
+                if 200 <= response.status < 300:
+                    return
+                refusal = classify(response.status, response.headers, content)
+        except TimeoutError as error:
             raise RetryLater("timeout") from error
-        except httpx.TransportError as error:
+        except aiohttp.ClientError as error:
             raise RetryLater(type(error).__name__) from error
-        if not response.is_success:
-            raise classify(response)
+        raise refusal
