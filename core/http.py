@@ -15,3 +15,6 @@ from __future__ import annotations
 # Connections open at once to one server, at most: the worker's 32 messages in flight with
 # room to spare.
 MOST_CONNECTIONS = 100
+# A proxy named in the environment (HTTP_PROXY, HTTPS_PROXY, NO_PROXY), as httpx honoured by
+# default: a server whose only way out is a proxy still reaches Telegram and Meta.
+TRUST_ENV = True

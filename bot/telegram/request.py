@@ -16,6 +16,8 @@ from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
+from core.http import TRUST_ENV
+
 
 class AiohttpRequest(BaseRequest):
     """Bot API requests over one aiohttp session with at most `connections` connections."""
@@ -44,7 +46,9 @@ class AiohttpRequest(BaseRequest):
         if self._session is None or self._session.closed:
             connector = aiohttp.TCPConnector(limit=self._connections)
             headers = {"User-Agent": self.USER_AGENT}
-            self._session = aiohttp.ClientSession(connector=connector, headers=headers)
+            self._session = aiohttp.ClientSession(
+                connector=connector, headers=headers, trust_env=TRUST_ENV
+            )
 
     async def shutdown(self) -> None:
         """Close the session and its connections."""

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 from redis.asyncio import Redis
+from starlette.types import Receive, Scope, Send
 
 from bot import queue, sender
 from bot.messages import Button, IncomingMessage, Reply, Template
@@ -289,3 +290,37 @@ async def test_messages_in_flight_keep_their_connections(redis: Redis) -> None:
             await client.aclose()
     assert sorted(call.body["to"] for call in stand_in.sent()) == people
     assert 1 <= len(opened) <= 32
+
+
+async def test_a_proxy_named_in_the_environment_is_used(
+    redis: Redis, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A server whose only way out is a proxy (HTTPS_PROXY, HTTP_PROXY) still reaches the
+    Cloud API: the request goes to the proxy, here the stand-in, for a host nobody could
+    resolve."""
+    stand_in = WhatsAppStandIn()
+    proxied: list[str] = []
+    api = stand_in.app()
+
+    async def proxy(scope: Scope, receive: Receive, send: Send) -> None:
+        # A forward proxy is asked for the whole address ("http://host/path"); it passes the
+        # request on to that host's path, here the stand-in's.
+        if scope["type"] == "http" and scope["path"].startswith("http://"):
+            host, _, path = scope["path"].removeprefix("http://").partition("/")
+            proxied.append(host)
+            scope = {**scope, "path": "/" + path, "raw_path": ("/" + path).encode()}
+        await api(scope, receive, send)
+
+    async with serve(proxy) as url:
+        monkeypatch.setenv("HTTP_PROXY", url)
+        monkeypatch.delenv("NO_PROXY", raising=False)
+        monkeypatch.delenv("no_proxy", raising=False)
+        client = _client(redis, "http://graph.facebook.invalid", timeout_s=2.0)
+        await window.record_inbound(redis, KEY, WA_ID, int(time.time()))
+        message = IncomingMessage("whatsapp", WA_ID, "m-proxy", "text", text="hi")
+        try:
+            await client.send(Outbound.answering(message, 0, MENU))
+        finally:
+            await client.aclose()
+    assert proxied == ["graph.facebook.invalid"]
+    assert [call.body["to"] for call in stand_in.sent()] == [WA_ID]
