@@ -14,7 +14,7 @@ from typing import Any
 import aiohttp
 from redis.exceptions import RedisError
 
-from core.http import MOST_CONNECTIONS, TRUST_ENV
+from core.http import MOST_CONNECTIONS, proxy_for
 from core.metrics import NLU_OUTCOMES, NLU_SECONDS
 from nlu.decision import EMERGENCY, FALLBACK, OUT_OF_SCOPE, decide
 from nlu.errors import NLUUnavailable
@@ -172,7 +172,7 @@ class RasaHTTP:
         if self._session is None or self._session.closed:
             connector = aiohttp.TCPConnector(limit=MOST_CONNECTIONS, keepalive_timeout=self.IDLE_S)
             self._session = aiohttp.ClientSession(
-                connector=connector, timeout=self._timeout, trust_env=TRUST_ENV
+                connector=connector, timeout=self._timeout, proxy=proxy_for(self.base_url)
             )
         return self._session
 

@@ -16,11 +16,10 @@ from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
-from core.http import TRUST_ENV
-
 
 class AiohttpRequest(BaseRequest):
-    """Bot API requests over one aiohttp session with at most `connections` connections."""
+    """Bot API requests over one aiohttp session with at most `connections` connections,
+    through `proxy` when one is given."""
 
     def __init__(
         self,
@@ -29,8 +28,10 @@ class AiohttpRequest(BaseRequest):
         read_timeout: float | None = 5.0,
         connect_timeout: float | None = 5.0,
         pool_timeout: float | None = 1.0,
+        proxy: str | None = None,
     ) -> None:
         self._connections = connections
+        self._proxy = proxy
         self._read_timeout = read_timeout
         self._connect_timeout = connect_timeout
         self._pool_timeout = pool_timeout
@@ -47,7 +48,7 @@ class AiohttpRequest(BaseRequest):
             connector = aiohttp.TCPConnector(limit=self._connections)
             headers = {"User-Agent": self.USER_AGENT}
             self._session = aiohttp.ClientSession(
-                connector=connector, headers=headers, trust_env=TRUST_ENV
+                connector=connector, headers=headers, proxy=self._proxy
             )
 
     async def shutdown(self) -> None:

@@ -21,13 +21,15 @@ from bot.outbound import Outbound
 from bot.sender import PermanentFailure, RetryLater, send_part_once
 from bot.splitting import split_text
 from bot.telegram.request import AiohttpRequest
+from core.http import proxy_for
 
 
 def build_bot(token: str, base_url: str, *, timeout_s: float = 10.0) -> Bot:
     """Return a Bot whose API calls go to `base_url` + token (Telegram's or a stand-in)."""
-    request = AiohttpRequest(connections=8, read_timeout=timeout_s)
+    proxy = proxy_for(base_url)
+    request = AiohttpRequest(connections=8, read_timeout=timeout_s, proxy=proxy)
     # Long polling (bot/telegram/polling.py) has its own connection, as in PTB.
-    updates = AiohttpRequest(connections=1, read_timeout=timeout_s)
+    updates = AiohttpRequest(connections=1, read_timeout=timeout_s, proxy=proxy)
     return Bot(token=token, base_url=base_url, request=request, get_updates_request=updates)
 
 

@@ -23,7 +23,7 @@ from bot.outbound import Outbound
 from bot.sender import DeliveryError, PermanentFailure, RetryLater, Skipped, send_part_once
 from bot.whatsapp import window
 from bot.whatsapp.render import render, template_message
-from core.http import MOST_CONNECTIONS, TRUST_ENV
+from core.http import MOST_CONNECTIONS, proxy_for
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +97,7 @@ class WhatsAppClient:
                 connector=aiohttp.TCPConnector(limit=MOST_CONNECTIONS),
                 headers=self._headers,
                 timeout=self._timeout,
-                trust_env=TRUST_ENV,
+                proxy=proxy_for(self._base_url),
             )
         return self._http
 

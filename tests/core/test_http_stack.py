@@ -1,4 +1,5 @@
-"""Requests through httpx (the Rasa client, python-telegram-bot) import nothing as they go."""
+"""Requests through httpx (the tools, the tests' clients, python-telegram-bot's default network
+layer) import nothing as they go. Dalil's own clients use aiohttp since 6 December."""
 
 from __future__ import annotations
 
