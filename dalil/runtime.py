@@ -11,7 +11,7 @@ from telegram import Bot
 
 from bot.dialogue import Dialogue
 from bot.state import StateStore
-from bot.telegram.send import build_bot
+from bot.telegram.send import build_bot, close_bot
 from bot.telegram.webhook import TelegramWebhook, bot_id
 from bot.web.endpoints import ChatConfig
 from bot.whatsapp.send import WhatsAppClient
@@ -48,7 +48,7 @@ class Runtime:
         """Close every connection."""
         await self.nlu.aclose()
         if self.telegram_bot is not None:
-            await self.telegram_bot.shutdown()
+            await close_bot(self.telegram_bot)
         if self.whatsapp is not None:
             await self.whatsapp.aclose()
         await self.redis.aclose()

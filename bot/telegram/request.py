@@ -44,12 +44,18 @@ class AiohttpRequest(BaseRequest):
 
     async def initialize(self) -> None:
         """Open the session (in the running event loop)."""
+        self._opened()
+
+    def _opened(self) -> aiohttp.ClientSession:
+        # Opened at the first call too, as PTB's HTTPXRequest works uninitialised: a process
+        # with only the sender's role sends through a Bot nobody initialised (dalil/app.py).
         if self._session is None or self._session.closed:
             connector = aiohttp.TCPConnector(limit=self._connections)
             headers = {"User-Agent": self.USER_AGENT}
             self._session = aiohttp.ClientSession(
                 connector=connector, headers=headers, proxy=self._proxy
             )
+        return self._session
 
     async def shutdown(self) -> None:
         """Close the session and its connections."""
@@ -68,8 +74,7 @@ class AiohttpRequest(BaseRequest):
         pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
         """Make one call; return the HTTP status and the body (PTB reads both)."""
-        if self._session is None or self._session.closed:
-            raise RuntimeError("This AiohttpRequest is not initialized")
+        session = self._opened()
         read = self._read_timeout if isinstance(read_timeout, DefaultValue) else read_timeout
         connect = (
             self._connect_timeout if isinstance(connect_timeout, DefaultValue) else connect_timeout
@@ -80,7 +85,7 @@ class AiohttpRequest(BaseRequest):
         acquire = None if connect is None or pool is None else connect + pool
         timeout = aiohttp.ClientTimeout(connect=acquire, sock_connect=connect, sock_read=read)
         try:
-            async with self._session.request(
+            async with session.request(
                 method, url, data=_body(request_data), timeout=timeout
             ) as response:
                 return response.status, await response.read()

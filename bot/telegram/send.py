@@ -33,6 +33,14 @@ def build_bot(token: str, base_url: str, *, timeout_s: float = 10.0) -> Bot:
     return Bot(token=token, base_url=base_url, request=request, get_updates_request=updates)
 
 
+async def close_bot(bot: Bot) -> None:
+    """Shut `bot` down with its connections, also when nobody initialised it: a process with
+    only the sender's role sends through it uninitialised, and PTB's shutdown then does
+    nothing. Shutting the request down twice is harmless."""
+    await bot.shutdown()
+    await bot.request.shutdown()
+
+
 def _keyboard(reply: Reply) -> InlineKeyboardMarkup | ReplyKeyboardMarkup | None:
     if reply.location_request:
         button = KeyboardButton(reply.location_request, request_location=True)

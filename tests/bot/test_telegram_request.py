@@ -16,7 +16,7 @@ from telegram import Bot
 from telegram.error import NetworkError, RetryAfter, TimedOut
 
 from bot.telegram.request import AiohttpRequest
-from bot.telegram.send import _seconds, build_bot
+from bot.telegram.send import _seconds, build_bot, close_bot
 from tests.helpers.settings import TELEGRAM_TOKEN
 from tests.standins.server import free_port, serve
 
@@ -134,7 +134,15 @@ async def test_nobody_listening_is_a_network_error() -> None:
         await request.shutdown()
 
 
-async def test_calls_before_initialize_are_refused() -> None:
-    # PTB passes what the network layer raised as a NetworkError.
-    with pytest.raises(NetworkError, match="AiohttpRequest is not initialized"):
-        await AiohttpRequest().post(f"http://127.0.0.1:{free_port()}/bot{TELEGRAM_TOKEN}/getMe")
+async def test_a_bot_nobody_initialised_sends_as_a_sender_only_process_does() -> None:
+    """`dalil run --roles sender` sends through a Bot only the api role initialises, as PTB's
+    own network layer allows: its first call opens the session."""
+    stand_in = BotAPI()
+    async with serve(stand_in.app()) as url:
+        bot = build_bot(TELEGRAM_TOKEN, f"{url}/bot", timeout_s=0.5)
+        try:
+            sent = await bot.send_message(chat_id=CHAT, text="hello")
+        finally:
+            await close_bot(bot)
+    assert sent.text == "hello"
+    assert [call[0] for call in stand_in.calls] == ["sendMessage"]
