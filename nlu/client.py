@@ -14,7 +14,7 @@ from typing import Any
 import aiohttp
 from redis.exceptions import RedisError
 
-from core.http import MOST_CONNECTIONS, proxy_for
+from core.http import LazySession, proxy_for
 from core.metrics import NLU_OUTCOMES, NLU_SECONDS
 from nlu.decision import EMERGENCY, FALLBACK, OUT_OF_SCOPE, decide
 from nlu.errors import NLUUnavailable
@@ -145,8 +145,11 @@ class RasaHTTP:
     def __init__(self, base_url: str, *, token: str | None = None, timeout_s: float = 3.0) -> None:
         self.base_url = base_url.rstrip("/")
         self._params = {"token": token} if token else None
-        self._timeout = aiohttp.ClientTimeout(total=timeout_s)
-        self._session: aiohttp.ClientSession | None = None
+        self._session = LazySession(
+            proxy=proxy_for(self.base_url),
+            idle_s=self.IDLE_S,
+            timeout=aiohttp.ClientTimeout(total=timeout_s),
+        )
 
     async def request(self, method: str, path: str, body: Any = None) -> Any:
         """Return what Rasa answered, decoded; raise NLUUnavailable when it answered no JSON
@@ -161,26 +164,16 @@ class RasaHTTP:
             raise NLUUnavailable(f"Rasa did not answer: {type(error).__name__}") from error
 
     async def _request(self, method: str, path: str, body: Any) -> Any:
-        session = self._opened()
         url = self.base_url + path
-        async with session.request(method, url, json=body, params=self._params) as response:
+        request = self._session.get().request(method, url, json=body, params=self._params)
+        async with request as response:
             if response.status >= 300:
                 raise NLUUnavailable(f"Rasa answered {response.status}")
             return await response.json(content_type=None)
 
-    def _opened(self) -> aiohttp.ClientSession:
-        if self._session is None or self._session.closed:
-            connector = aiohttp.TCPConnector(limit=MOST_CONNECTIONS, keepalive_timeout=self.IDLE_S)
-            self._session = aiohttp.ClientSession(
-                connector=connector, timeout=self._timeout, proxy=proxy_for(self.base_url)
-            )
-        return self._session
-
     async def aclose(self) -> None:
         """Close the kept connections."""
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
+        await self._session.close()
 
 
 class NLUClient:

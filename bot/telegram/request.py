@@ -16,6 +16,8 @@ from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
+from core.http import LazySession
+
 
 class AiohttpRequest(BaseRequest):
     """Bot API requests over one aiohttp session with at most `connections` connections,
@@ -30,12 +32,14 @@ class AiohttpRequest(BaseRequest):
         pool_timeout: float | None = 1.0,
         proxy: str | None = None,
     ) -> None:
-        self._connections = connections
-        self._proxy = proxy
         self._read_timeout = read_timeout
         self._connect_timeout = connect_timeout
         self._pool_timeout = pool_timeout
-        self._session: aiohttp.ClientSession | None = None
+        # Opened at the first call too, as PTB's HTTPXRequest works uninitialised: a process
+        # with only the sender's role sends through a Bot nobody initialised (dalil/app.py).
+        self._session = LazySession(
+            connections=connections, proxy=proxy, headers={"User-Agent": self.USER_AGENT}
+        )
 
     @property
     def read_timeout(self) -> float | None:
@@ -44,24 +48,11 @@ class AiohttpRequest(BaseRequest):
 
     async def initialize(self) -> None:
         """Open the session (in the running event loop)."""
-        self._opened()
-
-    def _opened(self) -> aiohttp.ClientSession:
-        # Opened at the first call too, as PTB's HTTPXRequest works uninitialised: a process
-        # with only the sender's role sends through a Bot nobody initialised (dalil/app.py).
-        if self._session is None or self._session.closed:
-            connector = aiohttp.TCPConnector(limit=self._connections)
-            headers = {"User-Agent": self.USER_AGENT}
-            self._session = aiohttp.ClientSession(
-                connector=connector, headers=headers, proxy=self._proxy
-            )
-        return self._session
+        self._session.get()
 
     async def shutdown(self) -> None:
         """Close the session and its connections."""
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
+        await self._session.close()
 
     async def do_request(
         self,
@@ -74,7 +65,7 @@ class AiohttpRequest(BaseRequest):
         pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
         """Make one call; return the HTTP status and the body (PTB reads both)."""
-        session = self._opened()
+        session = self._session.get()
         read = self._read_timeout if isinstance(read_timeout, DefaultValue) else read_timeout
         connect = (
             self._connect_timeout if isinstance(connect_timeout, DefaultValue) else connect_timeout

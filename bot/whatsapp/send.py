@@ -23,7 +23,7 @@ from bot.outbound import Outbound
 from bot.sender import DeliveryError, PermanentFailure, RetryLater, Skipped, send_part_once
 from bot.whatsapp import window
 from bot.whatsapp.render import render, template_message
-from core.http import MOST_CONNECTIONS, proxy_for
+from core.http import LazySession, proxy_for
 
 log = logging.getLogger(__name__)
 
@@ -86,26 +86,15 @@ class WhatsAppClient:
         self._redis = redis
         self._pseudonym_key = pseudonym_key
         self._base_url = base_url.rstrip("/")
-        self._headers = {"Authorization": f"Bearer {token}"}
-        self._timeout = aiohttp.ClientTimeout(total=timeout_s)
-        # aiohttp, as for Rasa (nlu/client.py): opened at the first send, in its event loop.
-        self._http: aiohttp.ClientSession | None = None
-
-    def _session(self) -> aiohttp.ClientSession:
-        if self._http is None or self._http.closed:
-            self._http = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=MOST_CONNECTIONS),
-                headers=self._headers,
-                timeout=self._timeout,
-                proxy=proxy_for(self._base_url),
-            )
-        return self._http
+        self._http = LazySession(
+            proxy=proxy_for(self._base_url),
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=aiohttp.ClientTimeout(total=timeout_s),
+        )
 
     async def aclose(self) -> None:
         """Close the HTTP connections."""
-        if self._http is not None:
-            await self._http.close()
-            self._http = None
+        await self._http.close()
 
     async def send(self, outbound: Outbound) -> None:
         """Deliver one outbound message; a reply outside the window goes as its template."""
@@ -133,7 +122,7 @@ class WhatsAppClient:
         body = {"messaging_product": "whatsapp", "recipient_type": "individual", "to": wa_id}
         url = f"{self._base_url}/{self.phone_number_id}/messages"
         try:
-            async with self._session().post(url, json={**body, **message}) as response:
+            async with self._http.get().post(url, json={**body, **message}) as response:
                 # Read whole, so that the connection is kept: aiohttp closes one left unread.
                 content = await response.read()
                 if 200 <= response.status < 300:
