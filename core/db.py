@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 import asyncpg.exceptions  # type: ignore[import-untyped]
 from sqlalchemy import MetaData, event
 from sqlalchemy.exc import (
     DataError,
     DBAPIError,
+    DisconnectionError,
     IntegrityError,
     InterfaceError,
     OperationalError,
@@ -49,6 +52,14 @@ class Base(DeclarativeBase):
 POOL_SIZE = 32
 POOL_OVERFLOW = 8
 
+# A connection that sat in the pool longer than this is tried before it is used: PostgreSQL
+# may have restarted, or cut it, meanwhile. One given back a moment ago is not. SQLAlchemy's
+# own pool_pre_ping tries every one, with three round trips (BEGIN, a statement, ROLLBACK):
+# three of the nine of a turn, on a busy pool whose connections were all just used. A
+# connection cut while in use fails its statement instead, SQLAlchemy then replaces the
+# pool's connections, and the worker tries the message again (bot/worker.py).
+PING_IDLE_S = 1.0
+
 
 def create_engine(url: str) -> AsyncEngine:
     """Create an async engine; SQLite gets foreign keys and a busy timeout."""
@@ -63,9 +74,25 @@ def create_engine(url: str) -> AsyncEngine:
             cursor.close()
 
         return engine
-    return create_async_engine(
-        url, pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW
-    )
+    engine = create_async_engine(url, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW)
+    dialect = engine.sync_engine.dialect
+
+    @event.listens_for(engine.sync_engine, "checkin")
+    def _idle_from(_dbapi_connection: Any, record: Any) -> None:
+        record.info["idle_from"] = time.monotonic()
+
+    @event.listens_for(engine.sync_engine, "checkout")
+    def _ping_if_idle(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        idle_from = record.info.pop("idle_from", None)
+        if idle_from is None or time.monotonic() - idle_from < PING_IDLE_S:
+            return  # a new connection, or one in use a moment ago
+        try:
+            dialect.do_ping(dbapi_connection)
+        except Exception as error:
+            # The pool drops this connection and checks out another (up to three tries).
+            raise DisconnectionError(type(error).__name__) from error
+
+    return engine
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -1,12 +1,18 @@
-"""The PostgreSQL pool holds as many connections as a worker has chats in flight."""
+"""The PostgreSQL pool holds as many connections as a worker has chats in flight, and tries
+before use only those that sat idle."""
 
 from __future__ import annotations
 
 import asyncio
 
+import asyncpg  # type: ignore[import-untyped]
+import pytest
 from sqlalchemy import event, text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.queue import ROUND_SIZE
+from core import db
 from core.db import create_engine, session_factory, transaction
 from tests.helpers.settings import PG_URL
 
@@ -39,3 +45,58 @@ async def test_rounds_of_a_workers_concurrent_turns_reuse_the_same_connections()
     assert most_at_once == ROUND_SIZE
     assert after_first_round == ROUND_SIZE
     assert len(opened) == after_first_round
+
+
+async def _backend(sessions: async_sessionmaker[AsyncSession]) -> int:
+    async with transaction(sessions) as session:
+        return int((await session.execute(text("SELECT pg_backend_pid()"))).scalar_one())
+
+
+async def _cut(pid: int) -> None:
+    """End backend `pid` from another connection, as a restart of PostgreSQL would."""
+    other = await asyncpg.connect(PG_URL.replace("+asyncpg", ""))
+    try:
+        assert await other.fetchval("SELECT pg_terminate_backend($1)", pid)
+        for _ in range(100):
+            left = await other.fetchval("SELECT count(*) FROM pg_stat_activity WHERE pid = $1", pid)
+            if not left:
+                return
+            await asyncio.sleep(0.02)
+        raise AssertionError(f"backend {pid} still there")
+    finally:
+        await other.close()
+
+
+async def test_a_connection_cut_while_idle_in_the_pool_is_replaced_before_use(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(db, "PING_IDLE_S", 0.3)
+    engine = create_engine(PG_URL)
+    sessions = session_factory(engine)
+    try:
+        first = await _backend(sessions)
+        await _cut(first)
+        await asyncio.sleep(0.4)
+        # Idle longer than PING_IDLE_S: tried at checkout, found cut, replaced.
+        assert await _backend(sessions) != first
+    finally:
+        await engine.dispose()
+
+
+async def test_a_connection_just_given_back_is_used_without_a_round_trip_first(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(db, "PING_IDLE_S", 60.0)
+    engine = create_engine(PG_URL)
+    sessions = session_factory(engine)
+    try:
+        first = await _backend(sessions)
+        await _cut(first)
+        # Not tried at checkout, so its first statement meets the cut connection: the error
+        # is one the worker waits out (core.db.unavailable), and the next turn gets a new one.
+        with pytest.raises(DBAPIError) as cut:
+            await _backend(sessions)
+        assert db.unavailable(cut.value)
+        assert await _backend(sessions) != first
+    finally:
+        await engine.dispose()
