@@ -13,7 +13,7 @@ import json
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import ScalarSelect, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -101,6 +101,12 @@ async def active(session: AsyncSession, key: str) -> Handover | None:
     """Return the open conversation of chat `key`, if it has one."""
     statement = select(Handover).where(Handover.key == key, Handover.state.in_(OPEN_STATES))
     return (await session.scalars(statement.order_by(Handover.id.desc()).limit(1))).first()
+
+
+def active_id(key: str) -> ScalarSelect[int]:
+    """The id of the open conversation of chat `key` (NULL if none), to ask with other things."""
+    statement = select(Handover.id).where(Handover.key == key, Handover.state.in_(OPEN_STATES))
+    return statement.order_by(Handover.id.desc()).limit(1).scalar_subquery()
 
 
 async def open_conversation(

@@ -20,8 +20,9 @@ import datetime as dt
 import json
 import logging
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import DateTime, String, Text, delete
+from sqlalchemy import DateTime, ScalarSelect, String, Text, delete, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
@@ -61,13 +62,20 @@ def turn_key(pseudonym_key: bytes, message: IncomingMessage) -> str:
     return pseudonym(pseudonym_key, message.channel, f"{message.chat_id}/{message.message_id}")
 
 
-async def find(session: AsyncSession, key: str) -> Decided | None:
-    """Return what was decided for the message `key`, if it was handled already."""
-    row = await session.get(HandledTurn, key)
-    if row is None:
-        return None
-    replies = [Reply.from_dict(reply) for reply in json.loads(row.replies)]
-    return Decided(replies, _state(row.state))
+async def find(
+    session: AsyncSession, key: str, also: ScalarSelect[Any]
+) -> tuple[Decided | None, Any]:
+    """Return what was decided for the message `key`, if it was handled already, and the value
+    of `also`, asked in the same round trip (a turn begins by asking both)."""
+    stored = select(HandledTurn.replies, HandledTurn.state).where(HandledTurn.key == key)
+    replies = stored.with_only_columns(HandledTurn.replies).scalar_subquery()
+    state = stored.with_only_columns(HandledTurn.state).scalar_subquery()
+    row = (await session.execute(select(replies, state, also))).one()
+    stored_replies, stored_state, value = row
+    if stored_replies is None:  # never NULL in a row: there is none
+        return None, value
+    decided = [Reply.from_dict(reply) for reply in json.loads(stored_replies)]
+    return Decided(decided, _state(stored_state)), value
 
 
 def _state(stored: str | None) -> ConversationState | None:

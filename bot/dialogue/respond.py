@@ -22,6 +22,7 @@ from core.db import unavailable as database_unavailable
 from core.pseudonym import pseudonym
 from core.unmet import keep_unmet
 from handoff import service as handoff
+from handoff.models import Handover
 from nlu.client import NLUClient, ParseResult
 from nlu.errors import NLUUnavailable
 from services_directory.categories import Category
@@ -103,10 +104,10 @@ class Dialogue:
         locale = self._locale(state, message)
         try:
             async with self._sessions() as session, session.begin():
-                decided = await replay.find(session, handled)
+                decided, talking = await replay.find(session, handled, handoff.active_id(key))
                 if decided is None:
                     turn = Turn(message, key, state, locale, session, self._clock())
-                    replies = await self._dispatch(turn)
+                    replies = await self._dispatch(turn, talking)
                     after = None if turn.forget else turn.state
                     replay.remember(session, handled, replies, after, turn.now)
                     decided = replay.Decided(replies, after)
@@ -135,13 +136,14 @@ class Dialogue:
             or DEFAULT_LOCALE
         )
 
-    async def _dispatch(self, turn: Turn) -> list[Reply]:
+    async def _dispatch(self, turn: Turn, talking_id: int | None) -> list[Reply]:
+        """Answer the turn; `talking_id` is the chat's open conversation with a volunteer."""
         message = turn.message
         if message.channel == "whatsapp":
             # Whatever they sent reopens WhatsApp's window: answers held for them can go now.
             await handoff.person_wrote(turn.session, turn.key, turn.now)
         # Handed over to a volunteer: the messages go to the conversation (bot/dialogue/handover).
-        talking = await handoff.active(turn.session, turn.key)
+        talking = await turn.session.get(Handover, talking_id) if talking_id is not None else None
         if talking is not None:
             replies = await handover.while_handed_over(turn, talking)
             if replies is not None:
