@@ -22,12 +22,12 @@ from __future__ import annotations
 import asyncio
 import time
 
-import httpx
-
 from bench.nlu_parse import RasaServer, serve_rasa
 from bench.pipeline import (
+    SERVICES,
     CpuMeter,
     Replies,
+    Webhook,
     answered_within,
     app,
     button_post,
@@ -63,7 +63,7 @@ POPULAR = (
 
 
 async def _press_buttons(
-    replies: Replies, http: httpx.AsyncClient, posted: dict[str, float], greeters: list[int]
+    replies: Replies, http: Webhook, posted: dict[str, float], greeters: list[int]
 ) -> dict[str, float]:
     """Press the first button of the menu each greeter received, as soon as it arrives;
     return when each press was posted."""
@@ -96,7 +96,7 @@ async def run_on(rasa: RasaServer) -> dict[str, float]:
     # Interleaved, as a crowd writes: greetings, popular and distinct questions mixed.
     posts = [posts[(n * 7) % len(posts)] for n in range(len(posts))]
     async with stage(rasa) as here, app(here) as running:
-        meter = CpuMeter(pids(running, rasa))
+        meter = CpuMeter(pids(running, rasa), SERVICES)
         started = time.monotonic()
         posted: dict[str, float] = {}
         _answers, pressed = await asyncio.gather(

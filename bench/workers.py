@@ -18,6 +18,7 @@ import time
 from bench.nlu_parse import RasaServer, parses_per_second, serve_rasa
 from bench.pipeline import (
     REDIS_URL,
+    SERVICES,
     App,
     CpuMeter,
     Stage,
@@ -44,7 +45,7 @@ async def _round(
     """Post `texts` from new chats at once; return answers a second, the p95 in ms and the
     CPU each process used per message, named after `name`."""
     posts = [text_post(chat, body) for chat, body in zip(new_chats(len(texts)), texts, strict=True)]
-    meter = CpuMeter({key: running.process.pid for key, running in processes.items()})
+    meter = CpuMeter({key: running.process.pid for key, running in processes.items()}, SERVICES)
     started = time.monotonic()
     posted, _answers = await post_all(processes["front"].http, posts)
     latencies = await here.replies.latencies(posted)
