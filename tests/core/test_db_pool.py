@@ -4,6 +4,8 @@ before use only those that sat idle."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import AsyncIterator
 
 import asyncpg  # type: ignore[import-untyped]
 import pytest
@@ -52,51 +54,49 @@ async def _backend(sessions: async_sessionmaker[AsyncSession]) -> int:
         return int((await session.execute(text("SELECT pg_backend_pid()"))).scalar_one())
 
 
-async def _cut(pid: int) -> None:
-    """End backend `pid` from another connection, as a restart of PostgreSQL would."""
+@contextlib.asynccontextmanager
+async def _a_pooled_connection_cut(
+    monkeypatch: pytest.MonkeyPatch, ping_idle_s: float
+) -> AsyncIterator[tuple[async_sessionmaker[AsyncSession], int]]:
+    """A pool whose one connection, given back after a turn, PostgreSQL then ended (as a
+    restart would); yield the sessions and the ended backend's pid."""
+    monkeypatch.setattr(db, "PING_IDLE_S", ping_idle_s)
+    engine = create_engine(PG_URL)
+    sessions = session_factory(engine)
     other = await asyncpg.connect(PG_URL.replace("+asyncpg", ""))
     try:
+        pid = await _backend(sessions)
         assert await other.fetchval("SELECT pg_terminate_backend($1)", pid)
         for _ in range(100):
-            left = await other.fetchval("SELECT count(*) FROM pg_stat_activity WHERE pid = $1", pid)
-            if not left:
-                return
+            if not await other.fetchval(
+                "SELECT count(*) FROM pg_stat_activity WHERE pid = $1", pid
+            ):
+                break
             await asyncio.sleep(0.02)
-        raise AssertionError(f"backend {pid} still there")
+        else:
+            raise AssertionError(f"backend {pid} still there")
+        yield sessions, pid
     finally:
         await other.close()
+        await engine.dispose()
 
 
 async def test_a_connection_cut_while_idle_in_the_pool_is_replaced_before_use(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(db, "PING_IDLE_S", 0.3)
-    engine = create_engine(PG_URL)
-    sessions = session_factory(engine)
-    try:
-        first = await _backend(sessions)
-        await _cut(first)
+    async with _a_pooled_connection_cut(monkeypatch, ping_idle_s=0.3) as (sessions, cut):
         await asyncio.sleep(0.4)
         # Idle longer than PING_IDLE_S: tried at checkout, found cut, replaced.
-        assert await _backend(sessions) != first
-    finally:
-        await engine.dispose()
+        assert await _backend(sessions) != cut
 
 
 async def test_a_connection_just_given_back_is_used_without_a_round_trip_first(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(db, "PING_IDLE_S", 60.0)
-    engine = create_engine(PG_URL)
-    sessions = session_factory(engine)
-    try:
-        first = await _backend(sessions)
-        await _cut(first)
+    async with _a_pooled_connection_cut(monkeypatch, ping_idle_s=60.0) as (sessions, cut):
         # Not tried at checkout, so its first statement meets the cut connection: the error
         # is one the worker waits out (core.db.unavailable), and the next turn gets a new one.
-        with pytest.raises(DBAPIError) as cut:
+        with pytest.raises(DBAPIError) as failed:
             await _backend(sessions)
-        assert db.unavailable(cut.value)
-        assert await _backend(sessions) != first
-    finally:
-        await engine.dispose()
+        assert db.unavailable(failed.value)
+        assert await _backend(sessions) != cut
