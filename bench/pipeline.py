@@ -36,6 +36,7 @@ from bench.search import fresh_database
 from bench.stats import summary
 from bot.telegram.webhook import SECRET_HEADER
 from core.db import create_engine
+from core.http import LazySession
 from core.redis import connect
 from core.settings import PROJECT_ROOT, Settings
 from dalil import migrate
@@ -210,20 +211,15 @@ class Webhook:
 
     def __init__(self, base_url: str) -> None:
         self.base_url = base_url
-        self._session: aiohttp.ClientSession | None = None
-
-    def _open(self) -> aiohttp.ClientSession:
-        if self._session is None:
-            # Idle connections go before uvicorn's 5 s keep-alive closes them under a post.
-            connector = aiohttp.TCPConnector(limit=2 * IN_FLIGHT, keepalive_timeout=2.0)
-            timeout = aiohttp.ClientTimeout(total=30)
-            self._session = aiohttp.ClientSession(connector=connector, timeout=timeout)
-        return self._session
+        # Idle connections go before uvicorn's 5 s keep-alive closes them under a post.
+        self._session = LazySession(
+            connections=2 * IN_FLIGHT, idle_s=2.0, timeout=aiohttp.ClientTimeout(total=30)
+        )
 
     async def ready(self) -> bool:
         """Whether the app answers /ready with 200."""
         try:
-            async with self._open().get(f"{self.base_url}/ready") as response:
+            async with self._session.get().get(f"{self.base_url}/ready") as response:
                 await response.read()
                 return response.status == 200
         except aiohttp.ClientError:
@@ -234,7 +230,7 @@ class Webhook:
         url, headers = f"{self.base_url}/webhooks/telegram", {SECRET_HEADER: SECRET}
         for attempt in (1, 2):
             try:
-                async with self._open().post(url, json=update, headers=headers) as response:
+                async with self._session.get().post(url, json=update, headers=headers) as response:
                     await response.read()
                     response.raise_for_status()
                     return
@@ -245,8 +241,7 @@ class Webhook:
                     raise
 
     async def aclose(self) -> None:
-        if self._session is not None:
-            await self._session.close()
+        await self._session.close()
 
 
 @dataclass

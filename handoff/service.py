@@ -99,8 +99,7 @@ async def set_desk(
 
 async def active(session: AsyncSession, key: str) -> Handover | None:
     """Return the open conversation of chat `key`, if it has one."""
-    statement = select(Handover).where(Handover.key == key, Handover.state.in_(OPEN_STATES))
-    return (await session.scalars(statement.order_by(Handover.id.desc()).limit(1))).first()
+    return (await session.scalars(select(Handover).where(Handover.id == active_id(key)))).first()
 
 
 def active_id(key: str) -> ScalarSelect[int]:
