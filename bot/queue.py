@@ -12,6 +12,8 @@ entries behind it wait too. The lane number is all a lane's key says about a cha
 from __future__ import annotations
 
 import asyncio
+import collections
+import contextlib
 import itertools
 import logging
 import os
@@ -249,6 +251,151 @@ async def _read(
     return [entry for _stream, items in response or [] for entry in items]
 
 
+Entry = tuple[str, dict[str, str]]
+
+
+class Consumer:
+    """One member of a consumer group, handling up to `count` lanes at once, each in order.
+
+    A lane is taken up as soon as a place is free, not in rounds: a slow turn holds up its own
+    lane only. Entries of a lane at work join the end of its queue here. Entries that wait
+    (their turn has not come, or a failure's retry is not due) stay pending with this consumer,
+    which reads them back every `WAITING_POLL_MS`: that also tells other consumers it is alive.
+    """
+
+    def __init__(
+        self,
+        redis: Redis,
+        stream: str,
+        group: str,
+        consumer: str,
+        handle: EntryHandler,
+        block_ms: int,
+        *,
+        lane: Lane | None = None,
+        count: int = ROUND_SIZE,
+        claim_idle_ms: int | None = None,
+        retries: Retries | None = None,
+    ) -> None:
+        self.redis, self.stream, self.group, self.consumer = redis, stream, group, consumer
+        self.handle, self.block_ms, self.lane, self.count = handle, block_ms, lane, count
+        self.retries = retries if retries is not None else Retries()
+        self.claim_idle_ms = CLAIM_IDLE_MS if claim_idle_ms is None else claim_idle_ms
+        # Taking entries over is checked a few times within the idle time, at most once a second.
+        self.claim_every_s = min(1.0, self.claim_idle_ms / 4000)
+        self.next_claim = 0.0
+        self.read_back = True  # this consumer's pending entries, read back at the start
+        self.next_read_back = 0.0
+        self.more = False  # more pending entries than the last read back returned
+        self.at_work: dict[str, collections.deque[Entry]] = {}  # lane -> its entries in hand
+        self.in_hand: set[str] = set()
+        self.reading_back = False
+        self.handled: set[str] = set()  # while reading back
+        self.waiting: dict[str, str] = {}  # entry -> its lane
+        self.tasks: set[asyncio.Task[None]] = set()
+        self.place_free = asyncio.Event()
+
+    async def step(self) -> int:
+        """Take over entries left too long, read back waiting ones, read new ones while a place
+        is free, and set them to work; return how many entries were read."""
+        now = time.monotonic()
+        if now >= self.next_claim:
+            self.next_claim = now + self.claim_every_s
+            claimed: Any = await self.redis.xautoclaim(
+                self.stream, self.group, self.consumer, self.claim_idle_ms, "0-0",
+                count=self.count, justid=True,
+            )  # fmt: skip
+            self.read_back = self.read_back or bool(claimed)
+        mine: list[Entry] = []
+        if self.read_back or ((self.waiting or self.more) and now >= self.next_read_back):
+            self.next_read_back = now + WAITING_POLL_MS / 1000
+            self.handled, self.reading_back = set(), True
+            asked = MAX_WAITING + len(self.in_hand)
+            try:
+                mine = await _read(
+                    self.redis, self.group, self.consumer, self.stream, "0", asked, None
+                )
+            finally:
+                self.reading_back = False
+            self.read_back, self.more = False, len(mine) == asked  # the rest next time
+            if not self.more:
+                self.retries.forget_all_but({entry_id for entry_id, _fields in mine})
+            mine = [e for e in mine if e[0] not in self.in_hand and e[0] not in self.handled]
+            self.waiting = {}
+        fresh: list[Entry] = []
+        free = self.count - len(self.at_work)
+        if free > 0 and len(self.waiting) + len(mine) < MAX_WAITING:
+            wait_ms: int | None = self.block_ms
+            if mine:
+                wait_ms = None
+            elif self.at_work or self.waiting or self.more:
+                wait_ms = min(self.block_ms, WAITING_POLL_MS)
+            fresh = await _read(
+                self.redis, self.group, self.consumer, self.stream, ">", free, wait_ms
+            )
+        elif not mine:  # until a place is free or it is time to read back
+            self.place_free.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.place_free.wait(), WAITING_POLL_MS / 1000)
+        for entry_id, fields in mine + fresh:  # pending ids all come before new ones
+            if not fields:  # deleted while pending
+                await self.redis.xack(self.stream, self.group, entry_id)
+            else:
+                self._take(entry_id, fields)
+        return len(mine) + len(fresh)
+
+    def _take(self, entry_id: str, fields: dict[str, str]) -> None:
+        key = self.lane(fields) if self.lane is not None else entry_id
+        if key in self.at_work:
+            self.at_work[key].append((entry_id, fields))
+        elif (
+            len(self.at_work) >= self.count
+            or key in self.waiting.values()
+            or not self.retries.due(entry_id)
+        ):
+            self.waiting[entry_id] = key
+            return
+        else:
+            self.at_work[key] = collections.deque([(entry_id, fields)])
+            task = asyncio.create_task(self._work(key))
+            self.tasks.add(task)
+            task.add_done_callback(self.tasks.discard)
+        self.in_hand.add(entry_id)
+
+    async def _work(self, key: str) -> None:
+        """Handle one lane's entries in order while it is their turn; stop at a failure."""
+        entries = self.at_work[key]
+        try:
+            while entries:
+                entry_id, fields = entries[0]
+                try:
+                    if self.lane is not None and not await self.redis.eval(
+                        _TURN, 2, key, self.stream, entry_id
+                    ):
+                        return  # an earlier entry of the lane is with another consumer
+                    await self.handle(entry_id, fields)
+                except Exception:
+                    log.exception("queue.handle failed entry=%s; its lane waits for the retry",
+                                  entry_id)  # fmt: skip
+                    self.retries.failed(entry_id)
+                    return
+                entries.popleft()
+                self.in_hand.discard(entry_id)
+                if self.reading_back:  # it may be among what the read back returns
+                    self.handled.add(entry_id)
+        finally:
+            del self.at_work[key]
+            for entry_id, _fields in entries:
+                self.in_hand.discard(entry_id)
+                self.waiting[entry_id] = key
+            self.place_free.set()
+
+    async def finish(self) -> None:
+        """Wait until the lanes at work have handled what they hold (without cutting them)."""
+        while self.tasks:
+            await asyncio.wait(set(self.tasks))
+
+
 async def consume_once(
     redis: Redis,
     stream: str,
@@ -262,58 +409,14 @@ async def consume_once(
     claim_idle_ms: int | None = None,
     retries: Retries | None = None,
 ) -> int:
-    """One round: entries left too long by other consumers become this one's; then this
-    consumer's own pending entries (taken over, failed, or waiting for their turn) and new
-    ones are handled, each lane in order and lanes at the same time. Return how many entries
-    the round looked at.
-    """
-    retries = retries if retries is not None else Retries()
-    idle_ms = CLAIM_IDLE_MS if claim_idle_ms is None else claim_idle_ms
-    await redis.xautoclaim(stream, group, consumer, idle_ms, "0-0", count=count, justid=True)
-    mine = await _read(redis, group, consumer, stream, "0", MAX_WAITING, None)
-    retries.forget_all_but({entry_id for entry_id, _fields in mine})
-    fresh: list[tuple[str, dict[str, str]]] = []
-    if len(mine) < MAX_WAITING:
-        wait_ms = min(block_ms, WAITING_POLL_MS) if mine else block_ms
-        fresh = await _read(redis, group, consumer, stream, ">", count, wait_ms)
-    lanes: dict[str, list[tuple[str, dict[str, str]]]] = {}
-    for entry_id, fields in mine + fresh:  # pending ids all come before new ones
-        if fields:
-            key = lane(fields) if lane is not None else entry_id
-            lanes.setdefault(key, []).append((entry_id, fields))
-        else:  # deleted while pending
-            await redis.xack(stream, group, entry_id)
-    # At most a round's worth of lanes at work at once, however many entries wait.
-    at_work = asyncio.Semaphore(count)
-
-    async def one_lane(key: str, items: list[tuple[str, dict[str, str]]]) -> None:
-        async with at_work:
-            await _in_order(redis, stream, key if lane else None, handle, items, retries)
-
-    await asyncio.gather(*(one_lane(key, items) for key, items in lanes.items()))
-    return len(mine) + len(fresh)
-
-
-async def _in_order(
-    redis: Redis,
-    stream: str,
-    lane: str | None,
-    handle: EntryHandler,
-    items: list[tuple[str, dict[str, str]]],
-    retries: Retries,
-) -> None:
-    """Handle one lane's entries in order while it is their turn; stop at the first failure."""
-    for entry_id, fields in items:
-        if not retries.due(entry_id):
-            return
-        try:
-            if lane is not None and not await redis.eval(_TURN, 2, lane, stream, entry_id):
-                return  # an earlier entry of the lane is with another consumer
-            await handle(entry_id, fields)
-        except Exception:
-            log.exception("queue.handle failed entry=%s; its lane waits for the retry", entry_id)
-            retries.failed(entry_id)
-            return
+    """One step of a new `Consumer`, waited for to the end; return how many entries it read."""
+    one = Consumer(
+        redis, stream, group, consumer, handle, block_ms,
+        lane=lane, count=count, claim_idle_ms=claim_idle_ms, retries=retries,
+    )  # fmt: skip
+    taken = await one.step()
+    await one.finish()
+    return taken
 
 
 async def run_consumer(
@@ -330,20 +433,20 @@ async def run_consumer(
 ) -> None:
     """Consume `stream` as one member of `group` until cancelled; survive Redis hiccups.
 
-    Cancelled, it first finishes the round in hand: at most `block_ms` of waiting, plus the
-    entries already read.
+    Cancelled, it first finishes what it holds: the read in progress (at most `block_ms` of
+    waiting), then the entries its lanes at work have in hand.
     """
-    consumer = consumer or consumer_name(role)
-    retries = Retries()
-    log.info("%s started consumer=%s", role, consumer)
-    while True:
-        try:
-            await finish_before_stopping(
-                consume_once(
-                    redis, stream, group, consumer, handle, block_ms,
-                    lane=lane, claim_idle_ms=claim_idle_ms, retries=retries,
-                )
-            )  # fmt: skip
-        except Exception:
-            log.exception("%s loop error; retrying in 1 s", role)
-            await asyncio.sleep(1)
+    one = Consumer(
+        redis, stream, group, consumer or consumer_name(role), handle, block_ms,
+        lane=lane, claim_idle_ms=claim_idle_ms,
+    )  # fmt: skip
+    log.info("%s started consumer=%s", role, one.consumer)
+    try:
+        while True:
+            try:
+                await finish_before_stopping(one.step())
+            except Exception:
+                log.exception("%s loop error; retrying in 1 s", role)
+                await asyncio.sleep(1)
+    finally:
+        await one.finish()

@@ -153,3 +153,46 @@ async def test_two_workers_keep_each_chat_in_order_even_past_a_failure(redis: Re
         assert answers == [f"answer {n}" for n in range(12)]
     assert await redis.xlen(queue.INBOUND) == 0
     assert await redis.keys("lane:inbound:*") == []  # each lane emptied as it was handled
+
+
+async def test_a_slow_turn_holds_up_its_own_chat_only(redis: Redis) -> None:
+    # One person's turn hangs (a slow search, a platform timeout); thirty other people write
+    # meanwhile. They are answered while it hangs, and the slow chat's next messages wait for
+    # it. A worker that read in rounds would answer none of them until the slow turn ended.
+    await queue.ensure_groups(redis)
+    slow = IncomingMessage("telegram", "slow", "slow-0", "text", text="0")
+    assert await queue.accept(redis, "tg:slow:0", slow)
+    release = asyncio.Event()
+    handled: list[tuple[str, int]] = []
+
+    async def respond(message: IncomingMessage) -> list[Reply]:
+        if message.message_id == "slow-0":
+            await release.wait()
+        handled.append((message.chat_id, int(message.text or "")))
+        return [Reply(f"answer {message.text}")]
+
+    task = asyncio.create_task(worker.run(redis, respond, block_ms=50))
+    for n in (1, 2):
+        later = IncomingMessage("telegram", "slow", f"slow-{n}", "text", text=str(n))
+        assert await queue.accept(redis, f"tg:slow:{n}", later)
+    for c in range(30):
+        other = IncomingMessage("telegram", f"chat-{c}", f"{c}-0", "text", text="0")
+        assert await queue.accept(redis, f"tg:chat-{c}:0", other)
+    deadline = time.monotonic() + 20
+    while await redis.xlen(queue.OUTBOUND) < 30 and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+    answered_while_hanging = sorted(handled)
+    release.set()
+    while await redis.xlen(queue.OUTBOUND) < 33 and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+    task.cancel()
+    await asyncio.wait([task], timeout=10)
+    assert task.cancelled()
+
+    assert answered_while_hanging == sorted((f"chat-{c}", 0) for c in range(30))
+    assert [n for chat, n in handled if chat == "slow"] == [0, 1, 2]
+    queued = await outbound(redis)
+    assert [o.reply.text for o in queued if o.reply and o.chat_id == "slow"] == [
+        "answer 0", "answer 1", "answer 2",
+    ]  # fmt: skip
+    assert await redis.xlen(queue.INBOUND) == 0
