@@ -5,8 +5,8 @@ each entry is also written, at the moment it is queued, at the end of its lane, 
 of entry ids shared by the chats whose key hashes to the same one of `LANES` lanes. A consumer
 handles an entry only when it is the first of its lane, and takes it off the lane in the
 transaction that acknowledges it. An entry whose turn has not come stays pending with its
-consumer, which looks at it again each round; one that failed waits for a retry, and the
-entries behind it wait too. The lane number is all a lane's key says about a chat.
+consumer, which reads it back every `WAITING_POLL_MS`; one that failed waits for a retry, and
+the entries behind it wait too. The lane number is all a lane's key says about a chat.
 """
 
 from __future__ import annotations
@@ -52,11 +52,12 @@ LANES = 65_536
 # A lane outlives the longest backlog; it is emptied as its entries are handled.
 LANE_TTL_S = DEDUPE_TTL_S
 
-# Entries read and handled together: enough to keep the NLU and the platforms busy with many
-# chats at once, few enough that a round ends quickly when the process is asked to stop.
-ROUND_SIZE = 32
+# Lanes one consumer works on at once: enough to keep the NLU and the platforms busy with many
+# chats at once, few enough that what is in hand ends quickly when the process is asked to
+# stop. 16 and 64 were each slower than 32 (docs/performance.md).
+LANES_AT_WORK = 32
 # A consumer holding this many entries waiting for their turn reads no new ones.
-MAX_WAITING = 4 * ROUND_SIZE
+MAX_WAITING = 4 * LANES_AT_WORK
 # While some of its entries wait for their turn, a consumer looks again this often.
 WAITING_POLL_MS = 50
 # A failed entry is retried after 0.5 s, then twice as long each time, up to 30 s.
@@ -273,7 +274,7 @@ class Consumer:
         block_ms: int,
         *,
         lane: Lane | None = None,
-        count: int = ROUND_SIZE,
+        count: int = LANES_AT_WORK,
         claim_idle_ms: int | None = None,
         retries: Retries | None = None,
     ) -> None:
@@ -405,7 +406,7 @@ async def consume_once(
     block_ms: int,
     *,
     lane: Lane | None = None,
-    count: int = ROUND_SIZE,
+    count: int = LANES_AT_WORK,
     claim_idle_ms: int | None = None,
     retries: Retries | None = None,
 ) -> int:

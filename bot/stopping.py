@@ -16,7 +16,7 @@ async def finish_before_stopping(work: Coroutine[Any, Any, T]) -> T:
 
     Cut short, database or Redis I/O can leave a connection unusable (with redis-py on
     Python 3.11, a task waiting forever), and a send cut between the platform's acceptance
-    and its mark is sent again. The work in hand is small (one batch, one round), so it is
+    and its mark is sent again. The work in hand is small (one batch, the lanes at work), so it is
     finished instead; an error it raises then is only logged, the caller stops either way.
     """
     task = asyncio.ensure_future(work)

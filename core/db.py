@@ -44,9 +44,9 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-# A worker answers up to 32 chats at once (bot/queue.py ROUND_SIZE), each turn in transactions
+# A worker answers up to 32 chats at once (bot/queue.py LANES_AT_WORK), each turn in transactions
 # of its own: the pool keeps that many PostgreSQL connections open. With SQLAlchemy's default
-# of 5 (and 10 more), every round opened and closed 10 connections and kept the rest of the
+# of 5 (and 10 more), every 32 turns opened and closed 10 connections and kept the rest of the
 # chats waiting for one. A process opens them only as its load asks; PostgreSQL's
 # max_connections must cover POOL_SIZE + POOL_OVERFLOW for each process at its busiest.
 POOL_SIZE = 32

@@ -13,7 +13,7 @@ from sqlalchemy import event, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.queue import ROUND_SIZE
+from bot.queue import LANES_AT_WORK
 from core import db
 from core.db import create_engine, session_factory, transaction
 from tests.helpers.settings import PG_URL
@@ -37,15 +37,15 @@ async def test_rounds_of_a_workers_concurrent_turns_reuse_the_same_connections()
             at_once -= 1
 
     try:
-        await asyncio.gather(*(turn() for _ in range(ROUND_SIZE)))
+        await asyncio.gather(*(turn() for _ in range(LANES_AT_WORK)))
         after_first_round = len(opened)
         for _ in range(4):
-            await asyncio.gather(*(turn() for _ in range(ROUND_SIZE)))
+            await asyncio.gather(*(turn() for _ in range(LANES_AT_WORK)))
     finally:
         await engine.dispose()
     # Every chat of a round had its connection at once, and later rounds opened none.
-    assert most_at_once == ROUND_SIZE
-    assert after_first_round == ROUND_SIZE
+    assert most_at_once == LANES_AT_WORK
+    assert after_first_round == LANES_AT_WORK
     assert len(opened) == after_first_round
 
 
