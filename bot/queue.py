@@ -391,33 +391,16 @@ class Consumer:
                 self.waiting[entry_id] = key
             self.place_free.set()
 
+    async def once(self) -> int:
+        """One step, waited for to the end; return how many entries it read."""
+        taken = await self.step()
+        await self.finish()
+        return taken
+
     async def finish(self) -> None:
         """Wait until the lanes at work have handled what they hold (without cutting them)."""
         while self.tasks:
             await asyncio.wait(set(self.tasks))
-
-
-async def consume_once(
-    redis: Redis,
-    stream: str,
-    group: str,
-    consumer: str,
-    handle: EntryHandler,
-    block_ms: int,
-    *,
-    lane: Lane | None = None,
-    count: int = LANES_AT_WORK,
-    claim_idle_ms: int | None = None,
-    retries: Retries | None = None,
-) -> int:
-    """One step of a new `Consumer`, waited for to the end; return how many entries it read."""
-    one = Consumer(
-        redis, stream, group, consumer, handle, block_ms,
-        lane=lane, count=count, claim_idle_ms=claim_idle_ms, retries=retries,
-    )  # fmt: skip
-    taken = await one.step()
-    await one.finish()
-    return taken
 
 
 async def run_consumer(

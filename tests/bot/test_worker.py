@@ -28,6 +28,11 @@ async def _handle_entry(
     await worker.handle(redis, partial(_respond, calls), entry_id, fields["message"])
 
 
+async def live(redis: Redis, handle: queue.EntryHandler) -> int:
+    """One step of a worker named "live", waited for to the end."""
+    return await queue.Consumer(redis, queue.INBOUND, queue.WORKERS, "live", handle, 10).once()
+
+
 async def test_entry_taken_by_a_dead_worker_is_answered_once_by_another(
     redis: Redis, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -40,10 +45,10 @@ async def test_entry_taken_by_a_dead_worker_is_answered_once_by_another(
     calls: list[str] = []
     handle = partial(_handle_entry, redis, calls)
     # Not yet idle long enough: the live worker leaves it to its owner.
-    assert await queue.consume_once(redis, queue.INBOUND, queue.WORKERS, "live", handle, 10) == 0
+    assert await live(redis, handle) == 0
     monkeypatch.setattr(queue, "CLAIM_IDLE_MS", 0)
-    assert await queue.consume_once(redis, queue.INBOUND, queue.WORKERS, "live", handle, 10) == 1
-    assert await queue.consume_once(redis, queue.INBOUND, queue.WORKERS, "live", handle, 10) == 0
+    assert await live(redis, handle) == 1
+    assert await live(redis, handle) == 0
 
     assert calls == ["777"]
     queued = await outbound(redis)
