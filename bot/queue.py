@@ -31,7 +31,7 @@ from redis.exceptions import ResponseError
 from bot.messages import IncomingMessage
 from bot.outbound import Outbound, UnreadableOutbound
 from bot.stopping import finish_before_stopping
-from core.metrics import MESSAGES_IN
+from core.metrics import BUSY_LANES, MESSAGES_IN
 
 log = logging.getLogger(__name__)
 
@@ -358,6 +358,7 @@ class Consumer:
             return
         else:
             self.at_work[key] = collections.deque([(entry_id, fields)])
+            BUSY_LANES.labels(self.stream).inc()
             task = asyncio.create_task(self._work(key))
             self.tasks.add(task)
             task.add_done_callback(self.tasks.discard)
@@ -386,6 +387,7 @@ class Consumer:
                     self.handled.add(entry_id)
         finally:
             del self.at_work[key]
+            BUSY_LANES.labels(self.stream).dec()
             for entry_id, _fields in entries:
                 self.in_hand.discard(entry_id)
                 self.waiting[entry_id] = key

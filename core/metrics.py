@@ -51,6 +51,12 @@ HTTP_REQUESTS = Counter(
 STREAM_LENGTH = Gauge(
     "dalil_stream_length", "Entries in a Redis stream, read at scrape.", ["stream"]
 )
+BUSY_LANES = Gauge(
+    "dalil_lanes_at_work",
+    "Lanes (chats) this process's consumers are working on, at most 32 a consumer: a worker "
+    "or sender always at its limit needs another process beside it.",
+    ["stream"],
+)
 STREAM_PENDING = Gauge(
     "dalil_stream_pending",
     "Entries read by a consumer and not yet acknowledged, read at scrape.",

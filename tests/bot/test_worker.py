@@ -8,6 +8,7 @@ import time
 from functools import partial
 
 import pytest
+from prometheus_client import REGISTRY
 from redis.asyncio import Redis
 
 from bot import queue, worker
@@ -176,6 +177,10 @@ async def test_a_slow_turn_holds_up_its_own_chat_only(redis: Redis) -> None:
         handled.append((message.chat_id, int(message.text or "")))
         return [Reply(f"answer {message.text}")]
 
+    def busy_lanes() -> float:
+        return REGISTRY.get_sample_value("dalil_lanes_at_work", {"stream": "inbound"}) or 0.0
+
+    lanes_before = busy_lanes()
     task = asyncio.create_task(worker.run(redis, respond, block_ms=50))
     for n in (1, 2):
         later = IncomingMessage("telegram", "slow", f"slow-{n}", "text", text=str(n))
@@ -187,6 +192,10 @@ async def test_a_slow_turn_holds_up_its_own_chat_only(redis: Redis) -> None:
     while await redis.xlen(queue.OUTBOUND) < 30 and time.monotonic() < deadline:
         await asyncio.sleep(0.05)
     answered_while_hanging = sorted(handled)
+    # /metrics shows the one lane still at work (the others end just after their answer).
+    while busy_lanes() > lanes_before + 1 and time.monotonic() < deadline:
+        await asyncio.sleep(0.01)
+    busy_while_hanging = busy_lanes() - lanes_before
     release.set()
     while await redis.xlen(queue.OUTBOUND) < 33 and time.monotonic() < deadline:
         await asyncio.sleep(0.05)
@@ -195,6 +204,8 @@ async def test_a_slow_turn_holds_up_its_own_chat_only(redis: Redis) -> None:
     assert task.cancelled()
 
     assert answered_while_hanging == sorted((f"chat-{c}", 0) for c in range(30))
+    assert busy_while_hanging == 1
+    assert busy_lanes() == lanes_before  # a stopped worker holds none
     assert [n for chat, n in handled if chat == "slow"] == [0, 1, 2]
     queued = await outbound(redis)
     assert [o.reply.text for o in queued if o.reply and o.chat_id == "slow"] == [
