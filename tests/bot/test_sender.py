@@ -16,6 +16,7 @@ from telegram import Bot
 from bot import queue, sender
 from bot.messages import Button, IncomingMessage, Reply
 from bot.outbound import Outbound
+from bot.pacing import Limits, Pacer
 from bot.telegram.send import build_bot
 from bot.telegram.send import send as telegram_send
 from tests.helpers.settings import TELEGRAM_TOKEN
@@ -212,3 +213,36 @@ async def test_a_sender_stopped_at_any_moment_stops_at_once_and_sends_each_messa
     received = collections.Counter(call.params["text"] for call in stand_in.sent())
     assert received == collections.Counter(texts)  # every one, once
     assert (await redis.xpending(queue.OUTBOUND, queue.SENDERS))["pending"] == 0
+
+
+async def test_a_chat_paced_by_the_platform_holds_up_its_own_sends_only(
+    api: Api, redis: Redis
+) -> None:
+    # Telegram asks for a pause between messages to one chat. One person gets four messages in
+    # a row (a long answer, then more results) while sixty others get one each: all sixty go
+    # out before that person's last one. A sender that read in rounds sent half of them after.
+    stand_in, bot = api
+    await queue.ensure_groups(redis)
+    busy = IncomingMessage("telegram", "6660000", "1", "text", text="hi")
+    for n in range(4):
+        await queue.append_outbound(redis, Outbound.answering(busy, n, Reply(f"part {n}")))
+    for c in range(60):
+        other = IncomingMessage("telegram", str(6660001 + c), str(2 + c), "text", text="hi")
+        await queue.append_outbound(redis, Outbound.answering(other, 0, Reply(f"to {c}")))
+    pacer = Pacer(redis, b"secret", {"telegram": Limits(chat_interval_s=0.5, per_second=1000)})
+    channels: dict[str, sender.Deliver] = {"telegram": partial(telegram_send, bot, redis)}
+    task = asyncio.create_task(
+        sender.run(redis, channels, block_ms=50, base_delay_s=0.01, pacer=pacer)
+    )
+    deadline = time.monotonic() + 30
+    while await redis.xlen(queue.OUTBOUND) and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+    task.cancel()
+    await asyncio.wait([task], timeout=10)
+    assert task.cancelled()
+
+    texts = [call.params["text"] for call in stand_in.sent()]
+    others = [f"to {c}" for c in range(60)]
+    assert sorted(texts) == sorted([f"part {n}" for n in range(4)] + others)  # each once
+    assert [text for text in texts if text.startswith("part")] == [f"part {n}" for n in range(4)]
+    assert max(texts.index(text) for text in others) < texts.index("part 3")
