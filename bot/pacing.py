@@ -24,6 +24,15 @@ redis.call('SET', KEYS[1], start + tonumber(ARGV[2]), 'PX', tonumber(ARGV[3]))
 return start - now
 """
 
+# KEYS[1] = the chat's slot; ARGV = now (ms), interval (ms), ttl (ms). A send that waited for
+# the channel's rate after its chat's turn went out late: the chat's next turn moves with it.
+_SENT_LATE = """
+local next = tonumber(ARGV[1]) + tonumber(ARGV[2])
+if next > tonumber(redis.call('GET', KEYS[1]) or '0') then
+  redis.call('SET', KEYS[1], next, 'PX', tonumber(ARGV[3]))
+end
+"""
+
 
 @dataclass(frozen=True, slots=True)
 class Limits:
@@ -41,6 +50,7 @@ class Pacer:
         self.secret = secret
         self.limits = limits
         self._reserve = redis.register_script(_RESERVE)
+        self._sent_late = redis.register_script(_SENT_LATE)
 
     def chat_key(self, channel: str, chat_id: str) -> str:
         """Return the Redis key of one chat's pacing mark."""
@@ -58,15 +68,17 @@ class Pacer:
         if limits is None:
             return 0.0
         waited = 0.0
-        if chat_id and limits.chat_interval_s > 0:
-            interval_ms = int(limits.chat_interval_s * 1000)
+        paced = bool(chat_id) and limits.chat_interval_s > 0
+        interval_ms = int(limits.chat_interval_s * 1000)
+        chat_key = self.chat_key(channel, chat_id) if chat_id else ""
+        if paced:
             wait_ms = await self._reserve(
-                keys=[self.chat_key(channel, chat_id)],
-                args=[int(time.time() * 1000), interval_ms, interval_ms + 60_000],
+                keys=[chat_key], args=[int(time.time() * 1000), interval_ms, interval_ms + 60_000]
             )
             if int(wait_ms) > 0:
                 waited += int(wait_ms) / 1000
                 await asyncio.sleep(int(wait_ms) / 1000)
+        rate_waited = 0.0
         while limits.per_second > 0:
             now = time.time()
             second = int(now)
@@ -78,6 +90,10 @@ class Pacer:
             if int(count) <= limits.per_second:
                 break
             pause = second + 1 - now
-            waited += pause
+            rate_waited += pause
             await asyncio.sleep(pause)
-        return waited
+        if paced and rate_waited:
+            await self._sent_late(
+                keys=[chat_key], args=[int(time.time() * 1000), interval_ms, interval_ms + 60_000]
+            )
+        return waited + rate_waited

@@ -36,6 +36,21 @@ async def test_the_channel_rate_caps_sends_per_second(redis: Redis) -> None:
     assert 1.9 <= elapsed < 3.5  # 5 in the first second, 5 in the next, 1 in the third
 
 
+async def test_a_send_held_by_the_channel_rate_still_keeps_its_chat_s_pause(
+    redis: Redis,
+) -> None:
+    # Two sends fill the second; a chat's first message then waits for the next second. Its
+    # second message must still come a whole interval after it, not at once.
+    pacer = Pacer(redis, b"secret", {"telegram": Limits(chat_interval_s=0.5, per_second=2)})
+    await asyncio.sleep(1 - time.time() % 1 + 0.01)
+    for chat in ("5550011", "5550012"):
+        assert await pacer.wait_turn("telegram", chat) == 0
+    assert await pacer.wait_turn("telegram", "5550013") > 0.5  # the channel's rate
+    first_sent = time.monotonic()
+    await pacer.wait_turn("telegram", "5550013")
+    assert time.monotonic() - first_sent >= 0.45  # the chat's pause (stored in whole ms)
+
+
 async def test_keys_never_hold_a_chat_id(redis: Redis) -> None:
     pacer = Pacer(redis, b"secret", {"telegram": Limits(chat_interval_s=1, per_second=30)})
     await pacer.wait_turn("telegram", "987654321")
