@@ -1,8 +1,8 @@
 """Run every benchmark and print medians and tails in one table (and build/bench.json).
 
 `python -m bench [--only a,b] [--train]`: the groups are search_sqlite, search_postgresql,
-nlu_parse, pipeline, ingest, mix, latency and workers; the last five run the app against one
-Rasa server started for them all.
+nlu_parse, sender, pipeline, ingest, mix, latency and workers; the last five run the app
+against one Rasa server started for them all.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from bench import ingest, latency, mix, nlu_parse, pipeline, search, workers
+from bench import ingest, latency, mix, nlu_parse, pipeline, search, sender, workers
 from bench.nlu_parse import RasaServer, serve_rasa
 from core.settings import PROJECT_ROOT
 
@@ -36,6 +36,7 @@ async def main() -> None:
         "search_sqlite": lambda: search.run("sqlite"),
         "search_postgresql": lambda: search.run("postgresql"),
         "nlu_parse": nlu_parse.run,
+        "sender": sender.run,
     }
     results: dict[str, dict[str, Any]] = {}
     began, load_at_start = time.monotonic(), round(os.getloadavg()[0], 2)
