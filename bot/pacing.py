@@ -3,7 +3,8 @@
 Both live in Redis, so every sender process shares them. Per chat, each send reserves the
 next free slot (`interval` apart) and waits for it; per channel, a counter per second caps
 how many sends start in that second. A send that waited for the channel after its chat's
-slot moves the chat's next slot to a whole interval after it. Keys name chats by an HMAC, never by their id.
+slot moves the chat's next slot to a whole interval after it. Keys name chats by an HMAC,
+never by their id.
 """
 
 from __future__ import annotations
