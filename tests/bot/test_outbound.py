@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import time
 from collections.abc import AsyncIterator
@@ -22,7 +21,7 @@ from bot.whatsapp import window
 from bot.whatsapp.send import WhatsAppClient
 from core.campaigns import counts_key
 from tests.helpers.settings import PSEUDONYM_KEY, TELEGRAM_TOKEN
-from tests.helpers.streams import entries
+from tests.helpers.streams import entries, send_all
 from tests.standins.server import serve
 from tests.standins.telegram_api import TelegramStandIn
 from tests.standins.whatsapp_api import PHONE_NUMBER_ID, WHATSAPP_TOKEN, WhatsAppStandIn
@@ -168,17 +167,6 @@ async def platforms(redis: Redis) -> AsyncIterator[Platforms]:
         await bot.shutdown()
 
 
-async def _send_all(redis: Redis, channels: dict[str, sender.Deliver]) -> None:
-    """Run the sender until the outbound stream is empty, then stop it."""
-    task = asyncio.create_task(sender.run(redis, channels, block_ms=50, base_delay_s=0.01))
-    deadline = time.monotonic() + 30
-    while await redis.xlen(queue.OUTBOUND) and time.monotonic() < deadline:
-        await asyncio.sleep(0.05)
-    task.cancel()
-    await asyncio.wait([task], timeout=10)
-    assert task.cancelled()
-
-
 async def test_replies_queued_by_version_1_are_sent_after_an_upgrade_in_order_and_once(
     redis: Redis, platforms: Platforms
 ) -> None:
@@ -227,7 +215,7 @@ async def test_replies_queued_by_version_1_are_sent_after_an_upgrade_in_order_an
     whatsapp.accept_next()
     whatsapp.rate_limit_next(retry_after=0)
 
-    await _send_all(redis, channels)
+    await send_all(redis, channels)
 
     tg_texts = [call.params["text"] for call in telegram.sent()]
     assert len(tg_texts) == 4
@@ -273,7 +261,7 @@ async def test_an_unreadable_entry_becomes_a_dead_letter_without_holding_anythin
     message = IncomingMessage("telegram", TG_CHAT, "908", "text", text="hi")
     await queue.append_outbound(redis, Outbound.answering(message, 0, Reply("still sent")))
 
-    await _send_all(redis, channels)
+    await send_all(redis, channels)
 
     assert [call.params["text"] for call in telegram.sent()] == ["still sent"]
     ((_id, dead),) = await entries(redis, queue.DEAD_LETTERS)

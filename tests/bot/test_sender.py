@@ -20,7 +20,7 @@ from bot.pacing import Limits, Pacer
 from bot.telegram.send import build_bot
 from bot.telegram.send import send as telegram_send
 from tests.helpers.settings import TELEGRAM_TOKEN
-from tests.helpers.streams import entries, read_new
+from tests.helpers.streams import entries, read_new, send_all
 from tests.standins.server import serve
 from tests.standins.telegram_api import TelegramStandIn
 
@@ -202,13 +202,7 @@ async def test_a_sender_stopped_at_any_moment_stops_at_once_and_sends_each_messa
         await asyncio.wait([task], timeout=10)  # unlike wait_for, never waits on a hung task
         assert task.cancelled()
         assert await redis.ping()
-    last = asyncio.create_task(sender.run(redis, channels, block_ms=50, base_delay_s=0.01))
-    deadline = time.monotonic() + 30
-    while await redis.xlen(queue.OUTBOUND) and time.monotonic() < deadline:
-        await asyncio.sleep(0.05)
-    last.cancel()
-    await asyncio.wait([last], timeout=10)
-    assert last.cancelled()
+    await send_all(redis, channels)
 
     received = collections.Counter(call.params["text"] for call in stand_in.sent())
     assert received == collections.Counter(texts)  # every one, once
@@ -231,15 +225,7 @@ async def test_a_chat_paced_by_the_platform_holds_up_its_own_sends_only(
         await queue.append_outbound(redis, Outbound.answering(other, 0, Reply(f"to {c}")))
     pacer = Pacer(redis, b"secret", {"telegram": Limits(chat_interval_s=0.5, per_second=1000)})
     channels: dict[str, sender.Deliver] = {"telegram": partial(telegram_send, bot, redis)}
-    task = asyncio.create_task(
-        sender.run(redis, channels, block_ms=50, base_delay_s=0.01, pacer=pacer)
-    )
-    deadline = time.monotonic() + 30
-    while await redis.xlen(queue.OUTBOUND) and time.monotonic() < deadline:
-        await asyncio.sleep(0.05)
-    task.cancel()
-    await asyncio.wait([task], timeout=10)
-    assert task.cancelled()
+    await send_all(redis, channels, pacer)
 
     texts = [call.params["text"] for call in stand_in.sent()]
     others = [f"to {c}" for c in range(60)]
