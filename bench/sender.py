@@ -17,7 +17,7 @@ import itertools
 import time
 from functools import partial
 
-from bench.pipeline import REDIS_URL, flush_redis
+from bench.pipeline import BOT_TOKEN, REDIS_URL, flush_redis
 from bot import queue, sender
 from bot.messages import IncomingMessage, Reply
 from bot.outbound import Outbound
@@ -31,7 +31,6 @@ from tests.standins.telegram_api import TelegramStandIn
 
 CHATS = 200
 THREE_EVERY = 8
-TOKEN = "123456:bench-token-for-the-stand-in"
 
 
 def _limits() -> Limits:
@@ -58,7 +57,7 @@ async def run() -> dict[str, float]:
                 await queue.append_outbound(redis, Outbound.answering(message, n, reply))
         messages = await redis.xlen(queue.OUTBOUND)
         async with serve(stand_in.app()) as url:
-            bot = build_bot(TOKEN, f"{url}/bot", timeout_s=10.0)
+            bot = build_bot(BOT_TOKEN, f"{url}/bot", timeout_s=10.0)
             await bot.initialize()
             channels: dict[str, sender.Deliver] = {"telegram": partial(telegram_send, bot, redis)}
             pacer = Pacer(redis, b"bench-pacing-key", {"telegram": limits})

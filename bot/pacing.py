@@ -70,13 +70,15 @@ class Pacer:
         if limits is None:
             return 0.0
         waited = 0.0
-        paced = bool(chat_id) and limits.chat_interval_s > 0
         interval_ms = int(limits.chat_interval_s * 1000)
-        chat_key = self.chat_key(channel, chat_id) if chat_id else ""
-        if paced:
-            wait_ms = await self._reserve(
-                keys=[chat_key], args=[int(time.time() * 1000), interval_ms, interval_ms + 60_000]
-            )
+        paced = limits.chat_interval_s > 0
+        chat_key = self.chat_key(channel, chat_id) if chat_id and paced else None
+
+        def slot_args() -> list[int]:  # now, the interval, how long the slot is kept (ms)
+            return [int(time.time() * 1000), interval_ms, interval_ms + 60_000]
+
+        if chat_key is not None:
+            wait_ms = await self._reserve(keys=[chat_key], args=slot_args())
             if int(wait_ms) > 0:
                 waited += int(wait_ms) / 1000
                 await asyncio.sleep(int(wait_ms) / 1000)
@@ -94,8 +96,6 @@ class Pacer:
             pause = second + 1 - now
             rate_waited += pause
             await asyncio.sleep(pause)
-        if paced and rate_waited:
-            await self._sent_late(
-                keys=[chat_key], args=[int(time.time() * 1000), interval_ms, interval_ms + 60_000]
-            )
+        if chat_key is not None and rate_waited:
+            await self._sent_late(keys=[chat_key], args=slot_args())
         return waited + rate_waited
