@@ -35,18 +35,19 @@ from nlu.errors import NLUUnavailable
 from nlu.safety import mentions_danger
 from nlu.training_data import plain_text
 
-# The evaluation sets (nlu/README.md): development, held-out, text by other people, and a
-# second development set of strangers' text (eval/strangers/README.md), used to choose like
-# "dev" and never trained on.
+# The evaluation sets (nlu/README.md): development, held-out, text by other people, and two
+# more sets that choose like "dev" and are never trained on: strangers' text
+# (eval/strangers/README.md) and long, calm messages by other writers (eval/calm/README.md).
 EVAL_DIR = Path(__file__).resolve().parent / "eval"
 EVAL_SETS = {
     "dev": EVAL_DIR / "dev.yml",
     "holdout": EVAL_DIR / "holdout.yml",
     "external": EVAL_DIR / "external",
     "strangers": EVAL_DIR / "strangers",
+    "calm": EVAL_DIR / "calm",
 }
 # The sets data, configurations and bars may be chosen on; the others are only scored.
-CHOOSING_SETS = ("dev", "strangers")
+CHOOSING_SETS = ("dev", "strangers", "calm")
 
 
 def set_path(name_or_path: str) -> Path:

@@ -1,16 +1,17 @@
 """Choosing the bars of `nlu.decision` for a model, on the sets that choose.
 
-    .venv/bin/python -m nlu.tune_bars build/nlu-compare/t-….tar.gz [--sets dev,strangers]
+    .venv/bin/python -m nlu.tune_bars build/nlu-compare/t-….tar.gz [--sets dev,strangers,calm]
         [--fallback 0.25 0.3 ...]
 
 Serves the model, asks Rasa once for every text of the sets given (the development set by
-default; `strangers`, the development set of strangers' text, beside it), then replays Rasa's
+default; `strangers`, the development set of strangers' text, and `calm`, long calm messages by
+other writers, beside it), then replays Rasa's
 answers through the bot's client (language identification, safety net, decision) for every
 combination of the fallback threshold, EMERGENCY_BAR, CONFIDENT and LEAST_CHOICE given, and
 prints one JSON line each with the bars and, per set, the figures of the gates: macro-F1,
 weakest language, emergency recall, false-emergency rate, out-of-scope recall, asked back and
 the right topic offered (`dev_macro_f1`, `strangers_false_emergency`, ...), so one
-combination can be judged on both sets at once. The held-out and external sets are never read
+combination can be judged on all of them at once. The held-out and external sets are never read
 here: they cannot be named.
 """
 
@@ -128,7 +129,8 @@ def main() -> None:
     parser.add_argument("model", type=Path)
     parser.add_argument(
         "--sets", nargs="+", default=["dev"],
-        help="the sets to score every combination on, apart or comma-separated: dev, strangers",
+        help="the sets to score every combination on, apart or comma-separated: "
+        "dev, strangers, calm",
     )  # fmt: skip
     parser.add_argument("--fallback", nargs="+", type=float, default=[0.5])
     parser.add_argument("--emergency-bar", nargs="+", type=float, default=[decision.EMERGENCY_BAR])

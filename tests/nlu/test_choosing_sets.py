@@ -21,6 +21,7 @@ def test_sets_are_named_apart_or_comma_separated() -> None:
 
 def test_bars_are_chosen_on_the_development_sets_only() -> None:
     assert tune_bars.choosing_sets(["dev,strangers"]) == ["dev", "strangers"]
+    assert tune_bars.choosing_sets(["calm", "dev"]) == ["calm", "dev"]
     for forbidden in (["external"], ["dev,holdout"], [","]):
         with pytest.raises(argparse.ArgumentTypeError):
             tune_bars.choosing_sets(forbidden)
