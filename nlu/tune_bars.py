@@ -130,7 +130,7 @@ def main() -> None:
     parser.add_argument(
         "--sets", nargs="+", default=["dev"],
         help="the sets to score every combination on, apart or comma-separated: "
-        "dev, strangers, calm",
+        + ", ".join(evaluate.CHOOSING_SETS),
     )  # fmt: skip
     parser.add_argument("--fallback", nargs="+", type=float, default=[0.5])
     parser.add_argument("--emergency-bar", nargs="+", type=float, default=[decision.EMERGENCY_BAR])
