@@ -416,6 +416,73 @@ def test_counts_in_batches_are_rasas_counts() -> None:
         assert same == "True"
 
 
+def test_counts_of_word_pairs_skip_what_learnt_no_pairs() -> None:
+    """A featuriser of word pairs learns none from the one-word intent names: Rasa leaves that
+    vectoriser unfitted and then fails on it in its own `process` of the training data, while
+    dalil_fast_training gives the intents no features and every text the pairs Rasa gives the
+    same text at parse time."""
+    code = RASA_SETUP + (
+        "from sklearn.exceptions import NotFittedError\n"
+        "from rasa.shared.nlu.training_data.message import Message\n"
+        f"data = load_data('{training.DATA_DIR / 'en.yml'}')\n"
+        "T(T.get_default_config()).process_training_data(data)\n"
+        "pairs = {**C.get_default_config(), 'min_ngram': 2, 'max_ngram': 2, 'min_df': 2}\n"
+        "c = C(pairs, storage, Resource('pairs'), context)\n"
+        "c.train(data)\n"
+        "try:\n"
+        "    c.process(copy.deepcopy(data).training_examples)\n"
+        "    print('rasa processed')\n"
+        "except NotFittedError:\n"
+        "    print('rasa failed')\n"
+        "assert F.apply()\n"
+        "c.process_training_data(data)\n"
+        "same = with_pairs = 0\n"
+        "for example in data.training_examples:\n"
+        "    assert all(f.attribute != 'intent' for f in example.features)\n"
+        "    parsed = Message(data={'text': example.get('text')})\n"
+        "    T(T.get_default_config()).process([parsed])\n"
+        "    c.process([parsed])\n"
+        "    mine = [f for f in example.features if f.attribute == 'text']\n"
+        "    same += [(f.type, f.features.toarray().tobytes()) for f in mine] == [\n"
+        "        (f.type, f.features.toarray().tobytes()) for f in parsed.features]\n"
+        "    with_pairs += any(f.type == 'sentence' and f.features.nnz for f in mine)\n"
+        "print(len(data.training_examples), same, with_pairs)\n"
+    )
+    failed, counts = _run_in_rasa(code)[-2:]
+    assert failed == "rasa failed"
+    examples, same, with_pairs = (int(n) for n in counts.split())
+    assert examples > 500
+    assert same == examples
+    assert with_pairs > examples // 2
+
+
+def test_message_shape_features_name_how_a_message_is_put() -> None:
+    """The shape featuriser (configuration AH, not served) writes one sparse sentence row per
+    text, with a column for each of: first word, first two words, last word, closing question
+    mark, exclamation mark, length band; the same columns in any process."""
+    code = (
+        "from rasa.shared.nlu.training_data.message import Message\n"
+        "from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer as T\n"
+        "from dalil_message_shape import MessageShapeFeaturizer as S, bucket_of\n"
+        "shape = S(S.get_default_config(), 's')\n"
+        "for text in ('how does the health insurance work?', 'help!! my son is not breathing',\n"
+        "             'وين المستشفي؟'):\n"
+        "    message = Message(data={'text': text})\n"
+        "    T(T.get_default_config()).process([message])\n"
+        "    shape.process([message])\n"
+        "    (f,) = message.features\n"
+        "    print(f.type, f.attribute, f.features.shape, sorted(f.features.col.tolist()))\n"
+        "print(sorted(bucket_of(n, 4096) for n in ('^how', '^how does', '$work', '?', '#4-7')))\n"
+    )
+    question, cry, arabic, expected = _run_in_rasa(code)[-4:]
+    assert question.startswith("sentence text (1, 4096) ")
+    assert question.split(" ", 4)[-1] == expected
+    # A cry: no question mark, but "!"; five columns like the question's.
+    assert len(cry.split(" ", 4)[-1].split(",")) == 5
+    # The Arabic question mark closes a question too: first, first two, last, "?", length.
+    assert len(arabic.split(" ", 4)[-1].split(",")) == 5
+
+
 def test_joined_features_are_rasas() -> None:
     """DIET's model data from real featurised examples (lookup-table regex features, which are
     floats, beside word and character counts, which are integers) is the same, array for

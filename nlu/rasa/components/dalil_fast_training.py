@@ -357,12 +357,16 @@ def count_features_in_batches(featurizer, messages: list) -> list:  # noqa: ANN0
     the whole text's row (sentence features, for the attributes that have them), both as COO
     matrices of the vectorizer's `transform`. scikit-learn counts every document on its own, so
     the rows of one `transform` over every message are each message's rows.
+
+    An attribute whose vectorizer learnt no vocabulary (word pairs of the one-word intent
+    names: Rasa warns and leaves it unfitted, then fails on it in its own `process`) gets no
+    features, as at parse time.
     """
     if featurizer.vectorizers is None:  # not trained: Rasa's own (not replaced) says so
         return featurizer.process(messages)
     for attribute in featurizer._attributes:
         vectorizer = featurizer.vectorizers.get(attribute)
-        if not vectorizer:
+        if not vectorizer or featurizer._get_attribute_vocabulary(attribute) is None:
             continue
         oov = _oov_replacement(featurizer, attribute)
         featured = []
