@@ -6,7 +6,8 @@ import json
 from dataclasses import asdict, dataclass, fields
 from typing import Any, Literal
 
-Kind = Literal["text", "button", "command", "location", "unsupported"]
+# "left": the person blocked the bot (Telegram tells; WhatsApp does not): erase, say nothing.
+Kind = Literal["text", "button", "command", "location", "unsupported", "left"]
 
 
 @dataclass(frozen=True, slots=True)

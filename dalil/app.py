@@ -55,7 +55,7 @@ async def _start_roles(runtime: Runtime, roles: Collection[str]) -> list[asyncio
         # The worker keeps unanswered questions (when allowed), so it also forgets them.
         purge = unmet.purge_daily(runtime.sessions, settings.unmet_retention_days)
         tasks.append(asyncio.create_task(purge))
-        tasks.append(asyncio.create_task(replay.purge_hourly(runtime.sessions)))
+        tasks.append(asyncio.create_task(replay.purge_regularly(runtime.sessions)))
         purge_handovers = relay.purge_hourly(runtime.sessions, settings.handover_retention_days)
         tasks.append(asyncio.create_task(purge_handovers))
     if "relay" in roles:

@@ -8,8 +8,13 @@ of the same message finds the row and answers from it, without counting, paging 
 subscribing again. Its chat's later messages cannot have been handled in between: they wait
 behind it in their lane (bot/queue.py).
 
-Rows are keyed by a keyed hash of the channel, chat and platform message id, hold no text the
-person wrote, and are deleted after `KEEP_S`: a takeover happens within minutes.
+Rows are keyed by a keyed hash of the channel, chat and platform message id and hold no text
+the person wrote. The replies can say more than the person wants kept, though (the distances
+to services from a point they shared, the city they chose), and `/forget` cannot find a row by
+its chat. So what was decided is kept only `DECIDED_KEEP_S`, far longer than a takeover takes
+(a worker takes a pending entry over after a minute; a restarted app at once), then erased:
+the row stays, empty, until `KEEP_S`, so that a message handled again later still changes
+nothing; it is answered with an apology and the menu, never with silence.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import DateTime, ScalarSelect, String, Text, delete, select
+from sqlalchemy import DateTime, ScalarSelect, String, Text, delete, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
@@ -35,7 +40,10 @@ from core.pseudonym import pseudonym
 log = logging.getLogger(__name__)
 
 KEEP_S = 24 * 3600
-PURGE_INTERVAL_S = 3600.0
+DECIDED_KEEP_S = 600
+PURGE_INTERVAL_S = 60.0
+# What an erased row holds in place of the replies (a row's JSON list is never empty text).
+ERASED = ""
 
 
 class HandledTurn(Base):
@@ -55,6 +63,8 @@ class Decided:
 
     replies: list[Reply]
     state: ConversationState | None
+    # Handled so long ago that what was decided has been erased: neither is known.
+    erased: bool = False
 
 
 def turn_key(pseudonym_key: bytes, message: IncomingMessage) -> str:
@@ -74,6 +84,8 @@ async def find(
     stored_replies, stored_state, value = row
     if stored_replies is None:  # never NULL in a row: there is none
         return None, value
+    if stored_replies == ERASED:
+        return Decided([], None, erased=True), value
     decided = [Reply.from_dict(reply) for reply in json.loads(stored_replies)]
     return Decided(decided, _state(stored_state)), value
 
@@ -105,6 +117,18 @@ def remember(
     )
 
 
+async def erase_decided(session: AsyncSession, now: dt.datetime) -> int:
+    """Erase the replies and the state of the rows older than `DECIDED_KEEP_S`; return how
+    many."""
+    oldest_kept = now - dt.timedelta(seconds=DECIDED_KEEP_S)
+    result = await session.execute(
+        update(HandledTurn)
+        .where(HandledTurn.handled_at < oldest_kept, HandledTurn.replies != ERASED)
+        .values(replies=ERASED, state=None)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 async def purge(session: AsyncSession, now: dt.datetime) -> int:
     """Delete the rows older than `KEEP_S`; return how many."""
     oldest_kept = now - dt.timedelta(seconds=KEEP_S)
@@ -112,13 +136,17 @@ async def purge(session: AsyncSession, now: dt.datetime) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-async def purge_hourly(sessions: async_sessionmaker[AsyncSession]) -> None:
-    """Purge old rows now and then every hour, until cancelled."""
+async def purge_regularly(sessions: async_sessionmaker[AsyncSession]) -> None:
+    """Erase what was decided and delete old rows, now and then every `PURGE_INTERVAL_S`,
+    until cancelled."""
     while True:
         try:
             async with transaction(sessions) as session:
-                removed = await purge(session, dt.datetime.now(dt.UTC))
-            log.info("replay.purge removed=%d", removed)
+                now = dt.datetime.now(dt.UTC)
+                erased = await erase_decided(session, now)
+                removed = await purge(session, now)
+            if erased or removed:
+                log.info("replay.purge erased=%d removed=%d", erased, removed)
         except (SQLAlchemyError, OSError) as error:
             log.warning("replay.purge failed: %s", type(error).__name__)
         await asyncio.sleep(PURGE_INTERVAL_S)

@@ -97,7 +97,8 @@ class Dialogue:
 
     async def respond(self, message: IncomingMessage) -> list[Reply]:
         """Return the replies to one incoming message; never an empty list for a person, but
-        while a volunteer has their conversation: the volunteer answers then (handover.py)."""
+        while a volunteer has their conversation (the volunteer answers then: handover.py) and
+        once they blocked the bot (nothing reaches them)."""
         key = pseudonym(self._pseudonym_key, message.channel, message.chat_id)
         handled = replay.turn_key(self._pseudonym_key, message)
         state = await self._states.load(key)
@@ -112,21 +113,28 @@ class Dialogue:
                     replay.remember(session, handled, replies, after, turn.now)
                     decided = replay.Decided(replies, after)
                 else:  # handled before by a worker that died: the same answer, nothing redone
-                    log.info("dialogue.replayed channel=%s", message.channel)
+                    log.info("dialogue.replayed channel=%s erased=%s", message.channel,
+                             decided.erased)  # fmt: skip
         except Exception as error:
             # Whatever broke, the person who wrote gets an answer, not silence.
             log.exception("dialogue.failed channel=%s kind=%s", message.channel, message.kind)
-            t = translations(locale)
-            text = t.gettext("Sorry, something went wrong on my side. Please try again soon.")
-            apology = [render.menu(t, locale, text)]
+            apology = self._apology(locale)
             if database_unavailable(error):
                 raise Unavailable(apology) from error
             return apology
+        if decided.erased:
+            # Handled so long ago that its answer is no longer kept: say so, change nothing.
+            return self._apology(locale)
         if decided.state is None:
             await self._states.forget(key)
         else:
             await self._states.save(key, decided.state)
         return decided.replies
+
+    def _apology(self, locale: str) -> list[Reply]:
+        t = translations(locale)
+        text = t.gettext("Sorry, something went wrong on my side. Please try again soon.")
+        return [render.menu(t, locale, text)]
 
     def _locale(self, state: ConversationState, message: IncomingMessage) -> str:
         return (
@@ -139,6 +147,9 @@ class Dialogue:
     async def _dispatch(self, turn: Turn, talking_id: int | None) -> list[Reply]:
         """Answer the turn; `talking_id` is the chat's open conversation with a volunteer."""
         message = turn.message
+        if message.kind == "left":
+            await self._erase(turn)
+            return []
         if message.channel == "whatsapp":
             # Whatever they sent reopens WhatsApp's window: answers held for them can go now.
             await handoff.person_wrote(turn.session, turn.key, turn.now)
@@ -192,14 +203,21 @@ class Dialogue:
 
     async def _on_forget(self, turn: Turn) -> Reply:
         t = turn.t
-        turn.state = ConversationState()
-        turn.forget = True
+        unsubscribed, handovers = await self._erase(turn)
         text = t.gettext("Done: I erased your language and city. Send /start to begin again.")
-        if await subscriptions.unsubscribe(turn.session, turn.key):
+        if unsubscribed:
             text += "\n\n" + t.gettext("I also stopped the facts you asked for.")
-        if await handoff.forget(turn.session, turn.key, turn.now):
+        if handovers:
             text += "\n\n" + t.gettext("I also deleted your conversations with volunteers.")
         return Reply(text, rtl=is_rtl(turn.locale), erase_chat=True)
+
+    async def _erase(self, turn: Turn) -> tuple[bool, bool]:
+        """Erase what the bot keeps of the person: their state, their subscription to the
+        facts, their conversations with volunteers; say which of the last two there were."""
+        turn.state = ConversationState()
+        turn.forget = True
+        unsubscribed = await subscriptions.unsubscribe(turn.session, turn.key)
+        return unsubscribed, await handoff.forget(turn.session, turn.key, turn.now) > 0
 
     async def _on_help(self, turn: Turn) -> Reply:
         return render.menu(turn.t, turn.locale, self._help_text(turn))
@@ -369,7 +387,8 @@ class Dialogue:
     # Locations ----------------------------------------------------------------------------
 
     async def _location(self, turn: Turn, point: tuple[float, float]) -> list[Reply]:
-        # The point serves this one answer and is never stored: only the city is remembered.
+        # The point serves this one answer and is never stored: only the city is remembered
+        # (the answer, with its distances, is erased with the turn's decision: replay.py).
         cities = await turn.cities()
         near = [(distance_m(point, (c.latitude, c.longitude)), c) for c in cities]
         distance, city = min(near, key=lambda pair: pair[0], default=(math.inf, None))

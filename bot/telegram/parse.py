@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from telegram import Update
-from telegram.constants import ChatType
+from telegram.constants import ChatMemberStatus, ChatType
 
 from bot.messages import IncomingMessage
 
@@ -29,6 +29,13 @@ def to_incoming(payload: dict[str, Any]) -> IncomingMessage | None:
         "message_id": str(update.update_id),
         "language_hint": hint,
     }
+    member = update.my_chat_member
+    if member is not None:
+        # The person blocked the bot ("kicked" it from their private chat): what the bot kept
+        # of them is erased. Unblocking says nothing to answer: they write /start again.
+        if member.new_chat_member.status == ChatMemberStatus.BANNED:
+            return IncomingMessage(kind="left", **common)
+        return None
     if update.callback_query is not None:
         return IncomingMessage(
             kind="button",

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.campaigns import subscriptions
 from bot.dialogue import Dialogue
 from bot.i18n import translations
+from bot.telegram.parse import to_incoming
 from core.pseudonym import pseudonym
 from core.usage import UsageEvent
 from nlu.client import NLUClient
@@ -162,6 +163,47 @@ async def test_forget_also_ends_the_subscription(
     gone = await person.say("/forget")
     assert gone.text.endswith("I also stopped the facts you asked for.")
     assert await subscriptions.find(session, pseudonym(KEY, "telegram", "5550103")) is None
+
+
+def _until(status: str) -> dict[str, int]:
+    # A ban (the bot blocked) comes with its end: 0, for ever.
+    return {"until_date": 0} if status == "kicked" else {}
+
+
+def _membership(chat_id: int, old: str, new: str) -> dict[str, Any]:
+    """A Telegram `my_chat_member` update of a private chat, as the Bot API sends it."""
+    bot = {"id": 7000000001, "is_bot": True, "first_name": "Dalil", "username": "dalil_test_bot"}
+    person = {"id": chat_id, "is_bot": False, "first_name": "A", "language_code": "en"}
+    return {
+        "update_id": 880001,
+        "my_chat_member": {
+            "chat": {"id": chat_id, "first_name": "A", "type": "private"},
+            "from": person, "date": 1764100000,
+            "old_chat_member": {"user": bot, "status": old, **_until(old)},
+            "new_chat_member": {"user": bot, "status": new, **_until(new)},
+        },
+    }  # fmt: skip
+
+
+async def test_blocking_the_bot_erases_the_person_and_says_nothing(
+    dialogue_without_nlu: Dialogue, session: AsyncSession, redis: Redis
+) -> None:
+    person = Conversation(dialogue_without_nlu, chat_id="5550104")
+    await _menu_in(person, "en")
+    await person.press("myths")
+    await person.press("sub")
+    key = pseudonym(KEY, "telegram", "5550104")
+    assert await subscriptions.find(session, key) is not None
+    assert await redis.exists(f"conv:{key}")
+
+    blocked = to_incoming(_membership(5550104, "member", "kicked"))
+    assert blocked is not None
+    assert blocked.kind == "left"
+    assert await dialogue_without_nlu.respond(blocked) == []  # nothing can reach them
+    assert await subscriptions.find(session, key) is None
+    assert not await redis.exists(f"conv:{key}")
+    # Unblocking is not a message: they write /start again.
+    assert to_incoming(_membership(5550104, "kicked", "member")) is None
 
 
 # Free text through the NLU: Rasa's answers, played by a stand-in behind the client. -------
