@@ -17,6 +17,7 @@ from typing import TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db import create_engine, session_factory, transaction
+from core.errors import DalilError
 from core.languages import ICAL_DAYS
 from core.settings import PROJECT_ROOT, Settings, get_settings
 from services_directory.categories import Category
@@ -515,7 +516,10 @@ def main(argv: list[str] | None = None) -> None:
     if args.command == "run":
         args.host = args.host or settings.http_host
         args.port = args.port or settings.http_port
-    args.handler(settings, args)
+    try:
+        args.handler(settings, args)
+    except DalilError as error:  # what the API would answer 4xx: one line, not a traceback
+        raise SystemExit(f"dalil {args.command}: {error.detail}") from None
 
 
 if __name__ == "__main__":

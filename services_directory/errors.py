@@ -37,10 +37,17 @@ class WorkflowError(DirectoryError):
 
 
 class InvalidOrganization(DirectoryError):
-    """A new organisation whose id is taken, or a change that would leave one without a name."""
+    """A change that would leave an organisation without a name."""
 
     status_code = 422
     code = "invalid"
+
+
+class OrganizationExists(DirectoryError):
+    """A new organisation whose id is taken (as for a rumour's key: 409)."""
+
+    status_code = 409
+    code = "conflict"
 
 
 class RumourExists(DirectoryError):

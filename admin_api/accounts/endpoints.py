@@ -51,7 +51,8 @@ class TokenIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     label: str = Field("", max_length=120)
-    expires_in_days: int = Field(DEFAULT_TOKEN_DAYS, ge=1, le=MAX_TOKEN_DAYS)
+    # Strict: JSON `true` is not one day.
+    expires_in_days: int = Field(DEFAULT_TOKEN_DAYS, ge=1, le=MAX_TOKEN_DAYS, strict=True)
 
 
 class TokenOut(BaseModel):
@@ -165,6 +166,8 @@ async def list_tokens(account_id: RowId, caller: CallerDep, session: SessionDep)
     """List the tokens of one's own account (city admins: of any account); never the secrets."""
     if account_id != caller.account.id:
         require(caller, Role.CITY_ADMIN)
+    if await session.get(Account, account_id) is None:
+        raise NotFound("no such account")
     records = await session.scalars(
         select(ApiToken).where(ApiToken.account_id == account_id).order_by(ApiToken.id)
     )
@@ -184,5 +187,7 @@ async def account_audit(
 ) -> list[AuditOut]:
     """The audit trail of one account (city admins): tokens issued for it, and by whom."""
     require(caller, Role.CITY_ADMIN)
+    if await session.get(Account, account_id) is None:
+        raise NotFound("no such account")
     entries = await audit.trail(session, entity_type="account", entity_id=str(account_id))
     return [audit_out(entry) for entry in entries]

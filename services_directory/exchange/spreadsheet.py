@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from services_directory.exchange import xlsx
 from services_directory.exchange.cells import FORMULA_STARTS, neutralise, read_csv
+from services_directory.exchange.errors import UnreadableFile
 from services_directory.exchange.limits import DEFAULT_LIMITS, ReadLimits
 from services_directory.listings.models import Service
 from services_directory.listings.schemas import ServiceFields
@@ -187,9 +188,15 @@ def read_table(content: bytes, limits: ReadLimits = DEFAULT_LIMITS) -> list[dict
     limits = dataclasses.replace(limits, rows=limits.services + 1)
     read = xlsx.read_rows if content[:2] == b"PK" else read_csv
     values = read(content, limits)
-    if not values:
-        return []
+    if not values or not any(cell.strip() for cell in values[0]):
+        raise UnreadableFile("the file is empty")
     header = [h.strip() for h in values[0]]
+    if not any(column in BASE_COLUMNS or _TEXT_COLUMN.match(column) for column in header):
+        raise UnreadableFile(
+            "its first row names none of the columns an import reads ("
+            + ", ".join(BASE_COLUMNS)
+            + ", name_<language>...): start from an export"
+        )
     return [
         dict(zip(header, [cell.strip() for cell in row], strict=False))
         for row in values[1:]

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services_directory import audit
 from services_directory.audit import Actor
-from services_directory.errors import InvalidOrganization
+from services_directory.errors import InvalidOrganization, OrganizationExists
 from services_directory.listings.models import Organization
 from services_directory.listings.schemas import OrganizationIn, OrganizationPatch
 
@@ -37,9 +37,9 @@ def to_fields(organization: Organization) -> dict[str, Any]:
 
 
 async def create_organization(session: AsyncSession, *, fields: OrganizationIn) -> Organization:
-    """Create an organisation; InvalidOrganization if its id is taken."""
+    """Create an organisation; OrganizationExists if its id is taken."""
     if await session.get(Organization, fields.id) is not None:
-        raise InvalidOrganization(f"organization {fields.id!r} exists")
+        raise OrganizationExists(f"organization {fields.id!r} exists")
     organization = Organization(**fields.model_dump(), is_sample=False)
     session.add(organization)
     await session.flush()

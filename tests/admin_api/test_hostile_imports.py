@@ -72,6 +72,41 @@ async def test_hostile_files_are_refused_in_the_error_shape(
     assert detail is None or detail in body["detail"], body["detail"]
 
 
+@pytest.mark.parametrize(
+    ("content", "detail"),
+    [
+        (b"", "empty"),
+        (b"\r\n\r\n", "empty"),
+        (b"garbage", "none of the columns"),
+        (
+            b"--x\r\nContent-Disposition: form-data; name=file\r\n\r\n\r\n--x--\r\n",
+            "none of the columns",
+        ),
+    ],
+    ids=["empty", "blank-lines", "one-word", "empty-multipart"],
+)
+async def test_a_body_that_is_no_spreadsheet_is_refused(
+    api: Api, content: bytes, detail: str
+) -> None:
+    """Nothing an import reads is not "0 services imported": the volunteer sent the wrong
+    thing, and is told so."""
+    association = await api.account(Role.ASSOCIATION, await api.organization())
+    headers = {**association, "Content-Type": "text/csv"}
+    response = await api.client.post(IMPORT, content=content, headers=headers)
+    assert response.status_code == 422, response.text[:500]
+    body = response.json()
+    assert body["error"] == "invalid"
+    assert detail in body["detail"], body["detail"]
+
+
+async def test_an_export_header_without_rows_imports_nothing(api: Api) -> None:
+    association = await api.account(Role.ASSOCIATION, await api.organization())
+    headers = {**association, "Content-Type": "text/csv"}
+    response = await api.client.post(IMPORT, content=b"id,name,category,city\r\n", headers=headers)
+    assert response.status_code == 200, response.text[:500]
+    assert response.json()["created"] == []
+
+
 async def test_at_most_a_hundred_problems_are_listed(api: Api) -> None:
     association = await api.account(Role.ASSOCIATION, await api.organization())
     response = await api.client.post(IMPORT, content=bombs.csv_of_bad_rows(), headers=association)

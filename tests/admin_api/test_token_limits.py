@@ -59,3 +59,27 @@ async def test_an_account_holds_a_bounded_number_of_active_tokens(api: Api) -> N
     revoked = await api.client.delete(f"/api/v1/tokens/{made[0]['id']}", headers=headers)
     assert revoked.status_code == 204
     assert (await api.client.post(url, json={"label": "again"}, headers=headers)).status_code == 201
+
+
+async def test_an_account_that_does_not_exist_is_not_found_whatever_is_asked(api: Api) -> None:
+    admin = await api.account(Role.CITY_ADMIN)
+    missing = 2_000_000_000
+    for method, path, body in (
+        ("GET", f"/api/v1/accounts/{missing}/tokens", None),
+        ("GET", f"/api/v1/accounts/{missing}/audit", None),
+        ("POST", f"/api/v1/accounts/{missing}/tokens", {"label": "x"}),
+        ("PATCH", f"/api/v1/accounts/{missing}", {"name": "x"}),
+    ):
+        response = await api.client.request(method, path, json=body, headers=admin)
+        assert response.status_code == 404, (path, response.text)
+        assert response.json() == {"error": "not_found", "detail": "no such account"}
+
+
+@pytest.mark.parametrize("days", [True, "30", 1.5])
+async def test_a_token_lifetime_is_a_whole_number_of_days(api: Api, days: object) -> None:
+    association = await api.account(Role.ASSOCIATION, await api.organization())
+    account_id = await _me(api, association)
+    minted = await api.client.post(f"/api/v1/accounts/{account_id}/tokens",
+                                   json={"expires_in_days": days}, headers=association)  # fmt: skip
+    assert minted.status_code == 422, minted.text
+    assert minted.json()["error"] == "validation_error"
