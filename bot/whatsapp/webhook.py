@@ -82,8 +82,10 @@ async def verify(request: Request, config: WebhookConfigDep) -> Response:
     token = params.get("hub.verify_token", "")
     challenge = params.get("hub.challenge")
     valid = hmac.compare_digest(token.encode(), config.verify_token.encode())
-    if params.get("hub.mode") != "subscribe" or not valid or not challenge:
+    if params.get("hub.mode") != "subscribe" or not valid:
         return _error(403, "forbidden", "wrong mode or verify token")
+    if not challenge:
+        return _error(400, "bad_request", "hub.challenge is missing")
     return PlainTextResponse(challenge)
 
 

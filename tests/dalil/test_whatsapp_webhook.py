@@ -114,10 +114,14 @@ async def test_verification_answers_the_challenge_only_to_the_right_token(
             {**good, "hub.verify_token": "wrong"},
             {**good, "hub.verify_token": ""},
             {**good, "hub.mode": "unsubscribe"},
-            {k: v for k, v in good.items() if k != "hub.challenge"},
             {k: v for k, v in good.items() if k != "hub.verify_token"},
         ):
             assert (await app.http.get("/webhooks/whatsapp", params=bad)).status_code == 403
+        # The right token without a challenge: said as it is, not as a wrong token.
+        no_challenge = {k: v for k, v in good.items() if k != "hub.challenge"}
+        response = await app.http.get("/webhooks/whatsapp", params=no_challenge)
+        assert response.status_code == 400
+        assert response.json() == {"error": "bad_request", "detail": "hub.challenge is missing"}
 
 
 async def test_unsigned_or_wrongly_signed_posts_are_refused(
