@@ -21,29 +21,20 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-import yaml
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from nlu.normalize import normalize
-from nlu.training_data import plain_text
+from nlu.training_data import DATA_DIR, read_examples
 
-DATA = Path(__file__).resolve().parent.parent / "nlu" / "rasa" / "data"
 BARS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.5)
 MARGINS = (-0.1, -0.05, 0.0, 0.05)
 
 
 def training_examples() -> tuple[list[str], np.ndarray]:
     """Every training example's normalised text, and whether it is an emergency."""
-    texts, emergency = [], []
-    for path in sorted(DATA.glob("*.yml")):
-        for block in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu") or []:
-            if "intent" not in block or "examples" not in block:
-                continue
-            for line in block["examples"].splitlines():
-                if line.startswith("- "):
-                    texts.append(normalize(plain_text(line[2:])))
-                    emergency.append(block["intent"] == "emergency")
-    return texts, np.array(emergency)
+    examples = [e for path in sorted(DATA_DIR.glob("*.yml")) for e in read_examples(path)]
+    texts = [normalize(example.text) for example in examples]
+    return texts, np.array([example.intent == "emergency" for example in examples])
 
 
 def main(arguments: list[str]) -> None:

@@ -7,6 +7,7 @@ import datetime as dt
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from admin_api.accounts.models import Account, ApiToken, Role
 from admin_api.accounts.service import (
@@ -64,6 +65,14 @@ class TokenOut(BaseModel):
     revoked: bool
     issued_by_id: int | None = Field(description="the account that issued it; null: the CLI")
     token: str | None = None
+
+
+async def _account(session: AsyncSession, account_id: int, *, for_update: bool = False) -> Account:
+    """The account `account_id`; NotFound (404) when there is none."""
+    account = await session.get(Account, account_id, with_for_update=True if for_update else None)
+    if account is None:
+        raise NotFound("no such account")
+    return account
 
 
 def _account_out(account: Account) -> AccountOut:
@@ -131,9 +140,7 @@ async def patch_account(
     the city is never locked out by mistake.
     """
     require(caller, Role.CITY_ADMIN)
-    account = await session.get(Account, account_id, with_for_update=True)
-    if account is None:
-        raise NotFound("no such account")
+    account = await _account(session, account_id, for_update=True)
     if body.disabled is not None:
         await set_disabled(
             session, account_id=account_id, disabled=body.disabled, by=caller.account
@@ -151,9 +158,7 @@ async def post_token(
     """Issue a token for one's own account, or (city admins) for any account."""
     if account_id != caller.account.id:
         require(caller, Role.CITY_ADMIN)
-    account = await session.get(Account, account_id)
-    if account is None:
-        raise NotFound("no such account")
+    account = await _account(session, account_id)
     record, token = await issue_token(
         session, account=account, label=body.label, days=body.expires_in_days,
         issuer=caller.actor,
@@ -166,8 +171,7 @@ async def list_tokens(account_id: RowId, caller: CallerDep, session: SessionDep)
     """List the tokens of one's own account (city admins: of any account); never the secrets."""
     if account_id != caller.account.id:
         require(caller, Role.CITY_ADMIN)
-    if await session.get(Account, account_id) is None:
-        raise NotFound("no such account")
+    await _account(session, account_id)
     records = await session.scalars(
         select(ApiToken).where(ApiToken.account_id == account_id).order_by(ApiToken.id)
     )
@@ -187,7 +191,6 @@ async def account_audit(
 ) -> list[AuditOut]:
     """The audit trail of one account (city admins): tokens issued for it, and by whom."""
     require(caller, Role.CITY_ADMIN)
-    if await session.get(Account, account_id) is None:
-        raise NotFound("no such account")
+    await _account(session, account_id)
     entries = await audit.trail(session, entity_type="account", entity_id=str(account_id))
     return [audit_out(entry) for entry in entries]
