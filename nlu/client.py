@@ -250,7 +250,7 @@ class NLUClient:
             cached = body is not None
             if body is None:
                 body = await self._http.request("POST", "/model/parse", {"text": normalized})
-            result = self._to_result(body, language, danger)
+            result = self._to_result(body, language, danger, words=len(normalized.split()))
             if self.cache and model and not cached:
                 await self.cache.put(model, normalized, body)
         except NLUUnavailable as error:
@@ -272,7 +272,9 @@ class NLUClient:
         )
         return result
 
-    def _to_result(self, body: Any, language: str | None, danger: bool) -> ParseResult:
+    def _to_result(
+        self, body: Any, language: str | None, danger: bool, *, words: int
+    ) -> ParseResult:
         try:
             intent = body["intent"]
             name = str(intent["name"]) if intent and intent.get("name") else OUT_OF_SCOPE
@@ -286,7 +288,7 @@ class NLUClient:
             ] or [(name, confidence)]
         except (KeyError, TypeError, AttributeError, ValueError) as error:
             raise NLUUnavailable("Rasa answered something that is not a parse result") from error
-        decision = decide(ranking, fallback=self.fallback_threshold)
+        decision = decide(ranking, fallback=self.fallback_threshold, words=words)
         name, confidence, choices = decision.intent, decision.confidence, decision.choices
         need, model_intent = decision.need, name
         if danger and name != EMERGENCY:

@@ -7,7 +7,8 @@ Serves the model, asks Rasa once for every text of the sets given (the developme
 default; `strangers`, the development set of strangers' text, and `calm`, long calm messages by
 other writers, beside it), then replays Rasa's
 answers through the bot's client (language identification, safety net, decision) for every
-combination of the fallback threshold, EMERGENCY_BAR, CONFIDENT and LEAST_CHOICE given, and
+combination of the fallback threshold, EMERGENCY_BAR, SHORT_EMERGENCY_BAR (with SHORT_WORDS),
+CONFIDENT and LEAST_CHOICE given, and
 prints one JSON line each with the bars and, per set, the figures of the gates: macro-F1,
 weakest language, emergency recall, false-emergency rate, out-of-scope recall, asked back and
 the right topic offered (`dev_macro_f1`, `strangers_false_emergency`, ...), so one
@@ -75,6 +76,8 @@ def score(
 ) -> dict[str, Any]:
     """One set's figures with these bars, from Rasa's stored answers."""
     decision.EMERGENCY_BAR = bars["emergency_bar"]
+    decision.SHORT_EMERGENCY_BAR = bars["short_emergency_bar"]
+    decision.SHORT_WORDS = int(bars["short_words"])
     decision.CONFIDENT = bars["confident"]
     decision.LEAST_CHOICE = bars["least_choice"]
 
@@ -134,6 +137,10 @@ def main() -> None:
     )  # fmt: skip
     parser.add_argument("--fallback", nargs="+", type=float, default=[0.5])
     parser.add_argument("--emergency-bar", nargs="+", type=float, default=[decision.EMERGENCY_BAR])
+    parser.add_argument(
+        "--short-emergency-bar", nargs="+", type=float, default=[decision.SHORT_EMERGENCY_BAR]
+    )
+    parser.add_argument("--short-words", nargs="+", type=int, default=[decision.SHORT_WORDS])
     parser.add_argument("--confident", nargs="+", type=float, default=[decision.CONFIDENT])
     parser.add_argument("--least-choice", nargs="+", type=float, default=[decision.LEAST_CHOICE])
     args = parser.parse_args()
@@ -152,11 +159,16 @@ def main() -> None:
         server.terminate()
         server.wait(timeout=60)
     identifier = LanguageIdentifier.from_training_data()
-    grid = itertools.product(args.fallback, args.emergency_bar, args.confident, args.least_choice)
-    for fallback, emergency_bar, confident, least_choice in grid:
+    grid = itertools.product(
+        args.fallback, args.emergency_bar, args.short_emergency_bar, args.short_words,
+        args.confident, args.least_choice,
+    )  # fmt: skip
+    for fallback, emergency_bar, short_bar, short_words, confident, least_choice in grid:
         bars = {
             "fallback": fallback,
             "emergency_bar": emergency_bar,
+            "short_emergency_bar": short_bar,
+            "short_words": short_words,
             "confident": confident,
             "least_choice": least_choice,
         }

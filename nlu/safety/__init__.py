@@ -42,13 +42,39 @@ def _unaccented(text: str) -> str:
     return unicodedata.normalize("NFC", "".join(kept))
 
 
+# English contractions, read as the words they stand for: "Tom's shot" is "Tom is shot", and
+# "I'm hit" is "I am hit", so one line "is shot" or "i am hit" covers every way of typing it.
+# ("Tom's" as a possessive reads as "Tom is" too: the net errs on the side of the numbers.)
+_CONTRACTIONS = {"n't": ("not",), "'s": ("is",), "'re": ("are",), "'m": ("am",),
+                 "'ve": ("have",), "'ll": ("will",), "'d": ("would",)}  # fmt: skip
+_SPELLED_OUT = {"can't": ("can", "not"), "won't": ("will", "not"), "cannot": ("can", "not")}
+# Ukrainian writes "in" and "and" two ways each, by the sound of the word before: "я у пастці"
+# and "я в пастці" are one phrase, as are "і" and "й".
+_ONE_WORD = {"в": "у", "й": "і"}
+# French and Italian articles and pronouns elided onto the next word: "l'ambulance" holds
+# "ambulance", "dell'ospedale" "ospedale".
+_ELIDED = re.compile(r"^[a-z]{1,5}'(?=\w{3})")
+
+
+def _spelled_out(token: str) -> tuple[str, ...]:
+    if token in _ONE_WORD:
+        return (_ONE_WORD[token],)
+    if token in _SPELLED_OUT:
+        return _SPELLED_OUT[token]
+    for ending, words in _CONTRACTIONS.items():
+        if token.endswith(ending) and len(token) > len(ending) and token.isascii():
+            return (token[: -len(ending)], *words)
+    return (token,)
+
+
 def _tokens(text: str) -> list[str]:
-    return _WORDS.findall(_unaccented(normalize(text)))
+    words = _WORDS.findall(_unaccented(normalize(text)))
+    return [word for token in words for word in _spelled_out(token)]
 
 
 def _forms(token: str) -> set[str]:
-    """Return the token and what it is without a glued Arabic prefix."""
-    forms = {token}
+    """Return the token and what it is without an elided article or a glued Arabic prefix."""
+    forms = {token, _ELIDED.sub("", token)}
     for prefix in _PREFIXES:
         if token.startswith(prefix) and len(token) - len(prefix) >= 3:
             forms.add(token[len(prefix) :])

@@ -6,7 +6,14 @@ import pytest
 
 from nlu import decision
 from nlu.client import NLUClient
-from nlu.decision import EMERGENCY_BAR, FALLBACK, Decision, decide
+from nlu.decision import (
+    EMERGENCY_BAR,
+    FALLBACK,
+    SHORT_EMERGENCY_BAR,
+    SHORT_WORDS,
+    Decision,
+    decide,
+)
 from tests.helpers.settings import make_settings
 from tests.standins.rasa import answering
 from tests.standins.server import serve
@@ -78,6 +85,19 @@ def test_the_model_emergency_over_its_bar_gets_the_numbers() -> None:
     # Another intent first: the emergency in second place is not acted on by itself.
     second = decide([("find_housing", 0.54), ("emergency", 0.46)])
     assert second == Decision("find_housing", 0.54)
+
+
+def test_a_short_message_needs_more_of_the_model_s_belief_in_an_emergency() -> None:
+    # Between the two bars, a long message gets the numbers and a short one is asked about
+    # (the question carries the emergency button): short plain danger is the safety net's.
+    between = (EMERGENCY_BAR + SHORT_EMERGENCY_BAR) / 2
+    ranking = [("emergency", between), ("find_health", 0.3), ("greet", 0.05)]
+    assert decide(ranking, words=SHORT_WORDS).intent == "emergency"
+    assert decide(ranking) == decide(ranking, words=SHORT_WORDS)
+    asked = decide(ranking, words=SHORT_WORDS - 1)
+    assert asked == Decision("find_health", 0.3, ("find_health",))
+    sure = decide([("emergency", SHORT_EMERGENCY_BAR), ("find_health", 0.3)], words=2)
+    assert sure.intent == "emergency"
 
 
 def test_an_emergency_under_its_bar_is_asked_about(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -154,3 +174,25 @@ async def test_the_client_offers_choices_and_never_with_words_of_danger() -> Non
 
 def test_the_settings_default_is_the_bar_chosen_on_the_development_set() -> None:
     assert make_settings().nlu_fallback_threshold == FALLBACK
+
+
+async def test_the_client_counts_the_words_of_the_message_for_the_emergency_bar() -> None:
+    between = (EMERGENCY_BAR + SHORT_EMERGENCY_BAR) / 2
+    body = {
+        "intent": {"name": "emergency", "confidence": between},
+        "entities": [],
+        "intent_ranking": [
+            {"name": "emergency", "confidence": between},
+            {"name": "find_education", "confidence": 0.3},
+        ],
+    }
+    long = "my son is nine and he was meant to be back from school an hour and a half ago"
+    async with serve(answering(body)) as url:
+        client = NLUClient(url)
+        try:
+            short = await client.parse("the school called about my son")
+            assert (short.intent, short.choices) == ("find_education", ("find_education",))
+            told = await client.parse(long)
+            assert (told.intent, told.danger) == ("emergency", False)
+        finally:
+            await client.aclose()

@@ -177,7 +177,7 @@ def test_the_calm_set_weighs_calm_emergencies_against_alarming_needs() -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["dev", "holdout", _unmet("external", "external macro-F1 0.716 (gate 0.80)")]
+    "name", ["dev", "holdout", _unmet("external", "external macro-F1 0.718 (gate 0.80)")]
 )
 def test_macro_f1(scores: dict[str, dict[str, Any]], name: str) -> None:
     assert scores[name]["macro_f1"] >= MACRO_F1[name], scores[name]["confusions"][:15]
@@ -200,7 +200,7 @@ def test_emergencies_are_not_missed(scores: dict[str, dict[str, Any]], name: str
     [
         "dev",
         "holdout",
-        _unmet("external", "external false-emergency rate 0.045 (gate 0.01)"),
+        _unmet("external", "external false-emergency rate 0.038 (gate 0.01)"),
     ],
 )
 def test_ordinary_questions_do_not_get_the_emergency_numbers(

@@ -94,3 +94,54 @@ def test_a_cry_alone_is_danger(text: str) -> None:
 )  # fmt: skip
 def test_a_cry_word_in_a_need_or_alone_without_exclamation_is_not(text: str) -> None:
     assert not mentions_danger(text)
+
+
+@pytest.mark.parametrize(
+    ("written", "spelled_out"),
+    [
+        ("Sam's shot", "Sam is shot"),
+        ("I'm hit!", "I am hit!"),
+        ("he can't breathe", "he cannot breathe"),
+        ("she won't wake up", "she will not wake up"),
+        ("Ми у пастці", "Ми в пастці"),
+        ("vite, l'ambulance", "vite, ambulance"),
+    ],
+)
+def test_a_contraction_or_a_second_spelling_reads_as_the_words_it_stands_for(
+    written: str, spelled_out: str
+) -> None:
+    # Each pair is one phrase of the net typed two ways: both must set it off.
+    assert mentions_danger(spelled_out)
+    assert mentions_danger(written)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Drop the knife!",
+        "Кидай зброю!",
+        "suelta el arma",
+        "I just called 112, they are coming",
+        "my son swallowed a magnet",
+        "سكرت الخط، اتصلت ب 112",
+        "il bambino ha ingoiato una moneta",
+        "Ein Unfall!",
+        "Go for help!",
+    ],
+)
+def test_short_plain_emergencies_are_seen(text: str) -> None:
+    assert mentions_danger(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what's the bus to the hospital",
+        "I can't find a school for my son",
+        "l'école de ma fille est fermée",
+        "had an accident at work last year, who pays the physiotherapy?",
+        "Я відчувала себе у пастці на тій роботі",
+    ],
+)
+def test_the_new_spellings_leave_ordinary_needs_alone(text: str) -> None:
+    assert not mentions_danger(text)
