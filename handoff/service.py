@@ -210,10 +210,16 @@ def _visible(viewer: Viewer) -> object:
     """The condition on Handover that says which conversations `viewer` may see."""
     if viewer.city_team:
         return Handover.id.is_not(None)
+    return answers_for(viewer.organization_id, Handover.city_id, Handover.category)
+
+
+def answers_for(organization_id: object, city_id: object, category: object) -> object:
+    """The condition that an organisation has a desk for conversations of a city and topic
+    (each argument a value or a column)."""
     desk = select(HandoverDesk.id).where(
-        HandoverDesk.organization_id == viewer.organization_id,
-        HandoverDesk.city_id == Handover.city_id,
-        or_(HandoverDesk.category.is_(None), HandoverDesk.category == Handover.category),
+        HandoverDesk.organization_id == organization_id,
+        HandoverDesk.city_id == city_id,
+        or_(HandoverDesk.category.is_(None), HandoverDesk.category == category),
     )
     return desk.exists()
 
@@ -247,10 +253,12 @@ async def _visible_one(session: AsyncSession, viewer: Viewer, handover_id: int) 
 async def get(session: AsyncSession, viewer: Viewer, handover_id: int) -> Handover:
     """Return one conversation `viewer` may see (404 otherwise, whether absent or not theirs).
 
-    A conversation another volunteer took is theirs alone (and the city team's).
+    A volunteer sees a waiting conversation of their desks, to take it, and the ones they
+    took, until they are erased; a conversation another volunteer took is theirs alone (and
+    the city team's), also once it has ended.
     """
     handover = await _visible_one(session, viewer, handover_id)
-    if not viewer.city_team and handover.state == TAKEN and not _mine(viewer, handover):
+    if not viewer.city_team and handover.state != WAITING and not _mine(viewer, handover):
         raise errors.NotFound("no such conversation")
     return handover
 

@@ -10,12 +10,12 @@ import datetime as dt
 import re
 
 from fastapi import APIRouter, Query
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from admin_api.accounts.models import Account, Role
-from admin_api.deps import SessionDep, require
+from admin_api.deps import RowId, SessionDep, require
 from admin_api.portal import i18n
 from admin_api.portal.auth import Signed, SignedDep, SignedFormDep
 from admin_api.portal.labels import N_
@@ -128,7 +128,7 @@ async def _conversation_page(
     names = dict(services)
     volunteers: list[Account] = []
     if viewer.city_team:
-        volunteers = await _volunteers(session)
+        volunteers = await _volunteers(session, handover)
     person = i18n.translations(handover.language)
     canned = [(key, person.gettext(text)) for key, text in CANNED.items()]
     context = {
@@ -164,9 +164,15 @@ async def _services(session: SessionDep, handover: Handover) -> list[tuple[str, 
     return found
 
 
-async def _volunteers(session: SessionDep) -> list[Account]:
+async def _volunteers(session: SessionDep, handover: Handover) -> list[Account]:
+    """The accounts a conversation can be given to: the city team's, and those of the
+    associations with a desk for its city and topic (anyone else could not even open it)."""
+    desk = handoff.answers_for(Account.organization_id, handover.city_id, handover.category)
     statement = select(Account).where(
-        Account.role.in_([Role.ASSOCIATION.value, Role.CITY_ADMIN.value]),
+        or_(
+            Account.role == Role.CITY_ADMIN.value,
+            and_(Account.role == Role.ASSOCIATION.value, desk),  # type: ignore[arg-type]
+        ),
         Account.disabled_at.is_(None),
     )
     return list((await session.scalars(statement.order_by(Account.name))).all())
@@ -174,7 +180,7 @@ async def _volunteers(session: SessionDep) -> list[Account]:
 
 @router.get("/portal/handovers/{handover_id}")
 async def conversation_page(
-    handover_id: int, request: Request, signed: SignedDep, session: SessionDep
+    handover_id: RowId, request: Request, signed: SignedDep, session: SessionDep
 ) -> Response:
     """Show one conversation: its messages, the answer box, cards, canned answers, close."""
     return await _conversation_page(request, signed, session, handover_id)
@@ -193,7 +199,7 @@ async def _shown(session: SessionDep, message: HandoverMessage) -> dict[str, obj
 
 @router.get("/portal/handovers/{handover_id}/messages")
 async def new_messages(
-    handover_id: int,
+    handover_id: RowId,
     signed: SignedDep,
     session: SessionDep,
     after: int = Query(0, ge=0),
@@ -212,7 +218,7 @@ async def _team(session: SessionDep, signed: Signed) -> str:
 
 
 @router.post("/portal/handovers/{handover_id}/take")
-async def take(handover_id: int, signed_form: SignedFormDep, session: SessionDep) -> Response:
+async def take(handover_id: RowId, signed_form: SignedFormDep, session: SessionDep) -> Response:
     """Take a waiting conversation; the one who comes second is told someone else did."""
     signed, form = signed_form
     # The person learns the volunteer's name only when the volunteer ticks the box.
@@ -251,7 +257,7 @@ async def _send(
 
 @router.post("/portal/handovers/{handover_id}/answer")
 async def answer(
-    handover_id: int, request: Request, signed_form: SignedFormDep, session: SessionDep
+    handover_id: RowId, request: Request, signed_form: SignedFormDep, session: SessionDep
 ) -> Response:
     """Send the volunteer's answer (typed, or a canned one in the person's language)."""
     signed, form = signed_form
@@ -267,7 +273,7 @@ async def answer(
 
 @router.post("/portal/handovers/{handover_id}/card")
 async def card(
-    handover_id: int, request: Request, signed_form: SignedFormDep, session: SessionDep
+    handover_id: RowId, request: Request, signed_form: SignedFormDep, session: SessionDep
 ) -> Response:
     """Send the card of a service of the directory."""
     signed, form = signed_form
@@ -280,7 +286,7 @@ async def card(
 
 @router.post("/portal/handovers/{handover_id}/close")
 async def close(
-    handover_id: int, request: Request, signed_form: SignedFormDep, session: SessionDep
+    handover_id: RowId, request: Request, signed_form: SignedFormDep, session: SessionDep
 ) -> Response:
     """End the conversation; the person gets the menu back."""
     signed, _form = signed_form
@@ -296,7 +302,7 @@ async def close(
 
 @router.post("/portal/handovers/{handover_id}/reassign")
 async def reassign(
-    handover_id: int, request: Request, signed_form: SignedFormDep, session: SessionDep
+    handover_id: RowId, request: Request, signed_form: SignedFormDep, session: SessionDep
 ) -> Response:
     """Give the conversation to another volunteer, or back to the inbox (city team)."""
     signed, form = signed_form
@@ -304,7 +310,10 @@ async def reassign(
     require(signed.caller, Role.CITY_ADMIN)
     chosen = form.get("volunteer", "")
     volunteer = int(chosen) if chosen.isdigit() else None
-    if volunteer is not None and volunteer not in {a.id for a in await _volunteers(session)}:
+    handover = await handoff.get(session, viewer, handover_id)
+    if volunteer is not None and volunteer not in {
+        a.id for a in await _volunteers(session, handover)
+    }:
         raise await _refuse(request, signed, session, handover_id, "volunteer", 422)
     await handoff.reassign(session, viewer, handover_id, volunteer)
     return see_other(f"/portal/handovers/{handover_id}")

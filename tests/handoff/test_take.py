@@ -98,3 +98,27 @@ async def _take_in_own_transaction(
 ) -> None:
     async with session.begin():
         await handoff.take(session, viewer, handover_id, NOW, team="Accueil Lyon")
+
+
+async def test_once_taken_a_conversation_is_the_taker_s_alone_also_after_it_ends(
+    pg_engine: AsyncEngine, waiting: tuple[int, list[handoff.Viewer]]
+) -> None:
+    handover_id, (samira, karim) = waiting
+    async with AsyncSession(pg_engine) as session, session.begin():
+        # Waiting: every volunteer of the desk may open it, to take it.
+        assert (await handoff.get(session, karim, handover_id)).id == handover_id
+        await handoff.take(session, samira, handover_id, NOW, team="Accueil Lyon")
+    for ended in (False, True):
+        async with AsyncSession(pg_engine) as session, session.begin():
+            if ended:
+                await handoff.close(session, samira, handover_id, NOW)
+        async with AsyncSession(pg_engine) as session:
+            assert (await handoff.get(session, samira, handover_id)).id == handover_id
+            with pytest.raises(errors.NotFound):
+                await handoff.get(session, karim, handover_id)
+    async with AsyncSession(pg_engine) as session:
+        handover = await session.get(Handover, handover_id)
+        assert handover is not None
+        assert handover.state == "closed"
+        city = handoff.Viewer(account_id=0, organization_id=None, city_team=True)
+        assert (await handoff.get(session, city, handover_id)).id == handover_id
