@@ -19,6 +19,7 @@ from admin_api.errors import Forbidden, InvalidInput, NotFound, PreconditionRequ
 from admin_api.listings.pages import paginate
 from admin_api.versioning import Edit
 from services_directory.audit import AuditEntry
+from services_directory.errors import StaleVersion
 from services_directory.listings import organizations
 from services_directory.listings import service as listings
 from services_directory.listings.models import (
@@ -188,12 +189,19 @@ async def decide_changes(
 
 
 async def move_service(
-    session: AsyncSession, caller: Caller, *, service_id: str, action: str, note: str | None
-) -> Service:
-    """Move a service through review; publishing, rejecting and restoring are for reviewers."""
+    session: AsyncSession, caller: Caller, *, service_id: str, action: str, note: str | None,
+    expected_version: int | None = None,
+) -> Service:  # fmt: skip
+    """Move a service through review; publishing, rejecting and restoring are for reviewers.
+
+    With `expected_version`, only the version the caller read is moved (else StaleVersion):
+    a reviewer never publishes changes made after the page they decided on.
+    """
     service = await writable_service(session, caller, service_id)
     if action in REVIEWER_ONLY:
         require(caller, Role.CITY_ADMIN)
+    if expected_version is not None and expected_version != service.version:
+        raise StaleVersion("service", service.version)
     await listings.transition(
         session, service=service, action=action, actor=caller.actor, note=note
     )

@@ -15,6 +15,7 @@ from admin_api.portal.auth import SignedDep, SignedFormDep
 from admin_api.portal.pages import PageError, PortalRoute, render, see_other
 from admin_api.portal.service_pages import shown_name
 from admin_api.portal.summary import compared, summary
+from services_directory.errors import StaleVersion
 
 router = APIRouter(route_class=PortalRoute, include_in_schema=False)
 PER_PAGE = 50
@@ -50,7 +51,7 @@ async def _review_page(
     context = {
         "signed": signed, "csrf": signed.csrf, "service": service, "new": before is None,
         "name": shown_name(service, locale), "texts": languages, "others": others,
-        "error": error,
+        "error": error, "version": service.version,
     }  # fmt: skip
     return render(request, "review.html", context, status=status)
 
@@ -76,7 +77,15 @@ async def decide(
     if action == "reject" and not note:
         page = await _review_page(request, signed, session, service_id, error="note", status=422)
         raise PageError(page)
-    await rules.move_service(
-        session, signed.caller, service_id=service_id, action=action, note=note
-    )
+    try:
+        # The version the page showed: what was proposed since is never decided on unseen.
+        version = int(form.get("version", ""))
+        await rules.move_service(
+            session, signed.caller, service_id=service_id, action=action, note=note,
+            expected_version=version,
+        )  # fmt: skip
+    except (StaleVersion, ValueError) as stale:
+        # Nothing was written; the page shows the changes as they are now.
+        page = await _review_page(request, signed, session, service_id, error="changed", status=409)
+        raise PageError(page) from stale
     return see_other(f"/portal/review?notice={action}ed")

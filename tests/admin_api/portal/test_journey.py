@@ -148,3 +148,51 @@ async def test_sending_back_needs_a_note_which_the_association_then_reads(
         card = page.locator(".card", has_text="Vestiaire solidaire")
         assert "Il manque les horaires du samedi." in await card.inner_text()
         assert "Brouillon" in await card.inner_text()
+
+
+async def test_publishing_never_publishes_a_change_made_after_the_page_was_opened(
+    browser: Browser, base_url: str, pg_engine: AsyncEngine
+) -> None:
+    from admin_api.accounts.service import create_account
+    from admin_api.deps import Caller
+    from admin_api.listings import service as rules
+    from admin_api.versioning import Edit
+
+    people = People(pg_engine)
+    organization = await people.organization()
+    service_id = await draft_service(pg_engine, organization, "Abri du port", submit=True)
+    reviewer = await people.invite(Role.CITY_ADMIN)
+    replaced = "+1 900 666 0000"
+    async with tab(browser, base_url) as city:
+        page = city.page
+        await accept(page, reviewer)
+        await sign_in(page, reviewer.login)
+        await page.goto(f"/portal/review/{service_id}")
+        assert replaced not in await page.content()
+        # While the page is open, the association changes the phone number.
+        async with AsyncSession(pg_engine) as session, session.begin():
+            account = await create_account(
+                session, name="second-editor", role=Role.ASSOCIATION, organization_id=organization
+            )
+            caller = Caller(account, None)
+            service = await rules.read_service(session, caller, service_id)
+            phones = {"phones": [{"number": replaced}]}
+            await rules.edit_service(session, caller, service_id, Edit(phones, service.version))
+        async with page.expect_response(f"**/portal/review/{service_id}") as answer:
+            await page.locator("button[name=action][value=publish]").click()
+        assert (await answer.value).status == 409
+        assert "Rien n'a été décidé" in await page.locator("[role=alert]").inner_text()
+        async with AsyncSession(pg_engine) as session:
+            pending = await session.get(Service, service_id)
+            assert pending is not None
+            assert pending.review_state == "pending_review"
+        # The page now shows the new number; publishing from it publishes what was seen.
+        assert replaced in await page.locator("table.diff").last.inner_text()
+        await page.locator("button[name=action][value=publish]").click()
+        await page.wait_for_url("**/portal/review?notice=published")
+        assert city.errors == [
+            "Failed to load resource: the server responded with a status of 409 (Conflict)"
+        ]
+    published = await _service_of(pg_engine, organization)
+    assert published["state"] == "published"
+    assert [phone["number"] for phone in published["phones"]] == [replaced]  # type: ignore[attr-defined]
