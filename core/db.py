@@ -62,9 +62,13 @@ PING_IDLE_S = 1.0
 
 
 def create_engine(url: str) -> AsyncEngine:
-    """Create an async engine; SQLite gets foreign keys and a busy timeout."""
+    """Create an async engine; SQLite gets foreign keys and a busy timeout.
+
+    Its errors never carry the statement's values (`hide_parameters`): they hold what people
+    wrote, and errors are logged.
+    """
     if url.startswith("sqlite"):
-        engine = create_async_engine(url, connect_args={"timeout": 15})
+        engine = create_async_engine(url, connect_args={"timeout": 15}, hide_parameters=True)
 
         @event.listens_for(engine.sync_engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record):  # type: ignore[no-untyped-def]
@@ -74,7 +78,9 @@ def create_engine(url: str) -> AsyncEngine:
             cursor.close()
 
         return engine
-    engine = create_async_engine(url, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW)
+    engine = create_async_engine(
+        url, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW, hide_parameters=True
+    )
     dialect = engine.sync_engine.dialect
 
     @event.listens_for(engine.sync_engine, "checkin")

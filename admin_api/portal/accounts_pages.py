@@ -12,7 +12,7 @@ from starlette.responses import Response
 from admin_api.accounts import people
 from admin_api.accounts.models import Account, Credential, Role
 from admin_api.accounts.service import create_account, set_disabled
-from admin_api.deps import SessionDep, require
+from admin_api.deps import RowId, SessionDep, require
 from admin_api.errors import AdminError, InvalidInput, NotFound
 from admin_api.portal.auth import Signed, SignedDep, SignedFormDep
 from admin_api.portal.pages import PageError, PortalRoute, render, see_other
@@ -54,7 +54,7 @@ async def invite_person(
         if role not in {r.value for r in Role}:
             raise InvalidInput("choose a role")
         account = await create_account(
-            session, name=form.get("name", "").strip()[:120] or form.get("login", ""),
+            session, name=(form.get("name", "").strip() or form.get("login", "").strip())[:120],
             role=Role(role), organization_id=form.get("organization_id") or None
             if role == Role.ASSOCIATION else None,
         )  # fmt: skip
@@ -72,7 +72,7 @@ async def invite_person(
 
 @router.post("/portal/accounts/{account_id}/{action}")
 async def switch_account(
-    account_id: int, action: str, signed_form: SignedFormDep, session: SessionDep
+    account_id: RowId, action: str, signed_form: SignedFormDep, session: SessionDep
 ) -> Response:
     """Disable an account (its sessions and tokens stop at once), or enable it again."""
     signed, _form = signed_form

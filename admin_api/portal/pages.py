@@ -35,7 +35,10 @@ _ENV.globals.update(
     LANGUAGE_NAMES=i18n.LANGUAGES,
 )
 # Forms post to this server only; styles and scripts come from its static files.
-HEADERS = page_headers(form_action="'self'")
+STATIC_HEADERS = page_headers(form_action="'self'")
+# Pages hold people's messages and the directory's drafts, and volunteers share phones: no
+# copy is kept in the browser, so Back after signing out shows nothing (and asks again).
+HEADERS = {**STATIC_HEADERS, "Cache-Control": "no-store"}
 
 
 def render(

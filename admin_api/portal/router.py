@@ -20,7 +20,7 @@ from admin_api.portal import (
     stats_pages,
     unmet_pages,
 )
-from admin_api.portal.pages import HEADERS, PortalRoute
+from admin_api.portal.pages import STATIC_HEADERS, PortalRoute
 
 _STATIC = Path(__file__).resolve().parent / "static"
 # Read once, served from memory: a fixed set of files, so no path from a URL touches the disk.
@@ -50,4 +50,4 @@ async def static_file(name: str) -> Response:
     if name not in _FILES:
         raise NotFound("no such file")
     media_type, body = _FILES[name]
-    return Response(body, media_type=media_type, headers=HEADERS)
+    return Response(body, media_type=media_type, headers=STATIC_HEADERS)

@@ -100,3 +100,18 @@ async def test_a_connection_just_given_back_is_used_without_a_round_trip_first(
             await _backend(sessions)
         assert db.unavailable(failed.value)
         assert await _backend(sessions) != cut
+
+
+async def test_a_failed_statement_s_error_never_carries_what_was_written() -> None:
+    # Errors are logged; the values of a statement are what people wrote (a volunteer's
+    # answer with a phone number in it). PostgreSQL refuses a NUL in text, saying only that.
+    engine = create_engine(PG_URL)
+    written = "Fatou, appelez le 0699887766\x00"
+    try:
+        async with AsyncSession(engine) as session:
+            with pytest.raises(DBAPIError) as failed:
+                await session.execute(text("SELECT CAST(:written AS text)"), {"written": written})
+        assert "0699887766" not in str(failed.value)
+        assert "hidden due to hide_parameters" in str(failed.value)
+    finally:
+        await engine.dispose()

@@ -1,4 +1,4 @@
-"""The access log keeps paths, not query strings (issue 13, finding 6)."""
+"""The access log keeps paths, not query strings nor invitation tokens (issue 13, finding 6)."""
 
 from __future__ import annotations
 
@@ -30,3 +30,21 @@ def test_the_verify_token_stays_out_of_the_access_log() -> None:
     finally:
         logger.removeHandler(kept)
     assert kept.lines == ['203.0.113.9:443 - "GET /webhooks/whatsapp HTTP/1.1" 200']
+
+
+def test_an_invitation_s_token_stays_out_of_the_access_log() -> None:
+    create_app(make_settings())
+    logger = logging.getLogger("uvicorn.access")
+    kept = _Kept()
+    logger.addHandler(kept)
+    token = "kq3VbU0r2dQ8xq7kN1m5Yw"
+    try:
+        for method in ("GET", "POST"):
+            path = f"/portal/invitation/{token}"
+            logger.warning('%s - "%s %s HTTP/%s" %d', "203.0.113.9:443", method, path, "1.1", 200)
+    finally:
+        logger.removeHandler(kept)
+    assert kept.lines == [
+        '203.0.113.9:443 - "GET /portal/invitation/… HTTP/1.1" 200',
+        '203.0.113.9:443 - "POST /portal/invitation/… HTTP/1.1" 200',
+    ]

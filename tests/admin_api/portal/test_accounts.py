@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from playwright.async_api import Browser
+from playwright.async_api import Browser, expect
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from admin_api.accounts.models import Role
@@ -55,3 +55,35 @@ async def test_an_invitation_made_in_the_portal_works_once_and_disabling_ends_th
         await newcomer.page.wait_for_url("**/portal/sign-in?next=/portal/services&expired=1")
         await sign_in(newcomer.page, invited.login)
         assert "incorrect" in await newcomer.page.locator("[role=alert]").inner_text()
+
+
+async def test_odd_input_gets_a_clear_refusal_never_a_server_error(
+    browser: Browser, base_url: str, pg_engine: AsyncEngine
+) -> None:
+    people = People(pg_engine)
+    reviewer = await people.invite(Role.CITY_ADMIN)
+    async with tab(browser, base_url) as city:
+        await accept(city.page, reviewer)
+        await sign_in(city.page, reviewer.login)
+        await city.page.wait_for_url("**/portal/review")
+        # An id past the database's integers, typed in the address bar.
+        for path in ("/portal/handovers/99999999999", "/portal/handovers/99999999999/messages"):
+            response = await city.page.goto(path)
+            assert response is not None
+            assert response.status == 422, path
+        # A login too long and no name: the form comes back saying why.
+        await city.page.goto("/portal/accounts")
+        await city.page.locator("#login").fill("n" * 130 + "@example.org")
+        await city.page.locator("#role").select_option("city_admin")
+        async with city.page.expect_response("**/portal/accounts") as refused:
+            await city.page.get_by_role("button", name="Créer l'invitation").click()
+        assert (await refused.value).status == 422
+        await expect(city.page.locator("p.error")).to_contain_text("3 to 120 characters")
+        assert (
+            city.errors
+            == [
+                "Failed to load resource: the server responded with a status of 422 "
+                "(Unprocessable Entity)"
+            ]
+            * 3
+        )

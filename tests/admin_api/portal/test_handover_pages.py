@@ -110,6 +110,12 @@ async def test_the_first_volunteer_takes_it_the_second_is_told_and_others_never_
             assert response is not None
             assert response.status == 404
         assert await serious_violations(first.page) == []
+        # Signed out on a shared phone, Back shows no conversation: no copy was kept.
+        await first.page.get_by_role("button", name="Se déconnecter").click()
+        await first.page.wait_for_url("**/portal/sign-in**")
+        await first.page.go_back()
+        await first.page.wait_for_url("**/portal/sign-in**")
+        assert WROTE not in await first.page.content()
         assert first.errors == []
         for signed in (second, other):
             # The one complaint: the 404 of the conversation they may not open.
@@ -129,6 +135,8 @@ async def test_the_city_team_sees_it_escalated_with_figures_and_reassigns_it(
     people = People(pg_engine)
     city = await people.invite(Role.CITY_ADMIN)
     samira = await people.invite(Role.ASSOCIATION, org_id)
+    # A volunteer of an association with no desk for Lyon's legal questions.
+    elsewhere = await people.invite(Role.ASSOCIATION, await people.organization())
     relay = Relay(async_sessionmaker(pg_engine), redis, PSEUDONYM_KEY.encode(), escalate_minutes=30)
     assert await relay.escalate_once(dt.datetime.now(dt.UTC) + dt.timedelta(minutes=31)) >= 1
     async with tab(browser, base_url) as team, tab(browser, base_url) as volunteer:
@@ -151,6 +159,20 @@ async def test_the_city_team_sees_it_escalated_with_figures_and_reassigns_it(
         await team.page.wait_for_url("**/portal/handovers/*")
         conversation = team.page.url
         samira_id = await _account_id(pg_engine, samira.login)
+        elsewhere_id = await _account_id(pg_engine, elsewhere.login)
+        offered = await team.page.locator("#volunteer option").evaluate_all(
+            "options => options.map(o => o.value)"
+        )
+        assert str(samira_id) in offered
+        assert str(elsewhere_id) not in offered, "they could not even open it"
+        # The form pointed at them all the same: refused, and the conversation stays.
+        await team.page.locator("#volunteer").evaluate(
+            f"s => {{ s.add(new Option('?', '{elsewhere_id}')); s.value = '{elsewhere_id}'; }}"
+        )
+        async with team.page.expect_response("**/reassign") as refused:
+            await team.page.locator("form[action$='/reassign'] button").click()
+        assert (await refused.value).status == 422
+        await team.page.goto(conversation)
         await team.page.locator("#volunteer").select_option(str(samira_id))
         await team.page.locator("form[action$='/reassign'] button").click()
         await team.page.wait_for_url(conversation)
@@ -161,7 +183,11 @@ async def test_the_city_team_sees_it_escalated_with_figures_and_reassigns_it(
         await volunteer.page.locator("#text").fill("Envoyez-moi une photo de la lettre")
         await volunteer.page.locator("#answer button[type=submit]").click()
         await volunteer.page.wait_for_url(f"{conversation}#answer")
-        assert team.errors == []
+        # The one complaint: the refused form's 422.
+        assert team.errors == [
+            "Failed to load resource: the server responded with a status of 422 "
+            "(Unprocessable Entity)"
+        ]
         assert volunteer.errors == []
 
     key = pseudonym(PSEUDONYM_KEY.encode(), "telegram", chat_id)
