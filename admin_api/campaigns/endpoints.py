@@ -60,7 +60,7 @@ async def post_campaign(
 ) -> CampaignOut:
     """Send an active rumour's fact to its subscribers (city admins); answer its id."""
     campaign = await rules.start_campaign(
-        session, caller, rumour_key=body.rumour_key, city=body.city
+        session, caller, request.app.state.redis, rumour_key=body.rumour_key, city=body.city
     )
     response.headers["Location"] = f"/api/v1/campaigns/{campaign.id}"
     return await _out(request.app.state.redis, campaign)

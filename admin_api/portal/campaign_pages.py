@@ -49,6 +49,7 @@ async def _page(
         "rumours": [(r.key, r.title(locale)) for r in offered], "titles": titles,
         "cities": {c.id: c.display_name(locale) for c in await list_cities(session)},
         "campaigns": [await _shown(request, c) for c in listed],
+        "notice": request.query_params.get("notice"),
     }  # fmt: skip
     return render(request, "campaigns.html", context, status=status)
 
@@ -74,8 +75,13 @@ async def start_campaign(
             await rules.check_campaign(session, signed.caller, rumour_key=rumour_key, city=city)
             return await _confirm(request, signed, session, rumour_key, city)
         campaign = await rules.start_campaign(
-            session, signed.caller, rumour_key=rumour_key, city=city
+            session, signed.caller, request.app.state.redis, rumour_key=rumour_key, city=city
         )
+    except rules.CampaignRepeated as repeated:
+        # A second tap on "Send": the campaign the first one started, not another.
+        if repeated.campaign_id is None:
+            return see_other("/portal/campaigns?notice=repeated")
+        return see_other(f"/portal/campaigns/{repeated.campaign_id}?notice=repeated")
     except InvalidInput as refused:
         page = await _page(request, signed, session, error=refused.detail, values=form,
                            status=422)  # fmt: skip

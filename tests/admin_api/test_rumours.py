@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from redis.asyncio import Redis
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from admin_api.accounts.models import Role
@@ -286,3 +288,31 @@ async def test_a_campaign_answers_with_its_id_and_reports_counts_only(
         assert problem in str(refused.json()["detail"])
     missing = await api.client.get("/api/v1/campaigns/999999", headers=admin)
     assert missing.status_code == 404
+
+
+@pytest.mark.usefixtures("redis")
+async def test_the_same_fact_to_the_same_people_twice_at_once_is_sent_once(
+    api: Api, pg_engine: AsyncEngine
+) -> None:
+    # A double tap, or a script retrying: both requests in flight together.
+    admin = await api.account(Role.CITY_ADMIN)
+    body = {"rumour_key": "take_jobs", "city": "tangier"}
+    answers = await asyncio.gather(
+        *(api.client.post("/api/v1/campaigns", json=body, headers=admin) for _ in range(2))
+    )
+    assert sorted(a.status_code for a in answers) == [201, 409]
+    started = next(a for a in answers if a.status_code == 201).json()
+    repeated = next(a for a in answers if a.status_code == 409).json()
+    assert repeated["error"] == "conflict"
+    assert "less than 10 minutes ago" in repeated["detail"]
+    async with AsyncSession(pg_engine) as session:
+        found = await session.scalars(
+            select(campaigns.Campaign.id).where(
+                campaigns.Campaign.rumour_key == "take_jobs", campaigns.Campaign.city == "tangier"
+            )
+        )
+        assert list(found) == [started["id"]]
+    # Another city's people are other people.
+    elsewhere = {"rumour_key": "take_jobs", "city": "lyon"}
+    other = await api.client.post("/api/v1/campaigns", json=elsewhere, headers=admin)
+    assert other.status_code == 201

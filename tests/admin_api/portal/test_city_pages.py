@@ -7,6 +7,7 @@ page is delivered by the real broadcaster and sender to the Telegram stand-in.
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import datetime as dt
 import io
@@ -394,6 +395,38 @@ async def test_a_campaign_started_with_the_keyboard_is_delivered_and_counted(
         assert (campaign.rumour_key, campaign.city) == ("take_jobs", "vienna")
     async with AsyncSession(pg_engine) as session, session.begin():
         await session.execute(delete(Campaign).where(Campaign.id == campaign_id))
+
+
+@pytest.mark.usefixtures("redis")
+async def test_a_double_tap_on_send_starts_one_campaign_and_shows_it(
+    browser: Browser, base_url: str, pg_engine: AsyncEngine, rumour_key: str
+) -> None:
+    async with tab(browser, base_url, locale="fr") as city:
+        page = city.page
+        await _city_admin(page, People(pg_engine))
+        await page.goto("/portal/campaigns")
+        await page.locator("#rumour_key").select_option(rumour_key)
+        await page.locator("main form button[type=submit]").click()
+        confirm = page.locator("form:has(input[name=confirmed])")
+        await confirm.wait_for()
+        fields = await confirm.evaluate("f => Object.fromEntries(new FormData(f).entries())")
+        # Two taps: both requests leave before either is answered.
+        first, second = await asyncio.gather(
+            *(page.request.post("/portal/campaigns", form=fields, max_redirects=0)
+              for _ in range(2))
+        )  # fmt: skip
+        places = sorted(answer.headers["location"] for answer in (first, second))
+        assert [answer.status for answer in (first, second)] == [303, 303]
+        started = places[1].split("?")[0]
+        assert places == [f"{started}?notice=repeated", f"{started}?notice=started"]
+        await page.goto(places[0])
+        assert "Rien n'a été envoyé deux fois" in await page.locator("[role=status]").inner_text()
+        assert city.errors == []
+    async with AsyncSession(pg_engine) as session:
+        count = await session.scalar(
+            select(func.count()).select_from(Campaign).where(Campaign.rumour_key == rumour_key)
+        )
+        assert count == 1
 
 
 async def test_a_campaign_for_a_rumour_no_longer_offered_is_refused_on_the_page(
