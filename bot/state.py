@@ -25,6 +25,8 @@ class ConversationState:
     district: str | None = None
     open_only: bool = False  # the "open now" button narrowed the list
     free_only: bool = False  # the "free only" button narrowed the list
+    # The last conversation with a volunteer the person rated (👍/👎): one rating each.
+    rated_handover: int = 0
 
 
 def _decode(kind: str, value: str) -> str | int | bool:

@@ -144,6 +144,14 @@ async def add_person_message(
     await session.flush()
 
 
+async def last_ended(session: AsyncSession, key: str, *, since: dt.datetime) -> Handover | None:
+    """Return the person's conversation that ended last, if it ended after `since`."""
+    statement = select(Handover).where(
+        Handover.key == key, Handover.state == CLOSED, Handover.ended_at >= since
+    )
+    return (await session.scalars(statement.order_by(Handover.ended_at.desc()).limit(1))).first()
+
+
 async def end_by_person(session: AsyncSession, handover: Handover, now: dt.datetime) -> None:
     """End the conversation at the person's request (/end)."""
     handover.state, handover.outcome, handover.ended_at = CLOSED, ENDED_BY_PERSON, now

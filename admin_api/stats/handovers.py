@@ -24,10 +24,16 @@ def shown(figures: handoff.Figures, minimum: int) -> dict[str, int | None]:
         return value if value == 0 or value >= minimum else None
 
     median = figures.median_first_answer
-    return {
-        "total": count(figures.total),
+    parts = {
         "open": count(figures.open),
         **{outcome: count(figures.outcomes.get(outcome, 0)) for outcome in OUTCOMES},
+    }
+    # The total is the sum of the parts: shown beside one hidden part, it would give it away
+    # (6 in all, 5 open and nothing else ended: the hidden one is 1).
+    hidden_part = any(value is None for value in parts.values())
+    return {
+        "total": None if hidden_part else count(figures.total),
+        **parts,
         # A median of fewer than `minimum` waits could single out one conversation.
         "median_minutes": round(median.total_seconds() / 60)
         if median is not None and figures.answered >= minimum

@@ -29,6 +29,8 @@ from services_directory.cities.service import get_city
 from services_directory.listings.models import Organization
 
 INTENT = usage.HANDOVER_INTENT
+# A rating counts for a conversation that ended this recently (the buttons stay in the chat).
+RATED_WITHIN = dt.timedelta(days=7)
 # The sealing label of a conversation's chat id (core.sealed): the relay opens it to deliver.
 CHAT_ID_LABEL = b"dalil/handover-chat-id/v1"
 # The value of "human:yes:<category>" when the person chose no topic.
@@ -194,11 +196,16 @@ def ended(t: NullTranslations, locale: str, text: str) -> Reply:
 
 
 async def feedback(turn: Turn, value: str) -> list[Reply] | None:
-    """Count a 👍 or 👎 after a conversation with a volunteer, anonymously."""
+    """Count a 👍 or 👎 after a conversation with a volunteer, anonymously: once for each
+    conversation that ended in the last RATED_WITHIN, and never without one (a button pressed
+    again, or sent by hand, is thanked and not counted)."""
     if value not in ("up", "down"):
         return None
     rating: usage.Feedback = "up" if value == "up" else "down"
-    await turn.record(INTENT, usage.FEEDBACK_OUTCOME, feedback=rating)
+    ended = await handoff.last_ended(turn.session, turn.key, since=turn.now - RATED_WITHIN)
+    if ended is not None and ended.id != turn.state.rated_handover:
+        turn.state.rated_handover = ended.id
+        await turn.record(INTENT, usage.FEEDBACK_OUTCOME, feedback=rating)
     text = turn.t.gettext("Thank you! This helps us improve Dalil.")
     return [render.menu(turn.t, turn.locale, text)]
 

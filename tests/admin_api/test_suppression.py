@@ -99,3 +99,27 @@ def test_none_is_a_value_like_any_other() -> None:
     protection = protect(counts, K)
     assert_protected(counts, protection)
     assert _grouped(protection, 0b11)[(None, "x")] is None
+
+
+def test_the_handovers_total_is_hidden_beside_a_hidden_part() -> None:
+    import datetime as dt
+
+    from admin_api.stats.handovers import shown
+    from handoff.service import Figures
+
+    # 6 in all, 5 open, 1 closed by a volunteer: the total would give the 1 away.
+    one_closed = Figures(
+        total=6, open=5, outcomes={"closed_by_volunteer": 1}, answered=1,
+        median_first_answer=dt.timedelta(minutes=3),
+    )  # fmt: skip
+    figures = shown(one_closed, K)
+    assert figures["closed_by_volunteer"] is None
+    assert figures["total"] is None
+    assert figures["open"] == 5
+    assert figures["median_minutes"] is None
+    # Every part shown (or nothing there): the total too.
+    enough = Figures(
+        total=11, open=5, outcomes={"closed_by_volunteer": 6}, answered=6,
+        median_first_answer=dt.timedelta(minutes=3),
+    )  # fmt: skip
+    assert shown(enough, K)["total"] == 11

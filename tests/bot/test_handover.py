@@ -131,6 +131,10 @@ async def test_asking_confirming_writing_and_ending(
 
     thanks = await person.press("hfb:up")
     assert thanks.text == "Thank you! This helps us improve Dalil."
+    # Pressed again, or the other one after it: thanked, and the conversation counts once.
+    for again in ("hfb:up", "hfb:down", "hfb:down"):
+        thanked = await person.press_earlier(again)
+        assert thanked.text == "Thank you! This helps us improve Dalil."
     rated = (
         await session.scalars(select(UsageEvent).where(UsageEvent.outcome == "feedback"))
     ).one()
@@ -143,6 +147,20 @@ async def test_asking_confirming_writing_and_ending(
         .select_from(HandoverMessage)
         .where(HandoverMessage.text == "I need a doctor")
     )
+
+
+async def test_a_rating_without_a_conversation_is_thanked_and_never_counted(
+    dialogue_without_nlu: Dialogue, session: AsyncSession
+) -> None:
+    # The buttons' payloads can be sent by hand: without a conversation that ended, the
+    # statistics the city reads would count whatever anyone sends.
+    person = Conversation(dialogue_without_nlu, chat_id=CHAT_ID, language_hint="en")
+    await _in_tangier(person)
+    for _ in range(6):
+        thanks = await person.press_earlier("hfb:down")
+        assert thanks.text == "Thank you! This helps us improve Dalil."
+    counted = await session.scalars(select(UsageEvent).where(UsageEvent.outcome == "feedback"))
+    assert counted.all() == []
 
 
 async def test_a_volunteer_answers_sends_a_card_and_closes_through_the_relay(

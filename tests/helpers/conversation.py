@@ -72,6 +72,11 @@ class Conversation:
         assert payload in offered, f"{payload!r} was not offered: {sorted(offered)}"
         return await self._send(kind="button", payload=payload)
 
+    async def press_earlier(self, payload: str) -> Reply:
+        """Press a button of an earlier message (the chat keeps them pressable), or send a
+        button's payload that nothing offered, as a client built by hand can."""
+        return await self._send(kind="button", payload=payload)
+
     async def hands_over(self, language: str, city: str, category: str, wrote: str) -> None:
         """Start, choose `language` and `city`, ask for a person about `category` with the
         buttons, confirm, and write `wrote` to the volunteers."""
