@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import secrets
 
 from fastapi import APIRouter, Query
 from sqlalchemy import and_, or_, select
@@ -29,6 +30,8 @@ from services_directory.cities.service import list_cities
 from services_directory.listings.models import Organization, Service
 from services_directory.search.service import search_services
 
+# How long a send form's one-time token is remembered once used.
+ONCE_KEEP_S = 24 * 3600
 router = APIRouter(route_class=PortalRoute, include_in_schema=False)
 
 # Ready answers, shown to the volunteer in their language and sent in the person's.
@@ -135,6 +138,7 @@ async def _conversation_page(
         "signed": signed, "csrf": signed.csrf, "handover": handover, "messages": messages,
         "services": services, "service_names": names, "canned": canned, "viewer": viewer,
         "volunteers": volunteers, "error": error, "last_id": messages[-1].id if messages else 0,
+        "once": secrets.token_urlsafe(16),
         "PERSON": PERSON, "NOTICE": NOTICE,
     }  # fmt: skip
     return render(request, "handover.html", context, status=status)
@@ -235,9 +239,15 @@ async def take(handover_id: RowId, signed_form: SignedFormDep, session: SessionD
 
 async def _send(
     request: Request, signed: Signed, session: SessionDep, handover_id: int, *,
-    text: str = "", service_id: str | None = None,
+    once: str, text: str = "", service_id: str | None = None,
 ) -> Response:  # fmt: skip
     viewer = _viewer(signed)
+    # Each page's send forms carry a token of their own: a second tap on "Send" (or the
+    # form sent again) finds it used, and the person gets the answer once.
+    if once and not await request.app.state.redis.set(
+        f"portal-once:{once[:64]}", "1", nx=True, ex=ONCE_KEEP_S
+    ):
+        return see_other(f"/portal/handovers/{handover_id}#answer")
     reengage_team = None
     if request.app.state.settings.whatsapp_handover_template:
         # Outside WhatsApp's window the answer waits and the template names the association.
@@ -268,7 +278,8 @@ async def answer(
         text = i18n.translations(handover.language).gettext(CANNED[canned])
     if not text or len(text) > handoff.MAX_TEXT:
         raise await _refuse(request, signed, session, handover_id, "empty", 422)
-    return await _send(request, signed, session, handover_id, text=text)
+    once = form.get("once", "")
+    return await _send(request, signed, session, handover_id, once=once, text=text)
 
 
 @router.post("/portal/handovers/{handover_id}/card")
@@ -281,7 +292,8 @@ async def card(
     chosen = form.get("service", "")
     if chosen not in {service_id for service_id, _name in await _services(session, handover)}:
         raise await _refuse(request, signed, session, handover_id, "service", 422)
-    return await _send(request, signed, session, handover_id, service_id=chosen)
+    once = form.get("once", "")
+    return await _send(request, signed, session, handover_id, once=once, service_id=chosen)
 
 
 @router.post("/portal/handovers/{handover_id}/close")

@@ -6,6 +6,7 @@ on the tests' real PostgreSQL; the portal is the real app in Debian's Chromium.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 import uuid
@@ -122,6 +123,41 @@ async def test_the_first_volunteer_takes_it_the_second_is_told_and_others_never_
             assert signed.errors == [
                 "Failed to load resource: the server responded with a status of 404 (Not Found)"
             ]
+
+
+async def test_a_double_tap_on_send_answers_the_person_once(
+    browser: Browser, base_url: str, pg_engine: AsyncEngine, asked: tuple[str, str]
+) -> None:
+    chat_id, org_id = asked
+    samira = await People(pg_engine).invite(Role.ASSOCIATION, org_id)
+    async with tab(browser, base_url) as volunteer:
+        page = volunteer.page
+        await _signed_in(page, samira, "/portal/services")
+        await page.goto("/portal/handovers")
+        await page.locator("form[action$='/take'] button").click()
+        await page.wait_for_url("**/portal/handovers/*")
+        conversation = page.url
+        await page.locator("#text").fill("Envoyez-moi une photo de la lettre")
+        form = page.locator("form#answer")
+        fields = await form.evaluate("f => Object.fromEntries(new FormData(f).entries())")
+        action = await form.get_attribute("action")
+        assert action is not None
+        # Two taps: both requests leave before either is answered.
+        answers = await asyncio.gather(
+            *(page.request.post(action, form=fields, max_redirects=0) for _ in range(2))
+        )
+        assert [answer.status for answer in answers] == [303, 303]
+        await page.goto(conversation)
+        assert volunteer.errors == []
+    key = pseudonym(PSEUDONYM_KEY.encode(), "telegram", chat_id)
+    async with AsyncSession(pg_engine) as session:
+        handover = (await session.scalars(select(Handover).where(Handover.key == key))).one()
+        sent = await session.scalars(
+            select(HandoverMessage.text).where(
+                HandoverMessage.handover_id == handover.id, HandoverMessage.author == "volunteer"
+            )
+        )
+        assert sent.all() == ["Envoyez-moi une photo de la lettre"]
 
 
 async def test_the_city_team_sees_it_escalated_with_figures_and_reassigns_it(
