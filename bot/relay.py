@@ -35,7 +35,7 @@ from bot.whatsapp.render import template_language
 from core.db import transaction
 from core.sealed import UnreadableChatId
 from handoff import service as handoff
-from handoff.models import NOTICE, REENGAGE, Handover, HandoverMessage
+from handoff.models import ESCALATED, NOTICE, REENGAGE, Handover, HandoverMessage
 from services_directory.categories import Category
 from services_directory.cities.models import City
 from services_directory.listings.models import Service
@@ -152,6 +152,13 @@ class Relay:
                 return Reply(text.format(name=team, volunteer=volunteer), rtl=rtl)
             if message.notice == REENGAGE:
                 return self._reengage(t, locale, message)
+            if message.notice == ESCALATED:
+                text = t.gettext(
+                    "No volunteer has been free to read your message yet. It is still "
+                    "waiting, and the city team has been told. Send /end to stop. In an "
+                    "emergency, press the button below."
+                )
+                return Reply(text, ((render.emergency_button(t),),), rtl=rtl)
             return None
         if message.service_id is not None:
             card = await self._card(session, message.service_id, conversation, now)

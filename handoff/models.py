@@ -37,6 +37,8 @@ VOLUNTEER = "volunteer"
 NOTICE = "notice"
 # The notice sent as WhatsApp's template when an answer is held outside the 24-hour window.
 REENGAGE = "reengage"
+# The notice telling the person that nobody took the request in time (the city team knows).
+ESCALATED = "escalated"
 
 
 class HandoverDesk(Base):

@@ -23,6 +23,7 @@ from handoff.models import (
     CLOSED,
     CLOSED_BY_VOLUNTEER,
     ENDED_BY_PERSON,
+    ESCALATED,
     EXPIRED,
     FORGOTTEN,
     NOTICE,
@@ -482,7 +483,11 @@ async def undelivered(
 
 
 async def escalate(session: AsyncSession, *, now: dt.datetime, minutes: int) -> int:
-    """Mark the requests nobody took within `minutes` as escalated; return how many."""
+    """Mark the requests nobody took within `minutes` as escalated; return how many.
+
+    The person is told too (an "escalated" notice the relay delivers): nobody was free yet,
+    the city team knows, and the emergency numbers are one tap away.
+    """
     cutoff = now - dt.timedelta(minutes=minutes)
     result = await session.execute(
         update(Handover)
@@ -494,7 +499,10 @@ async def escalate(session: AsyncSession, *, now: dt.datetime, minutes: int) -> 
         .values(escalated_at=now)
         .returning(Handover.id)
     )
-    return len(result.all())
+    escalated = [handover_id for (handover_id,) in result.all()]
+    for handover_id in escalated:
+        _notice(session, handover_id, ESCALATED, now)
+    return len(escalated)
 
 
 async def contacts(session: AsyncSession) -> dict[str, HandoverContact]:

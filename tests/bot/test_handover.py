@@ -319,6 +319,14 @@ async def test_a_request_nobody_takes_is_escalated_to_the_city_team(
     city_team = handoff.Viewer(0, None, city_team=True)
     (escalated,) = await handoff.inbox(session, city_team)
     assert escalated.escalated_at == asked + dt.timedelta(minutes=31)
+    # The person is told once that it still waits, with the emergency numbers a tap away.
+    assert await relay.run_once() == 1
+    assert await relay.run_once() == 0
+    (told,) = await outbound(redis)
+    assert told.chat_id == CHAT_ID
+    assert told.reply is not None
+    assert told.reply.text.startswith("No volunteer has been free to read your message yet.")
+    assert [b.payload for row in told.reply.buttons for b in row] == ["emergency"]
 
 
 async def test_on_whatsapp_no_answer_goes_out_after_the_24_hour_window(

@@ -14,7 +14,9 @@
     item.dataset.id = String(message.id);
     if (message.author === "notice") {
       var note = document.createElement("em");
-      var notes = { taken: list.dataset.taken, reengage: list.dataset.reengage };
+      var notes = {
+        taken: list.dataset.taken, reengage: list.dataset.reengage, escalated: list.dataset.escalated
+      };
       note.textContent = notes[message.notice] || list.dataset.closed;
       item.appendChild(note);
     } else {
