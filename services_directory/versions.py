@@ -33,10 +33,12 @@ async def edit(
     apply: Callable[[], Awaitable[None]],
     actor: audit.Actor,
     action: str = "update",
+    note: str | None = None,
 ) -> dict[str, Any]:
     """Apply and audit a change if `expected_version` is current; return what changed.
 
     `before` and `after` are the row's fields as plain data; `apply` writes `after` into the row.
+    A `note` (a reviewer's, for the editor) is kept in the audit entry beside the changes.
     Nothing is written when they do not differ. StaleVersion when the version is not current,
     or when another editor commits first.
     """
@@ -58,6 +60,6 @@ async def edit(
         entity_type=entity_type,
         entity_id=entity_id,
         action=action,
-        changes=changed,
+        changes={**changed, "note": note} if note else changed,
     )
     return changed

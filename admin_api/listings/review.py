@@ -15,6 +15,9 @@ from services_directory.audit import AuditEntry
 from services_directory.listings import service as listings
 from services_directory.listings.models import Service
 
+# The audit actions that are a step of review, for the notes the city team sent back.
+REVIEW_STEPS = ("submit", "reject", "publish", "approve_changes", "reject_changes")
+
 
 async def pending_change(
     session: AsyncSession, caller: Caller, service_id: str
@@ -27,6 +30,10 @@ async def pending_change(
     require(caller, Role.CITY_ADMIN)
     service = await rules.read_service(session, caller, service_id)
     after = listings.to_fields(service)
+    if service.review_state == "published" and service.pending:
+        # An association's changes to a published service, held aside: what people see now,
+        # and what they would see.
+        return service, after, {**after, **service.pending}
     trail = await listings.audit_trail(session, service_id)
     published = [index for index, entry in enumerate(trail) if entry.action == "publish"]
     if not published:
@@ -44,7 +51,9 @@ async def notes_sent_back(
 ) -> dict[str, str]:
     """Return the reviewer's note of each service whose last review step sent it back."""
     require(caller, Role.CITY_ADMIN, Role.ASSOCIATION)
-    ids = [s.id for s in services if s.review_state == "draft"]
+    # Drafts sent back, and published services whose changes were sent back (the note stays
+    # until the city team decides on their next changes).
+    ids = [s.id for s in services if s.review_state in ("draft", "published")]
     if not ids:
         return {}
     steps = await session.scalars(
@@ -52,7 +61,7 @@ async def notes_sent_back(
         .where(
             AuditEntry.entity_type == "service",
             AuditEntry.entity_id.in_(ids),
-            AuditEntry.action.in_(("submit", "reject", "publish")),
+            AuditEntry.action.in_(REVIEW_STEPS),
         )
         .order_by(AuditEntry.id)
     )
@@ -60,5 +69,5 @@ async def notes_sent_back(
     return {
         service_id: str(step.changes.get("note", ""))
         for service_id, step in last.items()
-        if step.action == "reject"
+        if step.action in ("reject", "reject_changes") and step.changes.get("note")
     }

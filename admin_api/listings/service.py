@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, exists, or_, select
+from sqlalchemy import ColumnElement, Select, Text, and_, cast, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from admin_api.accounts.models import Role
@@ -53,6 +53,15 @@ class ServiceFilter:
     modified_after: dt.datetime | None = None
 
 
+# The review queue's filter: new services submitted, and changes to published ones.
+TO_REVIEW = "to_review"
+
+
+def has_pending() -> ColumnElement[bool]:
+    """The condition that a service holds changes waiting for review (JSON null is none)."""
+    return and_(Service.pending.is_not(None), cast(Service.pending, Text) != "null")
+
+
 def visible(caller: Caller, statement: Select[Any]) -> Select[Any]:
     """Limit a query of services to what the caller may read."""
     if caller.role is Role.CITY_ADMIN:
@@ -90,7 +99,14 @@ def _filtered(statement: Select[Any], wanted: ServiceFilter) -> Select[Any]:
                 Location.city_id == wanted.city,
             )
         )
-    if wanted.status:
+    if wanted.status == TO_REVIEW:
+        statement = statement.where(
+            or_(
+                Service.review_state == "pending_review",
+                and_(Service.review_state == "published", has_pending()),
+            )
+        )
+    elif wanted.status:
         statement = statement.where(Service.review_state == wanted.status)
     if wanted.modified_after:
         statement = statement.where(Service.updated_at > wanted.modified_after)
@@ -174,8 +190,9 @@ async def edit_service(
 
 
 async def decide_changes(
-    session: AsyncSession, caller: Caller, service_id: str, *, approve: bool, edit: Edit
-) -> Service:
+    session: AsyncSession, caller: Caller, service_id: str, *, approve: bool, edit: Edit,
+    note: str | None = None,
+) -> Service:  # fmt: skip
     """Publish (`approve`) or drop an association's pending changes (city admins)."""
     require(caller, Role.CITY_ADMIN)
     service = await writable_service(session, caller, service_id)
@@ -183,7 +200,7 @@ async def decide_changes(
         raise PreconditionRequired("send If-Match with the ETag of the changes you reviewed")
     await listings.decide_pending(
         session, service=service, expected_version=edit.expected_version, approve=approve,
-        actor=caller.actor,
+        actor=caller.actor, note=note,
     )  # fmt: skip
     return await _shown(session, service)
 

@@ -15,10 +15,17 @@ from admin_api.portal.auth import SignedDep, SignedFormDep
 from admin_api.portal.pages import PageError, PortalRoute, render, see_other
 from admin_api.portal.service_pages import shown_name
 from admin_api.portal.summary import compared, summary
+from admin_api.versioning import Edit
 from services_directory.errors import StaleVersion
+from services_directory.listings.models import Service
 
 router = APIRouter(route_class=PortalRoute, include_in_schema=False)
 PER_PAGE = 50
+
+
+def _proposed(service: Service) -> bool:
+    """Whether the service is published with an association's changes held for review."""
+    return service.review_state == "published" and bool(service.pending)
 
 
 @router.get("/portal/review")
@@ -27,7 +34,7 @@ async def queue_page(
 ) -> Response:
     """List the services waiting for review, oldest first."""
     require(signed.caller, Role.CITY_ADMIN)
-    pending = rules.ServiceFilter(status="pending_review")
+    pending = rules.ServiceFilter(status=rules.TO_REVIEW)
     rows, total = await rules.list_services(
         session, signed.caller, pending, page=page, per_page=PER_PAGE
     )
@@ -35,7 +42,7 @@ async def queue_page(
     context = {
         "signed": signed, "csrf": signed.csrf, "total": total, "page": page,
         "per_page": PER_PAGE, "notice": request.query_params.get("notice"),
-        "services": [(s, shown_name(s, locale)) for s in rows],
+        "services": [(s, shown_name(s, locale), _proposed(s)) for s in rows],
     }  # fmt: skip
     return render(request, "review_queue.html", context)
 
@@ -51,7 +58,7 @@ async def _review_page(
     context = {
         "signed": signed, "csrf": signed.csrf, "service": service, "new": before is None,
         "name": shown_name(service, locale), "texts": languages, "others": others,
-        "error": error, "version": service.version,
+        "error": error, "version": service.version, "proposed": _proposed(service),
     }  # fmt: skip
     return render(request, "review.html", context, status=status)
 
@@ -80,10 +87,17 @@ async def decide(
     try:
         # The version the page showed: what was proposed since is never decided on unseen.
         version = int(form.get("version", ""))
-        await rules.move_service(
-            session, signed.caller, service_id=service_id, action=action, note=note,
-            expected_version=version,
-        )  # fmt: skip
+        service = await rules.writable_service(session, signed.caller, service_id)
+        if _proposed(service):
+            await rules.decide_changes(
+                session, signed.caller, service_id, approve=action == "publish",
+                edit=Edit({}, version), note=note,
+            )  # fmt: skip
+        else:
+            await rules.move_service(
+                session, signed.caller, service_id=service_id, action=action, note=note,
+                expected_version=version,
+            )  # fmt: skip
     except (StaleVersion, ValueError) as stale:
         # Nothing was written; the page shows the changes as they are now.
         page = await _review_page(request, signed, session, service_id, error="changed", status=409)

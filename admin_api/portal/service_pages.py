@@ -124,10 +124,16 @@ async def edit_service_page(
 ) -> Response:
     """Show a service's form, filled."""
     service = await rules.writable_service(session, signed.caller, service_id)
-    values = {**values_of(listings.to_fields(service)), "version": str(service.version)}
+    fields = listings.to_fields(service)
+    # A published service's changes held for review are what its association last wrote:
+    # the form shows them (people still see the published version).
+    proposed = service.review_state == "published" and bool(service.pending)
+    if proposed:
+        fields = {**fields, **(service.pending or {})}
+    values = {**values_of(fields), "version": str(service.version)}
     now = dt.datetime.now(dt.UTC)
     context = await _form_context(
-        request, signed, session, values, service=service,
+        request, signed, session, values, service=service, proposed=proposed,
         notice=request.query_params.get("notice"),
         previews=await previews(session, service, request.app.state.card_text, now),
     )  # fmt: skip

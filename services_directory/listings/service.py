@@ -257,9 +257,11 @@ async def update_service(
 
 
 async def decide_pending(
-    session: AsyncSession, *, service: Service, expected_version: int, approve: bool, actor: Actor
-) -> Service:
-    """Apply (`approve`) or drop a service's pending changes, if the version read is current."""
+    session: AsyncSession, *, service: Service, expected_version: int, approve: bool, actor: Actor,
+    note: str | None = None,
+) -> Service:  # fmt: skip
+    """Apply (`approve`) or drop a service's pending changes, if the version read is current;
+    a `note` to the association is kept in the audit entry."""
     if not service.pending:
         raise WorkflowError("this service has no changes waiting for review")
     live = to_fields(service)
@@ -267,7 +269,9 @@ async def decide_pending(
     # Validated again: the proposal was valid with the fields of its day.
     after = ServiceFields.model_validate(after).model_dump(mode="json")
     action = "approve_changes" if approve else "reject_changes"
-    await _versioned(session, service, expected_version, live, after, None, actor, action)
+    await _versioned(
+        session, service, expected_version, live, after, None, actor, action, note=note
+    )
     return service
 
 
@@ -280,6 +284,7 @@ async def _versioned(
     pending: dict[str, Any] | None,
     actor: Actor,
     action: str,
+    note: str | None = None,
 ) -> None:
     """Write `after` and `pending` through the one versioned edit, audited as `action`."""
     fields = ServiceFields.model_validate(after)
@@ -295,6 +300,7 @@ async def _versioned(
         session, row=service, entity_type="service", entity_id=service.id,
         expected_version=expected_version, before={**live, "pending": service.pending},
         after={**after, "pending": pending}, apply=apply, actor=actor, action=action,
+        note=note,
     )  # fmt: skip
     if changed:
         await search_index.refresh(session, [service.id])

@@ -196,3 +196,115 @@ async def test_publishing_never_publishes_a_change_made_after_the_page_was_opene
     published = await _service_of(pg_engine, organization)
     assert published["state"] == "published"
     assert [phone["number"] for phone in published["phones"]] == [replaced]  # type: ignore[attr-defined]
+
+
+async def test_an_association_s_change_to_a_published_service_reaches_the_city_team(
+    browser: Browser, base_url: str, pg_engine: AsyncEngine
+) -> None:
+    from admin_api.accounts.service import create_account
+    from admin_api.deps import Caller
+    from admin_api.listings import service as rules
+
+    people = People(pg_engine)
+    organization = await people.organization()
+    service_id = await draft_service(pg_engine, organization, "Douches du port", submit=True)
+    async with AsyncSession(pg_engine) as session, session.begin():
+        city = await create_account(
+            session, name="publisher", role=Role.CITY_ADMIN, organization_id=None
+        )
+        await rules.move_service(
+            session, Caller(city, None), service_id=service_id, action="publish", note=None
+        )
+    volunteer = await people.invite(Role.ASSOCIATION, organization)
+    reviewer = await people.invite(Role.CITY_ADMIN)
+    corrected = "+212 539 00 00 99"
+    async with tab(browser, base_url) as association, tab(browser, base_url) as team:
+        # The association corrects the phone number of its published service.
+        page = association.page
+        await accept(page, volunteer)
+        await sign_in(page, volunteer.login)
+        await page.goto(f"/portal/services/{service_id}/edit")
+        await page.locator("#phone-1-number").fill(corrected)
+        await page.get_by_role("button", name="Enregistrer", exact=True).click()
+        await page.wait_for_url("**/edit?notice=saved")
+        # The form shows what they wrote, and says who must see it first.
+        assert await page.locator("#phone-1-number").input_value() == corrected
+        waiting = "Vos modifications attendent la relecture de l'équipe de la ville"
+        assert waiting in await page.locator("main").inner_text()
+        await page.goto("/portal/services")
+        card = page.locator(".card", has_text="Douches du port")
+        assert waiting in await card.inner_text()
+        assert (await _service_of(pg_engine, organization))["phones"][0]["number"] != corrected  # type: ignore[index]
+
+        # The city team finds it in its queue, sees the change, and publishes it.
+        page = team.page
+        await accept(page, reviewer)
+        await sign_in(page, reviewer.login)
+        await page.wait_for_url("**/portal/review")
+        queued = page.locator(".card", has_text="Douches du port")
+        assert "Modifications d'un service publié" in await queued.inner_text()
+        await queued.get_by_role("link").click()
+        await page.wait_for_url(f"**/portal/review/{service_id}")
+        changed = page.locator("tr.changed", has_text=corrected)
+        assert "+212 539 00 00 01" in await changed.inner_text()
+        await page.locator("button[name=action][value=publish]").click()
+        await page.wait_for_url("**/portal/review?notice=published")
+        assert "Douches du port" not in await page.locator("main").inner_text()
+        assert association.errors == []
+        assert team.errors == []
+    published = await _service_of(pg_engine, organization)
+    assert published["state"] == "published"
+    assert [phone["number"] for phone in published["phones"]] == [corrected]  # type: ignore[attr-defined]
+    async with AsyncSession(pg_engine) as session:
+        service = await session.get(Service, service_id)
+        assert service is not None
+        assert not service.pending
+
+
+async def test_changes_sent_back_leave_the_published_service_and_tell_the_association_why(
+    browser: Browser, base_url: str, pg_engine: AsyncEngine
+) -> None:
+    from admin_api.accounts.service import create_account
+    from admin_api.deps import Caller
+    from admin_api.listings import service as rules
+    from admin_api.versioning import Edit
+
+    people = People(pg_engine)
+    organization = await people.organization()
+    service_id = await draft_service(pg_engine, organization, "Laverie du port", submit=True)
+    async with AsyncSession(pg_engine) as session, session.begin():
+        city = await create_account(
+            session, name="publisher", role=Role.CITY_ADMIN, organization_id=None
+        )
+        await rules.move_service(
+            session, Caller(city, None), service_id=service_id, action="publish", note=None
+        )
+        maker = await create_account(
+            session, name="maker", role=Role.ASSOCIATION, organization_id=organization
+        )
+        service = await rules.read_service(session, Caller(maker, None), service_id)
+        proposal = Edit({"phones": [{"number": "+1 900 666 0000"}]}, service.version)
+        await rules.edit_service(session, Caller(maker, None), service_id, proposal)
+    volunteer = await people.invite(Role.ASSOCIATION, organization)
+    reviewer = await people.invite(Role.CITY_ADMIN)
+    async with tab(browser, base_url) as team, tab(browser, base_url) as association:
+        page = team.page
+        await accept(page, reviewer)
+        await sign_in(page, reviewer.login)
+        await page.goto(f"/portal/review/{service_id}")
+        await page.locator("#note").fill("Ce numéro n'est pas celui de la laverie.")
+        await page.locator("button[name=action][value=reject]").click()
+        await page.wait_for_url("**/portal/review?notice=rejected")
+
+        page = association.page
+        await accept(page, volunteer)
+        await sign_in(page, volunteer.login)
+        card = page.locator(".card", has_text="Laverie du port")
+        text = await card.inner_text()
+        assert "Ce numéro n'est pas celui de la laverie." in text
+        assert "attendent la relecture" not in text
+        assert team.errors == []
+        assert association.errors == []
+    kept = await _service_of(pg_engine, organization)
+    assert kept["state"] == "published"
+    assert [phone["number"] for phone in kept["phones"]] == ["+212 539 00 00 01"]  # type: ignore[attr-defined]
