@@ -27,6 +27,8 @@ class ConversationState:
     free_only: bool = False  # the "free only" button narrowed the list
     # The last conversation with a volunteer the person rated (👍/👎): one rating each.
     rated_handover: int = 0
+    # The results shown last were rated (👍/👎): one rating for each list of results.
+    rated_results: bool = False
 
 
 def _decode(kind: str, value: str) -> str | int | bool:

@@ -135,6 +135,7 @@ async def search(
         return render.none_match(turn.t, turn.locale, category, city, filters)
     if outcome == "no_result":
         return await _alternatives(turn, category, city)
+    state.rated_results = False
     return render.results(
         turn.t,
         turn.locale,

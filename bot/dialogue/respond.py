@@ -307,10 +307,14 @@ class Dialogue:
         if value not in ("up", "down"):
             return None
         rating: usage.Feedback = "up" if value == "up" else "down"
-        await turn.record(
-            "feedback", usage.FEEDBACK_OUTCOME, category=_category(turn.state.category),
-            feedback=rating,
-        )  # fmt: skip
+        # One rating for each list of results: pressed again (the buttons stay in the chat),
+        # or sent without a list, it is thanked and not counted.
+        if turn.state.category is not None and not turn.state.rated_results:
+            turn.state.rated_results = True
+            await turn.record(
+                "feedback", usage.FEEDBACK_OUTCOME, category=_category(turn.state.category),
+                feedback=rating,
+            )  # fmt: skip
         text = turn.t.gettext("Thank you! This helps us improve Dalil.")
         return [render.menu(turn.t, turn.locale, text)]
 

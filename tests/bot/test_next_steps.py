@@ -69,6 +69,10 @@ async def test_feedback_is_recorded_without_anything_that_identifies_the_person(
     assert {"fb:up", "fb:down"} <= set(payloads(results))
     thanks = await person.press("fb:down")
     assert thanks.text == "Merci ! Cela nous aide à améliorer Dalil."
+    # The same list rated again, either way: thanked, counted once.
+    for again in ("fb:down", "fb:up"):
+        thanked = await person.press_earlier(again)
+        assert thanked.text == "Merci ! Cela nous aide à améliorer Dalil."
     event = (
         await session.scalars(select(UsageEvent).where(UsageEvent.outcome == "feedback"))
     ).one()
@@ -147,3 +151,28 @@ async def test_a_question_not_understood_is_kept_scrubbed_only_when_the_city_cho
     assert "recipe" in kept[0]
     assert "12 34 56 78" not in kept[0]
     assert "[phone]" in kept[0]
+
+
+async def test_each_list_of_results_is_rated_once_and_nothing_without_one(
+    dialogue_without_nlu: Dialogue, session: AsyncSession
+) -> None:
+    person = Conversation(dialogue_without_nlu, chat_id="5550477", language_hint="en")
+    await person.say("/start")
+    for _ in range(3):
+        await person.press_earlier("fb:down")  # sent by hand: no list of results yet
+    assert await _ratings(session) == []
+    person, _listing = await _listed(dialogue_without_nlu, "fr", "legal", "lyon")
+    await person.press("fb:up")
+    await person.press_earlier("fb:up")
+    # A new list (another topic, from the menu under the thanks) can be rated again.
+    again = await person.press("cat:health")
+    assert "fb:down" in payloads(again)
+    await person.press("fb:down")
+    assert sorted(str(rating) for rating in await _ratings(session)) == ["down", "up"]
+
+
+async def _ratings(session: AsyncSession) -> list[str | None]:
+    found = await session.scalars(
+        select(UsageEvent.feedback).where(UsageEvent.outcome == "feedback")
+    )
+    return list(found.all())
