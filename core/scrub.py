@@ -1,9 +1,10 @@
 """Scrub a question's text of what could say who wrote it, before anyone may keep it.
 
-Best effort, and it errs on the side of removing too much: a phone number, an e-mail address,
-a link, a date, any number of five digits or more, a name introduced as one ("my name is…" in
-the ten languages and in Arabizi), and any capitalised Latin or Cyrillic word inside a sentence
-that is not a known place or common word. Each becomes a placeholder such as `[phone]`.
+Best effort, and it errs on the side of removing too much: a phone number (and the digits of
+one whose start was typed as words), an e-mail address, a link, a date, any number of five
+digits or more, a name introduced as one ("my name is…" in the ten languages and in Arabizi),
+and any capitalised Latin or Cyrillic word inside a sentence that is not a known place or
+common word. Each becomes a placeholder such as `[phone]`.
 What it cannot see: a name that opens a sentence on its own, a name typed in lower case
 without an introduction, and names in Arabic or Persian script outside an introduction.
 """
@@ -176,11 +177,17 @@ def _at_sentence_start(text: str, start: int) -> bool:
 
 
 def _digit_run(match: re.Match[str]) -> str:
-    # A run that is exactly a date is a date (a birth date is personal too); else a phone.
+    # A run that is exactly a date is a date (a birth date is personal too); else a phone:
+    # 7 digits or more, or the end of one whose first digits were typed as words ("zero six
+    # twelve 34 56 78": three groups or more, 5 digits or more).
     run = match.group(0)
     if _DATE.fullmatch(run):
         return DATE
-    return PHONE if sum(c.isdigit() for c in run) >= _MIN_PHONE_DIGITS else run
+    digits = sum(c.isdigit() for c in run)
+    groups = len(re.findall(r"\d+", run))
+    if digits >= _MIN_PHONE_DIGITS or (groups >= 3 and digits >= 5):
+        return PHONE
+    return run
 
 
 def _introduced(match: re.Match[str]) -> str:

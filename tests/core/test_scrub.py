@@ -144,3 +144,20 @@ def test_no_introduced_name_survives(name: str) -> None:
                          "ich heiße", "benim adım", "ismi"):  # fmt: skip
         scrubbed = scrub(f"hello, {introduction} {name} and I need help")
         assert name not in scrubbed, (introduction, scrubbed)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The first digits typed as words: the rest is still the end of a phone number.
+        ("appelez zero six twelve 34 56 78 svp", "appelez zero six twelve [phone] svp"),
+        ("رقمي صفر ستة 12 34 56", "رقمي صفر ستة [phone]"),
+        # Two small numbers, or three that make too few digits, are not a phone.
+        ("3 enfants de 4 et 6 ans", "3 enfants de 4 et 6 ans"),
+        ("bus 2 3 4", "bus 2 3 4"),
+    ],
+)
+def test_the_end_of_a_phone_number_typed_partly_in_words_is_removed(
+    text: str, expected: str
+) -> None:
+    assert scrub(text) == expected
