@@ -34,6 +34,10 @@ async def test_main_pages_are_translated_laid_out_and_accessible(
     reviewer = await people.invite(Role.CITY_ADMIN)
     draft = await draft_service(pg_engine, organization, "Abri de nuit")
     pending = await draft_service(pg_engine, organization, "Douches du port", submit=True)
+    # A name with no place to break a line (as typed in one word) fits the phone's width too.
+    await draft_service(
+        pg_engine, organization, "AssociationDesTravailleursImmigresDeLaRegionLyonnaise"
+    )
     problems: list[str] = []
     for viewport in (PHONE, DESKTOP):
         async with tab(browser, base_url, viewport=viewport, locale=lang) as association:
