@@ -70,6 +70,15 @@ async def _signed_in(page: Page, invited: Invited, landing: str) -> None:
     await page.wait_for_url(f"**{landing}")
 
 
+async def _taken(page: Page, volunteer: Invited) -> str:
+    """Sign the volunteer in, take the waiting conversation; its page's address."""
+    await _signed_in(page, volunteer, "/portal/services")
+    await page.goto("/portal/handovers")
+    await page.locator("form[action$='/take'] button").click()
+    await page.wait_for_url("**/portal/handovers/*")
+    return page.url
+
+
 async def test_the_first_volunteer_takes_it_the_second_is_told_and_others_never_see_it(
     browser: Browser, base_url: str, pg_engine: AsyncEngine, asked: tuple[str, str]
 ) -> None:
@@ -132,11 +141,7 @@ async def test_a_double_tap_on_send_answers_the_person_once(
     samira = await People(pg_engine).invite(Role.ASSOCIATION, org_id)
     async with tab(browser, base_url) as volunteer:
         page = volunteer.page
-        await _signed_in(page, samira, "/portal/services")
-        await page.goto("/portal/handovers")
-        await page.locator("form[action$='/take'] button").click()
-        await page.wait_for_url("**/portal/handovers/*")
-        conversation = page.url
+        conversation = await _taken(page, samira)
         await page.locator("#text").fill("Envoyez-moi une photo de la lettre")
         form = page.locator("form#answer")
         fields = await form.evaluate("f => Object.fromEntries(new FormData(f).entries())")
@@ -294,11 +299,7 @@ async def test_after_24_hours_on_whatsapp_the_answer_is_refused_or_waits_for_the
     samira = await People(pg_engine).invite(Role.ASSOCIATION, org_id)
     async with tab(browser, base_url) as volunteer:
         page = volunteer.page
-        await _signed_in(page, samira, "/portal/services")
-        await page.goto("/portal/handovers")
-        await page.locator("form[action$='/take'] button").click()
-        await page.wait_for_url("**/portal/handovers/*")
-        conversation = page.url
+        conversation = await _taken(page, samira)
         await page.locator("#text").fill("Venez mardi à la permanence")
         await page.locator("#answer button[type=submit]").click()
         await expect(page.locator("[role=alert]")).to_have_text(

@@ -198,23 +198,29 @@ async def test_publishing_never_publishes_a_change_made_after_the_page_was_opene
     assert [phone["number"] for phone in published["phones"]] == [replaced]  # type: ignore[attr-defined]
 
 
-async def test_an_association_s_change_to_a_published_service_reaches_the_city_team(
-    browser: Browser, base_url: str, pg_engine: AsyncEngine
-) -> None:
+async def _published(engine: AsyncEngine, organization: str, name: str) -> str:
+    """A service of `organization`, submitted and published as the city team does; its id."""
     from admin_api.accounts.service import create_account
     from admin_api.deps import Caller
     from admin_api.listings import service as rules
 
-    people = People(pg_engine)
-    organization = await people.organization()
-    service_id = await draft_service(pg_engine, organization, "Douches du port", submit=True)
-    async with AsyncSession(pg_engine) as session, session.begin():
+    service_id = await draft_service(engine, organization, name, submit=True)
+    async with AsyncSession(engine) as session, session.begin():
         city = await create_account(
             session, name="publisher", role=Role.CITY_ADMIN, organization_id=None
         )
         await rules.move_service(
             session, Caller(city, None), service_id=service_id, action="publish", note=None
         )
+    return service_id
+
+
+async def test_an_association_s_change_to_a_published_service_reaches_the_city_team(
+    browser: Browser, base_url: str, pg_engine: AsyncEngine
+) -> None:
+    people = People(pg_engine)
+    organization = await people.organization()
+    service_id = await _published(pg_engine, organization, "Douches du port")
     volunteer = await people.invite(Role.ASSOCIATION, organization)
     reviewer = await people.invite(Role.CITY_ADMIN)
     corrected = "+212 539 00 00 99"
@@ -271,14 +277,8 @@ async def test_changes_sent_back_leave_the_published_service_and_tell_the_associ
 
     people = People(pg_engine)
     organization = await people.organization()
-    service_id = await draft_service(pg_engine, organization, "Laverie du port", submit=True)
+    service_id = await _published(pg_engine, organization, "Laverie du port")
     async with AsyncSession(pg_engine) as session, session.begin():
-        city = await create_account(
-            session, name="publisher", role=Role.CITY_ADMIN, organization_id=None
-        )
-        await rules.move_service(
-            session, Caller(city, None), service_id=service_id, action="publish", note=None
-        )
         maker = await create_account(
             session, name="maker", role=Role.ASSOCIATION, organization_id=organization
         )
