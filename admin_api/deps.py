@@ -26,10 +26,32 @@ REQUESTS_PER_MINUTE = 240
 
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
-    """Yield the request's session: committed here if the endpoint succeeds, else rolled back."""
+    """Yield the request's session: committed here if the endpoint succeeds, else rolled back.
+
+    A portal page that refused the request (`refuse`) is an answer, not an exception, by the
+    time it gets here: it is rolled back all the same.
+    """
     sessions: async_sessionmaker[AsyncSession] = request.app.state.sessions
-    async with sessions() as session, session.begin():
-        yield session
+    async with sessions() as session:
+        transaction = await session.begin()
+        try:
+            yield session
+        except BaseException:
+            await transaction.rollback()
+            raise
+        if getattr(request.state, REFUSED, False):
+            await transaction.rollback()
+        else:
+            await transaction.commit()
+
+
+# Set on a request whose answer refuses it: nothing it wrote is kept.
+REFUSED = "refused"
+
+
+def refuse(request: Request) -> None:
+    """Mark the request refused, so that its session is rolled back, not committed."""
+    setattr(request.state, REFUSED, True)
 
 
 def get_sessions(request: Request) -> async_sessionmaker[AsyncSession]:

@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from admin_api.csp import page_headers
+from admin_api.deps import refuse
 from admin_api.portal import i18n, labels
 from core.errors import DalilError
 
@@ -85,11 +86,15 @@ class PortalRoute(APIRoute):
         handler = super().get_route_handler()
 
         async def handle(request: Request) -> Response:
+            # Caught here, the errors never reach the session's dependency, which would then
+            # commit what the request wrote before it was refused: it is told to roll back.
             try:
                 return await handler(request)
             except PageError as error:
+                refuse(request)
                 return error.response
             except DalilError as error:
+                refuse(request)
                 context = {"status": error.status_code, "detail": error.detail, "code": error.code}
                 return render(request, "error.html", context, status=error.status_code)
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 from playwright.async_api import Browser, expect
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from admin_api.accounts.models import Role
+from admin_api.accounts.models import Account, Role
 from tests.helpers.browser import serious_violations, tab
 from tests.helpers.portal import Invited, People, accept, sign_in
 
@@ -79,6 +80,12 @@ async def test_odd_input_gets_a_clear_refusal_never_a_server_error(
             await city.page.get_by_role("button", name="Créer l'invitation").click()
         assert (await refused.value).status == 422
         await expect(city.page.locator("p.error")).to_contain_text("3 to 120 characters")
+        # Refused, and nothing of it kept: no account without its login.
+        async with AsyncSession(pg_engine) as session:
+            kept = await session.scalar(
+                select(func.count()).select_from(Account).where(Account.name.startswith("nnnn"))
+            )
+            assert kept == 0
         assert (
             city.errors
             == [
