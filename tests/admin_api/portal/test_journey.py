@@ -6,12 +6,15 @@ real queues) with a real Rasa server and the trained model.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 import pytest
 from playwright.async_api import Browser, Page
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from admin_api.accounts.models import Role
+from services_directory.audit import Actor
 from services_directory.listings import service as listings
 from services_directory.listings.models import Service
 from tests.helpers.browser import tab
@@ -150,8 +153,23 @@ async def test_sending_back_needs_a_note_which_the_association_then_reads(
         assert "Brouillon" in await card.inner_text()
 
 
+@pytest.fixture
+async def taken_down(pg_engine: AsyncEngine) -> AsyncIterator[list[str]]:
+    """The ids of services a test publishes; archived after it, so that the bot's answers in
+    later tests (Tangier's housing in English) list the sample directory only."""
+    published: list[str] = []
+    yield published
+    async with AsyncSession(pg_engine) as session, session.begin():
+        for service_id in published:
+            service = await listings.get_service(session, service_id, for_update=True)
+            if service is not None and service.review_state != "archived":
+                await listings.transition(
+                    session, service=service, action="archive", actor=Actor(None, "test")
+                )
+
+
 async def test_publishing_never_publishes_a_change_made_after_the_page_was_opened(
-    browser: Browser, base_url: str, pg_engine: AsyncEngine
+    browser: Browser, base_url: str, pg_engine: AsyncEngine, taken_down: list[str]
 ) -> None:
     from admin_api.accounts.service import create_account
     from admin_api.deps import Caller
@@ -161,6 +179,7 @@ async def test_publishing_never_publishes_a_change_made_after_the_page_was_opene
     people = People(pg_engine)
     organization = await people.organization()
     service_id = await draft_service(pg_engine, organization, "Abri du port", submit=True)
+    taken_down.append(service_id)
     reviewer = await people.invite(Role.CITY_ADMIN)
     replaced = "+1 900 666 0000"
     async with tab(browser, base_url) as city:
@@ -216,11 +235,12 @@ async def _published(engine: AsyncEngine, organization: str, name: str) -> str:
 
 
 async def test_an_association_s_change_to_a_published_service_reaches_the_city_team(
-    browser: Browser, base_url: str, pg_engine: AsyncEngine
+    browser: Browser, base_url: str, pg_engine: AsyncEngine, taken_down: list[str]
 ) -> None:
     people = People(pg_engine)
     organization = await people.organization()
     service_id = await _published(pg_engine, organization, "Douches du port")
+    taken_down.append(service_id)
     volunteer = await people.invite(Role.ASSOCIATION, organization)
     reviewer = await people.invite(Role.CITY_ADMIN)
     corrected = "+212 539 00 00 99"
@@ -268,7 +288,7 @@ async def test_an_association_s_change_to_a_published_service_reaches_the_city_t
 
 
 async def test_changes_sent_back_leave_the_published_service_and_tell_the_association_why(
-    browser: Browser, base_url: str, pg_engine: AsyncEngine
+    browser: Browser, base_url: str, pg_engine: AsyncEngine, taken_down: list[str]
 ) -> None:
     from admin_api.accounts.service import create_account
     from admin_api.deps import Caller
@@ -278,6 +298,7 @@ async def test_changes_sent_back_leave_the_published_service_and_tell_the_associ
     people = People(pg_engine)
     organization = await people.organization()
     service_id = await _published(pg_engine, organization, "Laverie du port")
+    taken_down.append(service_id)
     async with AsyncSession(pg_engine) as session, session.begin():
         maker = await create_account(
             session, name="maker", role=Role.ASSOCIATION, organization_id=organization
