@@ -30,10 +30,10 @@ async def pending_change(
     require(caller, Role.CITY_ADMIN)
     service = await rules.read_service(session, caller, service_id)
     after = listings.to_fields(service)
-    if service.review_state == "published" and service.pending:
+    if service.changes_proposed:
         # An association's changes to a published service, held aside: what people see now,
         # and what they would see.
-        return service, after, {**after, **service.pending}
+        return service, after, {**after, **(service.pending or {})}
     trail = await listings.audit_trail(session, service_id)
     published = [index for index, entry in enumerate(trail) if entry.action == "publish"]
     if not published:

@@ -17,15 +17,9 @@ from admin_api.portal.service_pages import shown_name
 from admin_api.portal.summary import compared, summary
 from admin_api.versioning import Edit
 from services_directory.errors import StaleVersion
-from services_directory.listings.models import Service
 
 router = APIRouter(route_class=PortalRoute, include_in_schema=False)
 PER_PAGE = 50
-
-
-def _proposed(service: Service) -> bool:
-    """Whether the service is published with an association's changes held for review."""
-    return service.review_state == "published" and bool(service.pending)
 
 
 @router.get("/portal/review")
@@ -42,7 +36,7 @@ async def queue_page(
     context = {
         "signed": signed, "csrf": signed.csrf, "total": total, "page": page,
         "per_page": PER_PAGE, "notice": request.query_params.get("notice"),
-        "services": [(s, shown_name(s, locale), _proposed(s)) for s in rows],
+        "services": [(s, shown_name(s, locale)) for s in rows],
     }  # fmt: skip
     return render(request, "review_queue.html", context)
 
@@ -58,7 +52,7 @@ async def _review_page(
     context = {
         "signed": signed, "csrf": signed.csrf, "service": service, "new": before is None,
         "name": shown_name(service, locale), "texts": languages, "others": others,
-        "error": error, "version": service.version, "proposed": _proposed(service),
+        "error": error, "version": service.version, "proposed": service.changes_proposed,
     }  # fmt: skip
     return render(request, "review.html", context, status=status)
 
@@ -88,7 +82,7 @@ async def decide(
         # The version the page showed: what was proposed since is never decided on unseen.
         version = int(form.get("version", ""))
         service = await rules.writable_service(session, signed.caller, service_id)
-        if _proposed(service):
+        if service.changes_proposed:
             await rules.decide_changes(
                 session, signed.caller, service_id, approve=action == "publish",
                 edit=Edit({}, version), note=note,

@@ -127,13 +127,12 @@ async def edit_service_page(
     fields = listings.to_fields(service)
     # A published service's changes held for review are what its association last wrote:
     # the form shows them (people still see the published version).
-    proposed = service.review_state == "published" and bool(service.pending)
-    if proposed:
+    if service.changes_proposed:
         fields = {**fields, **(service.pending or {})}
     values = {**values_of(fields), "version": str(service.version)}
     now = dt.datetime.now(dt.UTC)
     context = await _form_context(
-        request, signed, session, values, service=service, proposed=proposed,
+        request, signed, session, values, service=service, proposed=service.changes_proposed,
         notice=request.query_params.get("notice"),
         previews=await previews(session, service, request.app.state.card_text, now),
     )  # fmt: skip

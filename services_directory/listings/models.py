@@ -66,6 +66,11 @@ class Service(Base):
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
     )
 
+    @property
+    def changes_proposed(self) -> bool:
+        """Whether it is published with an association's changes waiting for review."""
+        return self.review_state == "published" and bool(self.pending)
+
     organization: Mapped[Organization] = relationship(back_populates="services", lazy="raise")
     translations: Mapped[list[ServiceTranslation]] = relationship(
         lazy="raise", cascade="all, delete-orphan"
