@@ -1,4 +1,4 @@
-"""HSDS pagination: every list answers with the Page fields and its `contents`."""
+"""HSDS pagination: the Page fields and its `contents`, for the lists that come in pages."""
 
 from __future__ import annotations
 
