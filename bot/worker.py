@@ -68,7 +68,8 @@ async def run(
     """Consume the inbound stream until cancelled."""
 
     async def handle_entry(entry_id: str, fields: dict[str, str]) -> None:
-        # A failure leaves the entry pending: a worker takes it over after CLAIM_IDLE_MS.
+        # A failure leaves the entry pending: this consumer tries it again (0.5 s, doubling);
+        # if it dies, another takes the entry over after its claim idle time.
         await handle(redis, respond, entry_id, fields["message"])
 
     await run_consumer(

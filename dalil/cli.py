@@ -383,7 +383,7 @@ def parser() -> argparse.ArgumentParser:
     commands = root.add_subparsers(dest="command", required=True)
 
     run = commands.add_parser(
-        "run", help="serve webhooks and the admin API, with worker and sender"
+        "run", help="serve webhooks, the admin API and the portal, with the background roles"
     )
     run.add_argument("--host", default=None)
     run.add_argument("--port", type=int, default=None)

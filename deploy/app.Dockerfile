@@ -1,4 +1,4 @@
-# The Dalil application: webhooks, admin API, worker and sender (Python 3.11).
+# The Dalil application (Python 3.11): `dalil run`, every role unless --roles names some.
 FROM python:3.11-slim AS app
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 WORKDIR /srv/dalil

@@ -256,7 +256,7 @@ def _share(count: int, total: int) -> float | None:
 
 
 def write_predictions(path: Path, predictions: list[Prediction]) -> None:
-    """Write one JSON object per line: text, lang, intent, predicted, confidence, language."""
+    """Write one JSON object per line: every field of its Prediction."""
     with path.open("w", encoding="utf-8") as handle:
         for p in predictions:
             handle.write(json.dumps(asdict(p), ensure_ascii=False) + "\n")
