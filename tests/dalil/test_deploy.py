@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import ast
+import shlex
+import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from bot.i18n import SUPPORTED_LOCALES
 from core.settings import PROJECT_ROOT, Settings
 from dalil.app import ALL_ROLES
 from nlu.normalize import normalize
@@ -81,3 +86,77 @@ def test_every_role_runs_as_its_own_scalable_service() -> None:
     assert set(runs.values()) == set(ALL_ROLES)
     # Only the HTTP side publishes a port, so the others can be scaled to many replicas.
     assert [name for name in runs if services[name].get("ports")] == ["app"]
+
+
+def _app_image_steps() -> tuple[list[str], list[str]]:
+    """The paths the app image copies in, and its `pybabel compile` command's arguments."""
+    dockerfile = (PROJECT_ROOT / "deploy" / "app.Dockerfile").read_text()
+    copied = []
+    for line in dockerfile.splitlines():
+        if line.startswith("COPY "):
+            *sources, _destination = line.split()[1:]
+            copied += sources
+    # The catalogs must be compiled before `pip install .` copies the package into the image.
+    assert dockerfile.index("pybabel compile") < dockerfile.index("-c constraints.txt .")
+    compile_step = next(
+        step.strip(" \\&")
+        for step in dockerfile.replace("\\\n", "\n").splitlines()
+        if "pybabel compile" in step
+    )
+    return copied, shlex.split(compile_step)[2:]
+
+
+def test_the_app_image_installs_every_package_and_both_catalogs(tmp_path: Path) -> None:
+    """The app image, without Docker: the files it copies (as git has them: no catalog is
+    compiled in git), its catalog step as written, then the package built from that folder
+    as `pip install .` builds it. Every package the code imports and both catalog domains of
+    every language must be in it, or the image starts without them."""
+    copied, compile_arguments = _app_image_steps()
+    tracked = subprocess.run(
+        ["git", "ls-files", "-z", "--", *copied],
+        cwd=PROJECT_ROOT, check=True, capture_output=True,
+    ).stdout.decode().split("\0")  # fmt: skip
+    context = tmp_path / "context"
+    for name in filter(None, tracked):
+        (context / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(PROJECT_ROOT / name, context / name)
+    bin_dir = Path(sys.executable).parent
+    subprocess.run(
+        [str(bin_dir / "pybabel"), "compile", *compile_arguments],
+        cwd=context, check=True, capture_output=True,
+    )  # fmt: skip
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
+         "--wheel-dir", str(tmp_path / "wheel"), str(context)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    (wheel,) = (tmp_path / "wheel").glob("dalil-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+    top_level = {name.split("/")[0] for name in names if name.endswith(".py")}
+    # Every first-party package the code imports.
+    first_party = {path.name for path in PROJECT_ROOT.iterdir() if (path / "__init__.py").is_file()}
+    imported = set()
+    for name in tracked:
+        if not name.endswith(".py") or name.startswith("nlu/rasa/"):
+            continue  # Rasa's components run in the Rasa image, not in this one
+        for node in ast.walk(ast.parse((PROJECT_ROOT / name).read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                imported.add(node.module.split(".")[0])
+            elif isinstance(node, ast.Import):
+                imported |= {alias.name.split(".")[0] for alias in node.names}
+    assert imported & first_party <= top_level, imported & first_party - top_level
+    for language in SUPPORTED_LOCALES:
+        for domain in ("messages", "portal"):
+            assert f"bot/locales/{language}/LC_MESSAGES/{domain}.mo" in names, (language, domain)
+    assert "nlu/safety/en.txt" in names
+
+
+def test_every_setting_in_the_env_file_reaches_the_app_processes() -> None:
+    """The compose file names the settings it computes or requires; any other setting a
+    deployer writes in `.env` (SMTP_URL, HANDOVER_*...) reaches every process of the app
+    image through `env_file`."""
+    services = _compose()["services"]
+    for name, service in services.items():
+        if service.get("build", {}).get("dockerfile") == "deploy/app.Dockerfile":
+            assert {"path": ".env", "required": False} in service["env_file"], name
