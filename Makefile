@@ -112,4 +112,4 @@ lock: install
 	$(BIN)/python scripts/lock.py build/pip-report.json > constraints.txt
 
 clean:
-	rm -rf build var $(LOCALES)/*/LC_MESSAGES/*.mo $(LOCALES)/messages.pot
+	rm -rf build var $(LOCALES)/*/LC_MESSAGES/*.mo $(LOCALES)/messages.pot $(LOCALES)/portal.pot

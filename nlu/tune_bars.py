@@ -135,7 +135,8 @@ def main() -> None:
         help="the sets to score every combination on, apart or comma-separated: "
         + ", ".join(evaluate.CHOOSING_SETS),
     )  # fmt: skip
-    parser.add_argument("--fallback", nargs="+", type=float, default=[0.5])
+    served_fallback = Settings.model_fields["nlu_fallback_threshold"].default
+    parser.add_argument("--fallback", nargs="+", type=float, default=[served_fallback])
     parser.add_argument("--emergency-bar", nargs="+", type=float, default=[decision.EMERGENCY_BAR])
     parser.add_argument(
         "--short-emergency-bar", nargs="+", type=float, default=[decision.SHORT_EMERGENCY_BAR]
