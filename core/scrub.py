@@ -2,11 +2,16 @@
 
 Best effort, and it errs on the side of removing too much: a phone number (and the digits of
 one whose start was typed as words), an e-mail address, a link, a date, any number of five
-digits or more, a name introduced as one ("my name is…" in the ten languages and in Arabizi),
-and any capitalised Latin or Cyrillic word inside a sentence that is not a known place or
-common word. Each becomes a placeholder such as `[phone]`.
+digits or more, the numbers of an address however small (house, flat, floor, room: "12 rue…",
+"apt 5", "Wohnung 3", "شقة 4", see `core.addresses`), a name introduced as one ("my name is…"
+in the ten languages and in Arabizi), and any capitalised Latin or Cyrillic word inside a
+sentence that is not a known place or common word. Each becomes a placeholder such as
+`[phone]`; the numbers of an address become `[number]`. Other small numbers stay ("my 3
+children", "bus 12", "I am 17").
 What it cannot see: a name that opens a sentence on its own, a name typed in lower case
-without an introduction, and names in Arabic or Persian script outside an introduction.
+without an introduction, names in Arabic or Persian script outside an introduction, a street's
+name typed in lower case (its numbers go), and an address written without any street,
+building or floor word ("I live at 12 Victor Hugo").
 """
 
 from __future__ import annotations
@@ -14,6 +19,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Collection
+
+from core.addresses import scrub_addresses
 
 PHONE = "[phone]"
 EMAIL = "[email]"
@@ -247,7 +254,7 @@ def _capitalised_names(text: str, known: Collection[str]) -> str:
 
 
 def scrub(text: str, *, places: Collection[str] = ()) -> str:
-    """Return `text` without phone numbers, e-mails, long numbers and people's names.
+    """Return `text` without phone numbers, e-mails, long numbers, addresses' numbers and names.
 
     `places` adds capitalised words to keep (district names of the directory, for example).
     """
@@ -258,6 +265,7 @@ def scrub(text: str, *, places: Collection[str] = ()) -> str:
     text = _HANDLE.sub(NAME, text)
     text = _DIGIT_RUN.sub(_digit_run, text)
     text = _LONG_NUMBER.sub(NUMBER, text)
+    text = scrub_addresses(text, NUMBER)
     text = _INTRODUCED.sub(_introduced, text)
     text = _PERSIAN.sub(_persian, text)
     text = _PERSIAN_SHORT.sub(_persian, text)

@@ -161,3 +161,78 @@ def test_the_end_of_a_phone_number_typed_partly_in_words_is_removed(
     text: str, expected: str
 ) -> None:
     assert scrub(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "I live at 12 rue Victor Hugo apt 5, they want to evict me",
+            "I live at [number] rue [name] apt [number], they want to evict me",
+        ),
+        ("Flat 3, 221B Baker Street, the landlord", "Flat [number], [number] [name], the landlord"),
+        ("on the 3rd floor, room 12a", "on the [number] floor, room [number]"),
+        (
+            "au 3e étage, 12 bis, avenue Jean Jaurès",
+            "au [number] étage, [number] bis, avenue [name]",
+        ),
+        ("appartement 12, bâtiment B, porte 4", "appartement [number], bâtiment B, porte [number]"),
+        ("vivo en c/ de Alcalá 12, 3º B", "vivo en c/ de [name] [number], [number] B"),
+        (
+            "calle Mayor 7, piso 2, puerta 3",
+            "calle [name] [number], piso [number], puerta [number]",
+        ),
+        (
+            "abito in via Roma 15 int. 4, scala B",
+            "abito in via [name] [number] int. [number], scala B",
+        ),
+        ("moro na rua da Prata 25, 3º esq.", "moro na rua da [name] [number], [number] esq."),
+        ("Wohnung 3, Hauptstraße 14", "Wohnung [number], [name] [number]"),
+        (
+            "in der Mariahilfer Straße 45, Stiege 2, Top 5",
+            "in der [name] Straße [number], [name] [number], [name] [number]",
+        ),
+        ("im 2. Stock, Tür 7", "im [number]. Stock, [name] [number]"),
+        (
+            "ev adresim Gül sokak no: 12 daire 5, 3. kat",
+            "ev adresim [name] sokak no: [number] daire [number], [number]. kat",
+        ),
+        ("5. Sokak, kapı 2", "[number]. Sokak, kapı [number]"),
+        ("живу на вулиці Шевченка, 12, кв. 5", "живу на вулиці [name], [number], кв. [number]"),
+        ("3 поверх, кімната 8", "[number] поверх, кімната [number]"),
+        ("شقة 4 عمارة 12", "شقة [number] عمارة [number]"),
+        ("أسكن في زنقة 15 رقم 3 بالطابق 2", "أسكن في زنقة [number] رقم [number] بالطابق [number]"),
+        (
+            "خیابان آزادی، کوچه ۵، پلاک ۱۲، واحد ۳",
+            "خیابان آزادی، کوچه [number]، پلاک [number]، واحد [number]",
+        ),
+        (
+            "ana sakn f zan9a 15 ra9m 3, cha9a 4",
+            "ana sakn f zan9a [number] ra9m [number], cha9a [number]",
+        ),
+    ],
+)
+def test_the_numbers_of_an_address_are_removed(text: str, expected: str) -> None:
+    assert scrub(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I have my 3 children with me, I am 17",
+        "Which bus goes to the hospital, bus 12 or tram 4?",
+        "I sleep in the street with my 3 children since 2 weeks",
+        "I need a room 2 nights for 4 people",
+        "j'ai 3 enfants et je dors dans la rue depuis 5 jours",
+        "necesito un piso 2 meses para 3 personas",
+        "ho 2 figli, vado via 3 giorni",
+        "Ich suche eine Wohnung 3 Zimmer, Wohnung 600 €, ich bin 17",
+        "3 çocuğum var, 2 gündür sokakta kalıyoruz",
+        "У мене 3 дітей, на вулиці вже 2 тижні",
+        "في الشارع منذ 3 أيام مع 2 أطفال",
+        "در خیابان با ۳ بچه، ۲ شب",
+        "3 chambres, 2 étages, line 5",
+    ],
+)
+def test_small_numbers_that_are_not_an_address_stay(text: str) -> None:
+    assert scrub(text) == text

@@ -74,3 +74,12 @@ async def test_the_daily_task_purges_at_once_and_keeps_running(pg_engine: AsyncE
     finally:
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
+
+
+async def test_a_kept_question_keeps_no_house_or_flat_number(session: AsyncSession) -> None:
+    text = "They want to evict me from 12 rue Voltaire apt 5, I have 3 children"
+    assert await keep_unmet(session, text, "lyon", "en", allowed=True, today=TODAY)
+    await session.flush()
+    assert await _texts(session) == [
+        "They want to evict me from [number] rue [name] apt [number], I have 3 children"
+    ]
