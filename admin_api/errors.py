@@ -13,7 +13,15 @@ from core.errors import DalilError
 
 
 class AdminError(DalilError):
-    """Base of the admin API's expected errors."""
+    """Base of the admin API's expected errors.
+
+    The detail is English, for the API's readers; `reason`, when given, names the refusal so
+    that the portal can say it in its reader's language (`portal.labels.REFUSALS`).
+    """
+
+    def __init__(self, detail: str, *, reason: str | None = None) -> None:
+        super().__init__(detail)
+        self.reason = reason
 
 
 class Unauthorized(AdminError):

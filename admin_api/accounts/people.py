@@ -25,7 +25,7 @@ def normal_login(login: str) -> str:
     """Return the login as stored: trimmed, lower case; 422 if it cannot be one."""
     login = login.strip().lower()
     if not 3 <= len(login) <= 120 or any(c.isspace() for c in login):
-        raise InvalidInput("a login is 3 to 120 characters without spaces")
+        raise InvalidInput("a login is 3 to 120 characters without spaces", reason="login")
     return login
 
 
@@ -40,7 +40,7 @@ async def invite(session: AsyncSession, *, account: Account, login: str) -> str:
     login = normal_login(login)
     owner = await session.scalar(select(Credential.account_id).where(Credential.login == login))
     if owner is not None and owner != account.id:
-        raise Conflict("this login belongs to another account")
+        raise Conflict("this login belongs to another account", reason="login_taken")
     credential = await session.get(Credential, account.id, with_for_update=True)
     if credential is None:
         session.add(Credential(account_id=account.id, login=login, failed_attempts=0))

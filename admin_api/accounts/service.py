@@ -48,9 +48,13 @@ async def create_account(
     """Create an account; an association belongs to exactly one organisation."""
     if role is Role.ASSOCIATION:
         if not organization_id or await session.get(Organization, organization_id) is None:
-            raise InvalidInput("an association account needs an existing organization_id")
+            raise InvalidInput(
+                "an association account needs an existing organization_id", reason="organization"
+            )
     elif organization_id is not None:
-        raise InvalidInput(f"a {role.value} account belongs to no organisation")
+        raise InvalidInput(
+            f"a {role.value} account belongs to no organisation", reason="no_organization"
+        )
     account = Account(name=name, role=role.value, organization_id=organization_id)
     session.add(account)
     await session.flush()
@@ -139,9 +143,9 @@ async def set_disabled(
     """
     account = await session.get(Account, account_id, with_for_update=True)
     if account is None:
-        raise NotFound("no such account")
+        raise NotFound("no such account", reason="account")
     if disabled and account.id == by.id:
-        raise InvalidInput("you cannot disable your own account")
+        raise InvalidInput("you cannot disable your own account", reason="own_account")
     account.disabled_at = (account.disabled_at or now()) if disabled else None
     await session.flush()
     return account

@@ -15,6 +15,8 @@ from admin_api.accounts.service import create_account, set_disabled
 from admin_api.deps import RowId, SessionDep, require
 from admin_api.errors import AdminError, InvalidInput, NotFound
 from admin_api.portal.auth import Signed, SignedDep, SignedFormDep
+from admin_api.portal.forms import Form
+from admin_api.portal.labels import refusal
 from admin_api.portal.pages import PageError, PortalRoute, render, see_other
 from services_directory.listings.models import Organization
 
@@ -35,6 +37,14 @@ async def _context(session: SessionDep, signed: Signed, **extra: Any) -> dict[st
     }  # fmt: skip
 
 
+async def _refused(
+    request: Request, session: SessionDep, signed: Signed, refused: AdminError, values: Form
+) -> PageError:
+    # The page again, saying why in the reader's language; what the request wrote is undone.
+    context = await _context(session, signed, error=refusal(refused), values=values)
+    return PageError(render(request, "accounts.html", context, status=422))
+
+
 @router.get("/portal/accounts")
 async def accounts_page(request: Request, signed: SignedDep, session: SessionDep) -> Response:
     """List the accounts, with the form that invites a person."""
@@ -52,7 +62,7 @@ async def invite_person(
     role = form.get("role", "")
     try:
         if role not in {r.value for r in Role}:
-            raise InvalidInput("choose a role")
+            raise InvalidInput("choose a role", reason="role")
         account = await create_account(
             session, name=(form.get("name", "").strip() or form.get("login", "").strip())[:120],
             role=Role(role), organization_id=form.get("organization_id") or None
@@ -60,8 +70,7 @@ async def invite_person(
         )  # fmt: skip
         token = await people.invite(session, account=account, login=form.get("login", ""))
     except AdminError as refused:
-        context = await _context(session, signed, error=refused.detail, values=form)
-        raise PageError(render(request, "accounts.html", context, status=422)) from refused
+        raise await _refused(request, session, signed, refused, values=form) from refused
     base = str(request.base_url).rstrip("/")
     context = await _context(session, signed, link=f"{base}/portal/invitation/{token}")
     page = render(request, "accounts.html", context)
@@ -72,14 +81,21 @@ async def invite_person(
 
 @router.post("/portal/accounts/{account_id}/{action}")
 async def switch_account(
-    account_id: RowId, action: str, signed_form: SignedFormDep, session: SessionDep
+    request: Request,
+    account_id: RowId,
+    action: str,
+    signed_form: SignedFormDep,
+    session: SessionDep,
 ) -> Response:
     """Disable an account (its sessions and tokens stop at once), or enable it again."""
     signed, _form = signed_form
     require(signed.caller, Role.CITY_ADMIN)
     if action not in {"disable", "enable"}:
         raise NotFound("no such action")
-    await set_disabled(
-        session, account_id=account_id, disabled=action == "disable", by=signed.account
-    )
+    try:
+        await set_disabled(
+            session, account_id=account_id, disabled=action == "disable", by=signed.account
+        )
+    except AdminError as refused:
+        raise await _refused(request, session, signed, refused, values={}) from refused
     return see_other("/portal/accounts")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from core.errors import DalilError
+
 
 def N_(message: str) -> str:
     """Mark `message` for the catalog; the template translates it."""
@@ -74,6 +76,29 @@ ERROR_MESSAGES = {
     ),
     "conflict": N_("This already exists. Go back and choose another name."),
 }
+# A refusal named more closely than its code says (`AdminError.reason`).
+REFUSALS = {
+    "role": N_("Choose a role."),
+    "login": N_("A login has 3 to 120 characters, without spaces."),
+    "login_taken": N_("This login belongs to another account: choose another one."),
+    "organization": N_("An association's account needs its organisation: choose it in the list."),
+    "no_organization": N_("Only an association's account belongs to an organisation."),
+    "account": N_("This account does not exist."),
+    "own_account": N_("You cannot disable your own account."),
+}
+REFUSED = N_(
+    "The request could not be done. Go back and try again; if it happens again, tell the city team."
+)
+
+
+def refusal(error: DalilError) -> str:
+    """Return the catalog's message for a refused request: by its reason, else by its code."""
+    reason = getattr(error, "reason", None)
+    if reason in REFUSALS:
+        return REFUSALS[reason]
+    return ERROR_MESSAGES.get(error.code, REFUSED)
+
+
 # A spreadsheet row's problem, by its code (`RowError.code`); its English message follows.
 ROW_ERRORS = {
     "invalid": N_("This value is not accepted."),

@@ -26,7 +26,6 @@ _ENV = Environment(
 )
 _ENV.globals.update(
     CATEGORY_LABELS=labels.CATEGORY_LABELS,
-    ERROR_MESSAGES=labels.ERROR_MESSAGES,
     ROW_ERRORS=labels.ROW_ERRORS,
     STATE_LABELS=labels.STATE_LABELS,
     FIELD_ERRORS=labels.FIELD_ERRORS,
@@ -95,7 +94,10 @@ class PortalRoute(APIRoute):
                 return error.response
             except DalilError as error:
                 refuse(request)
-                context = {"status": error.status_code, "detail": error.detail, "code": error.code}
+                context = {
+                    "status": error.status_code, "detail": error.detail, "code": error.code,
+                    "message": labels.refusal(error),
+                }  # fmt: skip
                 return render(request, "error.html", context, status=error.status_code)
 
         return handle

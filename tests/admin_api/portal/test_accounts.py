@@ -7,8 +7,8 @@ from playwright.async_api import Browser, expect
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from admin_api.accounts.models import Account, Role
-from tests.helpers.browser import serious_violations, tab
+from admin_api.accounts.models import Account, Credential, Role
+from tests.helpers.browser import Tab, serious_violations, tab
 from tests.helpers.portal import Invited, People, accept, sign_in
 
 pytestmark = pytest.mark.browser
@@ -79,7 +79,7 @@ async def test_odd_input_gets_a_clear_refusal_never_a_server_error(
         async with city.page.expect_response("**/portal/accounts") as refused:
             await city.page.get_by_role("button", name="Créer l'invitation").click()
         assert (await refused.value).status == 422
-        await expect(city.page.locator("p.error")).to_contain_text("3 to 120 characters")
+        await expect(city.page.locator("p.error")).to_contain_text("de 3 à 120 caractères")
         # Refused, and nothing of it kept: no account without its login.
         async with AsyncSession(pg_engine) as session:
             kept = await session.scalar(
@@ -94,3 +94,75 @@ async def test_odd_input_gets_a_clear_refusal_never_a_server_error(
             ]
             * 3
         )
+
+
+async def _invite_refused(city: Tab, action: str = "/portal/accounts") -> str:
+    async with city.page.expect_response(f"**{action}") as refused:
+        await city.page.get_by_role("button", name="Créer l'invitation").click()
+    assert (await refused.value).status == 422
+    return await city.page.locator("p.error[role=alert]").inner_text()
+
+
+async def test_the_accounts_pages_refusals_are_in_the_readers_language(
+    browser: Browser, base_url: str, pg_engine: AsyncEngine
+) -> None:
+    people = People(pg_engine)
+    reviewer = await people.invite(Role.CITY_ADMIN)
+    someone = await people.invite(Role.AUTHORITY)
+    async with AsyncSession(pg_engine) as session:
+        own_id = await session.scalar(
+            select(Credential.account_id).where(Credential.login == reviewer.login)
+        )
+    async with tab(browser, base_url) as city:
+        page = city.page
+        await accept(page, reviewer)
+        await sign_in(page, reviewer.login)
+        await page.wait_for_url("**/portal/review")
+        await page.goto("/portal/accounts")
+        # A login that is already someone's: said in French, what was typed kept.
+        await page.locator("#login").fill(someone.login.upper())
+        await page.locator("#role").select_option("city_admin")
+        assert await _invite_refused(city) == (
+            "Cet identifiant appartient à un autre compte : choisissez-en un autre."
+        )
+        assert await page.locator("#login").input_value() == someone.login.upper()
+        # An association's account with no organisation to choose (as when the list is empty).
+        await page.locator("#login").fill("nouvelle@example.org")
+        await page.locator("#role").select_option("association")
+        await page.locator("#organization_id").evaluate("select => select.replaceChildren()")
+        assert await _invite_refused(city) == (
+            "Le compte d'une association a besoin de son organisation : "
+            "choisissez-la dans la liste."
+        )
+        # One's own account has no Disable button; a form made by hand is refused, in French.
+        for account_id, said in (
+            (own_id, "Vous ne pouvez pas désactiver votre propre compte."),
+            (2_000_000_000, "Ce compte n'existe pas."),
+        ):
+            action = f"/portal/accounts/{account_id}/disable"
+            async with page.expect_response(f"**{action}") as refused:
+                await page.evaluate(
+                    """action => {
+                        const form = document.querySelector("main form[method=post]");
+                        form.action = action;
+                        form.submit();
+                    }""",
+                    action,
+                )
+            assert (await refused.value).status == 422
+            assert await page.locator("p.error[role=alert]").inner_text() == said
+        # Another reader's language: Arabic.
+        await page.goto("/portal/accounts?lang=ar")
+        await page.locator("#login").fill("a b")
+        await page.locator("#role").select_option("city_admin")
+        async with page.expect_response("**/portal/accounts") as refused:
+            await page.locator("main form.stack button[type=submit]").click()
+        assert (await refused.value).status == 422
+        assert await page.locator("p.error[role=alert]").inner_text() == (
+            "يتكوّن اسم الدخول من 3 إلى 120 حرفًا، دون مسافات."
+        )
+        assert await serious_violations(page) == []
+    async with AsyncSession(pg_engine) as session:
+        own = await session.get(Account, own_id)
+        assert own is not None
+        assert own.disabled_at is None
