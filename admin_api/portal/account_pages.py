@@ -11,6 +11,7 @@ from admin_api.accounts.models import Role
 from admin_api.accounts.sessions import close_other_sessions, close_session, open_session
 from admin_api.deps import SessionDep
 from admin_api.errors import InvalidInput
+from admin_api.portal import kept
 from admin_api.portal.auth import (
     FORM_COOKIE,
     SESSION_COOKIE,
@@ -19,6 +20,7 @@ from admin_api.portal.auth import (
     SignedFormDep,
     form_token,
     keep_form_token,
+    safe_next,
     set_cookie,
 )
 from admin_api.portal.pages import PortalRoute, render, see_other
@@ -33,28 +35,6 @@ HOMES = {
 }
 
 
-def _safe_next(target: str | None) -> str | None:
-    # Only a path of this portal: never a redirect to another site after signing in.
-    if target and target.startswith("/portal/") and not target.startswith("//"):
-        return target
-    return None
-
-
-def _sign_in_page(
-    request: Request, *, error: str | None = None, status: int = 200, wait_s: int = 0
-) -> Response:
-    token = form_token(request)
-    context = {
-        "csrf": token,
-        "error": error,
-        "wait_minutes": -(-wait_s // 60),
-        "next": _safe_next(request.query_params.get("next")) or "",
-        "expired": request.query_params.get("expired") == "1",
-        "welcome": request.query_params.get("welcome") == "1",
-    }
-    return keep_form_token(request, render(request, "sign_in.html", context, status=status), token)
-
-
 @router.get("/portal/")
 async def home(signed: SignedDep) -> Response:
     """Send a signed-in person to their role's first page."""
@@ -64,12 +44,25 @@ async def home(signed: SignedDep) -> Response:
 @router.get("/portal/sign-in")
 async def sign_in_page(request: Request) -> Response:
     """Show the sign-in form."""
-    return _sign_in_page(request)
+    return kept.sign_in_page(request)
 
 
 @router.post("/portal/sign-in")
 async def sign_in(request: Request, form: AnonymousFormDep, session: SessionDep) -> Response:
-    """Check the login and password; on success, start a session and go on."""
+    """Check the login and password; on success, start a session and go on.
+
+    A sign-in that carries a form sent after its session ended answers that form's page,
+    filled with what was typed, not yet saved (`kept`); a failed one carries it again.
+    """
+    next_page = safe_next(form.get("next"))
+    typed, action = kept.kept_fields(form)
+
+    def again(error: str, status: int, wait_s: int = 0) -> Response:
+        return kept.sign_in_page(
+            request, error=error, status=status, wait_s=wait_s, next_page=next_page,
+            kept=typed.items(), action=action or "",
+        )  # fmt: skip
+
     settings = request.app.state.settings
     redis = request.app.state.redis
     address = request.client.host if request.client else "unknown"
@@ -77,7 +70,7 @@ async def sign_in(request: Request, form: AnonymousFormDep, session: SessionDep)
     wait_s = await throttle.wait_s(redis, address_key, settings.portal_sign_in_failures)
     if wait_s:
         # Refused before the password is even checked: no guess from here is worth anything.
-        page = _sign_in_page(request, error="address", status=429, wait_s=wait_s)
+        page = again("address", 429, wait_s)
         page.headers["Retry-After"] = str(wait_s)
         return page
     outcome = await people.sign_in(
@@ -86,13 +79,18 @@ async def sign_in(request: Request, form: AnonymousFormDep, session: SessionDep)
     if outcome.account is None:
         await throttle.failed(redis, address_key, settings.portal_sign_in_window_s)
         error = "locked" if outcome.locked else "wrong"
-        return _sign_in_page(request, error=error, status=429 if outcome.locked else 401)
+        return again(error, 429 if outcome.locked else 401)
     ttl = request.app.state.settings.portal_session_s
     session_id, _ = await open_session(
         request.app.state.redis, account_id=outcome.account.id, ttl_s=ttl
     )
     role = Role(outcome.account.role)
-    response = see_other(_safe_next(form.get("next")) or HOMES[role])
+    if typed and action and next_page:
+        response = await kept.restored_page(
+            request, session_id=session_id, page=next_page, action=action, kept=typed
+        )
+    else:
+        response = see_other(next_page or HOMES[role])
     # A cookie for the browser's session: Redis alone decides when the sign-in ends, and a
     # cookie that outlives it lets the page say so instead of silently asking again.
     set_cookie(request, response, SESSION_COOKIE, session_id, max_age=None)

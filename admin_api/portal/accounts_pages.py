@@ -16,6 +16,7 @@ from admin_api.deps import RowId, SessionDep, require
 from admin_api.errors import AdminError, InvalidInput, NotFound
 from admin_api.portal.auth import Signed, SignedDep, SignedFormDep
 from admin_api.portal.forms import Form
+from admin_api.portal.kept import KeptFormDep
 from admin_api.portal.labels import refusal
 from admin_api.portal.pages import PageError, PortalRoute, render, see_other
 from services_directory.listings.models import Organization
@@ -54,7 +55,7 @@ async def accounts_page(request: Request, signed: SignedDep, session: SessionDep
 
 @router.post("/portal/accounts")
 async def invite_person(
-    request: Request, signed_form: SignedFormDep, session: SessionDep
+    request: Request, signed_form: KeptFormDep, session: SessionDep
 ) -> Response:
     """Create an account and its invitation; show the link this once."""
     signed, form = signed_form

@@ -60,21 +60,42 @@ class Signed:
         return self.caller.account
 
 
-async def signed_in(request: Request, session: SessionDep) -> Signed:
-    """Return who is signed in; else send the browser to the sign-in page."""
+async def find_signed(request: Request, session: SessionDep) -> Signed | None:
+    """Return who is signed in, or None (no session cookie, or its session is gone)."""
     session_id = request.cookies.get(SESSION_COOKIE)
     found = await read_session(request.app.state.redis, session_id) if session_id else None
     account = await session.get(Account, found.account_id) if found else None
     if session_id is None or found is None or account is None or account.disabled_at:
-        # A cookie whose session is gone: it expired, or it was ended elsewhere.
-        reason = "&expired=1" if session_id else ""
-        target = quote(request.url.path, safe="/")
-        raise PageError(see_other(f"/portal/sign-in?next={target}{reason}"))
+        return None
     caller = Caller(account, None)
     escalated = 0
     if caller.role is Role.CITY_ADMIN:
         escalated = await handoff.escalated_count(session)
     return Signed(caller, session_id, found.csrf, escalated)
+
+
+def safe_next(target: str | None) -> str | None:
+    """Return `target` if it is a path of this portal, else None."""
+    # Never a redirect to another site after signing in.
+    if target and target.startswith("/portal/") and not target.startswith("//"):
+        return target
+    return None
+
+
+def to_sign_in(request: Request) -> PageError:
+    """Return the redirect to the sign-in page, which comes back to this page afterwards."""
+    # A cookie whose session is gone: it expired, or it was ended elsewhere.
+    reason = "&expired=1" if request.cookies.get(SESSION_COOKIE) else ""
+    target = quote(request.url.path, safe="/")
+    return PageError(see_other(f"/portal/sign-in?next={target}{reason}"))
+
+
+async def signed_in(request: Request, session: SessionDep) -> Signed:
+    """Return who is signed in; else send the browser to the sign-in page."""
+    signed = await find_signed(request, session)
+    if signed is None:
+        raise to_sign_in(request)
+    return signed
 
 
 SignedDep = Annotated[Signed, Depends(signed_in)]

@@ -19,6 +19,7 @@ from admin_api.accounts.models import Account, Role
 from admin_api.deps import RowId, SessionDep, require
 from admin_api.portal import i18n
 from admin_api.portal.auth import Signed, SignedDep, SignedFormDep
+from admin_api.portal.kept import KeptFormDep
 from admin_api.portal.labels import N_
 from admin_api.portal.pages import HEADERS, PageError, PortalRoute, render, see_other
 from admin_api.stats import handovers
@@ -93,9 +94,7 @@ _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 @router.post("/portal/handovers/contacts")
-async def set_contacts(
-    request: Request, signed_form: SignedFormDep, session: SessionDep
-) -> Response:
+async def set_contacts(request: Request, signed_form: KeptFormDep, session: SessionDep) -> Response:
     """Set the address told of each city's requests nobody took in time (city team)."""
     signed, form = signed_form
     require(signed.caller, Role.CITY_ADMIN)
@@ -267,7 +266,7 @@ async def _send(
 
 @router.post("/portal/handovers/{handover_id}/answer")
 async def answer(
-    handover_id: RowId, request: Request, signed_form: SignedFormDep, session: SessionDep
+    handover_id: RowId, request: Request, signed_form: KeptFormDep, session: SessionDep
 ) -> Response:
     """Send the volunteer's answer (typed, or a canned one in the person's language)."""
     signed, form = signed_form

@@ -50,11 +50,13 @@ def render(
     # request's page renders in between on this event loop.
     _ENV.install_gettext_translations(i18n.translations(locale), newstyle=True)  # type: ignore[attr-defined]
     html = _ENV.get_template(template).render(
-        lang=locale,
-        dir="rtl" if i18n.is_rtl(locale) else "ltr",
-        languages=i18n.LANGUAGES,
-        path=request.url.path,
-        **context,
+        {
+            "lang": locale,
+            "dir": "rtl" if i18n.is_rtl(locale) else "ltr",
+            "languages": i18n.LANGUAGES,
+            "path": request.url.path,
+            **context,
+        }
     )
     response = HTMLResponse(html, status_code=status, headers=HEADERS)
     if request.query_params.get("lang") == locale:

@@ -11,7 +11,8 @@ from admin_api.deps import SessionDep, require
 from admin_api.listings import review
 from admin_api.listings import service as rules
 from admin_api.portal import i18n
-from admin_api.portal.auth import SignedDep, SignedFormDep
+from admin_api.portal.auth import SignedDep
+from admin_api.portal.kept import KeptFormDep
 from admin_api.portal.pages import PageError, PortalRoute, render, see_other
 from admin_api.portal.service_pages import shown_name
 from admin_api.portal.summary import compared, summary
@@ -67,7 +68,7 @@ async def review_page(
 
 @router.post("/portal/review/{service_id}")
 async def decide(
-    service_id: str, request: Request, signed_form: SignedFormDep, session: SessionDep
+    service_id: str, request: Request, signed_form: KeptFormDep, session: SessionDep
 ) -> Response:
     """Publish the service, or send it back to its association with a note."""
     signed, form = signed_form

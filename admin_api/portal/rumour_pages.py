@@ -19,6 +19,7 @@ from admin_api.errors import InvalidInput, NotFound
 from admin_api.portal import i18n
 from admin_api.portal.auth import Signed, SignedDep, SignedFormDep
 from admin_api.portal.forms import Form
+from admin_api.portal.kept import KeptFormDep
 from admin_api.portal.labels import N_
 from admin_api.portal.pages import PageError, PortalRoute, render, see_other
 from admin_api.rumours import service as rules
@@ -111,7 +112,7 @@ async def rumour_page(
 
 @router.post("/portal/rumours/{key}")
 async def edit_rumour(
-    key: str, request: Request, signed_form: SignedFormDep, session: SessionDep
+    key: str, request: Request, signed_form: KeptFormDep, session: SessionDep
 ) -> Response:
     """Save the texts over the version they were read in; else show both versions."""
     signed, form = signed_form

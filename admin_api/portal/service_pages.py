@@ -16,6 +16,7 @@ from admin_api.listings import review
 from admin_api.listings import service as rules
 from admin_api.portal import i18n
 from admin_api.portal.auth import Signed, SignedDep, SignedFormDep
+from admin_api.portal.kept import KeptFormDep
 from admin_api.portal.pages import PageError, PortalRoute, render, see_other
 from admin_api.portal.preview import previews
 from admin_api.portal.service_form import (
@@ -93,7 +94,7 @@ async def new_service_page(request: Request, signed: SignedDep, session: Session
 
 @router.post("/portal/services/new")
 async def create_service(
-    request: Request, signed_form: SignedFormDep, session: SessionDep
+    request: Request, signed_form: KeptFormDep, session: SessionDep
 ) -> Response:
     """Create a draft service (and submit it for review, if asked)."""
     signed, form = signed_form
@@ -141,7 +142,7 @@ async def edit_service_page(
 
 @router.post("/portal/services/{service_id}/edit")
 async def edit_service(
-    service_id: str, request: Request, signed_form: SignedFormDep, session: SessionDep
+    service_id: str, request: Request, signed_form: KeptFormDep, session: SessionDep
 ) -> Response:
     """Save a service's form over the version it was read in; else show both versions."""
     signed, form = signed_form

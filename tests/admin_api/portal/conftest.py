@@ -36,6 +36,18 @@ async def base_url(pg_engine: AsyncEngine, redis: Redis) -> AsyncIterator[str]:
         yield url
 
 
+# Sign-ins that end soon, as `PORTAL_SESSION_S` makes them end: long enough to open a page
+# and type, short enough to wait for.
+SHORT_SESSION_S = 3
+
+
+@pytest.fixture
+async def short_sessions(pg_engine: AsyncEngine, redis: Redis) -> AsyncIterator[str]:
+    """The app with sign-ins that last `SHORT_SESSION_S` seconds."""
+    async with served(PORTAL_SESSION_S=SHORT_SESSION_S) as url:
+        yield url
+
+
 @pytest.fixture
 async def whole_app(pg_engine: AsyncEngine, redis: Redis, rasa_url: str) -> AsyncIterator[str]:
     """The app with every role (worker, sender...) and the real Rasa; yield its base URL.

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
+import time
 import uuid
 from collections.abc import AsyncIterator
 
@@ -25,11 +26,11 @@ from core.usage import UsageEvent
 from handoff.models import Handover, HandoverContact, HandoverDesk, HandoverMessage
 from nlu.client import NLUClient
 from nlu.language import LanguageIdentifier
-from tests.admin_api.portal.conftest import served
+from tests.admin_api.portal.conftest import SHORT_SESSION_S, served
 from tests.helpers.browser import serious_violations, tab
 from tests.helpers.conversation import Conversation
 from tests.helpers.dialogue import make_dialogue
-from tests.helpers.portal import Invited, People, accept, sign_in
+from tests.helpers.portal import PASSWORD, Invited, People, accept, sign_in
 from tests.helpers.settings import PSEUDONYM_KEY
 from tests.standins.server import free_port
 
@@ -163,6 +164,47 @@ async def test_a_double_tap_on_send_answers_the_person_once(
             )
         )
         assert sent.all() == ["Envoyez-moi une photo de la lettre"]
+
+
+async def test_an_answer_typed_while_the_session_ended_comes_back_and_is_sent_once(
+    browser: Browser, short_sessions: str, pg_engine: AsyncEngine, asked: tuple[str, str]
+) -> None:
+    chat_id, org_id = asked
+    samira = await People(pg_engine).invite(Role.ASSOCIATION, org_id)
+    answer = "Bonjour, envoyez-moi une photo de la lettre.\nJe vous explique ensuite."
+    async with tab(browser, short_sessions) as volunteer:
+        page = volunteer.page
+        conversation = await _taken(page, samira)
+        taken = time.monotonic()
+        await page.locator("#text").fill(answer)
+        await asyncio.sleep(SHORT_SESSION_S + 0.5 - (time.monotonic() - taken))
+        async with page.expect_response("**/answer") as refused:
+            await page.locator("form#answer button[type=submit]").click()
+        assert (await refused.value).status == 401
+        await page.locator("#login").fill(samira.login)
+        await page.locator("#password").fill(PASSWORD)
+        await page.locator("main form button[type=submit]").click()
+        # The conversation again, the answer back in its box, not sent.
+        await expect(page.locator("#text")).to_have_value(answer)
+        await expect(page.locator("main > .notice[role=status]")).to_contain_text(
+            "pas encore enregistré"
+        )
+        assert await _sent(pg_engine, chat_id) == []
+        await page.locator("form#answer button[type=submit]").click()
+        await page.wait_for_url(f"{conversation}#answer")
+        await expect(page.locator("#messages")).to_contain_text("Je vous explique ensuite.")
+    assert [text.replace("\r\n", "\n") for text in await _sent(pg_engine, chat_id)] == [answer]
+
+
+async def _sent(engine: AsyncEngine, chat_id: str) -> list[str]:
+    key = pseudonym(PSEUDONYM_KEY.encode(), "telegram", chat_id)
+    async with AsyncSession(engine) as session:
+        sent = await session.scalars(
+            select(HandoverMessage.text)
+            .join(Handover, Handover.id == HandoverMessage.handover_id)
+            .where(Handover.key == key, HandoverMessage.author == "volunteer")
+        )
+        return list(sent)
 
 
 async def test_the_city_team_sees_it_escalated_with_figures_and_reassigns_it(

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 
 import pytest
 from playwright.async_api import Browser
-from redis.asyncio import Redis
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from starlette.applications import Starlette
@@ -16,7 +14,7 @@ from starlette.routing import Route
 
 from admin_api.accounts.models import Role
 from services_directory.listings.models import Service
-from tests.admin_api.portal.conftest import served
+from tests.admin_api.portal.conftest import SHORT_SESSION_S
 from tests.helpers.browser import tab
 from tests.helpers.portal import PASSWORD, People, accept, sign_in
 from tests.standins.server import serve
@@ -86,13 +84,6 @@ async def test_another_sites_page_cannot_post_with_the_signed_in_cookie(
     assert await _services_of(pg_engine, organization) == 0
 
 
-@pytest.fixture
-async def short_sessions(pg_engine: AsyncEngine, redis: Redis) -> AsyncIterator[str]:
-    """The app with sign-ins that last two seconds."""
-    async with served(PORTAL_SESSION_S=2) as url:
-        yield url
-
-
 async def test_an_expired_session_asks_to_sign_in_again_and_returns_to_the_page(
     browser: Browser, short_sessions: str, pg_engine: AsyncEngine
 ) -> None:
@@ -103,7 +94,7 @@ async def test_an_expired_session_asks_to_sign_in_again_and_returns_to_the_page(
         await accept(page, volunteer)
         await sign_in(page, volunteer.login)
         await page.wait_for_url("**/portal/services")
-        await asyncio.sleep(2.5)
+        await asyncio.sleep(SHORT_SESSION_S + 0.5)
         await page.goto("/portal/password")
         await page.wait_for_url("**/portal/sign-in?next=/portal/password&expired=1")
         assert "Votre session est terminée" in await page.locator("[role=status]").inner_text()

@@ -1,0 +1,165 @@
+"""A form sent after its session ended: kept through signing in again, never stored.
+
+A volunteer types a long answer on a phone, the session ends meanwhile, they press Send. The
+answer to that form is the sign-in page, carrying what they sent in hidden fields: it goes
+back to their browser only, and is neither stored nor logged here. Signed in again, they get
+the form's page rendered afresh with what they typed in it and a notice that it is not saved
+yet (`refill`); nothing is sent on their behalf, and the form carries the new session's
+tokens.
+
+Only forms that say so keep what was typed (`KeptFormDep`: never one with a password), and
+only when a page of this site sent them from a browser that was signed in: the browser says
+so (`Sec-Fetch-Site: same-origin`, and no other Origin), and the session cookie came along
+(SameSite keeps it off other sites' posts). The old session's tokens are dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Annotated
+from urllib.parse import urlsplit
+
+import httpx
+from fastapi import Depends
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import Match
+
+from admin_api.deps import SessionDep
+from admin_api.errors import AdminError
+from admin_api.portal import i18n
+from admin_api.portal.auth import (
+    FORM_COOKIE,
+    SESSION_COOKIE,
+    Signed,
+    find_signed,
+    form_token,
+    keep_form_token,
+    safe_next,
+    to_sign_in,
+)
+from admin_api.portal.forms import Form, check_csrf, read_form
+from admin_api.portal.labels import N_
+from admin_api.portal.pages import HEADERS, PageError, render, see_other
+from admin_api.portal.refill import TOKENS, refill
+
+# The sign-in form's names for what it carries: each field sent, and where it was sent to.
+KEPT = "kept-"
+KEPT_ACTION = "kept_action"
+RESTORED = N_(
+    "You are signed in again. What you typed is back in the form, but it is not saved yet: "
+    "check it, then send it."
+)
+ORPHANED = N_(
+    "You are signed in again. What you typed is not saved, and its form is no longer on this "
+    "page. Here it is, to copy:"
+)
+
+
+def sign_in_page(
+    request: Request, *, error: str | None = None, status: int = 200, wait_s: int = 0,
+    next_page: str | None = None, kept: Iterable[tuple[str, str]] = (), action: str = "",
+    expired: bool = False,
+) -> Response:  # fmt: skip
+    """Render the sign-in page; with `kept`, carrying a form sent to `action` in hidden fields."""
+    token = form_token(request)
+    context = {
+        "csrf": token,
+        "error": error,
+        "wait_minutes": -(-wait_s // 60),
+        "next": next_page or safe_next(request.query_params.get("next")) or "",
+        "expired": expired or request.query_params.get("expired") == "1",
+        "welcome": request.query_params.get("welcome") == "1",
+        "kept": [(KEPT + name, value) for name, value in kept],
+        "kept_action": action,
+        # Answered at a form's address too: the language links lead to the sign-in page.
+        "path": "/portal/sign-in",
+    }
+    return keep_form_token(request, render(request, "sign_in.html", context, status=status), token)
+
+
+def kept_fields(form: Form) -> tuple[dict[str, str], str | None]:
+    """Return what a sign-in form carries: the fields of the form kept, and where it went."""
+    kept = {name.removeprefix(KEPT): value for name, value in form.items() if name.startswith(KEPT)}
+    return {k: v for k, v in kept.items() if k not in TOKENS}, safe_next(form.get(KEPT_ACTION))
+
+
+def _page_of(request: Request) -> str | None:
+    # The page a form lives on: its own address if a page is there, else the one above it
+    # (a conversation's answer form posts to /portal/handovers/7/answer).
+    path = request.url.path
+    for candidate in (path, path.rsplit("/", 1)[0]):
+        scope = {"type": "http", "method": "GET", "path": candidate, "root_path": ""}
+        if any(route.matches(scope)[0] is Match.FULL for route in request.app.router.routes):
+            return candidate
+    return None
+
+
+def _from_this_site(request: Request) -> bool:
+    # The pages' referrer policy makes browsers send "Origin: null" with their forms; the
+    # fetch metadata still says where a form came from. A browser without it loses the form,
+    # as before: nothing is carried on a guess.
+    origin = request.headers.get("origin")
+    if origin and origin != "null" and urlsplit(origin).netloc != request.url.netloc:
+        return False
+    return request.headers.get("sec-fetch-site") == "same-origin"
+
+
+async def _sign_in_again(request: Request) -> PageError:
+    page = _page_of(request)
+    if page is None or SESSION_COOKIE not in request.cookies or not _from_this_site(request):
+        return to_sign_in(request)
+    try:
+        form = await read_form(request)
+    except AdminError:
+        return to_sign_in(request)
+    kept = [(name, value) for name, value in form.items() if name not in TOKENS]
+    if not kept:
+        return to_sign_in(request)
+    response = sign_in_page(
+        request, status=401, next_page=page, kept=kept, action=request.url.path, expired=True
+    )
+    return PageError(response)
+
+
+async def kept_form(request: Request, session: SessionDep) -> tuple[Signed, Form]:
+    """Return who is signed in and the form they sent (CSRF checked); if the session ended
+    before it was sent, answer the sign-in page that carries it back."""
+    signed = await find_signed(request, session)
+    if signed is None:
+        raise await _sign_in_again(request)
+    form = await read_form(request)
+    check_csrf(request, form, signed.csrf)
+    return signed, form
+
+
+KeptFormDep = Annotated[tuple[Signed, Form], Depends(kept_form)]
+
+
+async def _rendered(request: Request, page: str, session_id: str) -> httpx.Response:
+    # The page as its own GET renders it, for the new session, in the reader's language.
+    cookies = {**request.cookies, SESSION_COOKIE: session_id}
+    cookies.pop(FORM_COOKIE, None)
+    headers = {"cookie": "; ".join(f"{name}={value}" for name, value in cookies.items())}
+    if "accept-language" in request.headers:
+        headers["accept-language"] = request.headers["accept-language"]
+    client = (request.client.host, request.client.port) if request.client else ("127.0.0.1", 0)
+    transport = httpx.ASGITransport(app=request.app, client=client)
+    async with httpx.AsyncClient(transport=transport, base_url=str(request.base_url)) as http:
+        return await http.get(page, headers=headers)
+
+
+async def restored_page(
+    request: Request, *, session_id: str, page: str, action: str, kept: Mapping[str, str]
+) -> Response:
+    """Answer a sign-in that carried a form: the form's page, with what was typed in it."""
+    rendered = await _rendered(request, page, session_id)
+    if rendered.status_code != 200:
+        # Gone, or not this account's to see: what was typed is not shown to it either.
+        return see_other(page)
+    texts = i18n.translations(i18n.chosen(request))
+    html = refill(
+        rendered.text, action=action, page=page, values=kept,
+        restored=texts.gettext(RESTORED), orphaned=texts.gettext(ORPHANED),
+    )  # fmt: skip
+    return HTMLResponse(html, headers=HEADERS)

@@ -1,0 +1,242 @@
+"""A form sent after the session ended: signing in again brings back what was typed, unsaved.
+
+The session ends as it does for a volunteer who typed too long: `PORTAL_SESSION_S` runs out
+(short here). Real app, real PostgreSQL and Redis, Debian's Chromium.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+from playwright.async_api import Browser, Page, expect
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from starlette.applications import Starlette
+from starlette.responses import HTMLResponse
+from starlette.routing import Route
+
+from admin_api.accounts.models import Role
+from services_directory.listings import service as listings
+from services_directory.listings.models import Service
+from tests.admin_api.portal.conftest import SHORT_SESSION_S
+from tests.helpers.browser import serious_violations, tab
+from tests.helpers.portal import PASSWORD, People, accept, sign_in
+from tests.standins.server import serve
+
+pytestmark = pytest.mark.browser
+
+NAME = "Bains-douches du Port"
+# Several lines, quotes, markup and an ampersand: all of it must come back as typed.
+DESCRIPTION = (
+    "Douches chaudes, laverie et consigne, sans rendez-vous.\n"
+    'Avec ou sans papiers : « bienvenue » & <merci> à "tous".'
+)
+
+
+async def _services_of(engine: AsyncEngine, organization_id: str) -> list[str]:
+    async with AsyncSession(engine) as session:
+        found = await session.scalars(
+            select(Service.id).where(Service.organization_id == organization_id)
+        )
+        return list(found)
+
+
+async def _until_the_session_ends(opened: float) -> None:
+    await asyncio.sleep(max(0.0, opened + SHORT_SESSION_S + 0.5 - time.monotonic()))
+
+
+async def _signed_in(page: Page, login: str) -> float:
+    """Sign in; return when, by the clock the session's lifetime runs on."""
+    await sign_in(page, login)
+    await page.wait_for_url("**/portal/services")
+    return time.monotonic()
+
+
+async def test_a_service_typed_while_the_session_ended_comes_back_after_signing_in(
+    browser: Browser, short_sessions: str, pg_engine: AsyncEngine
+) -> None:
+    people = People(pg_engine)
+    organization = await people.organization()
+    volunteer = await people.invite(Role.ASSOCIATION, organization)
+    async with tab(browser, short_sessions) as phone:
+        page = phone.page
+        await accept(page, volunteer)
+        opened = await _signed_in(page, volunteer.login)
+        await page.goto("/portal/services/new")
+        old_token = await page.locator("main form input[name=csrf]").input_value()
+        await page.locator("#category").select_option("social_support")
+        await page.locator("#t-fr-name").fill(NAME)
+        await page.locator("#t-fr-description").fill(DESCRIPTION)
+        await page.locator("#h-TU-1-opens").fill("08:30")
+        await page.locator("#h-TU-1-closes").fill("12:00")
+        await page.locator("#is_free").uncheck()
+        await page.locator("#by_appointment").check()
+        await page.locator("#city_id").select_option("lyon")
+        await page.locator("#address_1").fill("3 quai Rambaud")
+        await _until_the_session_ends(opened)
+
+        async with page.expect_response("**/portal/services/new") as answer:
+            await page.locator("button[name=then][value=save]").click()
+        assert (await answer.value).status == 401
+        await expect(page.locator("main [role=status]")).to_contain_text("pas encore enregistré")
+        assert await page.locator("#password").input_value() == ""
+        # A mistyped password: what was typed is carried again.
+        await page.locator("#login").fill(volunteer.login)
+        await page.locator("#password").fill("not the password")
+        await page.locator("main form button[type=submit]").click()
+        await expect(page.locator("[role=alert]")).to_contain_text("incorrect")
+        kept = page.locator("input[type=hidden][name='kept-t-fr-description']")
+        assert await kept.input_value() == DESCRIPTION
+        await page.locator("#login").fill(volunteer.login)
+        await page.locator("#password").fill(PASSWORD)
+        await page.locator("main form button[type=submit]").click()
+
+        # The form again, as it was filled in, with a notice; nothing saved yet.
+        await expect(page.locator("main > .notice[role=status]")).to_have_text(
+            "Connexion rétablie. Ce que vous aviez saisi est revenu dans le formulaire, "
+            "mais n'est pas encore enregistré : vérifiez-le, puis envoyez-le."
+        )
+        assert await page.locator("#t-fr-name").input_value() == NAME
+        assert await page.locator("#t-fr-description").input_value() == DESCRIPTION
+        assert await page.locator("#category").input_value() == "social_support"
+        assert await page.locator("#city_id").input_value() == "lyon"
+        assert await page.locator("#h-TU-1-opens").input_value() == "08:30"
+        assert not await page.locator("#is_free").is_checked()
+        assert await page.locator("#by_appointment").is_checked()
+        new_token = await page.locator("main form input[name=csrf]").input_value()
+        assert new_token not in {"", old_token}
+        assert await _services_of(pg_engine, organization) == []
+        assert await serious_violations(page) == []
+
+        # Sent by the person, it is saved as typed.
+        await page.locator("button[name=then][value=save]").click()
+        await page.wait_for_url("**/portal/services/*/edit?notice=saved")
+    [service_id] = await _services_of(pg_engine, organization)
+    async with AsyncSession(pg_engine) as session:
+        service = await listings.get_service(session, service_id)
+        assert service is not None
+        fields = listings.to_fields(service)
+    assert fields["translations"]["fr"]["name"] == NAME
+    assert fields["translations"]["fr"]["description"].replace("\r\n", "\n") == DESCRIPTION
+    assert (fields["is_free"], fields["by_appointment"]) == (False, True)
+
+
+async def test_an_edit_sent_late_keeps_its_version_so_a_newer_save_is_not_overwritten(
+    browser: Browser, short_sessions: str, pg_engine: AsyncEngine
+) -> None:
+    people = People(pg_engine)
+    organization = await people.organization()
+    volunteer = await people.invite(Role.ASSOCIATION, organization)
+    colleague = await people.invite(Role.ASSOCIATION, organization)
+    async with tab(browser, short_sessions) as phone, tab(browser, short_sessions) as office:
+        await accept(phone.page, volunteer)
+        await accept(office.page, colleague)
+        await _signed_in(office.page, colleague.login)
+        await office.page.goto("/portal/services/new")
+        await office.page.locator("#category").select_option("health")
+        await office.page.locator("#t-fr-name").fill("Permanence santé")
+        await office.page.locator("#city_id").select_option("lyon")
+        await office.page.locator("#address_1").fill("1 place Bellecour")
+        await office.page.locator("button[name=then][value=save]").click()
+        await office.page.wait_for_url("**/portal/services/*/edit?notice=saved")
+        edit = office.page.url.split("?")[0].removeprefix(short_sessions)
+
+        opened = await _signed_in(phone.page, volunteer.login)
+        await phone.page.goto(edit)
+        await phone.page.locator("#t-fr-description").fill("Le mardi matin seulement.")
+        # Meanwhile the colleague saves the service again.
+        await _signed_in(office.page, colleague.login)
+        await office.page.goto(edit)
+        await office.page.locator("#t-fr-name").fill("Permanence santé de Lyon")
+        await office.page.locator("button[name=then][value=save]").click()
+        await office.page.wait_for_url("**/portal/services/*/edit?notice=saved")
+        await _until_the_session_ends(opened)
+
+        page = phone.page
+        await page.locator("button[name=then][value=save]").click()
+        await page.locator("#login").fill(volunteer.login)
+        await page.locator("#password").fill(PASSWORD)
+        await page.locator("main form button[type=submit]").click()
+        await expect(page.locator("#t-fr-description")).to_have_value("Le mardi matin seulement.")
+        # Sent again, it is the version it was read in that is checked: the colleague's save
+        # is shown beside it, not silently replaced.
+        async with page.expect_response(f"**{edit}") as answer:
+            await page.locator("button[name=then][value=save]").click()
+        assert (await answer.value).status == 409
+        await expect(page.locator("#theirs-title")).to_be_visible()
+        assert await page.locator("#t-fr-description").input_value() == "Le mardi matin seulement."
+    async with AsyncSession(pg_engine) as session:
+        [service_id] = await _services_of(pg_engine, organization)
+        service = await listings.get_service(session, service_id)
+        assert service is not None
+        assert listings.to_fields(service)["translations"]["fr"]["name"] == (
+            "Permanence santé de Lyon"
+        )
+
+
+# With the referrer withheld, the browser sends "Origin: null", as the portal's own pages do.
+@pytest.mark.parametrize("referrer", ["", '<meta name="referrer" content="no-referrer">'])
+async def test_another_sites_form_is_not_carried_into_the_sign_in_page(
+    browser: Browser, short_sessions: str, pg_engine: AsyncEngine, referrer: str
+) -> None:
+    people = People(pg_engine)
+    organization = await people.organization()
+    volunteer = await people.invite(Role.ASSOCIATION, organization)
+    planted = "Appelez le 06 00 00 00 00 pour vos papiers"
+    forged = f"""<!doctype html><html lang="en">{referrer}<title>prize</title><body>
+      <form id="f" method="post" action="{short_sessions}/portal/services/new">
+      <input name="category" value="legal"><input name="t-fr-name" value="Aide">
+      <input name="t-fr-description" value="{planted}"></form></body></html>"""
+
+    async def attacker(_request: object) -> HTMLResponse:
+        return HTMLResponse(forged)
+
+    async with (
+        serve(Starlette(routes=[Route("/", attacker)])) as evil_url,
+        tab(browser, short_sessions) as signed,
+    ):
+        page = signed.page
+        await accept(page, volunteer)
+        opened = await _signed_in(page, volunteer.login)
+        await _until_the_session_ends(opened)
+        # The expired session's cookie goes along (another port is the same site), but the
+        # form comes from another origin: the browser is only sent to sign in.
+        await page.goto(evil_url)
+        async with page.expect_response(f"{short_sessions}/portal/services/new") as answer:
+            await page.evaluate("document.getElementById('f').submit()")
+        assert (await answer.value).status == 303
+        await page.wait_for_url("**/portal/sign-in?**")
+        assert planted not in await page.content()
+        await sign_in(page, volunteer.login)
+        await page.wait_for_url("**/portal/services**")
+        assert planted not in await page.content()
+    assert await _services_of(pg_engine, organization) == []
+
+
+async def test_a_password_form_is_never_carried(
+    browser: Browser, short_sessions: str, pg_engine: AsyncEngine
+) -> None:
+    people = People(pg_engine)
+    volunteer = await people.invite(Role.ASSOCIATION, await people.organization())
+    async with tab(browser, short_sessions) as signed:
+        page = signed.page
+        await accept(page, volunteer)
+        opened = await _signed_in(page, volunteer.login)
+        await page.goto("/portal/password")
+        await page.locator("#current").fill(PASSWORD)
+        await page.locator("#new").fill("a new and long passphrase")
+        await page.locator("#confirm").fill("a new and long passphrase")
+        await _until_the_session_ends(opened)
+        await page.locator("main form button[type=submit]").click()
+        await page.wait_for_url("**/portal/sign-in?next=/portal/password&expired=1")
+        assert await page.locator("input[name^=kept]").count() == 0
+        assert "a new and long passphrase" not in await page.content()
+        assert PASSWORD not in await page.content()
+        # Nothing was changed: the old password still signs in, and the page comes back empty.
+        await page.locator("#login").fill(volunteer.login)
+        await page.locator("#password").fill(PASSWORD)
+        await page.locator("main form button[type=submit]").click()
+        await page.wait_for_url("**/portal/password")
+        assert await page.locator("#new").input_value() == ""
