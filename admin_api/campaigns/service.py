@@ -43,9 +43,9 @@ async def check_campaign(
     """Refuse a campaign that could not start: 403 for the role, 422 for what it names."""
     require(caller, Role.CITY_ADMIN)
     if await rumours.get_active(session, rumour_key) is None:
-        raise InvalidInput("rumour_key must name an active rumour")
+        raise InvalidInput("rumour_key must name an active rumour", reason="rumour")
     if city is not None and await get_city(session, city) is None:
-        raise InvalidInput(f"unknown city {city!r}")
+        raise InvalidInput(f"unknown city {city!r}", reason="city")
 
 
 async def start_campaign(

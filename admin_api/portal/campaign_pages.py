@@ -18,6 +18,7 @@ from admin_api.deps import RowId, SessionDep
 from admin_api.errors import InvalidInput
 from admin_api.portal import i18n
 from admin_api.portal.auth import Signed, SignedDep, SignedFormDep
+from admin_api.portal.labels import REFUSALS
 from admin_api.portal.pages import PageError, PortalRoute, render, see_other
 from core.campaigns import DONE, Campaign
 from services_directory.cities.service import list_cities
@@ -36,7 +37,7 @@ async def _shown(request: Request, campaign: Campaign) -> dict[str, Any]:
 
 
 async def _page(
-    request: Request, signed: Signed, session: SessionDep, *, error: str | None = None,
+    request: Request, signed: Signed, session: SessionDep, *, error: InvalidInput | None = None,
     values: dict[str, str] | None = None, status: int = 200,
 ) -> Response:  # fmt: skip
     locale = i18n.chosen(request)
@@ -44,7 +45,10 @@ async def _page(
     offered = await rumours.list_rumours(session, active_only=True)
     titles = {r.key: r.title(locale) for r in await rumours.list_rumours(session)}
     context = {
-        "signed": signed, "csrf": signed.csrf, "error": error, "values": values or {},
+        "signed": signed, "csrf": signed.csrf, "values": values or {},
+        # Said in the reader's language when the refusal is named, else its English detail.
+        "error": error.detail if error else None,
+        "error_said": REFUSALS.get(error.reason or "") if error else None,
         "can_start": signed.caller.role is Role.CITY_ADMIN,
         "rumours": [(r.key, r.title(locale)) for r in offered], "titles": titles,
         "cities": {c.id: c.display_name(locale) for c in await list_cities(session)},
@@ -83,8 +87,7 @@ async def start_campaign(
             return see_other("/portal/campaigns?notice=repeated")
         return see_other(f"/portal/campaigns/{repeated.campaign_id}?notice=repeated")
     except InvalidInput as refused:
-        page = await _page(request, signed, session, error=refused.detail, values=form,
-                           status=422)  # fmt: skip
+        page = await _page(request, signed, session, error=refused, values=form, status=422)
         raise PageError(page) from refused
     return see_other(f"/portal/campaigns/{campaign.id}?notice=started")
 

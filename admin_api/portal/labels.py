@@ -85,6 +85,15 @@ REFUSALS = {
     "no_organization": N_("Only an association's account belongs to an organisation."),
     "account": N_("This account does not exist."),
     "own_account": N_("You cannot disable your own account."),
+    "rumour": N_("The bot no longer offers this myth: choose one from the list."),
+    "city": N_("Choose a city from the list."),
+    "category": N_("Choose a topic from the list."),
+    "date": N_("Write each date like 2026-03-31."),
+    "period_order": N_("The first date is after the last one."),
+    "period_empty": N_(
+        "No whole week has ended in these dates yet: the figures count whole weeks only."
+    ),
+    "period_long": N_("That is too many weeks at once: choose a shorter period."),
 }
 REFUSED = N_(
     "The request could not be done. Go back and try again; if it happens again, tell the city team."

@@ -69,6 +69,7 @@ class Asked:
     filters: dict[str, str]
     values: dict[str, str]
     error: str | None
+    reason: str | None = None
 
 
 def _date(raw: str, name: str) -> dt.date | None:
@@ -77,7 +78,7 @@ def _date(raw: str, name: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(raw)
     except ValueError as error:
-        raise InvalidInput(f"{name}: write a date as 2026-03-31") from error
+        raise InvalidInput(f"{name}: write a date as 2026-03-31", reason="date") from error
 
 
 def _asked(request: Request, cities: set[str]) -> Asked:
@@ -88,14 +89,14 @@ def _asked(request: Request, cities: set[str]) -> Asked:
         start, end = _date(values["from"], "from"), _date(values["to"], "to")
         if values["city"]:
             if values["city"] not in cities:
-                raise InvalidInput("city: choose one of the list")
+                raise InvalidInput("city: choose one of the list", reason="city")
             filters["city"] = values["city"]
         if values["category"]:
             if values["category"] not in labels.CATEGORY_LABELS:
-                raise InvalidInput("category: choose one of the list")
+                raise InvalidInput("category: choose one of the list", reason="category")
             filters["category"] = values["category"]
     except InvalidInput as refused:
-        return Asked(None, None, {}, values, refused.detail)
+        return Asked(None, None, {}, values, refused.detail, refused.reason)
     return Asked(start, end, filters, values, None)
 
 
@@ -163,7 +164,8 @@ async def statistics_page(
     context: dict[str, Any] = {
         "signed": signed, "csrf": signed.csrf, "values": asked.values, "cities": city_names,
         "categories": list(labels.CATEGORY_LABELS), "titles": CHART_TITLES,
-        "error": asked.error, "charts": [], "period": None, "total": None,
+        "error": asked.error, "error_said": labels.REFUSALS.get(asked.reason or ""),
+        "charts": [], "period": None, "total": None,
         "min_count": settings.stats_min_count,
     }  # fmt: skip
     if asked.error is None:
@@ -171,6 +173,7 @@ async def statistics_page(
             charts, table = await _charts(signed, settings, session, asked, locale, city_names)
         except InvalidInput as refused:
             context["error"] = refused.detail
+            context["error_said"] = labels.REFUSALS.get(refused.reason or "")
         else:
             context.update(charts=charts, period=table.period if table else None,
                            total=table.total if table else None)  # fmt: skip
@@ -189,7 +192,7 @@ async def statistics_csv(
     asked = _asked(request, cities)
     chart = request.query_params.get("chart", "week")
     if asked.error is not None:
-        raise InvalidInput(asked.error)
+        raise InvalidInput(asked.error, reason=asked.reason)
     if chart == "unmet":
         table = await reading.read_unmet(
             signed.caller, settings, session, start=asked.start, end=asked.end,

@@ -43,7 +43,7 @@ async def read_table(
             min_count=settings.stats_min_count, cache_url=settings.redis_url,
         )  # fmt: skip
     except StatsQueryError as error:
-        raise InvalidInput(str(error)) from error
+        raise InvalidInput(str(error), reason=error.reason) from error
 
 
 async def read_unmet(

@@ -32,7 +32,12 @@ TIME_LIMIT_SECONDS = 20.0
 
 
 class StatsQueryError(ValueError):
-    """A statistics question that cannot be answered as asked."""
+    """A statistics question that cannot be answered as asked; `reason` names it for the
+    portal, which says it in the reader's language (`admin_api.portal.labels.REFUSALS`)."""
+
+    def __init__(self, detail: str, *, reason: str | None = None) -> None:
+        super().__init__(detail)
+        self.reason = reason
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +95,7 @@ def whole_weeks(start: dt.date | None, end: dt.date | None, *, today: dt.date) -
     Without dates, the last `DEFAULT_WEEKS` complete weeks.
     """
     if start is not None and end is not None and start > end:
-        raise StatsQueryError("`from` is after `to`")
+        raise StatsQueryError("`from` is after `to`", reason="period_order")
     last_sunday = today - dt.timedelta(days=today.isoweekday())
     if end is None or end >= last_sunday:
         end = last_sunday
@@ -102,7 +107,8 @@ def whole_weeks(start: dt.date | None, end: dt.date | None, *, today: dt.date) -
         start -= dt.timedelta(days=start.isoweekday() - 1)
     if start > end:
         raise StatsQueryError(
-            f"no complete week in the range yet: the last complete week ended {last_sunday}"
+            f"no complete week in the range yet: the last complete week ended {last_sunday}",
+            reason="period_empty",
         )
     return Period(start, end)
 
@@ -147,7 +153,8 @@ async def _protected(
         )
     except (TimeoutError, pool.WorkAbandoned) as error:
         raise StatsQueryError(
-            f"the statistics took longer than {TIME_LIMIT_SECONDS:g} s: ask for fewer weeks"
+            f"the statistics took longer than {TIME_LIMIT_SECONDS:g} s: ask for fewer weeks",
+            reason="period_long",
         ) from error
     return [Week(monday, table) for monday, table in tables.items()]
 
@@ -212,7 +219,9 @@ async def build_table(
         raise StatsQueryError(f"at most {MAX_DIMENSIONS} dimensions and filters together")
     fine = await _fine_counts(session, period, ratings="feedback" in dimensions)
     if sum(len(counts) for counts in fine.values()) > MAX_FINE_CELLS:
-        raise StatsQueryError("too many weeks at once: ask for a shorter period")
+        raise StatsQueryError(
+            "too many weeks at once: ask for a shorter period", reason="period_long"
+        )
     weeks = await _protected(fine, min_count, cache_url)
     shown, counts = _combine(weeks, dimensions, filters)
     width = len(group_by)

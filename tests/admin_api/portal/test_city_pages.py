@@ -160,8 +160,15 @@ async def test_a_bad_filter_is_shown_back_with_a_clear_error(
         response = await page.goto("/portal/statistics?from=2025-03-09&to=2025-03-03")
         assert response is not None
         assert response.status == 422
-        assert "`from` is after `to`" in await page.locator("[role=alert]").inner_text()
+        # Said in the reader's language, not as the API's English detail.
+        alert = await page.locator("[role=alert]").inner_text()
+        assert alert == "La première date est après la dernière."
         assert await page.locator("#from").input_value() == "2025-03-09"
+        response = await page.goto("/portal/statistics?from=9%20mars&category=weather")
+        assert response is not None
+        assert response.status == 422
+        alert = await page.locator("[role=alert]").inner_text()
+        assert alert == "Écrivez chaque date sous la forme 2026-03-31."
         response = await page.goto("/portal/statistics.csv?chart=nope")
         assert response is not None
         assert response.status == 404
@@ -189,6 +196,29 @@ async def rumour_key(pg_engine: AsyncEngine) -> AsyncIterator[str]:
         # Its campaigns too (counts only), so that no broadcaster of a later test picks one up.
         await session.execute(delete(Campaign).where(Campaign.rumour_key == key))
         await session.execute(delete(Rumour).where(Rumour.key == key))
+
+
+async def test_a_campaign_whose_myth_was_withdrawn_meanwhile_is_refused_in_the_readers_language(
+    browser: Browser, base_url: str, pg_engine: AsyncEngine, rumour_key: str
+) -> None:
+    async with tab(browser, base_url, locale="fr") as city:
+        page = city.page
+        await _city_admin(page, People(pg_engine))
+        await page.goto("/portal/campaigns")
+        await page.locator("#rumour_key").select_option(rumour_key)
+        # A colleague stops offering the myth while this page is open.
+        async with AsyncSession(pg_engine) as session, session.begin():
+            rumour = await rumours.get_rumour(session, rumour_key, for_update=True)
+            assert rumour is not None
+            await rumours.set_active(session, rumour=rumour, active=False, actor=Actor(None, "t"))
+        async with page.expect_response("**/portal/campaigns") as answered:
+            await page.locator("main form button[type=submit]").click()
+        assert (await answered.value).status == 422
+        alert = await page.locator("[role=alert]").inner_text()
+        assert alert == "Le bot ne propose plus cette idée reçue : choisissez-en une dans la liste."
+        async with AsyncSession(pg_engine) as session:
+            started = select(func.count()).where(Campaign.rumour_key == rumour_key)
+            assert await session.scalar(started) == 0
 
 
 def _chat_id(prefix: str) -> str:
