@@ -9,6 +9,7 @@ second time that way; tests that need PostgreSQL itself use PG_URL directly.
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
 import subprocess
 from collections.abc import AsyncIterator, Iterator
@@ -110,7 +111,14 @@ async def redis(redis_server: None) -> AsyncIterator[Redis]:
 
 @pytest.fixture(scope="session")
 def rasa_url() -> Iterator[str]:
-    """A real Rasa server serving the model trained from the current data."""
+    """A real Rasa server serving the model trained from the current data.
+
+    TEST_RASA_URL names one already serving it with the tests' token (`rasa-test-token`):
+    on a shared machine, a second Rasa of 700 MB is not started for a few test files.
+    """
+    if given := os.environ.get("TEST_RASA_URL"):
+        yield given
+        return
     settings = make_settings()
     model = training.model_path(settings.nlu_model_dir)
     if not model.exists():
