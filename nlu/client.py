@@ -238,7 +238,9 @@ class NLUClient:
         """
         language = self.detect_language(text)
         normalized = normalize(text)[:MAX_TEXT_CHARS]
-        danger = mentions_danger(normalized)
+        # The whole message, not what the model reads: a long story often tells the danger
+        # last ("...and last night he said he would kill me").
+        danger = mentions_danger(text)
         if not normalized:
             return ParseResult(
                 intent=OUT_OF_SCOPE, confidence=1.0, language=language, model_intent=OUT_OF_SCOPE

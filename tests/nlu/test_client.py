@@ -11,7 +11,7 @@ from redis.asyncio import Redis
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
 from core.redis import connect
-from nlu.client import NLUClient, ParseCache, RasaHTTP
+from nlu.client import MAX_TEXT_CHARS, NLUClient, ParseCache, RasaHTTP
 from nlu.decision import OUT_OF_SCOPE
 from nlu.errors import NLUUnavailable
 from nlu.evaluate import EVAL_SETS, read_labelled
@@ -149,6 +149,21 @@ async def test_words_of_danger_make_an_emergency_and_keep_the_need(
             None,
         )
         await client.aclose()
+
+
+async def test_words_of_danger_count_at_the_end_of_a_long_message(nlu: NLUClient) -> None:
+    # A long, calm story that tells the danger last: the model reads its beginning only, the
+    # safety net reads all of it, and while Rasa is down too.
+    story = (
+        "Bonjour, je suis arrivée à Lyon il y a trois mois avec mes deux enfants et je ne sais "
+        "pas à qui m'adresser pour les papiers, le logement et l'école. "
+    ) * 8 + "Hier soir mon mari a dit qu'il va me tuer."
+    assert len(story) > MAX_TEXT_CHARS
+    result = await nlu.parse(story)
+    assert (result.intent, result.danger) == ("emergency", True)
+    down = NLUClient(f"http://127.0.0.1:{free_port()}", timeout_s=1)
+    assert (await down.parse(story)).intent == "emergency"
+    await down.aclose()
 
 
 class _CountingHTTP(RasaHTTP):
