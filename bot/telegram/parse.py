@@ -46,10 +46,12 @@ def to_incoming(payload: dict[str, Any]) -> IncomingMessage | None:
     message = update.message or update.edited_message
     if message is None:
         return None
-    if message.text:
-        text = message.text.strip()
-        is_command = text.startswith("/") and len(text) > 1
-        return IncomingMessage(kind="command" if is_command else "text", text=text, **common)
+    # A photo, video or file sent with words: the words are the message ("he did this to me",
+    # a letter with "what does this mean?"). The bot cannot look at the picture itself.
+    words = (message.text or message.caption or "").strip()
+    if words:
+        is_command = message.text is not None and words.startswith("/") and len(words) > 1
+        return IncomingMessage(kind="command" if is_command else "text", text=words, **common)
     if message.location is not None:
         return IncomingMessage(
             kind="location",

@@ -72,6 +72,10 @@ def _coordinate(value: Any, bound: float) -> float | None:
     return number if math.isfinite(number) and -bound <= number <= bound else None
 
 
+# The media the Cloud API delivers with the caption the person wrote under them.
+_CAPTIONED = ("image", "video", "document")
+
+
 def _fields(message: dict[str, Any]) -> dict[str, Any]:
     """Return the kind and content of one message, in IncomingMessage's terms."""
     kind = message.get("type")
@@ -91,14 +95,21 @@ def _fields(message: dict[str, Any]) -> dict[str, Any]:
         payload = _dict(message.get("button")).get("payload")
         if isinstance(payload, str) and payload:
             return {"kind": "button", "payload": payload}
+    if kind in _CAPTIONED:
+        # Sent with words, the words are the message ("he did this to me", a letter with "what
+        # does this mean?"); the bot cannot look at the picture itself.
+        caption = _dict(message.get(kind)).get("caption")
+        if isinstance(caption, str) and caption.strip():
+            return {"kind": "text", "text": caption.strip()}
     if kind == "location":
         location = _dict(message.get("location"))
         latitude = _coordinate(location.get("latitude"), 90)
         longitude = _coordinate(location.get("longitude"), 180)
         if latitude is not None and longitude is not None:
             return {"kind": "location", "latitude": latitude, "longitude": longitude}
-    # Media (image, sticker, audio and voice notes, video, document), reactions, contacts,
-    # unknown types and malformed known ones: the person still gets a hint, not silence.
+    # Media without a caption (image, sticker, audio and voice notes, video, document),
+    # reactions, contacts, unknown types and malformed known ones: the person still gets a
+    # hint, not silence.
     return {"kind": "unsupported"}
 
 

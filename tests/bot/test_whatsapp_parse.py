@@ -40,6 +40,12 @@ def test_text_and_commands_read_like_telegram() -> None:
     assert _only(wa.text(3, "/")).kind == "text"
 
 
+def test_the_caption_of_a_photo_is_read_as_what_the_person_wrote() -> None:
+    message = _only(wa.image(1, caption="  my husband did this to me  "))
+    assert (message.kind, message.text) == ("text", "my husband did this to me")
+    assert _only(wa.image(2, caption="  ")).kind == "unsupported"
+
+
 def test_button_and_list_replies_carry_the_reply_id() -> None:
     assert _only(wa.button_reply(1, "cat:health")).payload == "cat:health"
     assert _only(wa.list_reply(2, "city:tangier")).payload == "city:tangier"

@@ -10,6 +10,7 @@ from bot import queue
 from tests.helpers.app import running_app
 from tests.standins import telegram_updates as updates
 from tests.standins.server import free_port
+from tests.standins.telegram_api import Call
 
 CHAT = 70020002
 
@@ -100,3 +101,25 @@ async def test_every_kind_of_update_gets_a_sensible_answer(
         answers = {int(call.params["chat_id"]): call.params["text"] for call in sent}
         for offset, (_, expected) in enumerate(matrix):
             assert expected in answers[CHAT + offset], (offset, answers[CHAT + offset][:60])
+
+
+async def test_the_words_under_a_photo_are_read(
+    app_url_prereqs: None, redis: Redis, rasa_url: str
+) -> None:
+    # A photo of a bruise or of a letter comes with what the person wants to say: it is read
+    # like a message, so that words of danger get the numbers and a question its answer.
+    async with running_app(rasa_url) as app:
+        danger = updates.photo(9801, CHAT, caption="look at my arm, he is beating me")
+        question = updates.photo(9802, CHAT + 1, caption="where can I see a doctor in Lyon?")
+        for update in (danger, question):
+            assert (await app.post_update(update)).status_code == 200
+        sent = await app.wait_for(lambda sent: {CHAT, CHAT + 1} <= _chats(sent))
+        first: dict[int, str] = {}
+        for call in sent:
+            first.setdefault(int(call.params["chat_id"]), call.params["text"])
+        assert first[CHAT].startswith("🚨 If you are in danger, call now:")
+        assert first[CHAT + 1].startswith("🩺 Health in Lyon:")
+
+
+def _chats(sent: list[Call]) -> set[int]:
+    return {int(call.params["chat_id"]) for call in sent}

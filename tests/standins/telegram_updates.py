@@ -100,10 +100,12 @@ def voice(update_id: int, chat_id: int) -> dict[str, Any]:
     return update
 
 
-def photo(update_id: int, chat_id: int) -> dict[str, Any]:
-    """A photo (say, of a letter from the prefecture) with no caption."""
+def photo(update_id: int, chat_id: int, caption: str | None = None) -> dict[str, Any]:
+    """A photo (say, of a letter from the prefecture), with no caption unless one is given."""
     update = text(update_id, chat_id, "x")
     del update["message"]["text"]
+    if caption is not None:
+        update["message"]["caption"] = caption
     update["message"]["photo"] = [
         {"file_id": "AgACAgQAAxkBAAI-s", "file_unique_id": "AQADs", "width": 90, "height": 67},
         {"file_id": "AgACAgQAAxkBAAI-m", "file_unique_id": "AQADm", "width": 320, "height": 240},

@@ -129,9 +129,10 @@ def audio(n: int) -> dict[str, Any]:
     return message(n, "audio", {"audio": _media("audio/mpeg", voice=False)})
 
 
-def image(n: int) -> dict[str, Any]:
-    """A photo with a caption."""
-    return message(n, "image", {"image": _media("image/jpeg", caption="my papers")})
+def image(n: int, caption: str | None = "my papers") -> dict[str, Any]:
+    """A photo, with a caption unless `caption` is None."""
+    extra = {"caption": caption} if caption is not None else {}
+    return message(n, "image", {"image": _media("image/jpeg", **extra)})
 
 
 def video(n: int) -> dict[str, Any]:
@@ -272,7 +273,8 @@ MATRIX: dict[str, tuple[Any, str | None]] = {
     "sticker": (sticker, "unsupported"),
     "voice_note": (voice_note, "unsupported"),
     "audio": (audio, "unsupported"),
-    "image": (image, "unsupported"),
+    "image": (image, "text"),
+    "image_without_caption": (lambda n: image(n, caption=None), "unsupported"),
     "video": (video, "unsupported"),
     "document": (document, "unsupported"),
     "reaction": (reaction, "unsupported"),
