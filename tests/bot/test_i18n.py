@@ -29,6 +29,14 @@ def test_translations_are_used() -> None:
     assert translations("en").gettext("Which city are you in?") == "Which city are you in?"
 
 
+def test_arabic_counts_take_the_form_their_number_needs() -> None:
+    # Babel's Arabic plural forms: 4 is 100-102 ("100 يوم"), 5 is 11-99 ("30 يومًا"), as the
+    # welcome message's 30 days read.
+    t = translations("ar")
+    days = {n: t.ngettext("{count} day", "{count} days", n).format(count=n) for n in (3, 30, 100)}
+    assert days == {3: "3 أيام", 30: "30 يومًا", 100: "100 يوم"}
+
+
 def test_opening_hours_group_days_and_use_the_locale() -> None:
     periods = [
         (("MO", "TU", "WE", "TH", "FR"), "09:00", "13:00"),
