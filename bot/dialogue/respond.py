@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import math
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
@@ -33,6 +34,8 @@ log = logging.getLogger(__name__)
 
 # A shared location farther than this from every city served is not taken as one of them.
 NEAR_CITY_M = 50_000
+# "stop", as people write it to leave the facts: "STOP", "Stop.", "stop!!", "stop 🙏".
+_STOP = re.compile(r"[\W_]*stop[\W_]*")
 
 # A slash command: the one reply it gets.
 CommandHandler = Callable[[Turn], Awaitable[Reply]]
@@ -163,7 +166,7 @@ class Dialogue:
             return await self._command(turn)
         if message.kind == "button":
             return await self._button(turn, message.payload)
-        if message.kind == "text" and message.text.strip().casefold() == "stop":
+        if message.kind == "text" and _STOP.fullmatch(message.text.casefold()):
             return [await myths.stop(turn)]  # how people leave a list on WhatsApp
         if message.kind == "text" and message.text.strip():
             return await self._text(turn)

@@ -96,6 +96,20 @@ async def test_french_menu_myth_fact_source_share_and_subscribe(
     assert (await person.say("/stop")).text == "Vous ne receviez pas de faits de ma part."
 
 
+async def test_stop_written_with_a_mark_or_an_emoji_stops_the_facts(
+    dialogue: Dialogue, session: AsyncSession
+) -> None:
+    person = Conversation(dialogue, channel="whatsapp", chat_id="212612345678")
+    await _menu_in(person, "en")
+    key = pseudonym(KEY, "whatsapp", person.chat_id)
+    for written in ("Stop.", "STOP!!", "stop 🙏"):
+        await person.press_earlier("sub")
+        assert await subscriptions.find(session, key) is not None
+        stopped = await person.say(written)
+        assert stopped.text == "Done: you will get no more facts from me.", written
+        assert await subscriptions.find(session, key) is None
+
+
 async def test_persian_right_to_left_with_the_link_kept_whole(
     dialogue_without_nlu: Dialogue, session: AsyncSession
 ) -> None:
