@@ -33,6 +33,17 @@ async def get_city(session: AsyncSession, city_id: str) -> City | None:
     return (await session.scalars(statement)).one_or_none()
 
 
+# One or two of the prepositions and conjunctions Arabic glues to the next word (و ف ب ل ك,
+# and the article ال), in Arabic letters or in Arabizi. Other letters before a name make
+# another word: "مليون" is a million, not "from Lyon"; "نعمان" a name, not Amman.
+_GLUED_BEFORE = re.compile(r"[وفبلك]{1,2}|ال|[bflw]{1,2}")
+
+
+def _glued(word: str, name: str) -> bool:
+    """Tell whether `word` is `name` with a preposition glued before it."""
+    return word.endswith(name) and bool(_GLUED_BEFORE.fullmatch(word[: -len(name)]))
+
+
 def match_city(cities: list[City], text: str) -> City | None:
     """Return the city `text` names (by id, alias or localized name), or None."""
     folded = _fold(text)
@@ -43,8 +54,8 @@ def match_city(cities: list[City], text: str) -> City | None:
             name = _fold(name)
             if name in words:
                 return city
-            # Arabic often glues a preposition to the name: "فطنجة", "بطنجة".
-            if any(w.endswith(name) and len(w) - len(name) <= 2 for w in words if len(name) > 3):
+            # Arabic often glues a preposition to the name: "فطنجة", "بطنجة", "btanja".
+            if len(name) > 3 and any(_glued(w, name) for w in words):
                 return city
             if " " in name and name in folded:
                 return city

@@ -136,6 +136,8 @@ async def test_cities_are_recognised_as_people_write_them(session: AsyncSession)
             "bghit nkhdem btanja",
             "ابحث عن سكن بطنجة",
             "I am in LYON",
+            "عندي ديون مليون ليرة",
+            "اسمي نعمان وأبحث عن عمل",
             "un logement à lyon stp",
             "I need a doctor",
         ]
@@ -147,6 +149,9 @@ async def test_cities_are_recognised_as_people_write_them(session: AsyncSession)
         "bghit nkhdem btanja": "tangier",
         "ابحث عن سكن بطنجة": "tangier",
         "I am in LYON": "lyon",
+        # A million (مليون) is not Lyon, nor the name Nu'man (نعمان) Amman.
+        "عندي ديون مليون ليرة": None,
+        "اسمي نعمان وأبحث عن عمل": None,
         "un logement à lyon stp": "lyon",
         "I need a doctor": None,
     }
