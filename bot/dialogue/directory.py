@@ -3,6 +3,7 @@ and the emergency numbers."""
 
 from __future__ import annotations
 
+import re
 from zoneinfo import ZoneInfo
 
 from bot.dialogue import render
@@ -10,6 +11,7 @@ from bot.dialogue.turn import Turn
 from bot.i18n import is_rtl
 from bot.messages import Button, Reply
 from nlu.client import ParseResult
+from nlu.normalize import normalize
 from services_directory.categories import Category
 from services_directory.cities.models import City
 from services_directory.cities.service import (
@@ -24,6 +26,11 @@ from services_directory.search.service import distance_m, elsewhere, search_serv
 PAGE_SIZE = 5
 # Remembered when the emergency numbers were shown before the city was known.
 EMERGENCY_PENDING = "emergency"
+# Words the NLU's lists of city names hold that people write for something else: the Persian
+# name of Vienna, وین, once normalised is "وين", "where?" in Levantine, Gulf and Iraqi Arabic
+# ("وين في دكتور" in Amman got Vienna's doctors). Such a word names the city only when one
+# of the names the directory keeps for it is in the message too.
+FALSE_FRIENDS = {"vienna": frozenset({"وين"})}
 
 
 def what_do_you_need(turn: Turn) -> Reply:
@@ -44,14 +51,26 @@ async def ask_city(turn: Turn) -> Reply:
 async def city_from(turn: Turn, result: ParseResult | None) -> City | None:
     """Return the city the message names, else the one remembered, else None."""
     cities = await turn.cities()
-    city = None
-    if result is not None:
-        named = result.entity("city")
-        city = next((c for c in cities if c.id == named), None) if named else None
-        city = city or match_city(cities, turn.message.text)
+    city = await named_city(turn, result) if result is not None else None
     if city is None and turn.state.city:
         city = next((c for c in cities if c.id == turn.state.city), None)
     return city
+
+
+async def named_city(turn: Turn, result: ParseResult) -> City | None:
+    """Return the city the message names (the NLU's entity, else a name in the text), or None."""
+    cities = await turn.cities()
+    text = turn.message.text
+    named = result.entity("city")
+    city = next((c for c in cities if c.id == named), None) if named else None
+    if city is not None and _only_false_friends(city, text):
+        city = None
+    return city or match_city(cities, text)
+
+
+def _only_false_friends(city: City, text: str) -> bool:
+    words = set(re.findall(r"\w+", normalize(text)))
+    return bool(words & FALSE_FRIENDS.get(city.id, frozenset())) and not match_city([city], text)
 
 
 async def city_chosen(

@@ -276,3 +276,17 @@ async def test_the_privacy_notice_says_how_long_the_state_is_really_kept(
         assert "pendant 7 jours après" in (await french.say("/start")).text
     finally:
         await nlu.aclose()
+
+
+async def test_where_in_levantine_arabic_is_not_vienna(dialogue: Dialogue) -> None:
+    # The Persian name of Vienna, وین, is "وين" ("where?") once normalised.
+    person = Conversation(dialogue, chat_id="5550121", language_hint="ar")
+    await person.say("/start")
+    await person.press("lang:ar")
+    await person.press("city:amman")
+    assert (await person.say("وين في دكتور ببلاش")).text.startswith("🩺 الصحة في عمّان:")
+
+    fresh = Conversation(dialogue, chat_id="5550122", language_hint="ar")
+    assert (await fresh.say("وين ألاقي شغل")).text == "في أي مدينة أنت؟"
+    # Vienna named by a name the directory keeps is still Vienna.
+    assert (await fresh.say("وين ألاقي شغل بفيينا")).text.startswith("💼 العمل في فيينا:")
