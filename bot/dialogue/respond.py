@@ -25,6 +25,7 @@ from core.unmet import keep_unmet
 from handoff import service as handoff
 from handoff.models import Handover
 from nlu.client import NLUClient, ParseResult
+from nlu.decision import CONFIDENT, OUT_OF_SCOPE
 from nlu.errors import NLUUnavailable
 from services_directory.categories import Category
 from services_directory.cities.service import get_city
@@ -36,6 +37,7 @@ log = logging.getLogger(__name__)
 NEAR_CITY_M = 50_000
 # "stop", as people write it to leave the facts: "STOP", "Stop.", "stop!!", "stop 🙏".
 _STOP = re.compile(r"[\W_]*stop[\W_]*")
+_WORDS = re.compile(r"[^\W\d_]+")
 
 # A slash command: the one reply it gets.
 CommandHandler = Callable[[Turn], Awaitable[Reply]]
@@ -328,7 +330,7 @@ class Dialogue:
         try:
             result = await self._nlu.parse(text)
         except NLUUnavailable:
-            self._adopt_language(turn, self._nlu.detect_language(text))
+            self._adopt_language(turn, self._nlu.detect_language(text), weak=_one_word(text))
             await turn.record("unavailable", "fallback")
             return [
                 render.menu(
@@ -339,7 +341,8 @@ class Dialogue:
                     ),
                 )
             ]
-        self._adopt_language(turn, result.language)
+        understood = result.intent != OUT_OF_SCOPE and result.confidence >= CONFIDENT
+        self._adopt_language(turn, result.language, weak=_one_word(text) and not understood)
         turn.state.last_intent = result.intent
         if result.need is not None:
             # Emergency numbers first, then the need the person also asked about. The need
@@ -348,9 +351,13 @@ class Dialogue:
             return [await directory.emergency(turn, result), need]
         return [await self._intent(turn, result)]
 
-    def _adopt_language(self, turn: Turn, detected: str | None) -> None:
-        # A person writes in the language they want answers in, unless they chose one.
-        if detected in SUPPORTED_LOCALES:
+    def _adopt_language(self, turn: Turn, detected: str | None, *, weak: bool) -> None:
+        # A person writes in the language they want answers in, unless they chose one. A
+        # `weak` message, one word the model did not understand, is written alike in many
+        # languages ("ok" reads as Turkish, "Tanger" as French): it does not change a
+        # language already known from earlier messages or from the person's phone.
+        known = turn.state.detected_language or supported(turn.message.language_hint)
+        if detected in SUPPORTED_LOCALES and not (weak and known):
             turn.state.detected_language = detected
             if turn.state.language is None:
                 turn.locale = detected
@@ -404,6 +411,11 @@ class Dialogue:
         # Shared under a list of results, the location asks for the same topic, nearest first.
         otherwise = turn.state.category
         return [await directory.city_chosen(turn, city, otherwise=otherwise, near=point)]
+
+
+def _one_word(text: str) -> bool:
+    """Tell whether `text` says one word at most, however often ("ok", "Lyon!", "ok ok")."""
+    return len(set(_WORDS.findall(text.casefold()))) <= 1
 
 
 def _category(value: str | None) -> Category | None:

@@ -290,3 +290,19 @@ async def test_where_in_levantine_arabic_is_not_vienna(dialogue: Dialogue) -> No
     assert (await fresh.say("وين ألاقي شغل")).text == "في أي مدينة أنت؟"
     # Vienna named by a name the directory keeps is still Vienna.
     assert (await fresh.say("وين ألاقي شغل بفيينا")).text.startswith("💼 العمل في فيينا:")
+
+
+async def test_one_word_does_not_change_the_language_of_the_conversation(
+    dialogue: Dialogue,
+) -> None:
+    person = Conversation(dialogue, chat_id="5550111")
+    assert (await person.say("بغيت طبيب فطنجة")).text.startswith("🩺 الصحة في طنجة:")
+    # "ok" reads as Turkish: it is no change of language.
+    assert (await person.say("ok")).text == "عذرًا، لم أفهم. اختر موضوعًا:"
+    assert (await person.press("cat:housing")).text.startswith("🏠 السكن في طنجة:")
+    # A sentence in another language is one.
+    assert (await person.say("je cherche du travail")).text.startswith("💼 Emploi à Tanger :")
+
+    # The phone's language counts as known: a first "ok" does not turn it Turkish.
+    phone = Conversation(dialogue, chat_id="5550112", language_hint="ar")
+    assert (await phone.say("ok")).text == "عذرًا، لم أفهم. اختر موضوعًا:"
