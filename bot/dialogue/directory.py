@@ -11,6 +11,7 @@ from bot.dialogue.turn import Turn
 from bot.i18n import is_rtl
 from bot.messages import Button, Reply
 from nlu.client import ParseResult
+from nlu.decision import CONFIDENT, EMERGENCY, OUT_OF_SCOPE
 from nlu.normalize import normalize
 from services_directory.categories import Category
 from services_directory.cities.models import City
@@ -73,6 +74,24 @@ def _only_false_friends(city: City, text: str) -> bool:
     return bool(words & FALSE_FRIENDS.get(city.id, frozenset())) and not match_city([city], text)
 
 
+async def answered_city(turn: Turn, result: ParseResult) -> City | None:
+    """Return the city a message gives as its answer to "Which city are you in?", or None.
+
+    People type the city as often as they press its button: "Lyon", "je suis à Tanger",
+    "ana f tanja". A city named in a message the model did not understand is that answer;
+    and so is one named while a topic waits for its city, unless the model is sure of a need
+    ("a lawyer in Lyon" is a question of its own). Words of danger are never an answer.
+    """
+    if result.danger or result.intent == EMERGENCY:
+        return None
+    if result.intent != OUT_OF_SCOPE:
+        waiting = turn.state.pending_category is not None
+        sure = result.confidence >= CONFIDENT and not result.choices
+        if not waiting or sure:
+            return None
+    return await named_city(turn, result)
+
+
 async def city_chosen(
     turn: Turn,
     city: City,
@@ -131,6 +150,7 @@ async def search(
 ) -> Reply:
     """Answer with the state's page of services, or with the alternatives when there are none."""
     state = turn.state
+    state.pending_category = None  # a list is shown: no topic waits for a city any more
     page = max(state.page, 1)
     filters = render.Filters(open_only=state.open_only, free_only=state.free_only)
     found = await search_services(

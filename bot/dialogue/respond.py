@@ -344,6 +344,8 @@ class Dialogue:
         understood = result.intent != OUT_OF_SCOPE and result.confidence >= CONFIDENT
         self._adopt_language(turn, result.language, weak=_one_word(text) and not understood)
         turn.state.last_intent = result.intent
+        if city := await directory.answered_city(turn, result):
+            return [await directory.city_chosen(turn, city)]
         if result.need is not None:
             # Emergency numbers first, then the need the person also asked about. The need
             # is answered first so that a city still to be chosen goes to the emergency.

@@ -297,12 +297,32 @@ async def test_one_word_does_not_change_the_language_of_the_conversation(
 ) -> None:
     person = Conversation(dialogue, chat_id="5550111")
     assert (await person.say("بغيت طبيب فطنجة")).text.startswith("🩺 الصحة في طنجة:")
-    # "ok" reads as Turkish: it is no change of language.
+    # "ok" reads as Turkish and "Tanger" as French: neither is a change of language.
     assert (await person.say("ok")).text == "عذرًا، لم أفهم. اختر موضوعًا:"
     assert (await person.press("cat:housing")).text.startswith("🏠 السكن في طنجة:")
+    assert (await person.say("Tanger")).text == "ماذا تحتاج؟"
     # A sentence in another language is one.
     assert (await person.say("je cherche du travail")).text.startswith("💼 Emploi à Tanger :")
 
     # The phone's language counts as known: a first "ok" does not turn it Turkish.
     phone = Conversation(dialogue, chat_id="5550112", language_hint="ar")
     assert (await phone.say("ok")).text == "عذرًا، لم أفهم. اختر موضوعًا:"
+
+
+async def test_a_city_typed_instead_of_pressed_continues_the_topic(dialogue: Dialogue) -> None:
+    english = Conversation(dialogue, chat_id="5550101", language_hint="en")
+    assert (await english.say("I need a doctor")).text == "Which city are you in?"
+    assert (await english.say("Vienna")).text.startswith("🩺 Health in Vienna:")
+
+    french = Conversation(dialogue, chat_id="5550102", language_hint="fr")
+    await french.say("j'ai besoin d'un médecin")
+    assert (await french.say("je suis à lyon")).text.startswith("🩺 Santé à Lyon :")
+
+    arabic = Conversation(dialogue, chat_id="5550103")
+    assert (await arabic.say("بغيت طبيب")).text == "في أي مدينة أنت؟"
+    assert (await arabic.say("طنجة")).text.startswith("🩺 الصحة في طنجة:")
+
+    # Written out of the blue, the city is kept and the person asked what they need.
+    spanish = Conversation(dialogue, chat_id="5550104", language_hint="es")
+    assert (await spanish.say("Madrid")).text == "¿Qué necesitas?"
+    assert (await spanish.say("busco trabajo")).text.startswith("💼 Trabajo en Madrid:")
