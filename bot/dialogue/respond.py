@@ -253,6 +253,9 @@ class Dialogue:
     async def _on_city(self, turn: Turn, value: str) -> list[Reply] | None:
         city = await get_city(turn.session, value) if value else None
         if city is None:
+            if not value:
+                # "Change city" under a list: the same topic, in the city chosen next.
+                turn.state.pending_category = turn.state.category
             return [await directory.ask_city(turn)]
         return [await directory.city_chosen(turn, city)]
 

@@ -326,3 +326,10 @@ async def test_a_city_typed_instead_of_pressed_continues_the_topic(dialogue: Dia
     spanish = Conversation(dialogue, chat_id="5550104", language_hint="es")
     assert (await spanish.say("Madrid")).text == "¿Qué necesitas?"
     assert (await spanish.say("busco trabajo")).text.startswith("💼 Trabajo en Madrid:")
+
+
+async def test_change_city_under_a_list_shows_the_same_topic_there(dialogue: Dialogue) -> None:
+    person = Conversation(dialogue, chat_id="5550131", language_hint="es")
+    assert (await person.say("necesito un médico en Madrid")).text.startswith("🩺 Salud en Madrid:")
+    assert (await person.press("city")).text == "¿En qué ciudad estás?"
+    assert (await person.press("city:lisbon")).text.startswith("🩺 Salud en Lisboa:")
