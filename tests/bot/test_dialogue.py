@@ -135,6 +135,19 @@ async def test_emergency_button_needs_no_nlu(dialogue_without_nlu: Dialogue) -> 
     assert "19" in reply.text
 
 
+async def test_french_numbers_name_the_service_not_the_french_one(
+    dialogue_without_nlu: Dialogue,
+) -> None:
+    # SAMU is France's emergency medical service: in Vienna it is the ambulance, 144.
+    person = Conversation(dialogue_without_nlu, language_hint="fr")
+    await person.say("/start")
+    await person.press("lang:fr")
+    await person.press("city:vienna")
+    reply = await person.press("emergency")
+    assert "Ambulance: 144" in reply.text
+    assert "SAMU" not in reply.text
+
+
 async def test_rasa_down_still_answers_with_the_menu_in_the_persons_language(
     dialogue_without_nlu: Dialogue,
 ) -> None:
