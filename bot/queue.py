@@ -150,11 +150,21 @@ def outbound_lane(fields: dict[str, str]) -> str:
 async def ensure_groups(redis: Redis) -> None:
     """Create the consumer groups (and streams) if they do not exist."""
     for stream, group in ((INBOUND, WORKERS), (OUTBOUND, SENDERS)):
-        try:
-            await redis.xgroup_create(stream, group, id="0", mkstream=True)
-        except ResponseError as error:
-            if "BUSYGROUP" not in str(error):
-                raise
+        await ensure_group(redis, stream, group)
+
+
+async def ensure_group(redis: Redis, stream: str, group: str) -> None:
+    """Create one consumer group (and its stream) if it does not exist, reading from the
+    stream's first entry."""
+    try:
+        await redis.xgroup_create(stream, group, id="0", mkstream=True)
+    except ResponseError as error:
+        if "BUSYGROUP" not in str(error):
+            raise
+
+
+def _group_lost(error: Exception) -> bool:
+    return isinstance(error, ResponseError) and str(error).startswith("NOGROUP")
 
 
 async def accept(redis: Redis, dedupe_key: str, message: IncomingMessage) -> bool:
@@ -431,7 +441,15 @@ async def run_consumer(
         while True:
             try:
                 await finish_before_stopping(one.step())
-            except Exception:
+            except Exception as error:
+                if _group_lost(error):
+                    # Redis came back without the stream or its group (restarted without its
+                    # files, flushed): made again only at start-up, nothing would be read
+                    # again. From the stream's start: what was queued meanwhile is answered.
+                    log.warning("%s group lost; creating it again", role)
+                    with contextlib.suppress(Exception):
+                        await ensure_group(redis, stream, group)
+                        continue
                 log.exception("%s loop error; retrying in 1 s", role)
                 await asyncio.sleep(1)
     finally:

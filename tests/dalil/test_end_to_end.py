@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests.helpers.app import running_app
@@ -92,3 +93,17 @@ async def test_rasa_unreachable_still_sends_the_menu(app_url_prereqs: None) -> N
         ready = await app.http.get("/ready")
         assert ready.status_code == 503
         assert ready.json()["components"] == {"database": "ok", "redis": "ok", "rasa": "down"}
+
+
+async def test_answers_go_on_when_redis_comes_back_empty(
+    app_url_prereqs: None, redis: Redis
+) -> None:
+    # Redis restarted without its files, or flushed: the consumer groups the app made when it
+    # started are gone, and the people who write next must still be answered.
+    async with running_app(f"http://127.0.0.1:{free_port()}") as app:
+        await app.post_update(updates.text(9401, CHAT + 3, "/start", "en"))
+        await app.wait_for(lambda sent: len(sent) == 1)
+        await redis.flushdb()
+        await app.post_update(updates.text(9402, CHAT + 3, "/help", "en"))
+        sent = await app.wait_for(lambda sent: len(sent) == 2)
+        assert sent[1].params["text"].startswith("Write what you need in your own words")
