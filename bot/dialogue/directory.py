@@ -3,6 +3,7 @@ and the emergency numbers."""
 
 from __future__ import annotations
 
+import math
 import re
 from zoneinfo import ZoneInfo
 
@@ -22,7 +23,12 @@ from services_directory.cities.service import (
     match_city,
     match_district,
 )
-from services_directory.search.service import distance_m, elsewhere, search_services
+from services_directory.search.service import (
+    SearchPage,
+    distance_m,
+    elsewhere,
+    search_services,
+)
 
 PAGE_SIZE = 5
 # Remembered when the emergency numbers were shown before the city was known.
@@ -153,20 +159,29 @@ async def search(
     state.pending_category = None  # a list is shown: no topic waits for a city any more
     page = max(state.page, 1)
     filters = render.Filters(open_only=state.open_only, free_only=state.free_only)
-    found = await search_services(
-        turn.session,
-        category=category,
-        city_id=city.id,
-        locale=turn.locale,
-        language=turn.locale,
-        limit=PAGE_SIZE,
-        offset=(page - 1) * PAGE_SIZE,
-        near=near,
-        prefer_district=state.district,
-        open_at=turn.now if filters.open_only else None,
-        free_only=filters.free_only,
-        now=turn.now,
-    )
+
+    async def page_of_services(page: int) -> SearchPage:
+        return await search_services(
+            turn.session,
+            category=category,
+            city_id=city.id,
+            locale=turn.locale,
+            language=turn.locale,
+            limit=PAGE_SIZE,
+            offset=(page - 1) * PAGE_SIZE,
+            near=near,
+            prefer_district=state.district,
+            open_at=turn.now if filters.open_only else None,
+            free_only=filters.free_only,
+            now=turn.now,
+        )
+
+    found = await page_of_services(page)
+    if not found.cards and found.total and page > 1:
+        # "More results" pressed again after the last page (its button stays in the chat, and
+        # a slow phone gets a double tap): the last page again, not "no services here".
+        state.page = page = math.ceil(found.total / PAGE_SIZE)
+        found = await page_of_services(page)
     state.category = category.value
     outcome = "results" if found.cards else "filtered_out" if filters else "no_result"
     await turn.record(intent, outcome, category=category, city=city.id, district=state.district)

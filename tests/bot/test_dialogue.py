@@ -346,3 +346,20 @@ async def test_change_city_under_a_list_shows_the_same_topic_there(dialogue: Dia
     assert (await person.say("necesito un médico en Madrid")).text.startswith("🩺 Salud en Madrid:")
     assert (await person.press("city")).text == "¿En qué ciudad estás?"
     assert (await person.press("city:lisbon")).text.startswith("🩺 Salud en Lisboa:")
+
+
+async def test_more_pressed_again_after_the_last_page_shows_it_again(
+    dialogue: Dialogue, session: AsyncSession
+) -> None:
+    # The button stays in the chat, and slow phones get double taps: pressed past the end, it
+    # must not say that the city has no services (nor count a need nobody met).
+    person = Conversation(dialogue, chat_id="5550141", language_hint="de")
+    first = await person.say("ich suche arbeit in wien")
+    assert first.text.startswith("💼 Arbeit in Wien:")
+    last = await person.press("more")
+    for _ in range(2):
+        again = await person.press_earlier("more")
+        assert again.text == last.text
+        assert "more" not in payloads(again)
+    events = select(UsageEvent).where(UsageEvent.intent == "more", UsageEvent.city == "vienna")
+    assert {event.outcome for event in await session.scalars(events)} == {"results"}
