@@ -334,6 +334,10 @@ class Dialogue:
             result = await self._nlu.parse(text)
         except NLUUnavailable:
             self._adopt_language(turn, self._nlu.detect_language(text), weak=_one_word(text))
+            # A city typed as the answer to "Which city are you in?" needs no model.
+            unread = ParseResult(intent=OUT_OF_SCOPE, confidence=0.0)
+            if city := await directory.answered_city(turn, unread):
+                return [await directory.city_chosen(turn, city)]
             await turn.record("unavailable", "fallback")
             return [
                 render.menu(

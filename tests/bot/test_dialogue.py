@@ -148,6 +148,15 @@ async def test_french_numbers_name_the_service_not_the_french_one(
     assert "SAMU" not in reply.text
 
 
+async def test_a_city_typed_while_rasa_is_down_still_answers_the_topic(
+    dialogue_without_nlu: Dialogue,
+) -> None:
+    person = Conversation(dialogue_without_nlu, chat_id="5550151", language_hint="it")
+    assert (await person.say("cerco un medico")).text.startswith("Scusa")  # the menu
+    assert (await person.press("cat:health")).text == "In quale città sei?"
+    assert (await person.say("Torino")).text.startswith("🩺 Salute a Torino:")
+
+
 async def test_rasa_down_still_answers_with_the_menu_in_the_persons_language(
     dialogue_without_nlu: Dialogue,
 ) -> None:
