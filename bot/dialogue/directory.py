@@ -80,17 +80,19 @@ def _only_false_friends(city: City, text: str) -> bool:
     return bool(words & FALSE_FRIENDS.get(city.id, frozenset())) and not match_city([city], text)
 
 
-async def answered_city(turn: Turn, result: ParseResult) -> City | None:
-    """Return the city a message gives as its answer to "Which city are you in?", or None.
+async def answered_city(turn: Turn, result: ParseResult, *, bare: bool) -> City | None:
+    """Return the city a message gives as its answer to "Which city are you in?", or to a
+    list of another city's services ("and in Madrid?"), or None.
 
     People type the city as often as they press its button: "Lyon", "je suis à Tanger",
-    "ana f tanja". A city named in a message the model did not understand is that answer;
-    and so is one named while a topic waits for its city, unless the model is sure of a need
-    ("a lawyer in Lyon" is a question of its own). Words of danger are never an answer.
+    "ana f tanja". A city named in a `bare` message (one word) or in a message the model did
+    not understand is that answer; and so is one named while a topic waits for its city,
+    unless the model is sure of a need ("a lawyer in Lyon" is a question of its own). Words
+    of danger are never an answer.
     """
     if result.danger or result.intent == EMERGENCY:
         return None
-    if result.intent != OUT_OF_SCOPE:
+    if result.intent != OUT_OF_SCOPE and not bare:
         waiting = turn.state.pending_category is not None
         sure = result.confidence >= CONFIDENT and not result.choices
         if not waiting or sure:

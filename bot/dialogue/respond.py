@@ -28,6 +28,7 @@ from nlu.client import NLUClient, ParseResult
 from nlu.decision import CONFIDENT, OUT_OF_SCOPE
 from nlu.errors import NLUUnavailable
 from services_directory.categories import Category
+from services_directory.cities.models import City
 from services_directory.cities.service import get_city
 from services_directory.search.service import distance_m
 
@@ -336,8 +337,8 @@ class Dialogue:
             self._adopt_language(turn, self._nlu.detect_language(text), weak=_one_word(text))
             # A city typed as the answer to "Which city are you in?" needs no model.
             unread = ParseResult(intent=OUT_OF_SCOPE, confidence=0.0)
-            if city := await directory.answered_city(turn, unread):
-                return [await directory.city_chosen(turn, city)]
+            if city := await directory.answered_city(turn, unread, bare=_one_word(text)):
+                return [await self._city_typed(turn, city)]
             await turn.record("unavailable", "fallback")
             return [
                 render.menu(
@@ -351,14 +352,18 @@ class Dialogue:
         understood = result.intent != OUT_OF_SCOPE and result.confidence >= CONFIDENT
         self._adopt_language(turn, result.language, weak=_one_word(text) and not understood)
         turn.state.last_intent = result.intent
-        if city := await directory.answered_city(turn, result):
-            return [await directory.city_chosen(turn, city)]
+        if city := await directory.answered_city(turn, result, bare=_one_word(text)):
+            return [await self._city_typed(turn, city)]
         if result.need is not None:
             # Emergency numbers first, then the need the person also asked about. The need
             # is answered first so that a city still to be chosen goes to the emergency.
             need = await self._intent(turn, replace(result, intent=result.need))
             return [await directory.emergency(turn, result), need]
         return [await self._intent(turn, result)]
+
+    async def _city_typed(self, turn: Turn, city: City) -> Reply:
+        # What waited for the city, else the topic of the list on screen, as a location does.
+        return await directory.city_chosen(turn, city, otherwise=turn.state.category)
 
     def _adopt_language(self, turn: Turn, detected: str | None, *, weak: bool) -> None:
         # A person writes in the language they want answers in, unless they chose one. A
