@@ -145,3 +145,40 @@ def test_short_plain_emergencies_are_seen(text: str) -> None:
 )
 def test_the_new_spellings_leave_ordinary_needs_alone(text: str) -> None:
     assert not mentions_danger(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Violence at home now or as a habit, and not wanting to live: a QA pass's own
+        # conversations (7 December) got no numbers for these.
+        "zawji kaydrabni",
+        "mein mann schlägt mich jeden tag",
+        "kocam beni dövüyor",
+        "rajli yedrabni kol nhar",
+        "ma bghitch n3ich",
+        "he beats me",
+        "my husband did this to me, he hits me every night",
+        "il me tape tous les soirs",
+        "minha filha engoliu remédios",
+        "شوهرم مرا کتک می‌زند",
+    ],
+)
+def test_violence_at_home_now_is_seen(text: str) -> None:
+    assert mentions_danger(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Violence that ended is a question for a lawyer or for support, not for the police now.
+        "the ex used to beat me years ago, I want a divorce",
+        "шукаю адвоката, колишній чоловік мене бив",
+        "طليقي كان يضربني، بدي محامي",
+        "it beats me how this form works",
+        "il y a un an mon colocataire m'a frappé, puis-je encore porter plainte ?",
+        "üç ay önce eski kocam beni dövdü, şikâyet edebilir miyim",
+    ],
+)
+def test_violence_that_ended_is_not_danger(text: str) -> None:
+    assert not mentions_danger(text)
