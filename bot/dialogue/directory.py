@@ -222,8 +222,12 @@ async def _alternatives(turn: Turn, category: Category, city: City) -> Reply:
     )  # fmt: skip
 
 
-async def emergency(turn: Turn, result: ParseResult | None) -> Reply:
-    """Answer with the emergency numbers of the person's city, or of every city."""
+async def emergency(turn: Turn, result: ParseResult | None, *, ask_city: bool = True) -> Reply:
+    """Answer with the emergency numbers of the person's city, or of every city.
+
+    Without `ask_city` (a need comes after the numbers and asks the city itself), no city
+    buttons come with every city's numbers: one question, and the city pressed answers the need.
+    """
     # Never ask anything first: with no known city, show every city's numbers at once,
     # and offer the city buttons to narrow them down.
     city = await city_from(turn, result)
@@ -235,7 +239,7 @@ async def emergency(turn: Turn, result: ParseResult | None) -> Reply:
     numbers = [(c, list(c.emergency_numbers)) for c in cities]
     await turn.record("emergency", "emergency", city=city.id if city else None)
     choice: tuple[tuple[Button, ...], ...] = ()
-    if city is None:
+    if city is None and ask_city:
         turn.state.pending_category = EMERGENCY_PENDING
         choice = render.city_buttons([loaded for loaded, _ in numbers], turn.locale)
     return render.emergency_numbers(turn.t, turn.locale, numbers, choice)

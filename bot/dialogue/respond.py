@@ -355,10 +355,11 @@ class Dialogue:
         if city := await directory.answered_city(turn, result, bare=_one_word(text)):
             return [await self._city_typed(turn, city)]
         if result.need is not None:
-            # Emergency numbers first, then the need the person also asked about. The need
-            # is answered first so that a city still to be chosen goes to the emergency.
+            # Emergency numbers first, then the need the person also asked about. Without a
+            # city the numbers are every city's and the need asks the city once: the city
+            # pressed then answers the need (the numbers asked it too, and the need was lost).
             need = await self._intent(turn, replace(result, intent=result.need))
-            return [await directory.emergency(turn, result), need]
+            return [await directory.emergency(turn, result, ask_city=False), need]
         return [await self._intent(turn, result)]
 
     async def _city_typed(self, turn: Turn, city: City) -> Reply:

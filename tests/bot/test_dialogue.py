@@ -245,6 +245,23 @@ async def test_danger_words_in_a_need_put_the_numbers_first(dialogue: Dialogue) 
     assert second.text.startswith("🩺 Health in Lyon:")
 
 
+async def test_danger_and_a_need_without_a_city_ask_the_city_once_and_answer_the_need(
+    dialogue: Dialogue,
+) -> None:
+    person = Conversation(dialogue, language_hint="en")
+    await person.say("my husband is hitting me, I need a doctor")
+    numbers, need = person.replies
+    # Every city's numbers at once, with no question under them...
+    assert numbers.text.startswith("🚨 If you are in danger, call now:")
+    assert "Violence against women: 3919" in numbers.text
+    assert not [payload for payload in payloads(numbers) if payload.startswith("city:")]
+    # ...and one question, for the need.
+    assert need.text == "Which city are you in?"
+    assert set(payloads(need)) == {f"city:{city}" for city in MCCM_CITIES}
+    health = await person.press("city:lyon")
+    assert health.text.startswith("🩺 Health in Lyon:")
+
+
 async def test_without_a_choice_each_message_is_answered_in_its_own_language(
     dialogue: Dialogue,
 ) -> None:
