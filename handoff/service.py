@@ -73,6 +73,12 @@ async def desks(session: AsyncSession, *, city_id: str, category: str | None) ->
     return list((await session.scalars(statement.order_by(HandoverDesk.organization_id))).all())
 
 
+async def city_desks(session: AsyncSession, *, city_id: str) -> list[HandoverDesk]:
+    """Return every desk of a city, whatever the category it answers."""
+    statement = select(HandoverDesk).where(HandoverDesk.city_id == city_id)
+    return list((await session.scalars(statement.order_by(HandoverDesk.organization_id))).all())
+
+
 async def set_desk(
     session: AsyncSession,
     *,

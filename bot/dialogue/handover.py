@@ -82,9 +82,24 @@ async def offer(turn: Turn, category: Category | None, *, topic_chosen: bool = F
         by_city = tuple(tuple(Button(b.label, "human:" + b.payload) for b in r) for r in buttons)
         return Reply(t.gettext("Which city are you in?"), by_city, rtl=is_rtl(turn.locale))
     if category is None and not topic_chosen:
-        rows = [(Button(render.category_label(t, c), f"human:cat:{c.value}"),) for c in Category]
-        # Translators: a button under the topics, when the question is about none of them.
-        rows.append((Button(t.gettext("Something else"), f"human:cat:{ANY_TOPIC}"),))
+        # Only the topics someone answers in this city, and none to choose if nobody does.
+        desks = await handoff.city_desks(turn.session, city_id=city.id)
+        answered = {desk.category for desk in desks}
+        if not answered:
+            await turn.record(INTENT, "no_desk", city=city.id)
+            text = t.gettext(
+                "No association answers messages in {city} yet. Here is what I can do:"
+            ).format(city=city.display_name(turn.locale))
+            return render.menu(t, turn.locale, text)
+        every_topic = None in answered
+        rows = [
+            (Button(render.category_label(t, c), f"human:cat:{c.value}"),)
+            for c in Category
+            if every_topic or c.value in answered
+        ]
+        if every_topic:
+            # Translators: a button under the topics, when the question is about none of them.
+            rows.append((Button(t.gettext("Something else"), f"human:cat:{ANY_TOPIC}"),))
         text = t.gettext("What would you like to talk about?")
         return Reply(text, tuple(rows), rtl=is_rtl(turn.locale))
     found = await handoff.desks(

@@ -18,7 +18,7 @@ from admin_api.accounts.models import Role
 from admin_api.accounts.service import create_account
 from bot.dialogue import Dialogue
 from bot.relay import Relay
-from core.usage import UsageEvent
+from core.usage import HANDOVER_INTENT, UsageEvent
 from handoff import errors
 from handoff import service as handoff
 from handoff.models import Handover, HandoverDesk, HandoverMessage
@@ -251,16 +251,44 @@ async def test_outside_the_hours_the_person_is_told_when_to_expect_an_answer(
     assert "Mon 09:00–12:00" in offer.text
 
 
-async def test_no_desk_for_the_city_says_so_with_the_menu(
+async def test_no_desk_in_the_city_says_so_before_asking_a_topic(
     dialogue_without_nlu: Dialogue, session: AsyncSession
 ) -> None:
+    await session.execute(delete(HandoverDesk).where(HandoverDesk.city_id == "tangier"))
     person = Conversation(dialogue_without_nlu, chat_id=CHAT_ID, language_hint="en")
     await _in_tangier(person)
-    await person.press("human")
-    none = await person.press("human:cat:health")
-    assert none.text.startswith("No association answers messages on this topic in Tangier yet.")
+    none = await person.press("human")
+    assert none.text.startswith("No association answers messages in Tangier yet.")
     assert "cat:health" in payloads(none)
     assert await session.scalar(select(func.count()).select_from(Handover)) == 0
+    recorded = select(UsageEvent.outcome).where(UsageEvent.intent == HANDOVER_INTENT)
+    assert list(await session.scalars(recorded)) == ["no_desk"]
+
+
+async def test_only_the_topics_someone_answers_are_offered(
+    dialogue_without_nlu: Dialogue, session: AsyncSession
+) -> None:
+    await session.execute(delete(HandoverDesk).where(HandoverDesk.city_id == "tangier"))
+    organization = Organization(id="org-housing", name="Toit pour tous", description="")
+    session.add(organization)
+    await session.flush()
+    session.add(
+        HandoverDesk(
+            organization_id=organization.id, city_id="tangier", category="housing",
+            byday=EVERY_DAY, opens_at="00:00", closes_at="23:59",
+        )
+    )  # fmt: skip
+    await session.flush()
+    person = Conversation(dialogue_without_nlu, chat_id=CHAT_ID, language_hint="en")
+    await _in_tangier(person)
+    topics = await person.press("human")
+    assert topics.text == "What would you like to talk about?"
+    assert payloads(topics) == ["human:cat:housing"]
+    offer = await person.press("human:cat:housing")
+    assert "Volunteers of Toit pour tous will read your messages." in offer.text
+    # A topic nobody answers, from a button of an older message, still says so.
+    none = await person.press_earlier("human:cat:health")
+    assert none.text.startswith("No association answers messages on this topic in Tangier yet.")
 
 
 async def test_forget_deletes_the_conversation_at_once(
