@@ -336,6 +336,14 @@ def no_result(
     return Reply(text, tuple(rows), rtl=is_rtl(locale))
 
 
+def _number_line(t: NullTranslations, locale: str, number: EmergencyNumber) -> str:
+    # Translators: an emergency service and its number ("Police: 19"). French puts a no-break
+    # space before the colon.
+    return t.gettext("{service}: {number}").format(
+        service=emergency_kind_label(t, number.kind), number=isolate(number.number, locale)
+    )
+
+
 def emergency_numbers(
     t: NullTranslations,
     locale: str,
@@ -346,14 +354,12 @@ def emergency_numbers(
     header = t.gettext("🚨 If you are in danger, call now:")
     if len(cities) == 1:
         _city, numbers = cities[0]
-        lines = [f"{emergency_kind_label(t, n.kind)}: {isolate(n.number, locale)}" for n in numbers]
+        lines = [_number_line(t, locale, n) for n in numbers]
         text = "\n\n".join([header, "\n".join(lines)])
     else:
         lines = [
             f"{city.display_name(locale)} — "
-            + " · ".join(
-                f"{emergency_kind_label(t, n.kind)}: {isolate(n.number, locale)}" for n in numbers
-            )
+            + " · ".join(_number_line(t, locale, n) for n in numbers)
             for city, numbers in cities
         ]
         text = "\n\n".join([header, "\n".join(lines)])

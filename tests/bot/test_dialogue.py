@@ -121,9 +121,10 @@ async def test_emergency_in_a_known_city_shows_that_city_only(dialogue: Dialogue
     await person.press("lang:fr")
     await person.press("city:lyon")
     reply = await person.say("au secours un homme me frappe")
-    assert "Urgences: 112" in reply.text
-    assert "Police: 17" in reply.text
-    assert "Police: 19" not in reply.text
+    # French typography: a no-break space before the colon.
+    assert "Urgences\u00a0: 112" in reply.text
+    assert "Police\u00a0: 17" in reply.text
+    assert "Police\u00a0: 19" not in reply.text
     assert "Tanger" not in reply.text
 
 
@@ -144,7 +145,7 @@ async def test_french_numbers_name_the_service_not_the_french_one(
     await person.press("lang:fr")
     await person.press("city:vienna")
     reply = await person.press("emergency")
-    assert "Ambulance: 144" in reply.text
+    assert "Ambulance\u00a0: 144" in reply.text
     assert "SAMU" not in reply.text
 
 
