@@ -175,6 +175,9 @@ class Dialogue:
             return await self._text(turn)
         if message.latitude is not None and message.longitude is not None:
             return await self._location(turn, (message.latitude, message.longitude))
+        if message.kind == "text":
+            # Only spaces: nothing to read, and nothing wrong with what was sent.
+            return [render.menu(turn.t, turn.locale, turn.t.gettext("What do you need?"))]
         return [
             render.menu(
                 turn.t,

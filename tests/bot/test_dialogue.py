@@ -128,6 +128,15 @@ async def test_emergency_in_a_known_city_shows_that_city_only(dialogue: Dialogue
     assert "Tanger" not in reply.text
 
 
+async def test_a_message_of_spaces_gets_the_menu_without_a_word_about_what_was_sent(
+    dialogue_without_nlu: Dialogue,
+) -> None:
+    person = Conversation(dialogue_without_nlu, language_hint="en")
+    reply = await person.say(" \n ")
+    assert reply.text == "What do you need?"
+    assert payloads(reply) == CATEGORY_MENU
+
+
 async def test_emergency_button_needs_no_nlu(dialogue_without_nlu: Dialogue) -> None:
     person = Conversation(dialogue_without_nlu)
     await person.say("/menu")
