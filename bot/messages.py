@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 from typing import Any, Literal
 
 # "left": the person blocked the bot (Telegram tells; WhatsApp does not): erase, say nothing.
@@ -80,6 +80,16 @@ class Reply:
     # WhatsApp window, the pacing mark) is erased too. It cannot be before: the answer
     # itself needs the window open.
     erase_chat: bool = False
+    # The language the text is written in (a locale code), when the dialogue knows it: a
+    # page marks the message with it, so that a screen reader reads it in that language.
+    language: str | None = None
+    # The emergency numbers: a page announces them at once rather than after what is being
+    # read (an assertive live region), the platforms show them as any other reply.
+    urgent: bool = False
+
+    def in_language(self, language: str) -> Reply:
+        """Return this reply marked as written in `language`, unless it is marked already."""
+        return self if self.language is not None else replace(self, language=language)
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready form."""
@@ -90,6 +100,8 @@ class Reply:
             "template": asdict(self.template) if self.template else None,
             "location_request": self.location_request,
             "erase_chat": self.erase_chat,
+            "language": self.language,
+            "urgent": self.urgent,
         }
 
     @classmethod
@@ -107,4 +119,6 @@ class Reply:
             else None,
             location_request=data.get("location_request"),
             erase_chat=bool(data.get("erase_chat", False)),
+            language=data.get("language"),
+            urgent=bool(data.get("urgent", False)),
         )

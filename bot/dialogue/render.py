@@ -364,4 +364,4 @@ def emergency_numbers(
         ]
         text = "\n\n".join([header, "\n".join(lines)])
     rows = (*city_choice, (Button(t.gettext("Other topic"), "menu"),))
-    return Reply(text, rows, rtl=is_rtl(locale))
+    return Reply(text, rows, rtl=is_rtl(locale), urgent=True)

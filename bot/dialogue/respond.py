@@ -114,7 +114,10 @@ class Dialogue:
                 decided, talking = await replay.find(session, handled, handoff.active_id(key))
                 if decided is None:
                     turn = Turn(message, key, state, locale, session, self._clock())
-                    replies = await self._dispatch(turn, talking)
+                    # Every reply of a turn is in the turn's locale, as it stands at its end
+                    # (a language chosen or recognised in the turn is the one answered in).
+                    dispatched = await self._dispatch(turn, talking)
+                    replies = [reply.in_language(turn.locale) for reply in dispatched]
                     after = None if turn.forget else turn.state
                     replay.remember(session, handled, replies, after, turn.now)
                     decided = replay.Decided(replies, after)
@@ -140,7 +143,7 @@ class Dialogue:
     def _apology(self, locale: str) -> list[Reply]:
         t = translations(locale)
         text = t.gettext("Sorry, something went wrong on my side. Please try again soon.")
-        return [render.menu(t, locale, text)]
+        return [render.menu(t, locale, text).in_language(locale)]
 
     def _locale(self, state: ConversationState, message: IncomingMessage) -> str:
         return (

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.dialogue import Dialogue
 from bot.dialogue.respond import Unavailable
+from bot.messages import Reply
 from core.db import create_engine
 from core.languages import NATIVE_NAMES
 from core.usage import UsageEvent
@@ -165,6 +166,27 @@ async def test_a_city_typed_while_rasa_is_down_still_answers_the_topic(
     assert (await person.say("cerco un medico")).text.startswith("Scusa")  # the menu
     assert (await person.press("cat:health")).text == "In quale città sei?"
     assert (await person.say("Torino")).text.startswith("🩺 Salute a Torino:")
+
+
+async def test_each_reply_says_its_language_and_the_emergency_numbers_are_urgent(
+    dialogue_without_nlu: Dialogue,
+) -> None:
+    person = Conversation(dialogue_without_nlu, channel="web", language_hint="fr")
+    welcome = await person.say("/start")
+    assert (welcome.language, welcome.urgent) == ("fr", False)
+    # Chosen in the turn, the language is the one of the turn's answer.
+    ask_city = await person.press("lang:fa")
+    assert (ask_city.language, ask_city.rtl) == ("fa", True)
+    await person.press("city:tangier")
+    numbers = await person.press("emergency")
+    assert (numbers.language, numbers.urgent) == ("fa", True)
+    menu = await person.press("menu")
+    assert (menu.language, menu.urgent) == ("fa", False)
+    # Written in Arabic without a choice made: answered, and marked, in Arabic.
+    person = Conversation(dialogue_without_nlu, chat_id="5550002", language_hint="fr")
+    reply = await person.say("ساعدوني شخص يحاول قتلي")
+    assert (reply.language, reply.urgent) == ("ar", True)
+    assert Reply.from_dict(reply.to_dict()) == reply  # as the outbound stream carries it
 
 
 async def test_rasa_down_still_answers_with_the_menu_in_the_persons_language(

@@ -34,7 +34,7 @@ async def test_a_reply_is_shown_once_even_when_a_taken_over_sender_sends_it_agai
 ) -> None:
     reply = Reply(
         "مرحبا", ((Button("🩺 الصحة", "cat:health"),),), rtl=True,
-        template=Template("dalil_fact", "ar", ("x",)),
+        template=Template("dalil_fact", "ar", ("x",)), language="ar",
     )  # fmt: skip
     entry_id, message = await _queue_reply(redis, 0, reply)
     channels: dict[str, sender.Deliver] = {"web": partial(outbox.deliver, redis, KEY)}
@@ -50,6 +50,8 @@ async def test_a_reply_is_shown_once_even_when_a_taken_over_sender_sends_it_agai
         "rtl": True,
         "location_request": None,
         "erase_chat": False,
+        "language": "ar",
+        "urgent": False,
     }
     assert await redis.xlen(queue.OUTBOUND) == 0  # acknowledged and deleted
 
