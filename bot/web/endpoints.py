@@ -8,18 +8,19 @@ conversation and quote no text.
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import JSONResponse
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from bot import queue
 from bot.provided import provided
-from bot.web import limits, outbox, page
+from bot.web import assets, limits, outbox, page
 from bot.web.parse import (
     CONVERSATION_HEADER,
     Invalid,
@@ -30,12 +31,6 @@ from bot.web.parse import (
 
 log = logging.getLogger(__name__)
 router = APIRouter(include_in_schema=False)
-_FILES = {
-    "chat.js": "text/javascript; charset=utf-8",
-    "chat.css": "text/css; charset=utf-8",
-    "icon.svg": "image/svg+xml",
-}
-_CONTENT = {name: (page.STATIC / name).read_bytes() for name in _FILES}
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,20 +54,32 @@ async def chat_page(
     request: Request,
     config: ChatConfigDep,
     lang: Annotated[str | None, Query(max_length=8)] = None,
-) -> HTMLResponse:
+) -> Response:
     """Serve the chat page in the language asked for, or the browser's."""
     locale = page.choose_locale(lang, request.headers.get("Accept-Language"))
-    headers = {**page.headers(config.frame_ancestors), "Cache-Control": "no-store"}
-    return HTMLResponse(page.render(locale), headers=headers)
+    return assets.respond(
+        request, page.page(locale), cache_control=assets.REVALIDATE,
+        vary="Accept-Encoding, Accept-Language", headers=page.headers(config.frame_ancestors),
+    )  # fmt: skip
 
 
 @router.get("/chat/{name}")
-async def chat_file(config: ChatConfigDep, name: str) -> Response:
-    """Serve the page's script, stylesheet or icon."""
-    if name not in _FILES:
+async def chat_file(
+    request: Request,
+    config: ChatConfigDep,
+    name: str,
+    v: Annotated[str | None, Query(max_length=32)] = None,
+) -> Response:
+    """Serve the page's script, stylesheet, icon or words; for a year when named by version."""
+    asset = page.files().get(name)
+    if asset is None:
         return JSONResponse({"error": "not_found", "detail": "no such file"}, status_code=404)
-    headers = {**page.headers(config.frame_ancestors), "Cache-Control": "no-cache"}
-    return Response(_CONTENT[name], media_type=_FILES[name], headers=headers)
+    # A page of an older release may ask for an older version: it gets this one, not kept.
+    current = v is not None and v == page.version(name)
+    return assets.respond(
+        request, asset, cache_control=assets.IMMUTABLE if current else assets.REVALIDATE,
+        vary="Accept-Encoding", headers=page.headers(config.frame_ancestors),
+    )  # fmt: skip
 
 
 def _slow_down(detail: str) -> JSONResponse:
@@ -118,10 +125,11 @@ async def post_message(
 
 @router.get("/chat/api/updates")
 async def get_updates(
+    request: Request,
     config: ChatConfigDep,
     after: Annotated[str, Query(max_length=41)] = "0",
     conversation: ConversationHeader = None,
-) -> JSONResponse:
+) -> Response:
     """Return the replies after `after`, waiting for one up to the long-poll time."""
     chat_id = conversation_id(conversation)
     if not outbox.valid_cursor(after):
@@ -135,4 +143,7 @@ async def get_updates(
         raise Unavailable("could not read the replies; ask again") from error
     cursor = shown[-1].id if shown else after
     body = {"messages": [item.to_dict() for item in shown], "cursor": cursor}
-    return JSONResponse(body, headers={"Cache-Control": "no-store"})
+    raw = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+    # Gzipped when large (a list of results): nothing secret travels beside the person's
+    # words, and no other site can make a browser ask (the conversation is a custom header).
+    return assets.compressed(request, raw, "application/json", {"Cache-Control": "no-store"})

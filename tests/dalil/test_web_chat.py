@@ -327,3 +327,67 @@ async def test_the_page_is_translated_self_contained_and_embeddable(
         assert icon.headers["content-type"] == "image/svg+xml"
         assert icon.text.startswith("<svg")
         assert (await app.http.get("/chat/secrets.txt")).status_code == 404
+
+
+async def test_files_travel_compressed_and_are_fetched_once(app_url_prereqs: None) -> None:
+    async with running_app(f"http://127.0.0.1:{free_port()}") as app:
+        http = app.http
+        page = await http.get("/chat", params={"lang": "ar"})
+        # httpx asks for gzip and inflates it: `content` is what the page is.
+        assert page.headers["content-encoding"] == "gzip"
+        assert int(page.headers["content-length"]) < len(page.content) / 2
+        assert page.headers["cache-control"] == "no-cache"  # asked again, answered 304
+        assert set(page.headers["vary"].split(", ")) == {"Accept-Encoding", "Accept-Language"}
+        again = await http.get(
+            "/chat", params={"lang": "ar"}, headers={"If-None-Match": page.headers["etag"]}
+        )
+        assert (again.status_code, again.content) == (304, b"")
+        assert "Content-Security-Policy" in again.headers
+        plain = await http.get("/chat", params={"lang": "ar"}, headers={"Accept-Encoding": "br"})
+        assert "content-encoding" not in plain.headers
+        assert plain.content == page.content
+        # The page names its files by version; it carries its own words, not the nine others.
+        named = dict(re.findall(r'(?:href|src)="/chat/([a-z.]+)\?v=([0-9a-f]{16})"', page.text))
+        assert set(named) == {"chat.css", "chat.js", "icon.svg"}
+        assert "Écrivez votre message" not in page.text
+        assert len(page.content) < 4000
+
+        for name, version in named.items():
+            kept = await http.get(f"/chat/{name}", params={"v": version})
+            assert kept.status_code == 200
+            assert kept.headers["cache-control"] == "public, max-age=31536000, immutable"
+            # Without its version (or with an older one), a file is revalidated, never kept.
+            for params in ({}, {"v": "0" * 16}):
+                other = await http.get(f"/chat/{name}", params=params)
+                assert other.headers["cache-control"] == "no-cache"
+                assert other.content == kept.content
+            unchanged = {"If-None-Match": kept.headers["etag"]}
+            assert (await http.get(f"/chat/{name}", headers=unchanged)).status_code == 304
+        script = await http.get("/chat/chat.js", params={"v": named["chat.js"]})
+        assert script.headers["content-encoding"] == "gzip"
+
+        # Another language's words come once, when the person chooses it in the conversation.
+        words = re.search(r'"more_words":"(/chat/words-\{code\}\.json\?v=[0-9a-f]+)"', page.text)
+        assert words is not None
+        french = await http.get(words[1].replace("{code}", "fr"))
+        assert french.json()["write"] == "Écrivez votre message"
+        assert french.headers["cache-control"] == "public, max-age=31536000, immutable"
+
+
+async def test_replies_travel_compressed_and_are_never_kept(app_url_prereqs: None) -> None:
+    async with running_app(f"http://127.0.0.1:{free_port()}", CHAT_LONG_POLL_MS="500") as app:
+        browser = Browser(app.http)
+        await browser.say("/start")
+        updates = "/chat/api/updates"
+        welcome = await app.http.get(updates, params={"after": "0"}, headers=browser.headers)
+        (reply,) = welcome.json()["messages"]
+        assert "lang:ar" in payloads(reply)
+        assert welcome.headers["content-encoding"] == "gzip"
+        assert int(welcome.headers["content-length"]) < len(welcome.content)
+        assert welcome.headers["cache-control"] == "no-store"
+        assert "etag" not in welcome.headers
+        # Nothing waiting: an answer too small to be worth compressing.
+        empty = await app.http.get(updates, params={"after": reply["id"]}, headers=browser.headers)
+        assert empty.json()["messages"] == []
+        assert "content-encoding" not in empty.headers
+        assert empty.headers["cache-control"] == "no-store"

@@ -12,8 +12,10 @@
   var HEADER = "X-Dalil-Conversation";
   var SEND_ATTEMPTS = 5;
 
-  var strings = JSON.parse(document.getElementById("strings").textContent);
-  var locale = document.documentElement.lang;
+  var data = JSON.parse(document.getElementById("strings").textContent);
+  var strings = {};
+  strings[data.locale] = data.words;
+  var locale = data.locale;
   var log = document.getElementById("log");
   var form = document.getElementById("composer");
   var input = document.getElementById("text");
@@ -89,11 +91,8 @@
     log.lastElementChild && log.lastElementChild.scrollIntoView({block: "end"});
   }
 
-  function applyLocale(code) {
+  function applyWords(code) {
     var words = strings[code];
-    if (!words) {
-      return;
-    }
     locale = code;
     document.documentElement.lang = code;
     document.documentElement.dir = words.dir;
@@ -107,6 +106,25 @@
     locate.title = words.locate;
     document.getElementById("forget").textContent = words.forget;
     log.setAttribute("aria-label", words.messages);
+  }
+
+  // The page carries its own language's words; another's come once, when it is chosen.
+  function applyLocale(code) {
+    if (strings[code]) {
+      applyWords(code);
+      return;
+    }
+    window.fetch(data.more_words.replace("{code}", code), {credentials: "omit"})
+      .then(function (response) {
+        if (!response.ok) {
+          throw new Error("HTTP " + response.status);
+        }
+        return response.json();
+      })
+      .then(function (loaded) {
+        strings[code] = loaded;
+        applyWords(code);
+      }, function () { /* offline: the page keeps its words until the next choice */ });
   }
 
   function request(method, path, body) {
