@@ -98,6 +98,7 @@
     document.documentElement.dir = words.dir;
     document.title = words.title;
     document.getElementById("title").textContent = words.title;
+    document.getElementById("languages-label").textContent = words.languages;
     document.getElementById("write-label").textContent = words.write;
     input.placeholder = words.write;
     document.getElementById("send").textContent = words.send;
