@@ -56,6 +56,10 @@ def _words(locale: str) -> dict[str, str]:
         "slow_down": t.gettext("Too many messages. Please wait a minute."),
         "no_location": t.gettext("Your browser did not share your location."),
         "languages": t.gettext("Languages"),
+        # Translators: under a message of the person's that did not reach Dalil.
+        "not_sent": t.gettext("Not sent."),
+        # Translators: a button under a message that did not reach Dalil; sends it again.
+        "send_again": t.gettext("Send again"),
         "dir": "rtl" if is_rtl(locale) else "ltr",
     }
 

@@ -1,4 +1,5 @@
-"""The web chat page in Debian's Chromium, on a 360 px phone.
+"""The web chat page in Debian's Chromium, on a 360 px phone: right to left, screen readers
+and the keyboard, a lost network.
 
 The whole app runs (worker, sender, outbox) with Rasa unreachable: buttons, the language of
 a text and the danger words need no Rasa, and the page is what is tested here.
@@ -7,15 +8,55 @@ a text and the danger words need no Rasa, and the page is what is tested here.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
-from playwright.async_api import Browser, Page
+from playwright.async_api import Browser, Page, Request, Route
 
+from bot.i18n import translations
 from tests.helpers.app import Running, running_app
-from tests.helpers.browser import PHONE, chromium, tab, tab_to
+from tests.helpers.browser import PHONE, check_page, chromium, tab, tab_to
 from tests.standins.server import free_port
 
 pytestmark = pytest.mark.browser
+
+PHONE_NUMBER = "+212 5 39 94 00 00"
+ADDRESS = "23 Rue des Siaghines"
+# "My number is ... please", "I live at ... in the medina", "I sent /start and nothing
+# happened", as a person in Tangier writes them.
+WITH_NUMBER = f"رقمي {PHONE_NUMBER} من فضلك"
+WITH_ADDRESS = f"أسكن في {ADDRESS} في المدينة"
+WITH_COMMAND = "أرسلت /start ولم يحدث شيء"
+HELP = "أحتاج مساعدة من فضلك"
+DANGER = "ساعدوني شخص يحاول قتلي"
+KEYBOARD_OPEN = {"width": 360, "height": 400}
+
+# Where each character of `needle` is drawn inside the first element matching `selector`
+# that holds it: [character, left, top] for every character but spaces.
+_DRAWN = """([selector, needle]) => {
+  const root = [...document.querySelectorAll(selector)].find((e) => e.textContent.includes(needle));
+  if (!root) return null;
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  const nodes = [];
+  let text = "";
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    nodes.push([node, text.length]);
+    text += node.data;
+  }
+  const start = text.indexOf(needle);
+  if (start < 0) return null;
+  const drawn = [];
+  for (let i = start; i < start + needle.length; i++) {
+    if (text[i] === " ") continue;
+    const [node, offset] = nodes.filter(([, at]) => at <= i).pop();
+    const range = document.createRange();
+    range.setStart(node, i - offset);
+    range.setEnd(node, i - offset + 1);
+    const box = range.getBoundingClientRect();
+    drawn.push([text[i], Math.round(box.left), Math.round(box.top)]);
+  }
+  return drawn;
+}"""
 
 # WCAG's contrast ratio between an element's focus outline and what is behind it.
 _RING = """() => {
@@ -72,6 +113,129 @@ async def _open(page: Page, lang: str) -> None:
     await page.locator("#log li.bot").first.wait_for()
 
 
+async def _write(page: Page, text: str) -> None:
+    await page.fill("#text", text)
+    await page.keyboard.press("Enter")
+
+
+async def _drawn(page: Page, selector: str, needle: str) -> list[list[Any]]:
+    drawn = await page.evaluate(_DRAWN, [selector, needle])
+    assert drawn, f"{needle!r} is not in {selector}"
+    return list(drawn)
+
+
+def _left_to_right(drawn: list[list[Any]]) -> bool:
+    """Tell whether characters drawn on one line read left to right, in the order written."""
+    lefts = [left for _, left, _ in drawn]
+    return len({top for _, _, top in drawn}) == 1 and lefts == sorted(lefts)
+
+
+async def test_arabic_and_persian_keep_numbers_and_addresses_in_one_piece(
+    browser: Browser, app: Running
+) -> None:
+    problems: list[str] = []
+    async with tab(browser, app.url) as person:
+        page = person.page
+        for lang in ("fa", "ar"):
+            await _open(page, lang)
+            await check_page(page, "chat", lang, problems)
+        for text in (WITH_NUMBER, WITH_ADDRESS, WITH_COMMAND):
+            await _write(page, text)
+        await page.locator("#log li.me", has_text="/start").wait_for()
+        # Right to left, the groups of a number would otherwise be drawn last group first,
+        # a house number after its street, and the slash after the command.
+        for needle in (PHONE_NUMBER, ADDRESS, "/start"):
+            drawn = await _drawn(page, "#log li.me", needle)
+            assert _left_to_right(drawn), drawn
+        await check_page(page, "chat-conversation", "ar", problems)
+        assert person.errors == []
+    assert problems == []
+
+
+async def test_a_message_in_another_language_is_marked_with_it(
+    browser: Browser, app: Running
+) -> None:
+    async with tab(browser, app.url) as person:
+        page = person.page
+        await _open(page, "fr")
+        await page.fill("#text", HELP)
+        # The field follows what is typed: Arabic runs right to left on a French page.
+        assert await page.locator("#text").evaluate("e => e.matches(':dir(rtl)')")
+        await page.keyboard.press("Enter")
+        answer = page.locator("#log li.bot").nth(1)
+        await answer.wait_for()
+        # Rasa is unreachable: the apology comes in the language the text was written in.
+        apology = translations("ar").gettext(
+            "Sorry, I cannot understand messages right now. Choose a topic:"
+        )
+        assert (await answer.inner_text()).startswith(apology)
+        assert await answer.get_attribute("lang") == "ar"
+        assert await answer.get_attribute("dir") == "rtl"
+        assert await page.locator("html").get_attribute("lang") == "fr"
+        assert await page.locator("#said p[lang='ar']").inner_text() == apology
+        assert person.errors == []
+
+
+async def test_answers_are_announced_and_the_emergency_numbers_at_once(
+    browser: Browser, app: Running
+) -> None:
+    ar = translations("ar")
+    async with tab(browser, app.url) as person:
+        page = person.page
+        await _open(page, "ar")
+        # The conversation itself is not a live region: a reload would read it all again.
+        assert await page.locator("#log").get_attribute("aria-live") is None
+        said, urgent = page.locator("#said"), page.locator("#urgent")
+        assert await said.get_attribute("aria-live") == "polite"
+        assert await urgent.get_attribute("role") == "alert"
+        welcome = ar.gettext(
+            "Welcome to Dalil. I help you find services near you: health, "
+            "housing, school, work, legal help, food and transport."
+        )
+        assert (await said.inner_text()).startswith(welcome)
+
+        await _write(page, DANGER)
+        await page.locator("#log li.bot").nth(1).wait_for()
+        numbers = await urgent.inner_text()
+        assert numbers.startswith(ar.gettext("🚨 If you are in danger, call now:"))
+        assert await urgent.locator("p").get_attribute("lang") == "ar"
+        # Each answer is heard once, and what the person wrote is not read back to them.
+        assert await said.inner_text() == ""
+        await _write(page, HELP)
+        await page.locator("#log li.bot").nth(2).wait_for()
+        assert HELP not in await said.inner_text()
+        assert await said.inner_text() != ""
+        assert await urgent.inner_text() == ""
+        assert person.errors == []
+
+
+async def test_the_focus_stays_where_the_person_goes_on(browser: Browser, app: Running) -> None:
+    async with tab(browser, app.url) as person:
+        page = person.page
+        await _open(page, "fr")
+        # Send pressed with a finger or a mouse: the field keeps the focus for what comes next.
+        await page.fill("#text", "bonjour")
+        await page.click("#send")
+        assert await page.evaluate("document.activeElement.id") == "text"
+
+        # A quick reply pressed with the keyboard: its answer takes the focus, and the next
+        # Tab reaches the answer's own buttons, not the older ones after the one pressed.
+        answers = await page.locator("#log li.bot").count()
+        await page.locator("#log li.bot").nth(answers).wait_for()
+        await tab_to(page, "#log li.bot button[lang='en']")
+        await page.keyboard.press("Enter")
+        answer = page.locator("#log li.bot").nth(answers + 1)
+        await answer.wait_for()
+        assert await answer.evaluate("e => e === document.activeElement")
+        await page.keyboard.press("Tab")
+        assert await answer.evaluate("e => e.contains(document.activeElement)")
+        assert await page.evaluate("document.activeElement.tagName") == "BUTTON"
+        # The page speaks the language chosen, from words it fetched then.
+        assert await page.locator("html").get_attribute("lang") == "en"
+        assert await page.locator("#send").inner_text() == "Send"
+        assert person.errors == []
+
+
 async def test_targets_are_large_and_focus_visible_even_with_double_text(
     browser: Browser, app: Running
 ) -> None:
@@ -105,3 +269,88 @@ async def test_targets_are_large_and_focus_visible_even_with_double_text(
         assert text is not None
         assert text["width"] >= 80
         assert person.errors == []
+
+
+async def _in_view(page: Page, selector: str) -> bool:
+    """Tell whether the element is on screen above the field that stays at its foot: all of
+    it, or from its start when it is taller than the room left."""
+    box = await page.locator(selector).bounding_box()
+    field = await page.locator("#composer").bounding_box()
+    assert box is not None
+    assert field is not None
+    fits = box["y"] + box["height"] <= field["y"]
+    return bool(0 <= box["y"] < field["y"] and (fits or box["height"] > field["y"]))
+
+
+async def test_what_comes_is_shown_from_its_start_and_never_under_the_field(
+    browser: Browser, app: Running
+) -> None:
+    # A phone with its keyboard open: 400 px of page are left.
+    async with tab(browser, app.url, viewport=KEYBOARD_OPEN) as person:
+        page = person.page
+        await _open(page, "uk")
+        # The welcome is taller than the screen: it is shown from its first line.
+        welcome = await page.locator("#log li.bot").first.bounding_box()
+        assert welcome is not None
+        assert welcome["height"] > KEYBOARD_OPEN["height"]
+        assert await _in_view(page, "#log li.bot >> nth=0")
+        await _write(page, "Привіт")
+        assert await _in_view(page, "#log li.me")
+        await page.locator("#log li.bot").nth(1).wait_for()
+        assert await _in_view(page, "#log li.bot >> nth=1")
+        assert person.errors == []
+
+
+async def test_a_message_that_cannot_go_is_kept_with_a_way_to_send_it_again(
+    browser: Browser, app: Running
+) -> None:
+    fr = translations("fr")
+    posted: list[dict[str, Any]] = []
+
+    def record(request: Request) -> None:
+        body = request.post_data_json
+        if request.url.endswith("/api/messages") and isinstance(body, dict):
+            posted.append(body)
+
+    async def too_many(route: Route) -> None:
+        await route.fulfill(
+            status=429, headers={"Retry-After": "60"},
+            json={"error": "rate_limited", "detail": "more than 30 messages in a minute"},
+        )  # fmt: skip
+
+    async with tab(browser, app.url) as person:
+        page = person.page
+        page.on("request", record)
+        await _open(page, "fr")
+        again = fr.gettext("Send again")
+        await page.route("**/chat/api/messages", too_many)
+        await _write(page, "Bonjour, j'ai besoin d'un médecin")
+        unsent = page.locator("#log li.me.unsent")
+        await unsent.wait_for()
+        assert await _in_view(page, "#log li.me.unsent")
+        assert await page.locator("#status").inner_text() == fr.gettext(
+            "Too many messages. Please wait a minute."
+        )
+        assert fr.gettext("Not sent.") in await unsent.inner_text()
+        assert "Bonjour, j'ai besoin d'un médecin" in await unsent.inner_text()
+
+        # A reload keeps it, still to be sent.
+        await page.reload()
+        await unsent.get_by_role("button", name=again).wait_for()
+        await page.unroute("**/chat/api/messages")
+        await unsent.get_by_role("button", name=again).click()
+        await unsent.wait_for(state="detached")
+        # The same message, under the same id: the server answers it once whatever happened.
+        first, *_, last = [p for p in posted if p.get("text", "").startswith("Bonjour")]
+        assert (last["id"], last["text"]) == (first["id"], first["text"])
+
+        # The network gone: said at once, retried by itself, sent once it is back.
+        await page.context.set_offline(True)
+        await _write(page, "Et un logement ?")
+        await unsent.wait_for()
+        assert await page.locator("#status").inner_text() == fr.gettext(
+            "No connection. Trying again…"
+        )
+        await page.context.set_offline(False)
+        await unsent.wait_for(state="detached", timeout=10_000)
+        assert await page.locator("#log li.me", has_text="Et un logement ?").count() == 1

@@ -11,6 +11,18 @@
   var API = "/chat/api/";
   var HEADER = "X-Dalil-Conversation";
   var SEND_ATTEMPTS = 5;
+  // What must read left to right inside Arabic or Persian, or the bidirectional algorithm
+  // scrambles it: links; phone numbers ("+212 5 39 94 00 00" would show its groups in
+  // reverse; six digits or more, checked below); a house number and the Latin words after it
+  // ("23 Rue des Siaghines" would show the number at the end); commands such as /forget.
+  var LATIN = "A-Za-z\u00c0-\u024f";
+  var WORD = "[" + LATIN + "0-9'\u2019-]*";
+  var LEFT_TO_RIGHT = new RegExp(
+    "((?:https?://|www\\.)\\S*[^\\s.,;:!?)\\]\u00bb\"'\u060c\u061b\u061f])" +
+    "|(\\+?\\d[\\d ()./\u00a0-]{5,}\\d)" +
+    "|(\\d+[A-Za-z]?,?[ \u00a0]+[" + LATIN + "]" + WORD +
+      "(?:[ \u00a0]+[" + LATIN + "0-9]" + WORD + ")*)" +
+    "|(/[A-Za-z]\\w*)", "g");
 
   var data = JSON.parse(document.getElementById("strings").textContent);
   var strings = {};
@@ -20,9 +32,19 @@
   var form = document.getElementById("composer");
   var input = document.getElementById("text");
   var status = document.getElementById("status");
+  var said = document.getElementById("said");
+  var urgent = document.getElementById("urgent");
   var cursor = "0";
   var fresh = false;
   var shown = [];
+  // The messages not yet accepted by the server: retried, and offered to send again.
+  var unsent = [];
+  // The quick-reply button last pressed: its answer takes the focus from it.
+  var pressed = null;
+
+  function words() {
+    return strings[locale];
+  }
 
   function randomHex(bytes) {
     var values = new Uint8Array(bytes);
@@ -66,47 +88,86 @@
     keep();
   }
 
-  function erase() {
-    shown = [];
-    log.textContent = "";
-    keep();
-  }
-
   function say(text) {
     status.textContent = text || "";
   }
 
-  function bubble(className, text, rtl) {
+  function isolated(text) {
+    var element = document.createElement("bdi");
+    element.setAttribute("dir", "ltr");
+    element.textContent = text;
+    return element;
+  }
+
+  // The text as it was written, with what must stay left to right isolated in <bdi>.
+  function writeText(parent, text) {
+    var done = 0;
+    var match;
+    LEFT_TO_RIGHT.lastIndex = 0;
+    while ((match = LEFT_TO_RIGHT.exec(text)) !== null) {
+      var run = match[0];
+      var shortNumber = match[2] && run.replace(/\D/g, "").length < 6;
+      var inWord = match[4] && match.index > 0 && !/\s/.test(text.charAt(match.index - 1));
+      if (shortNumber || inWord) {
+        continue;
+      }
+      if (match.index > done) {
+        parent.appendChild(document.createTextNode(text.slice(done, match.index)));
+      }
+      parent.appendChild(isolated(run));
+      done = match.index + run.length;
+    }
+    if (done < text.length) {
+      parent.appendChild(document.createTextNode(text.slice(done)));
+    }
+  }
+
+  function bubble(className, text, rtl, language) {
     var item = document.createElement("li");
     item.className = className;
     item.setAttribute("dir", rtl ? "rtl" : "auto");
+    if (language) {
+      item.setAttribute("lang", language);
+    }
     var body = document.createElement("p");
-    body.textContent = text;
+    writeText(body, text);
     item.appendChild(body);
     log.appendChild(item);
     return item;
   }
 
-  function scrollDown() {
-    log.lastElementChild && log.lastElementChild.scrollIntoView({block: "end"});
+  // The field stays at the foot of the screen: what scrolls into view (a new message) stops
+  // above it, not under it, whatever the size of the text.
+  function clearComposer() {
+    document.documentElement.style.scrollPaddingBottom = form.offsetHeight + "px";
+  }
+
+  // Show the conversation's end; an answer taller than the screen from its start.
+  function scrollDown(first) {
+    var room = window.innerHeight - form.offsetHeight;
+    if (first && first.offsetHeight > room) {
+      first.scrollIntoView({block: "start"});
+    } else if (log.lastElementChild) {
+      log.lastElementChild.scrollIntoView({block: "end"});
+    }
   }
 
   function applyWords(code) {
-    var words = strings[code];
+    var w = strings[code];
     locale = code;
     document.documentElement.lang = code;
-    document.documentElement.dir = words.dir;
-    document.title = words.title;
-    document.getElementById("title").textContent = words.title;
-    document.getElementById("languages-label").textContent = words.languages;
-    document.getElementById("write-label").textContent = words.write;
-    input.placeholder = words.write;
-    document.getElementById("send").textContent = words.send;
+    document.documentElement.dir = w.dir;
+    document.title = w.title;
+    document.getElementById("title").textContent = w.title;
+    document.getElementById("languages-label").textContent = w.languages;
+    document.getElementById("write-label").textContent = w.write;
+    input.placeholder = w.write;
+    document.getElementById("send").textContent = w.send;
     var locate = document.getElementById("locate");
-    locate.setAttribute("aria-label", words.locate);
-    locate.title = words.locate;
-    document.getElementById("forget").textContent = words.forget;
-    log.setAttribute("aria-label", words.messages);
+    locate.setAttribute("aria-label", w.locate);
+    locate.title = w.locate;
+    document.getElementById("forget").textContent = w.forget;
+    log.setAttribute("aria-label", w.messages);
   }
 
   // The page carries its own language's words; another's come once, when it is chosen.
@@ -143,74 +204,162 @@
     });
   }
 
-  // The same id on every attempt: the server drops the copies, so retrying is always safe.
-  function post(message, attempt) {
-    attempt = attempt || 1;
-    message.id = message.id || randomHex(12);
-    message.language = locale;
-    function retry() {
-      say(strings[locale].offline);
-      if (attempt < SEND_ATTEMPTS) {
-        window.setTimeout(function () { post(message, attempt + 1); }, 2000 * attempt);
+  // A message the server did not take stays on screen, marked, with a button that sends it
+  // again: what the person wrote is never lost without a word.
+  function markUnsent(outgoing) {
+    if (outgoing.entry.failed) {
+      return;
+    }
+    outgoing.entry.failed = outgoing.message;
+    if (!outgoing.item) {
+      // Sent without a bubble (the first /start, an erasure): shown now that it failed.
+      outgoing.item = bubble("me", outgoing.entry.me, false, null);
+      remember(outgoing.entry);
+    }
+    keep();
+    var item = outgoing.item;
+    item.className = "me unsent";
+    var note = document.createElement("p");
+    note.className = "note";
+    note.textContent = words().not_sent + " ";
+    var again = document.createElement("button");
+    again.type = "button";
+    again.textContent = words().send_again;
+    again.addEventListener("click", function () {
+      window.clearTimeout(outgoing.timer);
+      deliver(outgoing, SEND_ATTEMPTS);
+    });
+    note.appendChild(again);
+    item.appendChild(note);
+    if (item === log.lastElementChild) {
+      scrollDown();
+    }
+  }
+
+  function markSent(outgoing) {
+    var index = unsent.indexOf(outgoing);
+    if (index >= 0) {
+      unsent.splice(index, 1);
+    }
+    if (!outgoing.entry.failed) {
+      return;
+    }
+    delete outgoing.entry.failed;
+    keep();
+    var note = outgoing.item.querySelector(".note");
+    var hadFocus = note && note.contains(document.activeElement);
+    if (note) {
+      outgoing.item.removeChild(note);
+    }
+    outgoing.item.className = "me";
+    if (hadFocus) {
+      input.focus();
+    }
+  }
+
+  function failing() {
+    for (var i = 0; i < unsent.length; i++) {
+      if (unsent[i].entry.failed) {
+        return true;
       }
     }
-    request("POST", "messages", message).then(function (response) {
-      if (response.status >= 500) {
-        retry();
-      } else if (response.status === 429) {
-        say(strings[locale].slow_down);
-      } else if (!response.ok) {
-        say(strings[locale].refused);
-      } else {
+    return false;
+  }
+
+  // The same id on every attempt: the server drops the copies, so retrying is always safe.
+  function deliver(outgoing, attempt) {
+    outgoing.sending = true;
+    outgoing.lost = false;
+    function failed(why) {
+      outgoing.sending = false;
+      say(why);
+      markUnsent(outgoing);
+    }
+    function retry() {
+      outgoing.lost = true;
+      failed(words().offline);
+      if (attempt < SEND_ATTEMPTS) {
+        outgoing.timer = window.setTimeout(function () {
+          deliver(outgoing, attempt + 1);
+        }, 2000 * attempt);
+      }
+    }
+    request("POST", "messages", outgoing.message).then(function (response) {
+      if (response.ok) {
+        outgoing.sending = false;
         say("");
+        markSent(outgoing);
+      } else if (response.status === 429) {
+        failed(words().slow_down);
+      } else if (response.status >= 500) {
+        retry();
+      } else {
+        failed(words().refused);
       }
     }, retry);
   }
 
-  function mine(text) {
-    bubble("me", text, false);
-    remember({me: text});
-    scrollDown();
+  // Show what the person sent (unless `quiet`: then only if it fails), and send it.
+  function send(label, message, language, quiet) {
+    message.id = randomHex(12);
+    message.language = locale;
+    var entry = {me: label};
+    if (language) {
+      entry.lang = language;
+    }
+    var outgoing = {message: message, entry: entry, item: null};
+    if (!quiet) {
+      outgoing.item = bubble("me", label, false, language);
+      remember(entry);
+      scrollDown();
+    }
+    unsent.push(outgoing);
+    deliver(outgoing, 1);
   }
 
-  function press(button) {
-    mine(button.label);
-    if (button.payload.indexOf("lang:") === 0) {
-      applyLocale(button.payload.slice(5));
+  function press(button, element) {
+    var language = button.payload.indexOf("lang:") === 0 ? button.payload.slice(5) : null;
+    pressed = element;
+    send(button.label, {button: button.payload}, language);
+    if (language) {
+      applyLocale(language);
     }
-    post({button: button.payload});
   }
 
   function sendLocation() {
     if (!navigator.geolocation) {
-      say(strings[locale].no_location);
+      say(words().no_location);
       return;
     }
     navigator.geolocation.getCurrentPosition(function (position) {
-      mine("📍");
-      post({location: {latitude: position.coords.latitude,
-                       longitude: position.coords.longitude}});
+      send("📍", {location: {latitude: position.coords.latitude,
+                              longitude: position.coords.longitude}});
     }, function () {
-      say(strings[locale].no_location);
+      say(words().no_location);
     }, {enableHighAccuracy: false, timeout: 20000, maximumAge: 60000});
   }
 
-  function addButton(container, label, onPress) {
+  function addButton(container, label, onPress, language) {
     var element = document.createElement("button");
     element.type = "button";
     element.textContent = label;
     element.setAttribute("dir", "auto");
-    element.addEventListener("click", onPress);
+    if (language) {
+      element.setAttribute("lang", language);
+    }
+    element.addEventListener("click", function () { onPress(element); });
     container.appendChild(element);
   }
 
   function show(reply) {
-    var item = bubble("bot", reply.text, reply.rtl);
+    var item = bubble("bot", reply.text, reply.rtl, reply.language);
     reply.buttons.forEach(function (row) {
       var line = document.createElement("div");
       line.className = "buttons";
       row.forEach(function (button) {
-        addButton(line, button.label, function () { press(button); });
+        // The language buttons name each language in itself.
+        var language = button.payload.indexOf("lang:") === 0 ? button.payload.slice(5) : null;
+        addButton(line, button.label, function (element) { press(button, element); }, language);
       });
       item.appendChild(line);
     });
@@ -219,6 +368,36 @@
       line.className = "buttons";
       addButton(line, reply.location_request, sendLocation);
       item.appendChild(line);
+    }
+    return item;
+  }
+
+  // A screen reader hears each answer once, in its language, without its buttons; the
+  // emergency numbers at once, the rest after what it is reading.
+  function announce(replies) {
+    said.textContent = "";
+    urgent.textContent = "";
+    replies.forEach(function (reply) {
+      var line = document.createElement("p");
+      if (reply.language) {
+        line.setAttribute("lang", reply.language);
+      }
+      line.textContent = reply.text;
+      (reply.urgent ? urgent : said).appendChild(line);
+    });
+  }
+
+  // After a quick reply, its answer takes the focus: the next Tab (or swipe) reaches the
+  // answer's own buttons, not the older ones after the button pressed.
+  function answered(first, replies) {
+    var focused = document.activeElement;
+    var follow = pressed && (focused === pressed || focused === document.body);
+    pressed = null;
+    if (follow) {
+      first.setAttribute("tabindex", "-1");
+      first.focus({preventScroll: true});
+    } else {
+      announce(replies);
     }
   }
 
@@ -231,41 +410,65 @@
       return response.json();
     }).then(function (data) {
       delay = 1000;
-      say("");
+      // Connected again: what the network lost goes now, without waiting for its next try.
+      unsent.forEach(function (outgoing) {
+        if (outgoing.lost && !outgoing.sending) {
+          window.clearTimeout(outgoing.timer);
+          deliver(outgoing, SEND_ATTEMPTS);
+        }
+      });
+      if (status.textContent === words().offline && !failing()) {
+        say("");
+      }
+      var first = null;
       data.messages.forEach(function (reply) {
-        show(reply);
+        var item = show(reply);
+        first = first || item;
         remember({bot: reply});
       });
-      if (data.messages.length) {
-        scrollDown();
+      if (first) {
+        scrollDown(first);
+        answered(first, data.messages);
       }
       cursor = data.cursor;
       keep();
       poll();
     }).catch(function () {
-      say(strings[locale].offline);
+      say(words().offline);
       delay = Math.min(delay * 2, 30000);
       window.setTimeout(poll, delay);
     });
   }
 
+  function erase() {
+    unsent.forEach(function (outgoing) { window.clearTimeout(outgoing.timer); });
+    unsent = [];
+    shown = [];
+    log.textContent = "";
+    said.textContent = "";
+    urgent.textContent = "";
+    keep();
+  }
+
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     var text = input.value.trim();
+    // The person goes on writing: the focus stays in the field (not on Send, if pressed).
+    input.focus();
     if (!text) {
       return;
     }
     input.value = "";
+    pressed = null;
     if (text.split(" ")[0].toLowerCase() === "/forget") {
       erase();
     }
-    mine(text);
-    post({text: text});
+    send(text, {text: text});
   });
   document.getElementById("locate").addEventListener("click", sendLocation);
   document.getElementById("forget").addEventListener("click", function () {
     erase();
-    post({text: "/forget"});
+    send(words().forget, {text: "/forget"}, null, true);
   });
 
   function restore() {
@@ -278,11 +481,17 @@
     }
     cursor = saved.cursor || "0";
     shown = saved.shown || [];
-    shown.forEach(function (item) {
-      if (item.bot) {
-        show(item.bot);
-      } else {
-        bubble("me", item.me, false);
+    shown.forEach(function (entry) {
+      if (entry.bot) {
+        show(entry.bot);
+        return;
+      }
+      var item = bubble("me", entry.me, false, entry.lang);
+      if (entry.failed) {
+        var outgoing = {message: entry.failed, entry: entry, item: item};
+        delete entry.failed;
+        unsent.push(outgoing);
+        markUnsent(outgoing);
       }
     });
     scrollDown();
@@ -291,9 +500,11 @@
   ["text", "send", "locate", "forget"].forEach(function (id) {
     document.getElementById(id).disabled = false;
   });
+  clearComposer();
+  window.addEventListener("resize", clearComposer);
   restore();
   poll();
   if (fresh) {
-    post({text: "/start"});
+    send("/start", {text: "/start"}, null, true);
   }
 }());
