@@ -1,5 +1,5 @@
 """The web chat page in Debian's Chromium, on a 360 px phone: right to left, screen readers
-and the keyboard, a lost network.
+and the keyboard, a hidden tab, a lost network.
 
 The whole app runs (worker, sender, outbox) with Rasa unreachable: buttons, the language of
 a text and the danger words need no Rasa, and the page is what is tested here.
@@ -298,6 +298,46 @@ async def test_what_comes_is_shown_from_its_start_and_never_under_the_field(
         assert await _in_view(page, "#log li.me")
         await page.locator("#log li.bot").nth(1).wait_for()
         assert await _in_view(page, "#log li.bot >> nth=1")
+        assert person.errors == []
+
+
+async def _hide(page: Page, hidden: bool) -> None:
+    """Tell the page it is hidden (another app, the screen off) or seen again."""
+    await page.evaluate(
+        """hidden => {
+          Object.defineProperty(document, "hidden", {configurable: true, get: () => hidden});
+          Object.defineProperty(document, "visibilityState",
+            {configurable: true, get: () => hidden ? "hidden" : "visible"});
+          document.dispatchEvent(new Event("visibilitychange"));
+        }""",
+        hidden,
+    )
+
+
+async def test_a_hidden_page_stops_asking_and_catches_up_when_seen(
+    browser: Browser, app: Running
+) -> None:
+    async with tab(browser, app.url) as person:
+        page = person.page
+        polls: list[str] = []
+        page.on("request", lambda r: polls.append(r.url) if "/api/updates" in r.url else None)
+        await _open(page, "en")
+        await _hide(page, True)
+        await page.wait_for_timeout(1000)  # the poll on its way ends (long polls of 0.5 s)
+        before = len(polls)
+        # Meanwhile, an answer is waiting: this conversation asked for help elsewhere.
+        conversation = await page.evaluate("localStorage.getItem('dalil-chat-conversation')")
+        sent = await app.http.post(
+            "/chat/api/messages",
+            json={"id": "elsewhere", "text": "/help"},
+            headers={"X-Dalil-Conversation": conversation},
+        )
+        assert sent.status_code == 202
+        await page.wait_for_timeout(3000)
+        assert len(polls) == before, "a hidden page went on polling"
+        await _hide(page, False)
+        await page.locator("#log li.bot").nth(1).wait_for(timeout=3000)
+        assert len(polls) > before
         assert person.errors == []
 
 

@@ -401,14 +401,24 @@
     }
   }
 
+  // Long polls while the page is seen; a hidden page (another app, the screen off) asks
+  // nothing, and asks at once when it is seen again.
   var delay = 1000;
+  var polling = false;
+  var timer = null;
   function poll() {
+    timer = null;
+    if (document.hidden) {
+      return;
+    }
+    polling = true;
     request("GET", "updates?after=" + encodeURIComponent(cursor)).then(function (response) {
       if (!response.ok) {
         throw new Error("HTTP " + response.status);
       }
       return response.json();
     }).then(function (data) {
+      polling = false;
       delay = 1000;
       // Connected again: what the network lost goes now, without waiting for its next try.
       unsent.forEach(function (outgoing) {
@@ -434,11 +444,22 @@
       keep();
       poll();
     }).catch(function () {
+      polling = false;
       say(words().offline);
       delay = Math.min(delay * 2, 30000);
-      window.setTimeout(poll, delay);
+      timer = window.setTimeout(poll, delay);
     });
   }
+
+  function wake() {
+    if (polling || document.hidden) {
+      return;
+    }
+    window.clearTimeout(timer);
+    poll();
+  }
+  document.addEventListener("visibilitychange", wake);
+  window.addEventListener("online", wake);
 
   function erase() {
     unsent.forEach(function (outgoing) { window.clearTimeout(outgoing.timer); });
