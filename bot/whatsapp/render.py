@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.i18n import has_catalog, translations
 from bot.messages import Button, Reply, Template
 from bot.splitting import ELLIPSIS, shorten, split_tail, split_text, units
 
@@ -28,9 +29,19 @@ ROWS_MAX = 10
 ROW_TITLE_MAX = 24
 ROW_DESCRIPTION_MAX = 72
 ROW_ID_MAX = 200
-# The list's opening button. It has no locale to be translated into (a Reply carries none),
-# so it is a symbol every reader knows as "menu".
+# The list's opening button: the menu symbol, and a word in the reply's language when the
+# dialogue marked it with one (a campaign's message is not: the symbol alone).
 LIST_BUTTON = "☰"
+LIST_BUTTON_MAX = 20
+
+
+def list_button(language: str | None) -> str:
+    """Return the label of the button that opens a list, in `language` if given."""
+    if language is None or not has_catalog(language):
+        return LIST_BUTTON
+    # Translators: the button that opens a WhatsApp list of choices (at most 18 characters).
+    word = translations(language).gettext("Choose")
+    return shorten(f"{LIST_BUTTON} {word}", LIST_BUTTON_MAX)
 
 
 def _unique_titles(labels: list[str], limit: int) -> list[str]:
@@ -86,7 +97,7 @@ def _row(button: Button, title: str) -> dict[str, Any]:
     return row
 
 
-def list_message(body: str, buttons: list[Button]) -> dict[str, Any]:
+def list_message(body: str, buttons: list[Button], button: str = LIST_BUTTON) -> dict[str, Any]:
     """Return an interactive list message with one section of 1 to 10 rows."""
     _check_ids(buttons, ROW_ID_MAX)
     titles = _unique_titles([b.label for b in buttons], ROW_TITLE_MAX)
@@ -96,7 +107,7 @@ def list_message(body: str, buttons: list[Button]) -> dict[str, Any]:
         "interactive": {
             "type": "list",
             "body": {"text": body},
-            "action": {"button": LIST_BUTTON, "sections": [{"rows": rows}]},
+            "action": {"button": button, "sections": [{"rows": rows}]},
         },
     }
 
@@ -161,6 +172,8 @@ def render(reply: Reply) -> list[dict[str, Any]]:
     if len(options) <= BUTTONS_MAX:
         return [*messages, button_message(body, options)]
     groups = [options[i : i + ROWS_MAX] for i in range(0, len(options), ROWS_MAX)]
+    button = list_button(reply.language)
     for number, group in enumerate(groups, start=1):
-        messages.append(list_message(body if number == 1 else f"({number}/{len(groups)})", group))
+        text = body if number == 1 else f"({number}/{len(groups)})"
+        messages.append(list_message(text, group, button))
     return messages

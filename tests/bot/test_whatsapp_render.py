@@ -173,3 +173,22 @@ def test_the_ask_back_question_is_one_list_with_emergency_last() -> None:
     assert [c["id"] for c in _choices(message)] == [
         "cat:social_support", "myths", "cat:legal", "menu", "emergency",
     ]  # fmt: skip
+
+
+def test_the_button_that_opens_a_list_has_a_word_in_the_replys_language() -> None:
+    # A "☰" alone says nothing to many readers; a campaign's message has no language: the
+    # symbol alone.
+    expected = {
+        "fr": "☰ Choisir", "ar": "☰ اختر", "fa": "☰ انتخاب کنید", "uk": "☰ Вибрати",
+        "de": "☰ Auswählen", "en": "☰ Choose",
+    }  # fmt: skip
+    for language, label in expected.items():
+        reply = Reply("?", _buttons(5)).in_language(language)
+        (message,) = render(reply)
+        _valid([message])
+        assert message["interactive"]["action"]["button"] == label
+    for language in SUPPORTED_LOCALES:
+        (message,) = render(Reply("?", _buttons(5)).in_language(language))
+        _valid([message])
+    (unmarked,) = render(Reply("?", _buttons(5)))
+    assert unmarked["interactive"]["action"]["button"] == "☰"
