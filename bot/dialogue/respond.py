@@ -211,7 +211,8 @@ class Dialogue:
         return Reply(text, render.language_buttons(), rtl=is_rtl(turn.locale))
 
     async def _on_language_command(self, turn: Turn) -> Reply:
-        return Reply(turn.t.gettext("Choose your language:"), render.language_buttons())
+        text = turn.t.gettext("Choose your language:")
+        return Reply(text, render.language_buttons(), rtl=is_rtl(turn.locale))
 
     async def _on_forget(self, turn: Turn) -> Reply:
         t = turn.t

@@ -138,6 +138,16 @@ async def test_a_message_of_spaces_gets_the_menu_without_a_word_about_what_was_s
     assert payloads(reply) == CATEGORY_MENU
 
 
+async def test_the_language_question_reads_right_to_left_in_arabic(
+    dialogue_without_nlu: Dialogue,
+) -> None:
+    person = Conversation(dialogue_without_nlu, language_hint="ar")
+    reply = await person.say("/language")
+    assert reply.text == "اختر لغتك:"
+    assert reply.rtl
+    assert "lang:fr" in payloads(reply)
+
+
 async def test_emergency_button_needs_no_nlu(dialogue_without_nlu: Dialogue) -> None:
     person = Conversation(dialogue_without_nlu)
     await person.say("/menu")
