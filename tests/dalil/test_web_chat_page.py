@@ -176,6 +176,27 @@ async def test_a_message_in_another_language_is_marked_with_it(
         assert person.errors == []
 
 
+async def test_a_language_chosen_in_the_header_is_the_conversations_too(
+    browser: Browser, app: Running
+) -> None:
+    async with tab(browser, app.url) as person:
+        page = person.page
+        await _open(page, "fr")
+        await page.locator("#languages summary").click()
+        await page.locator("#languages nav a[lang='ar']").click()
+        # The bot answers in Arabic from now on, not the page alone.
+        answer = page.locator("#log li.bot").nth(1)
+        await answer.wait_for()
+        assert await answer.get_attribute("lang") == "ar"
+        assert (await answer.inner_text()).startswith(
+            translations("ar").gettext("Which city are you in?")
+        )
+        assert await page.locator("html").get_attribute("lang") == "ar"
+        assert page.url.endswith("?lang=ar")
+        assert await page.locator("#languages nav a[aria-current]").get_attribute("lang") == "ar"
+        assert person.errors == []
+
+
 async def test_answers_are_announced_and_the_emergency_numbers_at_once(
     browser: Browser, app: Running
 ) -> None:

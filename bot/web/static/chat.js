@@ -487,6 +487,26 @@
     send(text, {text: text});
   });
   document.getElementById("locate").addEventListener("click", sendLocation);
+  // A language chosen in the header is the conversation's too: the bot is told quietly, as
+  // if its own language button were pressed (following the link alone changed the page only).
+  Array.prototype.forEach.call(document.querySelectorAll("#languages nav a"), function (link) {
+    link.addEventListener("click", function (event) {
+      var code = link.getAttribute("lang");
+      if (!code || !window.history.replaceState) {
+        return;
+      }
+      event.preventDefault();
+      Array.prototype.forEach.call(link.parentNode.children, function (other) {
+        other.removeAttribute("aria-current");
+      });
+      link.setAttribute("aria-current", "page");
+      document.getElementById("languages").open = false;
+      window.history.replaceState(null, "", "?lang=" + code);
+      applyLocale(code);
+      locale = code;
+      send(link.textContent, {button: "lang:" + code}, code, true);
+    });
+  });
   document.getElementById("forget").addEventListener("click", function () {
     erase();
     send(words().forget, {text: "/forget"}, null, true);
