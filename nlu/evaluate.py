@@ -35,9 +35,10 @@ from nlu.errors import NLUUnavailable
 from nlu.safety import mentions_danger
 from nlu.training_data import plain_text
 
-# The evaluation sets (nlu/README.md): development, held-out, text by other people, and two
+# The evaluation sets (nlu/README.md): development, held-out, text by other people, and three
 # more sets that choose like "dev" and are never trained on: strangers' text
-# (eval/strangers/README.md) and long, calm messages by other writers (eval/calm/README.md).
+# (eval/strangers/README.md), long, calm messages by other writers (eval/calm/README.md) and
+# short, plain ones by yet others (eval/plain/README.md).
 EVAL_DIR = Path(__file__).resolve().parent / "eval"
 EVAL_SETS = {
     "dev": EVAL_DIR / "dev.yml",
@@ -45,9 +46,10 @@ EVAL_SETS = {
     "external": EVAL_DIR / "external",
     "strangers": EVAL_DIR / "strangers",
     "calm": EVAL_DIR / "calm",
+    "plain": EVAL_DIR / "plain",
 }
 # The sets data, configurations and bars may be chosen on; the others are only scored.
-CHOOSING_SETS = ("dev", "strangers", "calm")
+CHOOSING_SETS = ("dev", "strangers", "calm", "plain")
 
 
 def set_path(name_or_path: str) -> Path:

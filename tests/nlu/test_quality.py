@@ -11,6 +11,9 @@
 - `calm/`: a third development set, long and calm messages by writers who saw neither the
   training data nor any evaluation set (emergencies told calmly, alarming-sounding needs);
   chooses, no gate.
+- `plain/`: a fourth development set, short plain messages by yet other writers (emergencies
+  said flatly in a few words, and ordinary sentences and needs of the same length); chooses,
+  no gate.
 
 None is trained on, and the training data is never written from them (nlu/README.md).
 """
@@ -34,7 +37,7 @@ from tests.helpers.settings import RASA_TOKEN
 
 SETS = evaluate.EVAL_SETS
 DEV_SET, HOLDOUT_SET, EXTERNAL_SET = SETS["dev"], SETS["holdout"], SETS["external"]
-STRANGERS_SET, CALM_SET = SETS["strangers"], SETS["calm"]
+STRANGERS_SET, CALM_SET, PLAIN_SET = SETS["strangers"], SETS["calm"], SETS["plain"]
 # The sets with quality gates (the strangers' set is for choosing and has none).
 GATED = ("dev", "holdout", "external")
 LANGUAGES = {"ar", "fr", "en", "es", "it", "pt", "de", "fa", "uk", "tr"}
@@ -173,6 +176,20 @@ def test_the_calm_set_weighs_calm_emergencies_against_alarming_needs() -> None:
         # long messages: the kind the held-out set's emergencies are and our data lacked
         assert statistics.median(len(e.text.split()) for e in ours) >= 15, lang
     readme = (CALM_SET / "README.md").read_text(encoding="utf-8")
+    assert "**Never for training**" in readme
+
+
+def test_the_plain_set_weighs_plain_emergencies_against_ordinary_short_messages() -> None:
+    examples = evaluate.read_labelled(PLAIN_SET)
+    for lang in LANGUAGES:
+        ours = [e for e in examples if e.lang == lang]
+        emergencies = [e for e in ours if e.intent == "emergency"]
+        assert len(emergencies) >= 25, lang
+        assert len(ours) - len(emergencies) >= 25, lang
+        assert sum(e.intent == "out_of_scope" for e in ours) >= 8, lang
+        # short messages: the kind the everyday sentences taught the model to read as chat
+        assert all(3 <= len(e.text.split()) <= 12 for e in ours), lang
+    readme = (PLAIN_SET / "README.md").read_text(encoding="utf-8")
     assert "**Never for training**" in readme
 
 
