@@ -140,10 +140,15 @@ def is_cry(text: str) -> bool:
     return _cried(text, tuple(_tokens(text)))
 
 
+# "SOS" in capitals is a call for help in any language; in small letters it is also
+# Rioplatense Spanish for "you are" ("vos sos"), so the phrase files hold it only as a cry.
+_SOS = re.compile(r"\bSOS\b")
+
+
 def mentions_danger(text: str) -> bool:
     """Tell whether `text` is a cry or contains a word or phrase that may signal an emergency."""
     tokens = tuple(_tokens(text))
-    if _cried(text, tokens):
+    if _cried(text, tokens) or _SOS.search(text):
         return True
     forms = [_forms(token) for token in tokens]
     for start, first in enumerate(forms):

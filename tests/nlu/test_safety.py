@@ -182,3 +182,55 @@ def test_violence_at_home_now_is_seen(text: str) -> None:
 )
 def test_violence_that_ended_is_not_danger(text: str) -> None:
     assert not mentions_danger(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Short, flat reports of danger now (7 December): a limp baby, an electric shock, smoke
+        # coming out, a scald, a fall with no getting up, being followed, a handful of pills.
+        "the baby has gone limp and will not feed",
+        "o bebê está mole e não acorda",
+        "bebegim bez gibi gevsek",
+        "mon fils s'est électrocuté avec la prise",
+        "ein kind hat einen stromschlag bekommen",
+        "дитину вдарило струмом",
+        "ابني مسكته الكهربا",
+        "smoke is coming under the door",
+        "sale humo de la cocina del vecino",
+        "il nonno è caduto e non si rialza",
+        "mi abuela no puede levantarse del suelo",
+        "babam düştü kalkamıyor",
+        "یه نفر تعقیبم میکنه",
+        "my sister took a handful of pills",
+    ],
+)
+def test_short_flat_reports_of_danger_are_seen(text: str) -> None:
+    assert mentions_danger(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The same words telling of a leak, a teenager late out of bed, a lift home, a trade.
+        "water comes in through the roof when it rains, who repairs it?",
+        "my son is not getting up for school",
+        "بابام دنبالم میاد مدرسه",
+        "babam beni okuldan alacak",
+        "el electricista no vino a arreglar la luz",
+        "wo bekomme ich einen Rauchmelder",
+    ],
+)
+def test_the_same_words_in_ordinary_needs_are_not_danger(text: str) -> None:
+    assert not mentions_danger(text)
+
+
+@pytest.mark.parametrize("text", ["sos", "SOS!", "Sos", "sos sos sos", "s.o.s", "please SOS my son"])
+def test_sos_alone_or_in_capitals_is_danger(text: str) -> None:
+    assert mentions_danger(text)
+
+
+@pytest.mark.parametrize("text", ["vos sos de Rosario? yo tambien", "sos muy amable, gracias"])
+def test_sos_meaning_you_are_in_rioplatense_spanish_is_not_danger(text: str) -> None:
+    # "vos sos" is how people from Buenos Aires or Montevideo say "you are".
+    assert not mentions_danger(text)
