@@ -225,7 +225,9 @@ def test_the_same_words_in_ordinary_needs_are_not_danger(text: str) -> None:
     assert not mentions_danger(text)
 
 
-@pytest.mark.parametrize("text", ["sos", "SOS!", "Sos", "sos sos sos", "s.o.s", "please SOS my son"])
+@pytest.mark.parametrize(
+    "text", ["sos", "SOS!", "Sos", "sos sos sos", "s.o.s", "please SOS my son"]
+)
 def test_sos_alone_or_in_capitals_is_danger(text: str) -> None:
     assert mentions_danger(text)
 
