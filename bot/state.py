@@ -19,7 +19,9 @@ class ConversationState:
     city: str | None = None
     last_intent: str | None = None
     category: str | None = None  # the category of the last search, for "more results"
-    pending_category: str | None = None  # asked before the city was known
+    # What waits for the city: a topic asked before it was known, the emergency numbers
+    # (dialogue.directory), or the questions before a talk with a person (dialogue.handover).
+    pending_category: str | None = None
     page: int = 1
     # The district the last search put first (one the directory knows), for its next pages.
     district: str | None = None

@@ -35,6 +35,9 @@ RATED_WITHIN = dt.timedelta(days=7)
 CHAT_ID_LABEL = b"dalil/handover-chat-id/v1"
 # The value of "human:yes:<category>" when the person chose no topic.
 ANY_TOPIC = "any"
+# What waits for a city (the state's pending_category) while the person answers the questions
+# before a conversation opens: a city they give then goes on with those questions.
+PENDING = "human"
 
 
 def seal_chat_id(secret: bytes, turn: Turn) -> str:
@@ -63,7 +66,7 @@ async def on_button(turn: Turn, value: str, secret: bytes) -> list[Reply]:
     if action == "city":
         city = await get_city(turn.session, rest)
         if city is not None:
-            turn.state.city = city.id
+            return [await city_given(turn, city)]
         return [await offer(turn, _category(turn.state.category))]
     if action == "cat":
         return [await offer(turn, _category(rest), topic_chosen=True)]
@@ -72,9 +75,28 @@ async def on_button(turn: Turn, value: str, secret: bytes) -> list[Reply]:
     return [await offer(turn, _category(turn.state.category))]
 
 
+def asking(turn: Turn) -> bool:
+    """Tell whether the person is answering the questions before a conversation opens."""
+    return turn.state.pending_category == PENDING
+
+
+def leave(turn: Turn) -> None:
+    """Forget the questions before a conversation: the person turned to something else."""
+    if asking(turn):
+        turn.state.pending_category = None
+
+
+async def city_given(turn: Turn, city: City) -> Reply:
+    """Go on with the questions before a conversation in `city`, typed or pressed alike."""
+    turn.state.city = city.id
+    return await offer(turn, _category(turn.state.category))
+
+
 async def offer(turn: Turn, category: Category | None, *, topic_chosen: bool = False) -> Reply:
     """Say who would read, when, and how to stop; ask the person to confirm."""
     t = turn.t
+    # Until they confirm or turn away, a city the person gives answers these questions.
+    turn.state.pending_category = PENDING
     city = await get_city(turn.session, turn.state.city) if turn.state.city else None
     if city is None:
         cities = await turn.cities()
@@ -86,6 +108,7 @@ async def offer(turn: Turn, category: Category | None, *, topic_chosen: bool = F
         desks = await handoff.city_desks(turn.session, city_id=city.id)
         answered = {desk.category for desk in desks}
         if not answered:
+            leave(turn)
             await turn.record(INTENT, "no_desk", city=city.id)
             text = t.gettext(
                 "No association answers messages in {city} yet. Here is what I can do:"
@@ -107,6 +130,7 @@ async def offer(turn: Turn, category: Category | None, *, topic_chosen: bool = F
     )
     await turn.record(INTENT, "offered" if found else "no_desk", category=category, city=city.id)
     if not found:
+        leave(turn)
         text = t.gettext(
             "No association answers messages on this topic in {city} yet. Here is what I can do:"
         ).format(city=city.display_name(turn.locale))
@@ -168,6 +192,7 @@ async def confirm(turn: Turn, category: Category | None, secret: bytes) -> Reply
         sealed_chat_id=seal_chat_id(secret, turn), city_id=turn.state.city,
         category=category.value if category else None, language=turn.locale, now=turn.now,
     )  # fmt: skip
+    leave(turn)
     await turn.record(INTENT, "opened", category=category)
     text = t.gettext(
         "Done. Write your message here: a volunteer will answer in this chat. Send /end to stop."

@@ -192,6 +192,7 @@ class Dialogue:
     # Commands -----------------------------------------------------------------------------
 
     async def _command(self, turn: Turn) -> list[Reply]:
+        handover.leave(turn)
         command = turn.message.text.split()[0].split("@")[0].lower()
         handler = self._commands.get(command)
         return [await handler(turn) if handler is not None else what_do_you_need(turn)]
@@ -245,6 +246,8 @@ class Dialogue:
 
     async def _button(self, turn: Turn, payload: str) -> list[Reply]:
         kind, _, value = payload.partition(":")
+        if kind != "human":
+            handover.leave(turn)
         handler = self._buttons.get(kind)
         replies = await handler(turn, value) if handler is not None else None
         # "menu" (Other topic), and payloads of older releases still on screen, land here.
@@ -361,6 +364,7 @@ class Dialogue:
         turn.state.last_intent = result.intent
         if city := await directory.answered_city(turn, result, bare=_one_word(text)):
             return [await self._city_typed(turn, city)]
+        handover.leave(turn)  # what they wrote is not the city asked for a conversation
         if result.need is not None:
             # Emergency numbers first, then the need the person also asked about. Without a
             # city the numbers are every city's and the need asks the city once: the city
@@ -370,6 +374,8 @@ class Dialogue:
         return [await self._intent(turn, result)]
 
     async def _city_typed(self, turn: Turn, city: City) -> Reply:
+        if handover.asking(turn):
+            return await handover.city_given(turn, city)
         # What waited for the city, else the topic of the list on screen, as a location does.
         return await directory.city_chosen(turn, city, otherwise=turn.state.category)
 
@@ -429,7 +435,10 @@ class Dialogue:
         near = [(distance_m(point, (c.latitude, c.longitude)), c) for c in cities]
         distance, city = min(near, key=lambda pair: pair[0], default=(math.inf, None))
         if city is None or distance > NEAR_CITY_M:
+            handover.leave(turn)  # the city buttons asked next are the directory's
             return [await directory.ask_city(turn)]
+        if handover.asking(turn):
+            return [await handover.city_given(turn, city)]
         # Shared under a list of results, the location asks for the same topic, nearest first.
         otherwise = turn.state.category
         return [await directory.city_chosen(turn, city, otherwise=otherwise, near=point)]

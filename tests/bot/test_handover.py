@@ -48,19 +48,19 @@ CHAT_ID = "5550777"
 
 async def _desk(
     session: AsyncSession, *, city: str = "tangier", hours: tuple[str, str] = ("00:00", "23:59"),
-    byday: str = EVERY_DAY,
+    byday: str = EVERY_DAY, organization: tuple[str, str] = ("org-listen", "Association Écoute"),
 ) -> str:  # fmt: skip
-    organization = Organization(id="org-listen", name="Association Écoute", description="")
-    session.add(organization)
+    organization_id, name = organization
+    session.add(Organization(id=organization_id, name=name, description=""))
     await session.flush()
     session.add(
         HandoverDesk(
-            organization_id=organization.id, city_id=city, category=None, byday=byday,
+            organization_id=organization_id, city_id=city, category=None, byday=byday,
             opens_at=hours[0], closes_at=hours[1],
         )
     )  # fmt: skip
     await session.flush()
-    return organization.id
+    return organization_id
 
 
 async def _volunteer(session: AsyncSession, organization_id: str) -> handoff.Viewer:
@@ -147,6 +147,56 @@ async def test_asking_confirming_writing_and_ending(
         .select_from(HandoverMessage)
         .where(HandoverMessage.text == "I need a doctor")
     )
+
+
+async def test_a_city_typed_in_the_questions_before_a_person_goes_on_with_them(
+    dialogue_without_nlu: Dialogue, session: AsyncSession
+) -> None:
+    # People type the city as often as they press its button: typed, it answered the
+    # directory's question instead, and the person was back at the menu.
+    await _desk(session)
+    await _desk(session, city="lyon", organization=("org-lyon", "Entraide Guillotière"))
+    person = Conversation(dialogue_without_nlu, chat_id=CHAT_ID, language_hint="en")
+    await person.say("/start")
+    await person.press("lang:en")
+    await person.say("/help")
+    asked = await person.press("human")
+    assert asked.text == "Which city are you in?"
+    assert "human:city:tangier" in payloads(asked)
+
+    topics = await person.say("Tangier")
+    assert topics.text == "What would you like to talk about?"
+    offer = await person.press("human:cat:health")
+    assert "Volunteers of Association Écoute will read your messages." in offer.text
+    # Another city typed before confirming: the same questions, there.
+    topics = await person.say("lyon")
+    assert topics.text == "What would you like to talk about?"
+    offer = await person.press("human:cat:health")
+    assert "Volunteers of Entraide Guillotière will read your messages." in offer.text
+    await person.press("human:yes:health")
+    handover = (await session.scalars(select(Handover))).one()
+    assert (handover.city_id, handover.category) == ("lyon", "health")
+
+    # Once they turned to something else, a city typed is the directory's answer again.
+    await person.say("/end")
+    await person.press("cat:housing")
+    listed = await person.say("Tangier")
+    assert listed.text.startswith("🏠 Housing in Tangier:")
+
+
+async def test_a_city_typed_for_a_person_is_understood_by_the_real_nlu(
+    dialogue: Dialogue, session: AsyncSession
+) -> None:
+    await _desk(session)
+    person = Conversation(dialogue, chat_id=CHAT_ID, language_hint="en")
+    await person.say("/start")
+    await person.press("lang:en")
+    asked = await person.say("I want to talk to a person")
+    assert asked.text == "Which city are you in?"
+    topics = await person.say("Tangier")
+    assert topics.text == "What would you like to talk about?"
+    offer = await person.press("human:cat:legal")
+    assert "Volunteers of Association Écoute will read your messages." in offer.text
 
 
 async def test_a_rating_without_a_conversation_is_thanked_and_never_counted(
