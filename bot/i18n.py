@@ -81,6 +81,29 @@ def _day_runs(days: list[int]) -> list[tuple[int, int]]:
     return runs
 
 
+# How listings write "until midnight" (24:00 is no time of day) and "from midnight".
+_UNTIL_MIDNIGHT, _MIDNIGHT = "23:59", "00:00"
+
+
+def _join_nights(by_day: dict[int, list[tuple[str, str]]]) -> None:
+    """Write a night as one period of the evening it starts: a period until midnight and one
+    from midnight the next day are the same night (a shelter's "19:30–08:00"), however the
+    listing split it."""
+    for day, spans in sorted(by_day.items()):
+        for index, (opens, closes) in enumerate(spans):
+            if closes != _UNTIL_MIDNIGHT or opens == _MIDNIGHT:
+                continue  # not an evening (a whole day joins no night)
+            morning = by_day.get((day + 1) % len(ICAL_DAYS), [])
+            after = next(
+                (s for s in morning if s[0] == _MIDNIGHT and s[1] != _UNTIL_MIDNIGHT), None
+            )
+            if after is not None:
+                morning.remove(after)
+                spans[index] = (opens, after[1])
+    for day in [day for day, spans in by_day.items() if not spans]:
+        del by_day[day]
+
+
 def format_opening_hours(periods: list[tuple[tuple[str, ...], str, str]], locale: str) -> str:
     """Return weekly opening hours as `Mon–Fri 09:00–13:00 · Sat 10:00–12:00` in `locale`."""
     by_day: dict[int, list[tuple[str, str]]] = {}
@@ -88,6 +111,7 @@ def format_opening_hours(periods: list[tuple[tuple[str, ...], str, str]], locale
         for code in days:
             if code in ICAL_DAYS:
                 by_day.setdefault(ICAL_DAYS.index(code), []).append((opens, closes))
+    _join_nights(by_day)
     by_hours: dict[tuple[tuple[str, str], ...], list[int]] = {}
     for day, hours in sorted(by_day.items()):
         by_hours.setdefault(tuple(sorted(hours)), []).append(day)

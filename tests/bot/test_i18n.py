@@ -54,6 +54,29 @@ def test_opening_hours_group_days_and_use_the_locale() -> None:
     )
 
 
+def test_a_night_across_midnight_reads_as_one_period() -> None:
+    every_day: tuple[str, ...] = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+    # However the listing split it: until midnight, then from midnight the next day.
+    shelter = [(every_day, "19:30", "23:59"), (every_day, "00:00", "08:00")]
+    assert format_opening_hours(shelter, "en") == "Mon–Sun 19:30–08:00"
+    assert format_opening_hours(shelter, "fr") == "lun.–dim. 19:30–08:00"
+    assert format_opening_hours([(every_day, "19:30", "08:00")], "en") == "Mon–Sun 19:30–08:00"
+    # Sunday night ends on Monday; Friday's night ends on Saturday, and Saturday's evening
+    # has no morning after it.
+    weekend = [
+        (("FR", "SA", "SU"), "22:00", "23:59"),
+        (("MO", "SA"), "00:00", "06:00"),
+        (("MO",), "09:00", "12:00"),
+    ]
+    assert format_opening_hours(weekend, "en") == (
+        "Mon 09:00–12:00 · Fri, Sun 22:00–06:00 · Sat 22:00–23:59"
+    )
+    # A morning after no evening, and whole days, stay as they are.
+    assert format_opening_hours([(("TU",), "00:00", "08:00")], "en") == "Tue 00:00–08:00"
+    whole = [(("MO", "TU"), "00:00", "23:59"), (("WE",), "00:00", "08:00")]
+    assert format_opening_hours(whole, "en") == "Mon–Tue 00:00–23:59 · Wed 00:00–08:00"
+
+
 def test_always_open() -> None:
     every_day = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
     assert always_open([(every_day, "00:00", "23:59")])

@@ -30,6 +30,7 @@ from tests.standins.server import free_port
 pytestmark = pytest.mark.embedded_default
 
 NAME = "Mariahilf walk-in clinic"
+SHELTER = "Winter night shelter (November to March)"  # in Turin's sample
 PLACE = (48.1990, 16.3500)  # where the clinic is
 VIENNA = dt.timezone(dt.timedelta(hours=1))  # Central European Time in December
 
@@ -231,3 +232,18 @@ async def test_open_now_and_free_only_narrow_the_list_and_widen_it_again(
     night = await conversation.press("only:open")
     assert night.text == "None of the services for 🩺 Health in Vienna is open now."
     assert "only:open" in [b.payload for row in night.buttons for b in row]
+
+
+async def test_a_night_shelter_reads_as_one_night_from_evening_to_morning(
+    person: tuple[Conversation, FixedClock],
+) -> None:
+    # The sample lists Turin's night shelter as 19:30–23:59 and 00:00–08:00 every day: the
+    # card said "00:00–08:00, 19:30–23:59", as if it were two openings.
+    conversation, clock = person
+    clock.now = vienna(7, "22:00")  # Turin keeps Vienna's time
+    await conversation.press("city:turin")
+    shown = cards(await conversation.press("cat:housing"))
+    while SHELTER not in shown and "more" in _offered(conversation):
+        shown = cards(await conversation.press("more"))
+    assert "🕒 Mon–Sun 19:30–08:00\n" in shown[SHELTER]
+    assert "🟢 Open now, until 08:00" in shown[SHELTER]
