@@ -26,6 +26,8 @@ class IncomingMessage:
     # A shared location (kind "location"): used for one search, never stored.
     latitude: float | None = None
     longitude: float | None = None
+    # The text is the caption of a photo, video or file sent with it, which the bot cannot see.
+    media: bool = False
 
     def to_json(self) -> str:
         """Serialise for a queue entry."""

@@ -117,6 +117,8 @@ class Dialogue:
                     # Every reply of a turn is in the turn's locale, as it stands at its end
                     # (a language chosen or recognised in the turn is the one answered in).
                     dispatched = await self._dispatch(turn, talking)
+                    if message.media:
+                        dispatched = _media_unseen(turn, dispatched)
                     replies = [reply.in_language(turn.locale) for reply in dispatched]
                     after = None if turn.forget else turn.state
                     replay.remember(session, handled, replies, after, turn.now)
@@ -442,6 +444,18 @@ class Dialogue:
         # Shared under a list of results, the location asks for the same topic, nearest first.
         otherwise = turn.state.category
         return [await directory.city_chosen(turn, city, otherwise=otherwise, near=point)]
+
+
+def _media_unseen(turn: Turn, replies: list[Reply]) -> list[Reply]:
+    """Say under the answer to words sent with a photo, a video or a file that only the words
+    were read: the person may think the picture itself was seen (the emergency numbers, when
+    the words asked for them, stay first)."""
+    # Translators: under the answer to the words a person sent with a photo, video or file.
+    note = turn.t.gettext("I cannot see photos, videos or files: I read your words.")
+    if not replies:  # a volunteer has the conversation, and sees only the words too
+        return [Reply(note, rtl=is_rtl(turn.locale))]
+    *first, last = replies
+    return [*first, replace(last, text=f"{last.text}\n\n{note}")]
 
 
 def _one_word(text: str) -> bool:

@@ -50,7 +50,9 @@ def to_incoming(payload: dict[str, Any]) -> IncomingMessage | None:
     # a letter with "what does this mean?"). The bot cannot look at the picture itself.
     words = (message.text or message.caption or "").strip()
     if words:
-        is_command = message.text is not None and words.startswith("/") and len(words) > 1
+        if message.text is None:
+            return IncomingMessage(kind="text", text=words, media=True, **common)
+        is_command = words.startswith("/") and len(words) > 1
         return IncomingMessage(kind="command" if is_command else "text", text=words, **common)
     if message.location is not None:
         return IncomingMessage(

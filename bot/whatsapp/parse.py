@@ -100,7 +100,7 @@ def _fields(message: dict[str, Any]) -> dict[str, Any]:
         # does this mean?"); the bot cannot look at the picture itself.
         caption = _dict(message.get(kind)).get("caption")
         if isinstance(caption, str) and caption.strip():
-            return {"kind": "text", "text": caption.strip()}
+            return {"kind": "text", "text": caption.strip(), "media": True}
     if kind == "location":
         location = _dict(message.get("location"))
         latitude = _coordinate(location.get("latitude"), 90)

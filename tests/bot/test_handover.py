@@ -284,6 +284,26 @@ async def test_words_of_danger_during_a_handover_get_the_numbers_first(
     assert handover.state == "taken", "the conversation goes on"
 
 
+async def test_a_photo_sent_to_a_volunteer_is_said_unseen(
+    dialogue_without_nlu: Dialogue, session: AsyncSession
+) -> None:
+    # The volunteer reads the words under it; neither they nor the bot see the picture.
+    organization_id = await _desk(session)
+    volunteer = await _volunteer(session, organization_id)
+    person = Conversation(dialogue_without_nlu, chat_id=CHAT_ID, language_hint="en")
+    await _handed_over(person)
+    handover = (await session.scalars(select(Handover))).one()
+    await handoff.take(session, volunteer, handover.id, dt.datetime.now(dt.UTC), team="Écoute")
+
+    replies = await person.send_photo("the letter I got from the prefecture")
+    unseen = "I cannot see photos, videos or files: I read your words."
+    assert [r.text for r in replies] == [unseen]
+    said = await session.scalars(
+        select(HandoverMessage.text).where(HandoverMessage.author == "person")
+    )
+    assert said.all() == ["the letter I got from the prefecture"]
+
+
 async def test_outside_the_hours_the_person_is_told_when_to_expect_an_answer(
     sessions: async_sessionmaker[AsyncSession], redis: Redis, dialogue_without_nlu: Dialogue,
     session: AsyncSession,

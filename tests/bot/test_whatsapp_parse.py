@@ -43,6 +43,8 @@ def test_text_and_commands_read_like_telegram() -> None:
 def test_the_caption_of_a_photo_is_read_as_what_the_person_wrote() -> None:
     message = _only(wa.image(1, caption="  my husband did this to me  "))
     assert (message.kind, message.text) == ("text", "my husband did this to me")
+    assert message.media, "the answer says the photo itself is not seen"
+    assert not _only(wa.text(3, "my husband did this to me")).media
     assert _only(wa.image(2, caption="  ")).kind == "unsupported"
 
 

@@ -113,12 +113,26 @@ async def test_the_words_under_a_photo_are_read(
         question = updates.photo(9802, CHAT + 1, caption="where can I see a doctor in Lyon?")
         for update in (danger, question):
             assert (await app.post_update(update)).status_code == 200
-        sent = await app.wait_for(lambda sent: {CHAT, CHAT + 1} <= _chats(sent))
+        sent = await app.wait_for(lambda sent: all(_told(sent, c) for c in (CHAT, CHAT + 1)))
         first: dict[int, str] = {}
         for call in sent:
             first.setdefault(int(call.params["chat_id"]), call.params["text"])
         assert first[CHAT].startswith("🚨 If you are in danger, call now:")
         assert first[CHAT + 1].startswith("🩺 Health in Lyon:")
+        # Told once, at the end, that the photo itself is not seen.
+        for chat in (CHAT, CHAT + 1):
+            texts = "\n".join(c.params["text"] for c in sent if int(c.params["chat_id"]) == chat)
+            assert texts.count(UNSEEN) == 1
+
+
+# What the answer to words sent with a photo ends with.
+UNSEEN = "I cannot see photos, videos or files: I read your words."
+
+
+def _told(sent: list[Call], chat: int) -> bool:
+    """Tell whether the answer to `chat` ends with the line that says the photo is not seen."""
+    texts = [c.params["text"] for c in sent if int(c.params["chat_id"]) == chat]
+    return bool(texts) and texts[-1].endswith(UNSEEN)
 
 
 def _chats(sent: list[Call]) -> set[int]:

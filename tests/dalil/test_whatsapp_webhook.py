@@ -232,6 +232,34 @@ async def test_free_text_in_three_languages_is_answered_through_rasa(
         assert re.search(r"^1\. ", text, re.MULTILINE), (language, text[:200])
 
 
+async def test_the_words_under_a_photo_are_answered_and_the_photo_said_unseen(
+    app_url_prereqs: None, redis: Redis, rasa_url: str
+) -> None:
+    unseen = "I cannot see photos, videos or files: I read your words."
+    captions = {
+        "212600000021": "look at my arm, he is beating me",
+        "212600000022": "where can I see a doctor in Lyon?",
+    }
+    async with running_app(rasa_url) as app:
+        for number, (wa_id, caption) in enumerate(captions.items()):
+            assert (await app.post(wa.image(901 + number, caption, wa_id=wa_id))).status_code == 200
+
+        def texts(sent: list[Call], wa_id: str) -> list[str]:
+            return [c.text for c in sent if c.body["to"] == wa_id]
+
+        def told(sent: list[Call]) -> bool:
+            # Each chat's answer ends with the line that says the photo itself is not seen.
+            return all(texts(sent, wa_id)[-1:] and texts(sent, wa_id)[-1].endswith(unseen)
+                       for wa_id in captions)  # fmt: skip
+
+        sent = await app.wait_for(told, timeout_s=60)
+    danger, question = (texts(sent, wa_id) for wa_id in captions)
+    assert danger[0].startswith("🚨 If you are in danger, call now:"), "the numbers first"
+    assert question[0].startswith("🩺 Health in Lyon:")
+    for said in (danger, question):
+        assert "\n".join(said).count(unseen) == 1
+
+
 async def test_a_nul_character_in_a_text_is_answered_not_refused(
     app_url_prereqs: None, redis: Redis
 ) -> None:

@@ -55,6 +55,16 @@ class Conversation:
         self.replies = await self.dialogue.respond(message)
         return self.replies
 
+    async def send_photo(self, caption: str) -> list[Reply]:
+        """Send a photo with `caption` under it: the bot reads the words, not the picture."""
+        message = IncomingMessage(
+            channel=self.channel, chat_id=self.chat_id, message_id=str(next(_ids)),
+            language_hint=self.language_hint, kind="text", text=caption, media=True,
+        )  # fmt: skip
+        self.last = message
+        self.replies = await self.dialogue.respond(message)
+        return self.replies
+
     async def redelivered(self) -> list[Reply]:
         """The last message handled again, as after a worker died before queueing replies."""
         assert self.last is not None

@@ -129,10 +129,10 @@ def audio(n: int) -> dict[str, Any]:
     return message(n, "audio", {"audio": _media("audio/mpeg", voice=False)})
 
 
-def image(n: int, caption: str | None = "my papers") -> dict[str, Any]:
+def image(n: int, caption: str | None = "my papers", **kwargs: Any) -> dict[str, Any]:
     """A photo, with a caption unless `caption` is None."""
     extra = {"caption": caption} if caption is not None else {}
-    return message(n, "image", {"image": _media("image/jpeg", **extra)})
+    return message(n, "image", {"image": _media("image/jpeg", **extra)}, **kwargs)
 
 
 def video(n: int) -> dict[str, Any]:
