@@ -49,6 +49,8 @@ def emergency_kind_label(t: NullTranslations, kind: str) -> str:
         "police": t.gettext("Police"),
         "ambulance": t.gettext("Ambulance"),
         "fire": t.gettext("Fire brigade"),
+        # Translators: the service that rescues people in disasters and fires (in Lebanon, 125).
+        "civil_defence": t.gettext("Civil defence"),
         "gendarmerie": t.gettext("Gendarmerie"),
         "violence_women": t.gettext("Violence against women"),
         "child": t.gettext("Children in danger"),

@@ -39,7 +39,7 @@ class EmergencyNumber(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     city_id: Mapped[str] = mapped_column(ForeignKey("city.id", ondelete="CASCADE"), index=True)
-    # general, police, ambulance, fire, gendarmerie, violence_women, child
+    # general, police, ambulance, fire, civil_defence, gendarmerie, violence_women, child
     kind: Mapped[str] = mapped_column(String(24))
     number: Mapped[str] = mapped_column(String(32))
 

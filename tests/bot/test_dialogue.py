@@ -116,6 +116,25 @@ async def test_emergency_answers_at_once_with_every_citys_numbers(dialogue: Dial
     assert "Tangier" not in narrowed.text
 
 
+@pytest.mark.parametrize("locale", sorted(NATIVE_NAMES))
+async def test_no_citys_emergency_numbers_name_a_service_twice(
+    dialogue_without_nlu: Dialogue, locale: str
+) -> None:
+    # Beirut's Civil Defence (125) read "Fire brigade", like the fire brigade itself (175).
+    person = Conversation(dialogue_without_nlu, language_hint=locale)
+    await person.say("/help")
+    reply = await person.press("emergency")
+    lines = reply.text.split("\n\n")[1].splitlines()
+    assert len(lines) == len(MCCM_CITIES)
+    for line in lines:
+        city, _, numbers = line.partition(" — ")
+        services = [item.rsplit(":", 1)[0].strip() for item in numbers.split(" · ")]
+        assert len(services) == len(set(services)), (city, services)
+    if locale == "en":
+        beirut = "Beirut — Police: 112 · Ambulance: 140 · Fire brigade: 175 · Civil defence: 125"
+        assert beirut in lines
+
+
 async def test_emergency_in_a_known_city_shows_that_city_only(dialogue: Dialogue) -> None:
     person = Conversation(dialogue, language_hint="fr")
     await person.say("/start")
