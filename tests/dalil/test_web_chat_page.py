@@ -30,6 +30,8 @@ WITH_COMMAND = "أرسلت /start ولم يحدث شيء"
 HELP = "أحتاج مساعدة من فضلك"
 DANGER = "ساعدوني شخص يحاول قتلي"
 KEYBOARD_OPEN = {"width": 360, "height": 400}
+# Whether the element with the id given is empty (the hidden copy of an announcement).
+_EMPTIED = "(id) => document.getElementById(id).textContent === ''"
 
 # Where each character of `needle` is drawn inside the first element matching `selector`
 # that holds it: [character, left, top] for every character but spaces.
@@ -227,6 +229,23 @@ async def test_answers_are_announced_and_the_emergency_numbers_at_once(
         assert HELP not in await said.inner_text()
         assert await said.inner_text() != ""
         assert await urgent.inner_text() == ""
+        assert person.errors == []
+
+
+async def test_an_announcement_leaves_the_page_once_heard(browser: Browser, app: Running) -> None:
+    # The hidden copy stayed: moving through the page, a screen reader read the last answer
+    # again after the conversation itself.
+    async with tab(browser, app.url) as person:
+        page = person.page
+        await _open(page, "en")
+        assert await page.locator("#said").inner_text() != ""
+        await page.wait_for_function(_EMPTIED, arg="said", timeout=15_000)
+        assert await page.locator("#log li.bot").count() == 1, "the conversation stays on screen"
+
+        await _write(page, DANGER)
+        await page.locator("#log li.bot").nth(1).wait_for()
+        assert await page.locator("#urgent").inner_text() != ""
+        await page.wait_for_function(_EMPTIED, arg="urgent", timeout=15_000)
         assert person.errors == []
 
 

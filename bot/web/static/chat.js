@@ -41,6 +41,10 @@
   var unsent = [];
   // The quick-reply button last pressed: its answer takes the focus from it.
   var pressed = null;
+  // How long an answer stays in the hidden regions a screen reader announces. It queues the
+  // words when they appear, so emptying the region later does not cut them short.
+  var ANNOUNCED_MS = 7000;
+  var announced = null;
 
   function words() {
     return strings[locale];
@@ -375,8 +379,7 @@
   // A screen reader hears each answer once, in its language, without its buttons; the
   // emergency numbers at once, the rest after what it is reading.
   function announce(replies) {
-    said.textContent = "";
-    urgent.textContent = "";
+    unsay();
     replies.forEach(function (reply) {
       var line = document.createElement("p");
       if (reply.language) {
@@ -385,6 +388,16 @@
       line.textContent = reply.text;
       (reply.urgent ? urgent : said).appendChild(line);
     });
+    announced = window.setTimeout(unsay, ANNOUNCED_MS);
+  }
+
+  // Once heard, the words leave the hidden regions: moving through the page would read each
+  // answer twice, there and in the conversation.
+  function unsay() {
+    window.clearTimeout(announced);
+    announced = null;
+    said.textContent = "";
+    urgent.textContent = "";
   }
 
   // After a quick reply, its answer takes the focus: the next Tab (or swipe) reaches the
@@ -466,8 +479,7 @@
     unsent = [];
     shown = [];
     log.textContent = "";
-    said.textContent = "";
-    urgent.textContent = "";
+    unsay();
     keep();
   }
 
