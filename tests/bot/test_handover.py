@@ -184,6 +184,18 @@ async def test_a_city_typed_in_the_questions_before_a_person_goes_on_with_them(
     assert listed.text.startswith("🏠 Housing in Tangier:")
 
 
+async def test_a_location_shared_in_the_questions_before_a_person_goes_on_with_them(
+    dialogue_without_nlu: Dialogue, session: AsyncSession
+) -> None:
+    await _desk(session)
+    person = Conversation(dialogue_without_nlu, chat_id=CHAT_ID, language_hint="en")
+    await person.say("/help")
+    assert (await person.press("human")).text == "Which city are you in?"
+    topics = await person.share_location(35.7836, -5.8132)  # the medina of Tangier
+    assert topics.text == "What would you like to talk about?"
+    assert "human:cat:health" in payloads(topics)
+
+
 async def test_a_city_typed_for_a_person_is_understood_by_the_real_nlu(
     dialogue: Dialogue, session: AsyncSession
 ) -> None:
