@@ -86,6 +86,19 @@ async def _handed_over(person: Conversation) -> None:
     assert confirmed.text.startswith("Done. Write your message here")
 
 
+async def _taken_by_a_volunteer(
+    dialogue: Dialogue, session: AsyncSession
+) -> tuple[Conversation, Handover]:
+    """A person in Tangier whose conversation a volunteer of the health desk has taken."""
+    organization_id = await _desk(session)
+    volunteer = await _volunteer(session, organization_id)
+    person = Conversation(dialogue, chat_id=CHAT_ID, language_hint="en")
+    await _handed_over(person)
+    handover = (await session.scalars(select(Handover))).one()
+    await handoff.take(session, volunteer, handover.id, dt.datetime.now(dt.UTC), team="Écoute")
+    return person, handover
+
+
 async def test_asking_confirming_writing_and_ending(
     dialogue_without_nlu: Dialogue, session: AsyncSession
 ) -> None:
@@ -275,12 +288,7 @@ async def test_a_volunteer_answers_sends_a_card_and_closes_through_the_relay(
 async def test_words_of_danger_during_a_handover_get_the_numbers_first(
     dialogue_without_nlu: Dialogue, session: AsyncSession
 ) -> None:
-    organization_id = await _desk(session)
-    volunteer = await _volunteer(session, organization_id)
-    person = Conversation(dialogue_without_nlu, chat_id=CHAT_ID, language_hint="en")
-    await _handed_over(person)
-    handover = (await session.scalars(select(Handover))).one()
-    await handoff.take(session, volunteer, handover.id, dt.datetime.now(dt.UTC), team="Écoute")
+    person, handover = await _taken_by_a_volunteer(dialogue_without_nlu, session)
 
     replies = await person.write("he is hitting me, I am in danger")
     assert len(replies) == 1
@@ -300,12 +308,7 @@ async def test_a_photo_sent_to_a_volunteer_is_said_unseen(
     dialogue_without_nlu: Dialogue, session: AsyncSession
 ) -> None:
     # The volunteer reads the words under it; neither they nor the bot see the picture.
-    organization_id = await _desk(session)
-    volunteer = await _volunteer(session, organization_id)
-    person = Conversation(dialogue_without_nlu, chat_id=CHAT_ID, language_hint="en")
-    await _handed_over(person)
-    handover = (await session.scalars(select(Handover))).one()
-    await handoff.take(session, volunteer, handover.id, dt.datetime.now(dt.UTC), team="Écoute")
+    person, _ = await _taken_by_a_volunteer(dialogue_without_nlu, session)
 
     replies = await person.send_photo("the letter I got from the prefecture")
     unseen = "I cannot see photos, videos or files: I read your words."

@@ -166,31 +166,29 @@ def test_a_choosing_set_shares_nothing_with_the_other_sets(name: str) -> None:
     assert len(set(texts)) == len(texts)  # and no text twice
 
 
+def _weighed_by_language(folder: Path) -> dict[str, list[evaluate.LabelledExample]]:
+    """A written choosing set, per language: at least 25 emergencies and 25 other messages."""
+    assert "**Never for training**" in (folder / "README.md").read_text(encoding="utf-8")
+    examples = evaluate.read_labelled(folder)
+    by_language = {lang: [e for e in examples if e.lang == lang] for lang in LANGUAGES}
+    for lang, ours in by_language.items():
+        emergencies = sum(e.intent == "emergency" for e in ours)
+        assert emergencies >= 25, lang
+        assert len(ours) - emergencies >= 25, lang
+    return by_language
+
+
 def test_the_calm_set_weighs_calm_emergencies_against_alarming_needs() -> None:
-    examples = evaluate.read_labelled(CALM_SET)
-    for lang in LANGUAGES:
-        ours = [e for e in examples if e.lang == lang]
-        emergencies = [e for e in ours if e.intent == "emergency"]
-        assert len(emergencies) >= 25, lang
-        assert len(ours) - len(emergencies) >= 25, lang
+    for lang, ours in _weighed_by_language(CALM_SET).items():
         # long messages: the kind the held-out set's emergencies are and our data lacked
         assert statistics.median(len(e.text.split()) for e in ours) >= 15, lang
-    readme = (CALM_SET / "README.md").read_text(encoding="utf-8")
-    assert "**Never for training**" in readme
 
 
 def test_the_plain_set_weighs_plain_emergencies_against_ordinary_short_messages() -> None:
-    examples = evaluate.read_labelled(PLAIN_SET)
-    for lang in LANGUAGES:
-        ours = [e for e in examples if e.lang == lang]
-        emergencies = [e for e in ours if e.intent == "emergency"]
-        assert len(emergencies) >= 25, lang
-        assert len(ours) - len(emergencies) >= 25, lang
+    for lang, ours in _weighed_by_language(PLAIN_SET).items():
         assert sum(e.intent == "out_of_scope" for e in ours) >= 8, lang
         # short messages: the kind the everyday sentences taught the model to read as chat
         assert all(3 <= len(e.text.split()) <= 12 for e in ours), lang
-    readme = (PLAIN_SET / "README.md").read_text(encoding="utf-8")
-    assert "**Never for training**" in readme
 
 
 @pytest.mark.parametrize(
