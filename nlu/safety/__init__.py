@@ -10,12 +10,17 @@ Some cries are danger only as the whole message. "Help me!" alone is a cry, and 
 find a school" a need; "Help!" is a cry, and "help" alone asks how the bot works. A line
 starting with `=` is such a cry: the message is those words and nothing else (said once or
 more). A line starting with `!` needs an exclamation mark in the message too.
+
+Some phrases are idioms around a word of danger: "I'm dying to see my mum", "my back is
+killing me". A line starting with `~` is such an idiom: a word of danger inside it does not
+count, while any other in the message still does ("he is killing me, my back is killing me").
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
 
 from nlu.normalize import normalize
@@ -81,14 +86,18 @@ def _forms(token: str) -> set[str]:
     return forms
 
 
-# The marks of a line that is a cry (the whole message), and of one that needs "!" too.
-WHOLE, EXCLAIMED = "=", "!"
+# The marks of a line that is a cry (the whole message), of one that needs "!" too, and of an
+# idiom whose words of danger do not count.
+WHOLE, EXCLAIMED, IDIOM = "=", "!", "~"
 Phrase = tuple[str, ...]
 
 
-def _read(folder: Path) -> tuple[list[Phrase], frozenset[Phrase], frozenset[Phrase]]:
-    """The phrases (longest first), the whole-message cries and the cries that need "!"."""
+def _read(
+    folder: Path,
+) -> tuple[list[Phrase], frozenset[Phrase], frozenset[Phrase], list[Phrase]]:
+    """The phrases (longest first), the whole-message cries, the cries that need "!", idioms."""
     phrases: set[Phrase] = set()
+    idioms: set[Phrase] = set()
     cries: dict[str, set[Phrase]] = {WHOLE: set(), EXCLAIMED: set()}
     for path in sorted(folder.glob("*.txt")):
         for raw in path.read_text(encoding="utf-8").splitlines():
@@ -97,16 +106,18 @@ def _read(folder: Path) -> tuple[list[Phrase], frozenset[Phrase], frozenset[Phra
                 continue
             if line[0] in cries:
                 cries[line[0]].add(tuple(_tokens(line[1:])))
+            elif line[0] == IDIOM:
+                idioms.add(tuple(_tokens(line[1:])))
             elif tokens := tuple(_tokens(line)):
                 phrases.add(tokens)
     if not phrases:
         # An install without its data files would answer "no danger" to everything, silently.
         raise RuntimeError(f"no danger phrases in {folder}: the safety net would be empty")
     ordered = sorted(phrases, key=len, reverse=True)
-    return ordered, frozenset(cries[WHOLE]), frozenset(cries[EXCLAIMED])
+    return ordered, frozenset(cries[WHOLE]), frozenset(cries[EXCLAIMED]), sorted(idioms)
 
 
-_PHRASE_LIST, _WHOLE_CRIES, _EXCLAIMED_CRIES = _read(PHRASES_DIR)
+_PHRASE_LIST, _WHOLE_CRIES, _EXCLAIMED_CRIES, _IDIOM_LIST = _read(PHRASES_DIR)
 
 
 def _by_first_word(phrases: list[Phrase]) -> dict[str, list[Phrase]]:
@@ -119,6 +130,7 @@ def _by_first_word(phrases: list[Phrase]) -> dict[str, list[Phrase]]:
 
 
 _PHRASES_BY_FIRST_WORD = _by_first_word(_PHRASE_LIST)
+_IDIOMS_BY_FIRST_WORD = _by_first_word(_IDIOM_LIST)
 
 
 def _once(tokens: Phrase) -> Phrase:
@@ -151,12 +163,20 @@ def mentions_danger(text: str) -> bool:
     if _cried(text, tokens) or _SOS.search(text):
         return True
     forms = [_forms(token) for token in tokens]
+    idioms = list(_found(forms, _IDIOMS_BY_FIRST_WORD))
+    return any(
+        not any(start <= first and last <= end for start, end in idioms)
+        for first, last in _found(forms, _PHRASES_BY_FIRST_WORD)
+    )
+
+
+def _found(forms: list[set[str]], index: dict[str, list[Phrase]]) -> Iterator[tuple[int, int]]:
+    """Where the message's words hold a phrase of `index`: its first and past-the-last word."""
     for start, first in enumerate(forms):
         for word in first:
-            for phrase in _PHRASES_BY_FIRST_WORD.get(word, ()):
-                rest = phrase[1:]
-                if start + len(phrase) <= len(forms) and all(
-                    w in forms[start + 1 + i] for i, w in enumerate(rest)
+            for phrase in index.get(word, ()):
+                end = start + len(phrase)
+                if end <= len(forms) and all(
+                    w in forms[start + 1 + i] for i, w in enumerate(phrase[1:])
                 ):
-                    return True
-    return False
+                    yield start, end

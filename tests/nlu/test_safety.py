@@ -236,3 +236,28 @@ def test_sos_alone_or_in_capitals_is_danger(text: str) -> None:
 def test_sos_meaning_you_are_in_rioplatense_spanish_is_not_danger(text: str) -> None:
     # "vos sos" is how people from Buenos Aires or Montevideo say "you are".
     assert not mentions_danger(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "where is a doctor, my back is killing me",
+        "my teeth are killing me since Monday, any dentist?",
+        "I'm dying to see my children again",
+    ],
+)
+def test_an_idiom_around_a_word_of_danger_is_not_danger(text: str) -> None:
+    assert not mentions_danger(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "he is killing me, my back is killing me",
+        "my back is killing me and he is beating me",
+        "I'm dying",
+        "my mother is dying, she does not answer",
+    ],
+)
+def test_a_word_of_danger_outside_the_idiom_still_counts(text: str) -> None:
+    assert mentions_danger(text)
