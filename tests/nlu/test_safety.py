@@ -261,3 +261,35 @@ def test_an_idiom_around_a_word_of_danger_is_not_danger(text: str) -> None:
 )
 def test_a_word_of_danger_outside_the_idiom_still_counts(text: str) -> None:
     assert mentions_danger(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # More short flat reports: chest pain now, bleeding in pregnancy, poison or pills
+        # swallowed, drowning, a crash just now, smoke, someone barely responsive, choking.
+        "أحس ألم قوي في صدري وما قادر اتنفس",
+        "ma femme est enceinte et elle saigne beaucoup",
+        "my little brother swallowed rat poison",
+        "la niña se tomo las pastillas de la abuela",
+        "ein Mann ist im Meer untergegangen",
+        "die ganze Küche ist voller Rauch",
+        "acaban de chocar un camion y una moto",
+        "mein Vater ist kaum ansprechbar",
+        "ابني شرق بالاكل ووجهو ازرق",
+        "дідусь впав і не встає",
+    ],
+)
+def test_more_short_flat_reports_of_danger_are_seen(text: str) -> None:
+    assert mentions_danger(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "where can I buy rat poison, there are rats in the flat",
+        "hay ratas en el piso y el casero no pone veneno para ratas",
+    ],
+)
+def test_poison_for_a_flat_with_rats_is_a_housing_question(text: str) -> None:
+    assert not mentions_danger(text)
