@@ -490,7 +490,7 @@ def parser() -> argparse.ArgumentParser:
     evaluating.add_argument(
         "file",
         help="a Rasa NLU YAML file, a folder of them (one set), or the name of one of our sets "
-        "(dev, holdout, external, strangers, calm, plain)",
+        "(dev, holdout, external, strangers, calm, plain, rough)",
     )
     evaluating.add_argument("--predictions", default=None, help="write one JSON line per example")
     evaluating.add_argument("--concurrency", type=int, default=4)

@@ -1,14 +1,14 @@
 """Compare Rasa pipelines on the development set and by cross-validation.
 
-    .venv/bin/python -m nlu.compare [--folds 3 [--cv-only]] [--sets dev,strangers,calm,plain]
-        [--seeds 7,8,9] [experiments/….yml ...]
+    .venv/bin/python -m nlu.compare [--folds 3 [--cv-only]]
+        [--sets dev,strangers,calm,plain,rough] [--seeds 7,8,9] [experiments/….yml ...]
 
 For each configuration: train on the full training data (timed), serve the model (its memory
 once loaded), run the evaluation sets (development, held-out, external, strangers, calm,
-plain) through the bot's client (`nlu.evaluate`), then, with `--folds`, Rasa's own k-fold
-cross-validation on the training data. `--sets dev,strangers,calm,plain` (or `--sets dev
-strangers calm plain`) scores the sets that choose, before the held-out and external sets may
-be read. Prints a Markdown table (the one in nlu/README.md) and writes build/nlu-compare.json.
+plain, rough) through the bot's client (`nlu.evaluate`), then, with `--folds`, Rasa's own
+k-fold cross-validation on the training data. `--sets dev,strangers,calm,plain,rough` (or
+`--sets dev strangers calm plain rough`) scores the sets that choose, before the held-out and
+external sets may be read. Prints a Markdown table (the one in nlu/README.md) and writes build/nlu-compare.json.
 Slow: every configuration is trained
 `1 + folds` times.
 

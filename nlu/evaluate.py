@@ -37,8 +37,9 @@ from nlu.training_data import plain_text
 
 # The evaluation sets (nlu/README.md): development, held-out, text by other people, and three
 # more sets that choose like "dev" and are never trained on: strangers' text
-# (eval/strangers/README.md), long, calm messages by other writers (eval/calm/README.md) and
-# short, plain ones by yet others (eval/plain/README.md).
+# (eval/strangers/README.md), long, calm messages by other writers (eval/calm/README.md),
+# short, plain ones by yet others (eval/plain/README.md) and roughly typed ones, Arabizi most
+# (eval/rough/README.md).
 EVAL_DIR = Path(__file__).resolve().parent / "eval"
 EVAL_SETS = {
     "dev": EVAL_DIR / "dev.yml",
@@ -47,9 +48,10 @@ EVAL_SETS = {
     "strangers": EVAL_DIR / "strangers",
     "calm": EVAL_DIR / "calm",
     "plain": EVAL_DIR / "plain",
+    "rough": EVAL_DIR / "rough",
 }
 # The sets data, configurations and bars may be chosen on; the others are only scored.
-CHOOSING_SETS = ("dev", "strangers", "calm", "plain")
+CHOOSING_SETS = ("dev", "strangers", "calm", "plain", "rough")
 
 
 def set_path(name_or_path: str) -> Path:

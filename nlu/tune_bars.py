@@ -1,7 +1,7 @@
 """Choosing the bars of `nlu.decision` for a model, on the sets that choose.
 
-    .venv/bin/python -m nlu.tune_bars build/nlu-compare/t-….tar.gz [--sets dev,strangers,calm,plain]
-        [--fallback 0.25 0.3 ...]
+    .venv/bin/python -m nlu.tune_bars build/nlu-compare/t-….tar.gz
+        [--sets dev,strangers,calm,plain,rough] [--fallback 0.25 0.3 ...]
 
 Serves the model, asks Rasa once for every text of the sets given (the development set by
 default; `strangers`, the development set of strangers' text, and `calm`, long calm messages by

@@ -14,6 +14,8 @@
 - `plain/`: a fourth development set, short plain messages by yet other writers (emergencies
   said flatly in a few words, and ordinary sentences and needs of the same length); chooses,
   no gate.
+- `rough/`: a fifth development set, Arabizi of six regions and six languages roughly spelt,
+  by other writers again; chooses, no gate.
 
 None is trained on, and the training data is never written from them (nlu/README.md).
 """
@@ -38,6 +40,7 @@ from tests.helpers.settings import RASA_TOKEN
 SETS = evaluate.EVAL_SETS
 DEV_SET, HOLDOUT_SET, EXTERNAL_SET = SETS["dev"], SETS["holdout"], SETS["external"]
 STRANGERS_SET, CALM_SET, PLAIN_SET = SETS["strangers"], SETS["calm"], SETS["plain"]
+ROUGH_SET = SETS["rough"]
 # The sets with quality gates (the strangers' set is for choosing and has none).
 GATED = ("dev", "holdout", "external")
 LANGUAGES = {"ar", "fr", "en", "es", "it", "pt", "de", "fa", "uk", "tr"}
@@ -189,6 +192,19 @@ def test_the_plain_set_weighs_plain_emergencies_against_ordinary_short_messages(
         assert sum(e.intent == "out_of_scope" for e in ours) >= 8, lang
         # short messages: the kind the everyday sentences taught the model to read as chat
         assert all(3 <= len(e.text.split()) <= 12 for e in ours), lang
+
+
+def test_the_rough_set_is_mostly_arabizi_with_every_topic() -> None:
+    assert "**Never for training**" in (ROUGH_SET / "README.md").read_text(encoding="utf-8")
+    examples = evaluate.read_labelled(ROUGH_SET)
+    arabizi = [e for e in examples if e.lang == "ar"]
+    assert len(arabizi) >= 300
+    # Arabic in Latin letters only: the Arabic script is measured by the other sets
+    assert not [e.text for e in arabizi if any("\u0600" <= c <= "\u06ff" for c in e.text)]
+    for lang in ("ar", "en", "fr", "es", "it", "pt", "de"):
+        ours = Counter(e.intent for e in examples if e.lang == lang)
+        assert ours["emergency"] >= 12, lang
+        assert set(ours) >= {"out_of_scope", "find_housing", "find_legal", "find_jobs"}, lang
 
 
 @pytest.mark.parametrize(
