@@ -8,9 +8,8 @@ once loaded), run the evaluation sets (development, held-out, external, stranger
 plain, rough) through the bot's client (`nlu.evaluate`), then, with `--folds`, Rasa's own
 k-fold cross-validation on the training data. `--sets dev,strangers,calm,plain,rough` (or
 `--sets dev strangers calm plain rough`) scores the sets that choose, before the held-out and
-external sets may be read. Prints a Markdown table (the one in nlu/README.md) and writes build/nlu-compare.json.
-Slow: every configuration is trained
-`1 + folds` times.
+external sets may be read. Prints a Markdown table (the one in nlu/README.md) and writes
+build/nlu-compare.json. Slow: every configuration is trained `1 + folds` times.
 
 `--seeds 7,8,9` trains each configuration once per seed (every component's `random_seed` set
 to it) and adds a row with the mean of each figure and its range. The same data trained with

@@ -293,3 +293,34 @@ def test_more_short_flat_reports_of_danger_are_seen(text: str) -> None:
 )
 def test_poison_for_a_flat_with_rats_is_a_housing_question(text: str) -> None:
     assert not mentions_danger(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "rahom yedarbouni 9ddam dar",  # Algerian: they are beating me in front of the house
+        "khti ghmat 3liha f lkouzina w ma kay7elch 3inih",  # fainted, does not open her eyes
+        "chi wahd kaytbe3ni men la gare",  # Moroccan: someone is following me
+        "wldi cherb smm dial sra9 ma3raftch chnou ndir",  # swallowed poison
+        "bch yoktolni rajli ija fissa3",  # Tunisian: my husband will kill me
+        "ebni biyenzef dam mn rasso w mesh 3aref a3mel eh",  # Egyptian: bleeding from the head
+        "fi ri7et gaz bel binaye kella",  # Levantine: a smell of gas
+        "ibni mafqood bil souq min sa3a",  # Iraqi: my son is missing
+        "el baby ma 3am yt7arrak w wesho azra2",  # the baby is not moving, his face blue
+        "abouya jatu sakta w wa23 bil ard",  # a stroke, fallen down
+    ],
+)
+def test_arabizi_reports_of_danger_now_are_seen(text: str) -> None:
+    assert mentions_danger(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "il7a2uni 3al ahwe ba3d el shoghl",  # Levantine: join me at the café after work
+        "jari kaychrab dokhan fel dar w ri7to kat3ej9ni",  # the neighbour smokes at home
+        "l as3ar nar cha3la had l3am",  # prices are "on fire" this year
+    ],
+)
+def test_arabizi_everyday_words_near_danger_are_not_danger(text: str) -> None:
+    assert not mentions_danger(text)
