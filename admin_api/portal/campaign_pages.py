@@ -17,7 +17,8 @@ from admin_api.campaigns import service as rules
 from admin_api.deps import RowId, SessionDep
 from admin_api.errors import InvalidInput
 from admin_api.portal import i18n
-from admin_api.portal.auth import Signed, SignedDep, SignedFormDep
+from admin_api.portal.auth import Signed, SignedDep
+from admin_api.portal.kept import KeptFormDep
 from admin_api.portal.labels import REFUSALS
 from admin_api.portal.pages import PageError, PortalRoute, render, see_other
 from core.campaigns import DONE, Campaign
@@ -66,10 +67,12 @@ async def campaigns_page(request: Request, signed: SignedDep, session: SessionDe
 
 @router.post("/portal/campaigns")
 async def start_campaign(
-    request: Request, signed_form: SignedFormDep, session: SessionDep
+    request: Request, signed_form: KeptFormDep, session: SessionDep
 ) -> Response:
     """Ask to confirm the campaign; once confirmed, queue it (the broadcaster sends it) and
     show its counts."""
+    # Sent after the session ended, the choice comes back in the form of the campaigns page,
+    # which has no `confirmed`: the confirmation is asked again before anything is queued.
     signed, form = signed_form
     rumour_key = form.get("rumour_key", "").strip()[:40]
     city = form.get("city", "").strip()[:40] or None

@@ -11,13 +11,14 @@ import time
 
 import pytest
 from playwright.async_api import Browser, Page, expect
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from starlette.applications import Starlette
 from starlette.responses import HTMLResponse
 from starlette.routing import Route
 
 from admin_api.accounts.models import Role
+from core.campaigns import Campaign
 from services_directory.listings import service as listings
 from services_directory.listings.models import Service
 from tests.admin_api.portal.conftest import SHORT_SESSION_S
@@ -240,3 +241,52 @@ async def test_a_password_form_is_never_carried(
         await page.locator("main form button[type=submit]").click()
         await page.wait_for_url("**/portal/password")
         assert await page.locator("#new").input_value() == ""
+
+
+async def _campaigns_of(engine: AsyncEngine, rumour_key: str) -> int:
+    async with AsyncSession(engine) as session:
+        found = await session.scalar(
+            select(func.count()).select_from(Campaign).where(Campaign.rumour_key == rumour_key)
+        )
+        return found or 0
+
+
+async def test_a_campaign_confirmed_after_the_session_ended_is_asked_again_not_sent(
+    browser: Browser, short_sessions: str, pg_engine: AsyncEngine
+) -> None:
+    people = People(pg_engine)
+    admin = await people.invite(Role.CITY_ADMIN)
+    started_before = await _campaigns_of(pg_engine, "take_jobs")
+    async with tab(browser, short_sessions) as phone:
+        page = phone.page
+        await accept(page, admin)
+        await sign_in(page, admin.login)
+        await page.wait_for_url("**/portal/review")
+        opened = time.monotonic()
+        await page.goto("/portal/campaigns")
+        await page.locator("#rumour_key").select_option("take_jobs")
+        await page.locator("#city").select_option("vienna")
+        await page.locator("main form button[type=submit]").click()
+        confirm = page.locator("main form:has(input[name=confirmed]) button[type=submit]")
+        await confirm.wait_for()
+        await _until_the_session_ends(opened)
+
+        async with page.expect_response("**/portal/campaigns") as answer:
+            await confirm.click()
+        assert (await answer.value).status == 401
+        await page.locator("#login").fill(admin.login)
+        await page.locator("#password").fill(PASSWORD)
+        await page.locator("main form button[type=submit]").click()
+
+        # The choice is back in the form; the confirmation is asked again, nothing was queued.
+        await expect(page.locator("main > .notice[role=status]")).to_contain_text(
+            "pas encore enregistré"
+        )
+        assert await page.locator("#rumour_key").input_value() == "take_jobs"
+        assert await page.locator("#city").input_value() == "vienna"
+        assert await _campaigns_of(pg_engine, "take_jobs") == started_before
+        await page.locator("main form button[type=submit]").click()
+        await expect(page.locator("h1")).to_have_text("Lancer la campagne ?")
+        assert "à Vienne qui ont demandé des faits" in await page.locator("main").inner_text()
+        assert await serious_violations(page) == []
+    assert await _campaigns_of(pg_engine, "take_jobs") == started_before
