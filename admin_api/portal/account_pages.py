@@ -55,12 +55,12 @@ async def sign_in(request: Request, form: AnonymousFormDep, session: SessionDep)
     filled with what was typed, not yet saved (`kept`); a failed one carries it again.
     """
     next_page = safe_next(form.get("next"))
-    typed, action = kept.kept_fields(form)
+    typed, file, action = kept.kept_fields(form)
 
     def again(error: str, status: int, wait_s: int = 0) -> Response:
         return kept.sign_in_page(
             request, error=error, status=status, wait_s=wait_s, next_page=next_page,
-            kept=typed.items(), action=action or "",
+            kept=typed.items(), action=action or "", kept_file=file,
         )  # fmt: skip
 
     settings = request.app.state.settings
@@ -85,10 +85,11 @@ async def sign_in(request: Request, form: AnonymousFormDep, session: SessionDep)
         request.app.state.redis, account_id=outcome.account.id, ttl_s=ttl
     )
     role = Role(outcome.account.role)
-    if typed and action and next_page:
+    if (typed or file) and action and next_page:
         response = await kept.restored_page(
-            request, session_id=session_id, page=next_page, action=action, kept=typed
-        )
+            request, session_id=session_id, page=next_page, action=action, kept=typed,
+            kept_file=file,
+        )  # fmt: skip
     else:
         response = see_other(next_page or HOMES[role])
     # A cookie for the browser's session: Redis alone decides when the sign-in ends, and a

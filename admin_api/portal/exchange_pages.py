@@ -15,6 +15,7 @@ from admin_api.listings.exchange import MEDIA_TYPES
 from admin_api.listings.service import organization_scope
 from admin_api.portal.auth import SignedDep
 from admin_api.portal.forms import check_csrf
+from admin_api.portal.kept import KeptUploadDep
 from admin_api.portal.pages import PortalRoute, render
 from services_directory.exchange.errors import UnreadableFile
 from services_directory.exchange.importer import export_file, import_file
@@ -39,8 +40,11 @@ async def download(fmt: Literal["csv", "xlsx"], signed: SignedDep, session: Sess
 
 
 @router.post("/portal/spreadsheet")
-async def upload(request: Request, signed: SignedDep, session: SessionDep) -> Response:
-    """Import a spreadsheet: all of it, or (if asked) its valid rows; else each row's problems."""
+async def upload(request: Request, signed: KeptUploadDep, session: SessionDep) -> Response:
+    """Import a spreadsheet: all of it, or (if asked) its valid rows; else each row's problems.
+
+    Sent after the session ended, nothing is imported: signed in again, the person is back
+    on this page, told to choose the file again (`kept`)."""
     # The body is at most MAX_BODY_BYTES (BodySizeLimit) before it is parsed here.
     async with request.form(max_files=1, max_fields=5, max_part_size=MAX_BODY_BYTES) as form:
         fields = {k: v for k, v in form.items() if isinstance(v, str)}

@@ -7,6 +7,11 @@ the form's page rendered afresh with what they typed in it and a notice that it 
 yet (`refill`); nothing is sent on their behalf, and the form carries the new session's
 tokens.
 
+A file chosen in a form is not carried: hidden fields are no place for a spreadsheet, and a
+phone would send it up to three times. Only its name goes back, to say which file was not
+imported and is to be chosen again; its bytes are read, as any request's body, and dropped
+(`KeptUploadDep`).
+
 Only forms that say so keep what was typed (`KeptFormDep`: never one with a password), and
 only when a page of this site sent them from a browser that was signed in: the browser says
 so (`Sec-Fetch-Site: same-origin`, and no other Origin), and the session cookie came along
@@ -21,6 +26,8 @@ from urllib.parse import urlsplit
 
 import httpx
 from fastapi import Depends
+from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Match
@@ -38,7 +45,7 @@ from admin_api.portal.auth import (
     safe_next,
     to_sign_in,
 )
-from admin_api.portal.forms import Form, check_csrf, read_form
+from admin_api.portal.forms import MAX_FIELDS, MAX_FORM_BYTES, Form, check_csrf, read_form
 from admin_api.portal.labels import N_
 from admin_api.portal.pages import HEADERS, PageError, render, see_other
 from admin_api.portal.refill import TOKENS, refill
@@ -46,9 +53,16 @@ from admin_api.portal.refill import TOKENS, refill
 # The sign-in form's names for what it carries: each field sent, and where it was sent to.
 KEPT = "kept-"
 KEPT_ACTION = "kept_action"
+KEPT_FILE = "kept_file"
+# Long enough for any name a person gave a file; the rest is cut.
+MAX_FILE_NAME = 120
 RESTORED = N_(
     "You are signed in again. What you typed is back in the form, but it is not saved yet: "
     "check it, then send it."
+)
+# Translators: %(name)s is the name of the file the person had chosen, e.g. services.csv.
+NOT_IMPORTED = N_(
+    "You are signed in again. Your file %(name)s was not imported. Choose it again, then send it."
 )
 ORPHANED = N_(
     "You are signed in again. What you typed is not saved, and its form is no longer on this "
@@ -59,9 +73,10 @@ ORPHANED = N_(
 def sign_in_page(
     request: Request, *, error: str | None = None, status: int = 200, wait_s: int = 0,
     next_page: str | None = None, kept: Iterable[tuple[str, str]] = (), action: str = "",
-    expired: bool = False,
+    expired: bool = False, kept_file: str = "",
 ) -> Response:  # fmt: skip
-    """Render the sign-in page; with `kept`, carrying a form sent to `action` in hidden fields."""
+    """Render the sign-in page; with `kept`, carrying a form sent to `action` in hidden fields
+    (and the name of the file it had, `kept_file`)."""
     token = form_token(request)
     context = {
         "csrf": token,
@@ -72,16 +87,25 @@ def sign_in_page(
         "welcome": request.query_params.get("welcome") == "1",
         "kept": [(KEPT + name, value) for name, value in kept],
         "kept_action": action,
+        "kept_file": kept_file,
         # Answered at a form's address too: the language links lead to the sign-in page.
         "path": "/portal/sign-in",
     }
     return keep_form_token(request, render(request, "sign_in.html", context, status=status), token)
 
 
-def kept_fields(form: Form) -> tuple[dict[str, str], str | None]:
-    """Return what a sign-in form carries: the fields of the form kept, and where it went."""
+def kept_fields(form: Form) -> tuple[dict[str, str], str, str | None]:
+    """Return what a sign-in form carries: the fields of the form kept, the name of the file
+    it had, and where it went."""
     kept = {name.removeprefix(KEPT): value for name, value in form.items() if name.startswith(KEPT)}
-    return {k: v for k, v in kept.items() if k not in TOKENS}, safe_next(form.get(KEPT_ACTION))
+    fields = {k: v for k, v in kept.items() if k not in TOKENS}
+    return fields, _file_name(form.get(KEPT_FILE, "")), safe_next(form.get(KEPT_ACTION))
+
+
+def _file_name(sent: str) -> str:
+    # The last part of a path (some browsers send one), without control characters.
+    name = sent.replace("\\", "/").rsplit("/", 1)[-1]
+    return "".join(c for c in name if c.isprintable()).strip()[:MAX_FILE_NAME]
 
 
 def _page_of(request: Request) -> str | None:
@@ -105,20 +129,32 @@ def _from_this_site(request: Request) -> bool:
     return request.headers.get("sec-fetch-site") == "same-origin"
 
 
+async def _sent(request: Request) -> tuple[Form, str]:
+    # A form's text fields, and the name of its file if it has one (its bytes are dropped).
+    if request.headers.get("content-type", "").split(";")[0].strip() != "multipart/form-data":
+        return await read_form(request), ""
+    limits = {"max_files": 1, "max_fields": MAX_FIELDS, "max_part_size": MAX_FORM_BYTES}
+    async with request.form(**limits) as form:
+        fields = {name: value for name, value in form.items() if isinstance(value, str)}
+        files = [value.filename for value in form.values() if isinstance(value, UploadFile)]
+    return fields, _file_name(next((name for name in files if name), ""))
+
+
 async def _sign_in_again(request: Request) -> PageError:
     page = _page_of(request)
     if page is None or SESSION_COOKIE not in request.cookies or not _from_this_site(request):
         return to_sign_in(request)
     try:
-        form = await read_form(request)
-    except AdminError:
+        form, file = await _sent(request)
+    except (AdminError, HTTPException):
         return to_sign_in(request)
     kept = [(name, value) for name, value in form.items() if name not in TOKENS]
-    if not kept:
+    if not kept and not file:
         return to_sign_in(request)
     response = sign_in_page(
-        request, status=401, next_page=page, kept=kept, action=request.url.path, expired=True
-    )
+        request, status=401, next_page=page, kept=kept, action=request.url.path, expired=True,
+        kept_file=file,
+    )  # fmt: skip
     return PageError(response)
 
 
@@ -136,6 +172,18 @@ async def kept_form(request: Request, session: SessionDep) -> tuple[Signed, Form
 KeptFormDep = Annotated[tuple[Signed, Form], Depends(kept_form)]
 
 
+async def kept_upload(request: Request, session: SessionDep) -> Signed:
+    """Return who is signed in to send a file; if the session ended before it was sent, answer
+    the sign-in page that says the file was not imported, and names it."""
+    signed = await find_signed(request, session)
+    if signed is None:
+        raise await _sign_in_again(request)
+    return signed
+
+
+KeptUploadDep = Annotated[Signed, Depends(kept_upload)]
+
+
 async def _rendered(request: Request, page: str, session_id: str) -> httpx.Response:
     # The page as its own GET renders it, for the new session, in the reader's language.
     cookies = {**request.cookies, SESSION_COOKIE: session_id}
@@ -150,16 +198,22 @@ async def _rendered(request: Request, page: str, session_id: str) -> httpx.Respo
 
 
 async def restored_page(
-    request: Request, *, session_id: str, page: str, action: str, kept: Mapping[str, str]
-) -> Response:
-    """Answer a sign-in that carried a form: the form's page, with what was typed in it."""
+    request: Request, *, session_id: str, page: str, action: str, kept: Mapping[str, str],
+    kept_file: str = "",
+) -> Response:  # fmt: skip
+    """Answer a sign-in that carried a form: the form's page, with what was typed in it (and,
+    if it had a file, a notice that the file is to be chosen again)."""
     rendered = await _rendered(request, page, session_id)
     if rendered.status_code != 200:
         # Gone, or not this account's to see: what was typed is not shown to it either.
         return see_other(page)
     texts = i18n.translations(i18n.chosen(request))
+    restored = texts.gettext(RESTORED)
+    if kept_file:
+        # Isolated, a name in another script does not reorder the sentence around it.
+        restored = texts.gettext(NOT_IMPORTED) % {"name": f"\u2068{kept_file}\u2069"}
     html = refill(
         rendered.text, action=action, page=page, values=kept,
-        restored=texts.gettext(RESTORED), orphaned=texts.gettext(ORPHANED),
+        restored=restored, orphaned=texts.gettext(ORPHANED),
     )  # fmt: skip
     return HTMLResponse(html, headers=HEADERS)

@@ -7,10 +7,11 @@ The session ends as it does for a volunteer who typed too long: `PORTAL_SESSION_
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 
 import pytest
-from playwright.async_api import Browser, Page, expect
+from playwright.async_api import Browser, FilePayload, Page, expect
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from starlette.applications import Starlette
@@ -23,7 +24,7 @@ from services_directory.listings import service as listings
 from services_directory.listings.models import Service
 from tests.admin_api.portal.conftest import SHORT_SESSION_S
 from tests.helpers.browser import serious_violations, tab
-from tests.helpers.portal import PASSWORD, People, accept, sign_in
+from tests.helpers.portal import PASSWORD, People, accept, draft_service, sign_in
 from tests.standins.server import serve
 
 pytestmark = pytest.mark.browser
@@ -290,3 +291,64 @@ async def test_a_campaign_confirmed_after_the_session_ended_is_asked_again_not_s
         assert "à Vienne qui ont demandé des faits" in await page.locator("main").inner_text()
         assert await serious_violations(page) == []
     assert await _campaigns_of(pg_engine, "take_jobs") == started_before
+
+
+async def test_a_spreadsheet_sent_after_the_session_ended_is_named_to_choose_again(
+    browser: Browser, short_sessions: str, pg_engine: AsyncEngine, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    people = People(pg_engine)
+    organization = await people.organization()
+    service_id = await draft_service(pg_engine, organization, "Abri de nuit")
+    volunteer = await people.invite(Role.ASSOCIATION, organization)
+    async with tab(browser, short_sessions) as phone:
+        page = phone.page
+        await accept(page, volunteer)
+        opened = await _signed_in(page, volunteer.login)
+        await page.goto("/portal/spreadsheet")
+        async with page.expect_download() as downloading:
+            await page.get_by_role("link", name="Télécharger (CSV)").click()
+        sheet = (await (await downloading.value).path()).read_bytes()
+        renamed = sheet.replace(b"Abri de nuit", b"Abri de nuit du quai")
+        upload: FilePayload = {"name": "services.csv", "mimeType": "text/csv", "buffer": renamed}
+        await page.locator("#file").set_input_files(files=[upload])
+        await page.locator("#valid_only").check()
+        await _until_the_session_ends(opened)
+
+        async with page.expect_response("**/portal/spreadsheet") as answer:
+            await page.get_by_role("button", name="Importer").click()
+        assert (await answer.value).status == 401
+        # Said at once, with the file's name; only the name goes back, never its content.
+        await expect(page.locator("main [role=status]")).to_have_text(
+            "Votre session est terminée, et votre fichier \u2068services.csv\u2069 n'a pas "
+            "été importé. Connectez-vous de nouveau, puis choisissez le fichier une nouvelle fois."
+        )
+        assert "Abri de nuit du quai" not in await page.content()
+        await page.locator("#login").fill(volunteer.login)
+        await page.locator("#password").fill(PASSWORD)
+        await page.locator("main form button[type=submit]").click()
+
+        # Back on the upload form, the box as it was, the file to be chosen again.
+        await expect(page.locator("main > .notice[role=status]")).to_have_text(
+            "Connexion rétablie. Votre fichier \u2068services.csv\u2069 n'a pas été importé. "
+            "Choisissez-le de nouveau, puis envoyez-le."
+        )
+        assert await page.locator("#valid_only").is_checked()
+        assert await page.locator("#file").input_value() == ""
+        assert await serious_violations(page) == []
+        async with AsyncSession(pg_engine) as session:
+            service = await session.get(Service, service_id)
+            assert service is not None
+            assert service.name == "Abri de nuit"
+
+        # Chosen again and sent, it is imported.
+        await page.locator("#file").set_input_files(files=[upload])
+        async with page.expect_response("**/portal/spreadsheet") as answer:
+            await page.get_by_role("button", name="Importer").click()
+        assert (await answer.value).status == 200
+    async with AsyncSession(pg_engine) as session:
+        service = await session.get(Service, service_id)
+        assert service is not None
+        assert service.name == "Abri de nuit du quai"
+    assert "Abri de nuit du quai" not in caplog.text
+    assert "services.csv" not in caplog.text
