@@ -115,7 +115,9 @@ async def invitation_page(token: str, request: Request, session: SessionDep) -> 
     _invitation, credential = await people.open_invitation(session, token)
     csrf = form_token(request)
     context = {"csrf": csrf, "login": credential.login, "error": None}
-    return keep_form_token(request, render(request, "invitation.html", context), csrf)
+    return keep_form_token(
+        request, _secret_address(render(request, "invitation.html", context)), csrf
+    )
 
 
 @router.post("/portal/invitation/{token}")
@@ -129,13 +131,20 @@ async def accept_invitation(
     if error:
         csrf = form_token(request)
         context = {"csrf": csrf, "login": credential.login, "error": error}
-        page = render(request, "invitation.html", context, status=422)
+        page = _secret_address(render(request, "invitation.html", context, status=422))
         return keep_form_token(request, page, csrf)
     credential = await people.accept_invitation(session, token=token, password=password)
     # A new invitation is also how a forgotten password is reset: whoever was signed in with
     # the old one is signed out.
     await close_other_sessions(request.app.state.redis, account_id=credential.account_id, keep=None)
     return see_other("/portal/sign-in?welcome=1")
+
+
+def _secret_address(page: Response) -> Response:
+    # The invitation's address signs a person up: not even this site's own requests (its style
+    # sheet, its form) carry it as a referrer, so no proxy's log keeps it twice.
+    page.headers["Referrer-Policy"] = "no-referrer"
+    return page
 
 
 def _password_error(password: str, confirm: str) -> str | None:

@@ -13,9 +13,28 @@ imported and is to be chosen again; its bytes are read, as any request's body, a
 (`KeptUploadDep`).
 
 Only forms that say so keep what was typed (`KeptFormDep`: never one with a password), and
-only when a page of this site sent them from a browser that was signed in: the browser says
-so (`Sec-Fetch-Site: same-origin`, and no other Origin), and the session cookie came along
-(SameSite keeps it off other sites' posts). The old session's tokens are dropped.
+only when a page of this very origin sent them from a browser that was signed in (the session
+cookie came along). The old session's tokens are dropped.
+
+Why "this very origin", and how it is told. Nothing is ever sent on the person's behalf, but
+what another page could make them see is this site's form filled with its words (a phone
+number "for your papers") under a notice that says they typed it: trusting it, a volunteer
+sends it, and the words reach migrants from the directory. So a form is carried only when
+nothing but this origin's own pages can have sent it; anything else only asks to sign in.
+
+- The cookie is not enough. It is SameSite=Lax, so a browser that knows SameSite leaves it
+  off another site's POST; but a site is not an origin: another port of this host, another
+  subdomain of the same domain, and (for browsers without schemeful SameSite) an http page of
+  this host are the same site, and their posts carry it. They can even set it: cookies know
+  no port, and a subdomain may set one for its parent domain.
+- A browser with fetch metadata says where the form came from: `Sec-Fetch-Site: same-origin`
+  is carried (if Origin names another host, it is not); any other value is refused.
+- A browser without it (Safari before 16.4, so in-app browsers on older iPhones; Firefox
+  before 90) is judged by Origin, which no page can make it forge. The portal's pages have
+  `Referrer-Policy: same-origin`, so their forms send `Origin: <this origin>`; another page
+  sends its own origin, or "null" if it withholds its referrer. Only an exact match is
+  carried, scheme and port included; "null", no Origin (Firefox before 70) or any other
+  origin cannot be told apart from another site's form, and is refused as before.
 """
 
 from __future__ import annotations
@@ -43,6 +62,7 @@ from admin_api.portal.auth import (
     form_token,
     keep_form_token,
     safe_next,
+    secure_cookies,
     to_sign_in,
 )
 from admin_api.portal.forms import MAX_FIELDS, MAX_FORM_BYTES, Form, check_csrf, read_form
@@ -119,14 +139,22 @@ def _page_of(request: Request) -> str | None:
     return None
 
 
+def _this_origin(request: Request) -> str:
+    # Behind a TLS proxy the app may see http; a browser that holds its Secure cookie is on
+    # https (see `secure_cookies`).
+    scheme = "https" if secure_cookies(request) else request.url.scheme
+    return f"{scheme}://{request.url.netloc}"
+
+
 def _from_this_site(request: Request) -> bool:
-    # The pages' referrer policy makes browsers send "Origin: null" with their forms; the
-    # fetch metadata still says where a form came from. A browser without it loses the form,
-    # as before: nothing is carried on a guess.
+    # See the module's docstring: this origin's pages only, never a guess.
     origin = request.headers.get("origin")
+    fetched = request.headers.get("sec-fetch-site")
+    if fetched is None:
+        return origin == _this_origin(request)
     if origin and origin != "null" and urlsplit(origin).netloc != request.url.netloc:
         return False
-    return request.headers.get("sec-fetch-site") == "same-origin"
+    return fetched == "same-origin"
 
 
 async def _sent(request: Request) -> tuple[Form, str]:

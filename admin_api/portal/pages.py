@@ -38,7 +38,10 @@ _ENV.globals.update(
 STATIC_HEADERS = page_headers(form_action="'self'")
 # Pages hold people's messages and the directory's drafts, and volunteers share phones: no
 # copy is kept in the browser, so Back after signing out shows nothing (and asks again).
-HEADERS = {**STATIC_HEADERS, "Cache-Control": "no-store"}
+# A referrer only within this origin: other sites learn nothing of where a person was, and
+# the pages' own forms name their origin (`Origin`), which `kept` needs from browsers that
+# send no fetch metadata.
+HEADERS = {**STATIC_HEADERS, "Cache-Control": "no-store", "Referrer-Policy": "same-origin"}
 
 
 def render(

@@ -9,9 +9,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Callable, Coroutine
 
 import pytest
 from playwright.async_api import Browser, FilePayload, Page, expect
+from playwright.async_api import Route as Intercepted
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from starlette.applications import Starlette
@@ -178,11 +180,33 @@ async def test_an_edit_sent_late_keeps_its_version_so_a_newer_save_is_not_overwr
         )
 
 
-# With the referrer withheld, the browser sends "Origin: null", as the portal's own pages do.
+def _without_fetch_metadata(
+    origins: list[str | None],
+) -> Callable[[Intercepted], Coroutine[None, None, None]]:
+    """Send a tab's forms as Safari before 16.4 does: the browser's own request (its Origin,
+    cookies and body) with no Sec-Fetch-* header; note each form's Origin in `origins`."""
+
+    async def send(route: Intercepted) -> None:
+        if route.request.method != "POST":
+            await route.continue_()
+            return
+        sent = await route.request.all_headers()
+        origins.append(sent.get("origin"))
+        headers = {k: v for k, v in sent.items() if not k.startswith("sec-fetch-")}
+        # Its answer goes back to the browser as it came, a redirect included.
+        await route.fulfill(response=await route.fetch(headers=headers, max_redirects=0))
+
+    return send
+
+
+# With the referrer withheld, the browser sends "Origin: null"; without fetch metadata, the
+# browser says nothing else of where the form came from.
 @pytest.mark.parametrize("referrer", ["", '<meta name="referrer" content="no-referrer">'])
+@pytest.mark.parametrize("fetch_metadata", [True, False])
 async def test_another_sites_form_is_not_carried_into_the_sign_in_page(
-    browser: Browser, short_sessions: str, pg_engine: AsyncEngine, referrer: str
-) -> None:
+    browser: Browser, short_sessions: str, pg_engine: AsyncEngine, referrer: str,
+    fetch_metadata: bool,
+) -> None:  # fmt: skip
     people = People(pg_engine)
     organization = await people.organization()
     volunteer = await people.invite(Role.ASSOCIATION, organization)
@@ -205,10 +229,14 @@ async def test_another_sites_form_is_not_carried_into_the_sign_in_page(
         await _until_the_session_ends(opened)
         # The expired session's cookie goes along (another port is the same site), but the
         # form comes from another origin: the browser is only sent to sign in.
+        origins: list[str | None] = []
+        if not fetch_metadata:
+            await page.route("**/portal/services/new", _without_fetch_metadata(origins))
         await page.goto(evil_url)
         async with page.expect_response(f"{short_sessions}/portal/services/new") as answer:
             await page.evaluate("document.getElementById('f').submit()")
         assert (await answer.value).status == 303
+        assert origins in ([], [evil_url], ["null"])
         await page.wait_for_url("**/portal/sign-in?**")
         assert planted not in await page.content()
         await sign_in(page, volunteer.login)
@@ -352,3 +380,80 @@ async def test_a_spreadsheet_sent_after_the_session_ended_is_named_to_choose_aga
         assert service.name == "Abri de nuit du quai"
     assert "Abri de nuit du quai" not in caplog.text
     assert "services.csv" not in caplog.text
+
+
+async def test_a_browser_without_fetch_metadata_keeps_a_form_its_origin_sent(
+    browser: Browser, short_sessions: str, pg_engine: AsyncEngine
+) -> None:
+    people = People(pg_engine)
+    organization = await people.organization()
+    volunteer = await people.invite(Role.ASSOCIATION, organization)
+    origins: list[str | None] = []
+    async with tab(browser, short_sessions) as phone:
+        page = phone.page
+        # The invitation's address is a secret: not even this site gets it as a referrer.
+        invitation = await page.goto(volunteer.link)
+        assert invitation is not None
+        assert invitation.headers["referrer-policy"] == "no-referrer"
+        referrer = page.locator("meta[name=referrer]")
+        assert await referrer.get_attribute("content") == "no-referrer"
+        await accept(page, volunteer)
+        opened = await _signed_in(page, volunteer.login)
+        await page.goto("/portal/services/new")
+        await page.locator("#category").select_option("social_support")
+        await page.locator("#t-fr-name").fill(NAME)
+        await page.locator("#t-fr-description").fill(DESCRIPTION)
+        await page.locator("#city_id").select_option("lyon")
+        await page.locator("#address_1").fill("3 quai Rambaud")
+        await page.route("**/portal/services/new", _without_fetch_metadata(origins))
+        await _until_the_session_ends(opened)
+
+        async with page.expect_response("**/portal/services/new") as answer:
+            await page.locator("button[name=then][value=save]").click()
+        # The portal's referrer policy lets its form name its origin, exactly.
+        assert origins == [short_sessions]
+        assert (await answer.value).status == 401
+        await page.locator("#login").fill(volunteer.login)
+        await page.locator("#password").fill(PASSWORD)
+        await page.locator("main form button[type=submit]").click()
+        await expect(page.locator("main > .notice[role=status]")).to_contain_text(
+            "pas encore enregistré"
+        )
+        assert await page.locator("#t-fr-name").input_value() == NAME
+        assert await page.locator("#t-fr-description").input_value() == DESCRIPTION
+    assert await _services_of(pg_engine, organization) == []
+
+
+async def test_without_fetch_metadata_only_this_exact_origin_is_carried(
+    browser: Browser, short_sessions: str, pg_engine: AsyncEngine
+) -> None:
+    people = People(pg_engine)
+    volunteer = await people.invite(Role.ASSOCIATION, await people.organization())
+    port = short_sessions.rsplit(":", 1)[1]
+    async with tab(browser, short_sessions) as phone:
+        page = phone.page
+        await accept(page, volunteer)
+        opened = await _signed_in(page, volunteer.login)
+        await page.goto("/portal/services/new")
+        token = await page.locator("main form input[name=csrf]").input_value()
+        await _until_the_session_ends(opened)
+        form: dict[str, str | float | bool] = {
+            "csrf": token,
+            "category": "legal",
+            "t-fr-name": "Aide",
+        }
+
+        async def sent_from(origin: str | None) -> int:
+            # Playwright's own requests carry the tab's cookies and no fetch metadata.
+            headers = {"origin": origin} if origin else {}
+            answer = await page.request.post(
+                "/portal/services/new", form=form, headers=headers, max_redirects=0
+            )
+            return answer.status
+
+        # No Origin, "null", this host over https, on another port or by another name: each
+        # could be another page's form. Only asked to sign in; this very origin's is carried.
+        others = ("https://127.0.0.1:" + port, "http://127.0.0.1:1", "http://localhost:" + port)
+        for origin in (None, "null", *others):
+            assert await sent_from(origin) == 303, origin
+        assert await sent_from(short_sessions) == 401
