@@ -324,3 +324,28 @@ def test_arabizi_reports_of_danger_now_are_seen(text: str) -> None:
 )
 def test_arabizi_everyday_words_near_danger_are_not_danger(text: str) -> None:
     assert not mentions_danger(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "j'ai regardé un film sur un incendie hier soir, trop bien",
+        "vimos una película sobre un incendio anoche",
+        "dün akşam yangın filmi izledik çok güzeldi",
+        "ho visto un film su un incendio ieri sera",
+        "دیشب یک فیلم درباره آتش سوزی دیدیم",
+    ],
+)
+def test_a_film_about_a_fire_is_not_danger(text: str) -> None:
+    assert not mentions_danger(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "we were watching a film about a fire and now our kitchen is on fire, help",
+        "vimos una película sobre un incendio y ahora huele a gas en el piso",
+    ],
+)
+def test_danger_beside_a_film_about_a_fire_still_counts(text: str) -> None:
+    assert mentions_danger(text)
