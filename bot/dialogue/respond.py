@@ -362,7 +362,7 @@ class Dialogue:
                 )
             ]
         understood = result.intent != OUT_OF_SCOPE and result.confidence >= CONFIDENT
-        self._adopt_language(turn, result.language, weak=_one_word(text) and not understood)
+        self._adopt_language(turn, result.language, weak=_few_words(text) and not understood)
         turn.state.last_intent = result.intent
         if city := await directory.answered_city(turn, result, bare=_one_word(text)):
             return [await self._city_typed(turn, city)]
@@ -383,9 +383,10 @@ class Dialogue:
 
     def _adopt_language(self, turn: Turn, detected: str | None, *, weak: bool) -> None:
         # A person writes in the language they want answers in, unless they chose one. A
-        # `weak` message, one word the model did not understand, is written alike in many
-        # languages ("ok" reads as Turkish, "Tanger" as French): it does not change a
-        # language already known from earlier messages or from the person's phone.
+        # `weak` message, a few words the model did not understand, is written alike in many
+        # languages ("ok" reads as Turkish, "Tanger" as French, "delete my data" as Spanish):
+        # it does not change a language already known from earlier messages or from the
+        # person's phone.
         known = turn.state.detected_language or supported(turn.message.language_hint)
         if detected in SUPPORTED_LOCALES and not (weak and known):
             turn.state.detected_language = detected
@@ -461,6 +462,16 @@ def _media_unseen(turn: Turn, replies: list[Reply]) -> list[Reply]:
 def _one_word(text: str) -> bool:
     """Tell whether `text` says one word at most, however often ("ok", "Lyon!", "ok ok")."""
     return len(set(_WORDS.findall(text.casefold()))) <= 1
+
+
+# Up to this many different words, a message the model did not understand is too short for
+# its language to be told apart ("delete my data" reads as Spanish, "ok" as Turkish).
+FEW_WORDS = 3
+
+
+def _few_words(text: str) -> bool:
+    """Tell whether `text` says FEW_WORDS different words at most."""
+    return len(set(_WORDS.findall(text.casefold()))) <= FEW_WORDS
 
 
 def _category(value: str | None) -> Category | None:

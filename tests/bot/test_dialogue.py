@@ -409,6 +409,20 @@ async def test_one_word_does_not_change_the_language_of_the_conversation(
     assert (await phone.say("ok")).text == "عذرًا، لم أفهم. اختر موضوعًا:"
 
 
+async def test_a_few_words_not_understood_keep_the_language_of_the_conversation(
+    dialogue: Dialogue,
+) -> None:
+    # "delete my data" reads as Spanish to the language identifier ("data"): the person,
+    # who wrote English until then, was told in Spanish that the bot did not understand.
+    person = Conversation(dialogue, chat_id="5550113")
+    assert (await person.say("I need food in Lisbon")).text.startswith("🤝 Food and support in")
+    not_understood = await person.say("delete my data")
+    assert not_understood.text == "Sorry, I did not understand. Choose a topic:"
+    assert not_understood.language == "en"
+    # A few words the model understood are a change of language, as a sentence is.
+    assert (await person.say("busco trabajo")).text.startswith("💼 Trabajo en Lisboa:")
+
+
 async def test_a_city_typed_instead_of_pressed_continues_the_topic(dialogue: Dialogue) -> None:
     english = Conversation(dialogue, chat_id="5550101", language_hint="en")
     assert (await english.say("I need a doctor")).text == "Which city are you in?"
