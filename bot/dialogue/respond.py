@@ -421,6 +421,8 @@ class Dialogue:
             return Reply(t.gettext("Goodbye. Write to me any time."), rtl=is_rtl(turn.locale))
         if result.intent == "bot_help":
             return render.menu(t, turn.locale, self._help_text(turn))
+        if not _WORDS.search(turn.message.text):
+            return await self._wordless(turn)
         await keep_unmet(
             turn.session, turn.message.text, turn.state.city, turn.locale,
             allowed=self._keep_unmet_questions,
@@ -428,6 +430,15 @@ class Dialogue:
         return render.menu(
             t, turn.locale, t.gettext("Sorry, I did not understand. Choose a topic:")
         )
+
+    async def _wordless(self, turn: Turn) -> Reply:
+        """Answer a message without a word ("2", "👍", "?", "..."): nothing was asked that
+        the directory could not answer, so nothing is kept as an unmet question."""
+        state = turn.state
+        if state.city is None and (state.pending_category or state.language):
+            # A number or an emoji for "Which city are you in?", the question on screen.
+            return await directory.ask_city(turn)
+        return render.menu(turn.t, turn.locale, self._help_text(turn))
 
     # Locations ----------------------------------------------------------------------------
 

@@ -10,13 +10,16 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.dialogue import Dialogue
 from bot.dialogue.respond import Unavailable
 from bot.messages import Reply
+from bot.state import StateStore
 from core.db import create_engine
 from core.languages import NATIVE_NAMES
+from core.unmet import UnmetQuestion
 from core.usage import UsageEvent
 from nlu.client import NLUClient
 from tests.helpers.conversation import Conversation, labels, listed, names_of, payloads
 from tests.helpers.dialogue import make_dialogue
 from tests.helpers.sample import MCCM_CITIES
+from tests.helpers.settings import PSEUDONYM_KEY
 
 # Also on the `make run` default: SQLite and an embedded Redis.
 pytestmark = pytest.mark.embedded_default
@@ -421,6 +424,43 @@ async def test_a_few_words_not_understood_keep_the_language_of_the_conversation(
     assert not_understood.language == "en"
     # A few words the model understood are a change of language, as a sentence is.
     assert (await person.say("busco trabajo")).text.startswith("💼 Trabajo en Lisboa:")
+
+
+async def test_a_number_or_an_emoji_for_the_city_asks_the_city_again(dialogue: Dialogue) -> None:
+    # People answer a question with a number ("3" for the third button) or an emoji: that
+    # got "Sorry, I did not understand. Choose a topic:", and the city question was gone.
+    spanish = Conversation(dialogue, chat_id="5550141", language_hint="es")
+    await spanish.say("/start")
+    asked = await spanish.press("lang:es")
+    assert asked.text == "¿En qué ciudad estás?"
+    for answer in ("3", "👍"):
+        again = await spanish.say(answer)
+        assert (again.text, payloads(again)) == (asked.text, payloads(asked))
+    assert (await spanish.say("Madrid")).text == "¿Qué necesitas?"
+
+    english = Conversation(dialogue, chat_id="5550142", language_hint="en")
+    assert (await english.say("I need a doctor")).text == "Which city are you in?"
+    assert (await english.say("2")).text == "Which city are you in?"
+    assert (await english.say("Vienna")).text.startswith("🩺 Health in Vienna:")
+
+
+async def test_only_a_question_mark_or_dots_get_the_help_and_are_not_kept(
+    sessions: async_sessionmaker[AsyncSession], redis: Redis, nlu: NLUClient, session: AsyncSession
+) -> None:
+    # "?" or "..." said "Sorry, I did not understand", and were kept as questions the
+    # directory could not answer, when the city keeps them.
+    dialogue = Dialogue(
+        sessions=sessions, states=StateStore(redis, ttl_s=60), nlu=nlu,
+        pseudonym_key=PSEUDONYM_KEY.encode(), keep_unmet_questions=True,
+    )  # fmt: skip
+    person = Conversation(dialogue, chat_id="5550143", language_hint="fa")
+    help_text = (await person.say("/help")).text
+    for written in ("?", "...", "…", "👍", "1"):
+        reply = await person.say(written)
+        assert reply.text == help_text
+        assert payloads(reply) == CATEGORY_MENU
+        assert reply.rtl
+    assert (await session.scalars(select(UnmetQuestion.text))).all() == []
 
 
 async def test_a_city_typed_instead_of_pressed_continues_the_topic(dialogue: Dialogue) -> None:
