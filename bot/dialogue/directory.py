@@ -11,6 +11,7 @@ from bot.dialogue import render
 from bot.dialogue.turn import Turn
 from bot.i18n import is_rtl
 from bot.messages import Button, Reply
+from handoff import service as handoff
 from nlu.client import ParseResult
 from nlu.decision import CONFIDENT, EMERGENCY, OUT_OF_SCOPE
 from nlu.normalize import normalize
@@ -143,10 +144,16 @@ async def find(turn: Turn, category: Category, result: ParseResult | None, inten
         turn.state.district = await _known_district(turn, None, named, text)
         await turn.record(intent, "asked_city", category=category)
         return await ask_city(turn)
+    shown = (turn.state.category, turn.state.city, turn.state.district)
     turn.state.city = city.id
     turn.state.district = await _known_district(turn, city, named, text)
     turn.state.page = 1
-    return await search(turn, category, city, intent)
+    # Asked again in words for the list already shown: it did not help, and a person may,
+    # where an association answers the topic there (offered elsewhere, it says nobody does).
+    again = result is not None and shown == (category.value, city.id, turn.state.district)
+    if again:
+        again = bool(await handoff.desks(turn.session, city_id=city.id, category=category.value))
+    return await search(turn, category, city, intent, again=again)
 
 
 async def search(
@@ -155,8 +162,11 @@ async def search(
     city: City,
     intent: str,
     near: tuple[float, float] | None = None,
+    *,
+    again: bool = False,
 ) -> Reply:
-    """Answer with the state's page of services, or with the alternatives when there are none."""
+    """Answer with the state's page of services, or with the alternatives when there are none;
+    `again`: the same question as the list shown last, which then offers a person."""
     state = turn.state
     state.pending_category = None  # a list is shown: no topic waits for a city any more
     page = max(state.page, 1)
@@ -204,6 +214,7 @@ async def search(
         has_more=near is None and page * PAGE_SIZE < found.total,
         filters=filters,
         today=turn.now.astimezone(ZoneInfo(city.timezone)).date(),
+        offer_person=again,
     )
 
 

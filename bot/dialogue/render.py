@@ -210,8 +210,10 @@ def results(
     has_more: bool,
     filters: Filters,
     today: dt.date,
+    offer_person: bool = False,
 ) -> Reply:
-    """Return a list of services with the next steps as buttons."""
+    """Return a list of services with the next steps as buttons; `offer_person` says under
+    it, and shows as the first step after more results, that a person can help."""
     header = t.gettext("{category} in {city}:").format(
         category=category_label(t, category), city=city.display_name(locale)
     )
@@ -221,9 +223,19 @@ def results(
     ]
     if any(card.is_sample for card in cards):
         blocks.append(t.gettext("⚠️ Sample data: these services are examples, not real places."))
+    if offer_person:
+        # Translators: under a list of services the person asked for again; 🙋 is the
+        # "Talk to a person" button shown under it.
+        blocks.append(
+            t.gettext(
+                "If these services do not help you, you can write to a person: press 🙋 below."
+            )
+        )
     rows: list[tuple[Button, ...]] = []
     if has_more:
         rows.append((Button(t.gettext("More results"), "more"),))
+    if offer_person:
+        rows.append((human_button(t),))
     rows.append(filter_buttons(t, filters))
     rows.append((Button(t.gettext("📍 Nearest to me"), "where"),))
     rows.append(

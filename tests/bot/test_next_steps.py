@@ -12,10 +12,16 @@ from bot.state import StateStore
 from bot.telegram.parse import to_incoming
 from core.unmet import UnmetQuestion
 from core.usage import UsageEvent
+from handoff.models import HandoverDesk
 from nlu.client import NLUClient
 from services_directory.audit import Actor
 from services_directory.listings import service as listings
-from services_directory.listings.models import Location, Service, ServiceAtLocation
+from services_directory.listings.models import (
+    Location,
+    Organization,
+    Service,
+    ServiceAtLocation,
+)
 from tests.helpers.conversation import Conversation, listed, payloads
 from tests.helpers.settings import PSEUDONYM_KEY
 
@@ -176,3 +182,41 @@ async def _ratings(session: AsyncSession) -> list[str | None]:
         select(UsageEvent.feedback).where(UsageEvent.outcome == "feedback")
     )
     return list(found.all())
+
+
+async def test_the_same_question_again_offers_a_person_under_the_same_list(
+    dialogue: Dialogue, session: AsyncSession
+) -> None:
+    # Asked three times because the list did not help, the same long list came back three
+    # times, with no way to a person under it.
+    session.add(Organization(id="org-turin-casa", name="Sportello Casa", description=""))
+    await session.flush()
+    session.add(
+        HandoverDesk(
+            organization_id="org-turin-casa", city_id="turin", category="housing",
+            byday="MO,TU,WE,TH,FR,SA,SU", opens_at="00:00", closes_at="23:59",
+        )
+    )  # fmt: skip
+    await session.flush()
+    person = Conversation(dialogue, chat_id="5550478", language_hint="it")
+    first = await person.say("cerco casa a Torino")
+    assert first.text.startswith("🏠 Casa a Torino:")
+    assert "human" not in payloads(first)
+    for _ in range(2):
+        again = await person.say("cerco casa a Torino")
+        assert again.text.startswith("🏠 Casa a Torino:")
+        assert listed(again) == listed(first)
+        assert again.text.endswith(
+            "Se questi servizi non ti aiutano, puoi scrivere a una persona: premi 🙋 qui sotto."
+        )
+        assert payloads(again)[:2] == ["more", "human"]
+    offer = await person.press("human")
+    assert "Sportello Casa" in offer.text
+    assert "human:yes:housing" in payloads(offer)
+
+    # Where no association answers the topic, the same list again promises nobody.
+    await person.say("cerco lavoro a Torino")
+    work = await person.say("cerco lavoro a Torino")
+    assert work.text.startswith("💼 Lavoro a Torino:")
+    assert "human" not in payloads(work)
+    assert "🙋" not in work.text
