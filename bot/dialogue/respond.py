@@ -40,6 +40,9 @@ NEAR_CITY_M = 50_000
 _STOP = re.compile(r"[\W_]*stop[\W_]*")
 _WORDS = re.compile(r"[^\W\d_]+")
 
+# Intents that answer with the menu: a city named with them is the person's from then on.
+_CITY_KEPT = frozenset({"greet", "thanks", "bot_help"})
+
 # A slash command: the one reply it gets.
 CommandHandler = Callable[[Turn], Awaitable[Reply]]
 # What a button does with the value after its kind ("city:lyon"); None when the value is
@@ -412,6 +415,9 @@ class Dialogue:
             if city := await directory.city_from(turn, result):
                 turn.state.city = city.id
             return await handover.offer(turn, _category(turn.state.category))
+        if result.intent in _CITY_KEPT and (city := await directory.named_city(turn, result)):
+            # "Hola, estoy en Madrid": the city is kept for the question that comes next.
+            turn.state.city = city.id
         await turn.record(result.intent, "answered")
         if result.intent == "greet":
             return render.menu(t, turn.locale, t.gettext("Hello! What do you need?"))

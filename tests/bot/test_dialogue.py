@@ -485,6 +485,23 @@ async def test_a_city_typed_instead_of_pressed_continues_the_topic(dialogue: Dia
     assert (await spanish.say("Turin")).text.startswith("💼 Trabajo en Turín:")
 
 
+async def test_a_city_named_with_a_greeting_is_kept(dialogue: Dialogue) -> None:
+    # "Hello, I am in Madrid" got the menu and the city was dropped: the question that came
+    # next asked "Which city are you in?" again.
+    spanish = Conversation(dialogue, chat_id="5550105", language_hint="es")
+    assert (await spanish.say("hola, estoy en Madrid")).text == "¡Hola! ¿Qué necesitas?"
+    assert (await spanish.say("busco trabajo")).text.startswith("💼 Trabajo en Madrid:")
+
+    persian = Conversation(dialogue, chat_id="5550106")
+    await persian.say("سلام من در وین هستم")
+    lawyer = await persian.say("من اقامت ندارم و به وکیل نیاز دارم")
+    assert lawyer.text.startswith("⚖️ کمک حقوقی در وین:")
+
+    french = Conversation(dialogue, chat_id="5550107", language_hint="fr")
+    await french.say("bonjour je suis à Lyon")
+    assert (await french.say("je cherche un médecin")).text.startswith("🩺 Santé à Lyon :")
+
+
 async def test_change_city_under_a_list_shows_the_same_topic_there(dialogue: Dialogue) -> None:
     person = Conversation(dialogue, chat_id="5550131", language_hint="es")
     assert (await person.say("necesito un médico en Madrid")).text.startswith("🩺 Salud en Madrid:")
