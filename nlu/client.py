@@ -242,9 +242,12 @@ class NLUClient:
         # last ("...and last night he said he would kill me").
         danger = mentions_danger(text)
         if not normalized:
+            # Nothing for the model to read ("🆘", "?"): the safety net alone decides.
+            intent = EMERGENCY if danger else OUT_OF_SCOPE
             return ParseResult(
-                intent=OUT_OF_SCOPE, confidence=1.0, language=language, model_intent=OUT_OF_SCOPE
-            )
+                intent=intent, confidence=1.0, language=language, danger=danger,
+                model_intent=OUT_OF_SCOPE,
+            )  # fmt: skip
         started = time.perf_counter()
         try:
             model = await self.model_id() if self.cache else None

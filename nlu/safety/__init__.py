@@ -154,7 +154,8 @@ def is_cry(text: str) -> bool:
 
 # "SOS" in capitals is a call for help in any language; in small letters it is also
 # Rioplatense Spanish for "you are" ("vos sos"), so the phrase files hold it only as a cry.
-_SOS = re.compile(r"\bSOS\b")
+# 🆘 is the same call, and may be all a person in danger manages to send.
+_SOS = re.compile(r"\bSOS\b|\U0001F198")
 
 
 def mentions_danger(text: str) -> bool:

@@ -297,6 +297,18 @@ async def test_danger_words_get_the_numbers_even_when_rasa_is_down(
     assert "112" in reply.text
 
 
+async def test_the_sos_emoji_alone_gets_the_numbers(dialogue: Dialogue) -> None:
+    # 🆘, all a person in danger may manage to send, got "Sorry, I did not understand": the
+    # model reads no emoji, and the safety net was not asked about a message of none but them.
+    person = Conversation(dialogue, chat_id="5550151", language_hint="fr")
+    await person.say("je suis à Lyon")
+    for sent in ("🆘", "🆘🆘🆘", "🆘 !"):
+        reply = await person.say(sent)
+        assert reply.text.startswith("🚨 Si vous êtes en danger, appelez maintenant :")
+        assert "17" in reply.text
+        assert reply.urgent
+
+
 async def test_danger_words_in_a_need_put_the_numbers_first(dialogue: Dialogue) -> None:
     person = Conversation(dialogue, language_hint="en")
     await person.say("I need a doctor in Lyon")

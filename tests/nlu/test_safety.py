@@ -226,7 +226,7 @@ def test_the_same_words_in_ordinary_needs_are_not_danger(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["sos", "SOS!", "Sos", "sos sos sos", "s.o.s", "please SOS my son"]
+    "text", ["sos", "SOS!", "Sos", "sos sos sos", "s.o.s", "please SOS my son", "🆘", "🆘🆘"]
 )
 def test_sos_alone_or_in_capitals_is_danger(text: str) -> None:
     assert mentions_danger(text)
