@@ -207,6 +207,14 @@ async def while_handed_over(turn: Turn, handover: Handover) -> list[Reply] | Non
     if message.kind == "command":
         command = message.text.split()[0].split("@")[0].lower()
         return [await end(turn, handover)] if command == "/end" else None
+    if message.kind == "unsupported":
+        # A voice note, a sticker, a photo without words: nothing of it reaches the volunteer,
+        # who would never know it was sent, and the person would think it had.
+        text = t.gettext(
+            "Volunteers can only read written messages: what you sent did not reach them. "
+            "Please write it here."
+        )
+        return [Reply(text, rtl=is_rtl(turn.locale))]
     if message.kind != "text" or not message.text.strip():
         return None
     await handoff.add_person_message(turn.session, handover, message.text, turn.now)

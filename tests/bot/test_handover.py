@@ -319,6 +319,26 @@ async def test_a_photo_sent_to_a_volunteer_is_said_unseen(
     assert said.all() == ["the letter I got from the prefecture"]
 
 
+async def test_a_voice_note_to_a_volunteer_is_said_not_to_reach_them(
+    dialogue_without_nlu: Dialogue, session: AsyncSession
+) -> None:
+    # A voice note, or a photo without words, got the bot's "I can read text messages and
+    # buttons. What do you need?" and the menu, as if the volunteer had gone; they never
+    # knew it was sent.
+    person, handover = await _taken_by_a_volunteer(dialogue_without_nlu, session)
+    reply = await person._send(kind="unsupported")
+    assert person.replies == [reply]
+    assert reply.text == (
+        "Volunteers can only read written messages: what you sent did not reach them. "
+        "Please write it here."
+    )
+    assert reply.buttons == ()
+    await session.refresh(handover)
+    assert handover.state == "taken", "the conversation goes on"
+    written = await person.write("I sent you the letter from the prefecture")
+    assert written == [], "the volunteer answers"
+
+
 async def test_outside_the_hours_the_person_is_told_when_to_expect_an_answer(
     sessions: async_sessionmaker[AsyncSession], redis: Redis, dialogue_without_nlu: Dialogue,
     session: AsyncSession,
