@@ -349,3 +349,15 @@ def test_a_film_about_a_fire_is_not_danger(text: str) -> None:
 )
 def test_danger_beside_a_film_about_a_fire_still_counts(text: str) -> None:
     assert mentions_danger(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "je cherche un logement à Lyon, hier mon voisin m'a frappé, j'ai du sang sur la tête",
+        "busco trabajo pero ahora tengo sangre en la cabeza después de caerme",
+        "mein mann hat blut am kopf und redet komisch",
+    ],
+)
+def test_blood_on_the_head_inside_a_long_message_is_seen(text: str) -> None:
+    assert mentions_danger(text)
