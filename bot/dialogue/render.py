@@ -87,6 +87,19 @@ def human_button(t: NullTranslations) -> Button:
     return Button(t.gettext("🙋 Talk to a person"), "human")
 
 
+def erase_offer(t: NullTranslations, locale: str) -> Reply:
+    """Return the answer to asking in words to be forgotten: what would go, and the button."""
+    text = t.gettext(
+        "I can erase what I keep about you: your language, your city, the facts you asked "
+        "for and your conversations with volunteers. Tap the button to erase it."
+    )
+    buttons = (
+        (Button(t.gettext("🗑 Erase my data"), "forget"),),
+        (Button(t.gettext("Back to the menu"), "menu"),),
+    )
+    return Reply(text, buttons, rtl=is_rtl(locale))
+
+
 def category_buttons(t: NullTranslations) -> tuple[tuple[Button, ...], ...]:
     """Return the category menu, two per row, then myths and facts, a person, emergency last."""
     buttons = [category_button(t, c) for c in Category]

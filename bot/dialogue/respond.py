@@ -12,7 +12,7 @@ from dataclasses import replace
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.campaigns import subscriptions
-from bot.dialogue import directory, handover, myths, render, replay
+from bot.dialogue import directory, erasure, handover, myths, render, replay
 from bot.dialogue.directory import what_do_you_need
 from bot.dialogue.turn import Turn
 from bot.i18n import DEFAULT_LOCALE, SUPPORTED_LOCALES, is_rtl, supported, translations
@@ -25,8 +25,9 @@ from core.unmet import keep_unmet
 from handoff import service as handoff
 from handoff.models import Handover
 from nlu.client import NLUClient, ParseResult
-from nlu.decision import CONFIDENT, OUT_OF_SCOPE
+from nlu.decision import CONFIDENT, EMERGENCY, OUT_OF_SCOPE
 from nlu.errors import NLUUnavailable
+from nlu.safety import mentions_danger
 from services_directory.categories import Category
 from services_directory.cities.models import City
 from services_directory.cities.service import get_city
@@ -102,6 +103,7 @@ class Dialogue:
             "fb": self._on_feedback,
             "human": self._on_human,
             "hfb": handover.feedback,
+            "forget": self._on_forget_button,
         }
 
     async def respond(self, message: IncomingMessage) -> list[Reply]:
@@ -230,6 +232,9 @@ class Dialogue:
             text += "\n\n" + t.gettext("I also deleted your conversations with volunteers.")
         return Reply(text, rtl=is_rtl(turn.locale), erase_chat=True)
 
+    async def _on_forget_button(self, turn: Turn, _value: str) -> list[Reply] | None:
+        return [await self._on_forget(turn)]
+
     async def _erase(self, turn: Turn) -> tuple[bool, bool]:
         """Erase what the bot keeps of the person: their state, their subscription to the
         facts, their conversations with volunteers; say which of the last two there were."""
@@ -350,6 +355,8 @@ class Dialogue:
             result = await self._nlu.parse(text)
         except NLUUnavailable:
             self._adopt_language(turn, self._nlu.detect_language(text), weak=_one_word(text))
+            if erasure.asked(text) and not mentions_danger(text):
+                return [render.erase_offer(turn.t, turn.locale)]
             # A city typed as the answer to "Which city are you in?" needs no model.
             unread = ParseResult(intent=OUT_OF_SCOPE, confidence=0.0)
             if city := await directory.answered_city(turn, unread, bare=_one_word(text)):
@@ -366,6 +373,8 @@ class Dialogue:
             ]
         understood = result.intent != OUT_OF_SCOPE and result.confidence >= CONFIDENT
         self._adopt_language(turn, result.language, weak=_few_words(text) and not understood)
+        if erasure.asked(text) and result.intent != EMERGENCY and not result.danger:
+            return [render.erase_offer(turn.t, turn.locale)]
         turn.state.last_intent = result.intent
         if city := await directory.answered_city(turn, result, bare=_one_word(text)):
             return [await self._city_typed(turn, city)]

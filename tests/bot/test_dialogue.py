@@ -432,10 +432,40 @@ async def test_a_few_words_not_understood_keep_the_language_of_the_conversation(
     person = Conversation(dialogue, chat_id="5550113")
     assert (await person.say("I need food in Lisbon")).text.startswith("🤝 Food and support in")
     not_understood = await person.say("delete my data")
-    assert not_understood.text == "Sorry, I did not understand. Choose a topic:"
+    assert not_understood.text.startswith("I can erase what I keep about you")
     assert not_understood.language == "en"
     # A few words the model understood are a change of language, as a sentence is.
     assert (await person.say("busco trabajo")).text.startswith("💼 Trabajo en Lisboa:")
+
+
+async def test_asking_in_words_to_be_forgotten_offers_the_erase_button(
+    dialogue: Dialogue, redis: Redis
+) -> None:
+    # People do not know /forget: "borra mis datos" got "no entendí" and everything stayed.
+    person = Conversation(dialogue, chat_id="5550161", language_hint="es")
+    await person.say("/start")
+    await person.press("lang:es")
+    await person.press("city:madrid")
+    offer = await person.say("borra mis datos por favor")
+    assert offer.text.startswith("Puedo borrar lo que guardo de ti: tu idioma, tu ciudad")
+    assert payloads(offer) == ["forget", "menu"]
+    assert await redis.keys("conv:*")  # a phrase alone erases nothing
+    done = await person.press("forget")
+    assert done.text.startswith("Listo: borré tu idioma y tu ciudad.")
+    assert await redis.keys("conv:*") == []
+
+    persian = Conversation(dialogue, chat_id="5550162", language_hint="fa")
+    offer = await persian.say("لطفا اطلاعات من را پاک کن")
+    assert offer.text.startswith("می‌توانم آنچه از شما نگه می‌دارم پاک کنم")
+    assert (offer.language, offer.rtl, payloads(offer)) == ("fa", True, ["forget", "menu"])
+
+
+async def test_danger_beside_asking_to_be_forgotten_gets_the_numbers_first(
+    dialogue: Dialogue,
+) -> None:
+    person = Conversation(dialogue, chat_id="5550163", language_hint="en")
+    reply = await person.say("delete my data, he is hitting me now")
+    assert reply.text.startswith("🚨 If you are in danger, call now:")
 
 
 async def test_a_number_or_an_emoji_for_the_city_asks_the_city_again(dialogue: Dialogue) -> None:

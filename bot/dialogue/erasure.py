@@ -1,0 +1,167 @@
+"""Asking in words to be forgotten: "delete my data" gets the button that erases.
+
+A person should not have to know `/forget` to have what the bot keeps of them erased. The
+NLU's intents are fixed and none is for this, so a few plain phrases per language are
+recognised here, in a message of a few words. Nothing is erased on a phrase alone: a phrase
+read wrongly must not wipe a conversation, so the answer says what would go and offers the
+button; the tap erases, as `/forget` does.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# How people ask, per language, written as `normalised` leaves them: lower case, no accents,
+# no punctuation, one space between words.
+_PHRASES = {
+    "en": [
+        "delete my data",
+        "erase my data",
+        "remove my data",
+        "delete my information",
+        "delete my info",
+        "erase my information",
+        "delete everything about me",
+        "erase everything you know about me",
+        "delete what you know about me",
+        "forget me",
+        "forget about me",
+        "delete my messages",
+        "delete my conversation",
+        "delete my account",
+        "delete my number",
+    ],
+    "fr": [
+        "supprime mes donnees",
+        "supprimez mes donnees",
+        "supprimer mes donnees",
+        "efface mes donnees",
+        "effacez mes donnees",
+        "effacer mes donnees",
+        "supprime mes informations",
+        "supprimez mes informations",
+        "efface mes informations",
+        "oublie moi",
+        "oubliez moi",
+        "supprime mes messages",
+        "supprimer mon compte",
+    ],
+    "es": [
+        "borra mis datos",
+        "borre mis datos",
+        "borrar mis datos",
+        "borren mis datos",
+        "elimina mis datos",
+        "elimine mis datos",
+        "eliminar mis datos",
+        "olvidame",
+        "borra mi informacion",
+        "borra mis mensajes",
+        "borrar mi cuenta",
+    ],
+    "it": [
+        "cancella i miei dati",
+        "cancellate i miei dati",
+        "cancellare i miei dati",
+        "elimina i miei dati",
+        "eliminare i miei dati",
+        "dimenticami",
+        "cancella i miei messaggi",
+        "cancella il mio account",
+    ],
+    "pt": [
+        "apaga os meus dados",
+        "apague os meus dados",
+        "apagar os meus dados",
+        "apaga meus dados",
+        "apague meus dados",
+        "apagar meus dados",
+        "exclua meus dados",
+        "excluir meus dados",
+        "elimina os meus dados",
+        "esquece me",
+        "esqueca me",
+        "apaga as minhas mensagens",
+    ],
+    "de": [
+        "losch meine daten",
+        "losche meine daten",
+        "loschen sie meine daten",
+        "meine daten loschen",
+        "loesch meine daten",
+        "loesche meine daten",
+        "meine daten loeschen",
+        "entferne meine daten",
+        "meine daten entfernen",
+        "vergiss mich",
+    ],
+    "tr": [
+        "verilerimi sil",
+        "verilerimi silin",
+        "bilgilerimi sil",
+        "bilgilerimi silin",
+        "beni unut",
+        "mesajlarimi sil",
+        "hesabimi sil",
+    ],
+    "uk": [
+        "видали мої дані",
+        "видаліть мої дані",
+        "видалити мої дані",
+        "зітри мої дані",
+        "забудь мене",
+        "видали мої повідомлення",
+    ],
+    "fa": [
+        "اطلاعات من را پاک کن",
+        "اطلاعاتم را پاک کن",
+        "اطلاعاتمو پاک کن",
+        "اطلاعات منو پاک کن",
+        "اطلاعاتم را حذف کن",
+        "اطلاعات من را حذف کن",
+        "داده های من را حذف کن",
+        "مرا فراموش کن",
+        "منو فراموش کن",
+    ],
+    "ar": [
+        "احذف بياناتي",
+        "احذفوا بياناتي",
+        "امسح بياناتي",
+        "امسحوا بياناتي",
+        "احذف معلوماتي",
+        "امسح معلوماتي",
+        "احذف رسائلي",
+        "امسح رسائلي",
+        "انساني",
+        "ms7 ma3lomati",
+        "m7i ma3lomati",
+        "7zef bayanati",
+        "ems7 bayanati",
+    ],
+}
+# Longer messages are a need with this in it: they go to the model, as any message does.
+MOST_WORDS = 12
+_MARKS = re.compile(r"[\u064b-\u065f\u0670\u0640]")  # Arabic vowel marks and tatweel
+_NOT_WORD = re.compile(r"[^\w]+")
+
+
+def normalised(text: str) -> str:
+    """Return `text` lower case, without accents, vowel marks or punctuation."""
+    text = unicodedata.normalize("NFKD", text.casefold().replace("ı", "i"))
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    # Persian is typed with Arabic letters' forms too: one form each.
+    text = _MARKS.sub("", text).replace("\u200c", " ").replace("ي", "ی").replace("ك", "ک")
+    return " ".join(_NOT_WORD.sub(" ", text).split())
+
+
+_KNOWN = tuple(f" {normalised(phrase)} " for phrases in _PHRASES.values() for phrase in phrases)
+
+
+def asked(text: str) -> bool:
+    """Tell whether `text`, a message of a few words, asks for the person's data to go."""
+    words = normalised(text)
+    if not words or len(words.split()) > MOST_WORDS:
+        return False
+    padded = f" {words} "
+    return any(phrase in padded for phrase in _KNOWN)
