@@ -19,6 +19,7 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from bot import queue
+from bot.messages import IncomingMessage
 from bot.provided import provided
 from bot.web import assets, limits, outbox, page
 from bot.web.parse import (
@@ -99,6 +100,13 @@ async def _within_limits(config: ChatConfig, conversation: str, address: str) ->
     return None
 
 
+def _forgets(message: IncomingMessage) -> bool:
+    # /forget, or the button offered to a person who asked in words to be forgotten.
+    if message.kind == "button":
+        return message.payload == "forget"
+    return message.kind == "command" and message.text.split()[0].lower() == "/forget"
+
+
 @router.post("/chat/api/messages")
 async def post_message(
     request: Request, config: ChatConfigDep, conversation: ConversationHeader = None
@@ -113,7 +121,7 @@ async def post_message(
             log.info("web.message refused=rate_limited")
             return _slow_down(refused)
         queued = await queue.accept(config.redis, f"web:{message.message_id}", message)
-        if message.kind == "command" and message.text.split()[0].lower() == "/forget":
+        if _forgets(message):
             await limits.reset(config.redis, limits.counter_key(
                 config.pseudonym_key, "conv", chat_id))  # fmt: skip
     except RedisError as error:

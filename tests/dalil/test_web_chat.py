@@ -145,8 +145,9 @@ async def _values(redis: Redis, name: str) -> str:
     return ""
 
 
+@pytest.mark.parametrize("asked", ["command", "in words"])
 async def test_forget_leaves_no_key_of_the_conversation(
-    app_url_prereqs: None, rasa_url: str, redis: Redis
+    app_url_prereqs: None, rasa_url: str, redis: Redis, asked: str
 ) -> None:
     async with running_app(rasa_url, CHAT_LONG_POLL_MS=LONG_POLL_MS) as app:
         browser = Browser(app.http)
@@ -162,8 +163,15 @@ async def test_forget_leaves_no_key_of_the_conversation(
         outbox_key = outbox.outbox_key(PSEUDONYM_KEY.encode(), browser.conversation)
         assert await redis.exists(f"conv:{key}")
 
-        await browser.say("/forget")
-        done = (await browser.wait_for(6))[5]
+        if asked == "command":
+            await browser.say("/forget")
+            done = (await browser.wait_for(6))[5]
+        else:  # "erase my data": the answer offers the button that does it
+            await browser.say("امسح بياناتي")
+            offer = (await browser.wait_for(6))[5]
+            assert offer["buttons"][0][0]["payload"] == "forget"
+            await browser.press("forget")
+            done = (await browser.wait_for(7))[6]
         assert done["text"].startswith(
             translations("ar").gettext(
                 "Done: I erased your language and city. Send /start to begin again."
