@@ -43,6 +43,10 @@ _WORDS = re.compile(r"[^\W\d_]+")
 
 # Intents that answer with the menu: a city named with them is the person's from then on.
 _CITY_KEPT = frozenset({"greet", "thanks", "bot_help"})
+# Courtesies a need may follow in one message ("thanks, now I need a lawyer").
+_COURTESIES = frozenset({"greet", "thanks", "goodbye"})
+# Where a courtesy ends: a mark of punctuation (Arabic and Persian ones too) or a line break.
+_COURTESY_END = re.compile(r"[,.!;:،؛\n]")
 
 # A slash command: the one reply it gets.
 CommandHandler = Callable[[Turn], Awaitable[Reply]]
@@ -375,6 +379,8 @@ class Dialogue:
         self._adopt_language(turn, result.language, weak=_few_words(text) and not understood)
         if erasure.asked(text) and result.intent != EMERGENCY and not result.danger:
             return [render.erase_offer(turn.t, turn.locale)]
+        if result.intent in _COURTESIES:
+            result = await self._need_after_courtesy(text, result)
         turn.state.last_intent = result.intent
         if city := await directory.answered_city(turn, result, bare=_one_word(text)):
             return [await self._city_typed(turn, city)]
@@ -386,6 +392,22 @@ class Dialogue:
             need = await self._intent(turn, replace(result, intent=result.need))
             return [await directory.emergency(turn, result, ask_city=False), need]
         return [await self._intent(turn, result)]
+
+    async def _need_after_courtesy(self, text: str, result: ParseResult) -> ParseResult:
+        """Return what follows a greeting or thanks if the model reads a need there with
+        confidence ("merci, et je cherche un avocat" was answered "You are welcome"), else
+        `result`."""
+        end = _COURTESY_END.search(text)
+        rest = text[end.end() :] if end else ""
+        if len(_WORDS.findall(rest)) < 2:
+            return result
+        try:
+            need = await self._nlu.parse(rest)
+        except NLUUnavailable:
+            return result
+        if need.intent in _COURTESIES or need.intent == OUT_OF_SCOPE or need.confidence < CONFIDENT:
+            return result
+        return need
 
     async def _city_typed(self, turn: Turn, city: City) -> Reply:
         if handover.asking(turn):

@@ -468,6 +468,31 @@ async def test_danger_beside_asking_to_be_forgotten_gets_the_numbers_first(
     assert reply.text.startswith("🚨 If you are in danger, call now:")
 
 
+@pytest.mark.parametrize(
+    ("chat_id", "hint", "city", "said", "answer"),
+    [
+        ("5550171", "en", "city:lyon", "thanks, now I need a lawyer", "⚖️ Legal help in Lyon"),
+        ("5550172", "fr", "city:lyon", "merci, et je cherche un avocat", "⚖️ Aide juridique à Lyon"),
+        ("5550173", "ar", "city:amman", "شكرا، بدي محامي", "⚖️"),
+    ],
+)
+async def test_a_need_after_thanks_is_answered(
+    dialogue: Dialogue, chat_id: str, hint: str, city: str, said: str, answer: str
+) -> None:
+    # The need after the courtesy was lost: "You are welcome. Anything else?"
+    person = Conversation(dialogue, chat_id=chat_id, language_hint=hint)
+    await person.say("/start")
+    await person.press(f"lang:{hint}")
+    await person.press(city)
+    assert (await person.say(said)).text.startswith(answer)
+
+
+async def test_thanks_alone_is_still_thanks(dialogue: Dialogue) -> None:
+    person = Conversation(dialogue, chat_id="5550174", language_hint="en")
+    reply = await person.say("thanks a lot, my friend")
+    assert reply.text == "You are welcome. Anything else?"
+
+
 async def test_a_number_or_an_emoji_for_the_city_asks_the_city_again(dialogue: Dialogue) -> None:
     # People answer a question with a number ("3" for the third button) or an emoji: that
     # got "Sorry, I did not understand. Choose a topic:", and the city question was gone.
