@@ -1,0 +1,60 @@
+"""On a phone-sized screen: what a thumb taps is big enough, what was typed is seen whole."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from playwright.async_api import Browser, Page
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from admin_api.accounts.models import Role
+from tests.helpers.browser import tab
+from tests.helpers.portal import People, accept, draft_service, sign_in
+
+pytestmark = pytest.mark.browser
+
+# The height the portal gives its buttons and fields (2.75rem): a fingertip's size.
+TAP_PX = 44
+# The page's links that are not inside a sentence: menus, languages, a card's actions.
+MENU_LINKS = "header nav a, footer nav a, .actions a"
+
+
+async def _too_small(page: Page) -> list[str]:
+    """The menu links of the page shorter than a fingertip, with their height."""
+    links: list[dict[str, Any]] = await page.evaluate(
+        "s => [...document.querySelectorAll(s)].map("
+        "a => ({text: a.textContent.trim(), height: a.getBoundingClientRect().height}))",
+        MENU_LINKS,
+    )
+    return [f"{a['text']} ({a['height']:.0f}px)" for a in links if a["height"] < TAP_PX]
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar", "fa"])
+async def test_the_menus_links_are_big_enough_to_tap_on_a_phone(
+    browser: Browser, base_url: str, pg_engine: AsyncEngine, lang: str
+) -> None:
+    people = People(pg_engine)
+    organization = await people.organization()
+    volunteer = await people.invite(Role.ASSOCIATION, organization)
+    city_admin = await people.invite(Role.CITY_ADMIN)
+    await draft_service(pg_engine, organization, "Abri de nuit")
+    small: list[str] = []
+    async with tab(browser, base_url, locale=lang) as association:
+        page = association.page
+        await accept(page, volunteer)
+        await page.goto("/portal/sign-in")
+        small += [f"sign-in: {link}" for link in await _too_small(page)]
+        await sign_in(page, volunteer.login)
+        await page.wait_for_url("**/portal/services")
+        assert await page.locator(".actions a").count() == 1
+        small += [f"services: {link}" for link in await _too_small(page)]
+    async with tab(browser, base_url, locale=lang) as city:
+        page = city.page
+        await accept(page, city_admin)
+        await sign_in(page, city_admin.login)
+        await page.wait_for_url("**/portal/review")
+        small += [f"review: {link}" for link in await _too_small(page)]
+        # Bigger links still leave nothing wider than the screen.
+        assert await page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert small == []
