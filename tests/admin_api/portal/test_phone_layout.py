@@ -58,3 +58,29 @@ async def test_the_menus_links_are_big_enough_to_tap_on_a_phone(
         # Bigger links still leave nothing wider than the screen.
         assert await page.evaluate("document.documentElement.scrollWidth") <= 360
     assert small == []
+
+
+# A number as an association writes it, with its country code and spaces.
+NUMBER = "+212 539 00 11 22"
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+async def test_a_whole_phone_number_shows_in_its_field_on_a_phone(
+    browser: Browser, base_url: str, pg_engine: AsyncEngine, lang: str
+) -> None:
+    people = People(pg_engine)
+    organization = await people.organization()
+    volunteer = await people.invite(Role.ASSOCIATION, organization)
+    service = await draft_service(pg_engine, organization, "Abri de nuit")
+    async with tab(browser, base_url, locale=lang) as association:
+        page = association.page
+        await accept(page, volunteer)
+        await sign_in(page, volunteer.login)
+        await page.wait_for_url("**/portal/services")
+        await page.goto(f"/portal/services/{service}/edit")
+        field = page.locator("#phone-1-number")
+        await field.fill(NUMBER)
+        # Wider text than the field scrolls inside it: the end of the number is out of sight.
+        hidden = await field.evaluate("f => f.scrollWidth - f.clientWidth")
+        assert hidden <= 0, f"{hidden}px of {NUMBER} out of sight"
+        assert await page.evaluate("document.documentElement.scrollWidth") <= 360
