@@ -245,9 +245,19 @@ def _validate(fields: dict[str, Any], errors: dict[str, str]) -> None:
         ServiceFields.model_validate(fields)
     except ValidationError as invalid:
         for error in invalid.errors(include_url=False, include_context=False):
-            errors.setdefault(_field_of(error["loc"]), "invalid")
+            field = _field_of(error["loc"])
+            errors.setdefault(field, _code_of(field))
     if errors:
         raise FormErrors(errors)
+
+
+def _code_of(field: str) -> str:
+    # A field whose rule fits in one sentence says it; "not accepted" tells nobody what to fix.
+    if field in {"latitude", "longitude"}:
+        return field
+    if field.startswith("phone-"):
+        return "phone"
+    return "invalid"
 
 
 def _field_of(loc: tuple[int | str, ...]) -> str:

@@ -1,0 +1,44 @@
+"""A refused service form says, under each field, what to write there instead."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.async_api import Browser
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from admin_api.accounts.models import Role
+from tests.helpers.browser import tab
+from tests.helpers.portal import People, accept, draft_service, sign_in
+
+pytestmark = pytest.mark.browser
+
+# What a volunteer may type by mistake, and what the message must show them to fix it.
+TYPED = {
+    "#latitude": ("135.78", ["-90", "90"]),  # a digit too many
+    "#longitude": ("-580.8", ["-180", "180"]),
+    "#phone-1-number": ("appeler le matin", ["+212"]),  # the hours went into the number
+}
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+async def test_an_out_of_range_coordinate_or_a_wordy_number_is_explained_and_kept(
+    browser: Browser, base_url: str, pg_engine: AsyncEngine, lang: str
+) -> None:
+    people = People(pg_engine)
+    organization = await people.organization()
+    volunteer = await people.invite(Role.ASSOCIATION, organization)
+    service = await draft_service(pg_engine, organization, "Abri de nuit")
+    async with tab(browser, base_url, locale=lang) as association:
+        page = association.page
+        await accept(page, volunteer)
+        await sign_in(page, volunteer.login)
+        await page.wait_for_url("**/portal/services")
+        await page.goto(f"/portal/services/{service}/edit")
+        for field, (text, _) in TYPED.items():
+            await page.locator(field).fill(text)
+        await page.locator("button[name=then][value=save]").click()
+        await page.wait_for_load_state()
+        for field, (text, shown) in TYPED.items():
+            assert await page.locator(field).input_value() == text
+            message = await page.locator(f"{field}-error").inner_text()
+            assert all(part in message for part in shown), f"{field}: {message}"
