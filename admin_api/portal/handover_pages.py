@@ -71,20 +71,21 @@ async def _inbox(
 ) -> Response:  # fmt: skip
     viewer = _viewer(signed)
     conversations = await handoff.inbox(session, viewer)
+    locale = i18n.chosen(request)
+    cities = await list_cities(session)
     context = {
         "signed": signed, "csrf": signed.csrf, "conversations": conversations,
         "viewer": viewer, "notice": request.query_params.get("notice"), "figures": None,
-        "error": error,
+        "error": error, "city_names": {city.id: city.display_name(locale) for city in cities},
     }  # fmt: skip
     if viewer.city_team:
         minimum = request.app.state.settings.stats_min_count
         context["figures"] = handovers.shown(await handoff.figures(session), minimum)
         context["min_count"] = minimum
-        locale = i18n.chosen(request)
         saved = {city: c.email for city, c in (await handoff.contacts(session)).items()}
         context["contacts"] = [
             (city.id, city.display_name(locale), (typed or saved).get(city.id, ""))
-            for city in await list_cities(session)
+            for city in cities
         ]
     return render(request, "handover_inbox.html", context, status=status)
 

@@ -26,6 +26,7 @@ from core.usage import UsageEvent
 from handoff.models import Handover, HandoverContact, HandoverDesk, HandoverMessage
 from nlu.client import NLUClient
 from nlu.language import LanguageIdentifier
+from services_directory.cities.models import City
 from tests.admin_api.portal.conftest import SHORT_SESSION_S, served
 from tests.helpers.browser import serious_violations, tab
 from tests.helpers.conversation import Conversation
@@ -133,6 +134,24 @@ async def test_the_first_volunteer_takes_it_the_second_is_told_and_others_never_
             assert signed.errors == [
                 "Failed to load resource: the server responded with a status of 404 (Not Found)"
             ]
+
+
+@pytest.mark.parametrize("lang", ["ar", "fr"])
+async def test_the_inbox_names_the_persons_city_in_the_readers_language(
+    browser: Browser, base_url: str, pg_engine: AsyncEngine, asked: tuple[str, str], lang: str
+) -> None:
+    _, org_id = asked
+    volunteer = await People(pg_engine).invite(Role.ASSOCIATION, org_id)
+    async with AsyncSession(pg_engine) as session:
+        lyon = await session.get(City, "lyon")
+        assert lyon is not None
+        name = lyon.display_name(lang)
+    async with tab(browser, base_url, locale=lang) as signed:
+        await _signed_in(signed.page, volunteer, "/portal/services")
+        await signed.page.goto("/portal/handovers")
+        card = signed.page.locator("li.card p").first
+        await expect(card).to_contain_text(name)
+        assert "lyon" not in await card.inner_text()
 
 
 async def test_a_double_tap_on_send_answers_the_person_once(
