@@ -139,6 +139,7 @@ async def _conversation_page(
         "services": services, "service_names": names, "canned": canned, "viewer": viewer,
         "volunteers": volunteers, "error": error, "last_id": messages[-1].id if messages else 0,
         "once": secrets.token_urlsafe(16),
+        "person_dir": "rtl" if i18n.is_rtl(handover.language) else "ltr",
         "PERSON": PERSON, "NOTICE": NOTICE,
     }  # fmt: skip
     return render(request, "handover.html", context, status=status)

@@ -154,6 +154,22 @@ async def test_the_inbox_names_the_persons_city_in_the_readers_language(
         assert "lyon" not in await card.inner_text()
 
 
+async def test_ready_answers_in_french_read_left_to_right_on_an_arabic_page(
+    browser: Browser, base_url: str, pg_engine: AsyncEngine, asked: tuple[str, str]
+) -> None:
+    _, org_id = asked
+    volunteer = await People(pg_engine).invite(Role.ASSOCIATION, org_id)
+    async with tab(browser, base_url, locale="ar") as signed:
+        page = signed.page
+        await _taken(page, volunteer)
+        assert await page.locator("html").get_attribute("dir") == "rtl"
+        # Right to left, a phone-wide select shows the end of a French answer, not its start.
+        for select in ("#canned", "#service"):
+            shown = page.locator(select)
+            assert await shown.get_attribute("lang") == "fr"
+            assert await shown.evaluate("s => getComputedStyle(s).direction") == "ltr", select
+
+
 async def test_a_double_tap_on_send_answers_the_person_once(
     browser: Browser, base_url: str, pg_engine: AsyncEngine, asked: tuple[str, str]
 ) -> None:
