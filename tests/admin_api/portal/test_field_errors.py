@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from playwright.async_api import Browser
+from playwright.async_api import Browser, expect
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from admin_api.accounts.models import Role
@@ -42,3 +42,31 @@ async def test_an_out_of_range_coordinate_or_a_wordy_number_is_explained_and_kep
             assert await page.locator(field).input_value() == text
             message = await page.locator(f"{field}-error").inner_text()
             assert all(part in message for part in shown), f"{field}: {message}"
+
+
+async def test_a_screen_reader_hears_each_refused_fields_message_on_the_field(
+    browser: Browser, base_url: str, pg_engine: AsyncEngine
+) -> None:
+    people = People(pg_engine)
+    organization = await people.organization()
+    volunteer = await people.invite(Role.ASSOCIATION, organization)
+    service = await draft_service(pg_engine, organization, "Abri de nuit")
+    typed = {
+        "#h-TU-1-opens": "19:00", "#h-TU-1-closes": "08:00",  # closing before opening
+        "#phone-1-number": "le matin", "#latitude": "nord", "#longitude": "999",
+    }  # fmt: skip
+    async with tab(browser, base_url, locale="ar") as association:
+        page = association.page
+        await accept(page, volunteer)
+        await sign_in(page, volunteer.login)
+        await page.wait_for_url("**/portal/services")
+        await page.goto(f"/portal/services/{service}/edit")
+        for field, text in typed.items():
+            await page.locator(field).fill(text)
+        await page.locator("button[name=then][value=save]").click()
+        await page.wait_for_load_state()
+        for field in ("#h-TU-1-opens", "#phone-1-number", "#latitude", "#longitude"):
+            message = await page.locator(f"{field}-error").inner_text()
+            assert await page.locator(field).get_attribute("aria-invalid") == "true"
+            # Tabbing to the field reads its name, then what to fix: no hunting for the text.
+            await expect(page.locator(field)).to_have_accessible_description(message)
