@@ -84,3 +84,26 @@ async def test_a_whole_phone_number_shows_in_its_field_on_a_phone(
         hidden = await field.evaluate("f => f.scrollWidth - f.clientWidth")
         assert hidden <= 0, f"{hidden}px of {NUMBER} out of sight"
         assert await page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+@pytest.mark.parametrize("lang", ["fa", "fr"])
+async def test_an_invitation_link_shows_whole_on_a_phone(
+    browser: Browser, base_url: str, pg_engine: AsyncEngine, lang: str
+) -> None:
+    city_admin = await People(pg_engine).invite(Role.CITY_ADMIN)
+    async with tab(browser, base_url, locale=lang) as city:
+        page = city.page
+        await accept(page, city_admin)
+        await sign_in(page, city_admin.login)
+        await page.wait_for_url("**/portal/review")
+        await page.goto("/portal/accounts")
+        await page.locator("#login").fill(f"{lang}-{city_admin.login}")
+        await page.locator("#role").select_option("city_admin")
+        await page.locator("main form button[type=submit]").first.click()
+        link = page.locator("#invitation-link")
+        assert (await link.input_value()).startswith(f"{base_url}/portal/invitation/")
+        # The city team reads the link before sending it: none of it scrolls out of sight.
+        hidden = await link.evaluate(
+            "f => ({across: f.scrollWidth - f.clientWidth, down: f.scrollHeight - f.clientHeight})"
+        )
+        assert hidden == {"across": 0, "down": 0}
