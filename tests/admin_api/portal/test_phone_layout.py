@@ -107,3 +107,26 @@ async def test_an_invitation_link_shows_whole_on_a_phone(
             "f => ({across: f.scrollWidth - f.clientWidth, down: f.scrollHeight - f.clientHeight})"
         )
         assert hidden == {"across": 0, "down": 0}
+
+
+@pytest.mark.parametrize("lang", ["fa", "fr"])
+async def test_a_long_login_in_the_list_of_accounts_fits_the_phones_width(
+    browser: Browser, base_url: str, pg_engine: AsyncEngine, lang: str
+) -> None:
+    people = People(pg_engine)
+    city_admin = await people.invite(Role.CITY_ADMIN)
+    # An association's shared address, as long as some are.
+    long_login = f"coordination.benevoles.{lang}@association-solidarite-{lang}.example.org"
+    async with tab(browser, base_url, locale=lang) as city:
+        page = city.page
+        await accept(page, city_admin)
+        await sign_in(page, city_admin.login)
+        await page.wait_for_url("**/portal/review")
+        await page.goto("/portal/accounts")
+        await page.locator("#login").fill(long_login)
+        await page.locator("#role").select_option("city_admin")
+        await page.locator("main form button[type=submit]").first.click()
+        await page.locator("#invitation-link").wait_for()
+        await page.goto("/portal/accounts")
+        await page.locator(".card bdi[dir=ltr]", has_text=long_login).wait_for()
+        assert await page.evaluate("document.documentElement.scrollWidth") <= 360
