@@ -113,6 +113,25 @@ async def test_an_association_sees_the_unmet_needs_of_its_own_categories_and_cit
     assert not any(row[0] == "Lyon" or row[2] != "Logement" for row in shown)
 
 
+async def test_the_unmet_figures_keep_each_word_whole_on_an_arabic_phone(
+    browser: Browser, base_url: str, pg_engine: AsyncEngine, unmet_questions: dt.date
+) -> None:
+    people = People(pg_engine)
+    organization = await people.organization()
+    await draft_service(pg_engine, organization, "Abri de nuit")  # housing in Tangier
+    volunteer = await people.invite(Role.ASSOCIATION, organization)
+    async with tab(browser, base_url, locale="ar") as signed:
+        page = signed.page
+        await accept(page, volunteer)
+        await sign_in(page, volunteer.login)
+        await page.wait_for_url("**/portal/services")
+        await page.goto("/portal/unmet")
+        district = page.locator("table.unmet td bdi", has_text="Marshan")
+        # One box per line it covers: two would be "Marsha" over "n".
+        assert await district.evaluate("b => b.getClientRects().length") == 1
+        assert await page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
 @pytest.fixture
 async def three_failures(pg_engine: AsyncEngine, redis: Redis) -> AsyncIterator[str]:
     """The app with three failed sign-ins allowed per address in ten minutes."""
