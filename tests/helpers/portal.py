@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
-from playwright.async_api import Page
+from playwright.async_api import Browser, Page
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from admin_api.accounts.models import Role
@@ -15,6 +17,7 @@ from admin_api.deps import Caller
 from admin_api.listings import service as rules
 from services_directory.listings.models import Organization
 from services_directory.listings.schemas import ServiceFields
+from tests.helpers.browser import tab
 
 PASSWORD = "correct horse battery staple"
 
@@ -96,3 +99,21 @@ async def draft_service(
                 session, caller, service_id=service.id, action="submit", note=None
             )
         return service.id
+
+
+@asynccontextmanager
+async def editing_a_service(
+    browser: Browser, base_url: str, engine: AsyncEngine, locale: str
+) -> AsyncIterator[Page]:
+    """Yield a phone's page where a new association's volunteer, signed in, edits its draft."""
+    people = People(engine)
+    organization = await people.organization()
+    volunteer = await people.invite(Role.ASSOCIATION, organization)
+    service = await draft_service(engine, organization, "Abri de nuit")
+    async with tab(browser, base_url, locale=locale) as association:
+        page = association.page
+        await accept(page, volunteer)
+        await sign_in(page, volunteer.login)
+        await page.wait_for_url("**/portal/services")
+        await page.goto(f"/portal/services/{service}/edit")
+        yield page

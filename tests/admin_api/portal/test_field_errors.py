@@ -6,9 +6,7 @@ import pytest
 from playwright.async_api import Browser, expect
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from admin_api.accounts.models import Role
-from tests.helpers.browser import tab
-from tests.helpers.portal import People, accept, draft_service, sign_in
+from tests.helpers.portal import editing_a_service
 
 pytestmark = pytest.mark.browser
 
@@ -24,16 +22,7 @@ TYPED = {
 async def test_an_out_of_range_coordinate_or_a_wordy_number_is_explained_and_kept(
     browser: Browser, base_url: str, pg_engine: AsyncEngine, lang: str
 ) -> None:
-    people = People(pg_engine)
-    organization = await people.organization()
-    volunteer = await people.invite(Role.ASSOCIATION, organization)
-    service = await draft_service(pg_engine, organization, "Abri de nuit")
-    async with tab(browser, base_url, locale=lang) as association:
-        page = association.page
-        await accept(page, volunteer)
-        await sign_in(page, volunteer.login)
-        await page.wait_for_url("**/portal/services")
-        await page.goto(f"/portal/services/{service}/edit")
+    async with editing_a_service(browser, base_url, pg_engine, lang) as page:
         for field, (text, _) in TYPED.items():
             await page.locator(field).fill(text)
         await page.locator("button[name=then][value=save]").click()
@@ -47,20 +36,11 @@ async def test_an_out_of_range_coordinate_or_a_wordy_number_is_explained_and_kep
 async def test_a_screen_reader_hears_each_refused_fields_message_on_the_field(
     browser: Browser, base_url: str, pg_engine: AsyncEngine
 ) -> None:
-    people = People(pg_engine)
-    organization = await people.organization()
-    volunteer = await people.invite(Role.ASSOCIATION, organization)
-    service = await draft_service(pg_engine, organization, "Abri de nuit")
     typed = {
         "#h-TU-1-opens": "19:00", "#h-TU-1-closes": "08:00",  # closing before opening
         "#phone-1-number": "le matin", "#latitude": "nord", "#longitude": "999",
     }  # fmt: skip
-    async with tab(browser, base_url, locale="ar") as association:
-        page = association.page
-        await accept(page, volunteer)
-        await sign_in(page, volunteer.login)
-        await page.wait_for_url("**/portal/services")
-        await page.goto(f"/portal/services/{service}/edit")
+    async with editing_a_service(browser, base_url, pg_engine, "ar") as page:
         for field, text in typed.items():
             await page.locator(field).fill(text)
         await page.locator("button[name=then][value=save]").click()

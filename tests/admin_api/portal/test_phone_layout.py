@@ -10,7 +10,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from admin_api.accounts.models import Role
 from tests.helpers.browser import tab
-from tests.helpers.portal import People, accept, draft_service, sign_in
+from tests.helpers.portal import (
+    Invited,
+    People,
+    accept,
+    draft_service,
+    editing_a_service,
+    sign_in,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -68,22 +75,24 @@ NUMBER = "+212 539 00 11 22"
 async def test_a_whole_phone_number_shows_in_its_field_on_a_phone(
     browser: Browser, base_url: str, pg_engine: AsyncEngine, lang: str
 ) -> None:
-    people = People(pg_engine)
-    organization = await people.organization()
-    volunteer = await people.invite(Role.ASSOCIATION, organization)
-    service = await draft_service(pg_engine, organization, "Abri de nuit")
-    async with tab(browser, base_url, locale=lang) as association:
-        page = association.page
-        await accept(page, volunteer)
-        await sign_in(page, volunteer.login)
-        await page.wait_for_url("**/portal/services")
-        await page.goto(f"/portal/services/{service}/edit")
+    async with editing_a_service(browser, base_url, pg_engine, lang) as page:
         field = page.locator("#phone-1-number")
         await field.fill(NUMBER)
         # Wider text than the field scrolls inside it: the end of the number is out of sight.
         hidden = await field.evaluate("f => f.scrollWidth - f.clientWidth")
         assert hidden <= 0, f"{hidden}px of {NUMBER} out of sight"
         assert await page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+async def _invite_from_a_phone(page: Page, city_admin: Invited, login: str) -> None:
+    # A city admin signs in and invites `login` as a city admin too.
+    await accept(page, city_admin)
+    await sign_in(page, city_admin.login)
+    await page.wait_for_url("**/portal/review")
+    await page.goto("/portal/accounts")
+    await page.locator("#login").fill(login)
+    await page.locator("#role").select_option("city_admin")
+    await page.locator("main form button[type=submit]").first.click()
 
 
 @pytest.mark.parametrize("lang", ["fa", "fr"])
@@ -93,13 +102,7 @@ async def test_an_invitation_link_shows_whole_on_a_phone(
     city_admin = await People(pg_engine).invite(Role.CITY_ADMIN)
     async with tab(browser, base_url, locale=lang) as city:
         page = city.page
-        await accept(page, city_admin)
-        await sign_in(page, city_admin.login)
-        await page.wait_for_url("**/portal/review")
-        await page.goto("/portal/accounts")
-        await page.locator("#login").fill(f"{lang}-{city_admin.login}")
-        await page.locator("#role").select_option("city_admin")
-        await page.locator("main form button[type=submit]").first.click()
+        await _invite_from_a_phone(page, city_admin, f"{lang}-{city_admin.login}")
         link = page.locator("#invitation-link")
         assert (await link.input_value()).startswith(f"{base_url}/portal/invitation/")
         # The city team reads the link before sending it: none of it scrolls out of sight.
@@ -119,13 +122,7 @@ async def test_a_long_login_in_the_list_of_accounts_fits_the_phones_width(
     long_login = f"coordination.benevoles.{lang}@association-solidarite-{lang}.example.org"
     async with tab(browser, base_url, locale=lang) as city:
         page = city.page
-        await accept(page, city_admin)
-        await sign_in(page, city_admin.login)
-        await page.wait_for_url("**/portal/review")
-        await page.goto("/portal/accounts")
-        await page.locator("#login").fill(long_login)
-        await page.locator("#role").select_option("city_admin")
-        await page.locator("main form button[type=submit]").first.click()
+        await _invite_from_a_phone(page, city_admin, long_login)
         await page.locator("#invitation-link").wait_for()
         await page.goto("/portal/accounts")
         await page.locator(".card bdi[dir=ltr]", has_text=long_login).wait_for()
