@@ -150,9 +150,11 @@ async def find(turn: Turn, category: Category, result: ParseResult | None, inten
     turn.state.page = 1
     # Asked again in words for the list already shown: it did not help, and a person may,
     # where an association answers the topic there (offered elsewhere, it says nobody does).
-    again = result is not None and shown == (category.value, city.id, turn.state.district)
-    if again:
-        again = bool(await handoff.desks(turn.session, city_id=city.id, category=category.value))
+    again = (
+        result is not None
+        and shown == (category.value, city.id, turn.state.district)
+        and bool(await handoff.desks(turn.session, city_id=city.id, category=category.value))
+    )
     return await search(turn, category, city, intent, again=again)
 
 

@@ -102,18 +102,28 @@ async def draft_service(
 
 
 @asynccontextmanager
-async def editing_a_service(
-    browser: Browser, base_url: str, engine: AsyncEngine, locale: str
-) -> AsyncIterator[Page]:
-    """Yield a phone's page where a new association's volunteer, signed in, edits its draft."""
+async def volunteer_signed_in(
+    browser: Browser, base_url: str, engine: AsyncEngine, locale: str = "fr-FR"
+) -> AsyncIterator[tuple[Page, str]]:
+    """Yield a phone's page where a new association's volunteer is signed in, on its list of
+    services, and the id of its draft (a night shelter, housing in Tangier)."""
     people = People(engine)
     organization = await people.organization()
-    volunteer = await people.invite(Role.ASSOCIATION, organization)
     service = await draft_service(engine, organization, "Abri de nuit")
+    volunteer = await people.invite(Role.ASSOCIATION, organization)
     async with tab(browser, base_url, locale=locale) as association:
         page = association.page
         await accept(page, volunteer)
         await sign_in(page, volunteer.login)
         await page.wait_for_url("**/portal/services")
+        yield page, service
+
+
+@asynccontextmanager
+async def editing_a_service(
+    browser: Browser, base_url: str, engine: AsyncEngine, locale: str
+) -> AsyncIterator[Page]:
+    """Yield a phone's page where a new association's volunteer, signed in, edits its draft."""
+    async with volunteer_signed_in(browser, base_url, engine, locale) as (page, service):
         await page.goto(f"/portal/services/{service}/edit")
         yield page

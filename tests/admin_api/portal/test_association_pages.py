@@ -19,7 +19,7 @@ from core import usage
 from core.usage import UsageEvent
 from tests.admin_api.portal.conftest import served
 from tests.helpers.browser import screenshot, serious_violations, tab
-from tests.helpers.portal import People, accept, draft_service, sign_in
+from tests.helpers.portal import People, accept, draft_service, sign_in, volunteer_signed_in
 
 pytestmark = pytest.mark.browser
 
@@ -71,17 +71,9 @@ async def _api_unmet(engine: AsyncEngine, base_url: str) -> list[dict[str, objec
 async def test_an_association_sees_the_unmet_needs_of_its_own_categories_and_cities_only(
     browser: Browser, base_url: str, pg_engine: AsyncEngine, unmet_questions: dt.date
 ) -> None:
-    people = People(pg_engine)
-    organization = await people.organization()
-    await draft_service(pg_engine, organization, "Abri de nuit")  # housing in Tangier
-    volunteer = await people.invite(Role.ASSOCIATION, organization)
     cells = await _api_unmet(pg_engine, base_url)
     ours = [c for c in cells if (c["city"], c["category"]) == ("tangier", "housing")]
-    async with tab(browser, base_url) as signed:
-        page = signed.page
-        await accept(page, volunteer)
-        await sign_in(page, volunteer.login)
-        await page.wait_for_url("**/portal/services")
+    async with volunteer_signed_in(browser, base_url, pg_engine) as (page, _service):
         await page.get_by_role("link", name="Demandé sans rien trouver").click()
         await page.wait_for_url("**/portal/unmet")
         rows = page.locator("table.unmet tbody tr")
@@ -116,15 +108,7 @@ async def test_an_association_sees_the_unmet_needs_of_its_own_categories_and_cit
 async def test_the_unmet_figures_keep_each_word_whole_on_an_arabic_phone(
     browser: Browser, base_url: str, pg_engine: AsyncEngine, unmet_questions: dt.date
 ) -> None:
-    people = People(pg_engine)
-    organization = await people.organization()
-    await draft_service(pg_engine, organization, "Abri de nuit")  # housing in Tangier
-    volunteer = await people.invite(Role.ASSOCIATION, organization)
-    async with tab(browser, base_url, locale="ar") as signed:
-        page = signed.page
-        await accept(page, volunteer)
-        await sign_in(page, volunteer.login)
-        await page.wait_for_url("**/portal/services")
+    async with volunteer_signed_in(browser, base_url, pg_engine, "ar") as (page, _service):
         await page.goto("/portal/unmet")
         district = page.locator("table.unmet td bdi", has_text="Marshan")
         # One box per line it covers: two would be "Marsha" over "n".
