@@ -31,6 +31,12 @@ class ConversationState:
     rated_handover: int = 0
     # The results shown last were rated (👍/👎): one rating for each list of results.
     rated_results: bool = False
+    # The list shown last is in order of distance from a location the person sent (the
+    # point itself is never kept).
+    nearest_first: bool = False
+    # The buttons of "Do you mean:", in order, "|" between them: a number typed next picks
+    # one ("1" for the first), as people answer a question with numbered choices.
+    offered: str | None = None
 
 
 def _decode(kind: str, value: str) -> str | int | bool:

@@ -204,6 +204,7 @@ async def search(
     if outcome == "no_result":
         return await _alternatives(turn, category, city)
     state.rated_results = False
+    state.nearest_first = near is not None
     return render.results(
         turn.t,
         turn.locale,

@@ -2,18 +2,17 @@
 
 A person should not have to know `/forget` to have what the bot keeps of them erased. The
 NLU's intents are fixed and none is for this, so a few plain phrases per language are
-recognised here, in a message of a few words. Nothing is erased on a phrase alone: a phrase
-read wrongly must not wipe a conversation, so the answer says what would go and offers the
-button; the tap erases, as `/forget` does.
+recognised here, in a message of a few words (phrasebook.py). Nothing is erased on a phrase
+alone: a phrase read wrongly must not wipe a conversation, so the answer says what would go
+and offers the button; the tap erases, as `/forget` does.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
+from bot.dialogue.phrasebook import Phrasebook
 
-# How people ask, per language, written as `normalised` leaves them: lower case, no accents,
-# no punctuation, one space between words.
+# How people ask, per language, written as `phrasebook.normalised` leaves them: lower case,
+# no accents, no punctuation, one space between words.
 _PHRASES = {
     "en": [
         "delete my data",
@@ -142,26 +141,9 @@ _PHRASES = {
 }
 # Longer messages are a need with this in it: they go to the model, as any message does.
 MOST_WORDS = 12
-_MARKS = re.compile(r"[\u064b-\u065f\u0670\u0640]")  # Arabic vowel marks and tatweel
-_NOT_WORD = re.compile(r"[^\w]+")
-
-
-def normalised(text: str) -> str:
-    """Return `text` lower case, without accents, vowel marks or punctuation."""
-    text = unicodedata.normalize("NFKD", text.casefold().replace("ı", "i"))
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    # Persian is typed with Arabic letters' forms too: one form each.
-    text = _MARKS.sub("", text).replace("\u200c", " ").replace("ي", "ی").replace("ك", "ک")
-    return " ".join(_NOT_WORD.sub(" ", text).split())
-
-
-_KNOWN = tuple(f" {normalised(phrase)} " for phrases in _PHRASES.values() for phrase in phrases)
+_ASKED = Phrasebook(_PHRASES, most_words=MOST_WORDS)
 
 
 def asked(text: str) -> bool:
     """Tell whether `text`, a message of a few words, asks for the person's data to go."""
-    words = normalised(text)
-    if not words or len(words.split()) > MOST_WORDS:
-        return False
-    padded = f" {words} "
-    return any(phrase in padded for phrase in _KNOWN)
+    return _ASKED.found(text)

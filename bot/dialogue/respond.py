@@ -12,7 +12,7 @@ from dataclasses import replace
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.campaigns import subscriptions
-from bot.dialogue import directory, erasure, handover, myths, render, replay
+from bot.dialogue import directory, erasure, followups, handover, myths, render, replay
 from bot.dialogue.directory import what_do_you_need
 from bot.dialogue.turn import Turn
 from bot.i18n import DEFAULT_LOCALE, SUPPORTED_LOCALES, is_rtl, supported, translations
@@ -167,6 +167,7 @@ class Dialogue:
     async def _dispatch(self, turn: Turn, talking_id: int | None) -> list[Reply]:
         """Answer the turn; `talking_id` is the chat's open conversation with a volunteer."""
         message = turn.message
+        picked = _picked(turn)
         if message.kind == "left":
             await self._erase(turn)
             return []
@@ -185,6 +186,8 @@ class Dialogue:
             return await self._button(turn, message.payload)
         if message.kind == "text" and _STOP.fullmatch(message.text.casefold()):
             return [await myths.stop(turn)]  # how people leave a list on WhatsApp
+        if picked is not None:  # "1" typed under "Do you mean:" is its first button
+            return await self._button(turn, picked)
         if message.kind == "text" and message.text.strip():
             return await self._text(turn)
         if message.latitude is not None and message.longitude is not None:
@@ -385,6 +388,8 @@ class Dialogue:
         if city := await directory.answered_city(turn, result, bare=_one_word(text)):
             return [await self._city_typed(turn, city)]
         handover.leave(turn)  # what they wrote is not the city asked for a conversation
+        if (followup := await followups.answer(turn, result)) is not None:
+            return [followup]
         if result.need is not None:
             # Emergency numbers first, then the need the person also asked about. Without a
             # city the numbers are every city's and the need asks the city once: the city
@@ -437,7 +442,9 @@ class Dialogue:
             if city := await directory.city_from(turn, result):
                 turn.state.city = city.id
             await turn.record(result.intent, "asked_back")
-            return render.ask_back(t, turn.locale, result.choices)
+            asked = render.ask_back(t, turn.locale, result.choices)
+            turn.state.offered = "|".join(row[0].payload for row in asked.buttons)
+            return asked
         if category is not None:
             return await directory.find(turn, category, result, result.intent)
         if result.intent == myths.RUMOUR:
@@ -493,6 +500,21 @@ class Dialogue:
         # Shared under a list of results, the location asks for the same topic, nearest first.
         otherwise = turn.state.category
         return [await directory.city_chosen(turn, city, otherwise=otherwise, near=point)]
+
+
+def _picked(turn: Turn) -> str | None:
+    """Return the payload of the button a bare number picks among those offered in the last
+    reply ("2", "٢", "۲", "2."), else None; what was offered is forgotten either way."""
+    offered, turn.state.offered = turn.state.offered, None
+    message = turn.message
+    if offered is None or message.kind != "text":
+        return None
+    number = message.text.strip().rstrip(".)")
+    if not number.isdecimal():
+        return None
+    payloads = offered.split("|")
+    index = int(number) - 1
+    return payloads[index] if 0 <= index < len(payloads) else None
 
 
 def _media_unseen(turn: Turn, replies: list[Reply]) -> list[Reply]:

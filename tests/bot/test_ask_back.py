@@ -120,6 +120,57 @@ async def test_arabic_unsure_question_without_a_city_asks_the_city_after_the_top
     assert outcomes == ["asked_back", "asked_city", "results"]
 
 
+async def test_a_number_typed_picks_that_topic_of_the_question(
+    rasa_says: MakeDialogue, session: AsyncSession, before: int
+) -> None:
+    # "1" typed under "Do you mean:" got the help text: people answer numbered choices so.
+    unsure = Understanding(SCHOOL_OR_WORK, entities=(("city", "lyon", "Lyon"),))
+    person = Conversation(await rasa_says(unsure), chat_id="5550305")
+    await person.say("je cherche des cours à Lyon")
+    jobs = await person.say("2")
+    assert jobs.text.startswith("💼 Emploi à Lyon :")
+    assert ("fr", "find_jobs", "lyon", "results") in await _events(session, before)
+
+    # In Arabic digits, with a dot after it, the same.
+    arabic = Conversation(await rasa_says(unsure), chat_id="5550306", language_hint="ar")
+    await arabic.say("أبحث عن دروس في ليون")
+    education = await arabic.say("١.")
+    assert education.text.startswith("📚 التعليم في ليون:")
+    assert education.rtl
+
+
+@pytest.mark.parametrize(
+    ("first", "then"),
+    [
+        ("4", "🚨"),  # the last button, the emergency numbers
+        ("3", "What do you need?"),  # "Something else": the whole menu
+    ],
+)
+async def test_a_number_picks_the_other_buttons_too(
+    rasa_says: MakeDialogue, first: str, then: str
+) -> None:
+    person = Conversation(await rasa_says(Understanding(SCHOOL_OR_WORK)), chat_id="5550307")
+    await person.say("I am looking for courses")
+    await person.say(first)
+    assert person.replies[0].text.startswith(then)
+
+
+async def test_a_number_is_a_choice_only_right_after_the_question(
+    rasa_says: MakeDialogue,
+) -> None:
+    unsure = Understanding(SCHOOL_OR_WORK, entities=(("city", "lyon", "Lyon"),))
+    person = Conversation(await rasa_says(unsure), chat_id="5550308")
+    await person.say("I am looking for courses in Lyon")
+    beyond = await person.say("7")  # no 7th button: a number alone, answered with the menu
+    assert "cat:health" in payloads(beyond)
+    assert not beyond.text.startswith(("📚", "💼", "🚨"))
+    await person.say("I am looking for courses in Lyon")
+    results = await person.press("cat:education")
+    assert results.text.startswith("📚 Education in Lyon:")
+    later = await person.say("2")  # under a list, "2" is not the jobs of the question before
+    assert not later.text.startswith("💼")
+
+
 async def test_something_else_shows_the_whole_menu(rasa_says: MakeDialogue) -> None:
     person = Conversation(await rasa_says(Understanding(SCHOOL_OR_WORK)), chat_id="5550303")
     await person.say("I am looking for courses")

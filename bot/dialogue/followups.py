@@ -1,0 +1,429 @@
+"""Follow-ups about the list on screen: "which one is the nearest?", "that did not help".
+
+People answer a list of services in words as often as with its buttons. These are not needs
+and no intent of the NLU is for them (the intents are fixed: DESIGN.md), so a handful of
+phrases per language recognises them (phrasebook.py), only while a list is on screen and only
+when the model reads no need of another topic in the message: "la farmacia más cercana"
+after a list of lawyers is a need, answered as one. Danger is never answered here.
+"""
+
+from __future__ import annotations
+
+from bot.dialogue import render
+from bot.dialogue.phrasebook import Phrasebook
+from bot.dialogue.turn import Turn
+from bot.i18n import is_rtl
+from bot.messages import Button, Reply
+from core import usage
+from handoff import service as handoff
+from nlu.client import ParseResult
+from nlu.decision import CONFIDENT, EMERGENCY
+from services_directory.categories import Category
+
+# How people ask which place of the list is the nearest, written as they type it.
+_NEAREST = {
+    "en": [
+        "which one is the nearest",
+        "which is the closest",
+        "which one is closest",
+        "the closest one",
+        "the nearest one",
+        "nearest one pls",
+        "whats the nearest one",
+        "which is nearest to me",
+        "is there one closer",
+        "anything closer to me",
+        "something closer to me",
+        "wich one is nearest",
+        "the one closest to me",
+        "which one is closer to me",
+    ],
+    "fr": [
+        "lequel est le plus proche",
+        "le plus proche",
+        "quel est le plus proche",
+        "c lequel le plus proche",
+        "c'est lequel le plus pres",
+        "y en a un plus proche",
+        "il y a plus proche",
+        "le plus proche de moi",
+        "lequel est plus pres de chez moi",
+        "un plus proche svp",
+        "quelque chose de plus proche",
+        "celui le plus proche",
+        "le plus prés de moi",
+        "laquelle est la plus proche",
+    ],
+    "es": [
+        "cual es el mas cercano",
+        "cuál queda más cerca",
+        "el mas cercano",
+        "el que quede mas cerca",
+        "cual esta mas cerca",
+        "hay alguno mas cerca",
+        "hay uno mas cerca de mi",
+        "algo mas cerca de mi",
+        "el más cercano a mí",
+        "cual me queda mas cerca",
+        "el mas cercano porfa",
+        "kual es el mas sercano",
+        "cual esta mas cerquita",
+        "cual es la mas cercana",
+    ],
+    "it": [
+        "qual è il più vicino",
+        "quale e piu vicino",
+        "il più vicino",
+        "quello piu vicino",
+        "ce n'è uno più vicino",
+        "ce ne uno piu vicino",
+        "qualcosa di più vicino",
+        "il piu vicino a me",
+        "quale mi è più vicino",
+        "quale sta piu vicino",
+        "qual'è il piu vicino",
+        "qual è la più vicina",
+        "quello più vicino a me",
+    ],
+    "pt": [
+        "qual é o mais perto",
+        "qual fica mais perto",
+        "o mais proximo",
+        "qual é o mais próximo",
+        "o mais perto de mim",
+        "tem algum mais perto",
+        "há algum mais perto",
+        "algum mais perto de mim",
+        "qual ta mais perto",
+        "qual o mais proximo de mim",
+        "o que fica mais perto",
+        "qual esta mais proximo",
+        "tem um mais pertinho",
+        "qual é a mais próxima",
+    ],
+    "de": [
+        "welcher ist am nächsten",
+        "welches ist am nächsten",
+        "welche ist am naechsten",
+        "was ist am nächsten",
+        "der nächstgelegene",
+        "das nächstgelegene",
+        "gibt es einen näher",
+        "gibts was näheres",
+        "etwas näher bei mir",
+        "welcher ist am nähesten",
+        "am nächsten bei mir",
+        "welcher ist näher bei mir",
+        "wo ist das nächstgelegene",
+        "was ist am nächsten zu mir",
+    ],
+    "tr": [
+        "hangisi en yakın",
+        "hangisi daha yakin",
+        "en yakını hangisi",
+        "en yakin hangisi",
+        "en yakin olan",
+        "bana en yakın olan",
+        "daha yakın bir yer var mı",
+        "daha yakin yok mu",
+        "bana daha yakın olan",
+        "en yakını lütfen",
+        "daha yakın olan var mı",
+        "bana yakın olanı hangisi",
+        "en yakini hangisi",
+    ],
+    "uk": [
+        "який найближчий",
+        "яка найближча",
+        "котрий найближче",
+        "найближче до мене",
+        "а є щось ближче",
+        "є щось ближче",
+        "який з них найближчий",
+        "що найближче",
+        "де найближче",
+        "який ближче до мене",
+        "какой ближе",
+        "самий близький",
+        "який самий ближчий",
+        "шо ближче до мене",
+    ],
+    "fa": [
+        "کدوم نزدیک‌تره",
+        "کدومش نزدیکتره",
+        "نزدیکترین کدومه",
+        "نزدیک‌ترینش",
+        "کدوم از همه نزدیکتره",
+        "جای نزدیکتری نیست",
+        "یه جای نزدیکتر",
+        "نزدیکترین به من کدومه",
+        "کدام نزدیک‌تر است",
+        "kodoom nazdiktare",
+        "nazdiktarin kodome",
+        "ye ja nazdiktar",
+        "kodomesh nazdiktare",
+    ],
+    "ar": [
+        "أيهم الأقرب",
+        "ايهم اقرب لي",
+        "مين الأقرب",
+        "شو الأقرب لي",
+        "اقرب واحد",
+        "فيه شي أقرب",
+        "في وحدة اقرب مني",
+        "وين الاقرب",
+        "شنو الاقرب",
+        "أيهم أقرب إلي",
+        "ayhom a2rab",
+        "shu el a2rab",
+        "min el a2rab",
+        "a2rab wa7ed",
+        "fi shi a2rab",
+        "wen el a2rab",
+        "achmen wa7ed a9rab",
+        "a9rab wa7ed liya",
+        "eh a2rab wa7ed",
+        "fe 7aga a2rab",
+    ],
+}
+
+# How people say the list did not help.
+_NOT_HELPFUL = {
+    "en": [
+        "that didnt help",
+        "that doesnt help",
+        "not helpful",
+        "not useful",
+        "this is not what i need",
+        "none of these",
+        "thats not what i asked",
+        "useless",
+        "doesnt help me",
+        "didnt help at all",
+        "this is not helping",
+        "not what im looking for",
+        "none of them help",
+        "you didnt help",
+    ],
+    "fr": [
+        "ca m'aide pas",
+        "ça ne m'aide pas",
+        "ca aide pas",
+        "pas utile",
+        "ca sert a rien",
+        "c'est pas ce que je cherche",
+        "c pas ce que j'ai demandé",
+        "aucun de ceux la",
+        "inutile",
+        "ça m'a pas aidé",
+        "ca ne sert a rien",
+        "pas ce dont j'ai besoin",
+        "rien de tout ca m'aide",
+        "ca m'a pas aider",
+    ],
+    "es": [
+        "no me sirve",
+        "no me ayuda",
+        "no me ayudo",
+        "eso no me sirvio",
+        "no sirve de nada",
+        "no es lo que necesito",
+        "no es lo que pedi",
+        "ninguno de estos",
+        "ninguno me sirve",
+        "inutil",
+        "no me sirvió para nada",
+        "eso no es lo que busco",
+        "no ayuda en nada",
+        "nada de eso me sirve",
+    ],
+    "it": [
+        "non mi aiuta",
+        "non mi è stato utile",
+        "non serve a niente",
+        "non mi serve",
+        "inutile",
+        "non è quello che cerco",
+        "non è quello che ho chiesto",
+        "nessuno di questi",
+        "non mi hai aiutato",
+        "non è utile",
+        "non serve a nulla",
+        "nn mi aiuta",
+        "non mi ha aiutato",
+    ],
+    "pt": [
+        "nao ajudou",
+        "não me ajudou",
+        "isso nao ajuda",
+        "não me serve",
+        "nao serviu de nada",
+        "não foi útil",
+        "nada útil",
+        "não é isso que eu preciso",
+        "nao era isso que eu pedi",
+        "nenhum desses",
+        "nenhum destes",
+        "inútil",
+        "não adiantou nada",
+        "nao é o que procuro",
+    ],
+    "de": [
+        "hilft mir nicht",
+        "das hilft nicht",
+        "hat nicht geholfen",
+        "nicht hilfreich",
+        "bringt mir nichts",
+        "das ist nicht was ich brauche",
+        "das hab ich nicht gefragt",
+        "keiner davon",
+        "keins davon passt",
+        "nutzlos",
+        "bringt nix",
+        "hilft nix",
+        "nicht das was ich suche",
+        "unnütz",
+    ],
+    "tr": [
+        "işime yaramadı",
+        "ise yaramadi",
+        "yardımcı olmadı",
+        "yardimci olmadi",
+        "faydası yok",
+        "hiç faydası olmadı",
+        "bu işime yaramaz",
+        "istediğim bu değil",
+        "bunu sormadım",
+        "bunların hiçbiri",
+        "hicbiri ise yaramaz",
+        "işe yaramaz",
+        "aradığım bu değil",
+        "hic yardimci olmadin",
+    ],
+    "uk": [
+        "це не допомогло",
+        "не допомогло",
+        "не допомагає",
+        "нічим не допомогли",
+        "не корисно",
+        "марно",
+        "це не те що мені треба",
+        "я не це питала",
+        "я не про це питав",
+        "жоден з цих",
+        "жоден не підходить",
+        "не помогло",
+        "толку нема",
+        "нічого з цього не підходить",
+    ],
+    "fa": [
+        "کمکی نکرد",
+        "کمکم نکرد",
+        "به دردم نخورد",
+        "به درد نمیخوره",
+        "فایده نداشت",
+        "این اون چیزی نیست که میخوام",
+        "اینو نپرسیدم",
+        "هیچ کدوم از اینا",
+        "بی فایده ست",
+        "بدرد نخور بود",
+        "komak nakard",
+        "be dardam nakhord",
+        "faide nadasht",
+        "hichkodoom be dard nemikhore",
+    ],
+    "ar": [
+        "ما ساعدني",
+        "ما فادني",
+        "مش مفيد",
+        "ما نفعني",
+        "هذا مش اللي بدي ياه",
+        "مش هذا اللي طلبته",
+        "ولا واحد منهم",
+        "ما عاونيش",
+        "لم يساعدني",
+        "ماشي هادشي لي بغيت",
+        "ma sa3adni",
+        "mesh mofid",
+        "ma fadni",
+        "mafadnich",
+        "ma3awnetnich",
+        "mashi hadchi li bghit",
+        "mesh da elli ana 3ayzo",
+        "ma fi fayde",
+        "wala wa7ed menhom",
+    ],
+}
+# A longer message is a need with such words in it ("none of these doctors speaks Arabic, I
+# need one who does"): the model reads it.
+MOST_WORDS = 10
+NEAREST = Phrasebook(_NEAREST, most_words=MOST_WORDS)
+NOT_HELPFUL = Phrasebook(_NOT_HELPFUL, most_words=MOST_WORDS)
+
+
+def _about_the_list(turn: Turn, result: ParseResult) -> bool:
+    """Tell whether the message can be about the list on screen: there is one, no danger is
+    read in it, and the model reads no other topic in it with confidence."""
+    state = turn.state
+    if state.category is None or state.city is None:
+        return False
+    if result.intent == EMERGENCY or result.danger or result.need is not None:
+        return False
+    category = Category.from_intent(result.intent)
+    return category is None or category.value == state.category or result.confidence < CONFIDENT
+
+
+async def answer(turn: Turn, result: ParseResult) -> Reply | None:
+    """Answer a follow-up about the list on screen, or return None for anything else."""
+    text = turn.message.text
+    if not _about_the_list(turn, result):
+        return None
+    if NEAREST.found(text):
+        return _nearest(turn)
+    if NOT_HELPFUL.found(text):
+        return await _not_helpful(turn)
+    return None
+
+
+def _nearest(turn: Turn) -> Reply:
+    t = turn.t
+    if turn.state.nearest_first:
+        # The list came from a location sent: it is in order already. The point is not kept,
+        # so the button is there to send it again from somewhere else.
+        text = t.gettext(
+            "The list is in order of distance from the location you sent: the first one is "
+            "the nearest. Moved since? Send your location again."
+        )
+        button = t.gettext("📍 Send my location")
+        return Reply(text, rtl=is_rtl(turn.locale), location_request=button)
+    return render.location_request(t, turn.locale)
+
+
+async def _not_helpful(turn: Turn) -> Reply:
+    """Count it as the list's 👎 (once a list) and offer what may help: a person, where an
+    association answers the topic in the city, else other words or another topic."""
+    t, state = turn.t, turn.state
+    category = Category(state.category) if state.category else None
+    if category is not None and not state.rated_results:
+        state.rated_results = True
+        await turn.record("feedback", usage.FEEDBACK_OUTCOME, category=category, feedback="down")
+    city = state.city or ""  # a list is on screen: its city is known (_about_the_list)
+    desks = await handoff.desks(
+        turn.session, city_id=city, category=category.value if category else None
+    )
+    if not desks:
+        text = t.gettext(
+            "Sorry this did not help. Tell me in other words what you need, or choose another "
+            "topic:"
+        )
+        return render.menu(t, turn.locale, text)
+    text = t.gettext(
+        "Sorry this did not help. A volunteer of an association can read your question and "
+        "answer you: press 🙋 below."
+    )
+    rows = (
+        (render.human_button(t),),
+        (Button(t.gettext("Other topic"), "menu"),),
+        (render.emergency_button(t),),
+    )
+    return Reply(text, rows, rtl=is_rtl(turn.locale))

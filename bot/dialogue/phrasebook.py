@@ -1,0 +1,46 @@
+"""Plain phrases recognised in a short message, for what no intent of the NLU is for.
+
+The NLU's intents are fixed (DESIGN.md). A few things people write are not a need but about
+the conversation itself: "delete my data" (erasure.py), "which one is the nearest?", "that
+did not help" (followups.py). A handful of phrases per language recognises them in a message
+of a few words; a longer message is a need with such words in it, and goes to the model.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+
+_MARKS = re.compile(r"[\u064b-\u065f\u0670\u0640]")  # Arabic vowel marks and tatweel
+_NOT_WORD = re.compile(r"[^\w]+")
+# An apostrophe joins what it splits: "didn't" is written "didnt" as often.
+_APOSTROPHES = re.compile(r"['’ʼ`´]")
+
+
+def normalised(text: str) -> str:
+    """Return `text` lower case, without accents, vowel marks, apostrophes or punctuation."""
+    text = _APOSTROPHES.sub("", text)
+    text = unicodedata.normalize("NFKD", text.casefold().replace("ı", "i"))
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    # Persian is typed with Arabic letters' forms too: one form each.
+    text = _MARKS.sub("", text).replace("\u200c", " ").replace("ي", "ی").replace("ك", "ک")
+    return " ".join(_NOT_WORD.sub(" ", text).split())
+
+
+class Phrasebook:
+    """Phrases per language, found whole-word in a message of `most_words` words at most."""
+
+    def __init__(self, phrases: Mapping[str, Iterable[str]], *, most_words: int) -> None:
+        self._known = tuple(
+            {f" {normalised(phrase)} " for written in phrases.values() for phrase in written}
+        )
+        self._most_words = most_words
+
+    def found(self, text: str) -> bool:
+        """Tell whether `text` is short enough and says one of the phrases."""
+        words = normalised(text)
+        if not words or len(words.split()) > self._most_words:
+            return False
+        padded = f" {words} "
+        return any(phrase in padded for phrase in self._known)

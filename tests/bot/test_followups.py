@@ -1,0 +1,199 @@
+"""Words about the list on screen: "which one is the nearest?", "that did not help", and a
+number typed for one of the topics of "Do you mean:". The real model reads every message."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.dialogue import Dialogue, followups
+from bot.i18n import translations
+from core.usage import UsageEvent
+from handoff.models import HandoverDesk
+from services_directory.listings.models import Organization
+from tests.helpers.conversation import Conversation, listed, payloads
+
+MADRID_SOL = (40.4169, -3.7035)  # Puerta del Sol
+
+
+async def _ratings(session: AsyncSession) -> list[tuple[str | None, str | None]]:
+    found = await session.execute(
+        select(UsageEvent.category, UsageEvent.feedback).where(UsageEvent.outcome == "feedback")
+    )
+    return [(category, feedback) for category, feedback in found.all()]
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "nearest"),
+    [
+        ("es", "busco un abogado en Madrid", "¿cuál es el más cercano?"),
+        ("uk", "потрібен юрист у Мадриді", "який найближчий"),
+    ],
+)
+async def test_which_one_is_the_nearest_asks_for_the_location_then_says_the_order(
+    dialogue: Dialogue, language: str, question: str, nearest: str
+) -> None:
+    # "¿cuál es el más cercano?" under a list got "Sorry, I did not understand".
+    t = translations(language)
+    person = Conversation(dialogue, language_hint=language)
+    results = await person.say(question)
+    assert listed(results)
+    assert "where" in payloads(results)
+
+    asked = await person.say(nearest)
+    assert asked.location_request == t.gettext("📍 Send my location")
+    assert asked.text == t.gettext(
+        "Tap the button below to send your location. I use it only to find the nearest "
+        "services, and I do not keep it."
+    )
+    in_order = await person.share_location(*MADRID_SOL)
+    assert listed(in_order)
+    assert in_order.text.split(" ", 1)[0] == results.text.split(" ", 1)[0]  # the same topic
+
+    # Asked again once the list is nearest first: it says so, and offers to send it again.
+    said = await person.say(nearest)
+    assert said.text == t.gettext(
+        "The list is in order of distance from the location you sent: the first one is "
+        "the nearest. Moved since? Send your location again."
+    )
+    assert not said.text.startswith("The list")  # translated, not the English
+    assert said.location_request == t.gettext("📍 Send my location")
+
+
+async def test_that_did_not_help_is_the_lists_thumbs_down_and_offers_a_person(
+    dialogue: Dialogue, session: AsyncSession
+) -> None:
+    session.add(Organization(id="org-madrid-ley", name="Asesoría Migrante", description=""))
+    await session.flush()
+    session.add(
+        HandoverDesk(
+            organization_id="org-madrid-ley", city_id="madrid", category="legal",
+            byday="MO,TU,WE,TH,FR,SA,SU", opens_at="00:00", closes_at="23:59",
+        )
+    )  # fmt: skip
+    await session.flush()
+    person = Conversation(dialogue, language_hint="es")
+    await person.say("busco un abogado en Madrid")
+
+    sorry = await person.say("no me sirve")
+    assert sorry.text == (
+        "Siento que esto no te haya ayudado. Una persona voluntaria de una asociación puede "
+        "leer tu pregunta y responderte: pulsa 🙋 abajo."
+    )
+    assert payloads(sorry) == ["human", "menu", "emergency"]
+    offer = await person.press("human")
+    assert "Asesoría Migrante" in offer.text
+    assert "human:yes:legal" in payloads(offer)
+
+    # Said twice about one list, it counts once, as the 👎 button does; a new list again.
+    await person.say("eso no me sirvió")
+    assert await _ratings(session) == [("legal", "down")]
+    await person.say("busco un abogado en Madrid")
+    await person.say("eso no me sirvió")
+    await person.say("no me sirve de nada")
+    assert await _ratings(session) == [("legal", "down")] * 2
+
+
+async def test_that_did_not_help_without_a_volunteer_asks_for_other_words(
+    dialogue: Dialogue, session: AsyncSession
+) -> None:
+    fr = translations("fr")
+    person = Conversation(dialogue, language_hint="fr")
+    await person.say("je cherche un travail à Lyon")
+    sorry = await person.say("ça ne m'aide pas")
+    assert sorry.text == fr.gettext(
+        "Sorry this did not help. Tell me in other words what you need, or choose another topic:"
+    )
+    assert sorry.text.startswith("Désolé")
+    assert "cat:jobs" in payloads(sorry)
+    assert "human" in payloads(sorry)  # the menu's own way to a person stays
+    assert await _ratings(session) == [("jobs", "down")]
+
+
+async def test_arabic_that_did_not_help_is_answered_in_arabic(dialogue: Dialogue) -> None:
+    ar = translations("ar")
+    person = Conversation(dialogue, language_hint="ar")
+    results = await person.say("أبحث عن محامي في طنجة")
+    assert listed(results)
+    sorry = await person.say("ما نفعني")
+    assert sorry.text == ar.gettext(
+        "Sorry this did not help. Tell me in other words what you need, or choose another topic:"
+    )
+    assert sorry.rtl
+
+
+async def test_a_need_or_danger_in_the_same_words_is_answered_as_one(
+    dialogue: Dialogue,
+) -> None:
+    person = Conversation(dialogue, language_hint="en")
+    await person.say("I need a lawyer in Madrid")
+    # The nearest of another topic is that topic's list (the model is sure of it).
+    pharmacy = await person.say("the nearest pharmacy please")
+    assert pharmacy.text.startswith("🩺 Health in Madrid:")
+    # Danger beside "none of these help" gets the numbers first.
+    await person.say("none of these help, he is hitting me")
+    assert person.replies[0].text.startswith("🚨")
+
+
+async def test_without_a_list_on_screen_the_words_are_not_taken_for_one(
+    dialogue: Dialogue,
+) -> None:
+    fr = translations("fr")
+    person = Conversation(dialogue, language_hint="fr")
+    first = await person.say("le plus proche svp")
+    assert first.location_request is None
+    assert first.text != fr.gettext(
+        "Sorry this did not help. Tell me in other words what you need, or choose another topic:"
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "cual es el mas cercano",
+        "which one is the nearest?",
+        "hangisi en yakın",
+        "ayhom a2rab",
+        "کدوم نزدیک‌تره",
+    ],
+)
+def test_nearest_phrases_are_found(text: str) -> None:
+    assert followups.NEAREST.found(text)
+    assert not followups.NOT_HELPFUL.found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "that didn't help",
+        "Ça m'aide pas !",
+        "non mi aiuta",
+        "hat nicht geholfen",
+        "işime yaramadı",
+        "це не допомогло",
+        "کمکی نکرد",
+        "mafadnich",
+    ],
+)
+def test_not_helpful_phrases_are_found(text: str) -> None:
+    assert followups.NOT_HELPFUL.found(text)
+    assert not followups.NEAREST.found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I need a doctor near me",
+        "where is the nearest hospital",
+        "el médico más cercano de mi casa",
+        "no",
+        "the next one please",
+        "der nächste Termin",
+        # A long message with the words is a need, for the model to read.
+        "none of these lawyers speak arabic and i need one who does for my papers please",
+    ],
+)
+def test_needs_are_not_follow_ups(text: str) -> None:
+    assert not followups.NEAREST.found(text)
+    assert not followups.NOT_HELPFUL.found(text)
