@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -116,6 +118,32 @@ async def test_every_category_has_five_services_in_each_sample_city(session: Asy
         counts = await count_by_category(session, city_id=city)
         assert {c.value for c in Category} == set(counts)
         assert min(counts.values()) >= 5, (city, counts)
+
+
+@pytest.mark.parametrize(
+    ("locale", "letters"),
+    [("fa", re.compile(r"[\u0600-\u06FF]")), ("uk", re.compile(r"[а-яіїєґ]", re.I)),
+     ("tr", re.compile(r"[çğışöü]", re.I))],
+)  # fmt: skip
+async def test_vienna_answers_in_persian_ukrainian_and_turkish(
+    session: AsyncSession, locale: str, letters: re.Pattern[str]
+) -> None:
+    # Three of Vienna's largest groups of newcomers got its sample services in English.
+    for category in Category:
+        english = await search_services(
+            session, category=category, city_id="vienna", locale="en", limit=50
+        )
+        theirs = await search_services(
+            session, category=category, city_id="vienna", locale=locale, limit=50
+        )
+        assert len(theirs.cards) == len(english.cards) >= 5
+        for mine, other in zip(theirs.cards, english.cards, strict=True):
+            assert mine.id == other.id
+            for field in ("name", "description", "eligibility"):
+                text = getattr(mine, field)
+                assert text is not None, (mine.id, field)
+                assert text != getattr(other, field), (mine.id, field)
+            assert letters.search(mine.name + mine.description), mine.id
 
 
 async def test_sample_services_are_marked_as_sample(session: AsyncSession) -> None:
