@@ -16,7 +16,7 @@ from redis.exceptions import RedisError
 
 from core.http import LazySession, proxy_for
 from core.metrics import NLU_OUTCOMES, NLU_SECONDS
-from nlu.decision import EMERGENCY, FALLBACK, OUT_OF_SCOPE, decide
+from nlu.decision import EMERGENCY, FALLBACK, OUT_OF_SCOPE, asks, decide
 from nlu.errors import NLUUnavailable
 from nlu.language import LanguageIdentifier
 from nlu.normalize import normalize
@@ -255,7 +255,8 @@ class NLUClient:
             cached = body is not None
             if body is None:
                 body = await self._http.request("POST", "/model/parse", {"text": normalized})
-            result = self._to_result(body, language, danger, words=len(normalized.split()))
+            words, question = len(normalized.split()), asks(text)
+            result = self._to_result(body, language, danger, words=words, question=question)
             if self.cache and model and not cached:
                 await self.cache.put(model, normalized, body)
         except NLUUnavailable as error:
@@ -278,7 +279,7 @@ class NLUClient:
         return result
 
     def _to_result(
-        self, body: Any, language: str | None, danger: bool, *, words: int
+        self, body: Any, language: str | None, danger: bool, *, words: int, question: bool
     ) -> ParseResult:
         try:
             intent = body["intent"]
@@ -293,7 +294,7 @@ class NLUClient:
             ] or [(name, confidence)]
         except (KeyError, TypeError, AttributeError, ValueError) as error:
             raise NLUUnavailable("Rasa answered something that is not a parse result") from error
-        decision = decide(ranking, fallback=self.fallback_threshold, words=words)
+        decision = decide(ranking, fallback=self.fallback_threshold, words=words, question=question)
         name, confidence, choices = decision.intent, decision.confidence, decision.choices
         need, model_intent = decision.need, name
         if danger and name != EMERGENCY:

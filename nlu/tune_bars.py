@@ -8,7 +8,7 @@ default; `strangers`, the development set of strangers' text, and `calm`, long c
 other writers, beside it), then replays Rasa's
 answers through the bot's client (language identification, safety net, decision) for every
 combination of the fallback threshold, EMERGENCY_BAR, SHORT_EMERGENCY_BAR (with SHORT_WORDS),
-CONFIDENT and LEAST_CHOICE given, and
+QUESTION_EMERGENCY_BAR, CONFIDENT and LEAST_CHOICE given, and
 prints one JSON line each with the bars and, per set, the figures of the gates: macro-F1,
 weakest language, emergency recall, false-emergency rate, out-of-scope recall, asked back and
 the right topic offered (`dev_macro_f1`, `strangers_false_emergency`, ...), so one
@@ -78,6 +78,7 @@ def score(
     decision.EMERGENCY_BAR = bars["emergency_bar"]
     decision.SHORT_EMERGENCY_BAR = bars["short_emergency_bar"]
     decision.SHORT_WORDS = int(bars["short_words"])
+    decision.QUESTION_EMERGENCY_BAR = bars["question_emergency_bar"]
     decision.CONFIDENT = bars["confident"]
     decision.LEAST_CHOICE = bars["least_choice"]
 
@@ -142,6 +143,9 @@ def main() -> None:
         "--short-emergency-bar", nargs="+", type=float, default=[decision.SHORT_EMERGENCY_BAR]
     )
     parser.add_argument("--short-words", nargs="+", type=int, default=[decision.SHORT_WORDS])
+    parser.add_argument(
+        "--question-bar", nargs="+", type=float, default=[decision.QUESTION_EMERGENCY_BAR]
+    )
     parser.add_argument("--confident", nargs="+", type=float, default=[decision.CONFIDENT])
     parser.add_argument("--least-choice", nargs="+", type=float, default=[decision.LEAST_CHOICE])
     args = parser.parse_args()
@@ -162,16 +166,17 @@ def main() -> None:
     identifier = LanguageIdentifier.from_training_data()
     grid = itertools.product(
         args.fallback, args.emergency_bar, args.short_emergency_bar, args.short_words,
-        args.confident, args.least_choice,
+        args.question_bar, args.confident, args.least_choice,
     )  # fmt: skip
-    for fallback, emergency_bar, short_bar, short_words, confident, least_choice in grid:
+    for fallback, emergency_bar, short_bar, short_words, question_bar, confident, least in grid:
         bars = {
             "fallback": fallback,
             "emergency_bar": emergency_bar,
             "short_emergency_bar": short_bar,
             "short_words": short_words,
+            "question_emergency_bar": question_bar,
             "confident": confident,
-            "least_choice": least_choice,
+            "least_choice": least,
         }
         print(json.dumps(score_sets(answers, sets, identifier, bars)), flush=True)
 

@@ -9,9 +9,11 @@ from nlu.client import NLUClient
 from nlu.decision import (
     EMERGENCY_BAR,
     FALLBACK,
+    QUESTION_EMERGENCY_BAR,
     SHORT_EMERGENCY_BAR,
     SHORT_WORDS,
     Decision,
+    asks,
     decide,
 )
 from tests.helpers.settings import make_settings
@@ -194,5 +196,59 @@ async def test_the_client_counts_the_words_of_the_message_for_the_emergency_bar(
             assert (short.intent, short.choices) == ("find_education", ("find_education",))
             told = await client.parse(long)
             assert (told.intent, told.danger) == ("emergency", False)
+        finally:
+            await client.aclose()
+
+
+@pytest.mark.parametrize(
+    ("text", "question"),
+    [
+        ("what is the difference between a bachelor and a master?", True),
+        ("¿cuánto cuesta el abono de transporte?", True),
+        ("هل يمكنني التسجيل في المدرسة؟", True),
+        ("do I need papers?  ", True),
+        ("my son is not back from school", False),
+        ("is he ok? he fell and does not move", False),
+    ],
+)
+def test_a_question_is_a_message_that_ends_with_a_question_mark(text: str, question: bool) -> None:
+    assert asks(text) is question
+
+
+def test_the_models_emergency_in_a_question_needs_the_question_bar() -> None:
+    under = (max(EMERGENCY_BAR, SHORT_EMERGENCY_BAR) + QUESTION_EMERGENCY_BAR) / 2
+    ranking = [("emergency", under), ("find_education", 0.2), ("find_jobs", 0.1)]
+    told = decide(ranking, words=14)
+    assert told.intent == "emergency"
+    asked = decide(ranking, words=14, question=True)
+    assert (asked.intent, asked.choices) == ("find_education", ("find_education", "find_jobs"))
+    sure = decide([("emergency", QUESTION_EMERGENCY_BAR)], words=3, question=True)
+    assert sure.intent == "emergency"
+
+
+async def test_the_client_reads_the_question_mark_and_words_of_danger_still_count() -> None:
+    under = (max(EMERGENCY_BAR, SHORT_EMERGENCY_BAR) + QUESTION_EMERGENCY_BAR) / 2
+    body = {
+        "intent": {"name": "emergency", "confidence": under},
+        "entities": [],
+        "intent_ranking": [
+            {"name": "emergency", "confidence": under},
+            {"name": "find_education", "confidence": 0.3},
+        ],
+    }
+    async with serve(answering(body)) as url:
+        client = NLUClient(url)
+        try:
+            # The question mark is gone once normalised: the client reads the text as written.
+            asked = await client.parse(
+                "what separates a bachelor's degree from a master's degree in this country?"
+            )
+            assert (asked.intent, asked.danger) == ("find_education", False)
+            told = await client.parse(
+                "what separates a bachelor's degree from a master's degree in this country"
+            )
+            assert told.intent == "emergency"
+            danger = await client.parse("what do I do, he is hitting me?")
+            assert (danger.intent, danger.danger) == ("emergency", True)
         finally:
             await client.aclose()

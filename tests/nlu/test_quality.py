@@ -208,7 +208,7 @@ def test_the_rough_set_is_mostly_arabizi_with_every_topic() -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["dev", "holdout", _unmet("external", "external macro-F1 0.718 (gate 0.80)")]
+    "name", ["dev", "holdout", _unmet("external", "external macro-F1 0.720 (gate 0.80)")]
 )
 def test_macro_f1(scores: dict[str, dict[str, Any]], name: str) -> None:
     assert scores[name]["macro_f1"] >= MACRO_F1[name], scores[name]["confusions"][:15]
@@ -231,7 +231,7 @@ def test_emergencies_are_not_missed(scores: dict[str, dict[str, Any]], name: str
     [
         "dev",
         "holdout",
-        _unmet("external", "external false-emergency rate 0.038 (gate 0.01)"),
+        _unmet("external", "external false-emergency rate 0.036 (gate 0.01)"),
     ],
 )
 def test_ordinary_questions_do_not_get_the_emergency_numbers(
