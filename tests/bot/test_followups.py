@@ -10,9 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.dialogue import Dialogue, followups
 from bot.i18n import translations
 from core.usage import UsageEvent
-from handoff.models import HandoverDesk
-from services_directory.listings.models import Organization
-from tests.helpers.conversation import Conversation, listed, payloads
+from tests.helpers.conversation import Conversation, answering_desk, listed, payloads
 
 MADRID_SOL = (40.4169, -3.7035)  # Puerta del Sol
 
@@ -64,15 +62,10 @@ async def test_which_one_is_the_nearest_asks_for_the_location_then_says_the_orde
 async def test_that_did_not_help_is_the_lists_thumbs_down_and_offers_a_person(
     dialogue: Dialogue, session: AsyncSession
 ) -> None:
-    session.add(Organization(id="org-madrid-ley", name="Asesoría Migrante", description=""))
-    await session.flush()
-    session.add(
-        HandoverDesk(
-            organization_id="org-madrid-ley", city_id="madrid", category="legal",
-            byday="MO,TU,WE,TH,FR,SA,SU", opens_at="00:00", closes_at="23:59",
-        )
+    await answering_desk(
+        session, organization=("org-madrid-ley", "Asesoría Migrante"), city="madrid",
+        category="legal",
     )  # fmt: skip
-    await session.flush()
     person = Conversation(dialogue, language_hint="es")
     await person.say("busco un abogado en Madrid")
 

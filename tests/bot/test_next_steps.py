@@ -12,17 +12,15 @@ from bot.state import StateStore
 from bot.telegram.parse import to_incoming
 from core.unmet import UnmetQuestion
 from core.usage import UsageEvent
-from handoff.models import HandoverDesk
 from nlu.client import NLUClient
 from services_directory.audit import Actor
 from services_directory.listings import service as listings
 from services_directory.listings.models import (
     Location,
-    Organization,
     Service,
     ServiceAtLocation,
 )
-from tests.helpers.conversation import Conversation, listed, payloads
+from tests.helpers.conversation import Conversation, answering_desk, listed, payloads
 from tests.helpers.settings import PSEUDONYM_KEY
 
 MEDINA = (35.7860, -5.8130)  # Tangier
@@ -189,15 +187,10 @@ async def test_the_same_question_again_offers_a_person_under_the_same_list(
 ) -> None:
     # Asked three times because the list did not help, the same long list came back three
     # times, with no way to a person under it.
-    session.add(Organization(id="org-turin-casa", name="Sportello Casa", description=""))
-    await session.flush()
-    session.add(
-        HandoverDesk(
-            organization_id="org-turin-casa", city_id="turin", category="housing",
-            byday="MO,TU,WE,TH,FR,SA,SU", opens_at="00:00", closes_at="23:59",
-        )
+    await answering_desk(
+        session, organization=("org-turin-casa", "Sportello Casa"), city="turin",
+        category="housing",
     )  # fmt: skip
-    await session.flush()
     person = Conversation(dialogue, chat_id="5550478", language_hint="it")
     first = await person.say("cerco casa a Torino")
     assert first.text.startswith("🏠 Casa a Torino:")

@@ -11,8 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.dialogue import Dialogue
 from bot.messages import IncomingMessage, Reply
+from handoff.models import HandoverDesk
 from services_directory.listings.models import (
     Location,
+    Organization,
     Service,
     ServiceAtLocation,
     ServiceTranslation,
@@ -135,3 +137,20 @@ async def names_of(session: AsyncSession, category: str, city: str, locale: str)
 def listed(reply: Reply) -> list[tuple[int, str]]:
     """Return the numbered services of a results reply."""
     return [(int(n), name) for n, name in _NUMBERED.findall(reply.text)]
+
+
+async def answering_desk(
+    session: AsyncSession, *, organization: tuple[str, str], city: str, category: str | None
+) -> None:
+    """Add an association (id, name) whose volunteers answer `category` (None: every topic)
+    in `city` at every hour of every day."""
+    organization_id, name = organization
+    session.add(Organization(id=organization_id, name=name, description=""))
+    await session.flush()
+    session.add(
+        HandoverDesk(
+            organization_id=organization_id, city_id=city, category=category,
+            byday="MO,TU,WE,TH,FR,SA,SU", opens_at="00:00", closes_at="23:59",
+        )
+    )  # fmt: skip
+    await session.flush()
