@@ -16,7 +16,8 @@ from redis.exceptions import RedisError
 
 from core.http import LazySession, proxy_for
 from core.metrics import NLU_OUTCOMES, NLU_SECONDS
-from nlu.decision import EMERGENCY, FALLBACK, OUT_OF_SCOPE, asks, decide
+from nlu import topic_words
+from nlu.decision import CONFIDENT, EMERGENCY, FALLBACK, OUT_OF_SCOPE, asks, decide
 from nlu.errors import NLUUnavailable
 from nlu.language import LanguageIdentifier
 from nlu.normalize import normalize
@@ -256,7 +257,10 @@ class NLUClient:
             if body is None:
                 body = await self._http.request("POST", "/model/parse", {"text": normalized})
             words, question = len(normalized.split()), asks(text)
-            result = self._to_result(body, language, danger, words=words, question=question)
+            named = topic_words.named_topic(text) if words <= topic_words.MOST_WORDS else None
+            result = self._to_result(
+                body, language, danger, words=words, question=question, named=named
+            )
             if self.cache and model and not cached:
                 await self.cache.put(model, normalized, body)
         except NLUUnavailable as error:
@@ -279,7 +283,14 @@ class NLUClient:
         return result
 
     def _to_result(
-        self, body: Any, language: str | None, danger: bool, *, words: int, question: bool
+        self,
+        body: Any,
+        language: str | None,
+        danger: bool,
+        *,
+        words: int,
+        question: bool,
+        named: str | None = None,
     ) -> ParseResult:
         try:
             intent = body["intent"]
@@ -297,6 +308,9 @@ class NLUClient:
         decision = decide(ranking, fallback=self.fallback_threshold, words=words, question=question)
         name, confidence, choices = decision.intent, decision.confidence, decision.choices
         need, model_intent = decision.need, name
+        if named is not None and name != EMERGENCY and confidence < CONFIDENT:
+            # A need named in a word or two ("sakan") that the model is not sure of.
+            name, choices = named, ()
         if danger and name != EMERGENCY:
             # Words of danger make it an emergency; a need the model recognised is kept, to
             # be answered after the emergency numbers.

@@ -24,6 +24,7 @@ from core.pseudonym import pseudonym
 from core.unmet import keep_unmet
 from handoff import service as handoff
 from handoff.models import Handover
+from nlu import topic_words
 from nlu.client import NLUClient, ParseResult
 from nlu.decision import CONFIDENT, EMERGENCY, OUT_OF_SCOPE
 from nlu.errors import NLUUnavailable
@@ -368,6 +369,10 @@ class Dialogue:
             unread = ParseResult(intent=OUT_OF_SCOPE, confidence=0.0)
             if city := await directory.answered_city(turn, unread, bare=_one_word(text)):
                 return [await self._city_typed(turn, city)]
+            # A need named in a word or two ("médecin", "bus") needs no model either.
+            named = topic_words.named_topic(text)
+            if named is not None and (topic := Category.from_intent(named)) is not None:
+                return [await directory.find(turn, topic, None, named)]
             await turn.record("unavailable", "fallback")
             return [
                 render.menu(

@@ -86,6 +86,17 @@ def _forms(token: str) -> set[str]:
     return forms
 
 
+def words(text: str) -> list[str]:
+    """Return the words of `text` as the net reads them: the same reading for other word
+    lists (`nlu.topic_words`)."""
+    return _tokens(text)
+
+
+def word_forms(text: str) -> list[set[str]]:
+    """Return each word of `text` as the net reads it, with its forms (`_forms`)."""
+    return [_forms(token) for token in _tokens(text)]
+
+
 # The marks of a line that is a cry (the whole message), of one that needs "!" too, and of an
 # idiom whose words of danger do not count.
 WHOLE, EXCLAIMED, IDIOM = "=", "!", "~"

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.dialogue import Dialogue
 from bot.dialogue.respond import Unavailable
+from bot.i18n import translations
 from bot.messages import Reply
 from bot.state import StateStore
 from core.db import create_engine
@@ -195,9 +196,27 @@ async def test_a_city_typed_while_rasa_is_down_still_answers_the_topic(
     dialogue_without_nlu: Dialogue,
 ) -> None:
     person = Conversation(dialogue_without_nlu, chat_id="5550151", language_hint="it")
-    assert (await person.say("cerco un medico")).text.startswith("Scusa")  # the menu
+    menu = await person.say("mio figlio non sta bene da ieri sera")
+    assert menu.text.startswith("Scusa")  # the menu
     assert (await person.press("cat:health")).text == "In quale città sei?"
     assert (await person.say("Torino")).text.startswith("🩺 Salute a Torino:")
+
+
+@pytest.mark.parametrize(
+    ("locale", "need", "city", "listed"),
+    [
+        ("it", "medico", "Torino", "🩺 Salute a Torino:"),
+        ("ar", "tbib", "طنجة", "🩺 الصحة في طنجة:"),
+        ("uk", "квиток на автобус", "Відень", "🚌 Транспорт у місті Відень:"),
+    ],
+)
+async def test_a_need_named_in_a_word_is_answered_while_rasa_is_down(
+    dialogue_without_nlu: Dialogue, locale: str, need: str, city: str, listed: str
+) -> None:
+    person = Conversation(dialogue_without_nlu, chat_id="5550152", language_hint=locale)
+    asked = await person.say(need)
+    assert asked.text == translations(locale).gettext("Which city are you in?")
+    assert (await person.say(city)).text.startswith(listed)
 
 
 async def test_each_reply_says_its_language_and_the_emergency_numbers_are_urgent(

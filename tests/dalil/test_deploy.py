@@ -150,6 +150,8 @@ def test_the_app_image_installs_every_package_and_both_catalogs(tmp_path: Path) 
         for domain in ("messages", "portal"):
             assert f"bot/locales/{language}/LC_MESSAGES/{domain}.mo" in names, (language, domain)
     assert "nlu/safety/en.txt" in names
+    # Read by the client for needs named in a word: the lists and the model's intents.
+    assert {"nlu/topic_words.yml", "nlu/rasa/domain.yml"} <= names
 
 
 def test_every_setting_in_the_env_file_reaches_the_app_processes() -> None:

@@ -1,0 +1,60 @@
+"""Needs named in a word or two ("avocat", "sakan", "food bank"), which the model misses alone.
+
+A message of a few words gives the model little to go on, and many people write so on a
+cheap phone. When the model is not sure what such a message asks (under CONFIDENT, and never
+its emergency), a word of one topic's list in it answers that topic. The lists live in
+`topic_words.yml` (per topic, then per language, Arabizi and Finglish with Arabic and
+Persian), read as the safety net reads its phrases: the same normalisation and no accents,
+and a message's words are also read without an elided article or a glued Arabic prefix.
+Words of two topics decide nothing, and words of danger are the safety net's: they come
+first.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from nlu.safety import word_forms, words
+
+FILE = Path(__file__).with_name("topic_words.yml")
+# The model's intents (DESIGN.md): a topic of the lists must be one of its `find_*`.
+DOMAIN = Path(__file__).with_name("rasa") / "domain.yml"
+# Longer messages say more than their topic's name: the model reads them.
+MOST_WORDS = 3
+
+Entry = tuple[str, ...]
+
+
+def _read(path: Path) -> dict[Entry, str]:
+    """Each entry's words, and the intent of its topic (`find_<topic>`)."""
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    intents = set(yaml.safe_load(DOMAIN.read_text(encoding="utf-8"))["intents"])
+    entries: dict[Entry, str] = {}
+    for topic, languages in raw.items():
+        intent = f"find_{topic}"
+        if intent not in intents:
+            raise ValueError(f"{path.name}: {topic!r} is not a topic of the model")
+        for entries_written in languages.values():
+            for written in entries_written:
+                if entry := tuple(words(str(written))):
+                    entries[entry] = intent
+    return entries
+
+
+_ENTRIES = _read(FILE)
+
+
+def named_topic(text: str) -> str | None:
+    """Return the intent of the one topic `text`, of MOST_WORDS words at most, names."""
+    forms = word_forms(text)
+    if not forms or len(forms) > MOST_WORDS:
+        return None
+    found = {
+        intent
+        for entry, intent in _ENTRIES.items()
+        for start in range(len(forms) - len(entry) + 1)
+        if all(word in forms[start + i] for i, word in enumerate(entry))
+    }
+    return found.pop() if len(found) == 1 else None
