@@ -16,6 +16,11 @@ _MARKS = re.compile(r"[\u064b-\u065f\u0670\u0640]")  # Arabic vowel marks and ta
 _NOT_WORD = re.compile(r"[^\w]+")
 # An apostrophe joins what it splits: "didn't" is written "didnt" as often.
 _APOSTROPHES = re.compile(r"['’ʼ`´]")
+# Persian joins "می" and "نمی" before a verb, and "تر", "ترین", "ها" after a word, with a
+# zero-width non-joiner; on a phone they are as often glued or typed after a space.
+_PERSIAN_JOINS = re.compile(
+    r"\u200c|(?<!\w)(?:ن?می) +(?=\w)|(?<=\w) +(?=(?:تر|ترین|تره|تری|ها|های|هام)(?!\w))"
+)
 
 
 def normalised(text: str) -> str:
@@ -24,7 +29,8 @@ def normalised(text: str) -> str:
     text = unicodedata.normalize("NFKD", text.casefold().replace("ı", "i"))
     text = "".join(c for c in text if not unicodedata.combining(c))
     # Persian is typed with Arabic letters' forms too: one form each.
-    text = _MARKS.sub("", text).replace("\u200c", " ").replace("ي", "ی").replace("ك", "ک")
+    text = _MARKS.sub("", text).replace("ي", "ی").replace("ك", "ک")
+    text = _PERSIAN_JOINS.sub(lambda joint: joint.group().strip(" \u200c"), text)
     return " ".join(_NOT_WORD.sub(" ", text).split())
 
 

@@ -149,6 +149,9 @@ async def test_without_a_list_on_screen_the_words_are_not_taken_for_one(
         "hangisi en yakın",
         "ayhom a2rab",
         "کدوم نزدیک‌تره",
+        # Persian's suffixes typed glued, with the zero-width joiner or after a space.
+        "کدام نزدیکتر است",
+        "کدوم نزدیک تره",
     ],
 )
 def test_nearest_phrases_are_found(text: str) -> None:
