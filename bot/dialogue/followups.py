@@ -184,6 +184,14 @@ _NEAREST = {
         "a9rab wa7ed liya",
         "eh a2rab wa7ed",
         "fe 7aga a2rab",
+        "اقرب وحدة",
+        "شكون اللي قريب",
+        "كاين شي واحد قريب",
+        "chi wahd 9rib",
+        "chi wa7ed 9rib",
+        "chkoun li 9rib",
+        "fin l9rib",
+        "li 9rib liya",
     ],
 }
 
@@ -236,6 +244,9 @@ _NOT_HELPFUL = {
         "eso no es lo que busco",
         "no ayuda en nada",
         "nada de eso me sirve",
+        "no me ha servido",
+        "no me ha ayudado",
+        "no me has ayudado",
     ],
     "it": [
         "non mi aiuta",
@@ -352,6 +363,12 @@ _NOT_HELPFUL = {
         "mesh da elli ana 3ayzo",
         "ma fi fayde",
         "wala wa7ed menhom",
+        "ما نفعنيش",
+        "ma nf3nich",
+        "manf3nich",
+        "ma nfa3nich",
+        "ma 3awnnich",
+        "walo ma fadni",
     ],
 }
 # A longer message is a need with such words in it ("none of these doctors speaks Arabic, I

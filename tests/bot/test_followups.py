@@ -116,6 +116,22 @@ async def test_arabic_that_did_not_help_is_answered_in_arabic(dialogue: Dialogue
     assert sorry.rtl
 
 
+async def test_moroccan_arabizi_on_whatsapp_is_answered_in_arabic(dialogue: Dialogue) -> None:
+    # "wach kayn chi wahd 9rib" and "walo ma nf3nich" under a list of jobs in Tangier got
+    # "Sorry, I did not understand. Choose a topic:".
+    ar = translations("ar")
+    person = Conversation(dialogue, channel="whatsapp")
+    results = await person.say("kifach nl9a khdma f tanja")
+    assert listed(results)
+    asked = await person.say("wach kayn chi wahd 9rib")
+    assert asked.location_request == ar.gettext("📍 Send my location")
+    sorry = await person.say("walo ma nf3nich")
+    assert sorry.text == ar.gettext(
+        "Sorry this did not help. Tell me in other words what you need, or choose another topic:"
+    )
+    assert sorry.rtl
+
+
 async def test_a_need_or_danger_in_the_same_words_is_answered_as_one(
     dialogue: Dialogue,
 ) -> None:
@@ -152,6 +168,8 @@ async def test_without_a_list_on_screen_the_words_are_not_taken_for_one(
         # Persian's suffixes typed glued, with the zero-width joiner or after a space.
         "کدام نزدیکتر است",
         "کدوم نزدیک تره",
+        "وين أقرب وحدة",  # Levantine, "where is the nearest one"
+        "wach kayn chi wahd 9rib",  # Moroccan, "is there one near"
     ],
 )
 def test_nearest_phrases_are_found(text: str) -> None:
@@ -170,6 +188,8 @@ def test_nearest_phrases_are_found(text: str) -> None:
         "це не допомогло",
         "کمکی نکرد",
         "mafadnich",
+        "walo ma nf3nich",
+        "no me ha servido",
     ],
 )
 def test_not_helpful_phrases_are_found(text: str) -> None:
