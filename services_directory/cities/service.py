@@ -39,9 +39,17 @@ async def get_city(session: AsyncSession, city_id: str) -> City | None:
 _GLUED_BEFORE = re.compile(r"[وفبلك]{1,2}|ال|[bflw]{1,2}")
 
 
+# The case endings Turkish glues after a name, written without the apostrophe on a phone:
+# "viyanada" (in Vienna), "madridden" (from Madrid), "ammana" (to Amman), "viyanadayım".
+_GLUED_AFTER = re.compile(r"y?[ae]|[dt][ae](?:n|y[iı]m|y[iı]z)?")
+
+
 def _glued(word: str, name: str) -> bool:
-    """Tell whether `word` is `name` with a preposition glued before it."""
-    return word.endswith(name) and bool(_GLUED_BEFORE.fullmatch(word[: -len(name)]))
+    """Tell whether `word` is `name` with a preposition glued before it, or a Turkish case
+    ending after it."""
+    if word.endswith(name) and _GLUED_BEFORE.fullmatch(word[: -len(name)]):
+        return True
+    return word.startswith(name) and bool(_GLUED_AFTER.fullmatch(word[len(name) :]))
 
 
 def match_city(cities: list[City], text: str) -> City | None:

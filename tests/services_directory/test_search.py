@@ -168,6 +168,11 @@ async def test_cities_are_recognised_as_people_write_them(session: AsyncSession)
             "اسمي نعمان وأبحث عن عمل",
             "un logement à lyon stp",
             "I need a doctor",
+            "viyanada is ariyorum",
+            "Madridde doktor lazım",
+            "beyrutta kira yardımı",
+            "viyanadayım",
+            "Ammana yeni geldim",
         ]
     }
     assert found == {
@@ -182,6 +187,12 @@ async def test_cities_are_recognised_as_people_write_them(session: AsyncSession)
         "اسمي نعمان وأبحث عن عمل": None,
         "un logement à lyon stp": "lyon",
         "I need a doctor": None,
+        # Turkish glues its case endings to the name, without an apostrophe on a phone.
+        "viyanada is ariyorum": "vienna",
+        "Madridde doktor lazım": "madrid",
+        "beyrutta kira yardımı": "beirut",
+        "viyanadayım": "vienna",
+        "Ammana yeni geldim": "amman",
     }
 
 
