@@ -384,7 +384,12 @@ class Dialogue:
                 )
             ]
         understood = result.intent != OUT_OF_SCOPE and result.confidence >= CONFIDENT
-        self._adopt_language(turn, result.language, weak=_few_words(text) and not understood)
+        # A few words of courtesy are written alike in many languages too ("chao" reads as
+        # Portuguese): understood, they keep the language of the person's earlier messages
+        # (a first "merhaba" on a phone set to Spanish is still Turkish).
+        courtesy = result.intent in _COURTESIES and turn.state.detected_language is not None
+        weak = _few_words(text) and (courtesy or not understood)
+        self._adopt_language(turn, result.language, weak=weak)
         if erasure.asked(text) and result.intent != EMERGENCY and not result.danger:
             return [render.erase_offer(turn.t, turn.locale)]
         if result.intent in _COURTESIES:

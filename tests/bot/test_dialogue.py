@@ -457,6 +457,22 @@ async def test_a_few_words_not_understood_keep_the_language_of_the_conversation(
     assert (await person.say("busco trabajo")).text.startswith("💼 Trabajo en Lisboa:")
 
 
+async def test_a_word_of_courtesy_keeps_the_language_of_the_conversation(
+    dialogue: Dialogue,
+) -> None:
+    # "chao" reads as Portuguese: a Spanish speaker saying goodbye was answered "Até logo".
+    person = Conversation(dialogue, chat_id="5550114", language_hint="es")
+    assert (await person.say("kiero empadronarme en madrid")).text.startswith("⚖️ Ayuda legal")
+    bye = await person.say("chao")
+    assert bye.text == "Adiós. Escríbeme cuando quieras."
+    assert bye.language == "es"
+    # A need in another language is still a change of language.
+    assert (await person.say("preciso de um médico")).text.startswith("🩺 Saúde em Madrid")
+    # A first greeting is the person's language, whatever the phone's.
+    phone = Conversation(dialogue, chat_id="5550115", language_hint="es")
+    assert (await phone.say("merhaba")).text == "Merhaba! Neye ihtiyacınız var?"
+
+
 async def test_asking_in_words_to_be_forgotten_offers_the_erase_button(
     dialogue: Dialogue, redis: Redis
 ) -> None:
