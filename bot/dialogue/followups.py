@@ -162,6 +162,9 @@ _NEAREST = {
         "nazdiktarin kodome",
         "ye ja nazdiktar",
         "kodomesh nazdiktare",
+        "نزدیکترین کدام",
+        "کدام یکی نزدیکتر",
+        "کدامش نزدیکتر",
     ],
     "ar": [
         "أيهم الأقرب",
@@ -192,6 +195,7 @@ _NEAREST = {
         "chkoun li 9rib",
         "fin l9rib",
         "li 9rib liya",
+        "الاقرب",
     ],
 }
 
@@ -212,6 +216,8 @@ _NOT_HELPFUL = {
         "not what im looking for",
         "none of them help",
         "you didnt help",
+        "nothing helped",
+        "that was no help",
     ],
     "fr": [
         "ca m'aide pas",
@@ -342,6 +348,8 @@ _NOT_HELPFUL = {
         "be dardam nakhord",
         "faide nadasht",
         "hichkodoom be dard nemikhore",
+        "هیچکدام کمک نکرد",
+        "فایده ای نداشت",
     ],
     "ar": [
         "ما ساعدني",
@@ -369,6 +377,8 @@ _NOT_HELPFUL = {
         "ma nfa3nich",
         "ma 3awnnich",
         "walo ma fadni",
+        "ما استفدت",
+        "ما استفدتش",
     ],
 }
 # A longer message is a need with such words in it ("none of these doctors speaks Arabic, I

@@ -170,6 +170,8 @@ async def test_without_a_list_on_screen_the_words_are_not_taken_for_one(
         "کدوم نزدیک تره",
         "وين أقرب وحدة",  # Levantine, "where is the nearest one"
         "wach kayn chi wahd 9rib",  # Moroccan, "is there one near"
+        "نزدیک ترین کدام است",
+        "الأقرب؟",
     ],
 )
 def test_nearest_phrases_are_found(text: str) -> None:
@@ -190,6 +192,8 @@ def test_nearest_phrases_are_found(text: str) -> None:
         "mafadnich",
         "walo ma nf3nich",
         "no me ha servido",
+        "ما استفدت شي",
+        "هیچ‌کدام کمک نکرد",
     ],
 )
 def test_not_helpful_phrases_are_found(text: str) -> None:
