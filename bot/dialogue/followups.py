@@ -10,6 +10,7 @@ after a list of lawyers is a need, answered as one. Danger is never answered her
 from __future__ import annotations
 
 from bot.dialogue import render
+from bot.dialogue.directory import PAGE_SIZE
 from bot.dialogue.phrasebook import Phrasebook
 from bot.dialogue.turn import Turn
 from bot.i18n import is_rtl
@@ -410,6 +411,26 @@ async def answer(turn: Turn, result: ParseResult) -> Reply | None:
     if NOT_HELPFUL.found(text):
         return await _not_helpful(turn)
     return None
+
+
+def numbered(turn: Turn) -> Reply | None:
+    """Answer a bare number typed under a list of services ("2", "۲"), as people answer a
+    numbered list: that service is in the list, with all the bot knows of it. None when the
+    page on screen has no such number."""
+    state = turn.state
+    number = turn.message.text.strip().rstrip(".)")
+    if state.category is None or state.city is None or not number.isdecimal():
+        return None
+    first = (max(state.page, 1) - 1) * PAGE_SIZE + 1
+    if not first <= int(number) < first + PAGE_SIZE:
+        return None
+    t = turn.t
+    # Translators: the answer to a number typed under a numbered list of services.
+    text = t.gettext(
+        "Number {number} is in the list above, with its address, phone and opening hours. "
+        "Need something else? Write it or choose a topic."
+    ).format(number=int(number))
+    return render.menu(t, turn.locale, text)
 
 
 def _nearest(turn: Turn) -> Reply:

@@ -132,6 +132,27 @@ async def test_moroccan_arabizi_on_whatsapp_is_answered_in_arabic(dialogue: Dial
     assert sorry.rtl
 
 
+async def test_a_number_typed_under_a_list_says_where_that_service_is(
+    dialogue: Dialogue,
+) -> None:
+    # "2" under a list of lawyers got the help text: "Write what you need in your own words".
+    fa = translations("fa")
+    person = Conversation(dialogue, language_hint="fa")
+    results = await person.say("وکیل برای پرونده پناهندگی در وین")
+    assert [n for n, _ in listed(results)] == [1, 2, 3, 4, 5]
+    for typed in ("2", "۲"):
+        said = await person.say(typed)
+        assert said.text == fa.gettext(
+            "Number {number} is in the list above, with its address, phone and opening "
+            "hours. Need something else? Write it or choose a topic."
+        ).format(number=2)
+        assert said.text.startswith("شماره")  # translated, not the English
+        assert "cat:legal" in payloads(said)
+    # A number that is not on the page is not taken for one of it.
+    other = await person.say("7")
+    assert not other.text.startswith("شماره")
+
+
 async def test_a_need_or_danger_in_the_same_words_is_answered_as_one(
     dialogue: Dialogue,
 ) -> None:
