@@ -14,12 +14,14 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.campaigns import subscriptions
 from bot.dialogue import directory, erasure, followups, handover, myths, render, replay
 from bot.dialogue.directory import what_do_you_need
+from bot.dialogue.phrasebook import normalised
 from bot.dialogue.turn import Turn
 from bot.i18n import DEFAULT_LOCALE, SUPPORTED_LOCALES, is_rtl, supported, translations
 from bot.messages import IncomingMessage, Reply
 from bot.state import ConversationState, StateStore
 from core import usage
 from core.db import unavailable as database_unavailable
+from core.languages import NATIVE_NAMES
 from core.pseudonym import pseudonym
 from core.unmet import keep_unmet
 from handoff import service as handoff
@@ -187,7 +189,8 @@ class Dialogue:
             return await self._button(turn, message.payload)
         if message.kind == "text" and _STOP.fullmatch(message.text.casefold()):
             return [await myths.stop(turn)]  # how people leave a list on WhatsApp
-        if picked is not None:  # "1" typed under "Do you mean:" is its first button
+        # "1" typed under "Do you mean:" is its first button, "فارسی" under the languages theirs.
+        if picked is not None:
             return await self._button(turn, picked)
         if message.kind == "text" and message.text.strip():
             return await self._text(turn)
@@ -224,11 +227,10 @@ class Dialogue:
                 t.gettext("Choose your language:"),
             ]
         )
-        return Reply(text, render.language_buttons(), rtl=is_rtl(turn.locale))
+        return _languages_offered(turn, text)
 
     async def _on_language_command(self, turn: Turn) -> Reply:
-        text = turn.t.gettext("Choose your language:")
-        return Reply(text, render.language_buttons(), rtl=is_rtl(turn.locale))
+        return _languages_offered(turn, turn.t.gettext("Choose your language:"))
 
     async def _on_forget(self, turn: Turn) -> Reply:
         t = turn.t
@@ -514,17 +516,32 @@ class Dialogue:
         return [await directory.city_chosen(turn, city, otherwise=otherwise, near=point)]
 
 
+def _languages_offered(turn: Turn, text: str) -> Reply:
+    """Return `text` with the language buttons, which a language typed by its name picks."""
+    buttons = render.language_buttons()
+    turn.state.offered = "|".join(button.payload for row in buttons for button in row)
+    return Reply(text, buttons, rtl=is_rtl(turn.locale))
+
+
+# A language as its button names it, typed rather than pressed ("فارسی", "espanol", "Türkçe").
+_LANGUAGE_NAMES = {normalised(name): f"lang:{code}" for code, name in NATIVE_NAMES.items()}
+
+
 def _picked(turn: Turn) -> str | None:
-    """Return the payload of the button a bare number picks among those offered in the last
-    reply ("2", "٢", "۲", "2."), else None; what was offered is forgotten either way."""
+    """Return the payload of the button a bare number ("2", "٢", "۲", "2.") or a language's
+    name picks among those offered in the last reply, else None; what was offered is
+    forgotten either way."""
     offered, turn.state.offered = turn.state.offered, None
     message = turn.message
     if offered is None or message.kind != "text":
         return None
+    payloads = offered.split("|")
+    named = _LANGUAGE_NAMES.get(normalised(message.text))
+    if named in payloads:
+        return named
     number = message.text.strip().rstrip(".)")
     if not number.isdecimal():
         return None
-    payloads = offered.split("|")
     index = int(number) - 1
     return payloads[index] if 0 <= index < len(payloads) else None
 

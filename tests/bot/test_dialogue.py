@@ -528,6 +528,22 @@ async def test_thanks_alone_is_still_thanks(dialogue: Dialogue) -> None:
     assert reply.text == "You are welcome. Anything else?"
 
 
+async def test_a_language_typed_by_its_name_or_number_is_chosen(dialogue: Dialogue) -> None:
+    # "فارسی" typed under the language buttons, as the button says it, got the help text in
+    # English and no city question.
+    person = Conversation(dialogue, chat_id="5550143", channel="whatsapp")
+    await person.say("/start")
+    asked = await person.say("فارسی")
+    assert asked.text == "در کدام شهر هستید؟"
+    assert "city:vienna" in payloads(asked)
+    changed = await person.say("/language")
+    assert (await person.say(f"{payloads(changed).index('lang:tr') + 1}")).text == (
+        "Hangi şehirdesiniz?"
+    )
+    # Without the language buttons on screen, the word is read as any other.
+    assert (await person.say("español")).text != "¿En qué ciudad estás?"
+
+
 async def test_a_number_or_an_emoji_for_the_city_asks_the_city_again(dialogue: Dialogue) -> None:
     # People answer a question with a number ("3" for the third button) or an emoji: that
     # got "Sorry, I did not understand. Choose a topic:", and the city question was gone.
