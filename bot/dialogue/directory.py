@@ -221,6 +221,17 @@ async def search(
     )
 
 
+async def more(turn: Turn) -> Reply | None:
+    """Answer "More results" (pressed, or typed): the next page of the list on screen, or
+    None without one."""
+    state = turn.state
+    city = await get_city(turn.session, state.city) if state.category and state.city else None
+    if city is None or state.category is None:
+        return None
+    state.page += 1
+    return await search(turn, Category(state.category), city, "more")
+
+
 async def _alternatives(turn: Turn, category: Category, city: City) -> Reply:
     """Nothing here: the nearest cities that have the topic, and the topics this city has."""
     found = await elsewhere(turn.session, city_id=city.id, category=category)

@@ -9,8 +9,7 @@ after a list of lawyers is a need, answered as one. Danger is never answered her
 
 from __future__ import annotations
 
-from bot.dialogue import render
-from bot.dialogue.directory import PAGE_SIZE
+from bot.dialogue import directory, render
 from bot.dialogue.phrasebook import Phrasebook
 from bot.dialogue.turn import Turn
 from bot.i18n import is_rtl
@@ -382,6 +381,21 @@ _NOT_HELPFUL = {
         "ما استفدتش",
     ],
 }
+# How people ask for the rest of the list instead of pressing "More results": a word or
+# three, the whole message ("más", "more please", "بیشتر").
+_MORE = {
+    "en": ["more", "more please", "show more", "next page", "any more", "others"],
+    "fr": ["plus", "encore", "la suite", "voir plus", "d'autres", "les autres"],
+    "es": ["más", "ver más", "hay más", "más por favor", "siguiente", "otros"],
+    "it": ["altri", "ancora", "di più", "mostra altri", "avanti"],
+    "pt": ["mais", "ver mais", "tem mais", "outros", "próximos"],
+    "de": ["mehr", "weiter", "weitere", "noch mehr", "nächste seite"],
+    "tr": ["daha fazla", "devamı", "devam", "diğerleri", "sonraki", "daha var mı"],
+    "uk": ["ще", "більше", "далі", "інші", "ещё", "покажи ще"],
+    "fa": ["بیشتر", "بقیه", "بعدی", "بازم", "bishtar", "baghie"],
+    "ar": ["المزيد", "كمان", "اكثر", "الباقي", "التالي", "zid", "kaman", "lba9i", "ktar"],
+}
+MORE = Phrasebook(_MORE, most_words=3)
 # A longer message is a need with such words in it ("none of these doctors speaks Arabic, I
 # need one who does"): the model reads it.
 MOST_WORDS = 10
@@ -410,6 +424,9 @@ async def answer(turn: Turn, result: ParseResult) -> Reply | None:
         return _nearest(turn)
     if NOT_HELPFUL.found(text):
         return await _not_helpful(turn)
+    # A list in order of distance has no next page: the point it came from is not kept.
+    if MORE.found(text) and not turn.state.nearest_first:
+        return await directory.more(turn)
     return None
 
 
@@ -421,8 +438,8 @@ def numbered(turn: Turn) -> Reply | None:
     number = turn.message.text.strip().rstrip(".)")
     if state.category is None or state.city is None or not number.isdecimal():
         return None
-    first = (max(state.page, 1) - 1) * PAGE_SIZE + 1
-    if not first <= int(number) < first + PAGE_SIZE:
+    first = (max(state.page, 1) - 1) * directory.PAGE_SIZE + 1
+    if not first <= int(number) < first + directory.PAGE_SIZE:
         return None
     t = turn.t
     # Translators: the answer to a number typed under a numbered list of services.

@@ -296,13 +296,8 @@ class Dialogue:
         return [await directory.find(turn, Category(value), None, "find_" + value)]
 
     async def _on_more(self, turn: Turn, _value: str) -> list[Reply] | None:
-        if not (turn.state.category and turn.state.city):
-            return None
-        city = await get_city(turn.session, turn.state.city)
-        if city is None:
-            return None
-        turn.state.page += 1
-        return [await directory.search(turn, Category(turn.state.category), city, "more")]
+        shown = await directory.more(turn)
+        return [shown] if shown is not None else None
 
     async def _on_only(self, turn: Turn, value: str) -> list[Reply] | None:
         # Each press switches one filter on or off and shows the list again from the top.

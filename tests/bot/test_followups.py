@@ -132,6 +132,22 @@ async def test_moroccan_arabizi_on_whatsapp_is_answered_in_arabic(dialogue: Dial
     assert sorry.rtl
 
 
+@pytest.mark.parametrize(
+    ("language", "question", "more"),
+    [("es", "necesito un médico en Madrid", "mas"), ("fa", "دکتر در وین میخوام", "بیشتر")],
+)
+async def test_more_typed_under_a_list_is_its_next_page(
+    dialogue: Dialogue, language: str, question: str, more: str
+) -> None:
+    # "mas" typed instead of pressing "Más resultados" got "Lo siento, no entendí".
+    person = Conversation(dialogue, language_hint=language)
+    results = await person.say(question)
+    assert "more" in payloads(results)
+    rest = await person.say(more)
+    assert listed(rest)[0][0] == 6
+    assert rest.text.split(" ", 1)[0] == results.text.split(" ", 1)[0]  # the same topic
+
+
 async def test_a_number_typed_under_a_list_says_where_that_service_is(
     dialogue: Dialogue,
 ) -> None:
@@ -231,6 +247,7 @@ def test_not_helpful_phrases_are_found(text: str) -> None:
         "no",
         "the next one please",
         "der nächste Termin",
+        "I need more food for my children",
         # A long message with the words is a need, for the model to read.
         "none of these lawyers speak arabic and i need one who does for my papers please",
     ],
@@ -238,3 +255,4 @@ def test_not_helpful_phrases_are_found(text: str) -> None:
 def test_needs_are_not_follow_ups(text: str) -> None:
     assert not followups.NEAREST.found(text)
     assert not followups.NOT_HELPFUL.found(text)
+    assert not followups.MORE.found(text)
