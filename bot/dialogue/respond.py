@@ -406,20 +406,23 @@ class Dialogue:
         return [await self._intent(turn, result)]
 
     async def _need_after_courtesy(self, text: str, result: ParseResult) -> ParseResult:
-        """Return what follows a greeting or thanks if the model reads a need there with
-        confidence ("merci, et je cherche un avocat" was answered "You are welcome"), else
-        `result`."""
+        """Return what follows a greeting or thanks if the model reads a need (of two words
+        at least) or a goodbye there with confidence ("merci, et je cherche un avocat" was
+        answered "You are welcome", and so was "gracias, adiós"), else `result`."""
         end = _COURTESY_END.search(text)
         rest = text[end.end() :] if end else ""
-        if len(_WORDS.findall(rest)) < 2:
+        words = len(_WORDS.findall(rest))
+        if not words:
             return result
         try:
             need = await self._nlu.parse(rest)
         except NLUUnavailable:
             return result
-        if need.intent in _COURTESIES or need.intent == OUT_OF_SCOPE or need.confidence < CONFIDENT:
+        if need.intent == OUT_OF_SCOPE or need.confidence < CONFIDENT:
             return result
-        return need
+        if need.intent == "goodbye":
+            return need  # they are leaving, not asking for the menu again
+        return result if words < 2 or need.intent in _COURTESIES else need
 
     async def _city_typed(self, turn: Turn, city: City) -> Reply:
         if handover.asking(turn):

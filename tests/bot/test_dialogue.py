@@ -522,6 +522,21 @@ async def test_a_need_after_thanks_is_answered(
     assert (await person.say(said)).text.startswith(answer)
 
 
+@pytest.mark.parametrize(
+    ("hint", "said"),
+    [("uk", "дякую, до побачення"), ("es", "gracias, adiós"), ("fa", "مرسی، خداحافظ")],
+)
+async def test_thanks_then_goodbye_is_a_goodbye(dialogue: Dialogue, hint: str, said: str) -> None:
+    # Someone leaving got "You are welcome. Anything else?" and the whole menu again.
+    person = Conversation(dialogue, chat_id="5550175", language_hint=hint)
+    await person.say("/start")
+    await person.press(f"lang:{hint}")
+    await person.press("city:vienna")
+    bye = await person.say(said)
+    assert bye.text == translations(hint).gettext("Goodbye. Write to me any time.")
+    assert not bye.buttons
+
+
 async def test_thanks_alone_is_still_thanks(dialogue: Dialogue) -> None:
     person = Conversation(dialogue, chat_id="5550174", language_hint="en")
     reply = await person.say("thanks a lot, my friend")
