@@ -1,4 +1,5 @@
-"""Follow-ups about the list on screen: "which one is the nearest?", "that did not help".
+"""Follow-ups about the list on screen: "which one is the nearest?", "that did not help",
+"more", and a number typed for one of its services.
 
 People answer a list of services in words as often as with its buttons. These are not needs
 and no intent of the NLU is for them (the intents are fixed: DESIGN.md), so a handful of
