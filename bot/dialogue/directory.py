@@ -12,6 +12,7 @@ from bot.dialogue.turn import Turn
 from bot.i18n import is_rtl
 from bot.messages import Button, Reply
 from handoff import service as handoff
+from nlu import topic_words
 from nlu.client import ParseResult
 from nlu.decision import CONFIDENT, EMERGENCY, OUT_OF_SCOPE
 from nlu.normalize import normalize
@@ -93,12 +94,30 @@ async def answered_city(turn: Turn, result: ParseResult, *, bare: bool) -> City 
     """
     if result.danger or result.intent == EMERGENCY:
         return None
-    if result.intent != OUT_OF_SCOPE and not bare:
+    if result.intent != OUT_OF_SCOPE and not bare and not _stated(turn.message.text, result):
         waiting = turn.state.pending_category is not None
         sure = result.confidence >= CONFIDENT and not result.choices
         if not waiting or sure:
             return None
     return await named_city(turn, result)
+
+
+# Up to this many words, a message naming a city and no need is the person saying where
+# they are ("Я у Відні", "من در وین هستم", "انا بعمان").
+STATED_WORDS = 4
+# What the model's answer may be to such a message: unsure, or a goodbye ("انا بعمان" read
+# as one). A greeting or thanks with a city keeps it and greets (respond.py).
+_NOT_A_NEED = frozenset({"goodbye", OUT_OF_SCOPE})
+
+
+def _stated(text: str, result: ParseResult) -> bool:
+    """Tell whether `text` only says where the person is, whatever topic the model guessed
+    unsure: a few words, no word of a need, and no need the model is sure of."""
+    if len(re.findall(r"[^\W\d_]+", text)) > STATED_WORDS or topic_words.named_topic(text):
+        return False
+    sure = result.confidence >= CONFIDENT and not result.choices
+    unsure_topic = not sure and Category.from_intent(result.intent) is not None
+    return result.intent in _NOT_A_NEED or unsure_topic
 
 
 async def city_chosen(

@@ -635,6 +635,25 @@ async def test_a_city_named_with_a_greeting_is_kept(dialogue: Dialogue) -> None:
     assert (await french.say("je cherche un médecin")).text.startswith("🩺 Santé à Lyon :")
 
 
+@pytest.mark.parametrize(
+    ("locale", "stated", "need", "listed"),
+    [
+        ("uk", "Я у Відні", "мені потрібен лікар", "🩺 Здоров’я у місті Відень:"),
+        ("fa", "من در وین هستم", "دنبال کار هستم", "💼 کار در وین:"),
+        ("ar", "انا بعمان", "بدي محامي", "⚖️ مساعدة قانونية في عمّان:"),
+    ],
+)
+async def test_a_city_stated_in_a_few_words_is_kept_for_the_need_that_follows(
+    dialogue: Dialogue, locale: str, stated: str, need: str, listed: str
+) -> None:
+    # A QA pass: "Я у Відні" got "Do you mean: food, jobs or legal?", "انا بعمان" got
+    # "Goodbye", and the city was lost for the question that came next.
+    person = Conversation(dialogue, chat_id="5550108", language_hint=locale)
+    said = await person.say(stated)
+    assert said.text == translations(locale).gettext("What do you need?")
+    assert (await person.say(need)).text.startswith(listed)
+
+
 async def test_change_city_under_a_list_shows_the_same_topic_there(dialogue: Dialogue) -> None:
     person = Conversation(dialogue, chat_id="5550131", language_hint="es")
     assert (await person.say("necesito un médico en Madrid")).text.startswith("🩺 Salud en Madrid:")
