@@ -444,6 +444,8 @@ class Dialogue:
 
     async def _intent(self, turn: Turn, result: ParseResult) -> Reply:
         t = turn.t
+        if result.intent == myths.RUMOUR and myths.guessed(result, turn.message.text):
+            result = replace(result, intent=OUT_OF_SCOPE)
         category = Category.from_intent(result.intent)
         if result.intent == "emergency":
             return await directory.emergency(turn, result)

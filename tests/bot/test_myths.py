@@ -279,6 +279,31 @@ async def test_an_unmatched_myth_is_counted_and_answered_with_the_menu(
     assert await _events(session) == [("es", "rumour", "rumour_unmatched")]
 
 
+@pytest.mark.parametrize(
+    ("text", "key_confidence", "fact"),
+    [
+        ("مفوضية اللاجئين", 0.62, False),  # the UN's refugee agency, not a myth
+        ("yabancılar tehlikeli", 0.99, True),  # a myth in two words
+        ("the refugees bring crime to our town", 0.62, True),  # a sentence: the model's
+    ],
+)
+async def test_a_few_words_get_a_fact_only_when_the_myth_is_sure(
+    nlu_answers: Callable[[ParseBody], Awaitable[Dialogue]],
+    session: AsyncSession,
+    text: str,
+    key_confidence: float,
+    fact: bool,
+) -> None:
+    # A QA pass: "مفوضية اللاجئين" was answered with the fact that migrants do not bring crime.
+    body = rumour_parse("increase_crime", key_confidence=key_confidence)
+    person = Conversation(await nlu_answers(body), chat_id="5550107", language_hint="ar")
+    reply = await person.say(text)
+    assert ("✅" in reply.text) is fact
+    if not fact:
+        assert "cat:legal" in payloads(reply)  # the topics, as for what is not understood
+        assert await _events(session) == []
+
+
 async def test_a_switched_off_myth_is_unmatched(
     nlu_answers: Callable[[ParseBody], Awaitable[Dialogue]], session: AsyncSession
 ) -> None:
