@@ -28,6 +28,7 @@ from tests.standins.server import serve
         ("l'hôpital", "find_health"),  # an elided article
         ("khedma", "find_jobs"),
         ("Kita", "find_education"),
+        ("жильё", "find_housing"),  # Russian, as many Ukrainians type
     ],
 )
 def test_a_need_named_in_a_word_or_two_is_found(text: str, intent: str) -> None:
