@@ -473,16 +473,23 @@ async def _not_helpful(turn: Turn) -> Reply:
     if category is not None and not state.rated_results:
         state.rated_results = True
         await turn.record("feedback", usage.FEEDBACK_OUTCOME, category=category, feedback="down")
-    city = state.city or ""  # a list is on screen: its city is known (_about_the_list)
-    desks = await handoff.desks(
-        turn.session, city_id=city, category=category.value if category else None
+    if (offer := await person_offer(turn)) is not None:
+        return offer
+    text = t.gettext(
+        "Sorry this did not help. Tell me in other words what you need, or choose another topic:"
     )
+    return render.menu(t, turn.locale, text)
+
+
+async def person_offer(turn: Turn) -> Reply | None:
+    """Offer a person after a list that did not help (said in words, or 👎 pressed), where an
+    association answers the list's topic in its city; None where none does."""
+    t, state = turn.t, turn.state
+    if state.category is None or state.city is None:
+        return None
+    desks = await handoff.desks(turn.session, city_id=state.city, category=state.category)
     if not desks:
-        text = t.gettext(
-            "Sorry this did not help. Tell me in other words what you need, or choose another "
-            "topic:"
-        )
-        return render.menu(t, turn.locale, text)
+        return None
     text = t.gettext(
         "Sorry this did not help. A volunteer of an association can read your question and "
         "answer you: press 🙋 below."

@@ -349,6 +349,8 @@ class Dialogue:
                 "feedback", usage.FEEDBACK_OUTCOME, category=_category(turn.state.category),
                 feedback=rating,
             )  # fmt: skip
+        if rating == "down" and (offer := await followups.person_offer(turn)) is not None:
+            return [offer]  # as "that did not help" typed: a person, where one answers
         text = turn.t.gettext("Thank you! This helps us improve Dalil.")
         return [render.menu(turn.t, turn.locale, text)]
 

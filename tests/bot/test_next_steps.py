@@ -213,3 +213,24 @@ async def test_the_same_question_again_offers_a_person_under_the_same_list(
     assert work.text.startswith("💼 Lavoro a Torino:")
     assert "human" not in payloads(work)
     assert "🙋" not in work.text
+
+
+async def test_thumbs_down_offers_a_person_where_an_association_answers_the_topic(
+    dialogue_without_nlu: Dialogue, session: AsyncSession
+) -> None:
+    # 👎 got "Thank you!" and the menu, while "that did not help" typed offered a person.
+    await answering_desk(
+        session, organization=("org-turin-casa", "Sportello Casa"), city="turin",
+        category="housing",
+    )  # fmt: skip
+    person, _housing = await _listed(dialogue_without_nlu, "it", "housing", "turin")
+    sorry = await person.press("fb:down")
+    assert payloads(sorry) == ["human", "menu", "emergency"]
+    assert sorry.text.endswith("premi 🙋 qui sotto.")
+    assert await _ratings(session) == ["down"]
+    # Where nobody answers the topic, the thanks and the menu, as before.
+    await person.press("menu")
+    await person.press("cat:jobs")
+    thanks = await person.press("fb:down")
+    assert thanks.text == "Grazie! Questo ci aiuta a migliorare Dalil."
+    assert "cat:health" in payloads(thanks)
