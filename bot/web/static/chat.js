@@ -148,6 +148,9 @@
 
   // Show the conversation's end; an answer taller than the screen from its start.
   function scrollDown(first) {
+    // The field's height now, not at the last resize: its wrapping changes once the page's
+    // font has loaded, and a message scrolled to a stale height ends under the field.
+    clearComposer();
     var room = window.innerHeight - form.offsetHeight;
     if (first && first.offsetHeight > room) {
       first.scrollIntoView({block: "start"});
