@@ -224,6 +224,7 @@ async def search(
         return await _alternatives(turn, category, city)
     state.rated_results = False
     state.nearest_first = near is not None
+    state.listed = len(found.cards)
     return render.results(
         turn.t,
         turn.locale,

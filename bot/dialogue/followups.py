@@ -11,7 +11,7 @@ after a list of lawyers is a need, answered as one. Danger is never answered her
 from __future__ import annotations
 
 from bot.dialogue import directory, render
-from bot.dialogue.phrasebook import Phrasebook
+from bot.dialogue.phrasebook import Phrasebook, typed_number
 from bot.dialogue.turn import Turn
 from bot.i18n import is_rtl
 from bot.messages import Button, Reply
@@ -425,8 +425,9 @@ async def answer(turn: Turn, result: ParseResult) -> Reply | None:
         return _nearest(turn)
     if NOT_HELPFUL.found(text):
         return await _not_helpful(turn)
-    # A list in order of distance has no next page: the point it came from is not kept.
-    if MORE.found(text) and not turn.state.nearest_first:
+    if MORE.found(text):
+        if turn.state.nearest_first and turn.state.category:
+            return _more_near(turn, Category(turn.state.category))
         return await directory.more(turn)
     return None
 
@@ -436,18 +437,18 @@ def numbered(turn: Turn) -> Reply | None:
     numbered list: that service is in the list, with all the bot knows of it. None when the
     page on screen has no such number."""
     state = turn.state
-    number = turn.message.text.strip().rstrip(".)")
-    if state.category is None or state.city is None or not number.isdecimal():
+    number = typed_number(turn.message.text)
+    if state.category is None or state.city is None or number is None:
         return None
     first = (max(state.page, 1) - 1) * directory.PAGE_SIZE + 1
-    if not first <= int(number) < first + directory.PAGE_SIZE:
+    if not first <= number < first + (state.listed or directory.PAGE_SIZE):
         return None
     t = turn.t
     # Translators: the answer to a number typed under a numbered list of services.
     text = t.gettext(
         "Number {number} is in the list above, with its address, phone and opening hours. "
         "Need something else? Write it or choose a topic."
-    ).format(number=int(number))
+    ).format(number=number)
     return render.menu(t, turn.locale, text)
 
 
@@ -465,20 +466,45 @@ def _nearest(turn: Turn) -> Reply:
     return render.location_request(t, turn.locale)
 
 
+def _more_near(turn: Turn, category: Category) -> Reply:
+    """Answer "more" under a list in order of distance, which has no next page (the point it
+    came from is not kept): the topic's whole list in the city is a tap away."""
+    t = turn.t
+    # Translators: "more" typed under a list of the places nearest a location the person sent.
+    text = t.gettext(
+        "These are the nearest ones to the location you sent. For the whole list in the city, "
+        "press the topic:"
+    )
+    rows = (
+        (render.category_button(t, category),),
+        (Button(t.gettext("Other topic"), "menu"),),
+    )
+    return Reply(text, rows, rtl=is_rtl(turn.locale))
+
+
 async def _not_helpful(turn: Turn) -> Reply:
     """Count it as the list's 👎 (once a list) and offer what may help: a person, where an
     association answers the topic in the city, else other words or another topic."""
-    t, state = turn.t, turn.state
-    category = Category(state.category) if state.category else None
-    if category is not None and not state.rated_results:
-        state.rated_results = True
-        await turn.record("feedback", usage.FEEDBACK_OUTCOME, category=category, feedback="down")
+    t = turn.t
+    await rate_results(turn, "down")
     if (offer := await person_offer(turn)) is not None:
         return offer
     text = t.gettext(
         "Sorry this did not help. Tell me in other words what you need, or choose another topic:"
     )
     return render.menu(t, turn.locale, text)
+
+
+async def rate_results(turn: Turn, rating: usage.Feedback) -> None:
+    """Count `rating` as the list on screen's (👍/👎 pressed, or said in words), once a list:
+    rated again (the buttons stay in the chat), or with no list, it is not counted."""
+    state = turn.state
+    if state.category is None or state.rated_results:
+        return
+    state.rated_results = True
+    await turn.record(
+        "feedback", usage.FEEDBACK_OUTCOME, category=Category(state.category), feedback=rating
+    )
 
 
 async def person_offer(turn: Turn) -> Reply | None:

@@ -34,6 +34,13 @@ def normalised(text: str) -> str:
     return " ".join(_NOT_WORD.sub(" ", text).split())
 
 
+def typed_number(text: str) -> int | None:
+    """Return the number a message is, as people answer a numbered list ("2", "2.", "٢)",
+    "۲"), else None."""
+    number = text.strip().rstrip(".)")
+    return int(number) if number.isdecimal() else None
+
+
 class Phrasebook:
     """Phrases per language, found whole-word in a message of `most_words` words at most."""
 

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.campaigns import subscriptions
 from bot.dialogue import directory, erasure, followups, handover, myths, render, replay
 from bot.dialogue.directory import what_do_you_need
-from bot.dialogue.phrasebook import normalised
+from bot.dialogue.phrasebook import normalised, typed_number
 from bot.dialogue.turn import Turn
 from bot.i18n import DEFAULT_LOCALE, SUPPORTED_LOCALES, is_rtl, supported, translations
 from bot.messages import IncomingMessage, Reply
@@ -341,14 +341,7 @@ class Dialogue:
         if value not in ("up", "down"):
             return None
         rating: usage.Feedback = "up" if value == "up" else "down"
-        # One rating for each list of results: pressed again (the buttons stay in the chat),
-        # or sent without a list, it is thanked and not counted.
-        if turn.state.category is not None and not turn.state.rated_results:
-            turn.state.rated_results = True
-            await turn.record(
-                "feedback", usage.FEEDBACK_OUTCOME, category=_category(turn.state.category),
-                feedback=rating,
-            )  # fmt: skip
+        await followups.rate_results(turn, rating)
         if rating == "down" and (offer := await followups.person_offer(turn)) is not None:
             return [offer]  # as "that did not help" typed: a person, where one answers
         text = turn.t.gettext("Thank you! This helps us improve Dalil.")
@@ -541,11 +534,10 @@ def _picked(turn: Turn) -> str | None:
     named = _LANGUAGE_NAMES.get(normalised(message.text))
     if named in payloads:
         return named
-    number = message.text.strip().rstrip(".)")
-    if not number.isdecimal():
+    number = typed_number(message.text)
+    if number is None:
         return None
-    index = int(number) - 1
-    return payloads[index] if 0 <= index < len(payloads) else None
+    return payloads[number - 1] if 0 < number <= len(payloads) else None
 
 
 def _media_unseen(turn: Turn, replies: list[Reply]) -> list[Reply]:

@@ -148,6 +148,28 @@ async def test_more_typed_under_a_list_is_its_next_page(
     assert rest.text.split(" ", 1)[0] == results.text.split(" ", 1)[0]  # the same topic
 
 
+async def test_more_under_a_list_nearest_first_offers_the_whole_list(dialogue: Dialogue) -> None:
+    # "más" under the list nearest a location got the model's guess: a list nearest first
+    # has no next page (the point is not kept), so the whole list of the city is offered.
+    es = translations("es")
+    person = Conversation(dialogue, language_hint="es")
+    await person.say("necesito un médico en Madrid")
+    nearest = await person.share_location(*MADRID_SOL)
+    assert "more" not in payloads(nearest)
+    offered = await person.say("más")
+    assert offered.text == es.gettext(
+        "These are the nearest ones to the location you sent. For the whole list in the "
+        "city, press the topic:"
+    )
+    assert offered.text.startswith("Estos")  # translated, not the English
+    assert payloads(offered) == ["cat:health", "menu"]
+    whole = await person.press("cat:health")
+    assert [n for n, _ in listed(whole)] == [1, 2, 3, 4, 5]
+    assert "more" in payloads(whole)
+    rest = await person.say("más")
+    assert listed(rest)[0][0] == 6
+
+
 async def test_a_number_typed_under_a_list_says_where_that_service_is(
     dialogue: Dialogue,
 ) -> None:
@@ -167,6 +189,23 @@ async def test_a_number_typed_under_a_list_says_where_that_service_is(
     # A number that is not on the page is not taken for one of it.
     other = await person.say("7")
     assert not other.text.startswith("شماره")
+
+
+async def test_a_number_past_the_last_service_listed_is_not_one_of_them(
+    dialogue: Dialogue,
+) -> None:
+    # Madrid has six doctors: the second page lists one, number 6. "7" was "in the list above".
+    es = translations("es")
+    person = Conversation(dialogue, language_hint="es")
+    await person.say("necesito un médico en Madrid")
+    rest = await person.say("más")
+    assert [n for n, _ in listed(rest)] == [6]
+    pointed = es.gettext(
+        "Number {number} is in the list above, with its address, phone and opening hours. "
+        "Need something else? Write it or choose a topic."
+    )
+    assert (await person.say("6")).text == pointed.format(number=6)
+    assert (await person.say("7")).text != pointed.format(number=7)
 
 
 async def test_a_need_or_danger_in_the_same_words_is_answered_as_one(
