@@ -7,8 +7,10 @@ a text and the danger words need no Rasa, and the page is what is tested here.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+from collections.abc import AsyncIterator, Callable
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from playwright.async_api import Browser, Page, Request, Route
@@ -118,6 +120,14 @@ async def _open(page: Page, lang: str) -> None:
 async def _write(page: Page, text: str) -> None:
     await page.fill("#text", text)
     await page.keyboard.press("Enter")
+
+
+async def _until(happened: Callable[[], bool], timeout_s: float = 10) -> None:
+    """Wait until `happened()` is true; fail after `timeout_s`."""
+    deadline = asyncio.get_running_loop().time() + timeout_s
+    while not happened():
+        assert asyncio.get_running_loop().time() < deadline, "it did not happen in time"
+        await asyncio.sleep(0.05)
 
 
 async def _drawn(page: Page, selector: str, needle: str) -> list[list[Any]]:
@@ -389,6 +399,38 @@ async def test_a_hidden_page_stops_asking_and_catches_up_when_seen(
         await page.locator("#log li.bot").nth(1).wait_for(timeout=3000)
         assert len(polls) > before
         assert person.errors == []
+
+
+async def test_a_reply_the_page_cannot_show_is_an_error_not_a_lost_network(
+    browser: Browser, app: Running
+) -> None:
+    # Showing a reply used to fail like the network: "No connection", a wait that doubled
+    # with each try, and the same reply asked for again, failing again.
+    fr = translations("fr")
+    broken: list[str] = []
+
+    async def one_broken_reply(route: Route) -> None:
+        after = parse_qs(urlsplit(route.request.url).query)["after"][0]
+        broken.append(after)
+        await route.fulfill(json={"messages": [{"text": "no buttons"}], "cursor": after})
+
+    async with tab(browser, app.url) as person:
+        page = person.page
+        await _open(page, "fr")
+        await page.route("**/chat/api/updates*", one_broken_reply, times=1)
+        await _until(lambda: bool(broken) and bool(person.errors))
+        assert len(person.errors) == 1
+        assert "TypeError" in person.errors[0]
+        # And the conversation goes on.
+        await _write(page, "/start")
+        welcome = fr.gettext(
+            "Welcome to Dalil. I help you find services near you: health, "
+            "housing, school, work, legal help, food and transport."
+        )
+        await page.locator("#log li.bot", has_text=welcome).nth(1).wait_for()
+        assert await page.locator("#status").inner_text() != fr.gettext(
+            "No connection. Trying again…"
+        )
 
 
 async def test_a_message_that_cannot_go_is_kept_with_a_way_to_send_it_again(

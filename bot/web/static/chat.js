@@ -436,35 +436,51 @@
     }).then(function (data) {
       polling = false;
       delay = 1000;
-      // Connected again: what the network lost goes now, without waiting for its next try.
-      unsent.forEach(function (outgoing) {
-        if (outgoing.lost && !outgoing.sending) {
-          window.clearTimeout(outgoing.timer);
-          deliver(outgoing, SEND_ATTEMPTS);
-        }
-      });
-      if (status.textContent === words().offline && !failing()) {
-        say("");
+      // The next poll goes whatever showing these replies does: a reply the page failed to
+      // show is an error in the console, not a lost connection that waits longer each time
+      // and asks for the same reply again.
+      try {
+        reconnected();
+        received(data.messages);
+      } catch (error) {
+        window.console.error(error);
+      } finally {
+        cursor = data.cursor;
+        keep();
+        poll();
       }
-      var first = null;
-      data.messages.forEach(function (reply) {
-        var item = show(reply);
-        first = first || item;
-        remember({bot: reply});
-      });
-      if (first) {
-        scrollDown(first);
-        answered(first, data.messages);
-      }
-      cursor = data.cursor;
-      keep();
-      poll();
-    }).catch(function () {
+    }, function () {
       polling = false;
       say(words().offline);
       delay = Math.min(delay * 2, 30000);
       timer = window.setTimeout(poll, delay);
     });
+  }
+
+  // Connected again: what the network lost goes now, without waiting for its next try.
+  function reconnected() {
+    unsent.forEach(function (outgoing) {
+      if (outgoing.lost && !outgoing.sending) {
+        window.clearTimeout(outgoing.timer);
+        deliver(outgoing, SEND_ATTEMPTS);
+      }
+    });
+    if (status.textContent === words().offline && !failing()) {
+      say("");
+    }
+  }
+
+  function received(replies) {
+    var first = null;
+    replies.forEach(function (reply) {
+      var item = show(reply);
+      first = first || item;
+      remember({bot: reply});
+    });
+    if (first) {
+      scrollDown(first);
+      answered(first, replies);
+    }
   }
 
   function wake() {
