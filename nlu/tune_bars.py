@@ -8,7 +8,7 @@ default; `strangers`, the development set of strangers' text, and `calm`, long c
 other writers, beside it), then replays Rasa's
 answers through the bot's client (language identification, safety net, decision) for every
 combination of the fallback threshold, EMERGENCY_BAR, SHORT_EMERGENCY_BAR (with SHORT_WORDS),
-QUESTION_EMERGENCY_BAR, CONFIDENT and LEAST_CHOICE given, and
+QUESTION_EMERGENCY_BAR, CONFIDENT, GOODBYE_BAR and LEAST_CHOICE given, and
 prints one JSON line each with the bars and, per set, the figures of the gates: macro-F1,
 weakest language, emergency recall, false-emergency rate, out-of-scope recall, asked back and
 the right topic offered (`dev_macro_f1`, `strangers_false_emergency`, ...), so one
@@ -80,6 +80,7 @@ def score(
     decision.SHORT_WORDS = int(bars["short_words"])
     decision.QUESTION_EMERGENCY_BAR = bars["question_emergency_bar"]
     decision.CONFIDENT = bars["confident"]
+    decision.GOODBYE_BAR = bars["goodbye_bar"]
     decision.LEAST_CHOICE = bars["least_choice"]
 
     client = NLUClient(
@@ -147,6 +148,7 @@ def main() -> None:
         "--question-bar", nargs="+", type=float, default=[decision.QUESTION_EMERGENCY_BAR]
     )
     parser.add_argument("--confident", nargs="+", type=float, default=[decision.CONFIDENT])
+    parser.add_argument("--goodbye-bar", nargs="+", type=float, default=[decision.GOODBYE_BAR])
     parser.add_argument("--least-choice", nargs="+", type=float, default=[decision.LEAST_CHOICE])
     args = parser.parse_args()
     try:
@@ -166,18 +168,14 @@ def main() -> None:
     identifier = LanguageIdentifier.from_training_data()
     grid = itertools.product(
         args.fallback, args.emergency_bar, args.short_emergency_bar, args.short_words,
-        args.question_bar, args.confident, args.least_choice,
+        args.question_bar, args.confident, args.goodbye_bar, args.least_choice,
     )  # fmt: skip
-    for fallback, emergency_bar, short_bar, short_words, question_bar, confident, least in grid:
-        bars = {
-            "fallback": fallback,
-            "emergency_bar": emergency_bar,
-            "short_emergency_bar": short_bar,
-            "short_words": short_words,
-            "question_emergency_bar": question_bar,
-            "confident": confident,
-            "least_choice": least,
-        }
+    bar_names = (
+        "fallback", "emergency_bar", "short_emergency_bar", "short_words",
+        "question_emergency_bar", "confident", "goodbye_bar", "least_choice",
+    )  # fmt: skip
+    for values in grid:
+        bars = dict(zip(bar_names, values, strict=True))
         print(json.dumps(score_sets(answers, sets, identifier, bars)), flush=True)
 
 

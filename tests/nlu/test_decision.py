@@ -57,6 +57,15 @@ from tests.standins.server import serve
         # Unsure, but only one topic in sight, or not a topic at all: act.
         ([("find_health", 0.6), ("greet", 0.35)], Decision("find_health", 0.6)),
         ([("thanks", 0.6), ("find_health", 0.3)], Decision("thanks", 0.6)),
+        # A goodbye, the one answer without a button, is acted on from GOODBYE_BAR; under
+        # it a topic in sight is asked about, else the menu ("aiutatemi vi prego" was
+        # "Goodbye": goodbye 0.56, emergency 0.41).
+        ([("goodbye", 0.93), ("thanks", 0.05)], Decision("goodbye", 0.93)),
+        ([("goodbye", 0.56), ("emergency", 0.41)], Decision("out_of_scope", 0.56)),
+        (
+            [("goodbye", 0.6), ("find_health", 0.13), ("emergency", 0.04)],
+            Decision("find_health", 0.13, ("find_health",)),
+        ),
         # Every rumour is one button.
         (
             [("rumour", 0.6), ("find_jobs", 0.3)],
