@@ -34,6 +34,8 @@ class ConversationState:
     # The list shown last is in order of distance from a location the person sent (the
     # point itself is never kept).
     nearest_first: bool = False
+    # The last answer was the emergency numbers: "what do I do?" next gets them again.
+    urgent: bool = False
     # How many services the page on screen numbered (a number typed past them is none).
     listed: int = 0
     # The buttons of "Do you mean:", in order, "|" between them: a number typed next picks

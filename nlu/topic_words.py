@@ -51,10 +51,19 @@ def named_topic(text: str) -> str | None:
     forms = word_forms(text)
     if not forms or len(forms) > MOST_WORDS:
         return None
-    found = {
+    found = _named(forms)
+    return found.pop() if len(found) == 1 else None
+
+
+def topics_named(text: str) -> set[str]:
+    """Return the intents of every topic a word of `text` names, however long it is."""
+    return _named(word_forms(text))
+
+
+def _named(forms: list[set[str]]) -> set[str]:
+    return {
         intent
         for entry, intent in _ENTRIES.items()
         for start in range(len(forms) - len(entry) + 1)
         if all(word in forms[start + i] for i, word in enumerate(entry))
     }
-    return found.pop() if len(found) == 1 else None

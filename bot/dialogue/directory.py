@@ -241,15 +241,44 @@ async def search(
     )
 
 
-async def more(turn: Turn) -> Reply | None:
-    """Answer "More results" (pressed, or typed): the next page of the list on screen, or
-    None without one."""
+async def _on_screen(turn: Turn) -> tuple[Category, City] | None:
+    """The topic and city of the list on screen, or None without one."""
     state = turn.state
     city = await get_city(turn.session, state.city) if state.category and state.city else None
     if city is None or state.category is None:
         return None
-    state.page += 1
-    return await search(turn, Category(state.category), city, "more")
+    return Category(state.category), city
+
+
+async def more(turn: Turn) -> Reply | None:
+    """Answer "More results" (pressed, or typed): the next page of the list on screen, or
+    None without one."""
+    if (shown := await _on_screen(turn)) is None:
+        return None
+    turn.state.page += 1
+    return await search(turn, *shown, "more")
+
+
+async def narrowed(turn: Turn, which: str, *, on: bool | None = None) -> Reply | None:
+    """The list on screen again from the top, with its "open now" (`which` "open") or "free
+    only" ("free") filter switched `on`, off, or over (None: its button pressed again); None
+    without a list."""
+    if (shown := await _on_screen(turn)) is None:
+        return None
+    state = turn.state
+    if which == "open":
+        state.open_only = not state.open_only if on is None else on
+    else:
+        state.free_only = not state.free_only if on is None else on
+    state.page = 1
+    return await search(turn, *shown, "filter")
+
+
+async def again(turn: Turn) -> Reply | None:
+    """The page of the list on screen again, in the turn's language now; None without one."""
+    if (shown := await _on_screen(turn)) is None:
+        return None
+    return await search(turn, *shown, "language")
 
 
 async def _alternatives(turn: Turn, category: Category, city: City) -> Reply:
@@ -283,6 +312,7 @@ async def emergency(turn: Turn, result: ParseResult | None, *, ask_city: bool = 
         cities = await list_cities(turn.session, with_numbers=True)
     numbers = [(c, list(c.emergency_numbers)) for c in cities]
     await turn.record("emergency", "emergency", city=city.id if city else None)
+    turn.state.urgent = True
     choice: tuple[tuple[Button, ...], ...] = ()
     if city is None and ask_city:
         turn.state.pending_category = EMERGENCY_PENDING

@@ -17,6 +17,7 @@ from bot.i18n import is_rtl
 from bot.messages import Button, Reply
 from core import usage
 from handoff import service as handoff
+from nlu import topic_words
 from nlu.client import ParseResult
 from nlu.decision import CONFIDENT, EMERGENCY
 from services_directory.categories import Category
@@ -382,6 +383,373 @@ _NOT_HELPFUL = {
         "ما استفدتش",
     ],
 }
+# How people ask whether the services of the list cost something, as they type it.
+_FREE: dict[str, list[str]] = {
+    "en": [
+        "is it free",
+        "free?",
+        "r they free?",
+        "do i have to pay",
+        "do i need to pay",
+        "how much does it cost",
+        "is there a cost",
+        "any fee?",
+        "does it cost money",
+        "is it free of charge",
+        "do they charge",
+        "cost anything?",
+        "how much is it",
+        "is it paid",
+        "must i pay?",
+        "free or paid?",
+    ],
+    "fr": [
+        "c gratuit?",
+        "c'est gratuit",
+        "est ce que c gratuit",
+        "gratuit?",
+        "faut payer?",
+        "il faut payer",
+        "je dois payer?",
+        "c payant?",
+        "ca coute combien",
+        "ça coûte quelque chose",
+        "c gratuit ou pas",
+        "on paye?",
+        "cest payant ou gratuit",
+        "y a des frais?",
+        "ya rien a payer?",
+        "c'est gratos?",
+    ],
+    "es": [
+        "es gratis?",
+        "gratis?",
+        "es gratuito",
+        "hay que pagar?",
+        "tengo que pagar",
+        "cuanto cuesta",
+        "cuesta dinero?",
+        "se paga?",
+        "es de pago?",
+        "cobran algo?",
+        "cuanto cobran",
+        "no hay que pagar?",
+        "es gratis o no",
+        "tiene costo?",
+        "hay q pagar algo",
+        "sale gratis?",
+    ],
+    "it": [
+        "è gratis?",
+        "e gratis",
+        "gratuito?",
+        "si paga?",
+        "devo pagare?",
+        "bisogna pagare",
+        "quanto costa",
+        "costa qualcosa?",
+        "è a pagamento?",
+        "e gratuito o no",
+        "ci sono costi?",
+        "si deve pagare?",
+        "quanto si paga",
+        "nn si paga vero?",
+        "serve pagare?",
+    ],
+    "pt": [
+        "é gratis?",
+        "e de graça?",
+        "é gratuito",
+        "tem que pagar?",
+        "preciso pagar?",
+        "quanto custa",
+        "custa alguma coisa?",
+        "é pago?",
+        "cobra alguma coisa?",
+        "tem custo?",
+        "é de graca ou pago",
+        "tenho q pagar",
+        "sai de graça?",
+        "precisa pagar algo",
+    ],
+    "de": [
+        "ist das kostenlos",
+        "kostenlos?",
+        "ist es umsonst",
+        "muss ich zahlen?",
+        "muss ich was bezahlen",
+        "was kostet das",
+        "kostet das was?",
+        "wie viel kostet es",
+        "ist das gratis",
+        "kostet es geld?",
+        "gibt es gebühren?",
+        "ist das kostenpflichtig",
+        "umsonst?",
+        "muss man bezahlen",
+        "was muss ich zahlen",
+        "is das kostenlos",
+    ],
+    "tr": [
+        "ücretsiz mi?",
+        "ucretsiz mi",
+        "bedava mı",
+        "bedavami",
+        "para ödüyor muyum",
+        "para var mi",
+        "ücretli mi?",
+        "kaç para",
+        "ne kadar tutuyor",
+        "fiyatı ne",
+        "para vermem gerekiyor mu",
+        "odeme var mi",
+        "parali mi",
+        "para lazim mi",
+        "bedava mi acaba",
+        "ücret alıyorlar mı",
+        "ucret var mi",
+    ],
+    "uk": [
+        "це безкоштовно?",
+        "безкоштовно?",
+        "треба платити?",
+        "скільки коштує",
+        "чи платно",
+        "це платно?",
+        "это бесплатно?",
+        "бесплатно?",
+        "надо платить?",
+        "сколько стоит",
+        "платно?",
+        "tse bezkoshtovno?",
+        "bezkoshtovno?",
+        "treba platyty?",
+        "skilky koshtuye",
+        "eto besplatno",
+    ],
+    "fa": [
+        "رایگانه؟",
+        "مجانیه؟",
+        "پول میخواد؟",
+        "باید پول بدم؟",
+        "چقدر میشه",
+        "هزینه داره؟",
+        "رایگان است؟",
+        "پولیه؟",
+        "قیمتش چنده",
+        "مفت است؟",
+        "پول میگیرن؟",
+        "چند پول است",
+        "rayegane?",
+        "majanie?",
+        "pool mikhad?",
+        "bayad pool bedam?",
+        "chand mishe",
+    ],
+    "ar": [
+        "هل هو مجاني؟",
+        "مجاني؟",
+        "ببلاش؟",
+        "لازم ادفع؟",
+        "بقديش",
+        "بكام",
+        "واش فابور",
+        "واش بالخلاص",
+        "بفلوس؟",
+        "هل يجب الدفع",
+        "بالمجان؟",
+        "wach fabor",
+        "majani?",
+        "bi balash?",
+        "lazem edfa3?",
+        "b2adesh",
+    ],
+}
+# How people ask which of them is open now, or today.
+_OPEN: dict[str, list[str]] = {
+    "en": [
+        "open now?",
+        "which one is open now",
+        "is it open today",
+        "anyone open now?",
+        "still open?",
+        "who is open today",
+        "are they open now",
+        "open today?",
+        "what's open right now",
+        "any open at this hour",
+        "which are open today",
+        "is any open now",
+        "open rn?",
+        "r they open now",
+        "still open at this time",
+    ],
+    "fr": [
+        "ouvert",
+        "ouverts",
+        "ouverte",
+        "ouvert aujourd hui",
+        "c ouvert maintenant",
+        "ouvert maintenant?",
+        "lequel est ouvert",
+        "c ouvert aujourd'hui?",
+        "encore ouvert?",
+        "qui est ouvert maintenant",
+        "y en a un ouvert?",
+        "ouvert aujourdhui?",
+        "encore ouvert a cette heure",
+        "ils sont ouverts?",
+        "c ouvert la?",
+        "lesquels sont ouverts",
+        "ouvert ce soir?",
+        "il est ouvert maintenant",
+    ],
+    "es": [
+        "abierto",
+        "abiertos",
+        "esta abierto ahora?",
+        "abierto ahora?",
+        "cual esta abierto",
+        "cuales abren hoy",
+        "sigue abierto?",
+        "hay alguno abierto?",
+        "abren hoy?",
+        "esta abierto hoy",
+        "quien esta abierto ahora",
+        "abierto a esta hora?",
+        "estan abiertos ya?",
+        "todavia abierto?",
+        "cual abre ahora",
+        "ahora esta abierto?",
+    ],
+    "it": [
+        "aperto",
+        "aperti",
+        "è aperto ora?",
+        "aperto adesso?",
+        "quale è aperto",
+        "sono aperti oggi?",
+        "ancora aperto?",
+        "c'è qualcuno aperto?",
+        "aperto oggi?",
+        "e aperto adesso",
+        "quali sono aperti ora",
+        "aperto a quest'ora?",
+        "apre oggi?",
+        "qualcuno è aperto adesso",
+        "è ancora aperto?",
+        "sn aperti ora?",
+    ],
+    "pt": [
+        "aberto",
+        "abertos",
+        "está aberto agora?",
+        "aberto agora?",
+        "qual está aberto",
+        "abre hoje?",
+        "ainda aberto?",
+        "tem algum aberto?",
+        "ta aberto hoje",
+        "quais estao abertos agora",
+        "aberto a essa hora?",
+        "ainda ta aberto?",
+        "qual abre hoje",
+        "tá aberto agora",
+        "estão abertos hoje?",
+    ],
+    "de": [
+        "offen",
+        "geöffnet",
+        "jetzt offen?",
+        "ist das jetzt offen",
+        "welcher hat jetzt offen",
+        "heute geöffnet?",
+        "noch offen?",
+        "hat heute jemand auf",
+        "wer hat jetzt auf",
+        "ist gerade offen?",
+        "haben die heute auf",
+        "welche sind heute offen",
+        "noch geöffnet um diese zeit",
+        "hat noch was offen",
+        "jetzt geöffnet?",
+        "sind die noch offen",
+    ],
+    "tr": [
+        "açık mı",
+        "acik mi",
+        "şimdi açık mı",
+        "simdi acik mi",
+        "hangisi açık",
+        "bugün açık mı?",
+        "hala açık mı",
+        "acik olan var mi",
+        "su an acik mi",
+        "hangisi simdi acik",
+        "bugun acik mi",
+        "bu saatte açık mı",
+        "açık olan hangisi",
+        "hala acikmi",
+        "şu an açıklar mı",
+        "açık mı şimdi",
+    ],
+    "uk": [
+        "відкрито",
+        "открыто",
+        "зараз відкрито?",
+        "хто зараз працює",
+        "що відкрито сьогодні",
+        "ще відкрито?",
+        "сьогодні працюють?",
+        "який зараз відкритий",
+        "сейчас открыто?",
+        "кто сейчас работает",
+        "сегодня открыто?",
+        "еще работают?",
+        "что открыто сейчас",
+        "zaraz vidkryto?",
+        "shcho pratsyuye zaraz",
+        "sogodni pratsyuyut?",
+        "shche vidkryto?",
+    ],
+    "fa": [
+        "بازه",
+        "الان بازه؟",
+        "کدوم الان بازه",
+        "امروز بازه؟",
+        "هنوز بازه؟",
+        "کدوم باز است",
+        "الان باز است؟",
+        "این ساعت باز هستن؟",
+        "امروز کار میکنن؟",
+        "کدومش بازه",
+        "هنوز باز هستن",
+        "alan baze?",
+        "kodom baze",
+        "emruz baze?",
+        "hanuz baze?",
+    ],
+    "ar": [
+        "مفتوح",
+        "فاتح",
+        "في شي مفتوح هلق",
+        "مفتوح الآن؟",
+        "هل هو مفتوح الان",
+        "شو مفتوح هلأ",
+        "فاتح دلوقتي؟",
+        "مين فاتح النهاردة",
+        "واش محلول دابا",
+        "شكون محلول اليوم",
+        "محلول توا؟",
+        "مازال مفتوح؟",
+        "ايهم مفتوح اليوم",
+        "مفتوح في هذه الساعة؟",
+        "wach m7lol daba",
+        "maftou7 daba?",
+        "fat7a delwa2ti?",
+        "fi shi maftou7 halla2",
+    ],
+}
 # How people ask for the rest of the list instead of pressing "More results": a word or
 # three, the whole message ("más", "more please", "بیشتر").
 _MORE = {
@@ -397,6 +765,10 @@ _MORE = {
     "ar": ["المزيد", "كمان", "اكثر", "الباقي", "التالي", "zid", "kaman", "lba9i", "ktar"],
 }
 MORE = Phrasebook(_MORE, most_words=3)
+# "Is it free?" and "open now?" typed instead of pressing the list's 🆓 and 🕒 buttons.
+FILTER_WORDS = 5
+FREE = Phrasebook(_FREE, most_words=FILTER_WORDS)
+OPEN = Phrasebook(_OPEN, most_words=FILTER_WORDS)
 # A longer message is a need with such words in it ("none of these doctors speaks Arabic, I
 # need one who does"): the model reads it.
 MOST_WORDS = 10
@@ -404,21 +776,44 @@ NEAREST = Phrasebook(_NEAREST, most_words=MOST_WORDS)
 NOT_HELPFUL = Phrasebook(_NOT_HELPFUL, most_words=MOST_WORDS)
 
 
-def _about_the_list(turn: Turn, result: ParseResult) -> bool:
-    """Tell whether the message can be about the list on screen: there is one, no danger is
-    read in it, and the model reads no other topic in it with confidence."""
+def _under_a_list(turn: Turn, result: ParseResult) -> bool:
+    """Tell whether a list is on screen and no danger is read in the message."""
     state = turn.state
     if state.category is None or state.city is None:
         return False
-    if result.intent == EMERGENCY or result.danger or result.need is not None:
+    return not (result.intent == EMERGENCY or result.danger or result.need is not None)
+
+
+def _about_the_list(turn: Turn, result: ParseResult) -> bool:
+    """Tell whether the message can be about the list on screen: there is one, no danger is
+    read in it, and the model reads no other topic in it with confidence."""
+    if not _under_a_list(turn, result):
         return False
     category = Category.from_intent(result.intent)
-    return category is None or category.value == state.category or result.confidence < CONFIDENT
+    return (
+        category is None or category.value == turn.state.category or result.confidence < CONFIDENT
+    )
+
+
+def _filter_asked(turn: Turn, text: str) -> str | None:
+    """Return the list's filter a message asks for ("is it free?": "free", "open now?":
+    "open"), unless a word in it names another topic ("is the food bank free?")."""
+    which = "free" if FREE.found(text) else "open" if OPEN.found(text) else None
+    if which is None or topic_words.topics_named(text) - {f"find_{turn.state.category}"}:
+        return None
+    return which
 
 
 async def answer(turn: Turn, result: ParseResult) -> Reply | None:
     """Answer a follow-up about the list on screen, or return None for anything else."""
     text = turn.message.text
+    if not _under_a_list(turn, result):
+        return None
+    # The list's own buttons typed. The model, which has no intent for them, reads a topic
+    # into them as often as not ("et ouvert aujourd hui?": food, 0.80), so a word of
+    # another topic decides, not the model.
+    if (which := _filter_asked(turn, text)) is not None:
+        return await directory.narrowed(turn, which, on=True)
     if not _about_the_list(turn, result):
         return None
     if NEAREST.found(text):

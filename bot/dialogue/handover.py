@@ -113,7 +113,8 @@ async def offer(turn: Turn, category: Category | None, *, topic_chosen: bool = F
             text = t.gettext(
                 "No association answers messages in {city} yet. Here is what I can do:"
             ).format(city=city.display_name(turn.locale))
-            return render.menu(t, turn.locale, text)
+            # Without the person's button: pressed, it led back here.
+            return render.menu(t, turn.locale, text, person=False)
         every_topic = None in answered
         rows = [
             (Button(render.category_label(t, c), f"human:cat:{c.value}"),)

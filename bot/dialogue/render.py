@@ -100,11 +100,13 @@ def erase_offer(t: NullTranslations, locale: str) -> Reply:
     return Reply(text, buttons, rtl=is_rtl(locale))
 
 
-def category_buttons(t: NullTranslations) -> tuple[tuple[Button, ...], ...]:
-    """Return the category menu, two per row, then myths and facts, a person, emergency last."""
+def category_buttons(t: NullTranslations, *, person: bool = True) -> tuple[tuple[Button, ...], ...]:
+    """Return the category menu, two per row, then myths and facts, a person (unless not
+    `person`: where nobody answers), emergency last."""
     buttons = [category_button(t, c) for c in Category]
     buttons.append(myths_button(t))
-    return (*_rows(buttons), (human_button(t),), (emergency_button(t),))
+    asking = ((human_button(t),),) if person else ()
+    return (*_rows(buttons), *asking, (emergency_button(t),))
 
 
 def city_buttons(cities: list[City], locale: str) -> tuple[tuple[Button, ...], ...]:
@@ -112,9 +114,9 @@ def city_buttons(cities: list[City], locale: str) -> tuple[tuple[Button, ...], .
     return _rows([Button(city.display_name(locale), f"city:{city.id}") for city in cities])
 
 
-def menu(t: NullTranslations, locale: str, text: str) -> Reply:
-    """Return `text` followed by the category menu."""
-    return Reply(text, category_buttons(t), rtl=is_rtl(locale))
+def menu(t: NullTranslations, locale: str, text: str, *, person: bool = True) -> Reply:
+    """Return `text` followed by the category menu (without its person, unless `person`)."""
+    return Reply(text, category_buttons(t, person=person), rtl=is_rtl(locale))
 
 
 def ask_back(t: NullTranslations, locale: str, choices: tuple[str, ...]) -> Reply:

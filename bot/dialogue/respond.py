@@ -12,9 +12,18 @@ from dataclasses import replace
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.campaigns import subscriptions
-from bot.dialogue import directory, erasure, followups, handover, myths, render, replay
+from bot.dialogue import (
+    directory,
+    erasure,
+    followups,
+    handover,
+    languages_asked,
+    myths,
+    render,
+    replay,
+)
 from bot.dialogue.directory import what_do_you_need
-from bot.dialogue.phrasebook import normalised, typed_number
+from bot.dialogue.phrasebook import Phrasebook, normalised, typed_number
 from bot.dialogue.turn import Turn
 from bot.i18n import DEFAULT_LOCALE, SUPPORTED_LOCALES, is_rtl, supported, translations
 from bot.messages import IncomingMessage, Reply
@@ -171,6 +180,7 @@ class Dialogue:
         """Answer the turn; `talking_id` is the chat's open conversation with a volunteer."""
         message = turn.message
         picked = _picked(turn)
+        turn.after_emergency, turn.state.urgent = turn.state.urgent, False
         if message.kind == "left":
             await self._erase(turn)
             return []
@@ -276,7 +286,15 @@ class Dialogue:
     async def _on_language(self, turn: Turn, value: str) -> list[Reply] | None:
         if value not in SUPPORTED_LOCALES:
             return None
-        turn.state.language = turn.locale = value
+        return await self._language_chosen(turn, value)
+
+    async def _language_chosen(self, turn: Turn, code: str) -> list[Reply]:
+        """Answer in `code` from now on (its button pressed, or the language asked in words):
+        the list on screen again in it ("ممكن بالعربي؟" under a list of rooms: the rooms, in
+        Arabic), else the city asked, or the need."""
+        turn.state.language = turn.locale = code
+        if (shown := await directory.again(turn)) is not None:
+            return [shown]
         if turn.state.city is None:
             return [await directory.ask_city(turn)]
         return [what_do_you_need(turn)]
@@ -301,17 +319,10 @@ class Dialogue:
 
     async def _on_only(self, turn: Turn, value: str) -> list[Reply] | None:
         # Each press switches one filter on or off and shows the list again from the top.
-        if value not in ("open", "free") or not (turn.state.category and turn.state.city):
+        if value not in ("open", "free"):
             return None
-        city = await get_city(turn.session, turn.state.city)
-        if city is None:
-            return None
-        if value == "open":
-            turn.state.open_only = not turn.state.open_only
-        else:
-            turn.state.free_only = not turn.state.free_only
-        turn.state.page = 1
-        return [await directory.search(turn, Category(turn.state.category), city, "filter")]
+        shown = await directory.narrowed(turn, value)
+        return [shown] if shown is not None else None
 
     async def _on_emergency(self, turn: Turn, _value: str) -> list[Reply] | None:
         return [await directory.emergency(turn, None)]
@@ -365,6 +376,8 @@ class Dialogue:
             named = topic_words.named_topic(text)
             if named is not None and (topic := Category.from_intent(named)) is not None:
                 return [await directory.find(turn, topic, None, named)]
+            if turn.after_emergency:
+                return [await directory.emergency(turn, None)]
             await turn.record("unavailable", "fallback")
             return [
                 render.menu(
@@ -384,6 +397,9 @@ class Dialogue:
         self._adopt_language(turn, result.language, weak=weak)
         if erasure.asked(text) and result.intent != EMERGENCY and not result.danger:
             return [render.erase_offer(turn.t, turn.locale)]
+        asked = languages_asked.asked(text)
+        if asked is not None and result.intent != EMERGENCY and not result.danger:
+            return await self._language_chosen(turn, asked)
         if result.intent in _COURTESIES:
             result = await self._need_after_courtesy(text, result)
         turn.state.last_intent = result.intent
@@ -444,6 +460,9 @@ class Dialogue:
         category = Category.from_intent(result.intent)
         if result.intent == "emergency":
             return await directory.emergency(turn, result)
+        if turn.after_emergency and (result.choices or result.intent in _AT_A_LOSS):
+            # "What do I do?" under the emergency numbers: the numbers again, not the menu.
+            return await directory.emergency(turn, None)
         if result.choices:
             # Not sure: ask rather than guess, keeping the city named for the topic pressed.
             if city := await directory.city_from(turn, result):
@@ -474,6 +493,11 @@ class Dialogue:
             return render.menu(t, turn.locale, self._help_text(turn))
         if not _WORDS.search(turn.message.text):
             return await self._wordless(turn)
+        if result.intent == OUT_OF_SCOPE and OKAY.found(turn.message.text):
+            # Translators: the answer to a bare "ok" after an answer.
+            return render.menu(
+                t, turn.locale, t.gettext("Anything else? Write it or choose a topic:")
+            )
         await keep_unmet(
             turn.session, turn.message.text, turn.state.city, turn.locale,
             allowed=self._keep_unmet_questions,
@@ -509,6 +533,139 @@ class Dialogue:
         # Shared under a list of results, the location asks for the same topic, nearest first.
         otherwise = turn.state.category
         return [await directory.city_chosen(turn, city, otherwise=otherwise, near=point)]
+
+
+# A bare "ok" is neither thanks nor goodbye, and the model, trained to leave it out of scope,
+# got "Sorry, I did not understand" for it: how people acknowledge an answer, as they type it.
+_OKAY: dict[str, list[str]] = {
+    "en": [
+        "ok",
+        "okay",
+        "got it",
+        "alright",
+        "okie",
+        "oki",
+        "kk",
+        "understood",
+        "ok cool",
+        "sounds good",
+        "noted",
+    ],
+    "fr": [
+        "d'accord",
+        "dacc",
+        "dac",
+        "ok d'accord",
+        "compris",
+        "ça marche",
+        "ca marche",
+        "entendu",
+        "okay daccord",
+        "jai compris",
+    ],
+    "es": [
+        "vale",
+        "vale vale",
+        "ok vale",
+        "de acuerdo",
+        "entendido",
+        "esta bien",
+        "ya entendi",
+        "okey",
+        "perfecto",
+    ],
+    "it": [
+        "va bene",
+        "ok va bene",
+        "capito",
+        "ho capito",
+        "d'accordo",
+        "daccordo",
+        "va be",
+        "perfetto",
+        "vabbe",
+        "intesi",
+    ],
+    "pt": [
+        "ta bom",
+        "tá bom",
+        "beleza",
+        "blz",
+        "entendi",
+        "ok entendi",
+        "combinado",
+        "perfeito",
+        "ta ok",
+    ],
+    "de": [
+        "alles klar",
+        "okay alles klar",
+        "verstanden",
+        "ok verstanden",
+        "klar",
+        "passt",
+        "in ordnung",
+        "geht klar",
+        "okidoki",
+        "passt schon",
+    ],
+    "tr": [
+        "tamam",
+        "tmm",
+        "tamamdır",
+        "peki",
+        "anladım",
+        "anladim",
+        "tamam anladim",
+        "olur",
+        "oldu",
+        "tamamdir",
+    ],
+    "uk": [
+        "добре",
+        "добре зрозумів",
+        "зрозуміло",
+        "ясно",
+        "окей",
+        "ок",
+        "хорошо",
+        "ладно",
+        "понятно",
+        "dobre",
+        "zrozumilo",
+        "yasno",
+    ],
+    "fa": [
+        "باشه",
+        "اوکی",
+        "خب",
+        "خوب باشه",
+        "فهمیدم",
+        "bashe",
+        "khob",
+        "fahmidam",
+        "okey bashe",
+        "درست است",
+        "خوبه",
+    ],
+    "ar": [
+        "طيب",
+        "تمام",
+        "اوكي",
+        "فهمت",
+        "واخا",
+        "باهي",
+        "ماشي الحال",
+        "tayeb",
+        "wakha",
+        "behi",
+    ],
+}
+OKAY = Phrasebook(_OKAY, most_words=3)
+
+# What a person at a loss writes under the emergency numbers ("what do I do", "please",
+# "he is not answering") is read as a plea for help, or not understood.
+_AT_A_LOSS = frozenset({"bot_help", OUT_OF_SCOPE})
 
 
 def _languages_offered(turn: Turn, text: str) -> Reply:

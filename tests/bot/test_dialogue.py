@@ -139,6 +139,60 @@ async def test_no_citys_emergency_numbers_name_a_service_twice(
         assert beirut in lines
 
 
+@pytest.mark.parametrize("at_a_loss", ["cosa faccio", "aiutatemi vi prego"])
+async def test_what_do_i_do_under_the_emergency_numbers_gets_them_again(
+    dialogue: Dialogue, at_a_loss: str
+) -> None:
+    # "cosa faccio" under the numbers got "Write what you need" and the topics.
+    it = translations("it")
+    person = Conversation(dialogue, language_hint="it")
+    first = await person.say("aiuto mio marito è caduto e non si sveglia")
+    urgent = it.gettext("🚨 If you are in danger, call now:")
+    assert first.text.startswith(urgent)
+    again = await person.say(at_a_loss)
+    assert again.text.startswith(urgent)
+    assert again.text == first.text
+    # In the city pressed then, its own numbers; asked once more, the same.
+    turin = await person.press("city:turin")
+    assert turin.text.startswith(urgent)
+    assert "Lione" not in turin.text
+    assert (await person.say(at_a_loss)).text == turin.text
+    # Once answered something else, "cosa faccio" is a question like any other.
+    await person.say("cerco un medico")
+    assert not (await person.say(at_a_loss)).text.startswith(urgent)
+
+
+async def test_what_do_i_do_under_the_emergency_numbers_while_rasa_is_down(
+    dialogue_without_nlu: Dialogue,
+) -> None:
+    person = Conversation(dialogue_without_nlu, language_hint="en")
+    await person.say("/menu")
+    numbers = await person.press("emergency")
+    assert (await person.say("what do i do now")).text == numbers.text
+
+
+async def test_a_plea_the_model_half_takes_for_a_goodbye_gets_the_menu_and_the_button(
+    dialogue: Dialogue,
+) -> None:
+    # "aiutatemi vi prego" (help me, please) got "Arrivederci" and no button: goodbye 0.56.
+    it = translations("it")
+    person = Conversation(dialogue, language_hint="it")
+    reply = await person.say("aiutatemi vi prego")
+    assert reply.text != it.gettext("Goodbye. Write to me any time.")
+    assert "emergency" in payloads(reply)
+
+
+async def test_a_new_city_the_model_half_takes_for_a_goodbye_moves_the_list(
+    dialogue: Dialogue,
+) -> None:
+    # "actually im in turin now" under Lyon's food banks got "Goodbye" (goodbye 0.32).
+    person = Conversation(dialogue, language_hint="en")
+    lyon = await person.say("food bank in lyon")
+    turin = await person.say("actually im in turin now")
+    assert turin.text.split(" ", 1)[0] == lyon.text.split(" ", 1)[0]  # the same topic
+    assert "Turin" in turin.text.split("\n", 1)[0]
+
+
 async def test_emergency_in_a_known_city_shows_that_city_only(dialogue: Dialogue) -> None:
     person = Conversation(dialogue, language_hint="fr")
     await person.say("/start")
@@ -640,6 +694,8 @@ async def test_a_city_named_with_a_greeting_is_kept(dialogue: Dialogue) -> None:
     [
         ("uk", "Я у Відні", "мені потрібен лікар", "🩺 Здоров’я у місті Відень:"),
         ("fa", "من در وین هستم", "دنبال کار هستم", "💼 کار در وین:"),
+        # Dari names Vienna as German speakers' neighbours do: "Which city?" was asked again.
+        ("fa", "من در ویانا هستم", "دنبال کار هستم", "💼 کار در وین:"),
         ("ar", "انا بعمان", "بدي محامي", "⚖️ مساعدة قانونية في عمّان:"),
     ],
 )
@@ -652,6 +708,39 @@ async def test_a_city_stated_in_a_few_words_is_kept_for_the_need_that_follows(
     said = await person.say(stated)
     assert said.text == translations(locale).gettext("What do you need?")
     assert (await person.say(need)).text.startswith(listed)
+
+
+async def test_a_language_asked_in_words_shows_the_list_again_in_it(dialogue: Dialogue) -> None:
+    # "ممكن بالعربي؟" (can it be in Arabic?) under Tunis's rooms got Tunis's transport.
+    person = Conversation(dialogue, language_hint="fr")
+    rooms = await person.say("bonjour je cherche un logement a tunis")
+    assert rooms.text.startswith("🏠 Logement à Tunis")
+    arabic = await person.say("ممكن بالعربي؟")
+    assert arabic.text.startswith("🏠 السكن في تونس")
+    assert arabic.rtl
+    assert len(listed(arabic)) == len(listed(rooms))
+    # And from then on: a French question is answered in Arabic, as after its button.
+    assert (await person.say("je cherche un médecin")).text.startswith("🩺 الصحة في تونس")
+
+
+@pytest.mark.parametrize(
+    ("locale", "asked", "reply"),
+    [
+        ("uk", "in english please", "Which city are you in?"),
+        ("en", "auf deutsch bitte", "In welcher Stadt sind Sie?"),
+    ],
+)
+async def test_a_language_asked_in_words_without_a_list_asks_the_city_in_it(
+    dialogue: Dialogue, locale: str, asked: str, reply: str
+) -> None:
+    person = Conversation(dialogue, language_hint=locale)
+    assert (await person.say(asked)).text == reply
+
+
+async def test_a_need_that_names_a_language_is_a_need(dialogue: Dialogue) -> None:
+    person = Conversation(dialogue, language_hint="ar")
+    doctors = await person.say("بدي دكتور بيحكي بالعربي بعمان")
+    assert doctors.text.startswith("🩺 الصحة في عمّان")
 
 
 async def test_change_city_under_a_list_shows_the_same_topic_there(dialogue: Dialogue) -> None:

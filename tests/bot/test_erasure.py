@@ -16,6 +16,7 @@ from bot.dialogue import erasure
         "cancella i miei dati grazie",
         "Apague os meus dados",
         "Löschen Sie meine Daten!",
+        "lösch alles über mich bitte",  # answered "In welcher Stadt sind Sie?"
         "verilerimi silin lütfen",
         "Видаліть мої дані",
         "لطفا اطلاعاتم را پاک کن",

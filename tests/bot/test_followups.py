@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.dialogue import Dialogue, followups
 from bot.i18n import translations
 from core.usage import UsageEvent
-from tests.helpers.conversation import Conversation, answering_desk, listed, payloads
+from tests.helpers.conversation import Conversation, answering_desk, labels, listed, payloads
 
 MADRID_SOL = (40.4169, -3.7035)  # Puerta del Sol
 
@@ -206,6 +206,60 @@ async def test_a_number_past_the_last_service_listed_is_not_one_of_them(
     )
     assert (await person.say("6")).text == pointed.format(number=6)
     assert (await person.say("7")).text != pointed.format(number=7)
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "asked", "pressed"),
+    [
+        # Each got another topic's list, or "Sorry, I did not understand", or "Goodbye".
+        ("it", "sto a torino non ho documenti, mi serve un medico", "e gratis?", "💶 Paid too"),
+        ("tr", "viyanada doktor arıyorum", "ücretsiz mi?", "💶 Paid too"),
+        ("fr", "je cherche un médecin à lyon", "et ouvert aujourd hui?", "🕒 Any time"),
+        ("de", "wo gibt es essen kostenlos wien", "jetzt offen?", "🕒 Any time"),
+    ],
+)
+async def test_free_or_open_typed_under_a_list_is_its_button(
+    dialogue: Dialogue, language: str, question: str, asked: str, pressed: str
+) -> None:
+    t = translations(language)
+    person = Conversation(dialogue, language_hint=language)
+    results = await person.say(question)
+    assert listed(results)
+    topic = next(p for p in payloads(results) if p.startswith("only:"))  # a list's buttons
+    narrowed = await person.say(asked)
+    # The same list, narrowed: its button now widens it back.
+    assert t.gettext(pressed) in labels(narrowed)
+    assert topic in payloads(narrowed)
+    assert narrowed.text.split(" ", 1)[0] == results.text.split(" ", 1)[0]
+
+
+async def test_free_with_another_topic_named_is_that_topic(dialogue: Dialogue) -> None:
+    es = translations("es")
+    person = Conversation(dialogue, language_hint="es")
+    doctors = await person.say("necesito un médico en Madrid")
+    food = await person.say("comida gratis?")
+    assert listed(food)
+    assert food.text.split(" ", 1)[0] != doctors.text.split(" ", 1)[0]
+    assert es.gettext("💶 Paid too") not in labels(food)
+
+
+@pytest.mark.parametrize(("language", "okay"), [("en", "ok"), ("tr", "tamam"), ("fr", "d'accord")])
+async def test_a_bare_ok_after_a_list_asks_what_else(
+    dialogue: Dialogue, language: str, okay: str
+) -> None:
+    # "ok" and "tamam" got "Sorry, I did not understand. Choose a topic".
+    t = translations(language)
+    person = Conversation(dialogue, language_hint=language)
+    await person.say(
+        {
+            "en": "food bank in lyon",
+            "tr": "lyon'da gıda bankası",
+            "fr": "banque alimentaire a lyon",
+        }[language]
+    )
+    said = await person.say(okay)
+    assert said.text == t.gettext("Anything else? Write it or choose a topic:")
+    assert "cat:health" in payloads(said)
 
 
 async def test_a_need_or_danger_in_the_same_words_is_answered_as_one(

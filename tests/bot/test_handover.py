@@ -365,6 +365,8 @@ async def test_no_desk_in_the_city_says_so_before_asking_a_topic(
     none = await person.press("human")
     assert none.text.startswith("No association answers messages in Tangier yet.")
     assert "cat:health" in payloads(none)
+    assert "emergency" in payloads(none)
+    assert "human" not in payloads(none)  # it led back to this answer
     assert await session.scalar(select(func.count()).select_from(Handover)) == 0
     recorded = select(UsageEvent.outcome).where(UsageEvent.intent == HANDOVER_INTENT)
     assert list(await session.scalars(recorded)) == ["no_desk"]
