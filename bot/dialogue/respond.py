@@ -405,6 +405,11 @@ class Dialogue:
         turn.state.last_intent = result.intent
         if city := await directory.answered_city(turn, result, bare=_one_word(text)):
             return [await self._city_typed(turn, city)]
+        topic = Category.from_intent(result.intent) if not result.choices else None
+        if handover.asking(turn) and turn.state.city and topic is not None:
+            # The topic typed for "What would you like to talk about?": a person for it (a
+            # Turin resident permit question got Turin's list of lawyers instead).
+            return [await handover.offer(turn, topic, topic_chosen=True)]
         handover.leave(turn)  # what they wrote is not the city asked for a conversation
         if (followup := await followups.answer(turn, result)) is not None:
             return [followup]

@@ -224,6 +224,21 @@ async def test_a_city_typed_for_a_person_is_understood_by_the_real_nlu(
     assert "Volunteers of Association Écoute will read your messages." in offer.text
 
 
+async def test_a_topic_typed_for_a_person_is_that_topics_volunteers(
+    dialogue: Dialogue, session: AsyncSession
+) -> None:
+    # "documenti permesso di soggiorno" typed for "What would you like to talk about?" got
+    # the list of lawyers, and no person.
+    await _desk(session)
+    person = Conversation(dialogue, chat_id=CHAT_ID, language_hint="en")
+    await _in_tangier(person)
+    topics = await person.say("I want to talk to a person")
+    assert topics.text == "What would you like to talk about?"
+    offer = await person.say("papers for my residence permit")
+    assert "Volunteers of Association Écoute will read your messages." in offer.text
+    assert "human:yes:legal" in payloads(offer)
+
+
 async def test_a_rating_without_a_conversation_is_thanked_and_never_counted(
     dialogue_without_nlu: Dialogue, session: AsyncSession
 ) -> None:
