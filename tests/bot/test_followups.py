@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.dialogue import Dialogue, followups
+from bot.dialogue.phrasebook import Phrasebook
 from bot.i18n import translations
 from core.usage import UsageEvent
 from tests.helpers.conversation import Conversation, answering_desk, labels, listed, payloads
@@ -302,6 +303,9 @@ async def test_without_a_list_on_screen_the_words_are_not_taken_for_one(
         "wach kayn chi wahd 9rib",  # Moroccan, "is there one near"
         "نزدیک ترین کدام است",
         "الأقرب؟",
+        # From a QA pass, each answered "I did not understand" before.
+        "cual es el mas cerca",
+        "wein a2rab wa7ad",
     ],
 )
 def test_nearest_phrases_are_found(text: str) -> None:
@@ -324,6 +328,7 @@ def test_nearest_phrases_are_found(text: str) -> None:
         "no me ha servido",
         "ما استفدت شي",
         "هیچ‌کدام کمک نکرد",
+        "no me sirvio",  # a QA pass: it got the help text
     ],
 )
 def test_not_helpful_phrases_are_found(text: str) -> None:
@@ -348,4 +353,21 @@ def test_not_helpful_phrases_are_found(text: str) -> None:
 def test_needs_are_not_follow_ups(text: str) -> None:
     assert not followups.NEAREST.found(text)
     assert not followups.NOT_HELPFUL.found(text)
+    assert not followups.FREE.found(text)
+    assert not followups.OPEN.found(text)
     assert not followups.MORE.found(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "book"),
+    [
+        ("fama ekther?", followups.MORE),  # Tunisian: it got the food list, not page 2
+        ("ce ne sono altri gratis?", followups.FREE),
+        ("majani hast?", followups.FREE),
+        ("wach fabor?", followups.FREE),
+        ("في شي مفتوح هلق؟", followups.OPEN),
+        ("tem algum aberto agora?", followups.OPEN),
+    ],
+)
+def test_what_a_qa_pass_typed_under_lists_is_found(text: str, book: Phrasebook) -> None:
+    assert book.found(text)
