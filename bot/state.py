@@ -34,6 +34,9 @@ class ConversationState:
     # The list shown last is in order of distance from a location the person sent (the
     # point itself is never kept).
     nearest_first: bool = False
+    # The services the question's own words pointed to ("essen": the lunch), ids "|" between
+    # them, first on the list and its next pages; never the words themselves.
+    pointed: str | None = None
     # The last answer was the emergency numbers: "what do I do?" next gets them again.
     urgent: bool = False
     # How many services the page on screen numbered (a number typed past them is none).

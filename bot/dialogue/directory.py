@@ -29,6 +29,7 @@ from services_directory.search.service import (
     SearchPage,
     distance_m,
     elsewhere,
+    pointed_services,
     search_services,
 )
 
@@ -140,6 +141,7 @@ async def city_chosen(
         # The district named with the question belongs to its city, not to another one.
         turn.state.district = await _known_district(turn, city, turn.state.district)
     turn.state.page = 1
+    turn.state.pointed = None  # the question's words are not kept for the city asked next
     return await search(turn, Category(category), city, "find_" + category, near)
 
 
@@ -167,6 +169,11 @@ async def find(turn: Turn, category: Category, result: ParseResult | None, inten
     turn.state.city = city.id
     turn.state.district = await _known_district(turn, city, named, text)
     turn.state.page = 1
+    question = turn.message.text if turn.message.kind == "text" else ""
+    pointed = await pointed_services(
+        turn.session, category=category, city_id=city.id, question=question
+    )
+    turn.state.pointed = "|".join(pointed) or None
     # Asked again in words for the list already shown: it did not help, and a person may,
     # where an association answers the topic there (offered elsewhere, it says nobody does).
     again = (
@@ -204,6 +211,7 @@ async def search(
             offset=(page - 1) * PAGE_SIZE,
             near=near,
             prefer_district=state.district,
+            first=tuple(state.pointed.split("|")) if state.pointed else (),
             open_at=turn.now if filters.open_only else None,
             free_only=filters.free_only,
             now=turn.now,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -12,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services_directory.categories import Category
 from services_directory.cities.models import City
+from services_directory.search import words
 from services_directory.search.index import SearchEntry, SearchGroup, group_token
 from services_directory.search.opening import Period, is_open, next_change
 from services_directory.search.row import Card, CardText, IndexedService
@@ -258,14 +260,16 @@ async def search_services(
     open_at: dt.datetime | None = None,
     free_only: bool = False,
     prefer_district: str | None = None,
+    first: Sequence[str] = (),
     now: dt.datetime | None = None,
 ) -> SearchPage:
     """Return published, active services of `category` in a city, best first.
 
-    Nearest first when `near` is given, then those in `prefer_district`, then those speaking
-    `language`, then by name. `open_at` (timezone-aware) keeps only services open at that
-    moment in the city's time; `now` (timezone-aware) tells on each card returned whether it
-    is open and until when, or when it opens next.
+    Nearest first when `near` is given, then those in `prefer_district`, then the services
+    `first` names in its order (those the question's words point to: `pointed_services`),
+    then those speaking `language`, then by name. `open_at` (timezone-aware) keeps only
+    services open at that moment in the city's time; `now` (timezone-aware) tells on each
+    card returned whether it is open and until when, or when it opens next.
     One primary-key read tells whether this process's copy of the city and category is
     current; it is read again only when it changed.
     """
@@ -290,11 +294,14 @@ async def search_services(
             distance = distance_m(near, (entry.latitude, entry.longitude))
         candidates.append(_Candidate(entry, distance, open_now))
 
-    def rank(c: _Candidate) -> tuple[float, int, int, str, str]:
+    pointed = {service_id: i for i, service_id in enumerate(first)}
+
+    def rank(c: _Candidate) -> tuple[float, int, int, int, str, str]:
         speaking = language is not None and language in c.entry.languages
         return (
             c.distance if c.distance is not None else math.inf,
             0 if preferred is None or c.entry.district_key == preferred else 1,
+            pointed.get(c.entry.service_id, len(pointed)),
             0 if speaking else 1,
             c.entry.name_key,
             c.entry.service_id,
@@ -303,6 +310,20 @@ async def search_services(
     ordered = sorted(candidates, key=rank)
     cards = await _cards(session, group, ordered[offset : offset + limit], locale, local_now)
     return SearchPage(cards, len(ordered))
+
+
+async def pointed_services(
+    session: AsyncSession, *, category: Category, city_id: str, question: str
+) -> tuple[str, ...]:
+    """Return the ids of the services of `category` in a city that the question's own words
+    point to, most pointed first (`words.pointed`; read once per process, like the cards)."""
+    group = await _group(session, city_id, category.value)
+    cards = await _card_data(session, group, [entry.service_id for entry in group.entries])
+    texts = {
+        service_id: [f"{text.name} {text.description}" for text in card.texts.values()]
+        for service_id, card in cards.items()
+    }
+    return tuple(words.pointed(question, texts))
 
 
 async def count_by_category(session: AsyncSession, *, city_id: str) -> dict[str, int]:

@@ -743,6 +743,21 @@ async def test_a_need_that_names_a_language_is_a_need(dialogue: Dialogue) -> Non
     assert doctors.text.startswith("🩺 الصحة في عمّان")
 
 
+async def test_what_the_question_names_comes_first_on_every_page(dialogue: Dialogue) -> None:
+    # "wo gibt es essen kostenlos wien": the warm lunch was sixth, on the second page,
+    # behind counselling about violence.
+    person = Conversation(dialogue, language_hint="de")
+    first = await person.say("wo gibt es warmes essen in wien")
+    assert listed(first)[0][1].startswith("Warmes Mittagessen")
+    rest = await person.press("more")
+    names = [name for _, name in listed(first) + listed(rest)]
+    assert len(names) == len(set(names)) == 8
+    # A topic pressed, with no words, is the list in its usual order again.
+    await person.press("menu")
+    plain = await person.press("cat:social_support")
+    assert not listed(plain)[0][1].startswith("Warmes Mittagessen")
+
+
 async def test_change_city_under_a_list_shows_the_same_topic_there(dialogue: Dialogue) -> None:
     person = Conversation(dialogue, chat_id="5550131", language_hint="es")
     assert (await person.say("necesito un médico en Madrid")).text.startswith("🩺 Salud en Madrid:")

@@ -1,0 +1,78 @@
+"""Which services of a list a question's own words point to ("essen kostenlos wien": the
+warm lunch, not the counselling that heads the list by name).
+
+Plain word matching over each service's name and description in every locale it has: a
+person writes in their language, and a service may be described in others. A word of the
+question matches a word of a service that is it, is it with an ending ("billetes") or,
+for words of four letters or more, ends with it (German compounds end with their noun:
+"Mittagessen"). A word found in more than half of the list (the city, "free") says nothing
+about one service and is not counted, nor are the words of asking ("where", "I
+need").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+
+# Shorter words are articles and prepositions in most of our languages.
+LEAST_LETTERS = 3
+# A word of a service that starts with the one asked is the same word with an ending of at
+# most this many letters ("billetes"), not another word ("compro", "comprobamos").
+ENDING_LETTERS = 3
+# Words this long or longer also match the end of a compound.
+COMPOUND_LETTERS = 4
+_WORD = re.compile(r"\w+")
+# The words of asking, in our languages as people type them (without accents), which point
+# to no service: "where", "how", "I need", "I am looking for", "please", ...
+_ASKING_BY_LANGUAGE = {
+    "en": "the and for where how what who when can need want looking with there please help find",
+    "fr": "pour avec dans est les des une qui que quoi comment besoin cherche svp",
+    "es": "como para donde quiero necesito tengo hay busco una por favor que con los las del",
+    "de": "wie was wer ich und mit fur gibt brauche suche eine einen der die das bitte kann",
+    "it": "per con che come dove cerco sono una uno dei del della grazie vorrei",
+    "pt": "com onde quero preciso tenho uma nao",
+    "tr": "bir icin nerede nasil istiyorum var yok ben ariyorum lazim lutfen",
+    "uk": "що где как мне мені потрібен потрібна потрібно шукаю треба для нужен нужна ищу",
+    "fa": "من در به با برای کجا چطور میخوام میخواهم دارم هست لطفا",
+    "ar": "في على الى وين فين بدي بغيت عندي ممكن كيف شو واش اريد ابحث",
+    "arabizi": "ana bghit wach fin wein bade 3andi",
+}
+_ASKING = frozenset(" ".join(_ASKING_BY_LANGUAGE.values()).split())
+
+
+def words(text: str) -> set[str]:
+    """Return the words of `text`, lower case and without accents, of LEAST_LETTERS or more."""
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    plain = "".join(c for c in folded if not unicodedata.combining(c))
+    return {
+        w
+        for w in _WORD.findall(plain)
+        if len(w) >= LEAST_LETTERS and not w.isdigit() and w not in _ASKING
+    }
+
+
+def _matches(asked: str, own: set[str]) -> bool:
+    if asked in own:
+        return True
+    compound = len(asked) >= COMPOUND_LETTERS
+    return any(
+        (w.startswith(asked) and len(w) - len(asked) <= ENDING_LETTERS)
+        or (compound and w.endswith(asked))
+        for w in own
+    )
+
+
+def pointed(question: str, services: Mapping[str, Iterable[str]]) -> list[str]:
+    """Return the ids of `services` (id: its texts) the question's words point to, those
+    with more of its words first, ties in the order given."""
+    own = {service_id: set().union(*map(words, texts)) for service_id, texts in services.items()}
+    if not own:
+        return []
+    found = {
+        asked: {s for s, mine in own.items() if _matches(asked, mine)} for asked in words(question)
+    }
+    telling = [ids for ids in found.values() if ids and 2 * len(ids) <= len(own)]
+    score = {s: sum(s in ids for ids in telling) for s in own}
+    return sorted((s for s in own if score[s]), key=lambda s: -score[s])
