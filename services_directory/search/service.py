@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, or_, select
@@ -101,6 +101,8 @@ class _Group:
     token: str | None
     entries: list[IndexedService]
     cards: dict[str, Card]
+    # Each service's own words (`words.own`), read from its card once asked for.
+    words: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 class _ProcessCache:
@@ -318,12 +320,12 @@ async def pointed_services(
     """Return the ids of the services of `category` in a city that the question's own words
     point to, most pointed first (`words.pointed`; read once per process, like the cards)."""
     group = await _group(session, city_id, category.value)
-    cards = await _card_data(session, group, [entry.service_id for entry in group.entries])
-    texts = {
-        service_id: [f"{text.name} {text.description}" for text in card.texts.values()]
-        for service_id, card in cards.items()
-    }
-    return tuple(words.pointed(question, texts))
+    if len(group.words) < len(group.entries):
+        cards = await _card_data(session, group, [entry.service_id for entry in group.entries])
+        for service_id, card in cards.items():
+            texts = [f"{text.name} {text.description}" for text in card.texts.values()]
+            group.words[service_id] = words.own(texts)
+    return tuple(words.pointed(question, group.words))
 
 
 async def count_by_category(session: AsyncSession, *, city_id: str) -> dict[str, int]:

@@ -53,7 +53,7 @@ def words(text: str) -> set[str]:
     }
 
 
-def _matches(asked: str, own: set[str]) -> bool:
+def _matches(asked: str, own: frozenset[str]) -> bool:
     if asked in own:
         return True
     compound = len(asked) >= COMPOUND_LETTERS
@@ -64,15 +64,17 @@ def _matches(asked: str, own: set[str]) -> bool:
     )
 
 
-def pointed(question: str, services: Mapping[str, Iterable[str]]) -> list[str]:
-    """Return the ids of `services` (id: its texts) the question's words point to, those
-    with more of its words first, ties in the order given."""
-    own = {service_id: set().union(*map(words, texts)) for service_id, texts in services.items()}
-    if not own:
-        return []
-    found = {
-        asked: {s for s, mine in own.items() if _matches(asked, mine)} for asked in words(question)
-    }
-    telling = [ids for ids in found.values() if ids and 2 * len(ids) <= len(own)]
-    score = {s: sum(s in ids for ids in telling) for s in own}
-    return sorted((s for s in own if score[s]), key=lambda s: -score[s])
+def own(texts: Iterable[str]) -> frozenset[str]:
+    """Return a service's own words, from its texts (name and description, every locale)."""
+    return frozenset(word for text in texts for word in words(text))
+
+
+def pointed(question: str, services: Mapping[str, frozenset[str]]) -> list[str]:
+    """Return the ids of `services` (id: its `own` words) the question's words point to,
+    those with more of its words first, ties in the order given."""
+    found = [
+        {s for s, mine in services.items() if _matches(asked, mine)} for asked in words(question)
+    ]
+    telling = [ids for ids in found if ids and 2 * len(ids) <= len(services)]
+    score = {s: sum(s in ids for ids in telling) for s in services}
+    return sorted((s for s in services if score[s]), key=lambda s: -score[s])

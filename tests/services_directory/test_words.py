@@ -7,14 +7,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services_directory.categories import Category
 from services_directory.search.service import pointed_services, search_services
-from services_directory.search.words import pointed, words
+from services_directory.search.words import own, pointed, words
 
-LIST = {
+TEXTS = {
     "counselling": ["Beratung für Frauen Wir hören zu, kostenlos", "Counselling for women, free"],
     "parcels": ["Lebensmittelpakete Jede Woche Brot und Gemüse, kostenlos", "Free food parcels"],
     "lunch": ["Warmes Mittagessen für alle", "Warm lunch for everyone"],
     "clothes": ["Kleider und Schuhe, kostenlos", "Free clothes and shoes"],
 }
+LIST = {service_id: own(texts) for service_id, texts in TEXTS.items()}
 
 
 def test_a_compound_ending_with_the_word_asked_is_pointed_to() -> None:
@@ -22,7 +23,10 @@ def test_a_compound_ending_with_the_word_asked_is_pointed_to() -> None:
 
 
 def test_a_word_with_an_ending_is_the_word_but_a_longer_one_is_not() -> None:
-    tickets = {"card": ["Billetes y abonos de transporte"], "check": ["Comprobamos tus papeles"]}
+    tickets = {
+        "card": own(["Billetes y abonos de transporte"]),
+        "check": own(["Comprobamos tus papeles"]),
+    }
     assert pointed("billete de bus", tickets) == ["card"]
     assert pointed("como compro un billete", tickets) == ["card"]  # not "comprobamos"
 
