@@ -184,6 +184,34 @@ async def find(turn: Turn, category: Category, result: ParseResult | None, inten
     return await search(turn, category, city, intent, again=again)
 
 
+async def _services(
+    turn: Turn,
+    category: Category,
+    city: City,
+    near: tuple[float, float] | None,
+    offset: int,
+    limit: int,
+) -> SearchPage:
+    """The services of the list the state describes (its filters, district and the services
+    its question pointed to), from `offset` on."""
+    state = turn.state
+    return await search_services(
+        turn.session,
+        category=category,
+        city_id=city.id,
+        locale=turn.locale,
+        language=turn.locale,
+        limit=limit,
+        offset=offset,
+        near=near,
+        prefer_district=state.district,
+        first=tuple(state.pointed.split("|")) if state.pointed else (),
+        open_at=turn.now if state.open_only else None,
+        free_only=state.free_only,
+        now=turn.now,
+    )
+
+
 async def search(
     turn: Turn,
     category: Category,
@@ -201,21 +229,7 @@ async def search(
     filters = render.Filters(open_only=state.open_only, free_only=state.free_only)
 
     async def page_of_services(page: int) -> SearchPage:
-        return await search_services(
-            turn.session,
-            category=category,
-            city_id=city.id,
-            locale=turn.locale,
-            language=turn.locale,
-            limit=PAGE_SIZE,
-            offset=(page - 1) * PAGE_SIZE,
-            near=near,
-            prefer_district=state.district,
-            first=tuple(state.pointed.split("|")) if state.pointed else (),
-            open_at=turn.now if filters.open_only else None,
-            free_only=filters.free_only,
-            now=turn.now,
-        )
+        return await _services(turn, category, city, near, (page - 1) * PAGE_SIZE, PAGE_SIZE)
 
     found = await page_of_services(page)
     if not found.cards and found.total and page > 1:
@@ -280,6 +294,21 @@ async def narrowed(turn: Turn, which: str, *, on: bool | None = None) -> Reply |
         state.free_only = not state.free_only if on is None else on
     state.page = 1
     return await search(turn, *shown, "filter")
+
+
+async def numbered(turn: Turn, number: int) -> Reply | None:
+    """The service numbered `number` in the list on screen (on any of its pages), its card
+    alone, or None without such a service. A list nearest first has no numbers to go back
+    to (the point it came from is not kept)."""
+    if turn.state.nearest_first or number < 1 or (shown := await _on_screen(turn)) is None:
+        return None
+    category, city = shown
+    found = await _services(turn, category, city, None, number - 1, 1)
+    if not found.cards:
+        return None
+    today = turn.now.astimezone(ZoneInfo(city.timezone)).date()
+    card = render.service_card(turn.t, turn.locale, number, found.cards[0], today)
+    return render.menu(turn.t, turn.locale, card)
 
 
 async def again(turn: Turn) -> Reply | None:

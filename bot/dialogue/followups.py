@@ -855,16 +855,21 @@ async def answer(turn: Turn, result: ParseResult) -> Reply | None:
     return None
 
 
-def numbered(turn: Turn) -> Reply | None:
+async def numbered(turn: Turn) -> Reply | None:
     """Answer a bare number typed under a list of services ("2", "۲"), as people answer a
-    numbered list: that service is in the list, with all the bot knows of it. None when the
-    page on screen has no such number."""
+    numbered list: that service's card again, from any page of the list (its number scrolled
+    away on a small screen). Under a list nearest first, the numbers of its page only, which
+    are in it. None when the list has no such number."""
     state = turn.state
     number = typed_number(turn.message.text)
     if state.category is None or state.city is None or number is None:
         return None
+    if (card := await directory.numbered(turn, number)) is not None:
+        return card
     first = (max(state.page, 1) - 1) * directory.PAGE_SIZE + 1
-    if not first <= number < first + (state.listed or directory.PAGE_SIZE):
+    if not state.nearest_first or not first <= number < first + (
+        state.listed or directory.PAGE_SIZE
+    ):
         return None
     t = turn.t
     # Translators: the answer to a number typed under a numbered list of services.

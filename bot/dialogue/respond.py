@@ -518,7 +518,7 @@ class Dialogue:
         if state.city is None and (state.pending_category or state.language):
             # A number or an emoji for "Which city are you in?", the question on screen.
             return await directory.ask_city(turn)
-        if (pointed := followups.numbered(turn)) is not None:
+        if (pointed := await followups.numbered(turn)) is not None:
             return pointed
         return render.menu(turn.t, turn.locale, self._help_text(turn))
 
