@@ -8,7 +8,7 @@ import hmac
 import json
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import aiohttp
@@ -261,6 +261,10 @@ class NLUClient:
             result = self._to_result(
                 body, language, danger, words=words, question=question, named=named
             )
+            if result.need is not None and len(worded := topic_words.topics_named(text)) == 1:
+                # The need after the numbers is the one the message names in words, where the
+                # model only guessed ("me muero de hambre, no tengo nada de comer": housing).
+                result = replace(result, need=worded.pop())
             if self.cache and model and not cached:
                 await self.cache.put(model, normalized, body)
         except NLUUnavailable as error:

@@ -394,6 +394,18 @@ async def test_danger_words_in_a_need_put_the_numbers_first(dialogue: Dialogue) 
     assert second.text.startswith("🩺 Health in Lyon:")
 
 
+async def test_the_need_after_the_numbers_is_the_one_the_message_names(
+    dialogue: Dialogue,
+) -> None:
+    # "I'm starving, I have nothing to eat": the numbers (the model's emergency, unsure),
+    # then Madrid's housing, the model's guess at the need, instead of food.
+    person = Conversation(dialogue, language_hint="es")
+    await person.say("me muero de hambre no tengo nada de comer, estoy en madrid")
+    numbers, need = person.replies
+    assert numbers.text.startswith("🚨 Si estás en peligro, llama ahora:")
+    assert need.text.startswith("🤝 Comida y apoyo en Madrid")
+
+
 async def test_danger_and_a_need_without_a_city_ask_the_city_once_and_answer_the_need(
     dialogue: Dialogue,
 ) -> None:
