@@ -146,6 +146,32 @@ async def test_vienna_answers_in_persian_ukrainian_and_turkish(
             assert letters.search(mine.name + mine.description), mine.id
 
 
+@pytest.mark.parametrize("city", ["madrid", "lisbon"])
+@pytest.mark.parametrize(
+    ("locale", "letters"),
+    [("fa", re.compile(r"[\u0600-\u06FF]")), ("uk", re.compile(r"[а-яіїєґ]", re.I))],
+)  # fmt: skip
+async def test_madrid_and_lisbon_answer_in_persian_and_ukrainian(
+    session: AsyncSession, city: str, locale: str, letters: re.Pattern[str]
+) -> None:
+    # Afghans, Iranians and Ukrainians arriving in Madrid and Lisbon got their sample services too.
+    for category in Category:
+        english = await search_services(
+            session, category=category, city_id=city, locale="en", limit=50
+        )
+        theirs = await search_services(
+            session, category=category, city_id=city, locale=locale, limit=50
+        )
+        assert len(theirs.cards) == len(english.cards) >= 5
+        for mine, other in zip(theirs.cards, english.cards, strict=True):
+            assert mine.id == other.id
+            for field in ("name", "description", "eligibility"):
+                text = getattr(mine, field)
+                assert text is not None, (mine.id, field)
+                assert text != getattr(other, field), (mine.id, field)
+            assert letters.search(mine.name + mine.description), mine.id
+
+
 async def test_sample_services_are_marked_as_sample(session: AsyncSession) -> None:
     page = await search_services(
         session, category=Category.EDUCATION, city_id="lyon", locale="en", limit=50
