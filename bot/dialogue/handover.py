@@ -80,6 +80,11 @@ def asking(turn: Turn) -> bool:
     return turn.state.pending_category == PENDING
 
 
+def topic_asked(turn: Turn) -> bool:
+    """Tell whether the last answer asked which topic to talk to a person about."""
+    return asking(turn) and "human:cat:" in (turn.offered or "")
+
+
 def leave(turn: Turn) -> None:
     """Forget the questions before a conversation: the person turned to something else."""
     if asking(turn):
@@ -125,6 +130,8 @@ async def offer(turn: Turn, category: Category | None, *, topic_chosen: bool = F
             # Translators: a button under the topics, when the question is about none of them.
             rows.append((Button(t.gettext("Something else"), f"human:cat:{ANY_TOPIC}"),))
         text = t.gettext("What would you like to talk about?")
+        # A number typed picks a topic (dialogue.respond), and a topic typed is read as one.
+        turn.state.offered = "|".join(row[0].payload for row in rows)
         return Reply(text, tuple(rows), rtl=is_rtl(turn.locale))
     found = await handoff.desks(
         turn.session, city_id=city.id, category=category.value if category else None

@@ -406,7 +406,7 @@ class Dialogue:
         if city := await directory.answered_city(turn, result, bare=_one_word(text)):
             return [await self._city_typed(turn, city)]
         topic = Category.from_intent(result.intent) if not result.choices else None
-        if handover.asking(turn) and turn.state.city and topic is not None:
+        if topic is not None and handover.topic_asked(turn):
             # The topic typed for "What would you like to talk about?": a person for it (a
             # Turin resident permit question got Turin's list of lawyers instead).
             return [await handover.offer(turn, topic, topic_chosen=True)]
@@ -688,7 +688,8 @@ def _picked(turn: Turn) -> str | None:
     """Return the payload of the button a bare number ("2", "٢", "۲", "2.") or a language's
     name picks among those offered in the last reply, else None; what was offered is
     forgotten either way."""
-    offered, turn.state.offered = turn.state.offered, None
+    offered = turn.offered = turn.state.offered
+    turn.state.offered = None
     message = turn.message
     if offered is None or message.kind != "text":
         return None

@@ -237,6 +237,20 @@ async def test_a_topic_typed_for_a_person_is_that_topics_volunteers(
     offer = await person.say("papers for my residence permit")
     assert "Volunteers of Association Écoute will read your messages." in offer.text
     assert "human:yes:legal" in payloads(offer)
+    # Past the topic question, a need typed is the directory's again.
+    assert (await person.say("I need a doctor")).text.startswith("🩺 Health in Tangier:")
+
+
+async def test_a_number_typed_for_the_topics_of_a_person_picks_one(
+    dialogue_without_nlu: Dialogue, session: AsyncSession
+) -> None:
+    await _desk(session)
+    person = Conversation(dialogue_without_nlu, chat_id=CHAT_ID, language_hint="en")
+    await _in_tangier(person)
+    topics = await person.press("human")
+    legal = payloads(topics).index("human:cat:legal") + 1
+    offer = await person.say(str(legal))
+    assert "human:yes:legal" in payloads(offer)
 
 
 async def test_a_rating_without_a_conversation_is_thanked_and_never_counted(
