@@ -359,9 +359,21 @@ async def test_what_comes_is_shown_from_its_start_and_never_under_the_field(
         assert welcome is not None
         assert welcome["height"] > KEYBOARD_OPEN["height"]
         assert await _in_view(page, "#log li.bot >> nth=0")
+        # The answer is held back until the person's message has been seen in view: a tall
+        # answer that came first would scroll it away (a clean-clone run did just that).
+        polled, answer = asyncio.Event(), asyncio.Event()
+
+        async def held(route: Route) -> None:
+            polled.set()
+            await answer.wait()
+            await route.continue_()
+
+        await page.route("**/chat/api/updates*", held)
+        await polled.wait()  # the poll asked before the hold has ended
         await _write(page, "Привіт")
         # The page scrolls once the message is drawn: watched until it has, not before.
         assert await _comes_into_view(page, "#log li.me")
+        answer.set()  # every poll goes through from now on
         await page.locator("#log li.bot").nth(1).wait_for()
         assert await _comes_into_view(page, "#log li.bot >> nth=1")
         assert person.errors == []

@@ -208,7 +208,7 @@ def test_the_rough_set_is_mostly_arabizi_with_every_topic() -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["dev", "holdout", _unmet("external", "external macro-F1 0.72 (gate 0.80)")]
+    "name", ["dev", "holdout", _unmet("external", "external macro-F1 0.74 (gate 0.80)")]
 )
 def test_macro_f1(scores: dict[str, dict[str, Any]], name: str) -> None:
     assert scores[name]["macro_f1"] >= MACRO_F1[name], scores[name]["confusions"][:15]
