@@ -29,7 +29,6 @@ from services_directory.search.service import (
     SearchPage,
     distance_m,
     elsewhere,
-    pointed_services,
     search_services,
 )
 
@@ -170,10 +169,6 @@ async def find(turn: Turn, category: Category, result: ParseResult | None, inten
     turn.state.district = await _known_district(turn, city, named, text)
     turn.state.page = 1
     question = turn.message.text if turn.message.kind == "text" else ""
-    pointed = await pointed_services(
-        turn.session, category=category, city_id=city.id, question=question
-    )
-    turn.state.pointed = "|".join(pointed) or None
     # Asked again in words for the list already shown: it did not help, and a person may,
     # where an association answers the topic there (offered elsewhere, it says nobody does).
     again = (
@@ -181,7 +176,7 @@ async def find(turn: Turn, category: Category, result: ParseResult | None, inten
         and shown == (category.value, city.id, turn.state.district)
         and bool(await handoff.desks(turn.session, city_id=city.id, category=category.value))
     )
-    return await search(turn, category, city, intent, again=again)
+    return await search(turn, category, city, intent, again=again, question=question)
 
 
 async def _services(
@@ -191,9 +186,10 @@ async def _services(
     near: tuple[float, float] | None,
     offset: int,
     limit: int,
+    question: str | None = None,
 ) -> SearchPage:
     """The services of the list the state describes (its filters, district and the services
-    its question pointed to), from `offset` on."""
+    its question pointed to, or those `question` points to for a new list), from `offset` on."""
     state = turn.state
     return await search_services(
         turn.session,
@@ -206,6 +202,7 @@ async def _services(
         near=near,
         prefer_district=state.district,
         first=tuple(state.pointed.split("|")) if state.pointed else (),
+        question=question,
         open_at=turn.now if state.open_only else None,
         free_only=state.free_only,
         now=turn.now,
@@ -220,18 +217,24 @@ async def search(
     near: tuple[float, float] | None = None,
     *,
     again: bool = False,
+    question: str | None = None,
 ) -> Reply:
     """Answer with the state's page of services, or with the alternatives when there are none;
-    `again`: the same question as the list shown last, which then offers a person."""
+    `again`: the same question as the list shown last, which then offers a person; `question`:
+    a new list's question, whose own words put the services they point to first (kept for
+    its next pages as their ids, never the words)."""
     state = turn.state
     state.pending_category = None  # a list is shown: no topic waits for a city any more
     page = max(state.page, 1)
     filters = render.Filters(open_only=state.open_only, free_only=state.free_only)
 
     async def page_of_services(page: int) -> SearchPage:
-        return await _services(turn, category, city, near, (page - 1) * PAGE_SIZE, PAGE_SIZE)
+        offset = (page - 1) * PAGE_SIZE
+        return await _services(turn, category, city, near, offset, PAGE_SIZE, question)
 
     found = await page_of_services(page)
+    if question is not None:
+        state.pointed = "|".join(found.pointed) or None
     if not found.cards and found.total and page > 1:
         # "More results" pressed again after the last page (its button stays in the chat, and
         # a slow phone gets a double tap): the last page again, not "no services here".

@@ -58,6 +58,7 @@ class SearchPage:
 
     cards: tuple[ServiceCard, ...]
     total: int
+    pointed: tuple[str, ...] = ()  # the services the question's own words point to, if asked
 
 
 def fallback_chain(locale: str) -> list[str]:
@@ -263,19 +264,24 @@ async def search_services(
     free_only: bool = False,
     prefer_district: str | None = None,
     first: Sequence[str] = (),
+    question: str | None = None,
     now: dt.datetime | None = None,
 ) -> SearchPage:
     """Return published, active services of `category` in a city, best first.
 
     Nearest first when `near` is given, then those in `prefer_district`, then the services
-    `first` names in its order (those the question's words point to: `pointed_services`),
-    then those speaking `language`, then by name. `open_at` (timezone-aware) keeps only
-    services open at that moment in the city's time; `now` (timezone-aware) tells on each
-    card returned whether it is open and until when, or when it opens next.
+    `first` names in its order (those a question's words pointed to: `SearchPage.pointed`),
+    then those speaking `language`, then by name. A `question` given puts the services its
+    own words point to in the place of `first`, and the page names them.
+    `open_at` (timezone-aware) keeps only services open at that moment in the city's time;
+    `now` (timezone-aware) tells on each card returned whether it is open and until when, or
+    when it opens next.
     One primary-key read tells whether this process's copy of the city and category is
     current; it is read again only when it changed.
     """
     group = await _group(session, city_id, category.value)
+    if question is not None:
+        first = await _pointed(session, group, question)
     entries = group.entries
     district_key = district.casefold() if district else None
     preferred = prefer_district.casefold() if prefer_district else None
@@ -311,15 +317,12 @@ async def search_services(
 
     ordered = sorted(candidates, key=rank)
     cards = await _cards(session, group, ordered[offset : offset + limit], locale, local_now)
-    return SearchPage(cards, len(ordered))
+    return SearchPage(cards, len(ordered), tuple(first) if question is not None else ())
 
 
-async def pointed_services(
-    session: AsyncSession, *, category: Category, city_id: str, question: str
-) -> tuple[str, ...]:
-    """Return the ids of the services of `category` in a city that the question's own words
-    point to, most pointed first (`words.pointed`; read once per process, like the cards)."""
-    group = await _group(session, city_id, category.value)
+async def _pointed(session: AsyncSession, group: _Group, question: str) -> tuple[str, ...]:
+    """The ids of the group's services that the question's own words point to, most pointed
+    first (`words.pointed`; each service's words are read once per process, like its card)."""
     if len(group.words) < len(group.entries):
         cards = await _card_data(session, group, [entry.service_id for entry in group.entries])
         for service_id, card in cards.items():

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services_directory.categories import Category
-from services_directory.search.service import pointed_services, search_services
+from services_directory.search.service import search_services
 from services_directory.search.words import own, pointed, words
 
 TEXTS = {
@@ -60,10 +61,40 @@ async def test_the_services_a_question_points_to_come_first(
 ) -> None:
     plain = await search_services(session, category=category, city_id=city, locale="en", limit=50)
     assert plain.cards[0].id != first
-    found = await pointed_services(session, category=category, city_id=city, question=question)
-    assert found[0] == first
-    page = await search_services(
-        session, category=category, city_id=city, locale="en", first=found, limit=50
+    asked = await search_services(
+        session, category=category, city_id=city, locale="en", question=question, limit=50
     )
-    assert page.cards[0].id == first
-    assert sorted(c.id for c in page.cards) == sorted(c.id for c in plain.cards)
+    assert asked.pointed[0] == first
+    assert asked.cards[0].id == first
+    assert sorted(c.id for c in asked.cards) == sorted(c.id for c in plain.cards)
+    # A next page is asked with the ids the first named, as the bot keeps them.
+    second = await search_services(
+        session, category=category, city_id=city, locale="en", first=asked.pointed, limit=50
+    )
+    assert [c.id for c in second.cards] == [c.id for c in asked.cards]
+    assert second.pointed == ()
+
+
+async def test_a_question_reads_its_list_once(session: AsyncSession) -> None:
+    # The words and the page come from one look at the city and category: one read of its
+    # token, where working out the pointed services apart read it a second time.
+    await search_services(session, category=Category.SOCIAL_SUPPORT, city_id="vienna", locale="en")
+    seen: list[str] = []
+
+    def record(*args: object) -> None:
+        seen.append(str(args[2]))  # (connection, cursor, statement, ...)
+
+    engine = session.bind.engine.sync_engine  # type: ignore[union-attr]
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        asked = await search_services(
+            session,
+            category=Category.SOCIAL_SUPPORT,
+            city_id="vienna",
+            locale="en",
+            question="wo gibt es warmes essen in wien",
+        )
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert asked.pointed[0] == "vie-social-7"
+    assert sum("FROM search_group" in statement for statement in seen) == 1
