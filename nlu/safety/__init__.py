@@ -11,6 +11,12 @@ find a school" a need; "Help!" is a cry, and "help" alone asks how the bot works
 starting with `=` is such a cry: the message is those words and nothing else (said once or
 more). A line starting with `!` needs an exclamation mark in the message too.
 
+People in danger type fast, on small keys: "baby not breething", "husban hiting me". A word
+that is no word of any of our languages (wordfreq's lists) and one letter away from a word of
+the phrases (one letter changed, added, dropped, or two swapped; the same first letter; five
+letters or more) is read as that word too. A real word is never read as another: "breeding"
+stays "breeding", "filling" is never "killing".
+
 Some phrases are idioms around a word of danger: "I'm dying to see my mum", "my back is
 killing me". A line starting with `~` is such an idiom: a word of danger inside it does not
 count, while any other in the message still does ("he is killing me, my back is killing me").
@@ -21,6 +27,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 
 from nlu.normalize import normalize
@@ -143,6 +150,74 @@ def _by_first_word(phrases: list[Phrase]) -> dict[str, list[Phrase]]:
 _PHRASES_BY_FIRST_WORD = _by_first_word(_PHRASE_LIST)
 _IDIOMS_BY_FIRST_WORD = _by_first_word(_IDIOM_LIST)
 
+# Misspellings: the shortest word read as a slip of a longer word of the phrases.
+SHORTEST_MISSPELT = 5
+# One vowel for another changes the word in short ones ("messi", "doing", "soigne" are one
+# vowel from danger words of the phrases): it is a slip only in words of this many letters.
+LONG_WORD = 8
+
+
+_VOWELS = frozenset("aeiouy")
+
+
+def _skeleton(word: str) -> str:
+    """A word without its doubled letters and vowels: the same for a word and its slips of
+    the first two kinds (`_slip`), so that only those few words are compared."""
+    single = "".join(c for i, c in enumerate(word) if i == 0 or c != word[i - 1])
+    return "".join(c for c in single if c not in _VOWELS)
+
+
+def _by_skeleton(phrases: list[Phrase]) -> dict[str, set[str]]:
+    """The phrases' words of `SHORTEST_MISSPELT` letters or more - 1, by their skeleton."""
+    index: dict[str, set[str]] = {}
+    for phrase in phrases:
+        for word in phrase:
+            if len(word) >= SHORTEST_MISSPELT - 1:
+                index.setdefault(_skeleton(word), set()).add(word)
+    return index
+
+
+_DANGER_SKELETONS = _by_skeleton(_PHRASE_LIST)
+_DANGER_WORDS = frozenset(w for words in _DANGER_SKELETONS.values() for w in words)
+
+
+def _slip(typed: str, word: str) -> bool:
+    """Tell whether `typed` is `word` with one slip of a hurried hand: a doubled letter typed
+    once or a single one twice ("hiting", "bleeeding"), one vowel for another in a long word
+    ("breething"), or two neighbours swapped ("berathing")."""
+    if typed == word:
+        return False
+    if abs(len(typed) - len(word)) == 1:
+        shorter, longer = sorted((typed, word), key=len)
+        i = next((i for i in range(len(shorter)) if shorter[i] != longer[i]), len(shorter))
+        doubled = (i > 0 and longer[i] == longer[i - 1]) or (
+            i + 1 < len(longer) and longer[i] == longer[i + 1]
+        )
+        return doubled and shorter[i:] == longer[i + 1 :]
+    if len(typed) != len(word):
+        return False
+    differ = [i for i, (a, b) in enumerate(zip(typed, word, strict=True)) if a != b]
+    if len(differ) == 1:  # a vowel for another only in a long word: "rapid" is no "raped"
+        vowels = typed[differ[0]] in _VOWELS and word[differ[0]] in _VOWELS
+        return vowels and len(word) >= LONG_WORD
+    first, second = differ[0], differ[-1]
+    return (
+        len(differ) == 2
+        and second == first + 1
+        and typed[first] == word[second]
+        and typed[second] == word[first]
+    )
+
+
+@lru_cache(maxsize=8192)  # the words of recent messages: a bounded cache
+def _meant(token: str) -> frozenset[str]:
+    """The words of the phrases a misspelt `token` (in Latin letters) may stand for."""
+    if len(token) < SHORTEST_MISSPELT or token in _DANGER_WORDS or not token.isascii():
+        return frozenset()
+    swapped = {token[:i] + token[i + 1] + token[i] + token[i + 2 :] for i in range(len(token) - 1)}
+    near = _DANGER_SKELETONS.get(_skeleton(token), set()) | (swapped & _DANGER_WORDS)
+    return frozenset(w for w in near if w[0] == token[0] and _slip(token, w))
+
 
 def _once(tokens: Phrase) -> Phrase:
     """The words said, without their repetition: "help help help" is "help"."""
@@ -175,6 +250,7 @@ def mentions_danger(text: str) -> bool:
     if _cried(text, tokens) or _SOS.search(text):
         return True
     forms = [_forms(token) for token in tokens]
+    forms = [found.union(*map(_meant, found)) for found in forms]
     idioms = list(_found(forms, _IDIOMS_BY_FIRST_WORD))
     return any(
         not any(start <= first and last <= end for start, end in idioms)

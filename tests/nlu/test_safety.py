@@ -58,6 +58,38 @@ def test_ordinary_needs_are_not_danger(text: str) -> None:
     assert not mentions_danger(text)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my frend is not breething",  # one vowel for another, in a long word
+        "help my dad is not braething",  # two letters swapped
+        "my husband is hiting me",  # a doubled letter typed once
+        "someone is stabing me",
+        "he is chokking",  # a single letter typed twice
+        "ma femme saignne beaucoup",
+        "ich bin in gefahrr",
+    ],
+)
+def test_a_slip_of_the_hand_in_a_word_of_danger_is_still_danger(text: str) -> None:
+    assert mentions_danger(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "wie hat rapid gestern gespielt",  # "rapid" is one vowel from "raped", a short word
+        "is messi better than ronaldo",
+        "what are you doing tomorrow",  # "doing" is one vowel from "dying"
+        "on soigne les gens sans papiers ?",  # "soigne" is one vowel from "saigne"
+        "we do dog breeding",  # "breeding" is "bleeding" with r for l: not a slip we read
+        "can you fill me in on the filling of the form",  # "filling me" is no "killing me"
+        "my back is kiling me after work",  # an idiom, misspelt, is still an idiom
+    ],
+)
+def test_real_words_near_words_of_danger_are_not_read_as_them(text: str) -> None:
+    assert not mentions_danger(text)
+
+
 def test_accents_do_not_matter_for_latin_letters() -> None:
     assert mentions_danger("on m'a agressee dans la rue")
     assert mentions_danger("ON M'A AGRESSÉE")
