@@ -57,3 +57,8 @@ class Phrasebook:
             return False
         padded = f" {words} "
         return any(phrase in padded for phrase in self._known)
+
+    def said(self, text: str) -> bool:
+        """Tell whether `text` is one of the phrases and nothing more: "really?" alone doubts
+        what was just said, "I really need help" is a need."""
+        return f" {normalised(text)} " in self._known
