@@ -39,6 +39,8 @@ class ConversationState:
     pointed: str | None = None
     # The last answer was the emergency numbers: "what do I do?" next gets them again.
     urgent: bool = False
+    # The last answer was this myth's fact (its key): "is that true?" next gets its source.
+    fact: str | None = None
     # How many services the page on screen numbered (a number typed past them is none).
     listed: int = 0
     # The buttons of "Do you mean:", in order, "|" between them: a number typed next picks

@@ -1,16 +1,17 @@
 """Follow-ups about the list on screen: "which one is the nearest?", "that did not help",
-"more", and a number typed for one of its services.
+"more", and a number typed for one of its services; and "is that true?" under a fact.
 
 People answer a list of services in words as often as with its buttons. These are not needs
 and no intent of the NLU is for them (the intents are fixed: DESIGN.md), so a handful of
 phrases per language recognises them (phrasebook.py), only while a list is on screen and only
 when the model reads no need of another topic in the message: "la farmacia más cercana"
-after a list of lawyers is a need, answered as one. Danger is never answered here.
+after a list of lawyers is a need, answered as one. Danger is never answered here. A doubt
+under a fact ("really?", "wallah?") is the whole message, read in the next message only.
 """
 
 from __future__ import annotations
 
-from bot.dialogue import directory, render
+from bot.dialogue import directory, myths, render
 from bot.dialogue.phrasebook import Phrasebook, typed_number
 from bot.dialogue.turn import Turn
 from bot.i18n import is_rtl
@@ -793,6 +794,190 @@ _MORE = {
     ],
 }
 MORE = Phrasebook(_MORE, most_words=3)
+# How people doubt a fact just shown, as they type it: the whole message, since these words
+# are in needs too ("I really need help", "wallah I have no money"). A word said mostly to agree
+# ("true", "sure", "vrai", "درسته") is left out: agreeing is not asking.
+_DOUBT: dict[str, list[str]] = {
+    "en": [
+        "is that true",
+        "is it true",
+        "is this true",
+        "is that really true",
+        "is it really true",
+        "really",
+        "really really",
+        "really true",
+        "for real",
+        "seriously",
+        "are you sure",
+        "r u sure",
+        "is that right",
+        "is that so",
+        "how do you know",
+        "who says",
+        "says who",
+    ],
+    "fr": [
+        "c'est vrai",
+        "cest vrai",
+        "c vrai",
+        "c'est vrai ça",
+        "est ce vrai",
+        "est ce que c'est vrai",
+        "c'est vraiment vrai",
+        "vraiment",
+        "sérieux",
+        "sérieusement",
+        "t'es sûr",
+        "vous êtes sûr",
+        "ah bon",
+        "c'est sûr ça",
+        "comment vous savez",
+    ],
+    "es": [
+        "en serio",
+        "de verdad",
+        "es verdad",
+        "es cierto",
+        "eso es verdad",
+        "eso es cierto",
+        "es en serio",
+        "de veras",
+        "estas seguro",
+        "está seguro",
+        "en serio es verdad",
+        "neta",
+        "posta",
+    ],
+    "it": [
+        "davvero",
+        "ma davvero",
+        "è vero",
+        "ma è vero",
+        "è proprio vero",
+        "sul serio",
+        "veramente",
+        "seriamente",
+        "sei sicuro",
+        "ne sei sicuro",
+        "è così",
+    ],
+    "pt": [
+        "sério",
+        "é sério",
+        "a sério",
+        "sério mesmo",
+        "é verdade",
+        "isso é verdade",
+        "de verdade",
+        "é mesmo",
+        "mesmo",
+        "tem certeza",
+        "jura",
+        "serio isso",
+    ],
+    "de": [
+        "wirklich",
+        "echt",
+        "echt jetzt",
+        "im ernst",
+        "ernsthaft",
+        "stimmt das",
+        "stimmt das wirklich",
+        "ist das wahr",
+        "ist das so",
+        "ist das wirklich so",
+        "wirklich wahr",
+        "sind sie sicher",
+        "bist du sicher",
+    ],
+    "tr": [
+        "gerçekten mi",
+        "gercekten mi",
+        "gerçekten",
+        "doğru mu",
+        "bu doğru mu",
+        "sahi mi",
+        "sahiden mi",
+        "ciddi mi",
+        "ciddi misin",
+        "cidden mi",
+        "cidden",
+        "gerçek mi",
+        "emin misin",
+        "emin misiniz",
+    ],
+    "uk": [
+        "правда",
+        "це правда",
+        "справді",
+        "серйозно",
+        "невже",
+        "це так",
+        "ви впевнені",
+        "точно правда",
+        "это правда",
+        "серьезно",
+        "действительно",
+        "реально",
+        "pravda",
+        "tse pravda",
+        "spravdi",
+        "serjozno",
+    ],
+    "fa": [
+        "واقعا",
+        "واقعا راسته",
+        "واقعا راست میگی",
+        "راسته",
+        "راست میگی",
+        "جدی",
+        "جدی میگی",
+        "مطمئنی",
+        "مطمئن هستید",
+        "حقیقت داره",
+        "vaghean",
+        "vaghan",
+        "vaqean",
+        "jedi",
+        "jeddi",
+        "rast migi",
+        "raste",
+        "motmaeni",
+    ],
+    "ar": [
+        "صحيح",
+        "هل هذا صحيح",
+        "بجد",
+        "عن جد",
+        "بالجد",
+        "والله",
+        "حقا",
+        "فعلا",
+        "معقول",
+        "متأكد",
+        "واش بصح",
+        "واش صحيح",
+        "wallah",
+        "wallahi",
+        "walla",
+        "bi jad",
+        "bjad",
+        "bjd",
+        "3an jad",
+        "3n jd",
+        "begad",
+        "bgad",
+        "sa7i7",
+        "sahih",
+        "m3a2ool",
+        "ma32ool",
+        "fe3lan",
+        "wach bsa7",
+        "wach s7i7",
+    ],
+}
+DOUBT = Phrasebook(_DOUBT, most_words=5)
 # "Is it free?" and "open now?" typed instead of pressing the list's 🆓 and 🕒 buttons.
 FILTER_WORDS = 5
 FREE = Phrasebook(_FREE, most_words=FILTER_WORDS)
@@ -832,9 +1017,21 @@ def _filter_asked(turn: Turn, text: str) -> str | None:
     return which
 
 
+async def doubted(turn: Turn) -> Reply | None:
+    """Answer "is that true?" typed right under a fact with the fact's source, where to read
+    it; None for anything else, or when no fact was the answer before."""
+    if turn.after_fact is None or not DOUBT.said(turn.message.text):
+        return None
+    return await myths.show_source(turn, turn.after_fact)
+
+
 async def answer(turn: Turn, result: ParseResult) -> Reply | None:
-    """Answer a follow-up about the list on screen, or return None for anything else."""
+    """Answer a follow-up about the list or the fact on screen, or return None for anything
+    else."""
     text = turn.message.text
+    calm = result.intent != EMERGENCY and not result.danger
+    if calm and (source := await doubted(turn)) is not None:
+        return source
     if not _under_a_list(turn, result):
         return None
     # The list's own buttons typed. The model, which has no intent for them, reads a topic

@@ -87,6 +87,20 @@ def fact(t: NullTranslations, locale: str, rumour: Rumour, *, subscribed: bool) 
     return Reply(fact_text(t, locale, rumour), (row,), rtl=is_rtl(locale))
 
 
+def source(t: NullTranslations, locale: str, rumour: Rumour) -> Reply:
+    """Return where a fact comes from, for a person who doubts it: its source, to read there
+    themselves, and no more claims."""
+    # Translators: the answer to "is that true?" typed under a fact; its source link follows.
+    said = t.gettext(
+        "It is good to check. This fact comes from the source below, where you can read it "
+        "yourself:"
+    )
+    link = t.gettext("🔗 Source: {url}").format(url=isolate(rumour.source_url, locale))
+    share = Button(t.gettext("📤 Share"), f"share:{rumour.key}")
+    row = (share, _other_myths(t), _other_topic(t))
+    return Reply(f"{said}\n\n{link}", (row,), rtl=is_rtl(locale))
+
+
 def shared(t: NullTranslations, locale: str, rumour: Rumour) -> list[Reply]:
     """Return the fact alone, to forward as it is, and a hint saying so."""
     # Telegram's share links need a URL button, and WhatsApp has none: a message without
@@ -132,6 +146,7 @@ async def show_fact(turn: Turn, key: str) -> Reply:
     if rumour is None:
         return await show_menu(turn, _unknown(turn))
     await turn.record(RUMOUR, "answered")
+    turn.state.fact = rumour.key
     return fact(turn.t, turn.locale, rumour, subscribed=await _subscribed(turn))
 
 
@@ -141,6 +156,13 @@ async def share(turn: Turn, key: str) -> list[Reply]:
     if rumour is None:
         return [await show_menu(turn, _unknown(turn))]
     return shared(turn.t, turn.locale, rumour)
+
+
+async def show_source(turn: Turn, key: str) -> Reply | None:
+    """Answer a doubt typed under the fact of myth `key` ("is that true?") with its source;
+    None when the myth is no longer offered, for the message to be read as any other."""
+    rumour = await rumours.get_active(turn.session, key)
+    return source(turn.t, turn.locale, rumour) if rumour is not None else None
 
 
 def guessed(result: ParseResult, text: str) -> bool:
@@ -165,6 +187,7 @@ async def answer(turn: Turn, result: ParseResult) -> Reply:
         await turn.record(RUMOUR, UNMATCHED)
         return await show_menu(turn, _unknown(turn))
     await turn.record(RUMOUR, "answered")
+    turn.state.fact = rumour.key
     return fact(turn.t, turn.locale, rumour, subscribed=await _subscribed(turn))
 
 

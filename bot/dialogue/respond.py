@@ -181,6 +181,7 @@ class Dialogue:
         message = turn.message
         picked = _picked(turn)
         turn.after_emergency, turn.state.urgent = turn.state.urgent, False
+        turn.after_fact, turn.state.fact = turn.state.fact, None
         if message.kind == "left":
             await self._erase(turn)
             return []
@@ -368,6 +369,10 @@ class Dialogue:
             self._adopt_language(turn, self._nlu.detect_language(text), weak=_one_word(text))
             if erasure.asked(text) and not mentions_danger(text):
                 return [render.erase_offer(turn.t, turn.locale)]
+            # "Is that true?" under a fact needs no model either: its source again.
+            source = await followups.doubted(turn) if not mentions_danger(text) else None
+            if source is not None:
+                return [source]
             # A city typed as the answer to "Which city are you in?" needs no model.
             unread = ParseResult(intent=OUT_OF_SCOPE, confidence=0.0)
             if city := await directory.answered_city(turn, unread, bare=_one_word(text)):

@@ -33,6 +33,8 @@ class Turn:
     forget: bool = False  # erase everything kept for this chat once the turn is answered
     # The answer before this turn's was the emergency numbers (state.urgent, read once).
     after_emergency: bool = False
+    # The myth whose fact the answer before this turn's was (state.fact, read once).
+    after_fact: str | None = None
     # The buttons the answer before this turn's offered to pick by number (state.offered).
     offered: str | None = None
     # Every city, read once per turn: a question before the city is known reads them to
