@@ -12,8 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.campaigns import subscriptions
-from bot.dialogue import Dialogue
-from bot.i18n import translations
+from bot.dialogue import Dialogue, followups
+from bot.i18n import isolate, translations
 from bot.telegram.parse import to_incoming
 from core.pseudonym import pseudonym
 from core.usage import UsageEvent
@@ -337,3 +337,127 @@ async def test_payloads_fit_telegrams_64_bytes_with_the_longest_key(
     for reply in offered:
         for payload in payloads(reply):
             assert 1 <= len(payload.encode()) <= 64, payload
+
+
+# "Is that true?" under a fact: its source again. -----------------------------------------
+
+DOUBTED = (
+    "It is good to check. This fact comes from the source below, where you can read it yourself:"
+)
+
+
+def _source_reply(locale: str, url: str) -> str:
+    t = translations(locale)
+    link = t.gettext("🔗 Source: {url}").format(url=isolate(url, locale))
+    return f"{t.gettext(DOUBTED)}\n\n{link}"
+
+
+@pytest.mark.parametrize(
+    ("locale", "doubt", "chat_id"),
+    [
+        ("fr", "C'est vrai ?", "5550110"),
+        ("ar", "صحيح؟", "5550111"),  # right to left
+        ("ar", "wallah?", "5550112"),  # Arabizi, answered in the Arabic chosen
+        ("fa", "vaghean?", "5550113"),  # Finglish
+        ("uk", "правда?", "5550114"),
+        ("tr", "Gerçekten mi?", "5550115"),
+    ],
+)
+async def test_a_doubt_under_a_fact_gets_its_source_then_is_a_message_again(
+    dialogue: Dialogue, session: AsyncSession, locale: str, doubt: str, chat_id: str
+) -> None:
+    # A QA pass: "is that true?" under a fact got "Sorry, I did not understand".
+    before = Conversation(dialogue, chat_id=f"{chat_id}0")
+    await _menu_in(before, locale)
+    today = await before.say(doubt)  # no fact shown: what the phrase gets as ever
+
+    person = Conversation(dialogue, chat_id=chat_id)
+    await _menu_in(person, locale)
+    await person.press("myths")
+    await person.press("myth:increase_crime")
+    rumour = await _rumour(session, "increase_crime")
+    source = await person.say(doubt)
+    assert source.text == _source_reply(locale, rumour.source_url)
+    assert rumour.source_url in source.text
+    assert not source.text.startswith("It is good")  # in the person's language
+    assert payloads(source) == ["share:increase_crime", "myths", "menu"]
+    assert source.rtl is (locale in ("ar", "fa"))
+
+    # The source was the answer: the same words next are a message like any other.
+    again = await person.say(doubt)
+    assert again.text == today.text
+    assert "🔗" not in again.text
+
+
+async def test_a_doubt_is_answered_with_a_source_only_right_under_a_fact(
+    dialogue: Dialogue, session: AsyncSession
+) -> None:
+    person = Conversation(dialogue, chat_id="5550116")
+    await _menu_in(person, "es")
+    first = await person.say("¿en serio?")  # no fact shown yet
+    assert "🔗" not in first.text
+    await person.press("myths")
+    await person.press("myth:take_jobs")
+    source = await person.say("¿en serio?")
+    assert source.text == _source_reply("es", (await _rumour(session, "take_jobs")).source_url)
+    # A fact, then another message: the doubt typed after that is not about the fact.
+    await person.press("myths")
+    await person.press("myth:take_jobs")
+    await person.press("myths")
+    later = await person.say("¿en serio?")
+    assert later.text == first.text
+
+
+async def test_a_doubt_under_a_fact_the_model_chose_gets_its_source_without_the_model_too(
+    nlu_answers: Callable[[ParseBody], Awaitable[Dialogue]],
+    dialogue_without_nlu: Dialogue,
+    session: AsyncSession,
+) -> None:
+    rumour = await _rumour(session, "more_benefits")
+    # The model reads every message as this myth: the doubt gets the source, not the fact.
+    person = Conversation(await nlu_answers(rumour_parse("more_benefits")), chat_id="5550117")
+    fact = await person.say("é verdade que os migrantes recebem mais ajudas?")
+    assert "✅" in fact.text
+    source = await person.say("Sério?")
+    assert source.text == _source_reply("pt", rumour.source_url)
+
+    # Rasa unreachable: the phrase needs no model.
+    unread = Conversation(dialogue_without_nlu, chat_id="5550118")
+    await _menu_in(unread, "de")
+    await unread.press("myths")
+    await unread.press("myth:more_benefits")
+    source = await unread.say("Wirklich?")
+    assert source.text == _source_reply("de", rumour.source_url)
+    assert (await unread.say("Wirklich?")).text != source.text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "is that true?",
+        "Really??",
+        "c'est vrai ?",
+        "¿En serio?",
+        "صحيح؟",
+        "واقعاً؟",
+        "wallah?",
+        "bi jad?",
+        "правда?",
+        "gerçekten mi?",
+        "davvero?",
+        "sério?",
+        "wirklich?",
+        "vaghean?",
+        "est-ce que c'est vrai ?",
+    ],
+)
+def test_doubts_are_found_whole(text: str) -> None:
+    assert followups.DOUBT.said(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I really need help", "wallah I have no money", "is it true that migrants take jobs", "ok"],
+)
+def test_needs_with_the_words_are_not_doubts(text: str) -> None:
+    assert not followups.DOUBT.said(text)
