@@ -80,9 +80,13 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
+# Two processes (pytest-xdist), each with its own database, Redis database and Rasa server
+# (tests/helpers/settings.py); a file's tests stay together in one. `TEST_PROCESSES=` runs
+# them in this one process.
+TEST_PROCESSES ?= -n 2 --dist loadfile
 test: envs chromium
 	@$(MAKE) --no-print-directory catalogs model lint migrations-check
-	$(BIN)/pytest
+	$(BIN)/pytest $(TEST_PROCESSES)
 	@echo "==> The tests marked embedded_default again, on what make run uses: SQLite, own Redis"
 	DALIL_TEST_BACKEND=embedded $(BIN)/pytest -m embedded_default
 

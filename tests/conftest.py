@@ -17,8 +17,13 @@ from pathlib import Path
 
 import pytest
 from redis.asyncio import Redis
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy import make_url, text
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 
 from bot.dialogue import Dialogue
 from core.db import create_engine
@@ -36,6 +41,7 @@ from tests.helpers.settings import (
     EMBEDDED_DIR,
     RASA_TOKEN,
     REDIS_URL,
+    WORKER,
     make_settings,
 )
 from tests.standins.server import free_port
@@ -53,9 +59,27 @@ def identifier() -> LanguageIdentifier:
     return LanguageIdentifier.from_training_data()
 
 
+async def _create_database(url: str) -> None:
+    """Create the database `url` names (a worker's own, beside the one named), once."""
+    name = make_url(url).database
+    maintenance = make_url(url).set(database="postgres").render_as_string(False)
+    server = create_async_engine(maintenance, isolation_level="AUTOCOMMIT")
+    try:
+        async with server.connect() as connection:
+            known = await connection.scalar(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+            )
+            if not known:
+                await connection.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        await server.dispose()
+
+
 @pytest.fixture(scope="session")
 async def pg_engine() -> AsyncIterator[AsyncEngine]:
     """The database (PostgreSQL, or SQLite when embedded) migrated, with the sample loaded."""
+    if WORKER and not EMBEDDED:
+        await _create_database(DATABASE_URL)
     engine = create_engine(DATABASE_URL)
     if not EMBEDDED:  # a new SQLite file is empty already
         async with engine.begin() as connection:
@@ -128,7 +152,7 @@ def rasa_url() -> Iterator[str]:
     command = training.serve_command(
         venv=settings.nlu_venv, model=model, host="127.0.0.1", port=port, token=RASA_TOKEN
     )
-    log_path = Path(settings.nlu_model_dir) / "rasa-test-server.log"
+    log_path = Path(settings.nlu_model_dir) / f"rasa-test-server{WORKER and '-'}{WORKER}.log"
     with log_path.open("wb") as log_file:
         process = subprocess.Popen(
             command, env=training.rasa_environment(), stdout=log_file, stderr=subprocess.STDOUT

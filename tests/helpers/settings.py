@@ -10,7 +10,29 @@ from typing import Any
 from core.settings import Settings
 from tests.standins.server import free_port
 
-PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
+# `make test` runs the tests in two processes (pytest-xdist: gw0, gw1); each has a database
+# and a Redis database of its own, beside the ones named here: `test_gw1`, Redis 15 - 1.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+WORKER_NUMBER = int(WORKER.removeprefix("gw")) if WORKER.startswith("gw") else 0
+
+
+def _own(url: str) -> str:
+    """`url` with this worker's database; the same URL outside pytest-xdist."""
+    if not WORKER:
+        return url
+    base, _, database = url.rpartition("/")
+    return f"{base}/{database}_{WORKER}"
+
+
+def _own_redis(url: str) -> str:
+    """`url` with this worker's Redis database, counted down from the one named."""
+    base, _, number = url.rpartition("/")
+    return f"{base}/{int(number or 0) - WORKER_NUMBER}" if WORKER else url
+
+
+PG_URL = _own(
+    os.environ.get("TEST_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
+)
 
 
 EMBEDDED = os.environ.get("DALIL_TEST_BACKEND", "postgres") == "embedded"
@@ -26,7 +48,7 @@ DATABASE_URL = f"sqlite+aiosqlite:///{EMBEDDED_DIR}/dalil.db" if EMBEDDED_DIR el
 REDIS_URL = (
     f"redis://127.0.0.1:{free_port()}/0"
     if EMBEDDED
-    else os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    else _own_redis(os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15"))
 )
 
 
