@@ -82,11 +82,13 @@ lint: install
 
 # Two processes (pytest-xdist), each with its own database, Redis database and Rasa server
 # (tests/helpers/settings.py); a file's tests stay together in one. `TEST_PROCESSES=` runs
-# them in this one process.
+# them in this one process. Tests whose cases share one test id (schemathesis'), which xdist
+# would run once, are marked one_process and run after, in one process.
 TEST_PROCESSES ?= -n 2 --dist loadfile
 test: envs chromium
 	@$(MAKE) --no-print-directory catalogs model lint migrations-check
-	$(BIN)/pytest $(TEST_PROCESSES)
+	$(BIN)/pytest $(TEST_PROCESSES) -m "not one_process"
+	$(BIN)/pytest -m one_process
 	@echo "==> The tests marked embedded_default again, on what make run uses: SQLite, own Redis"
 	DALIL_TEST_BACKEND=embedded $(BIN)/pytest -m embedded_default
 

@@ -12,6 +12,7 @@ import asyncio
 import os
 import shutil
 import subprocess
+from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -45,6 +46,16 @@ from tests.helpers.settings import (
     make_settings,
 )
 from tests.standins.server import free_port
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Refuse to run tests that share a test id in pytest-xdist's processes: xdist runs one
+    of them and reports them all run (schemathesis' cases: mark them one_process)."""
+    if not hasattr(session.config, "workerinput"):
+        return
+    ids = Counter(item.nodeid for item in session.items)
+    if shared := [nodeid for nodeid, times in ids.items() if times > 1]:
+        raise pytest.UsageError(f"tests sharing an id, run only once here: {shared}")
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

@@ -69,6 +69,9 @@ def server(pg_engine: AsyncEngine) -> Iterator[tuple[str, dict[str, str]]]:
     thread.join(timeout=10)
 
 
+# Schemathesis gives every operation's test one test id, which pytest-xdist runs only once:
+# `make test` runs this test in a pytest of its own, in one process (`-m one_process`).
+@pytest.mark.one_process
 @schema.parametrize()
 @settings(
     max_examples=25,
