@@ -177,7 +177,7 @@ def _by_skeleton(phrases: list[Phrase]) -> dict[str, set[str]]:
     return index
 
 
-_DANGER_SKELETONS = _by_skeleton(_PHRASE_LIST)
+_DANGER_SKELETONS = _by_skeleton([*_PHRASE_LIST, *_WHOLE_CRIES, *_EXCLAIMED_CRIES])
 _DANGER_WORDS = frozenset(w for words in _DANGER_SKELETONS.values() for w in words)
 
 
@@ -211,12 +211,26 @@ def _slip(typed: str, word: str) -> bool:
 
 @lru_cache(maxsize=8192)  # the words of recent messages: a bounded cache
 def _meant(token: str) -> frozenset[str]:
-    """The words of the phrases a misspelt `token` (in Latin letters) may stand for."""
-    if len(token) < SHORTEST_MISSPELT or token in _DANGER_WORDS or not token.isascii():
+    """The words of the phrases and cries a misspelt `token` may stand for. Outside Latin
+    letters only a letter typed twice or a doubled one once ("ساعدونيي", "рятуйтее"): there
+    a letter changed or two swapped is as often another word."""
+    if len(token) < SHORTEST_MISSPELT or token in _DANGER_WORDS:
         return frozenset()
-    swapped = {token[:i] + token[i + 1] + token[i] + token[i + 2 :] for i in range(len(token) - 1)}
-    near = _DANGER_SKELETONS.get(_skeleton(token), set()) | (swapped & _DANGER_WORDS)
-    return frozenset(w for w in near if w[0] == token[0] and _slip(token, w))
+    latin = token.isascii()
+    near = _DANGER_SKELETONS.get(_skeleton(token), set())
+    if latin:
+        pairs = range(len(token) - 1)
+        swapped = {token[:i] + token[i + 1] + token[i] + token[i + 2 :] for i in pairs}
+        near = near | (swapped & _DANGER_WORDS)
+    return frozenset(
+        w for w in near
+        if w[0] == token[0] and (latin or len(w) != len(token)) and _slip(token, w)
+    )  # fmt: skip
+
+
+def _as_meant(tokens: Phrase) -> Phrase:
+    """The words, each misspelt one as the one word of danger it stands for, if only one."""
+    return tuple(next(iter(m)) if len(m := _meant(t)) == 1 else t for t in tokens)
 
 
 def _once(tokens: Phrase) -> Phrase:
@@ -228,9 +242,11 @@ def _once(tokens: Phrase) -> Phrase:
 
 
 def _cried(text: str, tokens: Phrase) -> bool:
-    said = _once(tokens)
     exclaimed = "!" in text or "¡" in text  # "¡Ayuda" is written without its closing mark too
-    return said in _WHOLE_CRIES or (said in _EXCLAIMED_CRIES and exclaimed)
+    for said in {_once(tokens), _once(_as_meant(tokens))}:
+        if said in _WHOLE_CRIES or (said in _EXCLAIMED_CRIES and exclaimed):
+            return True
+    return False
 
 
 def is_cry(text: str) -> bool:

@@ -68,6 +68,11 @@ def test_ordinary_needs_are_not_danger(text: str) -> None:
         "he is chokking",  # a single letter typed twice
         "ma femme saignne beaucoup",
         "ich bin in gefahrr",
+        # Outside Latin letters, a letter typed twice; and cries, whole messages, too.
+        "ساعدونيي",
+        "рятуйтее!",
+        "допоможітьь",
+        "hellp!",
     ],
 )
 def test_a_slip_of_the_hand_in_a_word_of_danger_is_still_danger(text: str) -> None:
@@ -84,6 +89,9 @@ def test_a_slip_of_the_hand_in_a_word_of_danger_is_still_danger(text: str) -> No
         "we do dog breeding",  # "breeding" is "bleeding" with r for l: not a slip we read
         "can you fill me in on the filling of the form",  # "filling me" is no "killing me"
         "my back is kiling me after work",  # an idiom, misspelt, is still an idiom
+        "شكراااا",
+        "دكتووور لو سمحت",
+        "мені потрібна допомогаа з документами",  # "help with papers" is a need, not a cry
     ],
 )
 def test_real_words_near_words_of_danger_are_not_read_as_them(text: str) -> None:
