@@ -3,15 +3,20 @@ number typed for one of the topics of "Do you mean:". The real model reads every
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+from redis.asyncio import Redis
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.dialogue import Dialogue, followups
 from bot.dialogue.phrasebook import Phrasebook
 from bot.i18n import translations
 from core.usage import UsageEvent
+from nlu.client import NLUClient
 from tests.helpers.conversation import Conversation, answering_desk, labels, listed, payloads
+from tests.helpers.dialogue import make_dialogue
 
 MADRID_SOL = (40.4169, -3.7035)  # Puerta del Sol
 
@@ -217,9 +222,19 @@ async def test_a_number_of_another_page_of_the_list_shows_that_service(
     ],
 )
 async def test_free_or_open_typed_under_a_list_is_its_button(
-    dialogue: Dialogue, language: str, question: str, asked: str, pressed: str
+    sessions: async_sessionmaker[AsyncSession],
+    redis: Redis,
+    nlu: NLUClient,
+    language: str,
+    question: str,
+    asked: str,
+    pressed: str,
 ) -> None:
     t = translations(language)
+    # A Tuesday morning in Lyon and Vienna, when the sample's doctors and meals are open: in
+    # the evening, "open now?" rightly narrows the list to none.
+    morning = dt.datetime(2026, 12, 8, 9, 0, tzinfo=dt.UTC)
+    dialogue = make_dialogue(sessions, redis, nlu, clock=lambda: morning)
     person = Conversation(dialogue, language_hint=language)
     results = await person.say(question)
     assert listed(results)
