@@ -367,11 +367,11 @@ class Dialogue:
             result = await self._nlu.parse(text)
         except NLUUnavailable:
             self._adopt_language(turn, self._nlu.detect_language(text), weak=_one_word(text))
-            if erasure.asked(text) and not mentions_danger(text):
+            calm = not mentions_danger(text)
+            if erasure.asked(text) and calm:
                 return [render.erase_offer(turn.t, turn.locale)]
             # "Is that true?" under a fact needs no model either: its source again.
-            source = await followups.doubted(turn) if not mentions_danger(text) else None
-            if source is not None:
+            if calm and (source := await followups.doubted(turn)) is not None:
                 return [source]
             # A city typed as the answer to "Which city are you in?" needs no model.
             unread = ParseResult(intent=OUT_OF_SCOPE, confidence=0.0)
