@@ -401,3 +401,36 @@ def test_danger_beside_a_film_about_a_fire_still_counts(text: str) -> None:
 )
 def test_blood_on_the_head_inside_a_long_message_is_seen(text: str) -> None:
     assert mentions_danger(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A threat of a beating now, in each language: a QA pass's "me quieren pegar" got the
+        # menu, and none of these set the net off before.
+        "Madrid. ayuda por favor me quieren pegar",
+        "please help, two men outside want to hit me",
+        "mon copain est en colère, il va me frapper",
+        "aiuto vogliono picchiarmi fuori dal bar",
+        "estou com medo, eles vão me bater",
+        "bitte helfen sie, die wollen mich schlagen",
+        "допоможіть, вони хочуть мене побити",
+        "yardım edin beni dövecekler",
+        "ساعدوني بدو يضربني",
+        "کمک کنید میخوان منو بزنن",
+    ],
+)
+def test_a_threat_of_a_beating_now_is_seen(text: str) -> None:
+    assert mentions_danger(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my cousin wants to hit me up about a job in Lyon",
+        "my son wants to beat me at chess every evening",
+        "il va me taper une lettre pour la préfecture",  # "taper" is also to type
+    ],
+)
+def test_the_same_words_with_another_meaning_are_not_danger(text: str) -> None:
+    assert not mentions_danger(text)
