@@ -44,10 +44,33 @@ _GLUED_BEFORE = re.compile(r"[وفبلك]{1,2}|ال|[bflw]{1,2}")
 _GLUED_AFTER = re.compile(r"y?[ae]|[dt][ae](?:n|y[iı]m|y[iı]z)?")
 
 
+# Ukrainian and Russian put a case ending on the name after "in", "from", "to": "у Лісабоні",
+# "в Лиссабоне", "з Мадрида", "в Турине". A name in -а loses it ("Вена": "в Вене", "в Вену")
+# and Ukrainian drops the е of -ень ("Відень": "у Відні", "з Відня"). "из Вены" is left out:
+# it is written as "вены", veins. Letters as `_fold` leaves them (ї, й: і, и).
+_CYRILLIC = re.compile(r"[а-яєіґ]+")
+_DECLINED_AFTER = re.compile(r"[аеіуя]|ом|ем")
+_DECLINED_AFTER_A = re.compile(r"[еу]")
+
+
+def _declined(word: str, name: str) -> bool:
+    """Tell whether `word` is the Cyrillic `name` with a Ukrainian or Russian case ending."""
+    if not _CYRILLIC.fullmatch(name):
+        return False
+    if name.endswith("а"):
+        stem, endings = name[:-1], _DECLINED_AFTER_A
+    else:
+        stem = name[:-3] + "н" if name.endswith("ень") else name.removesuffix("ь")
+        endings = _DECLINED_AFTER
+    return word.startswith(stem) and bool(endings.fullmatch(word[len(stem) :]))
+
+
 def _glued(word: str, name: str) -> bool:
-    """Tell whether `word` is `name` with a preposition glued before it, or a Turkish case
-    ending after it."""
+    """Tell whether `word` is `name` with a preposition glued before it, or a Turkish,
+    Ukrainian or Russian case ending after it."""
     if word.endswith(name) and _GLUED_BEFORE.fullmatch(word[: -len(name)]):
+        return True
+    if _declined(word, name):
         return True
     return word.startswith(name) and bool(_GLUED_AFTER.fullmatch(word[len(name) :]))
 

@@ -180,6 +180,13 @@ async def test_cities_are_recognised_as_people_write_them(session: AsyncSession)
             "beyrutta kira yardımı",
             "viyanadayım",
             "Ammana yeni geldim",
+            "шукаю житло в Аммані",
+            "нужна работа в Турине",
+            "потрібен лікар у Відні",
+            "Вена",
+            "я из Лиссабона",
+            "нужно жилье в Лионе",
+            "болят вены",
         ]
     }
     assert found == {
@@ -200,6 +207,15 @@ async def test_cities_are_recognised_as_people_write_them(session: AsyncSession)
         "beyrutta kira yardımı": "beirut",
         "viyanadayım": "vienna",
         "Ammana yeni geldim": "amman",
+        # Ukrainian and Russian decline the name, and Russian names cities its own way.
+        "шукаю житло в Аммані": "amman",
+        "нужна работа в Турине": "turin",
+        "потрібен лікар у Відні": "vienna",
+        "Вена": "vienna",
+        "я из Лиссабона": "lisbon",
+        "нужно жилье в Лионе": "lyon",
+        # Veins (вени, вены) are not Vienna (Вена).
+        "болят вены": None,
     }
 
 
