@@ -211,6 +211,46 @@ _NEAREST = {
     ],
 }
 
+# "Nearest?" asked in a word or two, the whole message: in a sentence these words are a need
+# ("where is the nearest hospital"), which the model reads.
+_NEAREST_ALONE = {
+    "en": ["nearest", "the nearest", "closest", "the closest", "nearest to me", "closest to me"],
+    "fr": ["plus proche", "la plus proche", "plus pres", "le plus pres", "lequel plus proche"],
+    "es": ["mas cerca", "mas cercano", "la mas cercana", "cual mas cerca", "cual mas cercano"],
+    "it": ["piu vicino", "piu vicina", "la piu vicina", "quale piu vicino", "quello vicino"],
+    "pt": [
+        "mais perto",
+        "o mais perto",
+        "a mais perto",
+        "qual o mais perto",
+        "qual a mais perto",
+        "qual mais perto",
+        "mais proximo",
+        "qual o mais proximo",
+    ],
+    "de": ["am nächsten", "welcher am nächsten", "welche am nächsten", "nächstgelegene"],
+    # Ukrainian, Russian as many Ukrainians write it, and both in Latin letters.
+    "uk": [
+        "найближчий",
+        "найближча",
+        "найближче",
+        "найближчі",
+        "а найближчий",
+        "що ближче",
+        "ближайший",
+        "ближайшая",
+        "ближайшее",
+        "самый близкий",
+        "что ближе",
+        "naiblyzhchyi",
+        "naiblyzhche",
+        "naiblyzhcha",
+        "najblyzhchyj",
+        "najblyzhche",
+        "blizhaishiy",
+        "blizhayshiy",
+    ],
+}
 # How people say the list did not help.
 _NOT_HELPFUL = {
     "en": [
@@ -725,6 +765,12 @@ _OPEN: dict[str, list[str]] = {
         "shcho pratsyuye zaraz",
         "sogodni pratsyuyut?",
         "shche vidkryto?",
+        "працює зараз",
+        "зараз працює",
+        "працюють зараз",
+        "работает сейчас",
+        "сейчас работает",
+        "pratsyuye zaraz",
     ],
     "fa": [
         "بازه",
@@ -986,6 +1032,7 @@ OPEN = Phrasebook(_OPEN, most_words=FILTER_WORDS)
 # need one who does"): the model reads it.
 MOST_WORDS = 10
 NEAREST = Phrasebook(_NEAREST, most_words=MOST_WORDS)
+NEAREST_ALONE = Phrasebook(_NEAREST_ALONE, most_words=MOST_WORDS)
 NOT_HELPFUL = Phrasebook(_NOT_HELPFUL, most_words=MOST_WORDS)
 
 
@@ -1041,7 +1088,7 @@ async def answer(turn: Turn, result: ParseResult) -> Reply | None:
         return await directory.narrowed(turn, which, on=True)
     if not _about_the_list(turn, result):
         return None
-    if NEAREST.found(text):
+    if NEAREST.found(text) or NEAREST_ALONE.said(text):
         return _nearest(turn)
     if NOT_HELPFUL.found(text):
         return await _not_helpful(turn)

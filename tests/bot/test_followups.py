@@ -65,6 +65,27 @@ async def test_which_one_is_the_nearest_asks_for_the_location_then_says_the_orde
     assert said.location_request == t.gettext("📍 Send my location")
 
 
+@pytest.mark.parametrize(
+    ("language", "question", "nearest"),
+    [
+        # Each got "Sorry, I did not understand", and the last Vienna's lawyers.
+        ("en", "i need a lawyer in lisbon", "nearest?"),
+        ("pt", "preciso de um médico em Lisboa", "qual o mais perto?"),
+        ("uk", "потрібен лікар у Лісабоні", "найближчий?"),
+        ("uk", "нужен врач в Лиссабоне", "ближайший?"),
+        ("uk", "potriben likar u Vidni", "naiblyzhche?"),
+    ],
+)
+async def test_nearest_asked_in_a_word_asks_for_the_location(
+    dialogue: Dialogue, language: str, question: str, nearest: str
+) -> None:
+    t = translations(language)
+    person = Conversation(dialogue, language_hint=language)
+    assert listed(await person.say(question))
+    asked = await person.say(nearest)
+    assert asked.location_request == t.gettext("📍 Send my location")
+
+
 async def test_that_did_not_help_is_the_lists_thumbs_down_and_offers_a_person(
     dialogue: Dialogue, session: AsyncSession
 ) -> None:
@@ -219,6 +240,8 @@ async def test_a_number_of_another_page_of_the_list_shows_that_service(
         ("tr", "viyanada doktor arıyorum", "ücretsiz mi?", "💶 Paid too"),
         ("fr", "je cherche un médecin à lyon", "et ouvert aujourd hui?", "🕒 Any time"),
         ("de", "wo gibt es essen kostenlos wien", "jetzt offen?", "🕒 Any time"),
+        # "is it working now?" got Lisbon's lawyers under its doctors.
+        ("uk", "потрібен лікар у Лісабоні", "чи працює зараз?", "🕒 Any time"),
     ],
 )
 async def test_free_or_open_typed_under_a_list_is_its_button(
@@ -364,6 +387,7 @@ def test_not_helpful_phrases_are_found(text: str) -> None:
 )
 def test_needs_are_not_follow_ups(text: str) -> None:
     assert not followups.NEAREST.found(text)
+    assert not followups.NEAREST_ALONE.said(text)
     assert not followups.NOT_HELPFUL.found(text)
     assert not followups.FREE.found(text)
     assert not followups.OPEN.found(text)
