@@ -9,7 +9,7 @@ and offers the button; the tap erases, as `/forget` does.
 
 from __future__ import annotations
 
-from bot.dialogue.phrasebook import Phrasebook
+from bot.dialogue.phrasebook import Phrasebook, normalised
 
 # How people ask, per language, written as `phrasebook.normalised` leaves them: lower case,
 # no accents, no punctuation, one space between words.
@@ -58,6 +58,8 @@ _PHRASES = {
         "borra mi informacion",
         "borra mis mensajes",
         "borrar mi cuenta",
+        "borra todo lo que sabes de mi",
+        "olvidate de mi",
     ],
     "it": [
         "cancella i miei dati",
@@ -126,6 +128,11 @@ _PHRASES = {
         "зітри мої дані",
         "забудь мене",
         "видали мої повідомлення",
+        # Russian, as many Ukrainians write.
+        "удали мои данные",
+        "удалите мои данные",
+        "забудь меня",
+        "забудьте меня",
     ],
     "fa": [
         "اطلاعات من را پاک کن",
@@ -154,11 +161,56 @@ _PHRASES = {
         "ems7 bayanati",
     ],
 }
+# People put other words between the two a phrase needs ("please delete all my info",
+# "supprimez toutes mes données svp", "видаліть будь ласка всю інформацію про мене"): a word
+# of erasing and a word of what is kept, of one language, in a message of a few words, ask
+# it too. A past tense ("my phone deleted my photos") is not asking.
+_ERASE = {
+    "en": "delete erase remove wipe",
+    "fr": "supprime supprimez supprimer efface effacez effacer",
+    "es": "borra borre borren borrar elimina elimine eliminen eliminar",
+    "it": "cancella cancellate cancellare elimina eliminate eliminare",
+    "pt": "apaga apague apaguem apagar exclua excluir elimina elimine eliminar deleta deletar",
+    "de": "lösch lösche löscht löschen loesch loesche loeschen entferne entfernt entfernen",
+    "uk": "видали видаліть видалити зітри зітріть стерти удали удалите удалить сотри сотрите "
+    "vydaly vydalit vydalyty udali udalite",
+}
+_KEPT = {
+    "en": "data info information details messages history conversation conversations",
+    "fr": "données infos informations messages historique conversation conversations",
+    "es": "datos info información mensajes historial conversación conversaciones",
+    "it": "dati info informazioni messaggi cronologia conversazione conversazioni",
+    "pt": "dados info informações mensagens histórico conversa conversas",
+    "de": "daten infos informationen nachrichten verlauf",
+    "uk": "дані даних інформацію інформація повідомлення історію данные информацию сообщения "
+    "историю dani dannye informatsiyu",
+}
 # Longer messages are a need with this in it: they go to the model, as any message does.
 MOST_WORDS = 12
-_ASKED = Phrasebook(_PHRASES, most_words=MOST_WORDS)
+_ASKED = {
+    language: Phrasebook({language: said}, most_words=MOST_WORDS)
+    for language, said in _PHRASES.items()
+}
+_WORDS = {
+    language: (frozenset(normalised(erase).split()), frozenset(normalised(_KEPT[language]).split()))
+    for language, erase in _ERASE.items()
+}
+
+
+def asked_in(text: str) -> str | None:
+    """Return the language in which `text`, a message of a few words, asks for the person's
+    data to go ("" when its words are of more than one), or None when it does not ask."""
+    languages = {language for language, book in _ASKED.items() if book.found(text)}
+    words = set(normalised(text).split())
+    if len(words) <= MOST_WORDS:
+        languages |= {
+            language for language, (erase, kept) in _WORDS.items() if words & erase and words & kept
+        }
+    if not languages:
+        return None
+    return languages.pop() if len(languages) == 1 else ""
 
 
 def asked(text: str) -> bool:
     """Tell whether `text`, a message of a few words, asks for the person's data to go."""
-    return _ASKED.found(text)
+    return asked_in(text) is not None

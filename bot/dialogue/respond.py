@@ -400,8 +400,8 @@ class Dialogue:
         courtesy = result.intent in _COURTESIES and turn.state.detected_language is not None
         weak = _few_words(text) and (courtesy or not understood)
         self._adopt_language(turn, result.language, weak=weak)
-        if erasure.asked(text) and result.intent != EMERGENCY and not result.danger:
-            return [render.erase_offer(turn.t, turn.locale)]
+        if (erase_in := erasure.asked_in(text)) is not None and not result.danger:
+            return await self._erase_offered(turn, result, erase_in)
         asked = languages_asked.asked(text)
         if asked is not None and result.intent != EMERGENCY and not result.danger:
             return await self._language_chosen(turn, asked)
@@ -425,6 +425,18 @@ class Dialogue:
             need = await self._intent(turn, replace(result, intent=result.need))
             return [await directory.emergency(turn, result, ask_city=False), need]
         return [await self._intent(turn, result)]
+
+    async def _erase_offered(self, turn: Turn, result: ParseResult, language: str) -> list[Reply]:
+        """Offer the erase button, in the language it was asked in unless one was chosen
+        ("delete my data" reads as Spanish to the identifier); after the emergency numbers
+        when the model, not the safety net, reads an emergency ("видаліть будь ласка всю
+        інформацію про мене" got only the numbers): the numbers stay first."""
+        if language and turn.state.language is None:
+            turn.state.detected_language = turn.locale = language
+        offer = render.erase_offer(turn.t, turn.locale)
+        if result.intent != EMERGENCY:
+            return [offer]
+        return [await directory.emergency(turn, result, ask_city=False), offer]
 
     async def _need_after_courtesy(self, text: str, result: ParseResult) -> ParseResult:
         """Return what follows a greeting or thanks if the model reads a need (of two words

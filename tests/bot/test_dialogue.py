@@ -561,6 +561,28 @@ async def test_asking_in_words_to_be_forgotten_offers_the_erase_button(
     assert (offer.language, offer.rtl, payloads(offer)) == ("fa", True, ["forget", "menu"])
 
 
+async def test_asking_to_be_forgotten_first_is_answered_in_the_language_asked_in(
+    dialogue: Dialogue,
+) -> None:
+    # A first "delete my data", with no language known yet, was offered the button in Spanish.
+    person = Conversation(dialogue, chat_id="5550164")
+    offer = await person.say("delete my data")
+    assert offer.text.startswith("I can erase what I keep about you")
+    assert (offer.language, payloads(offer)) == ("en", ["forget", "menu"])
+
+
+async def test_asking_to_be_forgotten_is_offered_after_numbers_the_model_alone_gave(
+    dialogue: Dialogue,
+) -> None:
+    # The model reads this as an emergency (no word of danger in it): it got every city's
+    # numbers and nothing else. The numbers stay first; the button comes after them.
+    person = Conversation(dialogue, chat_id="5550165", language_hint="uk")
+    offer = await person.say("видаліть будь ласка всю інформацію про мене")
+    assert offer.text.startswith("Я можу стерти те, що зберігаю про вас")
+    assert payloads(offer) == ["forget", "menu"]
+    assert all(reply.text.startswith("🚨") for reply in person.replies[:-1])
+
+
 async def test_danger_beside_asking_to_be_forgotten_gets_the_numbers_first(
     dialogue: Dialogue,
 ) -> None:

@@ -29,6 +29,30 @@ def test_asking_to_be_forgotten_is_recognised_in_every_language(text: str) -> No
 
 
 @pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        # From a QA pass: each got "I did not understand", the help text, "Which city are you
+        # in?" or the emergency numbers alone; the first was answered in Spanish.
+        ("delete my data", "en"),
+        ("please delete all my info", "en"),
+        ("supprimez toutes mes données svp", "fr"),
+        ("je veux que vous effacez mes infos", "fr"),
+        ("borra todo lo que sabes de mi", "es"),
+        ("quero apagar os meus dados", "pt"),
+        ("elimina os meus dados", "pt"),
+        ("elimina i miei dati", "it"),
+        ("видаліть будь ласка всю інформацію про мене", "uk"),
+        ("удалите мои данные", "uk"),  # Russian, as many Ukrainians write: answered in Ukrainian
+        ("удали мои данные пожалуйста", "uk"),
+    ],
+)
+def test_asking_to_be_forgotten_in_other_words_is_recognised_with_its_language(
+    text: str, language: str
+) -> None:
+    assert erasure.asked_in(text) == language
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "I forgot my passport at the office",
@@ -36,6 +60,8 @@ def test_asking_to_be_forgotten_is_recognised_in_every_language(text: str) -> No
         "j'ai oublié mes papiers",
         "se me olvidaron los datos de la cita",
         "my phone deleted my photos",
+        "la préfecture a perdu mes données",
+        "where can I delete an old bus ticket",
         # a need with the words inside: the model reads it as any message
         "I need a lawyer in Lyon because my landlord wants to throw us out and delete my data",
     ],
