@@ -407,6 +407,8 @@ class Dialogue:
             return await self._language_chosen(turn, asked)
         if result.intent in _COURTESIES:
             result = await self._need_after_courtesy(text, result)
+        elif _leaving(text, result):
+            result = replace(result, intent="goodbye", choices=())
         turn.state.last_intent = result.intent
         if city := await directory.answered_city(turn, result, bare=_one_word(text)):
             return [await self._city_typed(turn, city)]
@@ -684,6 +686,40 @@ _OKAY: dict[str, list[str]] = {
     ],
 }
 OKAY = Phrasebook(_OKAY, most_words=3)
+
+# "thanks, bye" is thanks and goodbye at once, and the model, torn between the two, is sure of
+# neither: "Danke, tschüss", "merci, au revoir" and "thanks, bye" got "Sorry, I did not
+# understand", "до свидания" "Do you mean: Transport?". A message of nothing but these words,
+# one of leaving among them, is a goodbye.
+_LEAVING_WORDS = frozenset(
+    normalised(
+        "bye goodbye byebye cya later ciao revoir adieu adiós chao chau arrivederci tchau xau "
+        "adeus tschüss tschau wiedersehen pfiat побачення бувай бувайте пока свидания "
+        "pobachennya pobachenya buvay buvaite poka"
+    ).split()
+)
+_COURTESY_WORDS = _LEAVING_WORDS | frozenset(
+    normalised(
+        "thanks thank thanx thx ty you u so much very lot a ok okay and see soon "
+        "merci beaucoup bcp au plus bientôt et "
+        "gracias muchas mil hasta luego pronto nos vemos y "
+        "grazie mille tante presto e "
+        "obrigado obrigada brigado valeu muito até logo mais breve "
+        "danke dank vielen sehr schön auf bis bald und "
+        "дякую спасибі спасибо большое щиро дуже до и і та dyakuyu spasybi spasibo"
+    ).split()
+)
+
+
+def _leaving(text: str, result: ParseResult) -> bool:
+    """Tell whether `text` only takes leave, with thanks or not, where the model is unsure."""
+    if result.danger or result.intent == EMERGENCY:
+        return False
+    if result.intent != OUT_OF_SCOPE and not result.choices:
+        return False
+    words = set(normalised(text).split())
+    return bool(words & _LEAVING_WORDS) and words <= _COURTESY_WORDS
+
 
 # What a person at a loss writes under the emergency numbers ("what do I do", "please",
 # "he is not answering") is read as a plea for help, or not understood.

@@ -612,7 +612,18 @@ async def test_a_need_after_thanks_is_answered(
 
 @pytest.mark.parametrize(
     ("hint", "said"),
-    [("uk", "дякую, до побачення"), ("es", "gracias, adiós"), ("fa", "مرسی، خداحافظ")],
+    [
+        ("uk", "дякую, до побачення"),
+        ("es", "gracias, adiós"),
+        ("fa", "مرسی، خداحافظ"),
+        # From a QA pass: the model, torn between thanks and goodbye, was sure of neither, and
+        # each got "Sorry, I did not understand" ("до свидания": "Do you mean: Transport?").
+        ("de", "Danke, tschüss"),
+        ("fr", "merci, au revoir"),
+        ("en", "thanks, bye"),
+        ("pt", "obrigado, tchau"),
+        ("uk", "до свидания"),
+    ],
 )
 async def test_thanks_then_goodbye_is_a_goodbye(dialogue: Dialogue, hint: str, said: str) -> None:
     # Someone leaving got "You are welcome. Anything else?" and the whole menu again.
@@ -623,6 +634,15 @@ async def test_thanks_then_goodbye_is_a_goodbye(dialogue: Dialogue, hint: str, s
     bye = await person.say(said)
     assert bye.text == translations(hint).gettext("Goodbye. Write to me any time.")
     assert not bye.buttons
+
+
+async def test_leaving_words_beside_a_need_are_not_a_goodbye(dialogue: Dialogue) -> None:
+    person = Conversation(dialogue, chat_id="5550176", language_hint="en")
+    await person.say("/start")
+    await person.press("lang:en")
+    await person.press("city:lisbon")
+    reply = await person.say("I need a bus ticket, bye")
+    assert reply.buttons
 
 
 async def test_thanks_alone_is_still_thanks(dialogue: Dialogue) -> None:
