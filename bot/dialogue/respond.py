@@ -453,6 +453,8 @@ class Dialogue:
             need = await self._nlu.parse(rest)
         except NLUUnavailable:
             return result
+        if _leaving(rest, need):  # "спасибо, до свидания": the model unsure of the goodbye
+            return replace(need, intent="goodbye", choices=())
         if need.intent == OUT_OF_SCOPE or need.confidence < CONFIDENT:
             return result
         if need.intent == "goodbye":

@@ -623,6 +623,7 @@ async def test_a_need_after_thanks_is_answered(
         ("en", "thanks, bye"),
         ("pt", "obrigado, tchau"),
         ("uk", "до свидания"),
+        ("uk", "спасибо, до свидания"),  # "You are welcome. Anything else?"
     ],
 )
 async def test_thanks_then_goodbye_is_a_goodbye(dialogue: Dialogue, hint: str, said: str) -> None:
