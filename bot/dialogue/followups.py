@@ -208,6 +208,16 @@ _NEAREST = {
         "fin l9rib",
         "li 9rib liya",
         "الاقرب",
+        # Near and nearest alone, as Maghrebi and Levantine are typed ("chi wa7d qrib?" and
+        # "fin kayn l9rib?" were not understood).
+        "اقرب",
+        "9rib",
+        "qrib",
+        "l9rib",
+        "lqrib",
+        "a9rab",
+        "aqrab",
+        "a2rab",
     ],
 }
 
@@ -474,6 +484,8 @@ _FREE: dict[str, list[str]] = {
         "y a des frais?",
         "ya rien a payer?",
         "c'est gratos?",
+        "gratuite",
+        "gratuits",
     ],
     "es": [
         "es gratis?",
@@ -562,6 +574,9 @@ _FREE: dict[str, list[str]] = {
         "bedava mi acaba",
         "ücret alıyorlar mı",
         "ucret var mi",
+        "bedava",
+        "ucretsiz",
+        "parasiz",
     ],
     "uk": [
         "це безкоштовно?",
@@ -599,6 +614,9 @@ _FREE: dict[str, list[str]] = {
         "pool mikhad?",
         "bayad pool bedam?",
         "chand mishe",
+        "rayegan",
+        "رایگان",
+        "مجانی",
     ],
     "ar": [
         "هل هو مجاني؟",
@@ -617,6 +635,19 @@ _FREE: dict[str, list[str]] = {
         "bi balash?",
         "lazem edfa3?",
         "b2adesh",
+        # Maghrebi and Levantine, as typed on a phone (a QA pass: "aya wa7ad mjane?" got
+        # another topic's list, "9adech soum?" was not understood).
+        "mjane",
+        "mjani",
+        "majjani",
+        "bbalash",
+        "bla flous",
+        "fabor",
+        "9adech",
+        "b9adech",
+        "bch7al",
+        "بقداش",
+        "قداش",
     ],
 }
 # How people ask which of them is open now, or today.
@@ -808,6 +839,16 @@ _OPEN: dict[str, list[str]] = {
         "maftou7 daba?",
         "fat7a delwa2ti?",
         "fi shi maftou7 halla2",
+        # One word is asked as often, spelled as it sounds ("wach ma7lol daba" was not
+        # understood).
+        "m7lol",
+        "ma7lol",
+        "m7loul",
+        "ma7loul",
+        "maftou7",
+        "maftu7",
+        "mafto7",
+        "fat7in",
     ],
 }
 # How people ask for the rest of the list instead of pressing "More results": a word or

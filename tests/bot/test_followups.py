@@ -242,6 +242,7 @@ async def test_a_number_of_another_page_of_the_list_shows_that_service(
         ("de", "wo gibt es essen kostenlos wien", "jetzt offen?", "🕒 Any time"),
         # "is it working now?" got Lisbon's lawyers under its doctors.
         ("uk", "потрібен лікар у Лісабоні", "чи працює зараз?", "🕒 Any time"),
+        ("ar", "badde madrase la ibni b amman", "aya wa7ad mjane?", "💶 Paid too"),
     ],
 )
 async def test_free_or_open_typed_under_a_list_is_its_button(
@@ -403,6 +404,16 @@ def test_needs_are_not_follow_ups(text: str) -> None:
         ("wach fabor?", followups.FREE),
         ("في شي مفتوح هلق؟", followups.OPEN),
         ("tem algum aberto agora?", followups.OPEN),
+        # A QA pass in Maghrebi, Levantine, Turkish and Persian as typed on a phone: each got
+        # another topic's list, or "Sorry, I did not understand".
+        ("aya wa7ad mjane?", followups.FREE),
+        ("9adech soum?", followups.FREE),
+        ("wach kayn chi blasa gratuite?", followups.FREE),
+        ("parasiz mi?", followups.FREE),
+        ("rayegan hast?", followups.FREE),
+        ("wach ma7lol daba", followups.OPEN),
+        ("chi wa7d qrib?", followups.NEAREST),
+        ("fin kayn l9rib?", followups.NEAREST),
     ],
 )
 def test_what_a_qa_pass_typed_under_lists_is_found(text: str, book: Phrasebook) -> None:
