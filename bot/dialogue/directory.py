@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 from bot.dialogue import render
@@ -113,11 +114,36 @@ _NOT_A_NEED = frozenset({"goodbye", OUT_OF_SCOPE})
 def _stated(text: str, result: ParseResult) -> bool:
     """Tell whether `text` only says where the person is, whatever topic the model guessed
     unsure: a few words, no word of a need, and no need the model is sure of."""
-    if len(re.findall(r"[^\W\d_]+", text)) > STATED_WORDS or topic_words.named_topic(text):
+    # Any word of a need, not only a need named alone: "bghit sakan f tanja" is a question.
+    if len(re.findall(r"[^\W\d_]+", text)) > STATED_WORDS or topic_words.topics_named(text):
         return False
     sure = result.confidence >= CONFIDENT and not result.choices
     unsure_topic = not sure and Category.from_intent(result.intent) is not None
     return result.intent in _NOT_A_NEED or unsure_topic
+
+
+# Up to this many words, a message naming a city and a need in a word or two is that need
+# there ("bghit sakan f tanja"): topic_words.MOST_WORDS for the need, the rest for the city.
+NEED_AND_CITY_WORDS = 6
+
+
+async def need_named_with_city(turn: Turn, result: ParseResult) -> ParseResult:
+    """Return `result` as the one need a few words with a city name, when the model is not
+    sure of the message: "bghit sakan f tanja" (the model: health, unsure) is housing there.
+
+    The client does so for a need named in a word or two (nlu/topic_words.py); the name of the
+    city adds words, and such a message got the menu, its need lost.
+    """
+    text = turn.message.text
+    sure = result.confidence >= CONFIDENT and not result.choices
+    if sure or result.danger or result.intent == EMERGENCY:
+        return result
+    if len(re.findall(r"[^\W\d_]+", text)) > NEED_AND_CITY_WORDS:
+        return result
+    named = topic_words.topics_named(text)
+    if len(named) != 1 or await named_city(turn, result) is None:
+        return result
+    return replace(result, intent=named.pop(), choices=())
 
 
 async def city_chosen(

@@ -409,6 +409,7 @@ class Dialogue:
             result = await self._need_after_courtesy(text, result)
         elif _leaving(text, result):
             result = replace(result, intent="goodbye", choices=())
+        result = await directory.need_named_with_city(turn, result)
         turn.state.last_intent = result.intent
         if city := await directory.answered_city(turn, result, bare=_one_word(text)):
             return [await self._city_typed(turn, city)]
