@@ -804,6 +804,10 @@ async def test_a_language_asked_in_words_shows_the_list_again_in_it(dialogue: Di
     [
         ("uk", "in english please", "Which city are you in?"),
         ("en", "auf deutsch bitte", "In welcher Stadt sind Sie?"),
+        # A QA pass: each got the help text in the language it did not want.
+        ("de", "به زبان دری", "در کدام شهر هستید؟"),
+        ("fr", "türkçe konuşabilir misin", "Hangi şehirdesiniz?"),
+        ("fr", "b l3arbiya 3afak", "في أي مدينة أنت؟"),
     ],
 )
 async def test_a_language_asked_in_words_without_a_list_asks_the_city_in_it(
