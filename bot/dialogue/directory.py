@@ -9,6 +9,7 @@ from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 from bot.dialogue import render
+from bot.dialogue.phrasebook import normalised
 from bot.dialogue.turn import Turn
 from bot.i18n import is_rtl
 from bot.messages import Button, Reply
@@ -93,7 +94,14 @@ async def answered_city(turn: Turn, result: ParseResult, *, bare: bool) -> City 
     unless the model is sure of a need ("a lawyer in Lyon" is a question of its own). Words
     of danger are never an answer.
     """
-    if result.danger or result.intent == EMERGENCY:
+    if result.danger:
+        return None
+    if (city := await named_city(turn, result)) and _only_where(turn.message.text, city):
+        # Nothing but where they are, whatever the model read into it: "ma dar viyana
+        # hastim" (Finglish, "we are in Vienna") got the emergency numbers, "man too lyon
+        # hastam" Lyon's doctors. Words of danger were never among these.
+        return city
+    if result.intent == EMERGENCY:
         return None
     if result.intent != OUT_OF_SCOPE and not bare and not _stated(turn.message.text, result):
         waiting = turn.state.pending_category is not None
@@ -101,6 +109,32 @@ async def answered_city(turn: Turn, result: ParseResult, *, bare: bool) -> City 
         if not waiting or sure:
             return None
     return await named_city(turn, result)
+
+
+# The words people write around a city's name to say where they are, and nothing else, as
+# they type them: Finglish and Persian, Arabic and Arabizi, and the other languages.
+_WHERE_WORDS = """
+    man ma dar too tu hastam hastim hast zendegi mikonam mikonim alan inja
+    من ما در تو هستم هستیم زندگی میکنم میکنیم الان اینجا
+    ana ena ahna a7na nahna rani rana f fi fe b bi sakin saken sakna 3ayesh daba tawa
+    انا أنا احنا نحنا نحن اني راني في ب ساكن ساكنة عايش هلق هلا دابا توا الان هون هنا
+    i im am we are in at live living now here currently
+    je suis j habite nous sommes on est a au en dans ici maintenant actuellement
+    yo estoy estamos vivo ahora aqui
+    io sono siamo abito adesso ora qui
+    eu estou estamos moro em agora aqui
+    ich bin wir sind wohne lebe jetzt hier
+    ben biz yasiyorum oturuyorum simdi burada
+    """
+_WHERE = frozenset(normalised(word) for word in _WHERE_WORDS.split())
+
+
+def _only_where(text: str, city: City) -> bool:
+    """Tell whether `text` says where the person is and nothing more: the city's name and
+    words of _WHERE only."""
+    names = {normalised(name) for name in (city.id, *city.aliases, *city.names.values())}
+    words = set(normalised(text).split()) - names
+    return all(word in _WHERE for word in words)
 
 
 # Up to this many words, a message naming a city and no need is the person saying where

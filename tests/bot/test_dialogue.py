@@ -766,6 +766,27 @@ async def test_a_city_stated_in_a_few_words_is_kept_for_the_need_that_follows(
 
 
 @pytest.mark.parametrize(
+    ("stated", "jobs"),
+    [
+        ("ma dar viyana hastim", "💼 کار در وین:"),  # Finglish, "we are in Vienna"
+        ("man too lyon hastam", "💼 کار در لیون:"),  # "I am in Lyon"
+    ],
+)
+async def test_a_city_stated_in_finglish_is_the_city_whatever_the_model_reads(
+    dialogue: Dialogue, stated: str, jobs: str
+) -> None:
+    # A QA pass: "ma dar viyana hastim" got the emergency numbers (the model, sure, and no
+    # word of danger) and "Which city?" for the need after; "man too lyon hastam" got
+    # Lyon's doctors.
+    person = Conversation(dialogue, language_hint="fa")
+    said = await person.say(stated)
+    assert "cat:health" in payloads(said)
+    assert not listed(said)
+    assert "🚨" not in said.text
+    assert (await person.say("kar mikham")).text.startswith(jobs)
+
+
+@pytest.mark.parametrize(
     ("locale", "asked", "listed"),
     [
         # Moroccan: "I want housing in Tangier"; the model read health, unsure.
