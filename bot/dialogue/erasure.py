@@ -144,6 +144,18 @@ _PHRASES = {
         "داده های من را حذف کن",
         "مرا فراموش کن",
         "منو فراموش کن",
+        # Spoken Persian ("رو", "کنید") and Finglish, as typed (a QA pass: "اطلاعاتم رو پاک
+        # کن" was not understood).
+        "اطلاعاتم رو پاک کن",
+        "اطلاعات من رو پاک کن",
+        "اطلاعاتم رو حذف کن",
+        "اطلاعاتم را پاک کنید",
+        "اطلاعاتمو پاک کنید",
+        "اطلاعات منو پاک کنید",
+        "اطلاعات من را پاک کنید",
+        "etelaatam ro pak kon",
+        "etelaatamo pak kon",
+        "etelaate mano pak kon",
     ],
     "ar": [
         "احذف بياناتي",
@@ -159,6 +171,14 @@ _PHRASES = {
         "m7i ma3lomati",
         "7zef bayanati",
         "ems7 bayanati",
+        # Spoken Arabic and Arabizi, as typed.
+        "امسحلي بياناتي",
+        "تمسح بياناتي",
+        "تحذف بياناتي",
+        "امسحلي معلوماتي",
+        "emsa7 ma3loumati",
+        "ms7 ma3loumati",
+        "ms7 data dyali",
     ],
 }
 # People put other words between the two a phrase needs ("please delete all my info",

@@ -22,6 +22,12 @@ from bot.dialogue import erasure
         "لطفا اطلاعاتم را پاک کن",
         "احذف بياناتي من فضلك",
         "ms7 ma3lomati 3afak",
+        # A QA pass: each got "Sorry, I did not understand".
+        "اطلاعاتم رو پاک کن",
+        "اطلاعات منو پاک کنید لطفا",
+        "etelaatamo pak kon",
+        "ممكن تمسح بياناتي؟",
+        "ms7 data dyali 3afak",
     ],
 )
 def test_asking_to_be_forgotten_is_recognised_in_every_language(text: str) -> None:
