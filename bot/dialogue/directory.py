@@ -335,6 +335,24 @@ async def _on_screen(turn: Turn) -> tuple[Category, City] | None:
     return Category(state.category), city
 
 
+async def in_district(turn: Turn, result: ParseResult) -> Reply | None:
+    """Answer a district of the list's city named under it ("y en Lavapiés?", "w f
+    lavapies?"): the same list, that district's services first; None when the message names
+    no district the directory knows there, or a need the model is sure of (a question of
+    its own, answered as one)."""
+    if (shown := await _on_screen(turn)) is None:
+        return None
+    if Category.from_intent(result.intent) and result.confidence >= CONFIDENT:
+        return None
+    category, city = shown
+    district = await _known_district(turn, city, result.entity("district"), turn.message.text)
+    if district is None:
+        return None
+    turn.state.district = district
+    turn.state.page = 1
+    return await search(turn, category, city, "find_" + category.value)
+
+
 async def more(turn: Turn) -> Reply | None:
     """Answer "More results" (pressed, or typed): the next page of the list on screen, or
     None without one."""

@@ -12,7 +12,7 @@ under a fact ("really?", "wallah?") is the whole message, read in the next messa
 from __future__ import annotations
 
 from bot.dialogue import directory, myths, render
-from bot.dialogue.phrasebook import Phrasebook, typed_number
+from bot.dialogue.phrasebook import Phrasebook, normalised, typed_number
 from bot.dialogue.turn import Turn
 from bot.i18n import is_rtl
 from bot.messages import Button, Reply
@@ -1137,6 +1137,9 @@ async def answer(turn: Turn, result: ParseResult) -> Reply | None:
         if turn.state.nearest_first and turn.state.category:
             return _more_near(turn, Category(turn.state.category))
         return await directory.more(turn)
+    if len(normalised(text).split()) <= MOST_WORDS:
+        # A district named under the list ("w f lavapies?") got "I did not understand".
+        return await directory.in_district(turn, result)
     return None
 
 

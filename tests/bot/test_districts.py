@@ -96,3 +96,20 @@ async def test_a_district_of_another_city_is_neither_used_nor_recorded(
     assert reply.text.startswith("🩺 Health in Vienna:")
     event = await last_event(session)
     assert (event.city, event.district) == ("vienna", None)
+
+
+@pytest.mark.parametrize("asked", ["w f usera?", "y en Usera?"])
+async def test_a_district_named_under_a_list_puts_its_services_first(
+    dialogue: Dialogue, session: AsyncSession, asked: str
+) -> None:
+    # A QA pass: "chi haja f lavapies?" (anything in Lavapiés?) under Madrid's list got
+    # "Sorry, I did not understand"; "fi lavapies?" got Madrid's food list.
+    person = Conversation(dialogue, chat_id="7100004", language_hint="ar")
+    doctors = await person.say("bghit tbib f madrid")
+    isolated = "\u2068\u2069"  # around an address in a right-to-left answer
+    assert not places(doctors)[0].strip(isolated).endswith(", Usera")
+    again = await person.say(asked)
+    assert again.text.split("\n", 1)[0] == doctors.text.split("\n", 1)[0]  # the same list
+    assert places(again)[0].strip(isolated).endswith(", Usera")
+    event = await last_event(session)
+    assert (event.city, event.district, event.category) == ("madrid", "Usera", "health")
