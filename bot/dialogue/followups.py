@@ -777,6 +777,11 @@ _OPEN: dict[str, list[str]] = {
         "hala acikmi",
         "şu an açıklar mı",
         "açık mı şimdi",
+        # Asked without "mı" as often (a QA pass: "hangisi bugün açık?" was not understood).
+        "bugün açık",
+        "şimdi açık",
+        "hangileri açık",
+        "açık olanlar",
     ],
     "uk": [
         "відкрито",

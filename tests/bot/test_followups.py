@@ -414,6 +414,8 @@ def test_needs_are_not_follow_ups(text: str) -> None:
         ("wach ma7lol daba", followups.OPEN),
         ("chi wa7d qrib?", followups.NEAREST),
         ("fin kayn l9rib?", followups.NEAREST),
+        ("hangisi bugün açık?", followups.OPEN),
+        ("hangileri acik", followups.OPEN),
     ],
 )
 def test_what_a_qa_pass_typed_under_lists_is_found(text: str, book: Phrasebook) -> None:
