@@ -129,11 +129,20 @@ _WHERE_WORDS = """
 _WHERE = frozenset(normalised(word) for word in _WHERE_WORDS.split())
 
 
+def _names(city: City) -> set[str]:
+    return {normalised(name) for name in (city.id, *city.aliases, *city.names.values())}
+
+
+def without_city(text: str, city: City) -> str:
+    """Return `text` without the words that are `city`'s name (as typed, glued ones kept)."""
+    names = _names(city)
+    return " ".join(word for word in text.split() if normalised(word) not in names)
+
+
 def _only_where(text: str, city: City) -> bool:
     """Tell whether `text` says where the person is and nothing more: the city's name and
     words of _WHERE only."""
-    names = {normalised(name) for name in (city.id, *city.aliases, *city.names.values())}
-    words = set(normalised(text).split()) - names
+    words = set(normalised(text).split()) - _names(city)
     return all(word in _WHERE for word in words)
 
 

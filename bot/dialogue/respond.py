@@ -399,7 +399,7 @@ class Dialogue:
         # (a first "merhaba" on a phone set to Spanish is still Turkish).
         courtesy = result.intent in _COURTESIES and turn.state.detected_language is not None
         weak = _few_words(text) and (courtesy or not understood)
-        self._adopt_language(turn, result.language, weak=weak)
+        self._adopt_language(turn, await self._language_besides_city(turn, result), weak=weak)
         if (erase_in := erasure.asked_in(text)) is not None and not result.danger:
             return await self._erase_offered(turn, result, erase_in)
         asked = languages_asked.asked(text)
@@ -467,6 +467,14 @@ class Dialogue:
             return await handover.city_given(turn, city)
         # What waited for the city, else the topic of the list on screen, as a location does.
         return await directory.city_chosen(turn, city, otherwise=turn.state.category)
+
+    async def _language_besides_city(self, turn: Turn, result: ParseResult) -> str | None:
+        """Return the language of the message's words besides a city's name: the name is
+        spelled in the city's own language ("ana f lisboa" read as Portuguese, "salam, ana f
+        torino" as Italian), not the person's."""
+        city = await directory.named_city(turn, result)
+        rest = directory.without_city(turn.message.text, city) if city else ""
+        return (self._nlu.detect_language(rest) if rest else None) or result.language
 
     def _adopt_language(self, turn: Turn, detected: str | None, *, weak: bool) -> None:
         # A person writes in the language they want answers in, unless they chose one. A

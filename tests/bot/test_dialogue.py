@@ -766,6 +766,23 @@ async def test_a_city_stated_in_a_few_words_is_kept_for_the_need_that_follows(
 
 
 @pytest.mark.parametrize(
+    ("stated", "locale", "answer"),
+    [
+        ("ana f lisboa", "ar", "What do you need?"),
+        ("salam, ana f torino", "ar", "Hello! What do you need?"),
+        ("ich bin in Wien", "de", "What do you need?"),
+    ],
+)
+async def test_the_city_s_name_does_not_decide_the_language(
+    dialogue: Dialogue, stated: str, locale: str, answer: str
+) -> None:
+    # A QA pass: "ana f lisboa" was answered in Portuguese and "ana f torino" in Italian,
+    # the language of the city's name rather than of the person's words.
+    person = Conversation(dialogue, chat_id="5550110")
+    assert (await person.say(stated)).text == translations(locale).gettext(answer)
+
+
+@pytest.mark.parametrize(
     ("stated", "jobs"),
     [
         ("ma dar viyana hastim", "💼 کار در وین:"),  # Finglish, "we are in Vienna"
