@@ -405,10 +405,10 @@ class Dialogue:
         asked = languages_asked.asked(text)
         if asked is not None and result.intent != EMERGENCY and not result.danger:
             return await self._language_chosen(turn, asked)
-        if result.intent in _COURTESIES:
-            result = await self._need_after_courtesy(text, result)
-        elif _leaving(text, result):
+        if _leaving(text, result):
             result = replace(result, intent="goodbye", choices=())
+        elif result.intent in _COURTESIES:
+            result = await self._need_after_courtesy(text, result)
         result = await directory.need_named_with_city(turn, result)
         turn.state.last_intent = result.intent
         if city := await directory.answered_city(turn, result, bare=_one_word(text)):
@@ -706,7 +706,10 @@ _LEAVING_WORDS = frozenset(
     normalised(
         "bye goodbye byebye cya later ciao revoir adieu adiós chao chau arrivederci tchau xau "
         "adeus tschüss tschau wiedersehen pfiat побачення бувай бувайте пока свидания "
-        "pobachennya pobachenya buvay buvaite poka"
+        "pobachennya pobachenya buvay buvaite poka "
+        "باي بای سلامة السلامة بالسلامة بسلامة وداعا bslama beslama bslema salama "
+        "خداحافظ خدافظ خداحافظی khodafez khodahafez khodafes "
+        "hoşçakal hoşça görüşürüz gorusuruz güle baybay"
     ).split()
 )
 _COURTESY_WORDS = _LEAVING_WORDS | frozenset(
@@ -717,16 +720,21 @@ _COURTESY_WORDS = _LEAVING_WORDS | frozenset(
         "grazie mille tante presto e "
         "obrigado obrigada brigado valeu muito até logo mais breve "
         "danke dank vielen sehr schön auf bis bald und "
-        "дякую спасибі спасибо большое щиро дуже до и і та dyakuyu spasybi spasibo"
+        "дякую спасибі спасибо большое щиро дуже до и і та dyakuyu spasybi spasibo "
+        "شكرا جزيلا بزاف كتير يعطيك العافية مع و shokran shukran choukran chokran bzaf ktir "
+        "ya3tik "
+        "ممنون ممنونم مرسی متشکرم مچکرم خیلی mamnun mamnoon mersi kheili "
+        "teşekkür teşekkürler ederim sağol sağ ol çok kal"
     ).split()
 )
 
 
 def _leaving(text: str, result: ParseResult) -> bool:
-    """Tell whether `text` only takes leave, with thanks or not, where the model is unsure."""
+    """Tell whether `text` only takes leave, with thanks or not, where the model is unsure
+    or reads a courtesy ("ممنون خدافظ", read as thanks, got "Anything else?")."""
     if result.danger or result.intent == EMERGENCY:
         return False
-    if result.intent != OUT_OF_SCOPE and not result.choices:
+    if result.intent not in _COURTESIES and result.intent != OUT_OF_SCOPE and not result.choices:
         return False
     words = set(normalised(text).split())
     return bool(words & _LEAVING_WORDS) and words <= _COURTESY_WORDS

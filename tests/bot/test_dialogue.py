@@ -624,6 +624,14 @@ async def test_a_need_after_thanks_is_answered(
         ("pt", "obrigado, tchau"),
         ("uk", "до свидания"),
         ("uk", "спасибо, до свидания"),  # "You are welcome. Anything else?"
+        # The same QA pass in Persian, Turkish and Arabic: "You are welcome. Anything else?".
+        ("fa", "ممنون خدافظ"),
+        ("fa", "merci, khodafez"),
+        ("tr", "tesekkur ederim, hoscakal"),
+        ("tr", "sağol, görüşürüz"),
+        ("ar", "shokran bzaf, bslama"),
+        ("ar", "شكرا، مع السلامة"),
+        ("ar", "يعطيك العافية، باي"),
     ],
 )
 async def test_thanks_then_goodbye_is_a_goodbye(dialogue: Dialogue, hint: str, said: str) -> None:
