@@ -19,6 +19,7 @@ from bot.dialogue import (
     handover,
     languages_asked,
     myths,
+    person_asked,
     render,
     replay,
 )
@@ -373,6 +374,9 @@ class Dialogue:
             # "Is that true?" under a fact needs no model either: its source again.
             if calm and (source := await followups.doubted(turn)) is not None:
                 return [source]
+            # Nor a person asked for in words.
+            if calm and person_asked.asked(text):
+                return [await handover.offer(turn, _category(turn.state.category))]
             # A city typed as the answer to "Which city are you in?" needs no model.
             unread = ParseResult(intent=OUT_OF_SCOPE, confidence=0.0)
             if city := await directory.answered_city(turn, unread, bare=_one_word(text)):
@@ -405,6 +409,9 @@ class Dialogue:
         asked = languages_asked.asked(text)
         if asked is not None and result.intent != EMERGENCY and not result.danger:
             return await self._language_chosen(turn, asked)
+        if person_asked.asked(text) and result.intent != EMERGENCY and not result.danger:
+            # "بدي احكي مع حدا" was read as the food list: a person asked for is a person.
+            result = replace(result, intent=handover.INTENT, choices=())
         if _leaving(text, result):
             result = replace(result, intent="goodbye", choices=())
         elif result.intent in _COURTESIES:

@@ -16,7 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from admin_api.accounts.models import Role
 from admin_api.accounts.service import create_account
-from bot.dialogue import Dialogue
+from bot.dialogue import Dialogue, person_asked
+from bot.i18n import translations
 from bot.relay import Relay
 from core.usage import HANDOVER_INTENT, UsageEvent
 from handoff import errors
@@ -538,3 +539,48 @@ async def test_a_conversation_left_open_in_silence_is_closed_and_emptied_at_the_
     await session.refresh(handover)
     assert (handover.state, handover.outcome, handover.key) == ("closed", "expired", None)
     assert await session.scalar(select(func.count()).select_from(HandoverMessage)) == 0
+
+
+@pytest.mark.parametrize(
+    ("hint", "said"),
+    [
+        # A QA pass: the model read these as a topic or as a plea ("بدي احكي مع حدا" got the
+        # food list, "bir insanla konuşabilir miyim" the help).
+        ("ar", "بدي احكي مع حدا"),
+        ("ar", "bde e7ki ma3 shi 7ada"),
+        ("tr", "bir insanla konusabilir miyim"),
+        ("fa", "میخوام با یه نفر حرف بزنم"),
+    ],
+)
+async def test_a_person_asked_for_in_words_is_a_person(
+    dialogue: Dialogue, session: AsyncSession, hint: str, said: str
+) -> None:
+    await _desk(session)
+    person = Conversation(dialogue, chat_id=CHAT_ID, language_hint=hint)
+    await person.say("/start")
+    await person.press(f"lang:{hint}")
+    await person.press("city:tangier")
+    topics = await person.say(said)
+    assert topics.text == translations(hint).gettext("What would you like to talk about?")
+    assert "human:cat:health" in payloads(topics)
+
+
+async def test_a_person_asked_for_in_words_needs_no_model(
+    dialogue_without_nlu: Dialogue, session: AsyncSession
+) -> None:
+    await _desk(session)
+    person = Conversation(dialogue_without_nlu, chat_id=CHAT_ID, language_hint="fr")
+    await person.say("/start")
+    await person.press("lang:fr")
+    await person.press("city:tangier")
+    topics = await person.say("je voudrais parler à quelqu'un svp")
+    assert topics.text == translations("fr").gettext("What would you like to talk about?")
+
+
+def test_a_topic_beside_the_asking_is_a_need_and_distress_is_not_an_asking() -> None:
+    assert person_asked.asked("I want to talk to someone")
+    assert not person_asked.asked("I want to talk to someone about a lawyer")
+    assert not person_asked.asked("someone help me please")
+    assert not person_asked.asked(
+        "I tried to talk to someone at the office many times and nobody ever answers me"
+    )
