@@ -1148,6 +1148,18 @@ async def answer(turn: Turn, result: ParseResult) -> Reply | None:
     return None
 
 
+async def beside_numbers(turn: Turn, result: ParseResult) -> Reply | None:
+    """Answer one of the list's own buttons typed in a message that only the model reads as
+    an emergency ("acik mi simdi", "open now?" in Turkish: 0.69), to follow the numbers; None
+    for anything else. A word of danger, or a need beside the emergency, is answered as ever."""
+    if result.intent != EMERGENCY or result.danger or result.need is not None:
+        return None
+    if turn.state.category is None or turn.state.city is None:
+        return None
+    which = _filter_asked(turn, turn.message.text)
+    return None if which is None else await directory.narrowed(turn, which, on=True)
+
+
 async def numbered(turn: Turn) -> Reply | None:
     """Answer a bare number typed under a list of services ("2", "۲"), as people answer a
     numbered list: that service's card again, from any page of the list (its number scrolled

@@ -51,7 +51,6 @@ _ASKED = {
         "gerçek bir insan",
         "yetkiliyle konuşmak",
         "canlı destek",
-        "canli destek",
     ],
     "fa": [
         "با یک نفر صحبت کنم",

@@ -428,6 +428,9 @@ class Dialogue:
         handover.leave(turn)  # what they wrote is not the city asked for a conversation
         if (followup := await followups.answer(turn, result)) is not None:
             return [followup]
+        if (narrowed := await followups.beside_numbers(turn, result)) is not None:
+            # The numbers stay first; the list's question is answered under them.
+            return [await directory.emergency(turn, result, ask_city=False), narrowed]
         if result.need is not None:
             # Emergency numbers first, then the need the person also asked about. Without a
             # city the numbers are every city's and the need asks the city once: the city
