@@ -22,6 +22,7 @@ from services_directory.categories import Category
 from services_directory.cities.models import City
 from services_directory.cities.service import (
     city_districts,
+    city_names,
     get_city,
     list_cities,
     match_city,
@@ -108,7 +109,7 @@ async def answered_city(turn: Turn, result: ParseResult, *, bare: bool) -> City 
         sure = result.confidence >= CONFIDENT and not result.choices
         if not waiting or sure:
             return None
-    return await named_city(turn, result)
+    return city
 
 
 # The words people write around a city's name to say where they are, and nothing else, as
@@ -130,7 +131,7 @@ _WHERE = frozenset(normalised(word) for word in _WHERE_WORDS.split())
 
 
 def _names(city: City) -> set[str]:
-    return {normalised(name) for name in (city.id, *city.aliases, *city.names.values())}
+    return {normalised(name) for name in city_names(city)}
 
 
 def without_city(text: str, city: City) -> str:

@@ -75,13 +75,17 @@ def _glued(word: str, name: str) -> bool:
     return word.startswith(name) and bool(_GLUED_AFTER.fullmatch(word[len(name) :]))
 
 
+def city_names(city: City) -> set[str]:
+    """Return every name `city` is written by: its id, aliases and localized names."""
+    return {city.id, *city.aliases, *city.names.values()}
+
+
 def match_city(cities: list[City], text: str) -> City | None:
     """Return the city `text` names (by id, alias or localized name), or None."""
     folded = _fold(text)
     words = set(re.findall(r"\w+", folded))
     for city in cities:
-        names = {city.id, *city.aliases, *city.names.values()}
-        for name in names:
+        for name in city_names(city):
             name = _fold(name)
             if name in words:
                 return city
