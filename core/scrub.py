@@ -29,7 +29,8 @@ NAME = "[name]"
 DATE = "[date]"
 LINK = "[link]"
 
-_LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+# Not right after "@": "0@www.com" is an address, and a link there left "0@[link]".
+_LINK = re.compile(r"(?<!@)(?:https?://|www\.)\S+", re.IGNORECASE)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _HANDLE = re.compile(r"(?<![\w@])@\w{3,}")
 _DATE = re.compile(r"\d{1,2}[./-]\d{1,2}[./-]\d{2,4}")
