@@ -5,7 +5,10 @@ Plain word matching over each service's name and description in every locale it 
 person writes in their language, and a service may be described in others. A word of the
 question matches a word of a service that is it, is it with an ending ("billetes") or,
 for words of four letters or more, ends with it (German compounds end with their noun:
-"Mittagessen"). A word found in more than half of the list (the city, "free") says nothing
+"Mittagessen"). An asked word of six letters or more also matches with its own last one
+or two letters left off, for the ending the person gave it: Turkish "sigortam" ("my
+insurance") is "sigortası", Ukrainian "страховки" is "страховка", English "schools" is
+"school". A word found in more than half of the list (the city, "free") says nothing
 about one service and is not counted, nor are the words of asking ("where", "I
 need").
 """
@@ -23,6 +26,10 @@ LEAST_LETTERS = 3
 ENDING_LETTERS = 3
 # Words this long or longer also match the end of a compound.
 COMPOUND_LETTERS = 4
+# An asked word keeps at least this many letters when its own ending is left off
+# ("sigortam": "sigorta" and "sigort"), so a short word is never cut to a stub.
+STEM_LETTERS = 5
+STEM_CUT = 2
 _WORD = re.compile(r"\w+")
 # The words of asking, in our languages as people type them (without accents), which point
 # to no service: "where", "how", "I need", "I am looking for", "please", ...
@@ -57,9 +64,11 @@ def _matches(asked: str, own: frozenset[str]) -> bool:
     if asked in own:
         return True
     compound = len(asked) >= COMPOUND_LETTERS
+    stems = [asked[:-cut] for cut in range(1, STEM_CUT + 1) if len(asked) - cut >= STEM_LETTERS]
     return any(
         (w.startswith(asked) and len(w) - len(asked) <= ENDING_LETTERS)
         or (compound and w.endswith(asked))
+        or any(w.startswith(stem) and len(w) - len(stem) <= ENDING_LETTERS for stem in stems)
         for w in own
     )
 

@@ -32,6 +32,22 @@ def test_a_word_with_an_ending_is_the_word_but_a_longer_one_is_not() -> None:
     assert pointed("como compro un billete", tickets) == ["card"]  # not "comprobamos"
 
 
+def test_a_word_with_the_persons_own_ending_is_the_word() -> None:
+    # Turkish and Ukrainian put the ending on the word asked ("my insurance", "of
+    # insurance"), English a plural: the service's word is the same word with another one.
+    insured = {
+        "without": own(["Sağlık sigortası olmadan doktor", "Безкоштовний лікар без страховки"]),
+        "school": own(["Help to enrol children in school"]),
+        "bus": own(["Comprobamos tus billetes de autobús"]),
+    }
+    assert pointed("sigortam yok", insured) == ["without"]
+    assert pointed("де лікар без страховка", insured) == ["without"]
+    assert pointed("schools for my children", insured) == ["school"]
+    # A short word is never cut to a stub, and a cut word still takes a short ending only.
+    assert pointed("compra", insured) == []
+    assert pointed("comprar billete", insured) == ["bus"]
+
+
 def test_more_words_of_the_question_come_first_ties_in_the_order_given() -> None:
     assert pointed("frauen brot", LIST) == ["counselling", "parcels"]
     assert pointed("schuhe und brot für frauen", LIST) == ["counselling", "parcels", "clothes"]
@@ -54,6 +70,13 @@ def test_words_most_of_the_list_has_and_words_of_asking_point_to_nothing() -> No
         ("vienna", Category.SOCIAL_SUPPORT, "wo gibt es warmes essen in wien", "vie-social-7"),
         ("madrid", Category.MOBILITY, "como compro billete de bus en madrid", "mad-mobility-1"),
         ("lisbon", Category.EDUCATION, "quero matricular meu filho na escola", "lis-education-4"),
+        # "sigortam" ("my insurance") is the "sigortası" of the consultation without it.
+        (
+            "vienna",
+            Category.HEALTH,
+            "Viyana'dayım, doktora gitmem lazım ama sigortam yok",
+            "vie-health-1",
+        ),
     ],
 )
 async def test_the_services_a_question_points_to_come_first(
