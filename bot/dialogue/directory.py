@@ -363,6 +363,23 @@ async def in_district(turn: Turn, result: ParseResult) -> Reply | None:
     return await search(turn, category, city, "find_" + category.value)
 
 
+async def pointed_under(turn: Turn, result: ParseResult) -> Reply | None:
+    """Answer a few words typed under a list that point to some of its services ("а для
+    дітей?", "et pour les femmes ?"): the same list from the top, those services first; None
+    when its words point to none of them, or when the model is sure of what it asks (a need,
+    the list's own again, a person, thanks: answered as such)."""
+    if (shown := await _on_screen(turn)) is None:
+        return None
+    if result.intent != OUT_OF_SCOPE and result.confidence >= CONFIDENT:
+        return None
+    category, city = shown
+    text = turn.message.text
+    if not (await _services(turn, category, city, None, 0, 1, text)).pointed:
+        return None
+    turn.state.page = 1
+    return await search(turn, category, city, "find_" + category.value, question=text)
+
+
 async def more(turn: Turn) -> Reply | None:
     """Answer "More results" (pressed, or typed): the next page of the list on screen, or
     None without one."""

@@ -1143,8 +1143,11 @@ async def answer(turn: Turn, result: ParseResult) -> Reply | None:
             return _more_near(turn, Category(turn.state.category))
         return await directory.more(turn)
     if len(normalised(text).split()) <= MOST_WORDS:
-        # A district named under the list ("w f lavapies?") got "I did not understand".
-        return await directory.in_district(turn, result)
+        # A district named under the list ("w f lavapies?") got "I did not understand", and
+        # so did words for some of its services ("а для дітей?", "and for children?").
+        if (district := await directory.in_district(turn, result)) is not None:
+            return district
+        return await directory.pointed_under(turn, result)
     return None
 
 
