@@ -12,7 +12,7 @@ under a fact ("really?", "wallah?") is the whole message, read in the next messa
 from __future__ import annotations
 
 from bot.dialogue import directory, myths, render
-from bot.dialogue.phrasebook import Phrasebook, normalised, typed_number
+from bot.dialogue.phrasebook import Phrasebook, named_number, normalised, typed_number
 from bot.dialogue.turn import Turn
 from bot.i18n import is_rtl
 from bot.messages import Button, Reply
@@ -1127,6 +1127,13 @@ async def answer(turn: Turn, result: ParseResult) -> Reply | None:
         return source
     if not _under_a_list(turn, result):
         return None
+    # A service of the list asked about by its number ("when does number 2 open?") got "I
+    # did not understand": its card again, which says it.
+    words = len(normalised(text).split())
+    if words <= MOST_WORDS and _about_the_list(turn, result):
+        number = named_number(text)
+        if number is not None and (card := await directory.numbered(turn, number)) is not None:
+            return card
     # The list's own buttons typed. The model, which has no intent for them, reads a topic
     # into them as often as not ("et ouvert aujourd hui?": food, 0.80), so a word of
     # another topic decides, not the model.
@@ -1142,7 +1149,7 @@ async def answer(turn: Turn, result: ParseResult) -> Reply | None:
         if turn.state.nearest_first and turn.state.category:
             return _more_near(turn, Category(turn.state.category))
         return await directory.more(turn)
-    if len(normalised(text).split()) <= MOST_WORDS:
+    if words <= MOST_WORDS:
         # A district named under the list ("w f lavapies?") got "I did not understand", and
         # so did words for some of its services ("а для дітей?", "and for children?").
         if (district := await directory.in_district(turn, result)) is not None:

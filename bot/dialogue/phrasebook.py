@@ -41,6 +41,26 @@ def typed_number(text: str) -> int | None:
     return int(number) if number.isdecimal() else None
 
 
+# A service of a numbered list named by its number in a sentence ("when does number 2 open",
+# "le numéro 3 c'est où", "رقم ٢ وين"): the word for "number" in our languages, or its sign.
+# Turkish puts the number first ("2 numara", "2 numaralı").
+_NUMBER_NAMED = re.compile(
+    r"(?<!\w)(?:number|nr\.?|no\.|n°|nº|#|№|numero|nummer|numara|номер|(?:ال)?رقم|شماره"
+    r"|shomare|raqm|ra9m)\s*(\d{1,3})(?!\w)|(?<!\w)(\d{1,3})\s*numara"
+)
+
+
+def named_number(text: str) -> int | None:
+    """Return the number a message names with a word for "number" ("is number 2 open?",
+    "номер 3"), else None; accents do not count ("número"), the number's digits may be
+    Arabic or Persian ("رقم ٢")."""
+    plain = "".join(
+        c for c in unicodedata.normalize("NFD", text.casefold()) if not unicodedata.combining(c)
+    )
+    found = _NUMBER_NAMED.search(plain)
+    return int(found.group(1) or found.group(2)) if found else None
+
+
 class Phrasebook:
     """Phrases per language, found whole-word in a message of `most_words` words at most."""
 

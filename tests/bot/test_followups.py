@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.dialogue import Dialogue, followups
-from bot.dialogue.phrasebook import Phrasebook
+from bot.dialogue.phrasebook import Phrasebook, named_number
 from bot.i18n import translations
 from core.usage import UsageEvent
 from nlu.client import NLUClient
@@ -214,6 +214,46 @@ async def test_a_number_typed_under_a_list_shows_that_service_again(
     # A number that is not on the list is not taken for one of it.
     other = await person.say("70")
     assert not other.text.startswith("70. ")
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "asked"),
+    [
+        # Each got "Sorry, I did not understand" and the menu.
+        ("en", "I need food in Lisbon", "when does number 2 open"),
+        ("fr", "je cherche à manger à Lyon", "le numéro 2 c'est où ?"),
+        ("tr", "Viyanada yemek yardımı arıyorum", "2 numara açık mı"),
+        ("ar", "بدي اكل ببيروت", "الرقم ٢ وين؟"),
+    ],
+)
+async def test_a_service_asked_about_by_its_number_shows_its_card_again(
+    dialogue: Dialogue, language: str, question: str, asked: str
+) -> None:
+    person = Conversation(dialogue, language_hint=language)
+    results = await person.say(question)
+    second = results.text.split("\n\n")[2]
+    assert second.startswith(f"2. {listed(results)[1][1]}")
+    said = await person.say(asked)
+    assert said.text == second
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("when does number 2 open", 2),
+        ("is nr. 5 free", 5),
+        ("el número 4?", 4),
+        ("n°3 c'est où", 3),
+        ("номер 3 працює?", 3),
+        ("شماره ۳ کجاست", 3),
+        ("2 numaralı nerede", 2),
+        ("I need 2 beds", None),
+        ("no 2 people", None),
+        ("number two", None),
+    ],
+)
+def test_a_number_named_in_words(text: str, number: int | None) -> None:
+    assert named_number(text) == number
 
 
 async def test_a_number_of_another_page_of_the_list_shows_that_service(
