@@ -140,6 +140,14 @@ def without_city(text: str, city: City) -> str:
     return " ".join(word for word in text.split() if normalised(word) not in names)
 
 
+def _besides_city(text: str, city: City) -> str:
+    """Return the words of `text` besides `city`'s names, glued ones split off ("Viyana'da"):
+    the city points to no one service ("food in Lisbon" put the talking circles "in Lisbon"
+    before the food parcels)."""
+    names = _names(city)
+    return " ".join(word for word in re.findall(r"\w+", text) if normalised(word) not in names)
+
+
 def _only_where(text: str, city: City) -> bool:
     """Tell whether `text` says where the person is and nothing more: the city's name and
     words of _WHERE only."""
@@ -238,7 +246,7 @@ async def find(turn: Turn, category: Category, result: ParseResult | None, inten
     turn.state.city = city.id
     turn.state.district = await _known_district(turn, city, named, text)
     turn.state.page = 1
-    question = turn.message.text if turn.message.kind == "text" else ""
+    question = _besides_city(turn.message.text, city) if turn.message.kind == "text" else ""
     # Asked again in words for the list already shown: it did not help, and a person may,
     # where an association answers the topic there (offered elsewhere, it says nobody does).
     again = (
@@ -385,7 +393,7 @@ async def pointed_under(turn: Turn, result: ParseResult) -> Reply | None:
     if result.intent != OUT_OF_SCOPE and result.confidence >= CONFIDENT:
         return None
     category, city = shown
-    text = turn.message.text
+    text = _besides_city(turn.message.text, city)
     if not (await _services(turn, category, city, None, 0, 1, text)).pointed:
         return None
     turn.state.page = 1

@@ -273,3 +273,12 @@ async def test_one_need_named_has_no_other_topic_button(dialogue: Dialogue) -> N
     doctors = await person.say("I need a doctor in Vienna")
     assert doctors.text.startswith("🩺 Health in Vienna:")
     assert not [p for p in payloads(doctors) if p.startswith("cat:")]
+
+
+async def test_the_citys_name_points_to_no_one_service(dialogue: Dialogue) -> None:
+    # "I need food in Lisbon" listed the talking circles ("... in Lisbon") first: the city's
+    # name was taken for a word of the question, pointing to the one service that says it.
+    person = Conversation(dialogue, language_hint="en")
+    food = await person.say("I need food in Lisbon")
+    assert food.text.startswith("🤝 Food and support in Lisbon:")
+    assert listed(food)[0] == (1, "Food parcels")
