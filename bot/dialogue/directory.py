@@ -385,7 +385,8 @@ async def in_district(turn: Turn, result: ParseResult) -> Reply | None:
 
 async def pointed_under(turn: Turn, result: ParseResult) -> Reply | None:
     """Answer a few words typed under a list that point to some of its services ("а для
-    дітей?", "et pour les femmes ?"): the same list from the top, those services first; None
+    дітей?", "et pour les femmes ?", "do they speak Arabic?"): the same list from the top,
+    those services first, then those its question pointed to before; None
     when its words point to none of them, or when the model is sure of what it asks (a need,
     the list's own again, a person, thanks: answered as such)."""
     if (shown := await _on_screen(turn)) is None:
@@ -394,10 +395,15 @@ async def pointed_under(turn: Turn, result: ParseResult) -> Reply | None:
         return None
     category, city = shown
     text = _besides_city(turn.message.text, city)
-    if not (await _services(turn, category, city, None, 0, 1, text)).pointed:
+    pointed = (await _services(turn, category, city, None, 0, 1, text)).pointed
+    if not pointed:
         return None
+    # Then those the question before pointed to: "do they speak Arabic?" under the food list
+    # puts the services speaking Arabic first, and the food parcels still before the rest.
+    before = turn.state.pointed.split("|") if turn.state.pointed else []
+    turn.state.pointed = "|".join([*pointed, *(s for s in before if s not in pointed)])
     turn.state.page = 1
-    return await search(turn, category, city, "find_" + category.value, question=text)
+    return await search(turn, category, city, "find_" + category.value)
 
 
 async def more(turn: Turn) -> Reply | None:

@@ -270,7 +270,8 @@ async def search_services(
     """Return published, active services of `category` in a city, best first.
 
     Nearest first when `near` is given, then those in `prefer_district`, then the services
-    `first` names in its order (those a question's words pointed to: `SearchPage.pointed`),
+    `first` names in its order (those a question's words pointed to, or, pointing to none,
+    those speaking a language it names: `SearchPage.pointed`),
     then those speaking `language`, then by name. A `question` given puts the services its
     own words point to in the place of `first`, and the page names them.
     `open_at` (timezone-aware) keeps only services open at that moment in the city's time;
@@ -282,6 +283,11 @@ async def search_services(
     group = await _group(session, city_id, category.value)
     if question is not None:
         first = await _pointed(session, group, question)
+        # No word of a service's own: a language named ("do they speak Arabic?") points to
+        # the services that speak it.
+        first = first or tuple(
+            words.speaking(question, {e.service_id: e.languages for e in group.entries})
+        )
     entries = group.entries
     district_key = district.casefold() if district else None
     preferred = prefer_district.casefold() if prefer_district else None

@@ -18,6 +18,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
+from functools import cache
+
+from babel import Locale
 
 # Shorter words are articles and prepositions in most of our languages.
 LEAST_LETTERS = 3
@@ -60,7 +63,7 @@ def words(text: str) -> set[str]:
     }
 
 
-def _matches(asked: str, own: frozenset[str]) -> bool:
+def _matches(asked: str, own: frozenset[str] | set[str]) -> bool:
     if asked in own:
         return True
     compound = len(asked) >= COMPOUND_LETTERS
@@ -87,3 +90,72 @@ def pointed(question: str, services: Mapping[str, frozenset[str]]) -> list[str]:
     telling = [ids for ids in found if ids and 2 * len(ids) <= len(services)]
     score = {s: sum(s in ids for ids in telling) for s in services}
     return sorted((s for s in services if score[s]), key=lambda s: -score[s])
+
+
+# The languages people ask in, whose names for a language a question may use: babel's name of
+# each language in each of them ("arabe", "Arapça", "арабська"), and below, the names people
+# type that babel does not give (the spoken, glued and Latin-letter ones).
+# Shorter names are other words too ("ido", "lao"): matched only as they are.
+NAME_LETTERS = 5
+_ASKING_LOCALES = ("ar", "fr", "en", "es", "it", "pt", "de", "fa", "uk", "tr")
+_SPOKEN_NAMES = {
+    "ar": "عربي عربى عربية arabi 3arbi l3arbiya",
+    "fa": "فارسي dari دری farsi",
+    "en": "انجليزي انجليزية انگلیسی inglizi inglisi",
+    "fr": "فرنسي فرنسية فرانسه fransawi faransi",
+    "es": "اسباني اسبانية سبنيولي espanol",
+    "tr": "تركي تركية ترکی turki",
+    "uk": "اوكراني украинский",
+    "ru": "روسي روسی русский",
+}
+
+
+@cache
+def _language_names() -> dict[str, str]:
+    """Return every word that names a language (as `words` reads it): its code, and the
+    names of NAME_LETTERS or more under their first letters, to match one with an ending."""
+    names: dict[str, str] = {}
+    for locale in _ASKING_LOCALES:
+        for code, name in Locale.parse(locale).languages.items():
+            found = words(name)
+            if len(found) == 1 and len(code) == 2:  # one word: "ترکی استانبولی" is two
+                names.setdefault(found.pop(), code)
+    for code, spoken in _SPOKEN_NAMES.items():
+        for name in words(spoken):
+            names[name] = code
+    return names
+
+
+@cache
+def _long_names() -> dict[str, list[tuple[str, str]]]:
+    """Return the language names of NAME_LETTERS or more, (name, code), under their first
+    STEM_LETTERS - 1 letters: a name matched with an ending shares at least those."""
+    by_start: dict[str, list[tuple[str, str]]] = {}
+    for name, code in _language_names().items():
+        if len(name) >= NAME_LETTERS:
+            by_start.setdefault(name[: STEM_LETTERS - 1], []).append((name, code))
+    return by_start
+
+
+def languages_named(question: str) -> set[str]:
+    """Return the codes of the languages a question names ("do they speak arabic?": "ar",
+    "Arapça konuşan var mı": "ar", "українською?": "uk")."""
+    names = _language_names()
+    named = set()
+    for asked in words(question):
+        code = names.get(asked)
+        if code is None and len(asked) >= NAME_LETTERS:  # "українською": "українська"
+            near = _long_names().get(asked[: STEM_LETTERS - 1], [])
+            code = next((c for n, c in near if _matches(asked, {n})), None)
+        if code is not None:
+            named.add(code)
+    return named
+
+
+def speaking(question: str, languages: Mapping[str, Iterable[str]]) -> list[str]:
+    """Return the ids of `languages` (id: the languages a service speaks) that speak a
+    language the question names, in the order given; none when all or none of them do (it
+    would tell nothing about one service)."""
+    named = languages_named(question)
+    found = [s for s, spoken in languages.items() if named & set(spoken)]
+    return found if len(found) < len(languages) else []

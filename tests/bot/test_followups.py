@@ -4,6 +4,7 @@ number typed for one of the topics of "Do you mean:". The real model reads every
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from redis.asyncio import Redis
@@ -397,6 +398,22 @@ async def test_words_under_a_list_for_some_of_its_services_put_them_first(
     again = await person.say(asked)
     assert again.text.split("\n", 1)[0] == courses.text.split("\n", 1)[0]  # the same list
     assert listed(again)[0] == (1, first)
+
+
+async def test_a_language_asked_under_a_list_puts_the_services_speaking_it_first(
+    dialogue: Dialogue,
+) -> None:
+    # "do they speak arabic?" under Lisbon's food list got "Sorry, I did not understand".
+    person = Conversation(dialogue, language_hint="en")
+    food = await person.say("I need food in Lisbon")
+    assert listed(food)[0] == (1, "Food parcels")
+    again = await person.say("do they speak arabic?")
+    arabic = ["Arabic" in spoken for spoken in re.findall(r"^🗣 (.+)$", again.text, re.M)]
+    speaking = arabic.count(True)
+    assert 0 < speaking < len(arabic)
+    assert arabic == [True] * speaking + [False] * (len(arabic) - speaking)
+    # The food parcels the first question pointed to come right after them.
+    assert listed(again)[speaking] == (speaking + 1, "Food parcels")
 
 
 async def test_a_person_asked_for_under_a_list_is_not_taken_for_its_services(

@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services_directory.categories import Category
 from services_directory.search.service import search_services
-from services_directory.search.words import own, pointed, words
+from services_directory.search.words import languages_named, own, pointed, speaking, words
 
 TEXTS = {
     "counselling": ["Beratung für Frauen Wir hören zu, kostenlos", "Counselling for women, free"],
@@ -46,6 +46,49 @@ def test_a_word_with_the_persons_own_ending_is_the_word() -> None:
     # A short word is never cut to a stub, and a cut word still takes a short ending only.
     assert pointed("compra", insured) == []
     assert pointed("comprar billete", insured) == ["bus"]
+
+
+@pytest.mark.parametrize(
+    ("question", "named"),
+    [
+        ("do they speak arabic?", {"ar"}),
+        ("Arapça konuşan var mı", {"ar"}),
+        ("حدا بيحكي عربي", {"ar"}),
+        ("¿hablan árabe?", {"ar"}),
+        ("українською?", {"uk"}),
+        ("spricht jemand Farsi", {"fa"}),
+        ("کسی فارسی صحبت میکند", {"fa"}),
+        ("qui parle wolof ou bambara", {"wo", "bm"}),
+        ("i need a doctor", set()),
+        ("the tour ticket", set()),
+    ],
+)
+def test_a_language_is_named_in_any_of_our_languages(question: str, named: set[str]) -> None:
+    assert languages_named(question) == named
+
+
+def test_a_language_named_points_to_the_services_speaking_it_unless_all_do() -> None:
+    spoken = {"circles": ("ar", "en"), "parcels": ("en", "pt"), "centre": ("ar", "pt")}
+    assert speaking("do they speak arabic?", spoken) == ["circles", "centre"]
+    assert speaking("do they speak portuguese?", {"parcels": ("pt",), "centre": ("pt",)}) == []
+    assert speaking("where is it", spoken) == []
+
+
+async def test_a_language_named_counts_only_where_no_word_points(session: AsyncSession) -> None:
+    # "português" is a word of the courses: they come first, not every service speaking it.
+    courses = await search_services(
+        session, category=Category.EDUCATION, city_id="lisbon", locale="pt", limit=50,
+        question="quero um curso de português",
+    )  # fmt: skip
+    assert courses.cards[0].name.startswith("Aulas de português")
+    asked = await search_services(
+        session, category=Category.SOCIAL_SUPPORT, city_id="lisbon", locale="en", limit=50,
+        question="do they speak arabic?",
+    )  # fmt: skip
+    speak = [c.id for c in asked.cards if "ar" in c.languages]
+    assert 0 < len(speak) < len(asked.cards)
+    assert list(asked.pointed) == speak
+    assert [c.id for c in asked.cards[: len(speak)]] == speak
 
 
 def test_more_words_of_the_question_come_first_ties_in_the_order_given() -> None:
