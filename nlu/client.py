@@ -256,7 +256,7 @@ class NLUClient:
             cached = body is not None
             if body is None:
                 body = await self._http.request("POST", "/model/parse", {"text": normalized})
-            words, question = len(normalized.split()), asks(text)
+            words, question = len(normalized.split()), asks(text, language)
             named = topic_words.named_topic(text) if words <= topic_words.MOST_WORDS else None
             result = self._to_result(
                 body, language, danger, words=words, question=question, named=named

@@ -12,8 +12,12 @@ of the likeliest topics is meant instead of guessing.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+from nlu.normalize import normalize
 
 OUT_OF_SCOPE = "out_of_scope"
 EMERGENCY = "emergency"
@@ -81,14 +85,56 @@ def is_topic(intent: str) -> bool:
     return intent.startswith("find_") or intent.split("/", 1)[0] == RUMOUR
 
 
-def asks(text: str) -> bool:
-    """Tell whether a message ends with a question mark (Latin or Arabic)."""
-    return text.rstrip().endswith(("?", "؟"))
+# The words a question opens with, per language as the identifier names it (Arabizi is read
+# as Arabic), as people type them: without accents, the question mark often left out ("kifach
+# nsajel bnti fel madrassa", "como tirar o nif"). Only words that ask whatever follows: no
+# "can", "is" or "do" ("do something!"), no Arabic "ما" (also "not": "ما بقدر اتنفس").
+_OPENERS = {
+    "en": "how what which who where when why whats hows wheres whos",
+    "fr": "comment quel quelle quels quelles ou qui combien pourquoi quand estce",
+    "es": "como cual cuales donde cuando quien cuanto cuanta",
+    "it": "come quale quali dove quando quanto quanta perche",
+    "pt": "como qual quais onde quando quem quanto quanta porque",
+    "de": "wie was welche welcher welches wo wann wer warum",
+    "tr": "nasil neden nerede nereye hangi kim kac",
+    "uk": "як що де коли хто чи скільки чому який яка які как что где когда кто сколько почему",
+    "fa": "چطور چگونه کجا چه چرا آیا کدام چند",
+    "ar": "كيف ماذا اين وين فين متى هل شو واش كيفاش شنو ليش لماذا كم قديش اشنو علاش "
+    "kifach kifash kif chno chnou wach fin win wein 3lach shu",
+}
+# Turkish asks with a particle after the word asked about ("açık mı", "ücretsiz mi").
+_TURKISH_PARTICLES = frozenset(
+    ("mi", "mı", "mu", "mü", "misin", "mısın", "musun", "müsün", "miyim", "mıyım")
+)
+
+
+def _plain(word: str) -> str:
+    """`word` as the model reads it (nlu.normalize: Arabic and Persian letter forms one), and
+    without accents."""
+    folded = unicodedata.normalize("NFD", normalize(word))
+    return "".join(c for c in folded if not unicodedata.combining(c))
+
+
+_OPENING = {language: frozenset(map(_plain, words.split())) for language, words in _OPENERS.items()}
+
+
+def asks(text: str, language: str | None = None) -> bool:
+    """Tell whether a message asks something: it ends with a question mark (Latin or Arabic)
+    or, written in `language`, opens with a word that asks ("how", "kifach", "چطور"), or is
+    Turkish with its question particle ("açık mı")."""
+    if text.rstrip().endswith(("?", "؟")):
+        return True
+    words = re.findall(r"\w+", text.casefold())
+    if not words or language is None:
+        return False
+    if language == "tr" and _TURKISH_PARTICLES.intersection(words):
+        return True
+    return _plain(words[0]) in _OPENING.get(language, frozenset())
 
 
 def emergency_bar(words: int | None, *, question: bool = False) -> float:
     """The confidence the model's `emergency` needs in a message of `words` words, which
-    ends with a question mark if `question`."""
+    asks something (`asks`) if `question`."""
     bar = EMERGENCY_BAR
     if words is not None and words < SHORT_WORDS:
         bar = max(bar, SHORT_EMERGENCY_BAR)

@@ -906,3 +906,24 @@ async def test_more_pressed_again_after_the_last_page_shows_it_again(
         assert "more" not in payloads(again)
     events = select(UsageEvent).where(UsageEvent.intent == "more", UsageEvent.city == "vienna")
     assert {event.outcome for event in await session.scalars(events)} == {"results"}
+
+
+@pytest.mark.parametrize(
+    ("language", "asked"),
+    [
+        # The model reads an emergency into each (0.61 and 0.51, 7 December 2026), over the
+        # bar of a short message: a question without its mark got police numbers.
+        ("ar", "kifach nsajel weldi fel madrassa"),
+        ("en", "where is the police station"),
+    ],
+)
+async def test_a_question_without_its_mark_is_no_emergency_the_model_is_unsure_of(
+    dialogue: Dialogue, language: str, asked: str
+) -> None:
+    person = Conversation(dialogue, language_hint=language)
+    reply = await person.say(asked)
+    assert not reply.text.startswith("🚨")
+    assert "emergency" in payloads(reply)  # the numbers a tap away all the same
+    # Told, not asked, danger is answered first as ever.
+    told = await person.say("how do i call an ambulance, my neighbour fell and does not move")
+    assert told.text.startswith("🚨")

@@ -224,6 +224,29 @@ def test_a_question_is_a_message_that_ends_with_a_question_mark(text: str, quest
     assert asks(text) is question
 
 
+@pytest.mark.parametrize(
+    ("text", "language", "question"),
+    [
+        # Asked without the question mark, as people type: a word that asks comes first.
+        ("kifach nsajel weldi fel madrassa", "ar", True),
+        ("where is the police station", "en", True),
+        ("Cómo saco el padrón", "es", True),
+        ("أين أجد طبيب أسنان", "ar", True),
+        ("آیا کلاس زبان رایگان است", "fa", True),
+        ("okul ücretsiz mi", "tr", True),
+        # Not so: no word that asks first, another language's, or "ما" (also "not").
+        ("help me find a school", "en", False),
+        ("ما بقدر اتنفس", "ar", False),
+        ("kifach nsajel weldi fel madrassa", None, False),
+        ("como tirar o nif", "en", False),
+    ],
+)
+def test_a_question_opens_with_a_word_that_asks_in_its_language(
+    text: str, language: str | None, question: bool
+) -> None:
+    assert asks(text, language) is question
+
+
 def test_the_models_emergency_in_a_question_needs_the_question_bar() -> None:
     under = (max(EMERGENCY_BAR, SHORT_EMERGENCY_BAR) + QUESTION_EMERGENCY_BAR) / 2
     ranking = [("emergency", under), ("find_education", 0.2), ("find_jobs", 0.1)]
