@@ -254,16 +254,7 @@ async def find(turn: Turn, category: Category, result: ParseResult | None, inten
         and shown == (category.value, city.id, turn.state.district)
         and bool(await handoff.desks(turn.session, city_id=city.id, category=category.value))
     )
-    also = also_asked(question, category) if result is not None else None
-    return await search(turn, category, city, intent, again=again, question=question, also=also)
-
-
-def also_asked(text: str, category: Category) -> Category | None:
-    """Return another need a word of the question names besides the list's `category`, the
-    first in the menu's order, or None: "hem iş hem de kalacak yer" (a job and a place to
-    stay) is listed as jobs, and housing is a button under it."""
-    named = topic_words.topics_named(text)
-    return next((c for c in Category if c != category and f"find_{c.value}" in named), None)
+    return await search(turn, category, city, intent, again=again, question=question)
 
 
 async def _services(
@@ -305,13 +296,11 @@ async def search(
     *,
     again: bool = False,
     question: str | None = None,
-    also: Category | None = None,
 ) -> Reply:
     """Answer with the state's page of services, or with the alternatives when there are none;
     `again`: the same question as the list shown last, which then offers a person; `question`:
     a new list's question, whose own words put the services they point to first (kept for
-    its next pages as their ids, never the words); `also`: another need it named, offered
-    as a button under the list."""
+    its next pages as their ids, never the words)."""
     state = turn.state
     state.pending_category = None  # a list is shown: no topic waits for a city any more
     page = max(state.page, 1)
@@ -352,7 +341,6 @@ async def search(
         filters=filters,
         today=turn.now.astimezone(ZoneInfo(city.timezone)).date(),
         offer_person=again,
-        also=also,
     )
 
 

@@ -226,11 +226,9 @@ def results(
     filters: Filters,
     today: dt.date,
     offer_person: bool = False,
-    also: Category | None = None,
 ) -> Reply:
     """Return a list of services with the next steps as buttons; `offer_person` says under
-    it, and shows as the first step after more results, that a person can help; `also` is
-    another need the question named, a button of its own after those."""
+    it, and shows as the first step after more results, that a person can help."""
     header = t.gettext("{category} in {city}:").format(
         category=category_label(t, category), city=city.display_name(locale)
     )
@@ -253,8 +251,6 @@ def results(
         rows.append((Button(t.gettext("More results"), "more"),))
     if offer_person:
         rows.append((human_button(t),))
-    if also is not None:
-        rows.append((category_button(t, also),))
     rows.append(filter_buttons(t, filters))
     rows.append((Button(t.gettext("📍 Nearest to me"), "where"),))
     rows.append(

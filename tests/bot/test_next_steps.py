@@ -10,7 +10,6 @@ from bot.dialogue import Dialogue
 from bot.messages import Reply
 from bot.state import StateStore
 from bot.telegram.parse import to_incoming
-from bot.whatsapp.render import render as whatsapp_render
 from core.unmet import UnmetQuestion
 from core.usage import UsageEvent
 from nlu.client import NLUClient
@@ -235,44 +234,6 @@ async def test_thumbs_down_offers_a_person_where_an_association_answers_the_topi
     thanks = await person.press("fb:down")
     assert thanks.text == "Grazie! Questo ci aiuta a migliorare Dalil."
     assert "cat:health" in payloads(thanks)
-
-
-async def test_another_need_named_in_the_question_is_a_button_under_the_list(
-    dialogue: Dialogue, session: AsyncSession
-) -> None:
-    # A QA pass: "Hem iş hem de kalacak yer arıyorum" ("I am looking for a job and a place to
-    # stay too") got Vienna's jobs, and the place to stay was lost.
-    await answering_desk(
-        session, organization=("org-vienna-arbeit", "Arbeit Jetzt"), city="vienna",
-        category="jobs",
-    )  # fmt: skip
-    person = Conversation(dialogue, language_hint="tr")
-    question = "Viyanadayım. Hem iş hem de kalacak yer arıyorum"
-    jobs = await person.say(question)
-    assert jobs.text.startswith("Viyana şehrinde 💼 İş:")
-    assert [p for p in payloads(jobs) if p.startswith("cat:")] == ["cat:housing"]
-    housing = await person.press("cat:housing")
-    assert housing.text.startswith("Viyana şehrinde 🏠 Barınma:")
-    assert not [p for p in payloads(housing) if p.startswith("cat:")]
-
-    # Asked again, with a person offered too: every step still fits WhatsApp's one list.
-    await person.say(question)
-    again = await person.say(question)
-    assert payloads(again)[:3] == ["more", "human", "cat:housing"]
-    (choices,) = [
-        [row for section in m["interactive"]["action"]["sections"] for row in section["rows"]]
-        for m in whatsapp_render(again)
-        if m["type"] == "interactive"
-    ]
-    assert [row["id"] for row in choices] == payloads(again)
-    assert len(choices) == 10
-
-
-async def test_one_need_named_has_no_other_topic_button(dialogue: Dialogue) -> None:
-    person = Conversation(dialogue, language_hint="en")
-    doctors = await person.say("I need a doctor in Vienna")
-    assert doctors.text.startswith("🩺 Health in Vienna:")
-    assert not [p for p in payloads(doctors) if p.startswith("cat:")]
 
 
 async def test_the_citys_name_points_to_no_one_service(dialogue: Dialogue) -> None:
