@@ -12,6 +12,7 @@ from bot.campaigns import subscriptions
 from bot.dialogue.turn import Turn
 from bot.i18n import is_rtl, isolate
 from bot.messages import Button, Reply, Template
+from nlu import myth_words
 from nlu.client import ParseResult
 from services_directory.rumours import service as rumours
 from services_directory.rumours.models import Rumour
@@ -167,21 +168,41 @@ async def show_source(turn: Turn, key: str) -> Reply | None:
 
 def guessed(result: ParseResult, text: str) -> bool:
     """Tell whether the myth read in `text`, a message of a few words, is only a guess of the
-    model's: such a message is answered as one not understood, not with a fact."""
-    if len(text.split()) > FEW_WORDS:
+    model's: such a message is answered as one not understood, not with a fact. A message
+    that names a myth's topic ("göçmenler vergi ödemiyor") is a myth: `answer` says which."""
+    if len(text.split()) > FEW_WORDS or myth_words.myths_named(text):
         return False
     return result.response_confidence is not None and (
         result.response_confidence < FEW_WORDS_KEY_CONFIDENCE
     )
 
 
+async def _answered(turn: Turn, topics: set[str]) -> list[Rumour]:
+    """Return the active myths among `topics`."""
+    offered = await rumours.list_rumours(turn.session, active_only=True)
+    return [rumour for rumour in offered if rumour.key in topics]
+
+
+async def _worded(turn: Turn, key: str | None) -> str | None:
+    """Return the myth the message is about: the model's `key`, unless the message names the
+    topics of other myths only ("los inmigrantes no pagan impuestos", read as the myth about
+    jobs): then the one of them the campaign answers, else None. A key without words of its
+    own (a myth added by the city team) is the model's."""
+    named = myth_words.myths_named(turn.message.text)
+    if key is not None and (key not in myth_words.TOPICS or not named or key in named):
+        return key
+    answered = await _answered(turn, named)
+    return answered[0].key if len(answered) == 1 else None
+
+
 async def answer(turn: Turn, result: ParseResult) -> Reply:
     """Answer a question the NLU took for a myth: its fact, or the menu when unsure."""
-    key = (result.response_key or "").removeprefix(f"{RUMOUR}/")
+    picked = (result.response_key or "").removeprefix(f"{RUMOUR}/")
     confident = result.response_confidence is None or (
         result.response_confidence >= MIN_KEY_CONFIDENCE
     )
-    rumour = await rumours.get_active(turn.session, key) if key and confident else None
+    key = await _worded(turn, picked if picked and confident else None)
+    rumour = await rumours.get_active(turn.session, key) if key else None
     if rumour is None:
         # Which myths people bring up that the campaign does not answer yet, counted only.
         await turn.record(RUMOUR, UNMATCHED)

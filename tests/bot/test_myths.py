@@ -461,3 +461,47 @@ def test_doubts_are_found_whole(text: str) -> None:
 )
 def test_needs_with_the_words_are_not_doubts(text: str) -> None:
     assert not followups.DOUBT.said(text)
+
+
+# The model knows three myths and always names one of them: a myth it does not know, or words
+# of another myth's topic, are read against its pick (nlu/myth_words.yml). With the real model.
+
+_UNKNOWN = "I have no answer to this one yet. Here are the myths I can answer:"
+
+
+@pytest.mark.parametrize(
+    ("text", "locale"),
+    [
+        ("los inmigrantes no pagan impuestos", "es"),  # the model: jobs, at 0.96 (a QA pass)
+        ("migrants don't pay taxes", "en"),  # the model: benefits
+        ("المهاجرين ما بيدفعوا ضرايب", "ar"),  # the model: crime
+        ("göçmenler vergi ödemiyor", "tr"),  # three words, once "not understood"
+    ],
+)
+async def test_a_myth_the_campaign_does_not_answer_is_not_given_another_myths_fact(
+    dialogue: Dialogue, session: AsyncSession, text: str, locale: str
+) -> None:
+    person = Conversation(dialogue, chat_id="5550131", language_hint=locale)
+    reply = await person.say(text)
+    assert reply.text == translations(locale).gettext(_UNKNOWN)
+    assert {"myth:take_jobs", "myth:more_benefits", "myth:increase_crime"} <= set(payloads(reply))
+    assert await _events(session) == [(locale, "rumour", "rumour_unmatched")]
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("мигранты получают бесплатное жилье", "more_benefits"),  # the model: jobs, at 0.97
+        ("los inmigrantes reciben casas gratis", "more_benefits"),
+        ("gli immigrati non pagano le tasse e ci rubano il lavoro", "take_jobs"),
+        ("Ausländer sind kriminell", "increase_crime"),
+        ("is it true that immigrants bring crime?", "increase_crime"),
+    ],
+)
+async def test_the_myth_whose_words_a_message_names_gets_its_fact(
+    dialogue: Dialogue, session: AsyncSession, text: str, key: str
+) -> None:
+    person = Conversation(dialogue, chat_id="5550132")
+    reply = await person.say(text)
+    assert "✅" in reply.text
+    assert payloads(reply)[0] == f"share:{key}"
