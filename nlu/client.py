@@ -17,7 +17,7 @@ from redis.exceptions import RedisError
 from core.http import LazySession, proxy_for
 from core.metrics import NLU_OUTCOMES, NLU_SECONDS
 from nlu import topic_words
-from nlu.decision import CONFIDENT, EMERGENCY, FALLBACK, OUT_OF_SCOPE, asks, decide
+from nlu.decision import CONFIDENT, EMERGENCY, FALLBACK, OUT_OF_SCOPE, RUMOUR, asks, decide
 from nlu.errors import NLUUnavailable
 from nlu.language import LanguageIdentifier
 from nlu.normalize import normalize
@@ -66,6 +66,9 @@ class ParseResult:
     # `rumour`), for the bot to offer as buttons. Empty when it acts on `intent`; never
     # set when `intent` is `emergency`: when danger is likely, the numbers come first.
     choices: tuple[str, ...] = ()
+    # The model's belief that the message tells a myth (`rumour`), whatever was decided: a
+    # message it is unsure of that names a myth's words is asked about (bot/dialogue/myths.py).
+    myth: float = 0.0
 
     def entity(self, name: str) -> str | None:
         """Return the value of the first entity called `name`, if any."""
@@ -310,6 +313,7 @@ class NLUClient:
         except (KeyError, TypeError, AttributeError, ValueError) as error:
             raise NLUUnavailable("Rasa answered something that is not a parse result") from error
         decision = decide(ranking, fallback=self.fallback_threshold, words=words, question=question)
+        myth = max((score for n, score in ranking if n.split("/", 1)[0] == RUMOUR), default=0.0)
         name, confidence, choices = decision.intent, decision.confidence, decision.choices
         need, model_intent = decision.need, name
         if named is not None and name != EMERGENCY and confidence < CONFIDENT:
@@ -338,6 +342,7 @@ class NLUClient:
             need=need,
             model_intent=model_intent,
             choices=choices,
+            myth=myth,
         )
 
 

@@ -195,6 +195,12 @@ async def _worded(turn: Turn, key: str | None) -> str | None:
     return answered[0].key if len(answered) == 1 else None
 
 
+async def named(turn: Turn) -> str | None:
+    """Return the key of the one active myth the message's words name, if one is."""
+    answered = await _answered(turn, myth_words.myths_named(turn.message.text))
+    return answered[0].key if len(answered) == 1 else None
+
+
 async def answer(turn: Turn, result: ParseResult) -> Reply:
     """Answer a question the NLU took for a myth: its fact, or the menu when unsure."""
     picked = (result.response_key or "").removeprefix(f"{RUMOUR}/")

@@ -72,9 +72,9 @@ def category_button(t: NullTranslations, category: Category) -> Button:
     return Button(category_label(t, category), f"cat:{category.value}")
 
 
-def myths_button(t: NullTranslations) -> Button:
-    """Return the button that opens the myths and facts."""
-    return Button(t.gettext("💬 Myths and facts"), "myths")
+def myths_button(t: NullTranslations, key: str | None = None) -> Button:
+    """Return the button that opens the myths and facts, or the fact of myth `key`."""
+    return Button(t.gettext("💬 Myths and facts"), f"myth:{key}" if key else "myths")
 
 
 def emergency_button(t: NullTranslations) -> Button:
@@ -119,15 +119,21 @@ def menu(t: NullTranslations, locale: str, text: str, *, person: bool = True) ->
     return Reply(text, category_buttons(t, person=person), rtl=is_rtl(locale))
 
 
-def ask_back(t: NullTranslations, locale: str, choices: tuple[str, ...]) -> Reply:
-    """Ask which of the likeliest topics is meant, with the menu and emergency a tap away."""
+def ask_back(
+    t: NullTranslations, locale: str, choices: tuple[str, ...], *, myth: str | None = None
+) -> Reply:
+    """Ask which of the likeliest topics is meant, with the menu and emergency a tap away;
+    with `myth`, the key of the myth the message names, the myths button is its fact (and
+    comes first if the myths are not among `choices`)."""
     rows: list[tuple[Button, ...]] = []
+    if myth is not None and not any(c.partition("/")[0] == RUMOUR for c in choices):
+        rows.append((myths_button(t, myth),))
     for choice in choices:
         category = Category.from_intent(choice)
         if category is not None:
             rows.append((category_button(t, category),))
         elif choice.partition("/")[0] == RUMOUR:
-            rows.append((myths_button(t),))
+            rows.append((myths_button(t, myth),))
     # Translators: a button under the likeliest topics; it shows the whole menu.
     rows.append((Button(t.gettext("Something else"), "menu"),))
     # Whatever the guess, a person in danger is one tap from the numbers.

@@ -38,7 +38,7 @@ from handoff import service as handoff
 from handoff.models import Handover
 from nlu import topic_words
 from nlu.client import NLUClient, ParseResult
-from nlu.decision import CONFIDENT, EMERGENCY, OUT_OF_SCOPE
+from nlu.decision import CONFIDENT, EMERGENCY, LEAST_CHOICE, OUT_OF_SCOPE
 from nlu.errors import NLUUnavailable
 from nlu.safety import mentions_danger
 from services_directory.categories import Category
@@ -513,7 +513,8 @@ class Dialogue:
             if city := await directory.city_from(turn, result):
                 turn.state.city = city.id
             await turn.record(result.intent, "asked_back")
-            asked = render.ask_back(t, turn.locale, result.choices)
+            myth = await myths.named(turn) if result.myth >= LEAST_CHOICE else None
+            asked = render.ask_back(t, turn.locale, result.choices, myth=myth)
             turn.state.offered = "|".join(row[0].payload for row in asked.buttons)
             return asked
         if category is not None:
@@ -536,6 +537,14 @@ class Dialogue:
             return Reply(t.gettext("Goodbye. Write to me any time."), rtl=is_rtl(turn.locale))
         if result.intent == "bot_help":
             return render.menu(t, turn.locale, self._help_text(turn))
+        # A myth told without who ("they get free houses"), which the model is unsure of:
+        # with its words named, the myth is asked about.
+        unsure_myth = result.intent == OUT_OF_SCOPE and result.myth >= LEAST_CHOICE
+        if unsure_myth and (myth := await myths.named(turn)) is not None:
+            await turn.record(myths.RUMOUR, "asked_back")
+            asked = render.ask_back(t, turn.locale, (), myth=myth)
+            turn.state.offered = "|".join(row[0].payload for row in asked.buttons)
+            return asked
         if not _WORDS.search(turn.message.text):
             return await self._wordless(turn)
         if result.intent == OUT_OF_SCOPE and OKAY.found(turn.message.text):

@@ -505,3 +505,38 @@ async def test_the_myth_whose_words_a_message_names_gets_its_fact(
     reply = await person.say(text)
     assert "✅" in reply.text
     assert payloads(reply)[0] == f"share:{key}"
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("they get free houses", "more_benefits"),  # not understood, in a QA pass
+        ("les dan casas gratis", "more_benefits"),
+        ("recebem casas de graça", "more_benefits"),
+        ("nos quitan el trabajo", "take_jobs"),  # was food, myths and facts, jobs
+    ],
+)
+async def test_a_myth_told_without_who_the_model_is_unsure_of_is_asked_about(
+    dialogue: Dialogue, session: AsyncSession, text: str, key: str
+) -> None:
+    person = Conversation(dialogue, chat_id="5550133")
+    asked = await person.say(text)
+    assert asked.text == translations(asked.language or "en").gettext("Do you mean:")
+    assert f"myth:{key}" in payloads(asked)
+    assert "myths" not in payloads(asked)
+    assert payloads(asked)[-2:] == ["menu", "emergency"]
+    # Labelled as the myths are in the menu: WhatsApp cuts a myth's title on a button.
+    t = translations(asked.language or "en")
+    assert labels(asked)[payloads(asked).index(f"myth:{key}")] == t.gettext("💬 Myths and facts")
+    # The number of its button, typed, is the myth too.
+    fact = await person.say(str(payloads(asked).index(f"myth:{key}") + 1))
+    assert fact.text.startswith("❌")
+    assert payloads(fact)[0] == f"share:{key}"
+
+
+@pytest.mark.parametrize("text", ["I want a free house", "free house", "non pagano le tasse"])
+async def test_a_need_with_a_myths_words_is_not_asked_about_a_myth(
+    dialogue: Dialogue, text: str
+) -> None:
+    reply = await Conversation(dialogue, chat_id="5550134").say(text)
+    assert not any(payload.startswith("myth:") for payload in payloads(reply))
