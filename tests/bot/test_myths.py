@@ -495,6 +495,7 @@ async def test_a_myth_the_campaign_does_not_answer_is_not_given_another_myths_fa
         ("los inmigrantes reciben casas gratis", "more_benefits"),
         ("gli immigrati non pagano le tasse e ci rubano il lavoro", "take_jobs"),
         ("Ausländer sind kriminell", "increase_crime"),
+        ("المهاجرين بياخدوا شغلنا", "take_jobs"),  # three words, once "not understood"
         ("is it true that immigrants bring crime?", "increase_crime"),
     ],
 )
