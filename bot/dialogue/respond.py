@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.campaigns import subscriptions
 from bot.dialogue import (
+    choice_typed,
     directory,
     erasure,
     followups,
@@ -775,10 +776,16 @@ def _languages_offered(turn: Turn, text: str) -> Reply:
 _LANGUAGE_NAMES = {normalised(name): f"lang:{code}" for code, name in NATIVE_NAMES.items()}
 
 
+# The "Something else" of the questions a refusal answers: "Do you mean:", and a person's
+# "What would you like to talk about?".
+_SOMETHING_ELSE = frozenset({"menu", f"human:cat:{handover.ANY_TOPIC}"})
+
+
 def _picked(turn: Turn) -> str | None:
-    """Return the payload of the button a bare number ("2", "٢", "۲", "2.") or a language's
-    name picks among those offered in the last reply, else None; what was offered is
-    forgotten either way."""
+    """Return the payload of the button a bare number ("2", "٢", "۲", "2."), an ordinal ("the
+    second") or a language's name picks among those offered in the last reply, or "Something
+    else" that a refusal ("none of these") picks, else None; what was offered is forgotten
+    either way."""
     offered = turn.offered = turn.state.offered
     turn.state.offered = None
     message = turn.message
@@ -788,7 +795,14 @@ def _picked(turn: Turn) -> str | None:
     named = _LANGUAGE_NAMES.get(normalised(message.text))
     if named in payloads:
         return named
-    number = typed_number(message.text)
+    if mentions_danger(message.text):
+        return None  # never a button instead of the numbers
+    # "Something else", typed: "none of these", "no", "ninguno" (answered "Sorry, I did not
+    # understand", or read by the model as a greeting, in a QA pass).
+    if choice_typed.refused(message.text):
+        return next((p for p in payloads if p in _SOMETHING_ELSE), None)
+    # "le premier" under "Vous voulez dire :" got another question, "el segundo" the numbers.
+    number = typed_number(message.text) or choice_typed.ordinal(message.text)
     if number is None:
         return None
     return payloads[number - 1] if 0 < number <= len(payloads) else None

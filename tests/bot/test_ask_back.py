@@ -232,3 +232,72 @@ def test_the_question_offers_each_topic_then_the_menu_then_emergency() -> None:
     persian = render.ask_back(translations("fa"), "fa", result.choices)
     assert persian.rtl
     assert persian.text != reply.text
+
+
+# Answered in words, as to a person (the real model asks; what is typed needs none). --------
+
+
+async def _in_lyon(person: Conversation, locale: str) -> None:
+    await person.say("/start")
+    await person.press(f"lang:{locale}")
+    await person.press("city:lyon")
+
+
+@pytest.mark.parametrize(
+    ("asked", "typed", "locale", "then"),
+    [
+        # "le premier" got another question (legal help, food), "el segundo" the numbers.
+        ("je veux apprendre un métier", "le premier", "fr", "📚 Éducation à Lyon"),
+        ("je veux apprendre un métier", "Le deuxième !", "fr", "💼 Emploi à Lyon"),
+        ("i need a course to get a job", "the second", "en", "📚 Education in Lyon"),
+        ("voglio imparare un mestiere", "il primo", "it", "📚 Istruzione a Lione"),
+    ],
+)
+async def test_a_place_typed_in_words_picks_that_button(
+    dialogue: Dialogue, asked: str, typed: str, locale: str, then: str
+) -> None:
+    person = Conversation(dialogue, chat_id="5550320", language_hint=locale)
+    await _in_lyon(person, locale)
+    question = await person.say(asked)
+    assert question.text == translations(locale).gettext("Do you mean:")
+    results = await person.say(typed)
+    assert results.text.startswith(then)
+
+
+@pytest.mark.parametrize(
+    ("typed", "locale"),
+    [
+        ("none of these", "en"),  # "Sorry, I did not understand"
+        ("no", "en"),
+        ("aucun", "fr"),
+        ("nessuno di questi", "it"),
+        ("ninguno", "es"),  # read by the model as a greeting: "Hello! What do you need?"
+        ("keins davon", "de"),
+    ],
+)
+async def test_none_of_these_typed_is_something_else(
+    dialogue: Dialogue, typed: str, locale: str
+) -> None:
+    person = Conversation(dialogue, chat_id="5550321", language_hint=locale)
+    await _in_lyon(person, locale)
+    question = await person.say(
+        {"en": "i need a course to get a job", "fr": "je veux apprendre un métier",
+         "it": "voglio imparare un mestiere", "es": "nos quitan el trabajo",
+         "de": "ich brauche papiere und essen"}[locale]
+    )  # fmt: skip
+    assert payloads(question)[-2:] == ["menu", "emergency"]
+    menu = await person.say(typed)
+    assert menu.text == translations(locale).gettext("What do you need?")
+    assert payloads(menu)[-1] == "emergency"
+
+
+async def test_words_of_a_choice_are_a_choice_only_under_the_question(
+    dialogue: Dialogue,
+) -> None:
+    person = Conversation(dialogue, chat_id="5550322")
+    await _in_lyon(person, "en")
+    await person.say("i need a course to get a job")
+    await person.say("the second")
+    # Under the list of results, nothing was offered to pick: "no" is read as any message.
+    after = await person.say("none of these")
+    assert after.text != "What do you need?"

@@ -1,0 +1,105 @@
+"""A choice among the buttons on screen, typed in words: "the second", "le premier", "none".
+
+People answer "Do you mean: 📚 Education · 💼 Jobs" as they would a person. Digits are read in
+respond.py (`typed_number`); here are the ordinals up to the third (the most topics the
+question offers) and the refusals, which are its "Something else". A message is one of them
+whole, or it is read as any other: "the second school" asks for a school.
+"""
+
+from __future__ import annotations
+
+from bot.dialogue.phrasebook import Phrasebook, normalised
+
+# Each language's ways of saying the first, second and third, in that order. Left out: words
+# that are also everyday words alone ("prima" is "before", "cuarto" and "quarto" a room).
+_ORDINALS: dict[str, tuple[list[str], list[str], list[str]]] = {
+    "en": (
+        ["first", "the first", "first one", "the first one", "1st", "number one"],
+        ["second", "the second", "second one", "the second one", "2nd", "number two"],
+        ["third", "the third", "third one", "the third one", "3rd", "number three"],
+    ),
+    "fr": (
+        ["premier", "le premier", "la premiere", "premiere", "le 1er", "1er"],
+        ["deuxieme", "le deuxieme", "la deuxieme", "le second", "la seconde", "2eme", "2e"],
+        ["troisieme", "le troisieme", "la troisieme", "3eme", "3e"],
+    ),
+    "es": (
+        ["primero", "el primero", "la primera", "primera", "el primer", "1ro"],
+        ["segundo", "el segundo", "la segunda", "segunda", "2do"],
+        ["tercero", "el tercero", "la tercera", "tercera", "el tercer", "3ro"],
+    ),
+    "it": (
+        ["primo", "il primo", "la prima", "1o"],
+        ["secondo", "il secondo", "la seconda", "seconda", "2o"],
+        ["terzo", "il terzo", "la terza", "terza", "3o"],
+    ),
+    "pt": (
+        ["primeiro", "o primeiro", "a primeira", "primeira", "1o"],
+        ["segundo", "o segundo", "a segunda", "2o"],
+        ["terceiro", "o terceiro", "a terceira", "terceira", "3o"],
+    ),
+    "de": (
+        ["erste", "erstes", "der erste", "die erste", "das erste", "den ersten"],
+        ["zweite", "zweites", "der zweite", "die zweite", "das zweite", "den zweiten"],
+        ["dritte", "drittes", "der dritte", "die dritte", "das dritte", "den dritten"],
+    ),
+    "tr": (
+        ["birinci", "birincisi", "ilki", "ilk"],
+        ["ikinci", "ikincisi"],
+        ["üçüncü", "üçüncüsü"],
+    ),
+    "uk": (
+        ["перший", "перша", "перше", "первый", "первая", "первое"],
+        ["другий", "друга", "друге", "второй", "вторая", "второе"],
+        ["третій", "третя", "третє", "третий", "третья", "третье"],
+    ),
+    "fa": (
+        ["اولی", "اول", "گزینه اول", "avali", "aval"],
+        ["دومی", "دوم", "گزینه دوم", "dovomi", "dovom"],
+        ["سومی", "سوم", "گزینه سوم", "sevomi", "sevom"],
+    ),
+    "ar": (
+        ["الأول", "الاولى", "الأولى", "أول واحد", "اول واحد", "lawal", "l2awal", "lowel"],
+        ["الثاني", "التاني", "الثانية", "التانية", "تاني واحد", "ltani", "tani", "ettani"],
+        ["الثالث", "التالت", "الثالثة", "التالتة", "talet", "ltalet"],
+    ),
+}
+_NUMBERS = {
+    normalised(written): place
+    for ordinals in _ORDINALS.values()
+    for place, writtens in enumerate(ordinals, start=1)
+    for written in writtens
+}
+
+# "None of these": the question's "Something else", the whole menu.
+_NONE: dict[str, list[str]] = {
+    "en": ["no", "nope", "none", "none of these", "none of them", "none of those", "neither",
+           "neither of them", "nothing", "no thanks", "something else", "other", "not these"],
+    "fr": ["non", "aucun", "aucune", "aucun des deux", "aucun de ceux la", "rien",
+           "ni lun ni lautre", "autre chose", "autre", "non merci", "rien de tout ca"],
+    "es": ["no", "ninguno", "ninguna", "ninguno de estos", "ninguna de estas", "ninguno de esos",
+           "nada", "nada de eso", "otra cosa", "otro", "no gracias"],
+    "it": ["no", "nessuno", "nessuna", "nessuno di questi", "nessuna di queste", "niente",
+           "altro", "altra cosa", "qualcosaltro", "no grazie"],
+    "pt": ["nao", "nenhum", "nenhuma", "nenhum destes", "nenhuma destas", "nada", "nada disso",
+           "outra coisa", "outro", "nao obrigado", "nao obrigada"],
+    "de": ["nein", "keins", "keine", "keiner", "keins davon", "keines davon", "keiner davon",
+           "nichts davon", "nichts", "etwas anderes", "was anderes", "anderes", "nein danke"],
+    "tr": ["hayır", "hiçbiri", "hiçbiri değil", "başka", "başka bir şey", "yok"],
+    "uk": ["ні", "жодне", "жоден", "жодного", "нічого", "інше", "щось інше", "нет", "ничего",
+           "другое", "что-то другое", "ни то ни другое"],
+    "fa": ["نه", "هیچکدام", "هیچکدوم", "هیچی", "چیز دیگه", "چیز دیگری", "na", "hichkodom"],
+    "ar": ["لا", "لأ", "لا شي", "ولا شي", "ولا واحد", "ولا وحدة", "شي تاني", "شي ثاني",
+           "غير هيك", "حاجة أخرى", "la", "la2", "wala wa7ad", "wala chi"],
+}  # fmt: skip
+_REFUSED = Phrasebook(_NONE, most_words=5)
+
+
+def ordinal(text: str) -> int | None:
+    """Return the place ("the second": 2) a message names among buttons, else None."""
+    return _NUMBERS.get(normalised(text))
+
+
+def refused(text: str) -> bool:
+    """Tell whether a message is a "none of these" and nothing more."""
+    return _REFUSED.said(text)
