@@ -513,10 +513,14 @@ class Dialogue:
             # Not sure: ask rather than guess, keeping the city named for the topic pressed.
             if city := await directory.city_from(turn, result):
                 turn.state.city = city.id
-            await turn.record(result.intent, "asked_back")
             myth = await myths.named(turn) if result.myth >= LEAST_CHOICE else None
             asked = render.ask_back(t, turn.locale, result.choices, myth=myth)
-            turn.state.offered = "|".join(row[0].payload for row in asked.buttons)
+            offered = "|".join(row[0].payload for row in asked.buttons)
+            if offered == turn.offered:
+                # The question on screen, asked again ("beides" under it looped): the menu.
+                return what_do_you_need(turn)
+            await turn.record(result.intent, "asked_back")
+            turn.state.offered = offered
             return asked
         if category is not None:
             return await directory.find(turn, category, result, result.intent)

@@ -301,3 +301,23 @@ async def test_words_of_a_choice_are_a_choice_only_under_the_question(
     # Under the list of results, nothing was offered to pick: "no" is read as any message.
     after = await person.say("none of these")
     assert after.text != "What do you need?"
+
+
+@pytest.mark.parametrize(
+    ("asked", "answer", "locale"),
+    [
+        ("ich brauche papiere und essen", "beides", "de"),  # "both": the same question again
+        ("ich brauche papiere und essen", "ich brauche papiere und essen", "de"),
+    ],
+)
+async def test_the_same_question_is_not_asked_twice_in_a_row(
+    dialogue: Dialogue, asked: str, answer: str, locale: str
+) -> None:
+    person = Conversation(dialogue, chat_id="5550323", language_hint=locale)
+    await _in_lyon(person, locale)
+    question = await person.say(asked)
+    assert question.text == translations(locale).gettext("Do you mean:")
+    menu = await person.say(answer)
+    assert menu.text == translations(locale).gettext("What do you need?")
+    assert "cat:social_support" in payloads(menu)
+    assert payloads(menu)[-1] == "emergency"
