@@ -11,7 +11,7 @@ under a fact ("really?", "wallah?") is the whole message, read in the next messa
 
 from __future__ import annotations
 
-from bot.dialogue import directory, myths, render
+from bot.dialogue import choice_typed, directory, myths, render
 from bot.dialogue.phrasebook import Phrasebook, named_number, normalised, typed_number
 from bot.dialogue.turn import Turn
 from bot.i18n import is_rtl
@@ -1171,12 +1171,12 @@ async def beside_numbers(turn: Turn, result: ParseResult) -> Reply | None:
 
 
 async def numbered(turn: Turn) -> Reply | None:
-    """Answer a bare number typed under a list of services ("2", "۲"), as people answer a
-    numbered list: that service's card again, from any page of the list (its number scrolled
-    away on a small screen). Under a list nearest first, the numbers of its page only, which
-    are in it. None when the list has no such number."""
+    """Answer a bare number typed under a list of services ("2", "۲", "the second"), as
+    people answer a numbered list: that service's card again, from any page of the list (its
+    number scrolled away on a small screen). Under a list nearest first, the numbers of its
+    page only, which are in it. None when the list has no such number."""
     state = turn.state
-    number = typed_number(turn.message.text)
+    number = typed_number(turn.message.text) or choice_typed.ordinal(turn.message.text)
     if state.category is None or state.city is None or number is None:
         return None
     if (card := await directory.numbered(turn, number)) is not None:

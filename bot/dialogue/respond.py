@@ -205,6 +205,12 @@ class Dialogue:
         # "1" typed under "Do you mean:" is its first button, "فارسی" under the languages theirs.
         if picked is not None:
             return await self._button(turn, picked)
+        if message.kind == "text" and _placed(message.text):
+            # "the second" as "2" ("el segundo" under a list got the model's emergency numbers):
+            # under the numbers, the numbers again.
+            if turn.after_emergency:
+                return [await directory.emergency(turn, None)]
+            return [await self._wordless(turn)]
         if message.kind == "text" and message.text.strip():
             return await self._text(turn)
         if message.latitude is not None and message.longitude is not None:
@@ -566,8 +572,9 @@ class Dialogue:
         )
 
     async def _wordless(self, turn: Turn) -> Reply:
-        """Answer a message without a word ("2", "👍", "?", "..."): nothing was asked that
-        the directory could not answer, so nothing is kept as an unmet question."""
+        """Answer a message without a word ("2", "👍", "?", "..."), or only a place ("the
+        second"): nothing was asked that the directory could not answer, so nothing is kept
+        as an unmet question."""
         state = turn.state
         if state.city is None and (state.pending_category or state.language):
             # A number or an emoji for "Which city are you in?", the question on screen.
@@ -810,6 +817,11 @@ def _picked(turn: Turn) -> str | None:
     if number is None:
         return None
     return payloads[number - 1] if 0 < number <= len(payloads) else None
+
+
+def _placed(text: str) -> bool:
+    """Tell whether `text` is only a place in a list ("the second"), and no word of danger."""
+    return choice_typed.ordinal(text) is not None and not mentions_danger(text)
 
 
 def _media_unseen(turn: Turn, replies: list[Reply]) -> list[Reply]:

@@ -927,3 +927,28 @@ async def test_a_question_without_its_mark_is_no_emergency_the_model_is_unsure_o
     # Told, not asked, danger is answered first as ever.
     told = await person.say("how do i call an ambulance, my neighbour fell and does not move")
     assert told.text.startswith("🚨")
+
+
+@pytest.mark.parametrize(
+    ("typed", "locale"), [("التاني", "ar"), ("друге", "uk"), ("el segundo", "es")]
+)
+async def test_a_place_typed_in_words_for_the_city_asks_the_city_again(
+    dialogue: Dialogue, typed: str, locale: str
+) -> None:
+    # As "3" does: "التاني" for "Which city are you in?" got "Sorry, I did not understand" and
+    # the question was gone; "el segundo" got the emergency numbers of every city.
+    person = Conversation(dialogue, chat_id="5550143", language_hint=locale)
+    await person.say("/start")
+    asked = await person.press(f"lang:{locale}")
+    again = await person.say(typed)
+    assert (again.text, payloads(again)) == (asked.text, payloads(asked))
+
+
+async def test_a_place_typed_in_words_under_the_emergency_numbers_gets_them_again(
+    dialogue: Dialogue,
+) -> None:
+    person = Conversation(dialogue, chat_id="5550144", language_hint="es")
+    await person.say("ayuda, mi marido me pega")
+    assert person.replies[0].text.startswith("🚨")
+    await person.say("el segundo")
+    assert person.replies[0].text.startswith("🚨")

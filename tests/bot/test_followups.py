@@ -556,3 +556,17 @@ def test_needs_are_not_follow_ups(text: str) -> None:
 )
 def test_what_a_qa_pass_typed_under_lists_is_found(text: str, book: Phrasebook) -> None:
     assert book.found(text)
+
+
+@pytest.mark.parametrize("typed", ["the second", "دومی", "el segundo"])
+async def test_a_place_typed_in_words_under_a_list_is_as_its_number(
+    dialogue: Dialogue, typed: str
+) -> None:
+    # "el segundo" under a list got the emergency numbers (the model's, at 0.6), "the second"
+    # "Sorry, I did not understand", and the list was gone.
+    person = Conversation(dialogue, language_hint="fa")
+    results = await person.say("وکیل برای پرونده پناهندگی در وین")
+    second = results.text.split("\n\n")[2]
+    assert second.startswith("2. ")
+    said = await person.say(typed)
+    assert said.text == second
