@@ -254,7 +254,21 @@ async def find(turn: Turn, category: Category, result: ParseResult | None, inten
         and shown == (category.value, city.id, turn.state.district)
         and bool(await handoff.desks(turn.session, city_id=city.id, category=category.value))
     )
-    return await search(turn, category, city, intent, again=again, question=question)
+    shown_now = await search(turn, category, city, intent, again=again, question=question)
+    return _also_asked(turn, category, shown_now) if result is not None else shown_now
+
+
+def _also_asked(turn: Turn, category: Category, reply: Reply) -> Reply:
+    """Return `reply` with a button, first, for the one other topic the message names ("un
+    logement et un travail"): the second need of a message was lost."""
+    others = topic_words.topics_named(turn.message.text) - {f"find_{category.value}"}
+    other = Category.from_intent(others.pop()) if len(others) == 1 else None
+    if other is None:
+        return reply
+    button = render.category_button(turn.t, other)
+    if any(shown.payload == button.payload for row in reply.buttons for shown in row):
+        return reply
+    return replace(reply, buttons=((button,), *reply.buttons))
 
 
 async def _services(

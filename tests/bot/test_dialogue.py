@@ -952,3 +952,25 @@ async def test_a_place_typed_in_words_under_the_emergency_numbers_gets_them_agai
     assert person.replies[0].text.startswith("🚨")
     await person.say("el segundo")
     assert person.replies[0].text.startswith("🚨")
+
+
+@pytest.mark.parametrize(
+    ("text", "listed", "also"),
+    [
+        # Two needs in one message: the second was lost, in a QA pass.
+        ("je cherche un logement et un travail a lyon", "🏠", "cat:jobs"),
+        ("necesito trabajo y tambien un abogado en madrid", "⚖️", "cat:jobs"),
+        ("necesito un abogado en madrid", "⚖️", None),
+    ],
+)
+async def test_the_other_need_a_message_names_is_a_button_under_the_list(
+    dialogue: Dialogue, text: str, listed: str, also: str | None
+) -> None:
+    person = Conversation(dialogue, chat_id="5550145")
+    results = await person.say(text)
+    assert results.text.startswith(listed)
+    assert payloads(results)[0] == (also or "more")
+    if also is not None:
+        assert payloads(results).count(also) == 1
+        other = await person.press(also)
+        assert other.text.startswith("💼")
