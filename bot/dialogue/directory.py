@@ -259,9 +259,12 @@ async def find(turn: Turn, category: Category, result: ParseResult | None, inten
 
 
 def _also_asked(turn: Turn, category: Category, reply: Reply) -> Reply:
-    """Return `reply` with a button, first, for the one other topic the message names ("un
-    logement et un travail"): the second need of a message was lost."""
+    """Return `reply` with a button, first, for the one other topic the message tells, after
+    "and" (`turn.also`) or by name ("un logement et un travail"): the second need of a
+    message was lost."""
     others = topic_words.topics_named(turn.message.text) - {f"find_{category.value}"}
+    if turn.also is not None:
+        others = {turn.also}
     other = Category.from_intent(others.pop()) if len(others) == 1 else None
     if other is None:
         return reply

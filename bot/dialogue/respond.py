@@ -23,6 +23,7 @@ from bot.dialogue import (
     person_asked,
     render,
     replay,
+    two_needs,
 )
 from bot.dialogue.directory import what_do_you_need
 from bot.dialogue.phrasebook import Phrasebook, normalised, typed_number
@@ -444,6 +445,8 @@ class Dialogue:
             # pressed then answers the need (the numbers asked it too, and the need was lost).
             need = await self._intent(turn, replace(result, intent=result.need))
             return [await directory.emergency(turn, result, ask_city=False), need]
+        if result.intent.startswith("find_") and not result.choices:
+            turn.also = await two_needs.other_need(self._nlu, text, result.intent)
         return [await self._intent(turn, result)]
 
     async def _erase_offered(self, turn: Turn, result: ParseResult, language: str) -> list[Reply]:

@@ -37,6 +37,8 @@ class Turn:
     after_fact: str | None = None
     # The buttons the answer before this turn's offered to pick by number (state.offered).
     offered: str | None = None
+    # A need the message tells besides the one answered, after "and" (bot/dialogue/two_needs).
+    also: str | None = None
     # Every city, read once per turn: a question before the city is known reads them to
     # look for a name in the text, then again for the buttons that ask which one.
     _cities: list[City] | None = field(default=None, repr=False)

@@ -961,6 +961,19 @@ async def test_a_place_typed_in_words_under_the_emergency_numbers_gets_them_agai
         ("je cherche un logement et un travail a lyon", "🏠", "cat:jobs"),
         ("necesito trabajo y tambien un abogado en madrid", "⚖️", "cat:jobs"),
         ("necesito un abogado en madrid", "⚖️", None),
+        # Told after "and", in words of no list: read by the model on their own.
+        (
+            "hola buenas necesito un medico para mi hijo tiene fiebre y tambien busco donde "
+            "dormir esta noche estoy en madrid",
+            "🩺",
+            "cat:housing",
+        ),
+        (
+            "ciao sono arrivato a torino ieri non ho casa e non parlo italiano dove posso imparare",
+            "🏠",
+            "cat:education",
+        ),
+        ("my wife and I need a doctor in vienna", "🩺", None),
     ],
 )
 async def test_the_other_need_a_message_names_is_a_button_under_the_list(
@@ -973,4 +986,5 @@ async def test_the_other_need_a_message_names_is_a_button_under_the_list(
     if also is not None:
         assert payloads(results).count(also) == 1
         other = await person.press(also)
-        assert other.text.startswith("💼")
+        emoji = {"cat:jobs": "💼", "cat:housing": "🏠", "cat:education": "📚"}[also]
+        assert other.text.startswith(emoji)
