@@ -888,7 +888,8 @@ _MORE = {
 MORE = Phrasebook(_MORE, most_words=3)
 # How people doubt a fact just shown, as they type it: the whole message, since these words
 # are in needs too ("I really need help", "wallah I have no money"). A word said mostly to agree
-# ("true", "sure", "vrai", "درسته") is left out: agreeing is not asking.
+# ("true", "sure", "vrai", "درسته") is left out: agreeing is not asking. Asking for the source
+# ("quelle?") and calling the fact false ("non è vero", "eso es mentira") get the source too.
 _DOUBT: dict[str, list[str]] = {
     "en": [
         "is that true",
@@ -908,6 +909,14 @@ _DOUBT: dict[str, list[str]] = {
         "how do you know",
         "who says",
         "says who",
+        "source",
+        "sources",
+        "what is the source",
+        "not true",
+        "that's not true",
+        "that's a lie",
+        "it's a lie",
+        "fake",
     ],
     "fr": [
         "c'est vrai",
@@ -925,6 +934,13 @@ _DOUBT: dict[str, list[str]] = {
         "ah bon",
         "c'est sûr ça",
         "comment vous savez",
+        "source",
+        "quelle source",
+        "c'est faux",
+        "pas vrai",
+        "c'est pas vrai",
+        "n'importe quoi",
+        "mensonge",
     ],
     "es": [
         "en serio",
@@ -940,6 +956,14 @@ _DOUBT: dict[str, list[str]] = {
         "en serio es verdad",
         "neta",
         "posta",
+        "fuente",
+        "cuál es la fuente",
+        "no es verdad",
+        "eso no es verdad",
+        "es mentira",
+        "eso es mentira",
+        "mentira",
+        "falso",
     ],
     "it": [
         "davvero",
@@ -953,6 +977,13 @@ _DOUBT: dict[str, list[str]] = {
         "sei sicuro",
         "ne sei sicuro",
         "è così",
+        "fonte",
+        "qual è la fonte",
+        "non è vero",
+        "è falso",
+        "falso",
+        "è una bugia",
+        "bugia",
     ],
     "pt": [
         "sério",
@@ -967,6 +998,12 @@ _DOUBT: dict[str, list[str]] = {
         "tem certeza",
         "jura",
         "serio isso",
+        "fonte",
+        "qual é a fonte",
+        "não é verdade",
+        "é mentira",
+        "mentira",
+        "falso",
     ],
     "de": [
         "wirklich",
@@ -982,6 +1019,14 @@ _DOUBT: dict[str, list[str]] = {
         "wirklich wahr",
         "sind sie sicher",
         "bist du sicher",
+        "quelle",
+        "welche quelle",
+        "das stimmt nicht",
+        "stimmt nicht",
+        "quatsch",
+        "das ist gelogen",
+        "lüge",
+        "falsch",
     ],
     "tr": [
         "gerçekten mi",
@@ -998,6 +1043,11 @@ _DOUBT: dict[str, list[str]] = {
         "gerçek mi",
         "emin misin",
         "emin misiniz",
+        "kaynak",
+        "kaynağı ne",
+        "yalan",
+        "bu yalan",
+        "doğru değil",
     ],
     "uk": [
         "правда",
@@ -1016,6 +1066,13 @@ _DOUBT: dict[str, list[str]] = {
         "tse pravda",
         "spravdi",
         "serjozno",
+        "джерело",
+        "яке джерело",
+        "неправда",
+        "це неправда",
+        "брехня",
+        "источник",
+        "это неправда",
     ],
     "fa": [
         "واقعا",
@@ -1036,6 +1093,11 @@ _DOUBT: dict[str, list[str]] = {
         "rast migi",
         "raste",
         "motmaeni",
+        "منبع",
+        "منبعش چیه",
+        "دروغه",
+        "دروغ",
+        "درست نیست",
     ],
     "ar": [
         "صحيح",
@@ -1067,6 +1129,12 @@ _DOUBT: dict[str, list[str]] = {
         "fe3lan",
         "wach bsa7",
         "wach s7i7",
+        "المصدر",
+        "شو المصدر",
+        "مش صحيح",
+        "غير صحيح",
+        "كذب",
+        "هذا كذب",
     ],
 }
 DOUBT = Phrasebook(_DOUBT, most_words=5)

@@ -141,14 +141,21 @@ def _unknown(turn: Turn) -> str:
     return turn.t.gettext("I have no answer to this one yet. Here are the myths I can answer:")
 
 
+async def _fact_shown(turn: Turn, rumour: Rumour) -> Reply:
+    """Answer with the fact of `rumour`, whose buttons a number typed picks ("1": Share)."""
+    await turn.record(RUMOUR, "answered")
+    turn.state.fact = rumour.key
+    shown = fact(turn.t, turn.locale, rumour, subscribed=await _subscribed(turn))
+    turn.state.offered = "|".join(button.payload for row in shown.buttons for button in row)
+    return shown
+
+
 async def show_fact(turn: Turn, key: str) -> Reply:
     """Answer a myth button with its fact, or with the menu if it is no longer offered."""
     rumour = await rumours.get_active(turn.session, key)
     if rumour is None:
         return await show_menu(turn, _unknown(turn))
-    await turn.record(RUMOUR, "answered")
-    turn.state.fact = rumour.key
-    return fact(turn.t, turn.locale, rumour, subscribed=await _subscribed(turn))
+    return await _fact_shown(turn, rumour)
 
 
 async def share(turn: Turn, key: str) -> list[Reply]:
@@ -213,9 +220,7 @@ async def answer(turn: Turn, result: ParseResult) -> Reply:
         # Which myths people bring up that the campaign does not answer yet, counted only.
         await turn.record(RUMOUR, UNMATCHED)
         return await show_menu(turn, _unknown(turn))
-    await turn.record(RUMOUR, "answered")
-    turn.state.fact = rumour.key
-    return fact(turn.t, turn.locale, rumour, subscribed=await _subscribed(turn))
+    return await _fact_shown(turn, rumour)
 
 
 async def subscribe(turn: Turn, secret: bytes) -> Reply:

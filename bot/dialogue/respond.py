@@ -16,6 +16,7 @@ from bot.dialogue import (
     choice_typed,
     directory,
     erasure,
+    fact_typed,
     followups,
     handover,
     languages_asked,
@@ -434,6 +435,9 @@ class Dialogue:
             # Turin resident permit question got Turin's list of lawyers instead).
             return [await handover.offer(turn, topic, topic_chosen=True)]
         handover.leave(turn)  # what they wrote is not the city asked for a conversation
+        calm = result.intent != EMERGENCY and not result.danger
+        if calm and (typed := await fact_typed.typed(turn, self._pseudonym_key)) is not None:
+            return typed  # "share", "otro mito" typed under a fact
         if (followup := await followups.answer(turn, result)) is not None:
             return [followup]
         if (narrowed := await followups.beside_numbers(turn, result)) is not None:

@@ -12,13 +12,14 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.campaigns import subscriptions
-from bot.dialogue import Dialogue, followups
+from bot.dialogue import Dialogue, fact_typed, followups
 from bot.i18n import isolate, translations
 from bot.telegram.parse import to_incoming
 from core.pseudonym import pseudonym
 from core.usage import UsageEvent
 from nlu.client import NLUClient
 from nlu.language import LanguageIdentifier
+from nlu.safety import mentions_danger
 from services_directory.rumours.models import Rumour
 from tests.helpers.conversation import Conversation, labels, payloads
 from tests.helpers.dialogue import make_dialogue
@@ -541,3 +542,51 @@ async def test_a_need_with_a_myths_words_is_not_asked_about_a_myth(
 ) -> None:
     reply = await Conversation(dialogue, chat_id="5550134").say(text)
     assert not any(payload.startswith("myth:") for payload in payloads(reply))
+
+
+@pytest.mark.parametrize(
+    ("myth", "typed", "then"),
+    [
+        # In a QA pass: "share" got the city question, "subscribe" legal help or food, "otro
+        # mito" transport, each read by the model as a need.
+        ("migrants take our jobs", "share", "Forward the message above to share this fact."),
+        ("los inmigrantes traen delincuencia", "compartir",
+         "Forward the message above to share this fact."),
+        ("los inmigrantes traen delincuencia", "otro mito",
+         "💬 Myths and facts: choose what you heard, and I will tell you what is true."),
+        ("migrants take our jobs", "subscribe",
+         "🔔 Done: I will send you new facts about migration from time to time. "
+         "Send /stop to stop them."),
+        ("migrants take our jobs", "1", "Forward the message above to share this fact."),
+        ("gli immigrati portano criminalità", "non è vero",
+         "It is good to check. This fact comes from the source below, where you can read it "
+         "yourself:"),
+        ("Migranten bekommen mehr Sozialleistungen", "quelle?",
+         "It is good to check. This fact comes from the source below, where you can read it "
+         "yourself:"),
+    ],
+)  # fmt: skip
+async def test_a_facts_buttons_typed_under_it_do_what_they_do(
+    dialogue: Dialogue, myth: str, typed: str, then: str
+) -> None:
+    person = Conversation(dialogue, chat_id="5550135")
+    fact = await person.say(myth)
+    assert fact.text.startswith("❌")
+    locale = fact.language or "en"
+    reply = await person.say(typed)
+    assert reply.text.startswith(translations(locale).gettext(then))
+
+
+async def test_a_facts_words_are_read_as_any_message_away_from_a_fact(
+    dialogue: Dialogue,
+) -> None:
+    person = Conversation(dialogue, chat_id="5550136")
+    await person.say("I need a doctor in Vienna")
+    reply = await person.say("share")
+    assert not reply.text.startswith("Forward")
+
+
+def test_no_phrase_of_a_facts_buttons_is_a_word_of_danger() -> None:
+    for book in (fact_typed._SHARE, fact_typed._OTHER_MYTHS, fact_typed._GET_FACTS):
+        for phrases in book.values():
+            assert not [phrase for phrase in phrases if mentions_danger(phrase)]
