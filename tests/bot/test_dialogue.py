@@ -974,6 +974,18 @@ async def test_a_place_typed_in_words_under_the_emergency_numbers_gets_them_agai
             "cat:education",
         ),
         ("my wife and I need a doctor in vienna", "🩺", None),
+        # German "Kinder" was read as a word of education, which hid the flat.
+        (
+            "Ich habe keine Wohnung und kein Geld und brauche Essen für meine Kinder in Wien",
+            "🤝",
+            "cat:housing",
+        ),
+        (
+            "scusi dove si trova ufficio per permesso di soggiorno a torino e anche corso di "
+            "italiano",
+            "📚",
+            "cat:legal",
+        ),
     ],
 )
 async def test_the_other_need_a_message_names_is_a_button_under_the_list(
@@ -986,5 +998,5 @@ async def test_the_other_need_a_message_names_is_a_button_under_the_list(
     if also is not None:
         assert payloads(results).count(also) == 1
         other = await person.press(also)
-        emoji = {"cat:jobs": "💼", "cat:housing": "🏠", "cat:education": "📚"}[also]
-        assert other.text.startswith(emoji)
+        emoji = {"cat:jobs": "💼", "cat:housing": "🏠", "cat:education": "📚", "cat:legal": "⚖️"}
+        assert other.text.startswith(emoji[also])

@@ -50,6 +50,19 @@ def test_nothing_is_found_in_other_words(text: str) -> None:
     assert topic_words.named_topic(text) is None
 
 
+@pytest.mark.parametrize(
+    ("text", "topics"),
+    [
+        # German "Kinder" (children) is no kindergarten: the list's Spanish "kinder" made a
+        # parent's message about food and a flat name education too, in a QA pass.
+        ("brauche Essen für meine Kinder in Wien", set()),
+        ("permesso di soggiorno a torino", {"find_legal"}),
+    ],
+)
+def test_the_topics_a_longer_message_names(text: str, topics: set[str]) -> None:
+    assert topic_words.topics_named(text) == topics
+
+
 def test_the_lists_name_the_models_topics_and_no_danger() -> None:
     lists = yaml.safe_load(topic_words.FILE.read_text(encoding="utf-8"))
     intents = yaml.safe_load(topic_words.DOMAIN.read_text(encoding="utf-8"))["intents"]
