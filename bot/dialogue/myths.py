@@ -26,6 +26,8 @@ MIN_KEY_CONFIDENCE = 0.3
 # put in two or three words ("yabancılar tehlikeli") is chosen at 0.99; no myth of the
 # development set of three words or fewer is chosen under 0.9 (nlu/README.md).
 FEW_WORDS, FEW_WORDS_KEY_CONFIDENCE = 3, 0.9
+# A myth the model is unsure of is its first intent from here on: nothing is above it.
+CONFIRMED_MYTH = 0.5
 
 
 # Rendering ------------------------------------------------------------------------------
@@ -181,6 +183,20 @@ def guessed(result: ParseResult, text: str) -> bool:
         return False
     return result.response_confidence is not None and (
         result.response_confidence < FEW_WORDS_KEY_CONFIDENCE
+    )
+
+
+def confirmed(result: ParseResult, text: str) -> bool:
+    """Tell whether a myth the model is not sure enough to act on is one all the same: its
+    first intent (at least half its belief, so no emergency is above it), its key chosen at
+    FEW_WORDS_KEY_CONFIDENCE, and a word of that myth's topic in `text` ("they steal our
+    jobs" was asked about: "Do you mean: 💬 Myths and facts · ⚖️ Legal help")."""
+    key = (result.response_key or "").removeprefix(f"{RUMOUR}/")
+    return (
+        result.intent == RUMOUR
+        and result.confidence >= CONFIRMED_MYTH
+        and (result.response_confidence or 0.0) >= FEW_WORDS_KEY_CONFIDENCE
+        and key in myth_words.myths_named(text)
     )
 
 

@@ -522,6 +522,8 @@ class Dialogue:
         if turn.after_emergency and (result.choices or result.intent in _AT_A_LOSS):
             # "What do I do?" under the emergency numbers: the numbers again, not the menu.
             return await directory.emergency(turn, None)
+        if result.choices and myths.confirmed(result, turn.message.text):
+            result = replace(result, choices=())
         if result.choices:
             # Not sure: ask rather than guess, keeping the city named for the topic pressed.
             if city := await directory.city_from(turn, result):

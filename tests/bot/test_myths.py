@@ -590,3 +590,27 @@ def test_no_phrase_of_a_facts_buttons_is_a_word_of_danger() -> None:
     for book in (fact_typed._SHARE, fact_typed._OTHER_MYTHS, fact_typed._GET_FACTS):
         for phrases in book.values():
             assert not [phrase for phrase in phrases if mentions_danger(phrase)]
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        # The model's first intent a myth (0.74, 0.69), sure which, and the words say so too:
+        # "Do you mean: 💬 Myths and facts · ⚖️ Legal help" in a QA pass.
+        ("they steal our jobs", "take_jobs"),
+        ("мигранты приносят преступность", "increase_crime"),
+    ],
+)
+async def test_a_myth_the_words_confirm_gets_its_fact_without_a_question(
+    dialogue: Dialogue, text: str, key: str
+) -> None:
+    reply = await Conversation(dialogue, chat_id="5550137").say(text)
+    assert reply.text.startswith("❌")
+    assert payloads(reply)[0] == f"share:{key}"
+
+
+async def test_a_myth_the_words_do_not_confirm_is_still_asked_about(dialogue: Dialogue) -> None:
+    # "vienen a robar" (they come to steal): the model torn between jobs and crime.
+    reply = await Conversation(dialogue, chat_id="5550138").say("vienen a robar")
+    assert "emergency" in payloads(reply)
+    assert "✅" not in reply.text
