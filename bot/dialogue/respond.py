@@ -411,7 +411,10 @@ class Dialogue:
         # Portuguese): understood, they keep the language of the person's earlier messages
         # (a first "merhaba" on a phone set to Spanish is still Turkish).
         courtesy = result.intent in _COURTESIES and turn.state.detected_language is not None
-        weak = _few_words(text) and (courtesy or not understood)
+        # One word is too little to tell a language by, understood or not ("papiere" reads
+        # as French, a Spanish "medico" as Italian): the earlier messages' language stays.
+        alone = _one_word(text) and turn.state.detected_language is not None
+        weak = (_few_words(text) and (courtesy or not understood)) or alone
         self._adopt_language(turn, await self._language_besides_city(turn, result), weak=weak)
         if (erase_in := erasure.asked_in(text)) is not None and not result.danger:
             return await self._erase_offered(turn, result, erase_in)

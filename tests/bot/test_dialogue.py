@@ -1000,3 +1000,21 @@ async def test_the_other_need_a_message_names_is_a_button_under_the_list(
         other = await person.press(also)
         emoji = {"cat:jobs": "💼", "cat:housing": "🏠", "cat:education": "📚", "cat:legal": "⚖️"}
         assert other.text.startswith(emoji[also])
+
+
+@pytest.mark.parametrize(
+    ("first", "word", "locale"),
+    [
+        # In a QA pass: "papiere" under "Meinen Sie:" got "Dans quelle ville êtes-vous ?", and
+        # a Spanish speaker's "medico" was answered in Italian.
+        ("ich brauche papiere und essen", "papiere", "de"),
+        ("hola buenas, acabo de llegar", "medico", "es"),
+        ("bom dia, preciso de ajuda", "casa", "pt"),
+    ],
+)
+async def test_one_word_keeps_the_language_of_the_persons_earlier_messages(
+    dialogue: Dialogue, first: str, word: str, locale: str
+) -> None:
+    person = Conversation(dialogue, chat_id="5550146")
+    assert (await person.say(first)).language == locale
+    assert (await person.say(word)).language == locale
