@@ -1,9 +1,10 @@
-"""A choice among the buttons on screen, typed in words: "the second", "le premier", "none".
+"""A choice among the buttons on screen, typed in words: "the second", "le premier", "none",
+"both".
 
 People answer "Do you mean: 📚 Education · 💼 Jobs" as they would a person. Digits are read in
 respond.py (`typed_number`); here are the ordinals up to the third (the most topics the
-question offers) and the refusals, which are its "Something else". A message is one of them
-whole, or it is read as any other: "the second school" asks for a school.
+question offers), the refusals, which are its "Something else", and "both". A message is one
+of them whole, or it is read as any other: "the second school" asks for a school.
 """
 
 from __future__ import annotations
@@ -94,6 +95,21 @@ _NONE: dict[str, list[str]] = {
 }  # fmt: skip
 _REFUSED = Phrasebook(_NONE, most_words=5)
 
+# "Both": the first topic offered, with the second a tap away under its list.
+_BOTH: dict[str, list[str]] = {
+    "en": ["both", "both of them", "both please", "i need both", "the two"],
+    "fr": ["les deux", "les 2", "tous les deux", "toutes les deux", "j'ai besoin des deux"],
+    "es": ["los dos", "las dos", "ambos", "ambas", "los 2", "necesito los dos"],
+    "it": ["tutti e due", "tutte e due", "entrambi", "entrambe", "tutti e 2"],
+    "pt": ["os dois", "as duas", "ambos", "ambas", "os 2", "preciso dos dois"],
+    "de": ["beides", "beide", "alle beide", "ich brauche beides"],
+    "tr": ["ikisi de", "ikisini de", "her ikisi", "ikisi"],
+    "uk": ["обидва", "обидві", "обоє", "оба", "обе", "і те і інше", "и то и другое"],
+    "fa": ["هر دو", "هردو", "هر دوتا", "هر دوش", "har do", "hardo"],
+    "ar": ["الاثنين", "الإثنين", "التنين", "الاتنين", "الزوز", "tnin", "el etnen", "ezzouz"],
+}  # fmt: skip
+_BOTH_BOOK = Phrasebook(_BOTH, most_words=5)
+
 
 def ordinal(text: str) -> int | None:
     """Return the place ("the second": 2) a message names among buttons, else None."""
@@ -103,3 +119,8 @@ def ordinal(text: str) -> int | None:
 def refused(text: str) -> bool:
     """Tell whether a message is a "none of these" and nothing more."""
     return _REFUSED.said(text)
+
+
+def both(text: str) -> bool:
+    """Tell whether a message is a "both" and nothing more."""
+    return _BOTH_BOOK.said(text)

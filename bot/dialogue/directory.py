@@ -255,7 +255,8 @@ async def find(turn: Turn, category: Category, result: ParseResult | None, inten
         and bool(await handoff.desks(turn.session, city_id=city.id, category=category.value))
     )
     shown_now = await search(turn, category, city, intent, again=again, question=question)
-    return _also_asked(turn, category, shown_now) if result is not None else shown_now
+    asked = result is not None or turn.also is not None
+    return _also_asked(turn, category, shown_now) if asked else shown_now
 
 
 def _also_asked(turn: Turn, category: Category, reply: Reply) -> Reply:

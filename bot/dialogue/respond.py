@@ -806,9 +806,9 @@ _SOMETHING_ELSE = frozenset({"menu", f"human:cat:{handover.ANY_TOPIC}"})
 
 def _picked(turn: Turn) -> str | None:
     """Return the payload of the button a bare number ("2", "٢", "۲", "2."), an ordinal ("the
-    second") or a language's name picks among those offered in the last reply, or "Something
-    else" that a refusal ("none of these") picks, else None; what was offered is forgotten
-    either way."""
+    second") or a language's name picks among those offered in the last reply, "Something
+    else" that a refusal ("none of these") picks, or the first topic that "both" picks (the
+    second kept in `turn.also`), else None; what was offered is forgotten either way."""
     offered = turn.offered = turn.state.offered
     turn.state.offered = None
     message = turn.message
@@ -824,6 +824,11 @@ def _picked(turn: Turn) -> str | None:
     # understand", or read by the model as a greeting, in a QA pass).
     if choice_typed.refused(message.text):
         return next((p for p in payloads if p in _SOMETHING_ELSE), None)
+    topics = [payload for payload in payloads if payload.startswith("cat:")]
+    if choice_typed.both(message.text) and len(topics) >= 2:
+        # "beides" under "Meinen Sie: Essen · Rechtshilfe": the first, and the second under it.
+        turn.also = "find_" + topics[1].removeprefix("cat:")
+        return topics[0]
     # "le premier" under "Vous voulez dire :" got another question, "el segundo" the numbers.
     number = typed_number(message.text) or choice_typed.ordinal(message.text)
     if number is None:

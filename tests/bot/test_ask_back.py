@@ -306,8 +306,8 @@ async def test_words_of_a_choice_are_a_choice_only_under_the_question(
 @pytest.mark.parametrize(
     ("asked", "answer", "locale"),
     [
-        ("ich brauche papiere und essen", "beides", "de"),  # "both": the same question again
         ("ich brauche papiere und essen", "ich brauche papiere und essen", "de"),
+        ("je veux apprendre un métier", "je veux apprendre un métier", "fr"),
     ],
 )
 async def test_the_same_question_is_not_asked_twice_in_a_row(
@@ -321,3 +321,26 @@ async def test_the_same_question_is_not_asked_twice_in_a_row(
     assert menu.text == translations(locale).gettext("What do you need?")
     assert "cat:social_support" in payloads(menu)
     assert payloads(menu)[-1] == "emergency"
+
+
+@pytest.mark.parametrize(
+    ("asked", "answer", "locale", "first", "second"),
+    [
+        # "beides" got the same question again, "both" the help, "les deux" "Sorry, I did not
+        # understand", "tutti e due" a greeting, in a QA pass.
+        ("ich brauche papiere und essen", "beides", "de", "🤝", "cat:legal"),
+        ("i need a course to get a job", "both", "en", "💼", "cat:education"),
+        ("je veux apprendre un métier", "les deux", "fr", "📚", "cat:jobs"),
+        ("voglio imparare un mestiere", "tutti e due", "it", "📚", "cat:legal"),
+    ],
+)
+async def test_both_typed_is_the_first_topic_with_the_second_under_it(
+    dialogue: Dialogue, asked: str, answer: str, locale: str, first: str, second: str
+) -> None:
+    person = Conversation(dialogue, chat_id="5550324", language_hint=locale)
+    await _in_lyon(person, locale)
+    question = await person.say(asked)
+    assert question.text == translations(locale).gettext("Do you mean:")
+    results = await person.say(answer)
+    assert results.text.startswith(first)
+    assert payloads(results)[0] == second
