@@ -2,8 +2,10 @@
 
 The model names one need per message, and a second one is not even its runner-up ("medico
 ... y tambien busco donde dormir": health 1.0, housing 0.0). What follows the last "and" of
-a long message is read by the model on its own; a need it is sure of there, other than the
-message's, is offered as a button under the list (bot/dialogue/directory.py).
+a long message is read by the model on its own, and when it says the message's need again,
+what comes before it ("بدي ورق و اكل": food, and papers before it); a need the model is sure
+of there, other than the message's, is offered as a button under the list
+(bot/dialogue/directory.py).
 """
 
 from __future__ import annotations
@@ -24,30 +26,41 @@ _ALSO = re.compile(
     r"ayr[ıi]ca|а також|також|і ще|и ещ[её]|также|همچنین)\b",
     re.IGNORECASE,
 )
-_AND = re.compile(r"\b(?:and|y|et|e|und|ve|і|и|та)\b", re.IGNORECASE)
+_AND = re.compile(r"\b(?:and|y|et|e|und|ve|і|и|та|و)\b", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]+")
 
 
-def after_and(text: str) -> str | None:
-    """Return what a long message says after its "and also", else its last "and"."""
+def around_and(text: str) -> tuple[str | None, str | None]:
+    """Return what a long message says after its "and also", else its last "and", and what
+    it says before it; None for a part that says too little."""
     if len(_WORD.findall(text)) < FEWEST_WORDS:
-        return None
+        return None, None
     found = _ALSO.search(text) or next(reversed(list(_AND.finditer(text))), None)
-    rest = text[found.end() :] if found else ""
-    return rest if len(_WORD.findall(rest)) >= FEWEST_AFTER else None
+    if found is None:
+        return None, None
+    rest, head = text[found.end() :], text[: found.start()]
+    return (
+        rest if len(_WORD.findall(rest)) >= FEWEST_AFTER else None,
+        head if _WORD.search(head) else None,
+    )
 
 
 async def other_need(nlu: NLUClient, text: str, intent: str) -> str | None:
-    """Return the need (`find_*`) told after "and" in `text`, if the model is sure of one
-    other than `intent`."""
-    rest = after_and(text)
+    """Return the need (`find_*`) told after "and" in `text`, else before it, if the model
+    is sure of one other than `intent`."""
+    rest, head = around_and(text)
     if rest is None:
         return None
-    try:
-        other = await nlu.parse(rest)
-    except NLUUnavailable:
-        return None
-    sure = other.confidence >= CONFIDENT and not other.choices and not other.danger
-    if sure and other.intent.startswith("find_") and other.intent != intent:
-        return other.intent
+    for part in (rest, head):
+        if part is None:
+            continue
+        try:
+            other = await nlu.parse(part)
+        except NLUUnavailable:
+            return None
+        sure = other.confidence >= CONFIDENT and not other.choices and not other.danger
+        if sure and other.intent.startswith("find_") and other.intent != intent:
+            return other.intent
+        if other.intent != intent:
+            return None  # what follows "and" is not the same need: the head says nothing new
     return None
