@@ -477,6 +477,8 @@ _UNKNOWN = "I have no answer to this one yet. Here are the myths I can answer:"
         ("migrants don't pay taxes", "en"),  # the model: benefits
         ("المهاجرين ما بيدفعوا ضرايب", "ar"),  # the model: crime
         ("göçmenler vergi ödemiyor", "tr"),  # three words, once "not understood"
+        ("migrants bring diseases", "en"),  # the model: crime, at 0.97
+        ("los inmigrantes traen enfermedades", "es"),  # the model: jobs
     ],
 )
 async def test_a_myth_the_campaign_does_not_answer_is_not_given_another_myths_fact(
