@@ -10,6 +10,7 @@ from bot.dialogue import Dialogue
 from bot.messages import Reply
 from bot.state import StateStore
 from bot.telegram.parse import to_incoming
+from bot.whatsapp.render import render as whatsapp_render
 from core.unmet import UnmetQuestion
 from core.usage import UsageEvent
 from nlu.client import NLUClient
@@ -243,3 +244,29 @@ async def test_the_citys_name_points_to_no_one_service(dialogue: Dialogue) -> No
     food = await person.say("I need food in Lisbon")
     assert food.text.startswith("🤝 Food and support in Lisbon:")
     assert listed(food)[0] == (1, "Food parcels")
+
+
+async def test_the_other_needs_button_with_every_step_still_fits_one_whatsapp_list(
+    dialogue: Dialogue, session: AsyncSession
+) -> None:
+    # "Hem iş hem de kalacak yer arıyorum" ("I am looking for a job and a place to stay
+    # too"): the jobs, with the place to stay a button. Asked again where a person answers,
+    # every step is there: ten rows, WhatsApp's most for one list.
+    await answering_desk(
+        session, organization=("org-vienna-arbeit", "Arbeit Jetzt"), city="vienna",
+        category="jobs",
+    )  # fmt: skip
+    person = Conversation(dialogue, language_hint="tr")
+    question = "Viyanadayım. Hem iş hem de kalacak yer arıyorum"
+    jobs = await person.say(question)
+    assert jobs.text.startswith("Viyana şehrinde 💼 İş:")
+    assert payloads(jobs)[0] == "cat:housing"
+    again = await person.say(question)
+    assert payloads(again)[:3] == ["cat:housing", "more", "human"]
+    (choices,) = [
+        [row for section in m["interactive"]["action"]["sections"] for row in section["rows"]]
+        for m in whatsapp_render(again)
+        if m["type"] == "interactive"
+    ]
+    assert [row["id"] for row in choices] == payloads(again)
+    assert len(choices) == 10
