@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.campaigns import subscriptions
 from bot.dialogue import (
     choice_typed,
+    declined,
     directory,
     erasure,
     fact_typed,
@@ -424,7 +425,10 @@ class Dialogue:
         if person_asked.asked(text) and result.intent != EMERGENCY and not result.danger:
             # "بدي احكي مع حدا" was read as the food list: a person asked for is a person.
             result = replace(result, intent=handover.INTENT, choices=())
-        if _leaving(text, result):
+        if declined.said(text) and result.intent != EMERGENCY and not result.danger:
+            # "пока нет" (not yet) was read as a goodbye: a "no" leaves nobody.
+            result = replace(result, intent=OUT_OF_SCOPE, choices=())
+        elif _leaving(text, result):
             result = replace(result, intent="goodbye", choices=())
         elif result.intent in _COURTESIES:
             result = await self._need_after_courtesy(text, result)
@@ -570,6 +574,10 @@ class Dialogue:
             return asked
         if not _WORDS.search(turn.message.text):
             return await self._wordless(turn)
+        if result.intent == OUT_OF_SCOPE and declined.said(turn.message.text):
+            # Translators: the answer to a bare "no" or "not yet" (to "Anything else?", say).
+            text = t.gettext("All right. Write to me when you need something, or choose a topic:")
+            return render.menu(t, turn.locale, text)
         if result.intent == OUT_OF_SCOPE and OKAY.found(turn.message.text):
             # Translators: the answer to a bare "ok" after an answer.
             return render.menu(

@@ -645,6 +645,37 @@ async def test_thanks_then_goodbye_is_a_goodbye(dialogue: Dialogue, hint: str, s
     assert not bye.buttons
 
 
+@pytest.mark.parametrize(
+    ("chat_id", "hint", "said"),
+    [
+        # From a QA pass: "пока нет" and "поки ні" (not yet) got "Goodbye" ("пока" alone is
+        # "bye"), "ещё нет" got "Sorry, I did not understand".
+        ("5550177", "uk", "пока нет"),
+        ("5550178", "uk", "поки ні"),
+        ("5550179", "uk", "ещё нет"),
+        ("5550180", "tr", "henüz değil"),
+        ("5550181", "ar", "لسا"),
+        ("5550182", "en", "no"),
+    ],
+)
+async def test_not_yet_under_anything_else_is_no_goodbye(
+    dialogue: Dialogue, chat_id: str, hint: str, said: str
+) -> None:
+    person = Conversation(dialogue, chat_id=chat_id, language_hint=hint)
+    await person.say("/start")
+    await person.press(f"lang:{hint}")
+    await person.press("city:vienna")
+    await person.say("thanks")
+    reply = await person.say(said)
+    t = translations(hint)
+    assert reply.text == t.gettext(
+        "All right. Write to me when you need something, or choose a topic:"
+    )
+    assert payloads(reply) == CATEGORY_MENU
+    # A goodbye is still a goodbye.
+    assert (await person.say("пока")).text != reply.text
+
+
 async def test_leaving_words_beside_a_need_are_not_a_goodbye(dialogue: Dialogue) -> None:
     person = Conversation(dialogue, chat_id="5550176", language_hint="en")
     await person.say("/start")
