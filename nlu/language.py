@@ -120,3 +120,45 @@ class LanguageIdentifier:
             return None
         guess = model.classify(text)
         return guess if guess.confidence >= self.min_confidence else None
+
+
+# Greetings written alike by speakers of several of Dalil's languages, as the whole message:
+# the languages, likeliest first. "salam", "slm" and "salam alaikum" in Latin letters are
+# Arabizi as often as Finglish or Turkish (and far more of Dalil's people write Arabic), but
+# the identifier read "slm" and "salam alaikum" as Turkish; "سلام" alone is Arabic as well as
+# Persian, and read as Persian. Turkish "selam" and "merhaba", Persian "سلام علیکم" (its own
+# letters) and "سلام، خوبی؟" say which they are: they are not here.
+_SHARED_GREETINGS: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(["سلام"], ("ar", "fa")),
+    **dict.fromkeys(
+        [
+            "salam",
+            "salaam",
+            "slm",
+            "salam alaikum",
+            "salam alaykum",
+            "salam aleikum",
+            "salam aleykum",
+            "salam alikum",
+            "salam alikoum",
+            "salam alaykoum",
+            "salam alikom",
+            "slm alikom",
+            "salamu alaikum",
+            "salamu alaykum",
+            "assalamu alaikum",
+            "assalamu alaykum",
+            "asalamu alaikum",
+            "assalam alaikum",
+        ],
+        ("ar", "fa", "tr"),
+    ),
+}
+_GREETING_WORDS = re.compile(r"[^\W\d_]+")
+
+
+def shared_greeting(text: str) -> tuple[str, ...]:
+    """Return the languages whose speakers write `text`, a greeting and nothing more, likeliest
+    first, when it is written alike in several ("salam", "سلام"); else ()."""
+    words = _GREETING_WORDS.findall(normalize(_NOT_LANGUAGE.sub(" ", text)))
+    return _SHARED_GREETINGS.get(" ".join(words), ())

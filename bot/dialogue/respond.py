@@ -31,7 +31,7 @@ from bot.dialogue.directory import what_do_you_need
 from bot.dialogue.phrasebook import Phrasebook, normalised, typed_number
 from bot.dialogue.turn import Turn
 from bot.i18n import DEFAULT_LOCALE, SUPPORTED_LOCALES, is_rtl, supported, translations
-from bot.messages import IncomingMessage, Reply
+from bot.messages import Button, IncomingMessage, Reply
 from bot.state import ConversationState, StateStore
 from core import usage
 from core.db import unavailable as database_unavailable
@@ -44,6 +44,7 @@ from nlu import topic_words
 from nlu.client import NLUClient, ParseResult
 from nlu.decision import CONFIDENT, EMERGENCY, LEAST_CHOICE, OUT_OF_SCOPE
 from nlu.errors import NLUUnavailable
+from nlu.language import shared_greeting
 from nlu.safety import mentions_danger
 from services_directory.categories import Category
 from services_directory.cities.models import City
@@ -416,6 +417,8 @@ class Dialogue:
         # as French, a Spanish "medico" as Italian): the earlier messages' language stays.
         alone = _one_word(text) and turn.state.detected_language is not None
         weak = (_few_words(text) and (courtesy or not understood)) or alone
+        if shared := _shared_greeting(turn, result):
+            return await self._greeted_in_shared(turn, shared)
         self._adopt_language(turn, await self._language_besides_city(turn, result), weak=weak)
         if (erase_in := erasure.asked_in(text)) is not None and not result.danger:
             return await self._erase_offered(turn, result, erase_in)
@@ -459,6 +462,27 @@ class Dialogue:
         if result.intent.startswith("find_") and not result.choices:
             turn.also = await two_needs.other_need(self._nlu, text, result.intent)
         return [await self._intent(turn, result)]
+
+    async def _greeted_in_shared(self, turn: Turn, languages: tuple[str, ...]) -> list[Reply]:
+        """Greet a first "salam" or "سلام" in the likeliest of the `languages` that write it
+        (the phone's, if it is one of them), then offer the others at a tap, each asked in its
+        own words: "slm" got Turkish, "سلام" Persian, and an Arabic speaker a menu they could
+        not read, with /language the only way out."""
+        hint = supported(turn.message.language_hint)
+        chosen = hint if hint in languages else languages[0]
+        turn.state.detected_language = turn.locale = chosen
+        turn.state.last_intent = "greet"
+        handover.leave(turn)
+        await turn.record("greet", "answered")
+        t = turn.t
+        others = [code for code in languages if code != chosen]
+        offer = Reply(
+            "\n".join(translations(code).gettext("Choose your language:") for code in others),
+            tuple((Button(NATIVE_NAMES[code], f"lang:{code}"),) for code in others),
+            rtl=is_rtl(others[0]),
+        )
+        turn.state.offered = "|".join(f"lang:{code}" for code in others)
+        return [render.menu(t, turn.locale, t.gettext("Hello! What do you need?")), offer]
 
     async def _erase_offered(self, turn: Turn, result: ParseResult, language: str) -> list[Reply]:
         """Offer the erase button, in the language it was asked in unless one was chosen
@@ -794,6 +818,15 @@ def _leaving(text: str, result: ParseResult) -> bool:
 # What a person at a loss writes under the emergency numbers ("what do I do", "please",
 # "he is not answering") is read as a plea for help, or not understood.
 _AT_A_LOSS = frozenset({"bot_help", OUT_OF_SCOPE})
+
+
+def _shared_greeting(turn: Turn, result: ParseResult) -> tuple[str, ...]:
+    """Return the languages of a greeting written alike in several ("salam", "سلام") when it
+    is how the person begins: no language chosen, none told by earlier messages."""
+    state = turn.state
+    if result.intent != "greet" or result.danger or state.language or state.detected_language:
+        return ()
+    return shared_greeting(turn.message.text)
 
 
 def _languages_offered(turn: Turn, text: str) -> Reply:

@@ -691,6 +691,68 @@ async def test_thanks_alone_is_still_thanks(dialogue: Dialogue) -> None:
     assert reply.text == "You are welcome. Anything else?"
 
 
+@pytest.mark.parametrize(
+    ("chat_id", "said", "others"),
+    [
+        # From a QA pass: "slm" and "salam alaikum" were answered in Turkish, "سلام" in
+        # Persian, and nothing on screen changed the language.
+        ("5550183", "slm", ["lang:fa", "lang:tr"]),
+        ("5550184", "salam alaikum", ["lang:fa", "lang:tr"]),
+        ("5550185", "Salam 👋", ["lang:fa", "lang:tr"]),
+        ("5550186", "سلام", ["lang:fa"]),
+    ],
+)
+async def test_a_first_greeting_shared_by_languages_is_arabic_with_the_others_a_tap_away(
+    dialogue: Dialogue, chat_id: str, said: str, others: list[str]
+) -> None:
+    person = Conversation(dialogue, chat_id=chat_id, channel="whatsapp")
+    await person.say(said)
+    greeting, offer = person.replies
+    assert greeting.text == translations("ar").gettext("Hello! What do you need?")
+    assert payloads(greeting) == CATEGORY_MENU
+    assert payloads(offer) == others
+    assert translations("fa").gettext("Choose your language:") in offer.text
+    # A Persian speaker goes on in Persian at a tap, or by typing the language's name.
+    asked = await person.say("فارسی")
+    assert asked.text == "در کدام شهر هستید؟"
+    assert (await person.press("city:vienna")).text == "به چه چیزی نیاز دارید؟"
+
+
+async def test_a_shared_greeting_is_in_the_phones_language_when_it_is_one_of_them(
+    dialogue: Dialogue,
+) -> None:
+    turkish = Conversation(dialogue, chat_id="5550187", language_hint="tr")
+    await turkish.say("slm")
+    greeting, offer = turkish.replies
+    assert greeting.text == "Merhaba! Neye ihtiyacınız var?"
+    assert payloads(offer) == ["lang:ar", "lang:fa"]
+
+
+@pytest.mark.parametrize(
+    ("chat_id", "said", "answer"),
+    [
+        ("5550188", "selam", "Merhaba! Neye ihtiyacınız var?"),
+        ("5550189", "merhaba", "Merhaba! Neye ihtiyacınız var?"),
+        ("5550190", "سلام، خوبی؟", "سلام! به چه چیزی نیاز دارید؟"),
+        ("5550191", "السلام عليكم", "أهلًا! ماذا تحتاج؟"),
+    ],
+)
+async def test_a_greeting_of_one_language_is_answered_in_it_alone(
+    dialogue: Dialogue, chat_id: str, said: str, answer: str
+) -> None:
+    person = Conversation(dialogue, chat_id=chat_id)
+    reply = await person.say(said)
+    assert [r.text for r in person.replies] == [answer]
+    assert payloads(reply) == CATEGORY_MENU
+
+
+async def test_salam_after_arabic_keeps_the_language_without_asking(dialogue: Dialogue) -> None:
+    person = Conversation(dialogue, chat_id="5550192")
+    await person.say("ابحث عن طبيب")
+    await person.say("سلام")
+    assert [r.text for r in person.replies] == ["أهلًا! ماذا تحتاج؟"]
+
+
 async def test_a_language_typed_by_its_name_or_number_is_chosen(dialogue: Dialogue) -> None:
     # "فارسی" typed under the language buttons, as the button says it, got the help text in
     # English and no city question.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from nlu.language import LanguageIdentifier, dominant_script
+from nlu.language import LanguageIdentifier, dominant_script, shared_greeting
 from nlu.training_data import examples_by_language
 
 MESSAGES = [
@@ -69,3 +69,27 @@ def test_dominant_script() -> None:
 def test_ambiguous_text_gives_no_guess() -> None:
     identifier = LanguageIdentifier({"fr": ["bonjour"], "en": ["bonjour"]})
     assert identifier.identify("bonjour") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "languages"),
+    [
+        ("slm", ("ar", "fa", "tr")),
+        ("Salam alaikum!", ("ar", "fa", "tr")),
+        ("Salaaaam 👋", ("ar", "fa", "tr")),
+        ("سلام", ("ar", "fa")),
+        ("سلام!", ("ar", "fa")),
+        # Each of these says its language: Turkish, Persian letters, Persian words, Arabic.
+        ("selam", ()),
+        ("merhaba", ()),
+        ("سلام علیکم", ()),
+        ("سلام، خوبی؟", ()),
+        ("السلام عليكم", ()),
+        # A greeting with more after it is no bare greeting.
+        ("salam, ana f tanja", ()),
+    ],
+)
+def test_a_greeting_written_alike_in_several_languages_names_them(
+    text: str, languages: tuple[str, ...]
+) -> None:
+    assert shared_greeting(text) == languages
