@@ -25,6 +25,7 @@ from bot.dialogue import (
     person_asked,
     render,
     replay,
+    speaker_asked,
     two_needs,
 )
 from bot.dialogue.directory import what_do_you_need
@@ -385,7 +386,9 @@ class Dialogue:
             # "Is that true?" under a fact needs no model either: its source again.
             if calm and (source := await followups.doubted(turn)) is not None:
                 return [source]
-            # Nor a person asked for in words.
+            # Nor a person asked for in words, or one who speaks a language.
+            if calm and (speaker := speaker_asked.asked(text)) is not None:
+                return [await self._speaker_asked(turn, speaker, None)]
             if calm and person_asked.asked(text):
                 return [await handover.offer(turn, _category(turn.state.category))]
             # A city typed as the answer to "Which city are you in?" needs no model.
@@ -422,6 +425,15 @@ class Dialogue:
         self._adopt_language(turn, await self._language_besides_city(turn, result), weak=weak)
         if (erase_in := erasure.asked_in(text)) is not None and not result.danger:
             return await self._erase_offered(turn, result, erase_in)
+        if (speaker := speaker_asked.asked(text)) is not None and not result.danger:
+            # "wach kayn chi wa7ed kayhder b l3arbiya?" got the emergency numbers (the model's,
+            # no word of danger in it): someone who speaks Arabic, in Arabic. The safety net's
+            # words of danger never come here, and a word besides the asking ("help") keeps
+            # the model's emergency first.
+            offer = await self._speaker_asked(turn, speaker, result)
+            if result.intent != EMERGENCY or speaker.plain:
+                return [offer]
+            return [await directory.emergency(turn, result, ask_city=False), offer]
         asked = languages_asked.asked(text)
         if asked is not None and result.intent != EMERGENCY and not result.danger:
             return await self._language_chosen(turn, asked)
@@ -483,6 +495,17 @@ class Dialogue:
         )
         turn.state.offered = "|".join(f"lang:{code}" for code in others)
         return [render.menu(t, turn.locale, t.gettext("Hello! What do you need?")), offer]
+
+    async def _speaker_asked(
+        self, turn: Turn, speaker: speaker_asked.Speaker, result: ParseResult | None
+    ) -> Reply:
+        """Offer a person, in the language they were asked to speak if Dalil speaks it."""
+        if speaker.language is not None:
+            turn.state.language = turn.locale = speaker.language
+        turn.state.last_intent = handover.INTENT
+        if result is not None and (city := await directory.city_from(turn, result)):
+            turn.state.city = city.id
+        return await handover.offer(turn, _category(turn.state.category))
 
     async def _erase_offered(self, turn: Turn, result: ParseResult, language: str) -> list[Reply]:
         """Offer the erase button, in the language it was asked in unless one was chosen

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from admin_api.accounts.models import Role
 from admin_api.accounts.service import create_account
-from bot.dialogue import Dialogue, person_asked
+from bot.dialogue import Dialogue, person_asked, speaker_asked
 from bot.i18n import translations
 from bot.relay import Relay
 from core.usage import HANDOVER_INTENT, UsageEvent
@@ -577,10 +577,72 @@ async def test_a_person_asked_for_in_words_needs_no_model(
     assert topics.text == translations("fr").gettext("What would you like to talk about?")
 
 
+@pytest.mark.parametrize(
+    ("hint", "said", "language"),
+    [
+        # A QA pass: the model read an emergency at 0.96 in this darija question (is there
+        # someone who speaks Arabic?), with no word of danger in it: the numbers.
+        ("fr", "wach kayn chi wa7ed kayhder b l3arbiya?", "ar"),
+        # The same asked in other words got the food list or the help.
+        ("en", "is there someone who speaks arabic?", "ar"),
+        ("fr", "quelqu'un parle arabe ?", "ar"),
+        ("de", "کسی هست فارسی صحبت کنه؟", "fa"),
+        ("ar", "хтось розмовляє українською?", "uk"),
+        ("en", "arapça bilen biri var mı?", "ar"),
+        ("es", "alguém fala português?", "pt"),
+    ],
+)
+async def test_someone_who_speaks_a_language_is_a_person_in_that_language(
+    dialogue: Dialogue, session: AsyncSession, hint: str, said: str, language: str
+) -> None:
+    await _desk(session)
+    person = Conversation(dialogue, chat_id=CHAT_ID, language_hint=hint)
+    await person.say("/start")
+    await person.press(f"lang:{hint}")
+    await person.press("city:tangier")
+    topics = await person.say(said)
+    assert [r.text for r in person.replies] == [
+        translations(language).gettext("What would you like to talk about?")
+    ]
+    assert "human:cat:health" in payloads(topics)
+    assert (await person.say("ok")).text == translations(language).gettext(
+        "Anything else? Write it or choose a topic:"
+    )
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        # Distress beside the asking keeps the numbers first, whoever reads it: the safety
+        # net ("he hits me"), or the model alone ("ساعدوني" is no word of the safety net's).
+        "someone who speaks arabic, he hits me",
+        "حدا بيحكي عربي ساعدوني",
+    ],
+)
+async def test_distress_beside_someone_who_speaks_a_language_keeps_the_numbers_first(
+    dialogue: Dialogue, session: AsyncSession, said: str
+) -> None:
+    await _desk(session)
+    person = Conversation(dialogue, chat_id=CHAT_ID, language_hint="ar")
+    await person.say("/start")
+    await person.press("lang:ar")
+    await person.press("city:tangier")
+    await person.say(said)
+    assert person.replies[0].text.startswith("🚨")
+
+
 def test_a_topic_beside_the_asking_is_a_need_and_distress_is_not_an_asking() -> None:
     assert person_asked.asked("I want to talk to someone")
     assert not person_asked.asked("I want to talk to someone about a lawyer")
     assert not person_asked.asked("someone help me please")
     assert not person_asked.asked(
         "I tried to talk to someone at the office many times and nobody ever answers me"
+    )
+    # Someone who speaks a language: a person, unless a need is named beside it or no one.
+    assert speaker_asked.asked("is there someone who speaks arabic?") is not None
+    assert speaker_asked.asked("a doctor who speaks arabic") is None
+    assert speaker_asked.asked("I don't speak english") is None
+    assert speaker_asked.asked("someone who speaks arabic or french") is None
+    assert speaker_asked.asked("help, someone who speaks arabic") == speaker_asked.Speaker(
+        "ar", plain=False
     )
