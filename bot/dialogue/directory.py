@@ -53,11 +53,18 @@ def what_do_you_need(turn: Turn) -> Reply:
 async def ask_city(turn: Turn) -> Reply:
     """Ask which city the person is in, one button per city."""
     cities = await turn.cities()
-    return Reply(
-        turn.t.gettext("Which city are you in?"),
-        render.city_buttons(cities, turn.locale),
-        rtl=is_rtl(turn.locale),
-    )
+    buttons = render.city_buttons(cities, turn.locale)
+    numbered_rows(turn, buttons)
+    return Reply(turn.t.gettext("Which city are you in?"), buttons, rtl=is_rtl(turn.locale))
+
+
+def numbered_rows(turn: Turn, buttons: tuple[tuple[Button, ...], ...]) -> None:
+    """Let a number typed pick one of `buttons` on WhatsApp (dialogue.respond), where they are
+    one list, a row each, in this order: "3" or "2." typed for the city, as people often answer
+    there, asked the city again. On Telegram they stand two by two, and which is the third is
+    nowhere sure: a number asks again."""
+    if turn.message.channel == "whatsapp":
+        turn.state.offered = "|".join(button.payload for row in buttons for button in row)
 
 
 async def city_from(turn: Turn, result: ParseResult | None) -> City | None:

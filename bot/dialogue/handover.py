@@ -107,6 +107,7 @@ async def offer(turn: Turn, category: Category | None, *, topic_chosen: bool = F
         cities = await turn.cities()
         buttons = render.city_buttons(cities, turn.locale)
         by_city = tuple(tuple(Button(b.label, "human:" + b.payload) for b in r) for r in buttons)
+        directory.numbered_rows(turn, by_city)
         return Reply(t.gettext("Which city are you in?"), by_city, rtl=is_rtl(turn.locale))
     if category is None and not topic_chosen:
         # Only the topics someone answers in this city, and none to choose if nobody does.

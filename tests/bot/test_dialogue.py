@@ -787,6 +787,21 @@ async def test_a_number_or_an_emoji_for_the_city_asks_the_city_again(dialogue: D
     assert (await english.say("Vienna")).text.startswith("🩺 Health in Vienna:")
 
 
+async def test_a_number_typed_on_whatsapp_for_the_city_is_that_row(dialogue: Dialogue) -> None:
+    # WhatsApp shows the cities as one list, a row each, and people there often type the
+    # row's number ("9", "2.") rather than open the list: that asked the city again.
+    person = Conversation(dialogue, chat_id="5550193", channel="whatsapp", language_hint="en")
+    asked = await person.say("I need a doctor")
+    assert asked.text == "Which city are you in?"
+    assert payloads(asked)[8] == "city:vienna"
+    # A number no row has asks again.
+    assert (await person.say("12")).text == "Which city are you in?"
+    assert (await person.say("9")).text.startswith("🩺 Health in Vienna:")
+    assert (await person.say("/city")).text == "Which city are you in?"
+    assert (await person.say("٢.")).text == "What do you need?"
+    assert (await person.say("I need a doctor")).text.startswith("🩺 Health in Beirut:")
+
+
 async def test_only_a_question_mark_or_dots_get_the_help_and_are_not_kept(
     sessions: async_sessionmaker[AsyncSession], redis: Redis, nlu: NLUClient, session: AsyncSession
 ) -> None:

@@ -631,6 +631,18 @@ async def test_distress_beside_someone_who_speaks_a_language_keeps_the_numbers_f
     assert person.replies[0].text.startswith("🚨")
 
 
+async def test_a_number_typed_on_whatsapp_for_the_city_of_a_conversation_is_that_row(
+    dialogue: Dialogue, session: AsyncSession
+) -> None:
+    await _desk(session)
+    person = Conversation(dialogue, chat_id=CHAT_ID, channel="whatsapp", language_hint="en")
+    await person.say("hello")
+    asked = await person.press("human")
+    assert asked.text == "Which city are you in?"
+    assert payloads(asked)[5] == "human:city:tangier"
+    assert (await person.say("6")).text == "What would you like to talk about?"
+
+
 def test_a_topic_beside_the_asking_is_a_need_and_distress_is_not_an_asking() -> None:
     assert person_asked.asked("I want to talk to someone")
     assert not person_asked.asked("I want to talk to someone about a lawyer")
