@@ -43,6 +43,10 @@ EMERGENCY_PENDING = "emergency"
 # ("وين في دكتور" in Amman got Vienna's doctors). Such a word names the city only when one
 # of the names the directory keeps for it is in the message too.
 FALSE_FRIENDS = {"vienna": frozenset({"وين"})}
+# Names of a city that are also a common word, taken for the city only as the whole answer to
+# "Which city are you in?": Amman typed "امان" got "Goodbye" there; as one of the directory's
+# names it would make "احس بعدم امان" and "من در امان نیستم" (I feel, I am not, safe) Amman.
+ALONE = {"amman": frozenset({"امان"})}
 
 
 def what_do_you_need(turn: Turn) -> Reply:
@@ -111,12 +115,23 @@ async def answered_city(turn: Turn, result: ParseResult, *, bare: bool) -> City 
         return city
     if result.intent == EMERGENCY:
         return None
+    if city is None and bare and city_awaited(turn):
+        said = normalised(turn.message.text)
+        cities = await turn.cities()
+        return next((c for c in cities if said in ALONE.get(c.id, frozenset())), None)
     if result.intent != OUT_OF_SCOPE and not bare and not _stated(turn.message.text, result):
         waiting = turn.state.pending_category is not None
         sure = result.confidence >= CONFIDENT and not result.choices
         if not waiting or sure:
             return None
     return city
+
+
+def city_awaited(turn: Turn) -> bool:
+    """Tell whether "Which city are you in?" is the question on screen: no city yet, and a
+    topic, a person or the numbers wait for one, or a language was just chosen."""
+    state = turn.state
+    return state.city is None and bool(state.pending_category or state.language)
 
 
 # The words people write around a city's name to say where they are, and nothing else, as

@@ -642,8 +642,7 @@ class Dialogue:
         """Answer a message without a word ("2", "👍", "?", "..."), or only a place ("the
         second"): nothing was asked that the directory could not answer, so nothing is kept
         as an unmet question."""
-        state = turn.state
-        if state.city is None and (state.pending_category or state.language):
+        if directory.city_awaited(turn):
             # A number or an emoji for "Which city are you in?", the question on screen.
             return await directory.ask_city(turn)
         if (pointed := await followups.numbered(turn)) is not None:

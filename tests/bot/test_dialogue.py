@@ -492,6 +492,52 @@ async def test_where_in_levantine_arabic_is_not_vienna(dialogue: Dialogue) -> No
     assert (await fresh.say("وين ألاقي شغل بفيينا")).text.startswith("💼 العمل في فيينا:")
 
 
+@pytest.mark.parametrize(("chat_id", "hint"), [("5550194", "fa"), ("5550195", "ar")])
+async def test_amman_written_amaan_alone_for_the_city_is_amman(
+    dialogue: Dialogue, chat_id: str, hint: str
+) -> None:
+    # A QA pass: "امان" typed for "Which city are you in?" got "Goodbye" (the model reads
+    # "در امان خدا", in God's safety, as one).
+    person = Conversation(dialogue, chat_id=chat_id, language_hint=hint)
+    await person.say("/start")
+    asked = await person.press(f"lang:{hint}")
+    assert asked.text == translations(hint).gettext("Which city are you in?")
+    assert (await person.say("امان")).text == translations(hint).gettext("What do you need?")
+    assert (await person.say("دکتر")).text.startswith(translations(hint).gettext("🩺 Health"))
+    assert "عمّان" in person.replies[-1].text
+
+
+@pytest.mark.parametrize(
+    ("chat_id", "said"),
+    [
+        # "امان" is also safety: in a sentence it never names Amman (as an alias of the city's
+        # it would: "I feel unsafe" would have been Amman's doctors).
+        ("5550196", "احس بعدم امان"),
+        ("5550197", "من در امان نیستم"),
+        ("5550198", "امان امان"),
+    ],
+)
+async def test_amaan_in_a_sentence_is_not_amman(
+    dialogue: Dialogue, chat_id: str, said: str
+) -> None:
+    person = Conversation(dialogue, chat_id=chat_id, language_hint="fa")
+    await person.say("/start")
+    await person.press("lang:fa")
+    await person.say("دکتر")
+    await person.say(said)
+    assert not any("عمّان" in reply.text for reply in person.replies)
+    assert (await person.say("دکتر")).text == translations("fa").gettext("Which city are you in?")
+
+
+async def test_amaan_alone_is_not_amman_when_no_city_was_asked(dialogue: Dialogue) -> None:
+    person = Conversation(dialogue, chat_id="5550199", language_hint="fa")
+    await person.say("/start")
+    await person.press("lang:fa")
+    await person.press("city:vienna")
+    await person.say("امان")
+    assert (await person.say("دکتر")).text.startswith("🩺 سلامت در وین:")
+
+
 async def test_one_word_does_not_change_the_language_of_the_conversation(
     dialogue: Dialogue,
 ) -> None:
