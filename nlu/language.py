@@ -21,6 +21,8 @@ _NOT_LANGUAGE = re.compile(r"(https?://|www\.)\S*|\S+@\S+")
 # Arabic diacritics and tatweel carry no language signal; Persian letters (پ چ ژ گ ی ک) do,
 # so the identifier folds less than the model's normalisation does.
 _ARABIC_MARKS = re.compile(r"[\u064b-\u065f\u0670\u0640]")
+# The letters Persian writes and Arabic does not (Arabic keyboards type ي and ك, not ی and ک).
+_PERSIAN_LETTERS = re.compile("[پچژگکی]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +122,11 @@ class LanguageIdentifier:
             return None
         guess = model.classify(text)
         return guess if guess.confidence >= self.min_confidence else None
+
+
+def persian_letters(text: str) -> bool:
+    """Tell whether `text` has a letter of Persian's own: however short, it is not Arabic."""
+    return bool(_PERSIAN_LETTERS.search(text))
 
 
 # Greetings written alike by speakers of several of Dalil's languages, as the whole message:

@@ -764,6 +764,17 @@ async def test_a_first_greeting_shared_by_languages_is_arabic_with_the_others_a_
     assert (await person.press("city:vienna")).text == "به چه چیزی نیاز دارید؟"
 
 
+async def test_a_persian_speaker_who_writes_on_after_salam_is_answered_in_persian(
+    dialogue: Dialogue,
+) -> None:
+    # After "سلام" answered in Arabic, "کمک میخوام" (a few words the model is unsure of)
+    # kept the Arabic: Persian's own letters say Persian, however short.
+    person = Conversation(dialogue, chat_id="5550200")
+    await person.say("سلام")
+    assert (await person.say("کمک میخوام")).text == translations("fa").gettext("Do you mean:")
+    assert (await person.say("پسرم مریضه")).text == "در کدام شهر هستید؟"
+
+
 async def test_a_shared_greeting_is_in_the_phones_language_when_it_is_one_of_them(
     dialogue: Dialogue,
 ) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from nlu.language import LanguageIdentifier, dominant_script, shared_greeting
+from nlu.language import LanguageIdentifier, dominant_script, persian_letters, shared_greeting
 from nlu.training_data import examples_by_language
 
 MESSAGES = [
@@ -93,3 +93,10 @@ def test_a_greeting_written_alike_in_several_languages_names_them(
     text: str, languages: tuple[str, ...]
 ) -> None:
     assert shared_greeting(text) == languages
+
+
+def test_persian_letters_are_those_arabic_does_not_write() -> None:
+    assert persian_letters("کمک میخوام")
+    assert persian_letters("پسرم مریضه")
+    assert not persian_letters("كيف حالك")  # Arabic kaf and ya
+    assert not persian_letters("باشه")  # Persian, but in letters both write
