@@ -21,8 +21,11 @@ _NOT_LANGUAGE = re.compile(r"(https?://|www\.)\S*|\S+@\S+")
 # Arabic diacritics and tatweel carry no language signal; Persian letters (پ چ ژ گ ی ک) do,
 # so the identifier folds less than the model's normalisation does.
 _ARABIC_MARKS = re.compile(r"[\u064b-\u065f\u0670\u0640]")
-# The letters Persian writes and Arabic does not (Arabic keyboards type ي and ك, not ی and ک).
-_PERSIAN_LETTERS = re.compile("[پچژگکی]")
+# Letters that, among Dalil's languages, one alone writes: Persian's (Arabic keyboards type
+# ي and ك, not ی and ک) and Turkish's dotless ı, ğ and ş. Not German's ä, Spanish ñ or
+# Portuguese ã: those are the local languages of cities Dalil serves, and their words come
+# into any conversation there ("Segurança Social", "Ärztin").
+_OWN_LETTERS = {"fa": re.compile("[پچژگکی]"), "tr": re.compile("[ığşİĞŞ]")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,9 +127,11 @@ class LanguageIdentifier:
         return guess if guess.confidence >= self.min_confidence else None
 
 
-def persian_letters(text: str) -> bool:
-    """Tell whether `text` has a letter of Persian's own: however short, it is not Arabic."""
-    return bool(_PERSIAN_LETTERS.search(text))
+def own_letters(text: str, language: str) -> bool:
+    """Tell whether `text` has a letter only `language` writes among Dalil's languages: a
+    message of a word or two is then that language, whatever was written before."""
+    letters = _OWN_LETTERS.get(language)
+    return bool(letters and letters.search(text))
 
 
 # Greetings written alike by speakers of several of Dalil's languages, as the whole message:

@@ -774,6 +774,10 @@ async def test_a_persian_speaker_who_writes_on_after_salam_is_answered_in_persia
     assert (await person.say("کمک میخوام")).text == translations("fa").gettext("Do you mean:")
     assert (await person.say("پسرم مریضه")).text == "در کدام شهر هستید؟"
 
+    turkish = Conversation(dialogue, chat_id="5550201")
+    await turkish.say("slm")
+    assert (await turkish.say("yardım lazım")).text.startswith("İhtiyacınızı kendi")
+
 
 async def test_a_shared_greeting_is_in_the_phones_language_when_it_is_one_of_them(
     dialogue: Dialogue,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from nlu.language import LanguageIdentifier, dominant_script, persian_letters, shared_greeting
+from nlu.language import LanguageIdentifier, dominant_script, own_letters, shared_greeting
 from nlu.training_data import examples_by_language
 
 MESSAGES = [
@@ -95,8 +95,15 @@ def test_a_greeting_written_alike_in_several_languages_names_them(
     assert shared_greeting(text) == languages
 
 
-def test_persian_letters_are_those_arabic_does_not_write() -> None:
-    assert persian_letters("کمک میخوام")
-    assert persian_letters("پسرم مریضه")
-    assert not persian_letters("كيف حالك")  # Arabic kaf and ya
-    assert not persian_letters("باشه")  # Persian, but in letters both write
+def test_own_letters_are_those_no_other_language_of_dalils_writes() -> None:
+    assert own_letters("کمک میخوام", "fa")
+    assert own_letters("پسرم مریضه", "fa")
+    assert not own_letters("كيف حالك", "fa")  # Arabic kaf and ya
+    assert not own_letters("باشه", "fa")  # Persian, but in letters both write
+    assert own_letters("yardım lazım", "tr")
+    assert not own_letters("doktor lazim", "tr")
+    # The local languages of Dalil's cities come into any conversation there.
+    assert not own_letters("Segurança Social", "pt")
+    assert not own_letters("Ärztin", "de")
+    assert not own_letters("ok", "tr")
+    assert not own_letters("ok", "fr")  # French has no letter of its own here
