@@ -148,8 +148,24 @@ _WHERE_WORDS = """
     eu estou estamos moro em agora aqui
     ich bin wir sind wohne lebe jetzt hier
     ben biz yasiyorum oturuyorum simdi burada
+    я ми мы у в зараз сейчас тут живу живемо живем перебуваю знаходжусь нахожусь
     """
-_WHERE = frozenset(normalised(word) for word in _WHERE_WORDS.split())
+# Words of just having come, beside where: "wsalt jdid l tunis" (I just arrived in Tunis) got
+# Tunis's legal help, the model sure, and "viyanaya yeni geldim" the emergency numbers.
+_ARRIVED_WORDS = """
+    وصلت وصلنا جديد جديدة جيت جينا توني ل على الى wsalt wselt wsalna jdid jdida jit jina
+    l 3la ila
+    تازه رسیدم رسیدیم اومدم اومدیم آمدم آمدیم به taze tazeh residam omadam amadam be
+    just arrived came new to
+    viens vient venons darriver jarrive arriver arrive arrivee nouveau nouvelle jhabite
+    recien llegue llegamos acabo acabamos de llegar nuevo nueva
+    appena arrivato arrivata arrivati nuovo nuova
+    acabei acabamos chegar cheguei chegamos novo nova
+    neu gerade angekommen nach
+    yeni geldim geldik
+    тільки щойно приїхав приїхала приїхали только приехал приехала приехали новий нова
+    """
+_WHERE = frozenset(normalised(word) for word in (_WHERE_WORDS + _ARRIVED_WORDS).split())
 
 
 def _names(city: City) -> set[str]:
@@ -173,7 +189,8 @@ def _besides_city(text: str, city: City) -> str:
 def _only_where(text: str, city: City) -> bool:
     """Tell whether `text` says where the person is and nothing more: the city's name and
     words of _WHERE only."""
-    words = set(normalised(text).split()) - _names(city)
+    # The name as written, or glued to a preposition or a case ending ("viyanaya").
+    words = {w for w in set(normalised(text).split()) - _names(city) if not match_city([city], w)}
     return all(word in _WHERE for word in words)
 
 

@@ -981,6 +981,28 @@ async def test_a_city_stated_in_finglish_is_the_city_whatever_the_model_reads(
 
 
 @pytest.mark.parametrize(
+    ("chat_id", "stated", "locale", "housing"),
+    [
+        # A QA pass: "I just arrived in Tunis" got Tunis's legal help (the model sure), "I
+        # just came to Vienna" (Turkish, the name with its case ending) the emergency numbers.
+        ("5550202", "wsalt jdid l tunis", "ar", "🏠 السكن في تونس:"),
+        ("5550203", "وصلت جديد على تونس", "ar", "🏠 السكن في تونس:"),
+        ("5550204", "viyanaya yeni geldim", "tr", "Viyana şehrinde 🏠 Barınma:"),
+        ("5550205", "je viens d'arriver à Lyon", "fr", "🏠 Logement à Lyon :"),
+        ("5550206", "тільки приїхала у Відень", "uk", "🏠 Житло у місті Відень:"),
+    ],
+)
+async def test_just_arrived_in_a_city_is_the_city(
+    dialogue: Dialogue, chat_id: str, stated: str, locale: str, housing: str
+) -> None:
+    person = Conversation(dialogue, chat_id=chat_id)
+    said = await person.say(stated)
+    assert [r.text for r in person.replies] == [translations(locale).gettext("What do you need?")]
+    assert payloads(said) == CATEGORY_MENU
+    assert (await person.press("cat:housing")).text.startswith(housing)
+
+
+@pytest.mark.parametrize(
     ("locale", "asked", "listed"),
     [
         # Moroccan: "I want housing in Tangier"; the model read health, unsure.
