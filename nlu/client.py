@@ -264,10 +264,17 @@ class NLUClient:
             result = self._to_result(
                 body, language, danger, words=words, question=question, named=named
             )
-            if result.need is not None and len(worded := topic_words.topics_named(text)) == 1:
-                # The need after the numbers is the one the message names in words, where the
-                # model only guessed ("me muero de hambre, no tengo nada de comer": housing).
-                result = replace(result, need=worded.pop())
+            if result.intent == EMERGENCY and len(worded := topic_words.topics_named(text)) == 1:
+                if result.need is not None:
+                    # The need after the numbers is the one the message names in words, where
+                    # the model only guessed ("me muero de hambre, no tengo nada de comer":
+                    # housing).
+                    result = replace(result, need=worded.pop())
+                elif not danger:
+                    # The model alone sure of an emergency where a need is named, and no word
+                    # of danger ("где можно получить бесплатную юридическую помощь в Вене?",
+                    # 0.99, got the numbers alone): the numbers, then that need.
+                    result = replace(result, need=worded.pop())
             if self.cache and model and not cached:
                 await self.cache.put(model, normalized, body)
         except NLUUnavailable as error:

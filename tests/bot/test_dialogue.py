@@ -722,6 +722,18 @@ async def test_not_yet_under_anything_else_is_no_goodbye(
     assert (await person.say("пока")).text != reply.text
 
 
+async def test_legal_help_asked_in_russian_is_answered_under_the_numbers(
+    dialogue: Dialogue,
+) -> None:
+    # A QA pass: the model read an emergency at 0.99 in "where can I get free legal help in
+    # Vienna?", with no word of danger, and the numbers came alone.
+    person = Conversation(dialogue, chat_id="5550207")
+    await person.say("Здравствуйте, где можно получить бесплатную юридическую помощь в Вене?")
+    numbers, legal = person.replies
+    assert numbers.text.startswith("🚨")
+    assert legal.text.startswith("⚖️ Юридична допомога у місті Відень:")
+
+
 async def test_leaving_words_beside_a_need_are_not_a_goodbye(dialogue: Dialogue) -> None:
     person = Conversation(dialogue, chat_id="5550176", language_hint="en")
     await person.say("/start")

@@ -231,6 +231,28 @@ async def test_an_unsure_emergency_gets_the_numbers_and_keeps_the_need_in_sight(
         await client.aclose()
 
 
+async def test_a_sure_emergency_without_danger_keeps_the_need_named_in_words() -> None:
+    # A QA pass: "где можно получить бесплатную юридическую помощь в Вене?" (where can I get
+    # free legal help in Vienna?) was the model's emergency at 0.99, with no word of danger:
+    # the numbers alone, the legal help lost.
+    answer = JSONResponse(
+        {
+            "intent": {"name": "emergency", "confidence": 0.99},
+            "entities": [],
+            "intent_ranking": [{"name": "emergency", "confidence": 0.99}],
+        }
+    )
+    async with serve(answering(answer)) as url:
+        client = NLUClient(url)
+        try:
+            asked = await client.parse("где можно получить юридическую помощь в Вене?")
+            plain = await client.parse("где можно получить помощь в Вене?")
+        finally:
+            await client.aclose()
+    assert (asked.intent, asked.danger, asked.need) == ("emergency", False, "find_legal")
+    assert (plain.intent, plain.need) == ("emergency", None)
+
+
 async def test_parses_in_flight_keep_their_connections(
     rasa_url: str, identifier: LanguageIdentifier
 ) -> None:

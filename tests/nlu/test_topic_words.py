@@ -29,6 +29,10 @@ from tests.standins.server import serve
         ("khedma", "find_jobs"),
         ("Kita", "find_education"),
         ("жильё", "find_housing"),  # Russian, as many Ukrainians type
+        # Cyrillic names of a need change with their case: "a doctor" asked for, "legal help".
+        ("шукаю кімнату", "find_housing"),
+        ("нужно врача", "find_health"),
+        ("юридическую помощь", "find_legal"),
     ],
 )
 def test_a_need_named_in_a_word_or_two_is_found(text: str, intent: str) -> None:
