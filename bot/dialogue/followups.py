@@ -595,6 +595,15 @@ _FREE: dict[str, list[str]] = {
         "treba platyty?",
         "skilky koshtuye",
         "eto besplatno",
+        # What is free, as much as whether it is ("а є щось безкоштовне?" under a list got
+        # "Sorry, I did not understand").
+        "безкоштовне",
+        "безкоштовні",
+        "безкоштовна",
+        "безплатно",
+        "бесплатное",
+        "бесплатные",
+        "бесплатная",
     ],
     "fa": [
         "رایگانه؟",

@@ -284,6 +284,8 @@ async def test_a_number_of_another_page_of_the_list_shows_that_service(
         # "is it working now?" got Lisbon's lawyers under its doctors.
         ("uk", "потрібен лікар у Лісабоні", "чи працює зараз?", "🕒 Any time"),
         ("ar", "badde madrase la ibni b amman", "aya wa7ad mjane?", "💶 Paid too"),
+        # "is there something free?" got "Sorry, I did not understand".
+        ("uk", "мені потрібне житло у Лісабоні", "а є щось безкоштовне?", "💶 Paid too"),
     ],
 )
 async def test_free_or_open_typed_under_a_list_is_its_button(
