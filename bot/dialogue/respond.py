@@ -522,7 +522,8 @@ class Dialogue:
     async def _need_after_courtesy(self, text: str, result: ParseResult) -> ParseResult:
         """Return what follows a greeting or thanks if the model reads a need (of two words
         at least) or a goodbye there with confidence ("merci, et je cherche un avocat" was
-        answered "You are welcome", and so was "gracias, adiós"), else `result`."""
+        answered "You are welcome", and so was "gracias, adiós"), topics to ask about, or an
+        emergency ("hi, please help me quickly" got "Hello!"), else `result`."""
         end = _COURTESY_END.search(text)
         rest = text[end.end() :] if end else ""
         words = len(_WORDS.findall(rest))
@@ -534,7 +535,16 @@ class Dialogue:
             return result
         if _leaving(rest, need):  # "спасибо, до свидания": the model unsure of the goodbye
             return replace(need, intent="goodbye", choices=())
-        if need.intent == OUT_OF_SCOPE or need.confidence < CONFIDENT:
+        if need.danger or (need.intent == EMERGENCY and result.confidence < CONFIDENT):
+            # The numbers: a cry of the safety net's after a greeting ("مرحبا، ساعدوني" got
+            # "Hello!"), or the model's emergency where it was unsure of the courtesy (sure
+            # of thanks, "my friend" after it is no emergency).
+            return need
+        asked = bool(need.choices) and result.confidence < CONFIDENT
+        if need.intent == OUT_OF_SCOPE or (need.confidence < CONFIDENT and not asked):
+            # Unsure of one topic and no other in sight: the courtesy's answer. With topics in
+            # sight after a courtesy itself unsure, they are asked ("salam khoya, kayn chi
+            # blasa fin nakol f tanja?", a place to eat, got "Hello! What do you need?").
             return result
         if need.intent == "goodbye":
             return need  # they are leaving, not asking for the menu again

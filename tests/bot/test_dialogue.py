@@ -656,6 +656,36 @@ async def test_a_need_after_thanks_is_answered(
     assert (await person.say(said)).text.startswith(answer)
 
 
+async def test_a_question_after_a_greeting_the_model_is_unsure_of_is_asked_back(
+    dialogue: Dialogue,
+) -> None:
+    # A QA pass: "hello brother, is there a place to eat in Tangier?" got "Hello! What do
+    # you need?", the question lost: the model, unsure, had health and food in sight.
+    person = Conversation(dialogue, chat_id="5550208")
+    asked = await person.say("salam khoya, kayn chi blasa fin nakol f tanja?")
+    assert asked.text == "هل تقصد:"
+    assert "cat:social_support" in payloads(asked)
+    assert (await person.press("cat:social_support")).text.startswith("🤝")
+    assert "طنجة" in person.replies[-1].text
+
+
+@pytest.mark.parametrize(
+    ("chat_id", "said"),
+    [
+        # "help me!", a cry of the safety net's as a whole message, after "hello".
+        ("5550209", "مرحبا، ساعدوني"),
+        # The model's emergency in the words after a greeting it was unsure of.
+        ("5550210", "hi, please help me quickly"),
+    ],
+)
+async def test_an_emergency_after_a_greeting_gets_the_numbers(
+    dialogue: Dialogue, chat_id: str, said: str
+) -> None:
+    # Both got "Hello! What do you need?".
+    person = Conversation(dialogue, chat_id=chat_id)
+    assert (await person.say(said)).text.startswith("🚨")
+
+
 @pytest.mark.parametrize(
     ("hint", "said"),
     [
