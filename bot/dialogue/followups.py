@@ -626,6 +626,10 @@ _FREE: dict[str, list[str]] = {
         "rayegan",
         "رایگان",
         "مجانی",
+        # Dari says "fee" ("فیس دارد؟" under Vienna's schools got "Sorry, I did not understand").
+        "فیس دارد",
+        "فیس داره",
+        "fees dara",
     ],
     "ar": [
         "هل هو مجاني؟",

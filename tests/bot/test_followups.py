@@ -286,6 +286,8 @@ async def test_a_number_of_another_page_of_the_list_shows_that_service(
         ("ar", "badde madrase la ibni b amman", "aya wa7ad mjane?", "💶 Paid too"),
         # "is there something free?" got "Sorry, I did not understand".
         ("uk", "мені потрібне житло у Лісабоні", "а є щось безкоштовне?", "💶 Paid too"),
+        # Dari, "does it have a fee?", under Vienna's German classes.
+        ("fa", "کلاس زبان آلمانی در وین میخواهم", "فیس دارد؟", "💶 Paid too"),
     ],
 )
 async def test_free_or_open_typed_under_a_list_is_its_button(
