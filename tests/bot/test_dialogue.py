@@ -508,24 +508,27 @@ async def test_amman_written_amaan_alone_for_the_city_is_amman(
 
 
 @pytest.mark.parametrize(
-    ("chat_id", "said"),
+    ("chat_id", "said", "danger"),
     [
         # "امان" is also safety: in a sentence it never names Amman (as an alias of the city's
-        # it would: "I feel unsafe" would have been Amman's doctors).
-        ("5550196", "احس بعدم امان"),
-        ("5550197", "من در امان نیستم"),
-        ("5550198", "امان امان"),
+        # it would: "I feel unsafe" would have been Amman's doctors). Not being safe is
+        # danger: the numbers of every city first, Amman's among them, and no city kept.
+        ("5550196", "احس بعدم امان", True),
+        ("5550197", "من در امان نیستم", True),
+        ("5550198", "امان امان", False),
     ],
 )
 async def test_amaan_in_a_sentence_is_not_amman(
-    dialogue: Dialogue, chat_id: str, said: str
+    dialogue: Dialogue, chat_id: str, said: str, danger: bool
 ) -> None:
     person = Conversation(dialogue, chat_id=chat_id, language_hint="fa")
     await person.say("/start")
     await person.press("lang:fa")
     await person.say("دکتر")
     await person.say(said)
-    assert not any("عمّان" in reply.text for reply in person.replies)
+    assert person.replies[0].text.startswith("🚨") is danger
+    if not danger:
+        assert not any("عمّان" in reply.text for reply in person.replies)
     assert (await person.say("دکتر")).text == translations("fa").gettext("Which city are you in?")
 
 

@@ -434,3 +434,43 @@ def test_a_threat_of_a_beating_now_is_seen(text: str) -> None:
 )
 def test_the_same_words_with_another_meaning_are_not_danger(text: str) -> None:
     assert not mentions_danger(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Not safe where the writer is, now: a QA pass's "احس بعدم امان" and "من در امان
+        # نیستم" got a goodbye and a question, "3teqni" (save me) and "acil yardım" no
+        # numbers; none of these set the net off before.
+        "احس بعدم امان",
+        "من در امان نیستم",
+        "3teqni",
+        "acil yardım",
+        "I'm not safe at home",
+        "je ne me sens pas en sécurité ici",
+        "no estoy a salvo, ayuda",
+        "non sono al sicuro qui",
+        "não estou em segurança",
+        "ich fühle mich nicht sicher, bitte helfen sie",
+        "güvende değilim",
+        "я не в безпеці",
+    ],
+)
+def test_not_being_safe_now_is_seen(text: str) -> None:
+    assert mentions_danger(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # "Not sure" is written with the same words in three of our languages.
+        "I'm not sure which office it is",
+        "no estoy seguro si necesito cita",
+        "ich bin nicht sicher, ob ich einen termin brauche",
+        "não estou seguro se preciso de marcação",
+        "is it safe to drink the tap water in Lisbon",
+        "acil durumda hangi numara aranır",
+    ],
+)
+def test_not_sure_and_questions_of_safety_are_not_danger(text: str) -> None:
+    assert not mentions_danger(text)
