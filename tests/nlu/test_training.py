@@ -291,6 +291,34 @@ def test_side_by_side_classifiers_answer_the_mean_of_their_members() -> None:
     assert float(again) < 1e-6
 
 
+def test_the_emergency_check_learns_emergencies_and_answers_the_same_once_loaded() -> None:
+    """Trained on real data, the check tells an emergency from an ordinary need; it writes
+    its probability into what a parse returns only where the first intent is `emergency`;
+    loaded again from the model storage, it answers the same to the digit."""
+    code = RASA_SETUP + (
+        "from dalil_emergency_check import EmergencyCheck as E\n"
+        "from rasa.shared.nlu.training_data.message import Message\n"
+        f"data = load_data('{training.DATA_DIR / 'fr.yml'}')\n"
+        "check = E.create(E.get_default_config(), storage, Resource('e'), context)\n"
+        "check.train(data)\n"
+        "texts = ['au secours il y a le feu chez nous', 'je cherche un cours de francais',\n"
+        "         'je cherche un logement']\n"
+        "def parsed(component):\n"
+        "    out = [Message(data={'text': t}) for t in texts]\n"
+        "    for m, name in zip(out, ['emergency', 'emergency', 'find_housing']):\n"
+        "        m.set('intent', {'name': name, 'confidence': 0.9}, add_to_output=True)\n"
+        "    component.process(out)\n"
+        "    return [m.as_dict(only_output_properties=True).get('emergency_check') for m in out]\n"
+        "loaded = E.load(E.get_default_config(), storage, Resource('e'), context)\n"
+        "print(json.dumps([parsed(check), parsed(loaded)]))\n"
+    )
+    trained, loaded = json.loads(_run_in_rasa("import json\n" + code)[-1])
+    fire, course, housing = trained
+    assert fire > 0.5 > course
+    assert housing is None
+    assert loaded == trained
+
+
 def test_fast_batches_are_rasas_batches() -> None:
     """Every batch of three epochs of real data, and every epoch's number of batches, is the
     same, array for array, from Rasa's generator and from dalil_fast_training's (which
