@@ -9,6 +9,8 @@ of them whole, or it is read as any other: "the second school" asks for a school
 
 from __future__ import annotations
 
+import re
+
 from bot.dialogue.phrasebook import Phrasebook, normalised
 
 # Each language's ways of saying the first, second and third, in that order. Left out: words
@@ -114,6 +116,39 @@ _BOTH_BOOK = Phrasebook(_BOTH, most_words=5)
 def ordinal(text: str) -> int | None:
     """Return the place ("the second": 2) a message names among buttons, else None."""
     return _NUMBERS.get(normalised(text))
+
+
+# Forms that are the ordinal standing for a thing wherever they are in a sentence ("where is
+# the second one", "دومی کجاست", "ikincisi açık mı"); the others are only where nothing
+# follows them: "a qué hora abre el primero", but "es la primera vez que vengo". Arabic puts
+# an ordinal after the thing it counts ("المرة الأولى"), so one with its article that opens
+# a clause stands alone too ("الثاني وين").
+_STANDING_ALONE = re.compile(r"\b(?:one|1st|2nd|3rd)$|^(?:اولی|دومی|سومی)$|si$|sü$|^ilki$")
+_ARABIC_ARTICLE = re.compile(r"^ال\w")
+_CLAUSE_END = re.compile(r"[,.;:!?¿¡؟،\n]+")
+
+
+def ordinal_named(text: str) -> int | None:
+    """Return the place a sentence names with an ordinal ("a qué hora abre el primero",
+    "where is the second one", "le deuxième, c'est où ?"), else None: a form that stands for
+    a thing wherever it is, or any form at the end of the message or of one of its clauses.
+    None when it names two places ("el primero o el segundo?")."""
+    places, anywhere = set(), set()
+    for clause in _CLAUSE_END.split(text):
+        words = normalised(clause).split()
+        for size in (3, 2, 1):
+            for start in range(len(words) - size + 1):
+                phrase = " ".join(words[start : start + size])
+                place = _NUMBERS.get(phrase)
+                if place is None:
+                    continue
+                anywhere.add(place)
+                alone = _STANDING_ALONE.search(phrase) or (
+                    start == 0 and _ARABIC_ARTICLE.match(phrase)
+                )
+                if start + size == len(words) or alone:
+                    places.add(place)
+    return places.pop() if len(places) == 1 and len(anywhere) == 1 else None
 
 
 def refused(text: str) -> bool:

@@ -1208,11 +1208,15 @@ async def answer(turn: Turn, result: ParseResult) -> Reply | None:
         return source
     if not _under_a_list(turn, result):
         return None
-    # A service of the list asked about by its number ("when does number 2 open?") got "I
-    # did not understand": its card again, which says it.
+    # A service of the list asked about by its number ("when does number 2 open?") or its
+    # place ("where is the second one") got "I did not understand": its card again, which
+    # says it. A place named is about the list even where the model is sure of another
+    # topic ("a qué hora abre el primero": transport, under doctors), unless a word names it.
     words = len(normalised(text).split())
-    if words <= MOST_WORDS and _about_the_list(turn, result):
-        number = named_number(text)
+    if words <= MOST_WORDS:
+        number = named_number(text) if _about_the_list(turn, result) else None
+        if number is None and not topic_words.topics_named(text) - {f"find_{turn.state.category}"}:
+            number = choice_typed.ordinal_named(text)
         if number is not None and (card := await directory.numbered(turn, number)) is not None:
             return card
     # The list's own buttons typed. The model, which has no intent for them, reads a topic

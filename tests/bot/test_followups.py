@@ -11,7 +11,7 @@ from redis.asyncio import Redis
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.dialogue import Dialogue, followups
+from bot.dialogue import Dialogue, choice_typed, followups
 from bot.dialogue.phrasebook import Phrasebook, named_number
 from bot.i18n import translations
 from core.usage import UsageEvent
@@ -236,6 +236,49 @@ async def test_a_service_asked_about_by_its_number_shows_its_card_again(
     assert second.startswith(f"2. {listed(results)[1][1]}")
     said = await person.say(asked)
     assert said.text == second
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "asked", "place"),
+    [
+        # "a que hora abre el primero" got the list of transport; the others "Sorry, I did not
+        # understand" or another list.
+        ("es", "necesito un medico en madrid, no tengo papeles", "a que hora abre el primero", 1),
+        ("en", "I need food in Lisbon", "when does the second one open", 2),
+        ("fr", "je cherche à manger à Lyon", "le deuxième, c'est où ?", 2),
+        ("ar", "بدي اكل ببيروت", "الثاني وين", 2),
+    ],
+)
+async def test_a_service_asked_about_by_its_place_shows_its_card_again(
+    dialogue: Dialogue, language: str, question: str, asked: str, place: int
+) -> None:
+    person = Conversation(dialogue, language_hint=language)
+    results = await person.say(question)
+    card = results.text.split("\n\n")[place]
+    assert card.startswith(f"{place}. {listed(results)[place - 1][1]}")
+    said = await person.say(asked)
+    assert said.text == card
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("a que hora abre el primero", 1),
+        ("where is the second one", 2),
+        ("when does the first one open?", 1),
+        ("le deuxième, c'est où ?", 2),
+        ("دومی کجاست", 2),
+        ("ikincisi açık mı", 2),
+        ("الثاني وين", 2),
+        ("wo ist die zweite?", 2),
+        ("es la primera vez que vengo a madrid", None),
+        ("the first time I came here", None),
+        ("first I need a doctor", None),
+        ("el primero o el segundo?", None),
+    ],
+)
+def test_a_place_named_in_a_sentence(text: str, place: int | None) -> None:
+    assert choice_typed.ordinal_named(text) == place
 
 
 @pytest.mark.parametrize(
