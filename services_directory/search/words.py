@@ -8,7 +8,8 @@ for words of four letters or more, ends with it (German compounds end with their
 "Mittagessen"). An asked word of six letters or more also matches with its own last one
 or two letters left off, for the ending the person gave it: Turkish "sigortam" ("my
 insurance") is "sigortası", Ukrainian "страховки" is "страховка", English "schools" is
-"school". A word found in more than half of the list (the city, "free") says nothing
+"school"; and with a Turkish softened consonant hard again ("çocuğum", "my child", is
+"çocuklar"). A word found in more than half of the list (the city, "free") says nothing
 about one service and is not counted, nor are the words of asking ("where", "I
 need").
 """
@@ -33,6 +34,12 @@ COMPOUND_LETTERS = 4
 # ("sigortam": "sigorta" and "sigort"), so a short word is never cut to a stub.
 STEM_LETTERS = 5
 STEM_CUT = 2
+# Turkish softens a word's last consonant before an ending that starts with a vowel
+# ("çocuk": "çocuğum", "çocuğuma"; "kitap": "kitabım"; "yurt": "yurdu"): an asked word with
+# a soft one before a vowel is also tried cut there, with the hard one, accents already off
+# ("ğ" is "g"), when that leaves STEM_LETTERS letters.
+_HARDENED = {"g": "k", "b": "p", "d": "t"}
+_SOFTENED = re.compile(r"[gbd](?=[aeiouı])")
 _WORD = re.compile(r"\w+")
 # The words of asking, in our languages as people type them (without accents), which point
 # to no service: "where", "how", "I need", "I am looking for", "please", ...
@@ -68,6 +75,11 @@ def _matches(asked: str, own: frozenset[str] | set[str]) -> bool:
         return True
     compound = len(asked) >= COMPOUND_LETTERS
     stems = [asked[:-cut] for cut in range(1, STEM_CUT + 1) if len(asked) - cut >= STEM_LETTERS]
+    stems += [
+        asked[: soft.start()] + _HARDENED[soft.group()]
+        for soft in _SOFTENED.finditer(asked)
+        if soft.start() + 1 >= STEM_LETTERS
+    ]
     return any(
         (w.startswith(asked) and len(w) - len(asked) <= ENDING_LETTERS)
         or (compound and w.endswith(asked))

@@ -48,6 +48,20 @@ def test_a_word_with_the_persons_own_ending_is_the_word() -> None:
     assert pointed("comprar billete", insured) == ["bus"]
 
 
+def test_a_turkish_word_with_its_consonant_softened_is_the_word() -> None:
+    # "çocuğum" (my child) is "çocuk" with an ending: the homework club's "Çocuklar" was not
+    # found.
+    services = {
+        "club": own(["Çocuklar için ödev yardımı ve öğrenme kulübü"]),
+        "diplomas": own(["Yabancı diplomaların tanınması hakkında danışmanlık"]),
+        "cafe": own(["Almanca sohbet kafesi"]),
+    }
+    assert pointed("çocuğum için okul arıyorum", services) == ["club"]
+    assert pointed("kitabım yok", {"books": own(["Kitap ve defter yardımı"]), **services}) == [
+        "books"
+    ]
+
+
 @pytest.mark.parametrize(
     ("question", "named"),
     [
@@ -113,6 +127,8 @@ def test_words_most_of_the_list_has_and_words_of_asking_point_to_nothing() -> No
         ("vienna", Category.SOCIAL_SUPPORT, "wo gibt es warmes essen in wien", "vie-social-7"),
         ("madrid", Category.MOBILITY, "como compro billete de bus en madrid", "mad-mobility-1"),
         ("lisbon", Category.EDUCATION, "quero matricular meu filho na escola", "lis-education-4"),
+        # "çocuğuma" ("for my child") is the "çocuklar" of the free clothes.
+        ("vienna", Category.SOCIAL_SUPPORT, "çocuğuma kıyafet lazım", "vie-social-5"),
         # "sigortam" ("my insurance") is the "sigortası" of the consultation without it.
         (
             "vienna",
