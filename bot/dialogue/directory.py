@@ -3,6 +3,7 @@ and the emergency numbers."""
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from dataclasses import replace
@@ -30,12 +31,15 @@ from services_directory.cities.service import (
 )
 from services_directory.search.service import (
     SearchPage,
+    ServiceCard,
     distance_m,
     elsewhere,
     search_services,
 )
 
 PAGE_SIZE = 5
+# An empty "open now" list names the service that opens first among this many of the topic.
+FIRST_TO_OPEN_AMONG = 50
 # Remembered when the emergency numbers were shown before the city was known.
 EMERGENCY_PENDING = "emergency"
 # Words the NLU's lists of city names hold that people write for something else: the Persian
@@ -379,7 +383,11 @@ async def search(
     outcome = "results" if found.cards else "filtered_out" if filters else "no_result"
     await turn.record(intent, outcome, category=category, city=city.id, district=state.district)
     if outcome == "filtered_out":
-        return render.none_match(turn.t, turn.locale, category, city, filters)
+        soonest = await _first_to_open(turn, category, city) if filters.open_only else None
+        today = turn.now.astimezone(ZoneInfo(city.timezone)).date()
+        return render.none_match(
+            turn.t, turn.locale, category, city, filters, soonest=soonest, today=today
+        )
     if outcome == "no_result":
         return await _alternatives(turn, category, city)
     state.rated_results = False
@@ -399,6 +407,24 @@ async def search(
         today=turn.now.astimezone(ZoneInfo(city.timezone)).date(),
         offer_person=again,
     )
+
+
+async def _first_to_open(turn: Turn, category: Category, city: City) -> ServiceCard | None:
+    """The service of the list (its other filter kept) that opens first from now, or None
+    when none lists hours that open soon: "open now" at night says when to go instead."""
+    state = turn.state
+    every = await search_services(
+        turn.session,
+        category=category,
+        city_id=city.id,
+        locale=turn.locale,
+        limit=FIRST_TO_OPEN_AMONG,
+        prefer_district=state.district,
+        free_only=state.free_only,
+        now=turn.now,
+    )
+    closed = [c for c in every.cards if c.open_now is False and c.changes_at is not None]
+    return min(closed, key=lambda c: c.changes_at or dt.datetime.max, default=None)
 
 
 async def _on_screen(turn: Turn) -> tuple[Category, City] | None:

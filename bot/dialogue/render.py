@@ -308,17 +308,47 @@ def filter_buttons(t: NullTranslations, filters: Filters) -> tuple[Button, ...]:
 
 
 def none_match(
-    t: NullTranslations, locale: str, category: Category, city: City, filters: Filters
+    t: NullTranslations,
+    locale: str,
+    category: Category,
+    city: City,
+    filters: Filters,
+    *,
+    soonest: ServiceCard | None = None,
+    today: dt.date | None = None,
 ) -> Reply:
-    """Say that the narrowed list is empty, with the buttons that widen it again."""
+    """Say that the narrowed list is empty, with the buttons that widen it again; with
+    `soonest`, the service that opens first, and when (`today` is the city's date)."""
     text = t.gettext("None of the services for {category} in {city} is open now.")
     if filters.free_only:
         text = t.gettext("None of the free services for {category} in {city} is open now.")
         if not filters.open_only:
             text = t.gettext("None of the services for {category} in {city} is free.")
     body = text.format(category=category_label(t, category), city=city.display_name(locale))
+    if soonest is not None and soonest.changes_at is not None and today is not None:
+        body += "\n\n" + _first_to_open(t, locale, soonest, soonest.changes_at, today)
     rows = (filter_buttons(t, filters), (Button(t.gettext("Other topic"), "menu"),))
     return Reply(body, rows, rtl=is_rtl(locale))
+
+
+def _first_to_open(
+    t: NullTranslations, locale: str, card: ServiceCard, opens: dt.datetime, today: dt.date
+) -> str:
+    """Return "The first to open: <name>, today at 08:30." with its phone."""
+    time = format_time(opens, "HH:mm", locale=locale)
+    name = isolate(card.name, locale)
+    if opens.date() == today:
+        # Translators: under "None of the services ... is open now"; {name} is a service's.
+        text = t.gettext("The first to open: {name}, today at {time}.")
+    elif opens.date() == today + dt.timedelta(days=1):
+        text = t.gettext("The first to open: {name}, tomorrow at {time}.")
+    else:
+        # Translators: {day} is a weekday ("Tuesday") or a date ("Thursday, December 24").
+        text = t.gettext("The first to open: {name}, {day} at {time}.")
+    line = text.format(name=name, time=time, day=_day(opens.date(), today, locale))
+    if card.phones:
+        line += f"\n📞 {isolate(card.phones[0], locale)}"
+    return line
 
 
 def privacy_notice(t: NullTranslations, ttl_s: int) -> str:

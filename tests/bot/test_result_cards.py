@@ -227,11 +227,21 @@ async def test_open_now_and_free_only_narrow_the_list_and_widen_it_again(
     widened = await conversation.press("only:free")
     assert f": {total} services\n" in widened.text
 
-    # At night nothing is open: the list says so and offers to widen it.
+    # At night nothing is open: the list says so, names the service that opens first (the
+    # sample's consultation opens at 08:30 on Tuesdays, the others at 09:00 or later), and
+    # offers to widen it.
     clock.now = vienna(7, "23:30")
     night = await conversation.press("only:open")
-    assert night.text == "None of the services for 🩺 Health in Vienna is open now."
+    assert night.text == (
+        "None of the services for 🩺 Health in Vienna is open now.\n\n"
+        "The first to open: Free doctor's consultation without health insurance, "
+        "tomorrow at 08:30.\n📞 +43 1 000 0011"
+    )
     assert "only:open" in [b.payload for row in night.buttons for b in row]
+    clock.now = vienna(8, "06:15")
+    await conversation.press("only:open")
+    dawn = await conversation.press("only:open")
+    assert dawn.text.endswith("without health insurance, today at 08:30.\n📞 +43 1 000 0011")
 
 
 async def test_a_night_shelter_reads_as_one_night_from_evening_to_morning(
