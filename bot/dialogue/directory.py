@@ -3,7 +3,6 @@ and the emergency numbers."""
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 import re
 from dataclasses import replace
@@ -423,8 +422,12 @@ async def _first_to_open(turn: Turn, category: Category, city: City) -> ServiceC
         free_only=state.free_only,
         now=turn.now,
     )
-    closed = [c for c in every.cards if c.open_now is False and c.changes_at is not None]
-    return min(closed, key=lambda c: c.changes_at or dt.datetime.max, default=None)
+    closed = [
+        (opens, n, card)
+        for n, card in enumerate(every.cards)
+        if card.open_now is False and (opens := card.changes_at) is not None
+    ]
+    return min(closed)[2] if closed else None
 
 
 async def _on_screen(turn: Turn) -> tuple[Category, City] | None:
