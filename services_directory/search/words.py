@@ -9,9 +9,9 @@ for words of four letters or more, ends with it (German compounds end with their
 or two letters left off, for the ending the person gave it: Turkish "sigortam" ("my
 insurance") is "sigortası", Ukrainian "страховки" is "страховка", English "schools" is
 "school"; and with a Turkish softened consonant hard again ("çocuğum", "my child", is
-"çocuklar"). A word found in more than half of the list (the city, "free") says nothing
-about one service and is not counted, nor are the words of asking ("where", "I
-need").
+"çocuklar"). One's own child ("mon fils", "ابني") points where the words for children do.
+A word found in more than half of the list (the city, "free") says nothing about one
+service and is not counted, nor are the words of asking ("where", "I need").
 """
 
 from __future__ import annotations
@@ -93,11 +93,36 @@ def own(texts: Iterable[str]) -> frozenset[str]:
     return frozenset(word for text in texts for word in words(text))
 
 
+# A person names their own child ("mon fils a 15 ans", "where can my daughter see a
+# doctor", "ابني", "weldi"); services write "children", "enfants", "Kinder". Such a word
+# points where the words for children do, as one word of the question.
+_OWN_CHILD = (
+    "son sons daughter daughters kid kids baby fils fille filles bebe gamin gamine hijo hija "
+    "hijos hijas nino nina figlio figlia figli figlie bimbo bimba bambino bambina filho filha "
+    "filhos filhas menino menina sohn tochter sohne tochter oglum kizim oglumu kizimi bebegim "
+    "син сина сину сином дочка доньку доньці донька дочь дочку сын сына сыну дитина дитину "
+    "ребенок ребенка پسرم دخترم بچم بچه‌ام پسرمو دخترمو ابني بنتي ابنتي ولدي اولادي طفلي "
+    "طفلتي weldi wlidi binti bnti wldi"
+)
+_CHILDREN = (
+    "children child kids enfants enfant ninos ninas menores bambini ragazzi criancas kinder "
+    "jugendliche cocuk cocuklar діти дітей дитини дети детей ребенка کودکان کودک بچه‌ها "
+    "اطفال الاطفال الطفل اولاد"
+)
+_CHILD_WORDS = words(_CHILDREN)
+_ALIKE = {word: (word, *_CHILD_WORDS) for word in words(_OWN_CHILD)}
+
+
 def pointed(question: str, services: Mapping[str, frozenset[str]]) -> list[str]:
     """Return the ids of `services` (id: its `own` words) the question's words point to,
     those with more of its words first, ties in the order given."""
     found = [
-        {s for s, mine in services.items() if _matches(asked, mine)} for asked in words(question)
+        {
+            s
+            for s, mine in services.items()
+            if any(_matches(alike, mine) for alike in _ALIKE.get(asked, (asked,)))
+        }
+        for asked in words(question)
     ]
     telling = [ids for ids in found if ids and 2 * len(ids) <= len(services)]
     score = {s: sum(s in ids for ids in telling) for s in services}

@@ -48,6 +48,26 @@ def test_a_word_with_the_persons_own_ending_is_the_word() -> None:
     assert pointed("comprar billete", insured) == ["bus"]
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "mon fils a 15 ans il doit aller à l'école",
+        "where can my daughter go to school",
+        "بنتي لازم تروح عالمدرسة",
+        "nheb nsajel weldi fel madrsa",
+        "мою доньку треба записати до школи",
+    ],
+)
+def test_ones_own_child_points_where_children_do(question: str) -> None:
+    # The services say "children" (in every locale they have); people say "my son".
+    services = {
+        "adults": own(["Reading and writing classes for adults", "Ateliers pour adultes"]),
+        "school": own(["Help enrolling children in school", "Aide pour les enfants"]),
+        "cafe": own(["Language café", "Café des langues"]),
+    }
+    assert pointed(question, services) == ["school"]
+
+
 def test_a_turkish_word_with_its_consonant_softened_is_the_word() -> None:
     # "çocuğum" (my child) is "çocuk" with an ending: the homework club's "Çocuklar" was not
     # found.
@@ -127,6 +147,14 @@ def test_words_most_of_the_list_has_and_words_of_asking_point_to_nothing() -> No
         ("vienna", Category.SOCIAL_SUPPORT, "wo gibt es warmes essen in wien", "vie-social-7"),
         ("madrid", Category.MOBILITY, "como compro billete de bus en madrid", "mad-mobility-1"),
         ("lisbon", Category.EDUCATION, "quero matricular meu filho na escola", "lis-education-4"),
+        # "mon fils" is a child: the help with school enrolment for children, not the classes
+        # for adults.
+        (
+            "lyon",
+            Category.EDUCATION,
+            "mon fils a 15 ans il doit aller à l'école mais on vient d'arriver",
+            "lyo-education-3",
+        ),
         # "çocuğuma" ("for my child") is the "çocuklar" of the free clothes.
         ("vienna", Category.SOCIAL_SUPPORT, "çocuğuma kıyafet lazım", "vie-social-5"),
         # "sigortam" ("my insurance") is the "sigortası" of the consultation without it.
