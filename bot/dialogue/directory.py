@@ -8,7 +8,7 @@ import re
 from dataclasses import replace
 from zoneinfo import ZoneInfo
 
-from bot.dialogue import render
+from bot.dialogue import render, weekdays
 from bot.dialogue.phrasebook import normalised
 from bot.dialogue.turn import Turn
 from bot.i18n import is_rtl
@@ -477,6 +477,41 @@ async def pointed_under(turn: Turn, result: ParseResult) -> Reply | None:
     before = turn.state.pointed.split("|") if turn.state.pointed else []
     turn.state.pointed = "|".join([*pointed, *(s for s in before if s not in pointed)])
     turn.state.page = 1
+    return await search(turn, category, city, "find_" + category.value)
+
+
+async def on_days(turn: Turn) -> Reply | None:
+    """Answer days of the week named under a list ("et le week-end ?", "am Samstag?", "nhar
+    sebt"): the same list from the top (all hours, not only open now), the services open on
+    one of those days first; that none is, when none is; None when no day is named."""
+    if (shown := await _on_screen(turn)) is None:
+        return None
+    category, city = shown
+    days = weekdays.named(turn.message.text, city.country)
+    if not days:
+        return None
+    state = turn.state
+    every = await search_services(
+        turn.session,
+        category=category,
+        city_id=city.id,
+        locale=turn.locale,
+        limit=FIRST_TO_OPEN_AMONG,
+        free_only=state.free_only,
+    )
+    then = [
+        card.id
+        for card in every.cards
+        if any(day in period.days for period in card.opening_hours for day in days)
+    ]
+    if not then:
+        return render.none_on_days(turn.t, turn.locale, category, city, days)
+    # Those the list's question pointed to first among them, and then before the rest.
+    before = state.pointed.split("|") if state.pointed else []
+    then = [*(s for s in before if s in then), *(s for s in then if s not in before)]
+    state.pointed = "|".join([*then, *(s for s in before if s not in then)])
+    state.open_only = False
+    state.page = 1
     return await search(turn, category, city, "find_" + category.value)
 
 

@@ -1213,12 +1213,17 @@ async def answer(turn: Turn, result: ParseResult) -> Reply | None:
     # says it. A place named is about the list even where the model is sure of another
     # topic ("a qué hora abre el primero": transport, under doctors), unless a word names it.
     words = len(normalised(text).split())
+    other_topic = bool(topic_words.topics_named(text) - {f"find_{turn.state.category}"})
     if words <= MOST_WORDS:
         number = named_number(text) if _about_the_list(turn, result) else None
-        if number is None and not topic_words.topics_named(text) - {f"find_{turn.state.category}"}:
+        if number is None and not other_topic:
             number = choice_typed.ordinal_named(text)
         if number is not None and (card := await directory.numbered(turn, number)) is not None:
             return card
+        # Days named ("et le week-end ?", "am Samstag?") got the services their words
+        # matched, or another topic: those open on one of the days first.
+        if not other_topic and (days := await directory.on_days(turn)) is not None:
+            return days
     # The list's own buttons typed. The model, which has no intent for them, reads a topic
     # into them as often as not ("et ouvert aujourd hui?": food, 0.80), so a word of
     # another topic decides, not the model.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from babel import Locale
 from babel.dates import format_date, format_skeleton, format_time
 from babel.lists import format_list
 from babel.support import NullTranslations
@@ -23,6 +24,7 @@ from bot.messages import Button, Reply
 from core.languages import NATIVE_NAMES
 from services_directory.categories import Category
 from services_directory.cities.models import City, EmergencyNumber
+from services_directory.search.opening import ICAL_DAYS
 from services_directory.search.service import ServiceCard
 
 MAX_BUTTON_LABEL = 30
@@ -329,6 +331,20 @@ def none_match(
         body += "\n\n" + _first_to_open(t, locale, soonest, soonest.changes_at, today)
     rows = (filter_buttons(t, filters), (Button(t.gettext("Other topic"), "menu"),))
     return Reply(body, rows, rtl=is_rtl(locale))
+
+
+def none_on_days(
+    t: NullTranslations, locale: str, category: Category, city: City, days: tuple[str, ...]
+) -> Reply:
+    """Say that none of the list's services opens on `days` (ICAL_DAYS' names)."""
+    names = Locale.parse(locale).days["stand-alone"]["wide"]
+    listed = format_list([names[ICAL_DAYS.index(day)] for day in days], locale=locale)
+    # Translators: {days} is a list of weekdays ("Saturday and Sunday").
+    text = t.gettext("None of the services for {category} in {city} opens on these days: {days}.")
+    body = text.format(
+        category=category_label(t, category), city=city.display_name(locale), days=listed
+    )
+    return Reply(body, ((Button(t.gettext("Other topic"), "menu"),),), rtl=is_rtl(locale))
 
 
 def _first_to_open(

@@ -11,9 +11,10 @@ from redis.asyncio import Redis
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.dialogue import Dialogue, choice_typed, followups
+from bot.dialogue import Dialogue, choice_typed, followups, weekdays
 from bot.dialogue.phrasebook import Phrasebook, named_number
 from bot.i18n import translations
+from bot.messages import Reply
 from core.usage import UsageEvent
 from nlu.client import NLUClient
 from tests.helpers.conversation import Conversation, answering_desk, labels, listed, payloads
@@ -617,3 +618,74 @@ async def test_a_place_typed_in_words_under_a_list_is_as_its_number(
     assert second.startswith("2. ")
     said = await person.say(typed)
     assert said.text == second
+
+
+def _hours(reply: Reply) -> list[str]:
+    """Each card's opening hours line, in the order shown."""
+    blocks = [b for b in reply.text.split("\n\n") if re.match(r"^\d+\. ", b)]
+    return [next((line for line in b.split("\n") if line.startswith("🕒")), "") for b in blocks]
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "asked", "weekend", "first"),
+    [
+        # "et le week-end ?" got the adults' French classes first, open on no weekend day:
+        # its words matched their description.
+        (
+            "fr",
+            "mon fils a 15 ans il doit aller à l'école à Lyon",
+            "et le week-end ?",
+            ("sam.", "dim."),
+            "Aide à l'inscription scolaire des enfants",
+        ),
+        # Jordan's weekend is Friday and Saturday.
+        ("ar", "بدي محامي في عمان", "وفي الويكند؟", ("الجمعة", "السبت"), None),
+        ("de", "Ich suche einen Deutschkurs in Wien", "auch am Samstag?", ("Sa.",), None),
+    ],
+)
+async def test_days_named_under_a_list_put_the_services_open_then_first(
+    dialogue: Dialogue,
+    language: str,
+    question: str,
+    asked: str,
+    weekend: tuple[str, ...],
+    first: str | None,
+) -> None:
+    person = Conversation(dialogue, language_hint=language)
+    await person.say(question)
+    said = await person.say(asked)
+    opens = [any(day in hours for day in weekend) for hours in _hours(said)]
+    assert opens[0]
+    assert opens == sorted(opens, reverse=True)  # those open then, then the others
+    if first is not None:
+        assert listed(said)[0][1] == first
+
+
+async def test_days_on_which_none_of_the_list_opens_are_said(dialogue: Dialogue) -> None:
+    person = Conversation(dialogue, language_hint="en")
+    await person.say("I need a doctor in Vienna")
+    said = await person.say("and on Sunday?")
+    assert said.text == "None of the services for 🩺 Health in Vienna opens on these days: Sunday."
+
+
+@pytest.mark.parametrize(
+    ("text", "country", "days"),
+    [
+        ("et le week-end ?", "FR", ("SA", "SU")),
+        ("وفي الويكند؟", "JO", ("FR", "SA")),
+        ("am Samstag?", "AT", ("SA",)),
+        ("los sábados abren?", "ES", ("SA",)),
+        ("nhar sebt m7loul?", "MA", ("SA",)),
+        ("یک شنبه باز است؟", "AT", ("SU",)),
+        ("یکشنبه", "AT", ("SU",)),
+        ("شنبه", "AT", ("SA",)),
+        ("pazartesi açık mı", "AT", ("MO",)),
+        ("pazar açık mı", "AT", ("SU",)),
+        ("в суботу працює?", "AT", ("SA",)),
+        ("saturday or sunday", "PT", ("SA", "SU")),
+        ("la segunda", "PT", ()),
+        ("is it free", "PT", ()),
+    ],
+)
+def test_the_days_a_message_names(text: str, country: str, days: tuple[str, ...]) -> None:
+    assert weekdays.named(text, country) == days
