@@ -8,6 +8,8 @@ import re
 from dataclasses import replace
 from zoneinfo import ZoneInfo
 
+from babel.lists import format_list
+
 from bot.dialogue import render, weekdays
 from bot.dialogue.phrasebook import normalised
 from bot.dialogue.turn import Turn
@@ -55,6 +57,22 @@ ALONE = {"amman": frozenset({"امان"})}
 def what_do_you_need(turn: Turn) -> Reply:
     """Return the menu with the plain question."""
     return render.menu(turn.t, turn.locale, turn.t.gettext("What do you need?"))
+
+
+async def cities_refused(turn: Turn) -> Reply:
+    """Answer "none of them" to "Which city are you in?": the cities served, said kindly, and
+    the menu without a person (who would need one of the cities too). What waited for the
+    city still waits: the city typed later answers it."""
+    t = turn.t
+    names = [city.display_name(turn.locale) for city in await turn.cities()]
+    await turn.record(OUT_OF_SCOPE, "cities_refused")
+    # Translators: the answer to "none of them" under "Which city are you in?"; {cities}
+    # lists the cities served ("Amman, Beirut and Vienna").
+    text = t.gettext(
+        "For now I only know services in {cities}. Elsewhere I cannot help you find services "
+        "yet, sorry. If you are in danger, call the emergency number of the country you are in."
+    ).format(cities=format_list(names, locale=turn.locale))
+    return render.menu(t, turn.locale, text, person=False)
 
 
 async def ask_city(turn: Turn) -> Reply:

@@ -423,6 +423,10 @@ class Dialogue:
         if shared := _shared_greeting(turn, result):
             return await self._greeted_in_shared(turn, shared)
         self._adopt_language(turn, await self._language_besides_city(turn, result), weak=weak)
+        if directory.city_awaited(turn) and choice_typed.refused(text) and not result.danger:
+            # "ولا واحد" for "Which city are you in?" got every city's emergency numbers (the
+            # model's emergency, unsure): none of the cities served is where they are.
+            return [await directory.cities_refused(turn)]
         if (erase_in := erasure.asked_in(text)) is not None and not result.danger:
             return await self._erase_offered(turn, result, erase_in)
         if (speaker := speaker_asked.asked(text)) is not None and not result.danger:
@@ -900,6 +904,8 @@ def _picked(turn: Turn) -> str | None:
     # "Something else", typed: "none of these", "no", "ninguno" (answered "Sorry, I did not
     # understand", or read by the model as a greeting, in a QA pass).
     if choice_typed.refused(message.text):
+        if any(p.startswith(("city:", "human:city:")) for p in payloads):
+            return None  # none of the cities: answered as such (directory.cities_refused)
         return next((p for p in payloads if p in _SOMETHING_ELSE), None)
     topics = [payload for payload in payloads if payload.startswith("cat:")]
     if choice_typed.both(message.text) and len(topics) >= 2:

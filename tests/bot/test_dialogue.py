@@ -1256,3 +1256,54 @@ async def test_one_word_keeps_the_language_of_the_persons_earlier_messages(
     person = Conversation(dialogue, chat_id="5550146")
     assert (await person.say(first)).language == locale
     assert (await person.say(word)).language == locale
+
+
+CITIES_REFUSED = (
+    "For now I only know services in {cities}. Elsewhere I cannot help you find services yet, "
+    "sorry. If you are in danger, call the emergency number of the country you are in."
+)
+
+
+@pytest.mark.parametrize(
+    ("chat_id", "hint", "need", "refusal"),
+    [
+        # A QA pass: "ولا واحد" (none of them) for "Which city are you in?" got every city's
+        # emergency numbers, the model reading an emergency into it.
+        ("5550230", "ar", "احتاج طبيب", "ولا واحد"),
+        ("5550231", "en", "I need a doctor", "none"),
+        ("5550232", "fr", "je cherche un médecin", "aucune"),
+        ("5550233", "es", "necesito un médico", "ninguna"),
+        ("5550234", "de", "ich brauche einen Arzt", "keine"),
+    ],
+)
+async def test_none_of_the_cities_gets_a_kind_answer(
+    dialogue: Dialogue, chat_id: str, hint: str, need: str, refusal: str
+) -> None:
+    person = Conversation(dialogue, chat_id=chat_id, language_hint=hint)
+    t = translations(hint)
+    assert (await person.say(need)).text == t.gettext("Which city are you in?")
+    answer = await person.say(refusal)
+    assert not answer.urgent
+    assert "Lyon" in answer.text or "ليون" in answer.text  # the cities served, named
+    assert answer.text.startswith(t.gettext(CITIES_REFUSED).split("{cities}")[0])
+    assert payloads(answer) == [*CATEGORY_MENU[:-2], "emergency"]
+    # The city typed after it still answers the need that waited.
+    assert (await person.say("Lyon")).text.startswith(t.gettext("🩺 Health"))
+
+
+async def test_none_of_the_cities_with_danger_gets_the_numbers(dialogue: Dialogue) -> None:
+    person = Conversation(dialogue, chat_id="5550235", language_hint="en")
+    await person.say("I need a doctor")
+    assert (await person.say("none of them, he is hitting me")).urgent
+
+
+async def test_none_of_the_cities_under_the_numbers_is_answered_kindly(
+    dialogue: Dialogue,
+) -> None:
+    person = Conversation(dialogue, chat_id="5550236", language_hint="en", channel="whatsapp")
+    numbers = await person.say("I am in danger")
+    assert numbers.urgent
+    assert "city:lyon" in payloads(numbers)
+    answer = await person.say("none")
+    assert not answer.urgent
+    assert answer.text.startswith(translations(answer.language).gettext(CITIES_REFUSED)[:12])
