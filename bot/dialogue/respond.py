@@ -452,6 +452,7 @@ class Dialogue:
         elif result.intent in _COURTESIES:
             result = await self._need_after_courtesy(text, result)
         result = await directory.need_named_with_city(turn, result)
+        result = _need_named_beside_danger(text, result)
         turn.state.last_intent = result.intent
         if city := await directory.answered_city(turn, result, bare=_one_word(text)):
             return [await self._city_typed(turn, city)]
@@ -853,6 +854,17 @@ def _leaving(text: str, result: ParseResult) -> bool:
         return False
     words = set(normalised(text).split())
     return bool(words & _LEAVING_WORDS) and words <= _COURTESY_WORDS
+
+
+def _need_named_beside_danger(text: str, result: ParseResult) -> ParseResult:
+    """Return `result` with the one need its words name (nlu/topic_words) to answer after the
+    numbers, where words of danger made it an emergency the model was sure of and no need was
+    kept: "mon mari me frappe, je ne sais pas où aller" (0.99) got the numbers alone. Where
+    the model was unsure, the client already puts the need named before the model's guess."""
+    if result.intent != EMERGENCY or not result.danger or result.need is not None:
+        return result
+    named = topic_words.topics_named(text)
+    return replace(result, need=named.pop()) if len(named) == 1 else result
 
 
 # What a person at a loss writes under the emergency numbers ("what do I do", "please",

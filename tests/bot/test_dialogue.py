@@ -1307,3 +1307,33 @@ async def test_none_of_the_cities_under_the_numbers_is_answered_kindly(
     answer = await person.say("none")
     assert not answer.urgent
     assert answer.text.startswith(translations(answer.language).gettext(CITIES_REFUSED)[:12])
+
+
+@pytest.mark.parametrize(
+    ("chat_id", "hint", "said"),
+    [
+        # A QA pass: the numbers, then Lyon's schools ("enfants" pulled the model's need).
+        (
+            "5550237",
+            "fr",
+            "je suis a lyon mon mari me frappe je sais pas ou aller avec mes enfants",
+        ),
+        ("5550238", "en", "i am in lyon, my husband hits me and i have nowhere to go with my kids"),
+        ("5550239", "es", "estoy en lyon, mi marido me pega y no tengo a donde ir con mis hijos"),
+        (
+            "5550240",
+            "de",
+            "ich bin in lyon, mein mann schlägt mich, ich weiß nicht wohin mit den kindern",
+        ),
+        # The model sure of the emergency (0.99): the numbers came alone.
+        ("5550241", "fr", "je suis a lyon, mon mari me frappe je ne sais pas ou aller"),
+    ],
+)
+async def test_violence_at_home_with_nowhere_to_go_gets_the_numbers_then_shelter(
+    dialogue: Dialogue, chat_id: str, hint: str, said: str
+) -> None:
+    person = Conversation(dialogue, chat_id=chat_id, language_hint=hint)
+    await person.say(said)
+    numbers, need = person.replies
+    assert numbers.urgent
+    assert need.text.startswith(translations(hint).gettext("🏠 Housing") + " ")
