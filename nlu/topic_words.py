@@ -12,6 +12,7 @@ first.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import yaml
@@ -24,26 +25,45 @@ DOMAIN = Path(__file__).with_name("rasa") / "domain.yml"
 # Longer messages say more than their topic's name: the model reads them.
 MOST_WORDS = 3
 
+# A topic's list of words that count only written with these very letters, not folded as the
+# safety net reads: Dari "مکتب" (school) is Arabic "مكتب" (office) once Persian letters are
+# written as Arabic ones.
+AS_WRITTEN = "as_written"
+# Words as written: a Persian half-space (ZWNJ) ends one, as in "مکتب‌ها".
+_WRITTEN_WORDS = re.compile(r"\w+")
+
 Entry = tuple[str, ...]
 
 
 def _read(path: Path) -> dict[Entry, str]:
     """Each entry's words, and the intent of its topic (`find_<topic>`)."""
+    return _read_both(path)[0]
+
+
+def _read_both(path: Path) -> tuple[dict[Entry, str], dict[Entry, str]]:
+    """The entries read as the safety net reads, and those read only as written."""
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     intents = set(yaml.safe_load(DOMAIN.read_text(encoding="utf-8"))["intents"])
     entries: dict[Entry, str] = {}
+    as_written: dict[Entry, str] = {}
     for topic, languages in raw.items():
         intent = f"find_{topic}"
         if intent not in intents:
             raise ValueError(f"{path.name}: {topic!r} is not a topic of the model")
-        for entries_written in languages.values():
+        for language, entries_written in languages.items():
             for written in entries_written:
-                if entry := tuple(words(str(written))):
+                if language == AS_WRITTEN:
+                    as_written[_written(str(written))] = intent
+                elif entry := tuple(words(str(written))):
                     entries[entry] = intent
-    return entries
+    return entries, as_written
 
 
-_ENTRIES = _read(FILE)
+def _written(text: str) -> Entry:
+    return tuple(_WRITTEN_WORDS.findall(text.casefold()))
+
+
+_ENTRIES, _AS_WRITTEN = _read_both(FILE)
 
 
 def named_topic(text: str) -> str | None:
@@ -51,13 +71,13 @@ def named_topic(text: str) -> str | None:
     forms = word_forms(text)
     if not forms or len(forms) > MOST_WORDS:
         return None
-    found = _named(forms)
+    found = _named(forms) | _named_as_written(text)
     return found.pop() if len(found) == 1 else None
 
 
 def topics_named(text: str) -> set[str]:
     """Return the intents of every topic a word of `text` names, however long it is."""
-    return _named(word_forms(text))
+    return _named(word_forms(text)) | _named_as_written(text)
 
 
 def _named(forms: list[set[str]]) -> set[str]:
@@ -66,4 +86,14 @@ def _named(forms: list[set[str]]) -> set[str]:
         for entry, intent in _ENTRIES.items()
         for start in range(len(forms) - len(entry) + 1)
         if all(word in forms[start + i] for i, word in enumerate(entry))
+    }
+
+
+def _named_as_written(text: str) -> set[str]:
+    written = _written(text)
+    return {
+        intent
+        for entry, intent in _AS_WRITTEN.items()
+        for start in range(len(written) - len(entry) + 1)
+        if written[start : start + len(entry)] == entry
     }

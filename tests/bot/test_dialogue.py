@@ -1337,3 +1337,20 @@ async def test_violence_at_home_with_nowhere_to_go_gets_the_numbers_then_shelter
     numbers, need = person.replies
     assert numbers.urgent
     assert need.text.startswith(translations(hint).gettext("🏠 Housing") + " ")
+
+
+@pytest.mark.parametrize(
+    ("chat_id", "said"),
+    [
+        # A QA pass: Dari "مکتب" (school) was not read as a need of education: the model,
+        # unsure, asked back "legal help, education or jobs?".
+        ("5550242", "مکتب میخواهم"),
+        ("5550243", "کجا مکتب است در وین"),
+    ],
+)
+async def test_school_in_dari_is_education(dialogue: Dialogue, chat_id: str, said: str) -> None:
+    person = Conversation(dialogue, chat_id=chat_id, language_hint="fa")
+    await person.say("/start")
+    await person.press("lang:fa")
+    await person.press("city:vienna")
+    assert (await person.say(said)).text.startswith(translations("fa").gettext("📚 Education"))

@@ -77,6 +77,23 @@ def test_the_topics_a_longer_message_names(text: str, topics: set[str]) -> None:
     assert topic_words.topics_named(text) == topics
 
 
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        # Dari "مکتب" is school; written with Arabic letters, "مكتب" is an office, the same
+        # once folded: it counts only as Persian writes it.
+        ("مکتب", "find_education"),
+        ("مکتب میخواهم", "find_education"),
+        ("مکتب‌ها", "find_education"),
+        ("مكتب", None),
+        ("مكتب العمل", None),
+        ("وين المكتب", None),
+    ],
+)
+def test_a_word_of_persian_letters_counts_only_so_written(text: str, intent: str | None) -> None:
+    assert topic_words.named_topic(text) == intent
+
+
 def test_the_lists_name_the_models_topics_and_no_danger() -> None:
     lists = yaml.safe_load(topic_words.FILE.read_text(encoding="utf-8"))
     intents = yaml.safe_load(topic_words.DOMAIN.read_text(encoding="utf-8"))["intents"]
