@@ -123,8 +123,45 @@ class LanguageIdentifier:
         model = self._models.get(script) if script else None
         if model is None:
             return None
+        if script == "LATIN" and len(owners := _own_words_of(text)) == 1:
+            # Words only one language writes outweigh n-grams that read "komak lazem daram"
+            # as Turkish.
+            return LanguageGuess(owners.pop(), 1.0)
         guess = model.classify(text)
         return guess if guess.confidence >= self.min_confidence else None
+
+
+# Words that, among Dalil's languages, one alone writes in Latin letters: Finglish (Persian)
+# and Turkish typed without its letters, as many phones type them ("komak mikham", "yardim
+# istiyorum" after a "salam" answered in Arabic stayed Arabic). Not words Arabizi, English or
+# the Romance languages write too ("man", "dar", "chi", "lazem", "lazim", "mi", "var").
+_FINGLISH = """
+    mikham mikhaam mikhay mikhaym mikhaim mikhastam mikhad mikhan mikhaham mikhahim
+    nemikham mikonam mikonim mikoni mikone mishe nemishe mitoonam mitunam mitavanam
+    nemitoonam nemitunam nemidoonam nemidunam midoonam midunam hastam hastim hastid
+    nistam nistim nadaram nadarim daram darim konam konim konid beram berim
+    bekhabam begiram peyda paida komak komakam lotfan chetori chetorid khoobam khubam
+    khoone khune khooneh bache bacheha bachem bachehaye pesaram dokhtaram shoharam
+    kheili kheyli kojast koja chera baraye barayeh
+    """
+_TURKISH_UNLETTERED = """
+    istiyorum istiyoruz ariyorum ariyoruz bulabilirim bulamiyorum nerede nerde nasil
+    yardim yardima ihtiyacim ihtiyacimiz lutfen tesekkurler gerekiyor misiniz
+    """
+_OWN_WORDS = {"fa": frozenset(_FINGLISH.split()), "tr": frozenset(_TURKISH_UNLETTERED.split())}
+_LATIN_WORDS = re.compile(r"[a-z]+")
+
+
+def own_words(text: str, language: str) -> bool:
+    """Tell whether `text` has a word only `language` writes in Latin letters among Dalil's
+    languages: a message of a word or two is then that language, as with `own_letters`."""
+    return language in _own_words_of(text)
+
+
+def _own_words_of(text: str) -> set[str]:
+    """The languages whose own words (_OWN_WORDS) `text` has."""
+    written = set(_LATIN_WORDS.findall(normalize(text)))
+    return {language for language, words in _OWN_WORDS.items() if words & written}
 
 
 def own_letters(text: str, language: str) -> bool:

@@ -45,7 +45,7 @@ from nlu import topic_words
 from nlu.client import NLUClient, ParseResult
 from nlu.decision import CONFIDENT, EMERGENCY, LEAST_CHOICE, OUT_OF_SCOPE
 from nlu.errors import NLUUnavailable
-from nlu.language import own_letters, shared_greeting
+from nlu.language import own_letters, own_words, shared_greeting
 from nlu.safety import mentions_danger
 from services_directory.categories import Category
 from services_directory.cities.models import City
@@ -576,9 +576,11 @@ class Dialogue:
         # it does not change a language already known from earlier messages or from the
         # person's phone.
         known = turn.state.detected_language or supported(turn.message.language_hint)
-        if detected is not None and own_letters(turn.message.text, detected):
+        text = turn.message.text
+        if detected is not None and (own_letters(text, detected) or own_words(text, detected)):
             # Letters only one language writes say it in a word or two: "کمک میخوام" after a
-            # "سلام" answered in Arabic stayed Arabic, and "yardım lazım" after a "slm".
+            # "سلام" answered in Arabic stayed Arabic, and "yardım lazım" after a "slm"; and
+            # so do words only one writes in Latin letters ("komak mikham", "yardim istiyorum").
             weak = False
         if detected in SUPPORTED_LOCALES and not (weak and known):
             turn.state.detected_language = detected

@@ -824,6 +824,25 @@ async def test_a_persian_speaker_who_writes_on_after_salam_is_answered_in_persia
     assert (await turkish.say("yardım lazım")).text.startswith("İhtiyacınızı kendi")
 
 
+@pytest.mark.parametrize(
+    ("chat_id", "greeting", "said", "language"),
+    [
+        # A QA pass: Finglish after "salam" answered in Arabic kept the Arabic ("komak
+        # mikham" got "عذرًا، لم أفهم"): words only Finglish writes say Persian, however short.
+        ("5550244", "salam", "komak mikham", "fa"),
+        ("5550245", "slm", "komak lazem daram", "fa"),
+        ("5550246", "salam", "yardim istiyorum", "tr"),
+    ],
+)
+async def test_finglish_or_turkish_without_its_letters_after_salam_is_answered_in_it(
+    dialogue: Dialogue, chat_id: str, greeting: str, said: str, language: str
+) -> None:
+    person = Conversation(dialogue, chat_id=chat_id)
+    await person.say(greeting)
+    assert person.replies[0].language == "ar"
+    assert (await person.say(said)).language == language
+
+
 async def test_a_shared_greeting_is_in_the_phones_language_when_it_is_one_of_them(
     dialogue: Dialogue,
 ) -> None:

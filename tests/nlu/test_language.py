@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from nlu.language import LanguageIdentifier, dominant_script, own_letters, shared_greeting
+from nlu.language import (
+    LanguageIdentifier,
+    dominant_script,
+    own_letters,
+    own_words,
+    shared_greeting,
+)
 from nlu.training_data import examples_by_language
 
 MESSAGES = [
@@ -107,3 +113,23 @@ def test_own_letters_are_those_no_other_language_of_dalils_writes() -> None:
     assert not own_letters("Ärztin", "de")
     assert not own_letters("ok", "tr")
     assert not own_letters("ok", "fr")  # French has no letter of its own here
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "own"),
+    [
+        # Finglish and Turkish typed without their letters: words only they write.
+        ("komak mikham", "fa", True),
+        ("khoone nadaram", "fa", True),
+        ("yardim istiyorum", "tr", True),
+        ("nerede doktor var", "tr", True),
+        # Arabizi and English words Finglish writes too say nothing.
+        ("ana f lyon", "fa", False),
+        ("man dar", "fa", False),
+        ("lazim doktor", "tr", False),  # Levantine Arabizi writes "lazim" too
+    ],
+)
+def test_own_words_are_those_no_other_language_of_dalils_writes(
+    text: str, language: str, own: bool
+) -> None:
+    assert own_words(text, language) == own
