@@ -51,12 +51,22 @@ def _fold(text: str, script: str) -> str:
     return _ARABIC_MARKS.sub("", unicodedata.normalize("NFKC", text)).casefold()
 
 
+# How many n-grams a whole word weighs. Letters alone read "migrants are dangerous" as French
+# ("migrants", "danger"), "I am in danger" as German: the little words of a language ("are",
+# "am", "my") say it better. On a tenth of the training data kept out of it, in three draws,
+# whole words weighing five told 14, 17 and 23 more of 1,406 messages right (8, 10 and 14 more
+# of those of four words at most).
+WORD_WEIGHT = 5
+
+
 def _ngrams(text: str, script: str) -> Iterator[str]:
     for word in _fold(text, script).split():
         padded = f" {word} "
         for n in (1, 2, 3, 4):
             for i in range(len(padded) - n + 1):
                 yield padded[i : i + n]
+        for _ in range(WORD_WEIGHT):
+            yield f"<{word}>"
 
 
 class _NaiveBayes:

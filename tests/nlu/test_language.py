@@ -50,9 +50,34 @@ def test_identifies_short_messages(
     assert guess.language == language
 
 
+# Short messages whose words say their language more than their letters do: "migrants are
+# dangerous" (a myth) read as French, "I am in danger" as German, "delete my data" as Spanish.
+SHORT = [
+    ("migrants are dangerous", "en"),
+    ("I am in danger", "en"),
+    ("delete my data", "en"),
+    ("refugees are criminals", "en"),
+    ("les migrants sont dangereux", "fr"),
+    ("los migrantes son peligrosos", "es"),
+    ("i migranti sono pericolosi", "it"),
+    ("os migrantes são perigosos", "pt"),
+    ("Migranten sind gefährlich", "de"),
+    ("göçmenler tehlikeli", "tr"),
+]
+
+
+@pytest.mark.parametrize(("text", "language"), SHORT)
+def test_identifies_short_myths_by_their_words(
+    identifier: LanguageIdentifier, text: str, language: str
+) -> None:
+    guess = identifier.identify(text)
+    assert guess is not None
+    assert guess.language == language
+
+
 def test_none_of_these_are_training_examples() -> None:
     seen = {t.casefold() for texts in examples_by_language().values() for t in texts}
-    assert not {text.casefold() for text, _ in MESSAGES} & seen
+    assert not {text.casefold() for text, _ in MESSAGES + SHORT} & seen
 
 
 @pytest.mark.parametrize("text", ["", "123 456", "🙂🙂", "https://example.org/x", "   ", "a@b.org"])
