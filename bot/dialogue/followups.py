@@ -18,7 +18,7 @@ from bot.i18n import is_rtl
 from bot.messages import Button, Reply
 from core import usage
 from handoff import service as handoff
-from nlu import topic_words
+from nlu import myth_words, topic_words
 from nlu.client import ParseResult
 from nlu.decision import CONFIDENT, EMERGENCY
 from services_directory.categories import Category
@@ -521,6 +521,8 @@ _FREE: dict[str, list[str]] = {
         "quanto si paga",
         "nn si paga vero?",
         "serve pagare?",
+        "gratuiti",
+        "gratuite",
     ],
     "pt": [
         "é gratis?",
@@ -537,6 +539,9 @@ _FREE: dict[str, list[str]] = {
         "tenho q pagar",
         "sai de graça?",
         "precisa pagar algo",
+        "gratuitos",
+        "gratuitas",
+        "de graca",
     ],
     "de": [
         "ist das kostenlos",
@@ -555,6 +560,11 @@ _FREE: dict[str, list[str]] = {
         "muss man bezahlen",
         "was muss ich zahlen",
         "is das kostenlos",
+        # What is free, as much as whether it is ("nur kostenlose" under Vienna's doctors put
+        # those saying "kostenlos" first, the paid ones still in the list).
+        "kostenlose",
+        "kostenlosen",
+        "gratis",
     ],
     "tr": [
         "ücretsiz mi?",
@@ -1182,6 +1192,17 @@ def _about_the_list(turn: Turn, result: ParseResult) -> bool:
     )
 
 
+def _myth_told(text: str, result: ParseResult) -> bool:
+    """Tell whether a message under a list tells a myth rather than asks about the list: the
+    model reads a myth, sure of it or with a myth's words in the message ("fluchtlinge
+    bekommen alles umsonst", refugees get everything for free, got "None of the free services
+    is open now"). "Gibt es kostenlose Wohnungen?" under the housing list is the model's
+    housing, and free only."""
+    if result.intent != myths.RUMOUR:
+        return False
+    return result.confidence >= CONFIDENT or bool(myth_words.myths_named(text))
+
+
 def _filter_asked(turn: Turn, text: str) -> str | None:
     """Return the list's filter a message asks for ("is it free?": "free", "open now?":
     "open"), unless a word in it names another topic ("is the food bank free?")."""
@@ -1206,7 +1227,7 @@ async def answer(turn: Turn, result: ParseResult) -> Reply | None:
     calm = result.intent != EMERGENCY and not result.danger
     if calm and (source := await doubted(turn)) is not None:
         return source
-    if not _under_a_list(turn, result):
+    if not _under_a_list(turn, result) or _myth_told(text, result):
         return None
     # A service of the list asked about by its number ("when does number 2 open?") or its
     # place ("where is the second one") got "I did not understand": its card again, which

@@ -689,3 +689,29 @@ async def test_days_on_which_none_of_the_list_opens_are_said(dialogue: Dialogue)
 )
 def test_the_days_a_message_names(text: str, country: str, days: tuple[str, ...]) -> None:
     assert weekdays.named(text, country) == days
+
+
+@pytest.mark.parametrize(
+    ("language", "myth"),
+    [
+        # A QA pass: under Vienna's doctors, "fluchtlinge bekommen alles umsonst" (refugees
+        # get everything for free, a myth) got "None of the free services is open now".
+        ("de", "fluchtlinge bekommen alles umsonst"),
+        ("uk", "біженці отримують все безкоштовно"),
+    ],
+)
+async def test_a_myth_about_free_things_under_a_list_is_a_myth_not_free_only(
+    dialogue: Dialogue, language: str, myth: str
+) -> None:
+    person = Conversation(dialogue, language_hint=language)
+    await person.say("/start")
+    await person.press(f"lang:{language}")
+    await person.press("city:vienna")
+    assert listed(await person.press("cat:health"))
+    fact = await person.say(myth)
+    assert fact.text.startswith(translations(language).gettext("❌ Myth: {myth}").split("{")[0])
+    # Free only, asked in words, is still the list's filter ("nur kostenlose" only put the
+    # services saying "kostenlos" first).
+    free = await person.say({"de": "nur kostenlose", "uk": "тільки безкоштовні"}[language])
+    assert free.text.startswith(translations(language).gettext("🩺 Health"))
+    assert translations(language).gettext("💶 Paid too") in labels(free)
