@@ -343,9 +343,12 @@ async def _services(
     offset: int,
     limit: int,
     question: str | None = None,
+    *,
+    filtered: bool = True,
 ) -> SearchPage:
-    """The services of the list the state describes (its filters, district and the services
-    its question pointed to, or those `question` points to for a new list), from `offset` on."""
+    """The services of the list the state describes (its filters unless not `filtered`,
+    district and the services its question pointed to, or those `question` points to for a
+    new list), from `offset` on."""
     state = turn.state
     return await search_services(
         turn.session,
@@ -359,8 +362,8 @@ async def _services(
         prefer_district=state.district,
         first=tuple(state.pointed.split("|")) if state.pointed else (),
         question=question,
-        open_at=turn.now if state.open_only else None,
-        free_only=state.free_only,
+        open_at=turn.now if state.open_only and filtered else None,
+        free_only=state.free_only and filtered,
         now=turn.now,
     )
 
@@ -565,6 +568,10 @@ async def numbered(turn: Turn, number: int) -> Reply | None:
         return None
     category, city = shown
     found = await _services(turn, category, city, None, number - 1, 1)
+    if not found.total and (turn.state.open_only or turn.state.free_only):
+        # Narrowed to nothing ("None of the services is open now"): the numbers are those of
+        # the list seen before it ("wann macht nummer 3 auf" got that line again).
+        found = await _services(turn, category, city, None, number - 1, 1, filtered=False)
     if not found.cards:
         return None
     today = turn.now.astimezone(ZoneInfo(city.timezone)).date()

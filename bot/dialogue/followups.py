@@ -1163,6 +1163,35 @@ _DOUBT: dict[str, list[str]] = {
 DOUBT = Phrasebook(_DOUBT, most_words=5)
 # "Is it free?" and "open now?" typed instead of pressing the list's 🆓 and 🕒 buttons.
 FILTER_WORDS = 5
+# When the services of the list open, asked of them all: the list without "open now", each
+# card saying when it opens ("wann offnen sie" under "None of the services is open now" got
+# the help text). Asked of one by its number, its card (`named_number`).
+_WHEN_OPEN: dict[str, list[str]] = {
+    "en": ["when do they open", "when does it open", "what time do they open",
+           "what time does it open", "when are they open", "opening hours", "when open"],
+    "fr": ["quand ca ouvre", "ca ouvre quand", "quand est ce que ca ouvre", "ils ouvrent quand",
+           "a quelle heure ca ouvre", "a quelle heure ils ouvrent", "horaires", "quand ouvert"],
+    "es": ["cuando abren", "cuando abre", "a que hora abren", "a que hora abre", "horario",
+           "horarios"],
+    "it": ["quando aprono", "quando apre", "a che ora aprono", "a che ora apre", "orari",
+           "orario", "quando e aperto", "quando sono aperti"],
+    "pt": ["quando abrem", "quando abre", "a que horas abre", "a que horas abrem",
+           "que horas abre", "que horas abrem", "horario", "horarios"],
+    "de": ["wann offnen", "wann offnet", "wann öffnen", "wann öffnet", "wann macht", "wann machen",
+           "wann haben sie auf", "wann hat", "offnungszeiten", "öffnungszeiten", "wann offen"],
+    "tr": ["ne zaman aciliyor", "ne zaman açılıyor", "ne zaman acilir", "ne zaman açılır",
+           "kacta aciliyor", "kaçta açılıyor", "kacta acilir", "kaçta açılır", "calisma saatleri",
+           "çalışma saatleri"],
+    "uk": ["коли відкривається", "коли відкриваються", "коли відчиняється", "коли відчиняються",
+           "о котрій відкривається", "о котрій відкриваються", "графік роботи", "когда открывается",
+           "когда открываются", "когда откроется", "во сколько открывается", "koly vidkryvayetsya"],
+    "fa": ["کی باز میشه", "کی باز می شود", "کی باز میشن", "چه ساعتی باز میشه", "ساعت کاری",
+           "ki baz mishe", "saat kari"],
+    "ar": ["امتى بيفتح", "إمتى بيفتح", "امتى يفتح", "متى يفتح", "متى تفتح", "متى يفتحون",
+           "وقتاش يحل", "وقتاش كيحلو", "اوقات العمل", "أوقات العمل", "imta byefta7",
+           "waqtach y7al"],
+}  # fmt: skip
+WHEN_OPEN = Phrasebook(_WHEN_OPEN, most_words=8)
 FREE = Phrasebook(_FREE, most_words=FILTER_WORDS)
 OPEN = Phrasebook(_OPEN, most_words=FILTER_WORDS)
 # A longer message is a need with such words in it ("none of these doctors speaks Arabic, I
@@ -1245,6 +1274,8 @@ async def answer(turn: Turn, result: ParseResult) -> Reply | None:
         # matched, or another topic: those open on one of the days first.
         if not other_topic and (days := await directory.on_days(turn)) is not None:
             return days
+    if WHEN_OPEN.found(text) and not other_topic:
+        return await directory.narrowed(turn, "open", on=False)
     # The list's own buttons typed. The model, which has no intent for them, reads a topic
     # into them as often as not ("et ouvert aujourd hui?": food, 0.80), so a word of
     # another topic decides, not the model.

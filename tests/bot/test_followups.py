@@ -715,3 +715,39 @@ async def test_a_myth_about_free_things_under_a_list_is_a_myth_not_free_only(
     free = await person.say({"de": "nur kostenlose", "uk": "тільки безкоштовні"}[language])
     assert free.text.startswith(translations(language).gettext("🩺 Health"))
     assert translations(language).gettext("💶 Paid too") in labels(free)
+
+
+def _at_night_in_vienna() -> dt.datetime:
+    """Monday 7 December 2026, 23:30 in Vienna: none of its sample services is open."""
+    return dt.datetime(2026, 12, 7, 22, 30, tzinfo=dt.UTC)
+
+
+@pytest.mark.parametrize(
+    ("language", "when", "number"),
+    [
+        # A QA pass: under "None of the services is open now", "wann macht die erste auf"
+        # (when does the first open) got the same line again, "wann offnen sie" the help.
+        ("de", "wann offnen sie", "wann macht nummer 3 auf"),
+        ("it", "a che ora aprono?", "quando apre il numero 3"),
+        ("uk", "коли відкриваються?", "коли відкривається номер 3"),
+    ],
+)
+async def test_when_they_open_under_none_open_now_shows_when_each_opens(
+    sessions: async_sessionmaker[AsyncSession], redis: Redis, nlu: NLUClient,
+    language: str, when: str, number: str,
+) -> None:  # fmt: skip
+    t = translations(language)
+    dialogue = make_dialogue(sessions, redis, nlu, clock=_at_night_in_vienna)
+    person = Conversation(dialogue, language_hint=language)
+    await person.say("/start")
+    await person.press(f"lang:{language}")
+    await person.press("city:vienna")
+    shown = await person.press("cat:health")
+    third = next(name for place, name in listed(shown) if place == 3)
+    none_open = await person.press("only:open")
+    assert not listed(none_open)
+    card = await person.say(number)
+    assert third in card.text
+    again = await person.say(when)
+    assert listed(again)
+    assert t.gettext("🕒 Open now") in labels(again)  # the filter is off: each card says when
