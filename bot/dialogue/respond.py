@@ -447,7 +447,7 @@ class Dialogue:
         if declined.said(text) and result.intent != EMERGENCY and not result.danger:
             # "пока нет" (not yet) was read as a goodbye: a "no" leaves nobody.
             result = replace(result, intent=OUT_OF_SCOPE, choices=())
-        elif _leaving(text, result):
+        elif _leaving(text, result) and not _greeting_first(turn, text):
             result = replace(result, intent="goodbye", choices=())
         elif result.intent in _COURTESIES:
             result = await self._need_after_courtesy(text, result)
@@ -867,6 +867,20 @@ def _need_named_beside_danger(text: str, result: ParseResult) -> ParseResult:
         return result
     named = topic_words.topics_named(text)
     return replace(result, need=named.pop()) if len(named) == 1 else result
+
+
+# Words of leaving that greet too: "ciao" to begin says hello ("ciao", the first message, got
+# "Arrivederci").
+_HELLO_OR_BYE = frozenset(normalised("ciao").split())
+
+
+def _greeting_first(turn: Turn, text: str) -> bool:
+    """Tell whether `text` begins the conversation with words of leaving that greet too:
+    nothing answered yet, neither a question nor a list."""
+    state = turn.state
+    if state.last_intent is not None or state.category is not None:
+        return False
+    return set(normalised(text).split()) & _LEAVING_WORDS <= _HELLO_OR_BYE
 
 
 # What a person at a loss writes under the emergency numbers ("what do I do", "please",

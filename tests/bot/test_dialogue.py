@@ -1373,3 +1373,12 @@ async def test_school_in_dari_is_education(dialogue: Dialogue, chat_id: str, sai
     await person.press("lang:fa")
     await person.press("city:vienna")
     assert (await person.say(said)).text.startswith(translations("fa").gettext("📚 Education"))
+
+
+async def test_ciao_to_begin_is_hello_and_after_an_answer_goodbye(dialogue: Dialogue) -> None:
+    # A QA pass: "ciao", the first message, got "Arrivederci" (Italian says it both ways).
+    it = translations("it")
+    person = Conversation(dialogue, chat_id="5550247", language_hint="it")
+    assert (await person.say("ciao")).text == it.gettext("Hello! What do you need?")
+    assert listed(await person.say("cerco un medico a torino"))
+    assert (await person.say("ciao")).text == it.gettext("Goodbye. Write to me any time.")
