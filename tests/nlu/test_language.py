@@ -63,11 +63,13 @@ SHORT = [
     ("os migrantes são perigosos", "pt"),
     ("Migranten sind gefährlich", "de"),
     ("göçmenler tehlikeli", "tr"),
+    # A word as phones type it, without its accent: "ola" read as Arabizi.
+    ("ola", "pt"),
 ]
 
 
 @pytest.mark.parametrize(("text", "language"), SHORT)
-def test_identifies_short_myths_by_their_words(
+def test_identifies_short_messages_by_their_words(
     identifier: LanguageIdentifier, text: str, language: str
 ) -> None:
     guess = identifier.identify(text)
