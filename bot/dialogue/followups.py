@@ -830,6 +830,16 @@ _OPEN: dict[str, list[str]] = {
         "работает сейчас",
         "сейчас работает",
         "pratsyuye zaraz",
+        # Which are open, as much as whether it is ("які відкриті зараз" under a list only
+        # put first the services whose words say "open").
+        "відкриті",
+        "відкритий",
+        "відкрита",
+        "відчинено",
+        "відчинені",
+        "открыты",
+        "открытые",
+        "vidkryti",
     ],
     "fa": [
         "بازه",

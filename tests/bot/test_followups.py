@@ -751,3 +751,14 @@ async def test_when_they_open_under_none_open_now_shows_when_each_opens(
     again = await person.say(when)
     assert listed(again)
     assert t.gettext("🕒 Open now") in labels(again)  # the filter is off: each card says when
+
+
+async def test_which_are_open_in_ukrainian_is_open_now(dialogue: Dialogue) -> None:
+    # A QA pass: "які відкриті зараз" under Vienna's doctors only put some services first.
+    t = translations("uk")
+    person = Conversation(dialogue, language_hint="uk")
+    await person.say("/start")
+    await person.press("lang:uk")
+    await person.press("city:vienna")
+    await person.press("cat:health")
+    assert t.gettext("🕒 Any time") in labels(await person.say("які відкриті зараз"))
