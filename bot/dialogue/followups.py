@@ -122,6 +122,13 @@ _NEAREST = {
         "welcher ist näher bei mir",
         "wo ist das nächstgelegene",
         "was ist am nächsten zu mir",
+        # "Wo ist die nächste?" under a list put first the services whose words say "where"
+        # (a QA pass).
+        "wo ist die nächste",
+        "wo ist der nächste",
+        "wo ist das nächste",
+        "in meiner nähe",
+        "nah bei mir",
     ],
     "tr": [
         "hangisi en yakın",

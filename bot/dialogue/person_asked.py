@@ -109,6 +109,11 @@ _ASKED = {
         "mit jemandem reden",
         "mit einer person sprechen",
         "ein echter mensch",
+        # As typed in a hurry ("mit jemand reden" got the food and support list).
+        "mit jemand reden",
+        "mit jemand sprechen",
+        "mit wem reden",
+        "mit wem sprechen",
     ],
     # Ukrainian, and Russian as many Ukrainians write it.
     "uk": [

@@ -762,3 +762,15 @@ async def test_which_are_open_in_ukrainian_is_open_now(dialogue: Dialogue) -> No
     await person.press("city:vienna")
     await person.press("cat:health")
     assert t.gettext("🕒 Any time") in labels(await person.say("які відкриті зараз"))
+
+
+async def test_where_is_the_nearest_in_german_asks_for_the_location(dialogue: Dialogue) -> None:
+    # A QA pass: "wo ist die nachste" under Vienna's doctors only put some services first.
+    t = translations("de")
+    person = Conversation(dialogue, language_hint="de")
+    await person.say("/start")
+    await person.press("lang:de")
+    await person.press("city:vienna")
+    await person.press("cat:health")
+    asked = await person.say("wo ist die nachste")
+    assert asked.location_request == t.gettext("📍 Send my location")
