@@ -50,6 +50,12 @@ def test_asking_to_be_forgotten_is_recognised_in_every_language(text: str) -> No
         ("видаліть будь ласка всю інформацію про мене", "uk"),
         ("удалите мои данные", "uk"),  # Russian, as many Ukrainians write: answered in Ukrainian
         ("удали мои данные пожалуйста", "uk"),
+        # Everything about me: each got the emergency numbers alone (the model's, 0.97 and
+        # 0.57), or "Sorry, I did not understand".
+        ("cancella tutto su di me", "it"),
+        ("apague tudo sobre mim", "pt"),
+        ("borra todo sobre mí", "es"),
+        ("efface tout sur moi", "fr"),
     ],
 )
 def test_asking_to_be_forgotten_in_other_words_is_recognised_with_its_language(
