@@ -139,13 +139,45 @@ async def answered_city(turn: Turn, result: ParseResult, *, bare: bool) -> City 
     if city is None and bare and city_awaited(turn):
         said = normalised(turn.message.text)
         cities = await turn.cities()
-        return next((c for c in cities if said in ALONE.get(c.id, frozenset())), None)
+        alone = next((c for c in cities if said in ALONE.get(c.id, frozenset())), None)
+        return alone or _one_slip_from(cities, said)
     if result.intent != OUT_OF_SCOPE and not bare and not _stated(turn.message.text, result):
         waiting = turn.state.pending_category is not None
         sure = result.confidence >= CONFIDENT and not result.choices
         if not waiting or sure:
             return None
     return city
+
+
+# A name this long at least, typed alone for "Which city are you in?" with one letter wrong,
+# missing, extra or swapped, is that city's ("wein" got "Sorry, I did not understand").
+SLIP_LETTERS = 4
+
+
+def _one_slip_from(cities: list[City], said: str) -> City | None:
+    """Return the one city whose name `said` misses by one slip of a letter, else None."""
+    if len(said) < SLIP_LETTERS or " " in said:
+        return None
+    near = {
+        city.id: city
+        for city in cities
+        for name in _names(city)
+        if len(name) >= SLIP_LETTERS and _one_slip(said, name)
+    }
+    return next(iter(near.values())) if len(near) == 1 else None
+
+
+def _one_slip(a: str, b: str) -> bool:
+    """Tell whether `a` and `b` differ by one letter changed, added, dropped or two side by
+    side swapped (and are not the same)."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+        swapped = len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]]
+        return len(diff) == 1 or (swapped and a[diff[1]] == b[diff[0]])
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
 def city_awaited(turn: Turn) -> bool:

@@ -1382,3 +1382,23 @@ async def test_ciao_to_begin_is_hello_and_after_an_answer_goodbye(dialogue: Dial
     assert (await person.say("ciao")).text == it.gettext("Hello! What do you need?")
     assert listed(await person.say("cerco un medico a torino"))
     assert (await person.say("ciao")).text == it.gettext("Goodbye. Write to me any time.")
+
+
+@pytest.mark.parametrize(
+    ("chat_id", "hint", "need", "typed", "city"),
+    [
+        # A QA pass: "wein" for "Which city are you in?" got "Sorry, I did not understand".
+        ("5550248", "de", "ich brauche eine wohnung", "wein", "Wien"),
+        ("5550249", "es", "necesito una casa", "madird", "Madrid"),
+        ("5550250", "fr", "je cherche un logement", "Lyonn", "Lyon"),
+    ],
+)
+async def test_a_city_typed_with_one_slip_for_the_city_question_is_that_city(
+    dialogue: Dialogue, chat_id: str, hint: str, need: str, typed: str, city: str
+) -> None:
+    t = translations(hint)
+    person = Conversation(dialogue, chat_id=chat_id, language_hint=hint)
+    assert (await person.say(need)).text == t.gettext("Which city are you in?")
+    found = await person.say(typed)
+    assert found.text.startswith(t.gettext("🏠 Housing"))
+    assert city in found.text.split("\n")[0]
