@@ -29,6 +29,12 @@ from nlu.safety import mentions_danger
         "mi mujer está de parto en casa y no llega nadie",
         "qualcuno mi segue da mezz'ora",
         "chamem a polícia, ele tem uma arma",
+        # A QA pass: a parent or partner who beats, now and as a habit ("my father beats me
+        # and i am scared to go to school" got the schools).
+        "my father beats me and i am scared to go to school",
+        "my mom hits me every time",
+        "my wife beats me",
+        "أبي يضربني كل يوم",
     ],
 )
 def test_danger_is_seen(text: str) -> None:
