@@ -875,12 +875,13 @@ _HELLO_OR_BYE = frozenset(normalised("ciao").split())
 
 
 def _greeting_first(turn: Turn, text: str) -> bool:
-    """Tell whether `text` begins the conversation with words of leaving that greet too:
-    nothing answered yet, neither a question nor a list."""
+    """Tell whether `text` begins the conversation with words of leaving that greet too, and
+    nothing else ("grazie mille ciao" takes leave): nothing answered yet, neither a question
+    nor a list."""
     state = turn.state
     if state.last_intent is not None or state.category is not None:
         return False
-    return set(normalised(text).split()) & _LEAVING_WORDS <= _HELLO_OR_BYE
+    return set(normalised(text).split()) <= _HELLO_OR_BYE
 
 
 # What a person at a loss writes under the emergency numbers ("what do I do", "please",

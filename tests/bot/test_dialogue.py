@@ -1382,6 +1382,10 @@ async def test_ciao_to_begin_is_hello_and_after_an_answer_goodbye(dialogue: Dial
     assert (await person.say("ciao")).text == it.gettext("Hello! What do you need?")
     assert listed(await person.say("cerco un medico a torino"))
     assert (await person.say("ciao")).text == it.gettext("Goodbye. Write to me any time.")
+    # With thanks, to begin, it takes leave too.
+    thankful = Conversation(dialogue, chat_id="5550251", language_hint="it")
+    bye = await thankful.say("grazie mille ciao")
+    assert bye.text == it.gettext("Goodbye. Write to me any time.")
 
 
 @pytest.mark.parametrize(
