@@ -510,15 +510,21 @@ async def in_district(turn: Turn, result: ParseResult) -> Reply | None:
     return await search(turn, category, city, "find_" + category.value)
 
 
+# What the model reads in words under a list that may yet point to some of its services.
+_NOT_ASKED = frozenset({OUT_OF_SCOPE, "bot_help"})
+
+
 async def pointed_under(turn: Turn, result: ParseResult) -> Reply | None:
     """Answer a few words typed under a list that point to some of its services ("а для
     дітей?", "et pour les femmes ?", "do they speak Arabic?"): the same list from the top,
     those services first, then those its question pointed to before; None
     when its words point to none of them, or when the model is sure of what it asks (a need,
-    the list's own again, a person, thanks: answered as such)."""
+    the list's own again, a person, thanks: answered as such). A question about the bot
+    itself is no such thing under a list: "parlano arabo?" (do they speak Arabic?), read so
+    at 0.85, got the help text."""
     if (shown := await _on_screen(turn)) is None:
         return None
-    if result.intent != OUT_OF_SCOPE and result.confidence >= CONFIDENT:
+    if result.intent not in _NOT_ASKED and result.confidence >= CONFIDENT:
         return None
     category, city = shown
     text = _besides_city(turn.message.text, city)

@@ -774,3 +774,23 @@ async def test_where_is_the_nearest_in_german_asks_for_the_location(dialogue: Di
     await person.press("cat:health")
     asked = await person.say("wo ist die nachste")
     assert asked.location_request == t.gettext("📍 Send my location")
+
+
+@pytest.mark.parametrize(
+    ("language", "need", "asked", "arabic"),
+    [
+        # A QA pass: the model sure of a question about the bot (0.85, 0.87): the help text.
+        ("it", "cerco cibo a lisbona", "parlano arabo?", "arabo"),
+        ("es", "necesito comida en lisboa", "hablan árabe?", "árabe"),
+    ],
+)
+async def test_a_language_asked_under_a_list_is_not_a_question_about_the_bot(
+    dialogue: Dialogue, language: str, need: str, asked: str, arabic: str
+) -> None:
+    person = Conversation(dialogue, language_hint=language)
+    food = await person.say(need)
+    assert listed(food)
+    again = await person.say(asked)
+    assert again.text.split("\n", 1)[0] == food.text.split("\n", 1)[0]  # the same list
+    first = re.findall(r"^🗣 (.+)$", again.text, re.M)[0]
+    assert arabic in first.casefold()
