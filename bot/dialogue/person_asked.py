@@ -123,6 +123,13 @@ _ASKED = {
         "поговорить с человеком",
         "с живым человеком",
         "pohovoryty z lyudynoyu",
+        # Someone, and the words the other way round ("можно поговорить с кем-то" under a
+        # list got the list again).
+        "поговорить с кем то",
+        "поговорить с кем нибудь",
+        "з кимось поговорити",
+        "с кем то поговорить",
+        "поговорити з ким небудь",
     ],
 }
 # Longer messages say more than that: the model reads them.

@@ -646,6 +646,8 @@ async def test_a_number_typed_on_whatsapp_for_the_city_of_a_conversation_is_that
 def test_a_topic_beside_the_asking_is_a_need_and_distress_is_not_an_asking() -> None:
     assert person_asked.asked("I want to talk to someone")
     assert person_asked.asked("mit jemand reden")  # got the food and support list
+    assert person_asked.asked("можно поговорить с кем-то")  # got the list again
+    assert person_asked.asked("можна з кимось поговорити")
     assert not person_asked.asked("I want to talk to someone about a lawyer")
     assert not person_asked.asked("someone help me please")
     assert not person_asked.asked(
