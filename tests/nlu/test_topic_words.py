@@ -33,6 +33,10 @@ from tests.standins.server import serve
         ("шукаю кімнату", "find_housing"),
         ("нужно врача", "find_health"),
         ("юридическую помощь", "find_legal"),
+        # A QA pass: "brauche artz wien" got "What do you need?", "де поїсти безкоштовно у
+        # відні" (where to eat for free) was asked back.
+        ("brauche artz", "find_health"),
+        ("де поїсти", "find_social_support"),
     ],
 )
 def test_a_need_named_in_a_word_or_two_is_found(text: str, intent: str) -> None:
