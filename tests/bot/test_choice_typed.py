@@ -28,7 +28,9 @@ def test_ordinals_are_read_whole(text: str, place: int | None) -> None:
     assert choice_typed.ordinal(text) == place
 
 
-@pytest.mark.parametrize("text", ["None of these.", "keins davon", "ولا واحد", "Ninguno"])
+@pytest.mark.parametrize(
+    "text", ["None of these.", "keins davon", "ولا واحد", "Ninguno", "жоден з них", "ни один"]
+)
 def test_refusals_are_read_whole(text: str) -> None:
     assert choice_typed.refused(text)
 
