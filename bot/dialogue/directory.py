@@ -39,8 +39,9 @@ from services_directory.search.service import (
 )
 
 PAGE_SIZE = 5
-# An empty "open now" list names the service that opens first among this many of the topic.
-FIRST_TO_OPEN_AMONG = 50
+# What is read of a list to choose among all its services (the first to open, those open on
+# a day named): a city's topic has fewer.
+WHOLE_LIST = 50
 # Remembered when the emergency numbers were shown before the city was known.
 EMERGENCY_PENDING = "emergency"
 # Words the NLU's lists of city names hold that people write for something else: the Persian
@@ -461,23 +462,28 @@ async def search(
     )
 
 
-async def _first_to_open(turn: Turn, category: Category, city: City) -> ServiceCard | None:
-    """The service of the list (its other filter kept) that opens first from now, or None
-    when none lists hours that open soon: "open now" at night says when to go instead."""
-    state = turn.state
-    every = await search_services(
+async def _whole_list(turn: Turn, category: Category, city: City) -> tuple[ServiceCard, ...]:
+    """Every service of the list, open now or not, its "free only" kept, each card saying
+    whether it is open now and when that changes."""
+    found = await search_services(
         turn.session,
         category=category,
         city_id=city.id,
         locale=turn.locale,
-        limit=FIRST_TO_OPEN_AMONG,
-        prefer_district=state.district,
-        free_only=state.free_only,
+        limit=WHOLE_LIST,
+        prefer_district=turn.state.district,
+        free_only=turn.state.free_only,
         now=turn.now,
     )
+    return found.cards
+
+
+async def _first_to_open(turn: Turn, category: Category, city: City) -> ServiceCard | None:
+    """The service of the list (its other filter kept) that opens first from now, or None
+    when none lists hours that open soon: "open now" at night says when to go instead."""
     closed = [
         (opens, n, card)
-        for n, card in enumerate(every.cards)
+        for n, card in enumerate(await _whole_list(turn, category, city))
         if card.open_now is False and (opens := card.changes_at) is not None
     ]
     return min(closed)[2] if closed else None
@@ -550,17 +556,9 @@ async def on_days(turn: Turn) -> Reply | None:
     if not days:
         return None
     state = turn.state
-    every = await search_services(
-        turn.session,
-        category=category,
-        city_id=city.id,
-        locale=turn.locale,
-        limit=FIRST_TO_OPEN_AMONG,
-        free_only=state.free_only,
-    )
     then = [
         card.id
-        for card in every.cards
+        for card in await _whole_list(turn, category, city)
         if any(day in period.days for period in card.opening_hours for day in days)
     ]
     if not then:
