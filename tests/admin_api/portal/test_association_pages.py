@@ -15,6 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from admin_api.accounts.models import Role
 from admin_api.accounts.service import create_account, issue_token
+from admin_api.stats import scoped
+from admin_api.stats.service import StatsQueryError
 from core import usage
 from core.usage import UsageEvent
 from tests.admin_api.portal.conftest import served
@@ -113,6 +115,28 @@ async def test_the_unmet_figures_keep_each_word_whole_on_an_arabic_phone(
         district = page.locator("table.unmet td bdi", has_text="Marshan")
         # One box per line it covers: two would be "Marsha" over "n".
         assert await district.evaluate("b => b.getClientRects().length") == 1
+        assert await page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+async def test_unmet_figures_that_take_too_long_are_explained_not_a_server_error(
+    browser: Browser, base_url: str, pg_engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def too_slow(*_args: object, **_kwargs: object) -> None:
+        # What the statistics process answers past its time limit (a busy city's 12 weeks).
+        raise StatsQueryError("the statistics took longer than 20 s", reason="period_long")
+
+    monkeypatch.setattr(scoped, "build_table", too_slow)
+    async with volunteer_signed_in(browser, base_url, pg_engine) as (page, _service):
+        answer = await page.goto("/portal/unmet")
+        assert answer is not None
+        assert answer.status == 503
+        assert answer.headers.get("retry-after") == "120"
+        # Said in the reader's language, with what to do; the menu still there.
+        alert = await page.locator("[role=alert]").inner_text()
+        assert alert == (
+            "Les chiffres n'ont pas pu être comptés à temps. Réessayez dans quelques minutes."
+        )
+        assert await page.locator("header nav a").count() > 0
         assert await page.evaluate("document.documentElement.scrollWidth") <= 360
 
 
