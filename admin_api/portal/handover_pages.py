@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import secrets
 
 from fastapi import APIRouter, Query
 from sqlalchemy import and_, or_, select
@@ -18,6 +17,7 @@ from starlette.responses import JSONResponse, Response
 from admin_api.accounts.models import Account, Role
 from admin_api.deps import RowId, SessionDep, require
 from admin_api.portal import i18n
+from admin_api.portal import once as once_tokens
 from admin_api.portal.auth import Signed, SignedDep, SignedFormDep
 from admin_api.portal.kept import KeptFormDep
 from admin_api.portal.labels import N_
@@ -31,8 +31,6 @@ from services_directory.cities.service import list_cities
 from services_directory.listings.models import Organization, Service
 from services_directory.search.service import search_services
 
-# How long a send form's one-time token is remembered once used.
-ONCE_KEEP_S = 24 * 3600
 router = APIRouter(route_class=PortalRoute, include_in_schema=False)
 
 # Ready answers, shown to the volunteer in their language and sent in the person's.
@@ -138,7 +136,7 @@ async def _conversation_page(
         "signed": signed, "csrf": signed.csrf, "handover": handover, "messages": messages,
         "services": services, "service_names": names, "canned": canned, "viewer": viewer,
         "volunteers": volunteers, "error": error, "last_id": messages[-1].id if messages else 0,
-        "once": secrets.token_urlsafe(16),
+        "once": once_tokens.new_token(),
         "person_dir": "rtl" if i18n.is_rtl(handover.language) else "ltr",
         "PERSON": PERSON, "NOTICE": NOTICE,
     }  # fmt: skip
@@ -245,9 +243,7 @@ async def _send(
     viewer = _viewer(signed)
     # Each page's send forms carry a token of their own: a second tap on "Send" (or the
     # form sent again) finds it used, and the person gets the answer once.
-    if once and not await request.app.state.redis.set(
-        f"portal-once:{once[:64]}", "1", nx=True, ex=ONCE_KEEP_S
-    ):
+    if not await once_tokens.first_use(request.app.state.redis, once):
         return see_other(f"/portal/handovers/{handover_id}#answer")
     reengage_team = None
     if request.app.state.settings.whatsapp_handover_template:

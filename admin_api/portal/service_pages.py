@@ -15,6 +15,7 @@ from admin_api.deps import SessionDep
 from admin_api.listings import review
 from admin_api.listings import service as rules
 from admin_api.portal import i18n
+from admin_api.portal import once as once_tokens
 from admin_api.portal.auth import Signed, SignedDep, SignedFormDep
 from admin_api.portal.kept import KeptFormDep
 from admin_api.portal.pages import PageError, PortalRoute, render, see_other
@@ -39,6 +40,9 @@ from services_directory.listings.schemas import ServiceFields
 
 router = APIRouter(route_class=PortalRoute, include_in_schema=False)
 PER_PAGE = 50
+# Where a new service's form sent again goes (the list, which shows the one created), by
+# whether it asked to submit it too.
+SENT_AGAIN = {False: "/portal/services", True: "/portal/services?notice=submitted"}
 
 
 def shown_name(service: Service, locale: str) -> str:
@@ -80,7 +84,8 @@ async def _form_context(
         "categories": [c.value for c in Category], "cities": await list_cities(session),
         "days": i18n.day_names(locale), "slots": slot_count(values),
         "phones": phone_count(values), "dated": dated_count(values), "organizations": organizations,
-        "errors": {}, "service": None, "theirs": None, "previews": [], **extra,
+        "errors": {}, "service": None, "theirs": None, "previews": [],
+        "once": once_tokens.new_token(), **extra,
     }  # fmt: skip
 
 
@@ -103,11 +108,20 @@ async def create_service(
     except FormErrors as invalid:
         context = await _form_context(request, signed, session, form, errors=invalid.fields)
         raise PageError(render(request, "service_form.html", context, status=422)) from invalid
+    # A new service has no version to guard it: a second tap on a slow network, or the
+    # form sent again after going back, would create it twice.
+    redis, once = request.app.state.redis, form.get("once", "")
+    if not await once_tokens.first_use(redis, once):
+        return see_other(SENT_AGAIN[form.get("then") == "submit"])
     organization_id = form.get("organization_id") or None
-    service = await rules.create_service(
-        session, signed.caller, organization_id=organization_id, fields=fields
-    )
-    return await _saved(session, signed, service.id, form)
+    try:
+        service = await rules.create_service(
+            session, signed.caller, organization_id=organization_id, fields=fields
+        )
+        return await _saved(session, signed, service.id, form)
+    except BaseException:
+        await once_tokens.release(redis, once)
+        raise
 
 
 async def _saved(session: SessionDep, signed: Signed, service_id: str, form: Values) -> Response:

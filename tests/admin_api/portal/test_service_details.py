@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -9,11 +10,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from babel.dates import format_time
 from playwright.async_api import Browser, Page
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from admin_api.accounts.models import Role
 from bot.i18n import translations
 from services_directory.listings import service as listings
+from services_directory.listings.models import Service
 from tests.helpers.browser import tab
 from tests.helpers.portal import People, accept, draft_service, sign_in
 
@@ -178,3 +181,54 @@ async def test_a_forged_form_with_huge_row_numbers_is_answered_at_once_and_saves
         assert await page.locator("#x-1-to-error").is_visible()
         assert await page.locator("fieldset.dated").count() == 2
     assert len(await _schedules(pg_engine, service_id)) == 1
+
+
+@pytest.mark.usefixtures("redis")
+async def test_a_new_service_sent_twice_is_created_once(
+    browser: Browser, base_url: str, pg_engine: AsyncEngine
+) -> None:
+    people = People(pg_engine)
+    organization = await people.organization()
+    volunteer = await people.invite(Role.ASSOCIATION, organization)
+    async with tab(browser, base_url, locale="es") as association:
+        page = association.page
+        await accept(page, volunteer)
+        await sign_in(page, volunteer.login)
+        await page.goto("/portal/services/new")
+        await page.locator("#t-es-name").fill("Comedor social")
+        await page.locator("#address_1").fill("Calle Mayor 1")
+        form = page.locator("main form")
+        fields = await form.evaluate("f => Object.fromEntries(new FormData(f).entries())")
+        fields["then"] = "submit"
+        # A double tap on a slow network: both requests leave before either is answered.
+        first, second = await asyncio.gather(
+            *(page.request.post("/portal/services/new", form=fields, max_redirects=0)
+              for _ in range(2))
+        )  # fmt: skip
+        assert [first.status, second.status] == [303, 303]
+        # Sent again later (back, then the button again): still the one service.
+        again = await page.request.post("/portal/services/new", form=fields, max_redirects=0)
+        assert again.status == 303
+        assert {a.headers["location"] for a in (first, second, again)} == {
+            "/portal/services?notice=submitted"
+        }
+        await page.goto("/portal/services")
+        assert await page.locator(".card").count() == 1
+        # A form refused for a mistake comes back with a token of its own, so the corrected
+        # form is saved, not taken for the one already sent.
+        await page.goto("/portal/services/new")
+        await page.locator("#t-es-name").fill("Ropero")
+        await page.locator("#address_1").fill("Calle Mayor 1")
+        await page.locator("#latitude").fill("400")
+        await page.locator("button[name=then][value=save]").click()
+        await page.locator("#latitude-error").wait_for()
+        await page.locator("#latitude").fill("40.4")
+        await page.locator("button[name=then][value=save]").click()
+        await page.wait_for_url("**/edit?notice=saved")
+        await page.goto("/portal/services")
+        assert await page.locator(".card").count() == 2
+    async with AsyncSession(pg_engine) as session:
+        names = await session.scalars(
+            select(Service.name).where(Service.organization_id == organization)
+        )
+        assert sorted(names) == ["Comedor social", "Ropero"]
