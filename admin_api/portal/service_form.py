@@ -128,6 +128,12 @@ def _translations(form: Values, current: dict[str, Any]) -> dict[str, dict[str, 
     return kept
 
 
+def _period(opens: str, closes: str) -> bool:
+    """Tell whether two times make a period; one that closes before it opens ends the next
+    morning (a night shelter's 20:00-08:00), as the API, the spreadsheet and search read it."""
+    return bool(opens and closes) and opens != closes
+
+
 def _hours(form: Values, errors: dict[str, str]) -> list[dict[str, Any]]:
     periods: dict[tuple[str, str], list[str]] = {}
     for day in DAYS:
@@ -137,7 +143,7 @@ def _hours(form: Values, errors: dict[str, str]) -> list[dict[str, Any]]:
             closes = form.get(f"{field}-closes", "").strip()
             if not opens and not closes:
                 continue
-            if not (opens and closes) or closes <= opens:
+            if not _period(opens, closes):
                 errors[f"{field}-opens"] = "hours"
                 continue
             periods.setdefault((opens, closes), []).append(day)
@@ -175,7 +181,7 @@ def _dated_row(form: Values, row: str, errors: dict[str, str]) -> dict[str, Any]
         days, opens, closes = days or list(DAYS), "00:00", WHOLE_DAY_END
     if not days:
         errors[f"{row}-days"] = "days"
-    if not (opens and closes) or closes <= opens:
+    if not _period(opens, closes):
         errors[f"{row}-opens"] = "hours"
     description = form.get(f"{row}-description", "").strip()
     if len(description) > DESCRIPTION_MAX:

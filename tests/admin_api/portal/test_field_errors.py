@@ -37,7 +37,7 @@ async def test_a_screen_reader_hears_each_refused_fields_message_on_the_field(
     browser: Browser, base_url: str, pg_engine: AsyncEngine
 ) -> None:
     typed = {
-        "#h-TU-1-opens": "19:00", "#h-TU-1-closes": "08:00",  # closing before opening
+        "#h-TU-1-opens": "19:00", "#h-TU-1-closes": "19:00",  # closing as it opens
         "#phone-1-number": "le matin", "#latitude": "nord", "#longitude": "999",
     }  # fmt: skip
     async with editing_a_service(browser, base_url, pg_engine, "ar") as page:

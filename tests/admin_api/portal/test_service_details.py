@@ -232,3 +232,38 @@ async def test_a_new_service_sent_twice_is_created_once(
             select(Service.name).where(Service.organization_id == organization)
         )
         assert sorted(names) == ["Comedor social", "Ropero"]
+
+
+async def test_a_night_shelter_s_hours_past_midnight_are_saved_and_kept_on_each_edit(
+    browser: Browser, base_url: str, pg_engine: AsyncEngine
+) -> None:
+    organization = await People(pg_engine).organization()
+    service_id = await draft_service(pg_engine, organization, "Abri de nuit")
+    async with tab(browser, base_url, locale="ar") as editor:
+        page = editor.page
+        await _signed_in_editor(page, pg_engine, organization)
+        await page.goto(f"/portal/services/{service_id}/edit")
+        # Open from 8 in the evening to 8 the next morning, as the API and the spreadsheet
+        # take it; and in Ramadan from the evening meal to 1 at night.
+        await page.locator("#h-MO-1-opens").fill("20:00")
+        await page.locator("#h-MO-1-closes").fill("08:00")
+        await page.locator("#h-TU-1-opens").fill("20:00")
+        await page.locator("#h-TU-1-closes").fill("08:00")
+        await page.locator("#x-1-kind").select_option("open")
+        await page.locator("#x-1-from").fill("2027-02-08")
+        await page.locator("#x-1-to").fill("2027-03-09")
+        await page.locator("#x-1-day-FR").check()
+        await page.locator("#x-1-opens").fill("19:00")
+        await page.locator("#x-1-closes").fill("01:00")
+        await _save(page)
+        assert await page.locator("[role=alert]").count() == 0
+        # Then only a phone number changes: the hours do not stop the save.
+        await page.locator("#phone-1-number").fill("+212 539 00 00 02")
+        await _save(page)
+        assert await page.locator("#h-MO-1-closes").input_value() == "08:00"
+    assert await _schedules(pg_engine, service_id) == [
+        {"byday": "MO,TU", "opens_at": "20:00", "closes_at": "08:00", "valid_from": None,
+         "valid_to": None, "closed": False, "description": None},
+        {"byday": "FR", "opens_at": "19:00", "closes_at": "01:00", "valid_from": "2027-02-08",
+         "valid_to": "2027-03-09", "closed": False, "description": None},
+    ]  # fmt: skip
