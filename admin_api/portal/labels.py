@@ -54,6 +54,7 @@ FIELD_ERRORS = {
     "dates": N_("Give the first day, the last day, or both."),
     "date-order": N_("The last day comes before the first."),
     "days": N_("Tick at least one day."),
+    "long": N_("Write at most 200 characters here."),
 }
 ROLE_LABELS = {
     "city_admin": N_("City team"),

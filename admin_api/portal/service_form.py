@@ -185,7 +185,7 @@ def _dated_row(form: Values, row: str, errors: dict[str, str]) -> dict[str, Any]
         errors[f"{row}-opens"] = "hours"
     description = form.get(f"{row}-description", "").strip()
     if len(description) > DESCRIPTION_MAX:
-        errors[f"{row}-description"] = "invalid"
+        errors[f"{row}-description"] = "long"
     return {
         "byday": ",".join(days), "opens_at": opens, "closes_at": closes,
         "valid_from": start.isoformat() if start else None,
@@ -262,7 +262,7 @@ def _code_of(field: str) -> str:
     if field in {"latitude", "longitude"}:
         return field
     if field.startswith("phone-"):
-        return "phone"
+        return "long" if field.endswith("-description") else "phone"
     return "invalid"
 
 
@@ -271,7 +271,8 @@ def _field_of(loc: tuple[int | str, ...]) -> str:
     if head == "translations" and len(loc) >= 3:
         return f"t-{loc[1]}-{loc[2]}"
     if head == "phones" and len(loc) >= 2 and isinstance(loc[1], int):
-        return f"phone-{loc[1] + 1}-number"
+        part = "description" if loc[2:3] == ("description",) else "number"
+        return f"phone-{loc[1] + 1}-{part}"
     if head == "location" and len(loc) >= 2:
         return str(loc[1])
     if head == "schedules":

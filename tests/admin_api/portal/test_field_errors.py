@@ -50,3 +50,29 @@ async def test_a_screen_reader_hears_each_refused_fields_message_on_the_field(
             assert await page.locator(field).get_attribute("aria-invalid") == "true"
             # Tabbing to the field reads its name, then what to fix: no hunting for the text.
             await expect(page.locator(field)).to_have_accessible_description(message)
+
+
+async def test_a_long_note_on_a_phone_is_refused_on_the_note_not_on_the_number(
+    browser: Browser, base_url: str, pg_engine: AsyncEngine
+) -> None:
+    note = "Appeler le matin, demander Fatima; sinon laisser un message. " * 4  # 248 characters
+    async with editing_a_service(browser, base_url, pg_engine, "fr") as page:
+        # Typed or pasted in the page, it stops at what a note can hold, and is saved.
+        await page.locator("#phone-1-description").fill(note)
+        kept = await page.locator("#phone-1-description").input_value()
+        assert kept == note[:200]
+        await page.locator("button[name=then][value=save]").click()
+        await page.wait_for_url("**/edit?notice=saved")
+        # Sent whole (an old browser, a script): the note is named, the number is not.
+        fields = await page.locator("main form").evaluate(
+            "f => Object.fromEntries(new FormData(f).entries())"
+        )
+        action = await page.locator("main form").get_attribute("action")
+        assert action is not None
+        answer = await page.request.post(action, form={**fields, "phone-1-description": note})
+        assert answer.status == 422
+        await page.set_content(await answer.text())
+        assert await page.locator("#phone-1-number-error").count() == 0
+        message = await page.locator("#phone-1-description-error").inner_text()
+        assert "200" in message
+        assert await page.locator("#phone-1-description").input_value() == note
