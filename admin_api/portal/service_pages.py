@@ -202,3 +202,18 @@ async def submit_service(
         session, signed.caller, service_id=service_id, action="submit", note=None
     )
     return see_other("/portal/services?notice=submitted")
+
+
+@router.post("/portal/services/{service_id}/archive")
+async def archive_service(
+    service_id: str, signed_form: SignedFormDep, session: SessionDep
+) -> Response:
+    """Take a service that closed for good out of the directory, once the box is ticked."""
+    signed, form = signed_form
+    if form.get("confirmed") != "yes":
+        # The box is required in the page; a form without it changes nothing.
+        return see_other(f"/portal/services/{service_id}/edit")
+    await rules.move_service(
+        session, signed.caller, service_id=service_id, action="archive", note=None
+    )
+    return see_other("/portal/services?notice=archived")

@@ -64,10 +64,10 @@ async def test_a_long_note_on_a_phone_is_refused_on_the_note_not_on_the_number(
         await page.locator("button[name=then][value=save]").click()
         await page.wait_for_url("**/edit?notice=saved")
         # Sent whole (an old browser, a script): the note is named, the number is not.
-        fields = await page.locator("main form").evaluate(
+        fields = await page.locator("form[action$='/edit']").evaluate(
             "f => Object.fromEntries(new FormData(f).entries())"
         )
-        action = await page.locator("main form").get_attribute("action")
+        action = await page.locator("form[action$='/edit']").get_attribute("action")
         assert action is not None
         answer = await page.request.post(action, form={**fields, "phone-1-description": note})
         assert answer.status == 422

@@ -168,7 +168,7 @@ async def test_a_forged_form_with_huge_row_numbers_is_answered_at_once_and_saves
         page = editor.page
         await _signed_in_editor(page, pg_engine, organization)
         await page.goto(f"/portal/services/{service_id}/edit")
-        form = page.locator("main form[method=post]").last
+        form = page.locator("form[action$='/edit']")
         for name in ("x-999999999-from", "h-MO-999999999-opens", "phone-x-number"):
             await form.evaluate(
                 "(f, name) => { const i = document.createElement('input');"
@@ -267,3 +267,32 @@ async def test_a_night_shelter_s_hours_past_midnight_are_saved_and_kept_on_each_
         {"byday": "FR", "opens_at": "19:00", "closes_at": "01:00", "valid_from": "2027-02-08",
          "valid_to": "2027-03-09", "closed": False, "description": None},
     ]  # fmt: skip
+
+
+async def test_a_service_closed_for_good_is_taken_out_by_its_association(
+    browser: Browser, base_url: str, pg_engine: AsyncEngine
+) -> None:
+    organization = await People(pg_engine).organization()
+    service_id = await draft_service(pg_engine, organization, "Abri de nuit", submit=True)
+    async with tab(browser, base_url, locale="fr") as editor:
+        page = editor.page
+        await _signed_in_editor(page, pg_engine, organization)
+        await page.goto(f"/portal/services/{service_id}/edit")
+        button = page.get_by_role("button", name="Retirer ce service de l'annuaire")
+        # Not by a slip of the thumb: the box must be ticked first.
+        await button.click()
+        assert page.url.endswith(f"/portal/services/{service_id}/edit")
+        await page.get_by_label("Oui, ce service a fermé définitivement.").check()
+        await button.click()
+        await page.wait_for_url("**/portal/services?notice=archived")
+        notice = await page.locator("[role=status]").inner_text()
+        assert notice == "Retiré de l'annuaire : plus personne ne le trouve."
+        assert "Archivé" in await page.locator(".card").inner_text()
+        # Taken out, it offers no second time.
+        await page.goto(f"/portal/services/{service_id}/edit")
+        assert await button.count() == 0
+        assert editor.errors == []
+    async with AsyncSession(pg_engine) as session:
+        service = await session.get(Service, service_id)
+        assert service is not None
+        assert service.review_state == "archived"
