@@ -124,7 +124,11 @@ async def create_service(
         raise
 
 
-async def _saved(session: SessionDep, signed: Signed, service_id: str, form: Values) -> Response:
+async def _saved(
+    session: SessionDep, signed: Signed, service_id: str, form: Values, *, state: str = "draft"
+) -> Response:
+    if form.get("then") == "submit" and state != "draft":
+        return see_other(SENT_AGAIN[True])  # submitted already, by the form sent first
     if form.get("then") == "submit":
         await rules.move_service(
             session, signed.caller, service_id=service_id, action="submit", note=None
@@ -139,12 +143,7 @@ async def edit_service_page(
 ) -> Response:
     """Show a service's form, filled."""
     service = await rules.writable_service(session, signed.caller, service_id)
-    fields = listings.to_fields(service)
-    # A published service's changes held for review are what its association last wrote:
-    # the form shows them (people still see the published version).
-    if service.changes_proposed:
-        fields = {**fields, **(service.pending or {})}
-    values = {**values_of(fields), "version": str(service.version)}
+    values = {**values_of(_shown_fields(service)), "version": str(service.version)}
     now = dt.datetime.now(dt.UTC)
     context = await _form_context(
         request, signed, session, values, service=service, proposed=service.changes_proposed,
@@ -161,6 +160,10 @@ async def edit_service(
     """Save a service's form over the version it was read in; else show both versions."""
     signed, form = signed_form
     service = await rules.writable_service(session, signed.caller, service_id)
+    if form.get("version") != str(service.version) and _already_saved(_shown_fields(service), form):
+        # Sent again (a tap that seemed lost, or back and send again): what is saved is this
+        # very form, so there is no one else's version to show, and nothing to write.
+        return await _saved(session, signed, service_id, form, state=service.review_state)
     current = listings.to_fields(service)
     try:
         changes = changes_from(form, current)
@@ -176,12 +179,36 @@ async def edit_service(
     return await _saved(session, signed, service_id, form)
 
 
+def _shown_fields(service: Service) -> dict[str, Any]:
+    # What the form shows: a published service's changes held for review are its
+    # association's latest words (people still see the published version).
+    fields = listings.to_fields(service)
+    if service.changes_proposed:
+        fields = {**fields, **(service.pending or {})}
+    return fields
+
+
+def _already_saved(fields: dict[str, Any], form: Values) -> bool:
+    """Tell whether the form changes nothing of `fields`: the same form sent again."""
+    try:
+        changes = changes_from(form, fields)
+    except FormErrors:
+        return False
+    mine = ServiceFields.model_validate({**fields, **changes}).model_dump(mode="json")
+    return mine == ServiceFields.model_validate(fields).model_dump(mode="json")
+
+
 async def _conflict(request: Request, signed: Signed, service_id: str, form: Values) -> Response:
     # Read what is saved now in a session of its own: the request's may be unusable after a
     # write that lost the race, and it is rolled back anyway. A plain read, not a locking
     # one: the request's transaction still holds the row's lock until it rolls back.
     async with request.app.state.sessions() as session, session.begin():
         service = await rules.read_service(session, signed.caller, service_id)
+        submit_now = form.get("then") == "submit" and service.review_state == "draft"
+        if _already_saved(_shown_fields(service), form) and not submit_now:
+            # Two taps at once: the first one saved this very form (submitting it here
+            # would wait on the lock this request's own transaction holds).
+            return await _saved(session, signed, service_id, form, state=service.review_state)
         theirs = summary(listings.to_fields(service), i18n.chosen(request))
         # The form keeps every value the person typed; its version is now the current one,
         # so sending it again replaces theirs knowingly.

@@ -57,3 +57,45 @@ async def test_the_later_save_shows_both_versions_and_keeps_what_was_typed(
         text = listings.to_fields(service)["translations"]["fr"]
         assert (text["name"], text["description"]) == ("Abri de nuit du port", typed)
         assert service.version == 3
+
+
+# How the form was sent each time; where the second answer leads, and what is stored.
+SENT_TWICE = {
+    ("save", "save"): ("?notice=saved", 2, "draft"),
+    ("submit", "submit"): ("/portal/services?notice=submitted", 3, "pending_review"),
+    # Saved, then back to the page and "Save and submit": submitted, once.
+    ("save", "submit"): ("/portal/services?notice=submitted", 3, "pending_review"),
+}
+
+
+@pytest.mark.parametrize(("then", "then_again"), list(SENT_TWICE))
+async def test_one_person_s_form_sent_twice_is_saved_not_shown_as_someone_else_s(
+    browser: Browser, base_url: str, pg_engine: AsyncEngine, then: str, then_again: str
+) -> None:
+    leads_to, version, state = SENT_TWICE[(then, then_again)]
+    people = People(pg_engine)
+    organization = await people.organization()
+    service_id = await draft_service(pg_engine, organization, "Abri de nuit")
+    volunteer = await people.invite(Role.ASSOCIATION, organization)
+    edit = f"/portal/services/{service_id}/edit"
+    async with tab(browser, base_url) as amina:
+        page = amina.page
+        await accept(page, volunteer)
+        await sign_in(page, volunteer.login)
+        await page.wait_for_url("**/portal/services")
+        await page.goto(edit)
+        await page.locator("#phone-1-number").fill("+212 539 11 22 33")
+        form = page.locator(f"form[action='{edit}']")
+        fields = await form.evaluate("f => Object.fromEntries(new FormData(f).entries())")
+        # A tap that seemed lost on a slow network, then another (or back, and send again):
+        # the second finds its own changes saved, not "someone else saved this service".
+        first = await page.request.post(edit, form={**fields, "then": then}, max_redirects=0)
+        second = await page.request.post(edit, form={**fields, "then": then_again}, max_redirects=0)
+        assert [first.status, second.status] == [303, 303]
+        assert second.headers["location"].endswith(leads_to)
+    async with AsyncSession(pg_engine) as session:
+        service = await listings.get_service(session, service_id)
+        assert service is not None
+        assert [p.number for p in service.phones] == ["+212 539 11 22 33"]
+        # Saved once (and submitted once: a step of its own).
+        assert (service.version, service.review_state) == (version, state)
