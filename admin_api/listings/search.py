@@ -12,6 +12,7 @@ from admin_api.deps import CallerDep, SessionDep
 from admin_api.errors import InvalidInput
 from admin_api.listings.pages import Page, PageNumber, PerPage, page_of
 from services_directory.categories import Category
+from services_directory.cities.service import get_city, list_cities
 from services_directory.search.service import search_services
 
 router = APIRouter(tags=["directory"])
@@ -40,6 +41,11 @@ async def search(
         raise InvalidInput("give both lat and lon, or neither")
     if open_at is not None and open_at.tzinfo is None:
         raise InvalidInput("open_at needs a UTC offset, e.g. 2026-12-07T09:30:00+01:00")
+    if await get_city(session, city) is None:
+        # A city nobody serves and a city with nothing in the topic would both give an empty
+        # list: a script could not tell a typo from "nothing found".
+        known = ", ".join(sorted(c.id for c in await list_cities(session)))
+        raise InvalidInput(f"unknown city {city!r}; the cities are: {known}")
     moment = open_at or (dt.datetime.now(dt.UTC) if open_now else None)
     found = await search_services(
         session,

@@ -165,6 +165,13 @@ async def test_search_as_the_bot_does(api: Api) -> None:
     )
     assert bad.status_code == 422
     assert bad.json()["error"] == "invalid"
+    # A typo in the city is said, not answered with an empty list.
+    unknown = await api.client.get(
+        "/api/v1/search", params={"category": "health", "city": "lyom"}, headers=headers
+    )
+    assert unknown.status_code == 422
+    assert unknown.json()["error"] == "invalid"
+    assert "lyom" in unknown.json()["detail"]
 
 
 async def test_nul_characters_are_refused_before_the_database(api: Api) -> None:
