@@ -60,12 +60,13 @@ WORD_WEIGHT = 5
 
 
 def _ngrams(text: str, script: str) -> Iterator[str]:
-    for word in _fold(text, script).split():
+    folded = _fold(text, script)
+    for word in folded.split():
         padded = f" {word} "
         for n in (1, 2, 3, 4):
             for i in range(len(padded) - n + 1):
                 yield padded[i : i + n]
-    for word in _words(text, script):
+    for word in _words(folded, script):
         for _ in range(WORD_WEIGHT):
             yield f"<{word}>"
 
@@ -73,10 +74,9 @@ def _ngrams(text: str, script: str) -> Iterator[str]:
 _LETTERS = re.compile(r"[^\W\d_]+")
 
 
-def _words(text: str, script: str) -> list[str]:
-    """The words of `text` as whole-word features: without punctuation, and in Latin letters
-    without accents ("Olá," is "ola", as many phones type it)."""
-    folded = _fold(text, script)
+def _words(folded: str, script: str) -> list[str]:
+    """The words of a text already `_fold`ed, as whole-word features: without punctuation,
+    and in Latin letters without accents ("Olá," is "ola", as many phones type it)."""
     if script == "LATIN":
         decomposed = unicodedata.normalize("NFKD", folded)
         folded = "".join(char for char in decomposed if not unicodedata.combining(char))
