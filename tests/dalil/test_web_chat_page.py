@@ -210,6 +210,38 @@ async def test_a_language_chosen_in_the_header_is_the_conversations_too(
         assert person.errors == []
 
 
+async def test_an_answer_before_the_chosen_languages_words_is_shown(
+    browser: Browser, app: Running
+) -> None:
+    # The words of a language chosen in the header come in their own request. On a slow
+    # network (or a busy server) the bot's answer came first, the page read a word of a
+    # language it did not have yet, and the answer was dropped: the person saw nothing.
+    async with tab(browser, app.url) as person:
+        page = person.page
+        asked, answered = asyncio.Event(), asyncio.Event()
+
+        async def slow_words(route: Route) -> None:
+            asked.set()
+            await answered.wait()
+            await route.continue_()
+
+        await page.route("**/chat/words-ar.json*", slow_words)
+        await _open(page, "fr")
+        await page.locator("#languages summary").click()
+        await page.locator("#languages nav a[lang='ar']").click()
+        answer = page.locator("#log li.bot").nth(1)
+        await answer.wait_for(timeout=15_000)
+        assert asked.is_set() and await answer.get_attribute("lang") == "ar"
+        answered.set()
+        # Then the page's own words follow, once they have come.
+        await page.locator("html[lang='ar']").wait_for(state="attached")
+        label = translations("ar").gettext("Write your message")
+        await page.wait_for_function(
+            "(label) => document.getElementById('text').placeholder === label", arg=label
+        )
+        assert person.errors == []
+
+
 async def test_answers_are_announced_and_the_emergency_numbers_at_once(
     browser: Browser, app: Running
 ) -> None:

@@ -28,6 +28,10 @@
   var strings = {};
   strings[data.locale] = data.words;
   var locale = data.locale;
+  // The language whose words the page shows: the conversation's (`locale`) changes at once
+  // when one is chosen, its words come later in their own request, and an answer that comes
+  // first must not find them missing (it was dropped, unseen).
+  var showing = data.locale;
   var log = document.getElementById("log");
   var form = document.getElementById("composer");
   var input = document.getElementById("text");
@@ -47,7 +51,7 @@
   var announced = null;
 
   function words() {
-    return strings[locale];
+    return strings[showing];
   }
 
   function randomHex(bytes) {
@@ -161,7 +165,7 @@
 
   function applyWords(code) {
     var w = strings[code];
-    locale = code;
+    locale = showing = code;
     document.documentElement.lang = code;
     document.documentElement.dir = w.dir;
     document.title = w.title;
