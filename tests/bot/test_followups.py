@@ -404,6 +404,28 @@ async def test_free_with_another_topic_named_is_that_topic(dialogue: Dialogue) -
     assert es.gettext("💶 Paid too") not in labels(food)
 
 
+@pytest.mark.parametrize(
+    ("language", "question", "asked"),
+    [
+        # "and where do they teach German for free?" under Vienna's jobs got the jobs again,
+        # free ones only: the model is sure of schooling (0.98), and no word of the topic
+        # lists said so.
+        ("uk", "шукаю роботу у Відні", "а де вчать німецьку безкоштовно?"),
+        ("de", "ich suche arbeit in wien", "und wo lerne ich Deutsch kostenlos?"),
+    ],
+)
+async def test_free_asked_of_a_topic_the_model_is_sure_of_is_that_topic(
+    dialogue: Dialogue, language: str, question: str, asked: str
+) -> None:
+    t = translations(language)
+    person = Conversation(dialogue, language_hint=language)
+    jobs = await person.say(question)
+    assert listed(jobs) and jobs.text.startswith("💼")
+    school = await person.say(asked)
+    assert listed(school) and school.text.startswith("📚")
+    assert t.gettext("💶 Paid too") not in labels(school)
+
+
 @pytest.mark.parametrize(("language", "okay"), [("en", "ok"), ("tr", "tamam"), ("fr", "d'accord")])
 async def test_a_bare_ok_after_a_list_asks_what_else(
     dialogue: Dialogue, language: str, okay: str
