@@ -420,9 +420,11 @@ async def test_free_asked_of_a_topic_the_model_is_sure_of_is_that_topic(
     t = translations(language)
     person = Conversation(dialogue, language_hint=language)
     jobs = await person.say(question)
-    assert listed(jobs) and jobs.text.startswith("💼")
+    assert listed(jobs)
+    assert jobs.text.startswith("💼")
     school = await person.say(asked)
-    assert listed(school) and school.text.startswith("📚")
+    assert listed(school)
+    assert school.text.startswith("📚")
     assert t.gettext("💶 Paid too") not in labels(school)
 
 

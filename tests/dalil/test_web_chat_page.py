@@ -231,7 +231,8 @@ async def test_an_answer_before_the_chosen_languages_words_is_shown(
         await page.locator("#languages nav a[lang='ar']").click()
         answer = page.locator("#log li.bot").nth(1)
         await answer.wait_for(timeout=15_000)
-        assert asked.is_set() and await answer.get_attribute("lang") == "ar"
+        assert asked.is_set()
+        assert await answer.get_attribute("lang") == "ar"
         answered.set()
         # Then the page's own words follow, once they have come.
         await page.locator("html[lang='ar']").wait_for(state="attached")
