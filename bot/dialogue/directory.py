@@ -3,6 +3,7 @@ and the emergency numbers."""
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from dataclasses import replace
@@ -555,7 +556,6 @@ async def on_days(turn: Turn) -> Reply | None:
     days = weekdays.named(turn.message.text, city.country)
     if not days:
         return None
-    state = turn.state
     then = [
         card.id
         for card in await _whole_list(turn, category, city)
@@ -563,6 +563,54 @@ async def on_days(turn: Turn) -> Reply | None:
     ]
     if not then:
         return render.none_on_days(turn.t, turn.locale, category, city, days)
+    return await _these_first(turn, category, city, then)
+
+
+# "Tonight" is from this hour (or from now, when later) until the next morning's.
+EVENING = dt.time(18)
+MORNING = dt.time(6)
+
+
+async def tonight(turn: Turn) -> Reply | None:
+    """Answer "tonight" named under a list ("is any of them open tonight?", "ce soir ?",
+    "bu gece açık mı"): the same list from the top, those open at some time this evening or
+    night first; that none is, when none is; None when tonight is not named.
+
+    The cards are read as at the evening's start, so closures and nights past midnight count
+    as the directory's "open now" counts them; "open now" at three in the afternoon said none.
+    """
+    if not weekdays.tonight(turn.message.text) or (shown := await _on_screen(turn)) is None:
+        return None
+    category, city = shown
+    local = turn.now.astimezone(ZoneInfo(city.timezone))
+    if local.time() < MORNING:
+        start, end = local, dt.datetime.combine(local.date(), MORNING)
+    else:
+        evening = dt.datetime.combine(local.date(), EVENING, tzinfo=local.tzinfo)
+        start = max(local, evening)
+        end = dt.datetime.combine(local.date() + dt.timedelta(days=1), MORNING)
+    found = await search_services(
+        turn.session,
+        category=category,
+        city_id=city.id,
+        locale=turn.locale,
+        limit=WHOLE_LIST,
+        free_only=turn.state.free_only,
+        now=start,
+    )
+    then = [
+        card.id
+        for card in found.cards
+        if card.open_now or (card.changes_at is not None and card.changes_at < end)
+    ]
+    if not then:
+        return render.none_tonight(turn.t, turn.locale, category, city)
+    return await _these_first(turn, category, city, then)
+
+
+async def _these_first(turn: Turn, category: Category, city: City, then: list[str]) -> Reply:
+    """The list on screen from the top, all hours, the services `then` names first."""
+    state = turn.state
     # Those the list's question pointed to first among them, and then before the rest.
     before = state.pointed.split("|") if state.pointed else []
     then = [*(s for s in before if s in then), *(s for s in then if s not in before)]

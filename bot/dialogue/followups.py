@@ -1304,6 +1304,10 @@ async def answer(turn: Turn, result: ParseResult) -> Reply | None:
         # matched, or another topic: those open on one of the days first.
         if not other_topic and (days := await directory.on_days(turn)) is not None:
             return days
+        # "is any of them open tonight?" under Madrid's shelters got the same list again, and
+        # "open tonight?" the list narrowed to those open in the afternoon it was asked in.
+        if not other_topic and (night := await directory.tonight(turn)) is not None:
+            return night
     if WHEN_OPEN.found(text) and not other_topic:
         return await directory.narrowed(turn, "open", on=False)
     # The list's own buttons typed. The model, which has no intent for them, reads a topic

@@ -347,6 +347,13 @@ def none_on_days(
     return Reply(body, ((Button(t.gettext("Other topic"), "menu"),),), rtl=is_rtl(locale))
 
 
+def none_tonight(t: NullTranslations, locale: str, category: Category, city: City) -> Reply:
+    """Say that none of the list's services is open this evening or tonight."""
+    text = t.gettext("None of the services for {category} in {city} is open tonight.")
+    body = text.format(category=category_label(t, category), city=city.display_name(locale))
+    return Reply(body, ((Button(t.gettext("Other topic"), "menu"),),), rtl=is_rtl(locale))
+
+
 def _first_to_open(
     t: NullTranslations, locale: str, card: ServiceCard, opens: dt.datetime, today: dt.date
 ) -> str:

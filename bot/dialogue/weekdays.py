@@ -81,3 +81,35 @@ def named(text: str, country: str) -> tuple[str, ...]:
         else:
             start += 1
     return tuple(day for day in ICAL_DAYS if day in found)
+
+
+# "Tonight" under a list: where to sleep or eat when the day's offices have closed. Each a
+# word or a phrase as people type it; "night" alone is asked as often ("gece açık mı?").
+_TONIGHT = (
+    "tonight", "tonite", "this evening", "at night", "overnight", "ce soir", "cette nuit",
+    "la nuit", "le soir", "esta noche", "por la noche", "de noche", "en la noche", "stasera",
+    "stanotte", "questa sera", "questa notte", "di notte", "la notte", "hoje a noite",
+    "esta noite", "a noite", "de noite", "heute abend", "heute nacht", "abends", "nachts",
+    "in der nacht", "am abend", "bu gece", "bu aksam", "gece", "geceleri", "aksam",
+    "сьогодні ввечері", "ввечері", "вночі", "на ніч", "цієї ночі", "сегодня вечером",
+    "вечером", "ночью", "на ночь", "امشب", "شب", "شبها", "emshab", "الليلة", "الليل",
+    "بالليل", "هالليلة", "lila", "had lila", "fel lil", "bel lil", "billil", "el lila",
+    "ellila", "lyoum fel lil",
+)  # fmt: skip
+
+
+@cache
+def _tonight() -> frozenset[str]:
+    return frozenset(normalised(form) for form in _TONIGHT)
+
+
+def tonight(text: str) -> bool:
+    """Tell whether `text` names tonight (the evening or the night ahead)."""
+    words = normalised(text).split()
+    forms = _tonight()
+    longest = max(len(form.split()) for form in forms)
+    return any(
+        " ".join(words[start : start + size]) in forms
+        for start in range(len(words))
+        for size in range(1, longest + 1)
+    )

@@ -692,6 +692,72 @@ async def test_days_on_which_none_of_the_list_opens_are_said(dialogue: Dialogue)
     assert said.text == "None of the services for 🩺 Health in Vienna opens on these days: Sunday."
 
 
+# A Saturday at three in the afternoon in Madrid: of its shelters, the one open day and night
+# and the night shelter from 20:00 open tonight; the others are weekday offices.
+SATURDAY_AFTERNOON = dt.datetime(2026, 12, 12, 14, 0, tzinfo=dt.UTC)
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "asked"),
+    [
+        # The same list again, in the order it had.
+        ("en", "i need a room to rent in madrid", "is any of them open tonight?"),
+        # "open" alone narrowed the list to those open at three in the afternoon.
+        ("es", "dormimos en la calle en madrid", "abierto esta noche?"),
+        ("tr", "madridde kalacak yer ariyorum", "bu gece acik mi?"),
+        ("ar", "بدي ملجأ في مدريد", "شو مفتوح الليلة؟"),
+    ],
+)
+async def test_tonight_under_a_list_puts_the_services_open_tonight_first(
+    sessions: async_sessionmaker[AsyncSession],
+    redis: Redis,
+    nlu: NLUClient,
+    language: str,
+    question: str,
+    asked: str,
+) -> None:
+    dialogue = make_dialogue(sessions, redis, nlu, clock=lambda: SATURDAY_AFTERNOON)
+    person = Conversation(dialogue, language_hint=language)
+    shelters = await person.say(question)
+    assert listed(shelters)
+    said = await person.say(asked)
+    assert said.text.split(" ", 1)[0] == shelters.text.split(" ", 1)[0]  # the same topic
+    # First the night shelter (20:00 to 09:00) and the one open day and night (no hours).
+    hours = _hours(said)
+    nights = [bool(re.search("20:00–0?9:00", line)) for line in hours]
+    assert sorted(nights[:2]) == [False, True]
+    assert not any(re.search(r"\d:\d\d", line) for line in hours[:2] if "20:00" not in line)
+    assert not any(nights[2:])
+    assert len(listed(said)) == len(listed(shelters))  # all of them, not only those
+
+
+async def test_tonight_when_none_of_the_list_opens_is_said(
+    sessions: async_sessionmaker[AsyncSession], redis: Redis, nlu: NLUClient
+) -> None:
+    dialogue = make_dialogue(sessions, redis, nlu, clock=lambda: SATURDAY_AFTERNOON)
+    person = Conversation(dialogue, language_hint="es")
+    await person.say("necesito un abogado en Madrid")
+    said = await person.say("y esta noche?")
+    assert said.text == ("Ninguno de los servicios de ⚖️ Ayuda legal en Madrid abre esta noche.")
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("ouvert ce soir ?", True),
+        ("heute Nacht offen?", True),
+        ("امشب کجا بخوابم", True),
+        ("fin n3es had lila", True),
+        ("сьогодні ввечері працює?", True),
+        ("is it open now?", False),
+        ("the nightlife in Lisbon", False),
+        ("et le week-end ?", False),
+    ],
+)
+def test_tonight_is_named(text: str, named: bool) -> None:
+    assert weekdays.tonight(text) is named
+
+
 @pytest.mark.parametrize(
     ("text", "country", "days"),
     [
