@@ -231,7 +231,17 @@ _NEAREST = {
 # "Nearest?" asked in a word or two, the whole message: in a sentence these words are a need
 # ("where is the nearest hospital"), which the model reads.
 _NEAREST_ALONE = {
-    "en": ["nearest", "the nearest", "closest", "the closest", "nearest to me", "closest to me"],
+    "en": [
+        "nearest",
+        "the nearest",
+        "closest",
+        "the closest",
+        "nearest to me",
+        "closest to me",
+        "which is nearer",
+        "which one is nearer",
+        "where is the nearest",
+    ],
     "fr": ["plus proche", "la plus proche", "plus pres", "le plus pres", "lequel plus proche"],
     "es": ["mas cerca", "mas cercano", "la mas cercana", "cual mas cerca", "cual mas cercano"],
     "it": ["piu vicino", "piu vicina", "la piu vicina", "quale piu vicino", "quello vicino"],
@@ -244,6 +254,11 @@ _NEAREST_ALONE = {
         "qual mais perto",
         "mais proximo",
         "qual o mais proximo",
+        # A QA pass: "where is the nearest?" under Lisbon's food got its housing.
+        "onde fica o mais perto",
+        "onde fica a mais perto",
+        "onde e o mais perto",
+        "onde fica o mais proximo",
     ],
     "de": ["am nächsten", "welcher am nächsten", "welche am nächsten", "nächstgelegene"],
     # Ukrainian, Russian as many Ukrainians write it, and both in Latin letters.
@@ -254,6 +269,11 @@ _NEAREST_ALONE = {
         "найближчі",
         "а найближчий",
         "що ближче",
+        "де найближчий",
+        "де найближча",
+        "де найближче",
+        "где ближайший",
+        "где ближайшая",
         "ближайший",
         "ближайшая",
         "ближайшее",

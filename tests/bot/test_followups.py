@@ -76,6 +76,10 @@ async def test_which_one_is_the_nearest_asks_for_the_location_then_says_the_orde
         ("uk", "потрібен лікар у Лісабоні", "найближчий?"),
         ("uk", "нужен врач в Лиссабоне", "ближайший?"),
         ("uk", "potriben likar u Vidni", "naiblyzhche?"),
+        # A QA pass: Lisbon's housing under its food, and "I did not understand".
+        ("pt", "preciso de comida para os meus filhos em lisboa", "onde fica o mais perto?"),
+        ("en", "i need food in lisbon", "which one is nearer?"),
+        ("uk", "шукаю юриста у Відні", "де найближчий?"),
     ],
 )
 async def test_nearest_asked_in_a_word_asks_for_the_location(
