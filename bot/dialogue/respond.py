@@ -41,7 +41,7 @@ from core.pseudonym import pseudonym
 from core.unmet import keep_unmet
 from handoff import service as handoff
 from handoff.models import Handover
-from nlu import topic_words
+from nlu import myth_words, topic_words
 from nlu.client import NLUClient, ParseResult
 from nlu.decision import CONFIDENT, EMERGENCY, LEAST_CHOICE, OUT_OF_SCOPE
 from nlu.errors import NLUUnavailable
@@ -512,6 +512,13 @@ class Dialogue:
             turn.state.city = city.id
         return await handover.offer(turn, _category(turn.state.category))
 
+    @staticmethod
+    def _another_myth(turn: Turn, result: ParseResult) -> bool:
+        """Tell whether a message the model is unsure of names a myth's topic, and no need."""
+        unsure = bool(result.choices) or result.intent == OUT_OF_SCOPE
+        text = turn.message.text
+        return unsure and bool(myth_words.myths_named(text)) and not topic_words.topics_named(text)
+
     async def _erase_offered(self, turn: Turn, result: ParseResult, language: str) -> list[Reply]:
         """Offer the erase button, in the language it was asked in unless one was chosen
         ("delete my data" reads as Spanish to the identifier); after the emergency numbers
@@ -599,6 +606,11 @@ class Dialogue:
             return await directory.emergency(turn, None)
         if result.choices and myths.confirmed(result, turn.message.text):
             result = replace(result, choices=())
+        if turn.after_fact is not None and self._another_myth(turn, result):
+            # Under a fact, another myth named in a few words ("y los impuestos?", "et la
+            # délinquance ?"): the model, unsure, asked about transport and jobs, or showed
+            # the menu. Its fact, or the myths answered when the campaign has none for it.
+            return await myths.answer(turn, replace(result, intent=myths.RUMOUR, response_key=None))
         if result.choices:
             # Not sure: ask rather than guess, keeping the city named for the topic pressed.
             if city := await directory.city_from(turn, result):

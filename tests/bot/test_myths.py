@@ -616,3 +616,41 @@ async def test_a_myth_the_words_do_not_confirm_is_still_asked_about(dialogue: Di
     reply = await Conversation(dialogue, chat_id="5550138").say("vienen a robar")
     assert "emergency" in payloads(reply)
     assert "✅" not in reply.text
+
+
+@pytest.mark.parametrize(
+    ("language", "first", "then", "answered"),
+    [
+        # Each got the menu, or "Do you mean: 🚌 Transport · 💼 Jobs".
+        ("fr", "c'est vrai que les migrants prennent notre travail ?", "et la délinquance ?",
+         "increase_crime"),
+        ("en", "is it true that migrants take our jobs?", "and what about crime?",
+         "increase_crime"),
+        # A myth the campaign has no fact for: it says so, and lists those it answers.
+        ("es", "es verdad que los inmigrantes nos quitan el trabajo?", "y los impuestos?", None),
+        ("en", "is it true that migrants take our jobs?", "and do they pay taxes?", None),
+    ],
+)  # fmt: skip
+async def test_another_myth_named_under_a_fact_is_that_myth(
+    dialogue: Dialogue,
+    sessions: async_sessionmaker[AsyncSession],
+    language: str,
+    first: str,
+    then: str,
+    answered: str | None,
+) -> None:
+    t = translations(language)
+    person = Conversation(dialogue, language_hint=language)
+    jobs = await person.say(first)
+    assert "share:take_jobs" in payloads(jobs)
+    said = await person.say(then)
+    if answered is None:
+        assert said.text == t.gettext(
+            "I have no answer to this one yet. Here are the myths I can answer:"
+        )
+        assert "myth:increase_crime" in payloads(said)
+    else:
+        async with sessions() as session:
+            rumour = await _rumour(session, answered)
+        assert rumour.facts[language] in said.text
+        assert f"share:{answered}" in payloads(said)
