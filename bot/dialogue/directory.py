@@ -695,6 +695,9 @@ async def emergency(turn: Turn, result: ParseResult | None, *, ask_city: bool = 
     # and offer the city buttons to narrow them down.
     city = await city_from(turn, result)
     if city is not None:
+        # Kept for what comes next ("wo kann ich mit den Kindern schlafen?" after the numbers
+        # of the city named with the danger asked "Which city are you in?" again).
+        turn.state.city = city.id
         loaded = await get_city(turn.session, city.id)
         cities = [loaded] if loaded is not None else []
     else:

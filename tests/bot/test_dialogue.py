@@ -1406,3 +1406,28 @@ async def test_a_city_typed_with_one_slip_for_the_city_question_is_that_city(
     found = await person.say(typed)
     assert found.text.startswith(t.gettext("🏠 Housing"))
     assert city in found.text.split("\n")[0]
+
+
+@pytest.mark.parametrize(
+    ("chat_id", "hint", "danger", "then"),
+    [
+        # A QA pass: the numbers were Vienna's, and the next question asked "Which city are
+        # you in?" again.
+        (
+            "5550290",
+            "de",
+            "Wir sind in Wien. Mein Mann schlägt mich und ich habe Angst",
+            "wo kann ich mit den Kindern schlafen?",
+        ),
+        ("5550291", "en", "we are in madrid and my friend is bleeding a lot", "i need a doctor"),
+    ],
+)
+async def test_a_city_named_with_danger_is_kept_for_what_comes_next(
+    dialogue: Dialogue, chat_id: str, hint: str, danger: str, then: str
+) -> None:
+    person = Conversation(dialogue, chat_id=chat_id, language_hint=hint)
+    numbers = await person.say(danger)
+    assert numbers.urgent
+    assert not any(p.startswith("city:") for p in payloads(numbers))  # one city's numbers
+    need = await person.say(then)
+    assert listed(need)
