@@ -493,6 +493,8 @@ _FREE: dict[str, list[str]] = {
         "is it paid",
         "must i pay?",
         "free or paid?",
+        # A QA pass: what it costs, asked as plainly, got "I did not understand".
+        "how much",
     ],
     "fr": [
         "c gratuit?",
@@ -513,6 +515,9 @@ _FREE: dict[str, list[str]] = {
         "c'est gratos?",
         "gratuite",
         "gratuits",
+        "combien ça coûte",
+        "c'est combien",
+        "combien",
     ],
     "es": [
         "es gratis?",
@@ -592,6 +597,9 @@ _FREE: dict[str, list[str]] = {
         "kostenlose",
         "kostenlosen",
         "gratis",
+        "wie viel kostet",
+        "wieviel kostet",
+        "was kostet",
     ],
     "tr": [
         "ücretsiz mi?",
@@ -614,6 +622,10 @@ _FREE: dict[str, list[str]] = {
         "bedava",
         "ucretsiz",
         "parasiz",
+        "kaç para",
+        "ne kadar para",
+        "ücreti ne kadar",
+        "fiyatı ne kadar",
     ],
     "uk": [
         "це безкоштовно?",
@@ -698,6 +710,17 @@ _FREE: dict[str, list[str]] = {
         "bch7al",
         "بقداش",
         "قداش",
+        "كم تكلف",
+        "كم التكلفة",
+        "كم السعر",
+        "كم سعرها",
+        "قديش بتكلف",
+        "قديش السعر",
+        "قديش حقها",
+        "بشحال",
+        "ch7al",
+        "chhal",
+        "9addech",
     ],
 }
 # How people ask which of them is open now, or today.

@@ -336,6 +336,11 @@ async def test_a_number_of_another_page_of_the_list_shows_that_service(
         ("uk", "мені потрібне житло у Лісабоні", "а є щось безкоштовне?", "💶 Paid too"),
         # Dari, "does it have a fee?", under Vienna's German classes.
         ("fa", "کلاس زبان آلمانی در وین میخواهم", "فیس دارد؟", "💶 Paid too"),
+        # What it costs, asked plainly: "Sorry, I did not understand".
+        ("ar", "أنا في تونس وأبحث عن عمل", "كم تكلف؟", "💶 Paid too"),
+        ("fr", "je cherche un avocat à lyon", "c'est combien ?", "💶 Paid too"),
+        ("de", "ich suche einen deutschkurs in wien", "wie viel kostet das?", "💶 Paid too"),
+        ("tr", "viyanada avukat arıyorum", "kaç para?", "💶 Paid too"),
     ],
 )
 async def test_free_or_open_typed_under_a_list_is_its_button(
