@@ -493,8 +493,6 @@ _FREE: dict[str, list[str]] = {
         "is it paid",
         "must i pay?",
         "free or paid?",
-        # A QA pass: what it costs, asked as plainly, got "I did not understand".
-        "how much",
     ],
     "fr": [
         "c gratuit?",
@@ -517,7 +515,6 @@ _FREE: dict[str, list[str]] = {
         "gratuits",
         "combien ça coûte",
         "c'est combien",
-        "combien",
     ],
     "es": [
         "es gratis?",
