@@ -92,10 +92,10 @@ _TONIGHT = (
     "esta noite", "a noite", "de noite", "heute abend", "heute nacht", "abends", "nachts",
     "in der nacht", "am abend", "bu gece", "bu aksam", "gece", "geceleri", "aksam",
     "сьогодні ввечері", "ввечері", "вночі", "на ніч", "цієї ночі", "сегодня вечером",
-    "вечером", "ночью", "на ночь", "امشب", "شب", "شبها", "emshab", "الليلة", "الليل",
-    "بالليل", "هالليلة", "lila", "had lila", "fel lil", "bel lil", "billil", "el lila",
-    "ellila", "lyoum fel lil",
+    "вечером", "ночью", "на ночь", "امشب", "emshab", "الليلة", "الليل", "بالليل", "هالليلة",
+    "had lila", "fel lil", "bel lil", "billil", "el lila", "ellila", "lyoum fel lil",
 )  # fmt: skip
+# Not "night" alone where good night says it: "شب بخیر", "lila sa3ida", "iyi geceler".
 
 
 @cache

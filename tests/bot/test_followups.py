@@ -761,6 +761,11 @@ async def test_tonight_when_none_of_the_list_opens_is_said(
         ("is it open now?", False),
         ("the nightlife in Lisbon", False),
         ("et le week-end ?", False),
+        # Good night is goodbye.
+        ("شب بخیر", False),
+        ("iyi geceler", False),
+        ("lila sa3ida", False),
+        ("bonne nuit", False),
     ],
 )
 def test_tonight_is_named(text: str, named: bool) -> None:
