@@ -220,7 +220,27 @@ _ARRIVED_WORDS = """
     yeni geldim geldik
     тільки щойно приїхав приїхала приїхали только приехал приехала приехали новий нова
     """
-_WHERE = frozenset(normalised(word) for word in (_WHERE_WORDS + _ARRIVED_WORDS).split())
+# Words of who is there with them, beside where: "мы в лиссабоне с детьми" (we are in Lisbon
+# with the children) got "Do you mean: jobs, food?", and "je suis à Lyon avec mes enfants"
+# Lyon's schools. Who they are with is no need; what they need is asked.
+_WITH_WORDS = """
+    with my our kids children child family wife husband baby and
+    avec mes ma mon nos enfants enfant famille femme mari bebe et
+    con mis mi nuestros hijos hijas ninos familia esposa marido bebe y
+    i miei mia mio nostri figli bambini famiglia moglie marito e
+    com os meus minha meu nossos filhos filhas criancas familia esposa marido
+    mit meinen meiner meinem unseren kindern kind familie frau mann und
+    ile cocuklarimla cocugumla ailemle esimle ailecek ve
+    с з із зі и і та дітьми дитиною сім'єю родиною дружиною чоловіком детьми ребенком семьей
+    женой мужем
+    مع و اولادي ولادي عيالي اطفالي عائلتي عيلتي زوجتي مرتي زوجي
+    m3a w wladi wlidi drari 3ayalti 3a2ilti 3a2elti mrati zawji
+    با و بچه‌ها بچه‌هام بچه‌هایم خانواده خانوادم خانواده‌ام همسرم شوهرم زنم
+    ba bacheha bachehaam khanevade khanevadam hamsaram shoharam
+    """
+_WHERE = frozenset(
+    normalised(word) for word in (_WHERE_WORDS + _ARRIVED_WORDS + _WITH_WORDS).split()
+)
 
 
 def _names(city: City) -> set[str]:

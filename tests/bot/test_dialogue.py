@@ -1067,6 +1067,35 @@ async def test_just_arrived_in_a_city_is_the_city(
 
 
 @pytest.mark.parametrize(
+    ("chat_id", "stated", "locale", "housing"),
+    [
+        # A QA pass: "we are in Lisbon with the children" (Russian, the name declined) got
+        # "Do you mean: jobs, food?", and "with my children" in French Lyon's schools.
+        ("5550207", "мы в лиссабоне с детьми", "uk", "🏠 Житло у місті Лісабон:"),
+        ("5550208", "je suis à Lyon avec mes enfants", "fr", "🏠 Logement à Lyon :"),
+        ("5550209", "we are in Vienna with our kids", "en", "🏠 Housing in Vienna:"),
+        ("5550210", "ana f tounes m3a wladi", "ar", "🏠 السكن في تونس:"),
+        ("5550211", "estamos en Madrid con mis hijos", "es", "🏠 Vivienda en Madrid:"),
+        ("5550212", "ma ba bachehaam dar viyana hastim", "fa", "🏠 مسکن در وین:"),
+    ],
+)
+async def test_a_city_stated_with_who_is_there_is_the_city(
+    dialogue: Dialogue, chat_id: str, stated: str, locale: str, housing: str
+) -> None:
+    for chosen in (False, True):
+        person = Conversation(dialogue, chat_id=f"{chat_id}{int(chosen)}")
+        if chosen:  # "Which city are you in?" on screen, the language just chosen
+            await person.say("/start")
+            await person.press(f"lang:{locale}")
+        said = await person.say(stated)
+        assert [r.text for r in person.replies] == [
+            translations(locale).gettext("What do you need?")
+        ]
+        assert payloads(said) == CATEGORY_MENU
+        assert (await person.press("cat:housing")).text.startswith(housing)
+
+
+@pytest.mark.parametrize(
     ("locale", "asked", "listed"),
     [
         # Moroccan: "I want housing in Tangier"; the model read health, unsure.
