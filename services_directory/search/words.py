@@ -9,7 +9,8 @@ for words of four letters or more, ends with it (German compounds end with their
 or two letters left off, for the ending the person gave it: Turkish "sigortam" ("my
 insurance") is "sigortası", Ukrainian "страховки" is "страховка", English "schools" is
 "school"; and with a Turkish softened consonant hard again ("çocuğum", "my child", is
-"çocuklar"). One's own child ("mon fils", "ابني") points where the words for children do.
+"çocuklar"). One's own child ("mon fils", "ابني") points where the words for children do,
+and a Russian word of a need ("врач") where its Ukrainian one does ("лікар").
 A word found in more than half of the list (the city, "free") says nothing about one
 service and is not counted, nor are the words of asking ("where", "I need").
 """
@@ -110,7 +111,58 @@ _CHILDREN = (
     "اطفال الاطفال الطفل اولاد"
 )
 _CHILD_WORDS = words(_CHILDREN)
-_ALIKE = {word: (word, *_CHILD_WORDS) for word in words(_OWN_CHILD)}
+
+# Many Ukrainians write Russian, and the services for them are written in Ukrainian: "нужен
+# врач" found no service's word ("лікар"). A Russian word of a need, in the forms people
+# type it, points where its Ukrainian words do (those the same in both, "юрист", "школа",
+# need nothing here).
+_RUSSIAN = """
+    врач врача врачу врачи врачей доктора: лікар лікаря
+    больница больницу больнице больницы: лікарня лікарні лікарню
+    поликлиника поликлинику поликлинике: поліклініка медичний
+    лечение лечиться лечить: лікування
+    лекарства лекарство лекарств: ліки
+    зубной зубы зубов: зуби зубний стоматолог
+    беременна беременная беременности: вагітні вагітність
+    прививка прививки прививку: щеплення
+    жилье жилья жильем жилище: житло житла
+    комната комнату комнаты: кімната кімнату
+    ночлег ночевка ночевать переночевать: ночівлі притулок
+    приют приюта убежище убежища: притулок
+    аренда аренду: оренда оренду
+    работа работу работы работой работать: робота працювати
+    учеба учебы учиться обучение: навчання
+    язык языка языку: мови мовою
+    садик детсад: садок
+    школу школы: школа
+    переводчик переводчика: перекладач переклад
+    еда еду еды едой поесть покушать: іжа харчування
+    продукты продуктов: продукти продуктові
+    хлеб: хліб
+    одежда одежду одежды: одяг
+    обувь: взуття
+    деньги денег: гроші грошей
+    пособие пособия: допомога допомогу
+    стирка постирать прачечная: пральня
+    жительство жительства внж: посвідки посвідка
+    защита защиту: захист
+    беженец беженцы беженцев: біженці біженців
+    бесплатно бесплатный бесплатная бесплатные: безкоштовно
+    проезд проездной: проїзд проїзний
+    полиция полицию: поліція
+"""
+
+
+def _alike() -> dict[str, tuple[str, ...]]:
+    """Return the words that point where others do too: each with itself and those others."""
+    alike = {word: (word, *_CHILD_WORDS) for word in words(_OWN_CHILD)}
+    for line in _RUSSIAN.strip().splitlines():
+        russian, ukrainian = line.split(":")
+        alike |= {form: (form, *words(ukrainian)) for form in words(russian)}
+    return alike
+
+
+_ALIKE = _alike()
 
 
 def pointed(question: str, services: Mapping[str, frozenset[str]]) -> list[str]:

@@ -164,6 +164,14 @@ def test_words_most_of_the_list_has_and_words_of_asking_point_to_nothing() -> No
             "Viyana'dayım, doktora gitmem lazım ama sigortam yok",
             "vie-health-1",
         ),
+        # Russian, the services written in Ukrainian: "врач" is "лікар", "жильё" "житло",
+        # "еда" "їжа"; "нужен врач" pointed to nothing.
+        ("lisbon", Category.HEALTH, "нужен врач", "lis-health-1"),
+        ("lisbon", Category.HEALTH, "где больница", "lis-health-1"),
+        ("madrid", Category.HEALTH, "нужен врач без документов", "mad-health-1"),
+        ("vienna", Category.HOUSING, "нужно жильё", "vie-housing-3"),
+        ("lisbon", Category.SOCIAL_SUPPORT, "нужна еда", "lis-social-5"),
+        ("lisbon", Category.EDUCATION, "курсы языка", "lis-education-8"),
     ],
 )
 async def test_the_services_a_question_points_to_come_first(
