@@ -70,10 +70,15 @@ async def cities_refused(turn: Turn) -> Reply:
     await turn.record(OUT_OF_SCOPE, "cities_refused")
     # Translators: the answer to "none of them" under "Which city are you in?"; {cities}
     # lists the cities served ("Amman, Beirut and Vienna").
-    text = t.gettext(
-        "For now I only know services in {cities}. Elsewhere I cannot help you find services "
-        "yet, sorry. If you are in danger, call the emergency number of the country you are in."
-    ).format(cities=format_list(names, locale=turn.locale))
+    text = render.with_city(
+        t.gettext(
+            "For now I only know services in {cities}. Elsewhere I cannot help you find services "
+            "yet, sorry. If you are in danger, call the emergency number of the country you are "
+            "in."
+        ),
+        turn.locale,
+        cities=format_list(names, locale=turn.locale),
+    )
     return render.menu(t, turn.locale, text, person=False)
 
 

@@ -116,9 +116,11 @@ async def offer(turn: Turn, category: Category | None, *, topic_chosen: bool = F
         if not answered:
             leave(turn)
             await turn.record(INTENT, "no_desk", city=city.id)
-            text = t.gettext(
-                "No association answers messages in {city} yet. Here is what I can do:"
-            ).format(city=city.display_name(turn.locale))
+            text = render.with_city(
+                t.gettext("No association answers messages in {city} yet. Here is what I can do:"),
+                turn.locale,
+                city=city.display_name(turn.locale),
+            )
             # Without the person's button: pressed, it led back here.
             return render.menu(t, turn.locale, text, person=False)
         every_topic = None in answered
@@ -140,9 +142,14 @@ async def offer(turn: Turn, category: Category | None, *, topic_chosen: bool = F
     await turn.record(INTENT, "offered" if found else "no_desk", category=category, city=city.id)
     if not found:
         leave(turn)
-        text = t.gettext(
-            "No association answers messages on this topic in {city} yet. Here is what I can do:"
-        ).format(city=city.display_name(turn.locale))
+        text = render.with_city(
+            t.gettext(
+                "No association answers messages on this topic in {city} yet. "
+                "Here is what I can do:"
+            ),
+            turn.locale,
+            city=city.display_name(turn.locale),
+        )
         return render.menu(t, turn.locale, text)
     names = [
         organization.name

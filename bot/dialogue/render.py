@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from babel import Locale
@@ -42,6 +43,20 @@ def category_label(t: NullTranslations, category: Category) -> str:
         Category.MOBILITY: t.gettext("🚌 Transport"),
     }
     return labels[category]
+
+
+# Italian writes "ad" for "a" before a vowel: the catalogs' "a {city}" reads "a Amman".
+_ITALIAN_A = re.compile(r"(?<!\w)a (?=\{(?:city|cities)\})")
+_VOWELS = "aeiouàèéìòù"
+
+
+def with_city(text: str, locale: str, **values: str) -> str:
+    """Return `text` formatted with `values`, among them `city` or `cities` (names of cities),
+    the word before the name in the form the name asks for ("ad Amman", "a Lisbona")."""
+    first = values.get("city") or values.get("cities") or ""
+    if locale == "it" and first[:1].casefold() in _VOWELS:
+        text = _ITALIAN_A.sub("ad ", text)
+    return text.format(**values)
 
 
 def emergency_kind_label(t: NullTranslations, kind: str) -> str:
@@ -237,8 +252,11 @@ def results(
 ) -> Reply:
     """Return a list of services with the next steps as buttons; `offer_person` says under
     it, and shows as the first step after more results, that a person can help."""
-    header = t.gettext("{category} in {city}:").format(
-        category=category_label(t, category), city=city.display_name(locale)
+    header = with_city(
+        t.gettext("{category} in {city}:"),
+        locale,
+        category=category_label(t, category),
+        city=city.display_name(locale),
     )
     blocks = [header + " " + found(t, total, filters)]
     blocks += [
@@ -326,7 +344,9 @@ def none_match(
         text = t.gettext("None of the free services for {category} in {city} is open now.")
         if not filters.open_only:
             text = t.gettext("None of the services for {category} in {city} is free.")
-    body = text.format(category=category_label(t, category), city=city.display_name(locale))
+    body = with_city(
+        text, locale, category=category_label(t, category), city=city.display_name(locale)
+    )
     if soonest is not None and soonest.changes_at is not None and today is not None:
         body += "\n\n" + _first_to_open(t, locale, soonest, soonest.changes_at, today)
     rows = (filter_buttons(t, filters), (Button(t.gettext("Other topic"), "menu"),))
@@ -341,8 +361,12 @@ def none_on_days(
     listed = format_list([names[ICAL_DAYS.index(day)] for day in days], locale=locale)
     # Translators: {days} is a list of weekdays ("Saturday and Sunday").
     text = t.gettext("None of the services for {category} in {city} opens on these days: {days}.")
-    body = text.format(
-        category=category_label(t, category), city=city.display_name(locale), days=listed
+    body = with_city(
+        text,
+        locale,
+        category=category_label(t, category),
+        city=city.display_name(locale),
+        days=listed,
     )
     return Reply(body, ((Button(t.gettext("Other topic"), "menu"),),), rtl=is_rtl(locale))
 
@@ -410,8 +434,11 @@ def no_result(
     other_categories: list[Category],
 ) -> Reply:
     """Say there is nothing yet, and offer the nearest cities and the topics that have some."""
-    text = t.gettext("I have no services for {category} in {city} yet.").format(
-        category=category_label(t, category), city=city.display_name(locale)
+    text = with_city(
+        t.gettext("I have no services for {category} in {city} yet."),
+        locale,
+        category=category_label(t, category),
+        city=city.display_name(locale),
     )
     rows: list[tuple[Button, ...]] = []
     if other_cities:

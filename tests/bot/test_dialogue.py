@@ -1460,3 +1460,21 @@ async def test_a_city_named_with_danger_is_kept_for_what_comes_next(
     assert not any(p.startswith("city:") for p in payloads(numbers))  # one city's numbers
     need = await person.say(then)
     assert listed(need)
+
+
+async def test_italian_writes_ad_before_a_city_starting_with_a_vowel(
+    dialogue_without_nlu: Dialogue, dialogue: Dialogue
+) -> None:
+    # A QA pass: "🩺 Salute a Amman"; Italian writes "ad" before a vowel, "a" before Lisbona.
+    person = Conversation(dialogue_without_nlu, chat_id="5550260")
+    await person.say("/start")
+    await person.press("lang:it")
+    await person.press("city:amman")
+    assert (await person.press("cat:health")).text.startswith("🩺 Salute ad Amman:")
+    await person.press("city")
+    assert (await person.press("city:lisbon")).text.startswith("🩺 Salute a Lisbona:")
+    # The cities served, the first of them Amman, after "none of them".
+    asked = Conversation(dialogue, chat_id="5550261", language_hint="it")
+    await asked.say("/start")
+    await asked.press("lang:it")
+    assert "solo ad Amman, " in (await asked.say("nessuna")).text
