@@ -480,3 +480,31 @@ def test_not_being_safe_now_is_seen(text: str) -> None:
 )
 def test_not_sure_and_questions_of_safety_are_not_danger(text: str) -> None:
     assert not mentions_danger(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A helper's QA pass: "срочно нужна скорая" (Russian, "an ambulance, quick") got the
+        # list of housing, the model sure of it; the others got the menu, jobs or legal help.
+        "срочно нужна скорая",
+        "нужна полиция",
+        "меня избивают",
+        "муж избивает меня",
+        "за мной следят",
+        "за мной идет мужчина",
+        "у меня идет кровь",
+        # Levantine Arabizi, "I want to die", "I do not want to live", "I want to kill myself",
+        # as it is spelt besides the spellings the net had.
+        "badde mout",
+        "bade mout",
+        "ma bade 3ich",
+        "bade in7ar",
+        "baddi e2tol 7ali",
+        # Finglish, "someone is following me", "I do not want to be alive any more".
+        "yeki donbalame",
+        "dige nemikham zende basham",
+    ],
+)
+def test_danger_written_as_a_qa_pass_wrote_it_is_seen(text: str) -> None:
+    assert mentions_danger(text)
