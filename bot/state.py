@@ -43,6 +43,9 @@ class ConversationState:
     fact: str | None = None
     # How many services the page on screen numbered (a number typed past them is none).
     listed: int = 0
+    # The number of the service whose card alone was the last answer ("the first one"): "is
+    # it open now?", "how do I get there?" next are about it, not the whole list.
+    card: int = 0
     # The buttons of "Do you mean:", in order, "|" between them: a number typed next picks
     # one ("1" for the first), as people answer a question with numbered choices.
     offered: str | None = None

@@ -685,6 +685,7 @@ async def numbered(turn: Turn, number: int) -> Reply | None:
         return None
     today = turn.now.astimezone(ZoneInfo(city.timezone)).date()
     card = render.service_card(turn.t, turn.locale, number, found.cards[0], today)
+    turn.state.card = number
     return render.menu(turn.t, turn.locale, card)
 
 

@@ -1249,6 +1249,43 @@ _WHEN_OPEN: dict[str, list[str]] = {
            "waqtach y7al"],
 }  # fmt: skip
 WHEN_OPEN = Phrasebook(_WHEN_OPEN, most_words=8)
+# How to get to a service, or where it is, asked under its card alone ("the first one", then
+# "how do I get there?"): the card again, which gives its address. The model read it as a
+# need of transport, or understood nothing.
+_WAY_THERE: dict[str, list[str]] = {
+    "en": ["how do i get there", "how to get there", "how can i get there", "how do i go there",
+           "how to go there", "how do i get to it", "where is it", "wheres it", "where is that",
+           "whats the address", "what is the address", "the address", "address", "directions"],
+    "fr": ["comment y aller", "comment on y va", "comment j y vais", "comment s y rendre",
+           "comment je fais pour y aller", "c est ou", "cest ou", "c ou", "ou c est", "ou cest",
+           "l adresse", "ladresse", "adresse", "quelle adresse", "c quoi l adresse"],
+    "es": ["como llego", "como llegar", "como voy", "como se llega", "como llego alli",
+           "como llego ahi", "donde esta", "donde queda", "la direccion", "direccion",
+           "cual es la direccion"],
+    "it": ["come ci arrivo", "come arrivo", "come ci vado", "come arrivarci", "dove si trova",
+           "dove e", "dov e", "dove sta", "l indirizzo", "indirizzo", "qual e l indirizzo"],
+    "pt": ["como chego", "como chego la", "como eu chego", "como ir", "como vou", "onde fica",
+           "onde e", "qual o endereco", "qual e o endereco", "endereco", "a morada", "morada"],
+    "de": ["wie komme ich hin", "wie komme ich dahin", "wie komme ich dorthin",
+           "wie komme ich da hin", "wo ist das", "wo ist es", "adresse", "die adresse",
+           "welche adresse"],
+    "tr": ["nasil giderim", "oraya nasil giderim", "nasil gidebilirim", "nasil gidilir",
+           "nerede", "nerde", "neresi", "adres", "adresi", "adresi ne", "adresi nedir",
+           "adresi nerede"],
+    "uk": ["як дістатися", "як туди дістатися", "як доїхати", "як туди доїхати", "як дійти",
+           "де це", "адреса", "яка адреса", "как добраться", "как туда добраться",
+           "как доехать", "как дойти", "где это", "адрес", "какой адрес"],
+    "fa": ["چطوری برم", "چطور برم", "چطوری برسم", "چطور برسم", "چطوری میشه رفت", "کجاست",
+           "کجا هست", "آدرس", "آدرسش", "آدرس کجاست", "آدرسش کجاست", "آدرسش چیه",
+           "chetori beram", "chetor beram", "chetori beresam", "adres", "adresesh", "kojast",
+           "koja hast", "adresesh chie"],
+    "ar": ["كيف اوصل", "كيف بوصل", "كيف اروح", "كيفاش نوصل", "كيفاش نمشي", "وين هو", "وينو",
+           "فين كاين", "فين هو", "العنوان", "عنوان", "شو العنوان", "اش هو العنوان",
+           "ما هو العنوان", "kifach nwsel", "kifash nwsel", "kifach nwsal", "kif bousal",
+           "kif bwasal", "fin kayn", "fin howa", "wino", "wen hu", "l3onwan", "3onwan",
+           "chno l3onwan"],
+}  # fmt: skip
+WAY_THERE = Phrasebook(_WAY_THERE, most_words=8)
 FREE = Phrasebook(_FREE, most_words=FILTER_WORDS)
 OPEN = Phrasebook(_OPEN, most_words=FILTER_WORDS)
 # A longer message is a need with such words in it ("none of these doctors speaks Arabic, I
@@ -1311,6 +1348,12 @@ def _filter_asked(turn: Turn, text: str, result: ParseResult | None = None) -> s
     return which
 
 
+def _about_one(text: str) -> bool:
+    """Tell whether `text` asks what one service's card says: open now, free, where it is or
+    how to get there. "When do they open?" asks it of the list (WHEN_OPEN)."""
+    return any(book.found(text) for book in (OPEN, FREE, WAY_THERE))
+
+
 async def doubted(turn: Turn) -> Reply | None:
     """Answer "is that true?" typed right under a fact with the fact's source, where to read
     it; None for anything else, or when no fact was the answer before."""
@@ -1344,10 +1387,15 @@ async def answer(turn: Turn, result: ParseResult) -> Reply | None:
         # matched, or another topic: those open on one of the days first.
         if not other_topic and (days := await directory.on_days(turn)) is not None:
             return days
-        # "is any of them open tonight?" under Madrid's shelters got the same list again, and
-        # "open tonight?" the list narrowed to those open in the afternoon it was asked in.
-        if not other_topic and (night := await directory.tonight(turn)) is not None:
-            return night
+    # Its card says whether it is open now, whether it is free, and where it is.
+    about_one = turn.after_card and not other_topic and _about_one(text)
+    if about_one and (card := await directory.numbered(turn, turn.after_card)) is not None:
+        return card
+    # "is any of them open tonight?" under Madrid's shelters got the same list again, and
+    # "open tonight?" the list narrowed to those open in the afternoon it was asked in.
+    tonight = words <= MOST_WORDS and not other_topic
+    if tonight and (night := await directory.tonight(turn)) is not None:
+        return night
     if WHEN_OPEN.found(text) and not other_topic:
         return await directory.narrowed(turn, "open", on=False)
     # The list's own buttons typed. The model, which has no intent for them, reads a topic

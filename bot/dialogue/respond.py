@@ -189,6 +189,7 @@ class Dialogue:
         picked = _picked(turn)
         turn.after_emergency, turn.state.urgent = turn.state.urgent, False
         turn.after_fact, turn.state.fact = turn.state.fact, None
+        turn.after_card, turn.state.card = turn.state.card, 0
         if message.kind == "left":
             await self._erase(turn)
             return []

@@ -35,6 +35,9 @@ class Turn:
     after_emergency: bool = False
     # The myth whose fact the answer before this turn's was (state.fact, read once).
     after_fact: str | None = None
+    # The number of the service whose card alone the answer before this turn's was
+    # (state.card, read once).
+    after_card: int = 0
     # The buttons the answer before this turn's offered to pick by number (state.offered).
     offered: str | None = None
     # A need the message tells besides the one answered, after "and" (bot/dialogue/two_needs).

@@ -898,3 +898,39 @@ async def test_a_language_asked_under_a_list_is_not_a_question_about_the_bot(
     assert again.text.split("\n", 1)[0] == food.text.split("\n", 1)[0]  # the same list
     first = re.findall(r"^🗣 (.+)$", again.text, re.M)[0]
     assert arabic in first.casefold()
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "first", "asked"),
+    [
+        # A QA pass: under the card of the first service alone, "is it open now?" got the whole
+        # list narrowed, naming another service as the first to open, and "how do I get
+        # there?" the list of transport or "Sorry, I did not understand".
+        ("en", "I need a doctor in Vienna, I have no papers", "the first one",
+         ("is it open now?", "how do I get there?", "is it free?")),
+        ("fa", "من در وین هستم و مدارک ندارم، دکتر لازم دارم", "اولی",
+         ("الان بازه؟", "چطوری برم اونجا؟", "آدرسش کجاست")),
+        ("tr", "viyanadayim kagidim yok doktor lazim", "ilki",
+         ("simdi acik mi", "oraya nasil giderim")),
+        ("ar", "ana f tanja, bghit tbib ma3andich lwra9", "lowel",
+         ("wach m7loul daba?", "kifach nwsel lih?")),
+        ("es", "necesito un medico en madrid, no tengo papeles", "el primero",
+         ("¿está abierto ahora?", "¿cómo llego?")),
+    ],
+)  # fmt: skip
+async def test_open_now_or_the_way_there_under_one_service_s_card_is_that_card(
+    dialogue: Dialogue, language: str, question: str, first: str, asked: tuple[str, ...]
+) -> None:
+    person = Conversation(dialogue, language_hint=language)
+    results = await person.say(question)
+    card = results.text.split("\n\n")[1]
+    assert card.startswith(f"1. {listed(results)[0][1]}")
+    assert (await person.say(first)).text == card
+    for question_about_it in asked:
+        await person.say(question_about_it)
+        assert [r.text for r in person.replies] == [card], question_about_it
+    # Asked of the list, not of one service's card, "open now?" is still the list's button.
+    await person.say(question)
+    narrowed = await person.say(asked[0])
+    assert narrowed.text != card
+    assert "only:open" in payloads(narrowed)
