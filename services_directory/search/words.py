@@ -62,7 +62,9 @@ _ASKING = frozenset(" ".join(_ASKING_BY_LANGUAGE.values()).split())
 
 def words(text: str) -> set[str]:
     """Return the words of `text`, lower case and without accents, of LEAST_LETTERS or more."""
-    folded = unicodedata.normalize("NFKD", text.casefold())
+    # Turkish typed without its letters writes "ı" as "i" ("siginak" for "sığınak"): the
+    # other letters lose their marks as accents do, "ı" has none to lose.
+    folded = unicodedata.normalize("NFKD", text.casefold().replace("ı", "i"))
     plain = "".join(c for c in folded if not unicodedata.combining(c))
     return {
         w

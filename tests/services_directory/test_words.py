@@ -216,3 +216,16 @@ async def test_a_question_reads_its_list_once(session: AsyncSession) -> None:
         event.remove(engine, "before_cursor_execute", record)
     assert asked.pointed[0] == "vie-social-7"
     assert sum("FROM search_group" in statement for statement in seen) == 1
+
+
+def test_turkish_typed_without_its_letters_is_the_word() -> None:
+    # A QA pass: "siginak lazim" (a shelter, typed without "ı") pointed to nothing; "ş", "ğ",
+    # "ç" lose their marks as accents do, "ı" is a letter of its own.
+    services = {
+        "shelter": own(["Kadınlar ve çocukları için güvenli sığınak"]),
+        "advice": own(["Ev bulma ve kiracı hakları hakkında danışmanlık"]),
+        "lunch": own(["Herkes için sıcak öğle yemeği"]),
+    }
+    assert pointed("siginak lazim", services) == ["shelter"]
+    assert pointed("kiraci haklari", services) == ["advice"]
+    assert pointed("SICAK yemek", services) == ["lunch"]
