@@ -10,7 +10,8 @@ or two letters left off, for the ending the person gave it: Turkish "sigortam" (
 insurance") is "sigortası", Ukrainian "страховки" is "страховка", English "schools" is
 "school"; and with a Turkish softened consonant hard again ("çocuğum", "my child", is
 "çocuklar"). One's own child ("mon fils", "ابني") points where the words for children do,
-and a Russian word of a need ("врач") where its Ukrainian one does ("лікар").
+a Russian word of a need ("врач") where its Ukrainian one does ("лікар"), and one in Latin
+letters ("tbib", "emshab") where the same word in Arabic or Persian letters does.
 A word found in more than half of the list (the city, "free") says nothing about one
 service and is not counted, nor are the words of asking ("where", "I need").
 """
@@ -105,7 +106,7 @@ _OWN_CHILD = (
     "filhos filhas menino menina sohn tochter sohne tochter oglum kizim oglumu kizimi bebegim "
     "син сина сину сином дочка доньку доньці донька дочь дочку сын сына сыну дитина дитину "
     "ребенок ребенка پسرم دخترم بچم بچه‌ام پسرمو دخترمو ابني بنتي ابنتي ولدي اولادي طفلي "
-    "طفلتي weldi wlidi binti bnti wldi"
+    "طفلتي weldi wlidi binti bnti wldi pesaram dokhtaram bacham bacheam"
 )
 _CHILDREN = (
     "children child kids enfants enfant ninos ninas menores bambini ragazzi criancas kinder "
@@ -154,13 +155,53 @@ _RUSSIAN = """
     полиция полицию: поліція
 """
 
+# Arabizi and Finglish, the services written in Arabic and Persian letters: "bghit tbib" and
+# "emshab ja nadaram bekhabam" pointed to nothing. A need's word in Latin letters, as people
+# spell it, points where the same word in the script does.
+_LATIN_LETTERS = """
+    tbib tbiba doktor 7akim hakim: طبيب
+    sbitar sbiter mostashfa: مستشفى
+    dwa dawa: ادوية
+    snan: اسنان
+    lwra9 wra9 lawra9 awra9 lwraq awraq: اوراق
+    sakan skan: سكن
+    nbat nbet mbit: مبيت ماوى
+    khedma khdma khadma: عمل شغل
+    m7ami mo7ami mou7ami mohami: محام
+    madrasa mdrasa lmadrasa madrsa lmadrsa: مدرسة
+    makla mekla lmakla akl akel: طعام وجبة
+    7wayj 7wayej hwayej lbsa: ملابس
+    kra kira lkra: ايجار كراء
+    pezeshk dokter: پزشک دکتر
+    bimarestan: بیمارستان
+    daroo daru: داروی داروخانه
+    dandoon dandan: دندان
+    madarek madrak: مدارک
+    bime bimeh: بیمه
+    emshab shab: امشب شبانه
+    khab khabidan bekhabam bekhabim: خواب خوابیدن
+    panahgah: پناهگاه
+    madrese madreseh: مدرسه
+    zaban: زبان
+    almani: المانی
+    vakil: وکیل
+    panahandegi: پناهندگی
+    eghamat eqamat: اقامت
+    ghaza: غذا غذای
+    lebas: لباس
+    otobus: اتوبوس
+    belit bilit: بلیت
+"""
+
 
 def _alike() -> dict[str, tuple[str, ...]]:
     """Return the words that point where others do too: each with itself and those others."""
     alike = {word: (word, *_CHILD_WORDS) for word in words(_OWN_CHILD)}
-    for line in _RUSSIAN.strip().splitlines():
-        russian, ukrainian = line.split(":")
-        alike |= {form: (form, *words(ukrainian)) for form in words(russian)}
+    for table in (_RUSSIAN, _LATIN_LETTERS):
+        for line in table.strip().splitlines():
+            written, elsewhere = line.split(":")
+            for form in words(written):
+                alike[form] = (*alike.get(form, (form,)), *words(elsewhere))
     return alike
 
 

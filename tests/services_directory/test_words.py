@@ -172,6 +172,11 @@ def test_words_most_of_the_list_has_and_words_of_asking_point_to_nothing() -> No
         ("vienna", Category.HOUSING, "нужно жильё", "vie-housing-3"),
         ("lisbon", Category.SOCIAL_SUPPORT, "нужна еда", "lis-social-5"),
         ("lisbon", Category.EDUCATION, "курсы языка", "lis-education-8"),
+        # Arabizi and Finglish, the services written in Arabic and Persian letters: "tbib" is
+        # "طبيب", "snan" (teeth) "اسنان", "emshab" (tonight) "امشب"; all pointed to nothing.
+        ("tangier", Category.HEALTH, "bghit tbib snan", "tng-health-5"),
+        ("tangier", Category.SOCIAL_SUPPORT, "bghit makla", "tng-social-support-2"),
+        ("vienna", Category.HOUSING, "emshab ja nadaram bekhabam", "vie-housing-1"),
     ],
 )
 async def test_the_services_a_question_points_to_come_first(
