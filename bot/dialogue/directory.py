@@ -68,9 +68,9 @@ async def cities_refused(turn: Turn) -> Reply:
     t = turn.t
     names = [city.display_name(turn.locale) for city in await turn.cities()]
     await turn.record(OUT_OF_SCOPE, "cities_refused")
-    # Translators: the answer to "none of them" under "Which city are you in?"; {cities}
-    # lists the cities served ("Amman, Beirut and Vienna").
     text = render.with_city(
+        # Translators: the answer to "none of them" under "Which city are you in?"; {cities}
+        # lists the cities served ("Amman, Beirut and Vienna").
         t.gettext(
             "For now I only know services in {cities}. Elsewhere I cannot help you find services "
             "yet, sorry. If you are in danger, call the emergency number of the country you are "
