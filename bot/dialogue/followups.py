@@ -1396,6 +1396,9 @@ async def answer(turn: Turn, result: ParseResult) -> Reply | None:
     tonight = words <= MOST_WORDS and not other_topic
     if tonight and (night := await directory.tonight(turn)) is not None:
         return night
+    if WAY_THERE.found(text) and not topic_words.topics_named(text):
+        # Not "fin kayn tbib?" (where is there a doctor?) under doctors: a question of its own.
+        return await _way_there(turn)
     if WHEN_OPEN.found(text) and not other_topic:
         return await directory.narrowed(turn, "open", on=False)
     # The list's own buttons typed. The model, which has no intent for them, reads a topic
@@ -1457,6 +1460,22 @@ async def numbered(turn: Turn) -> Reply | None:
         "Need something else? Write it or choose a topic."
     ).format(number=number)
     return render.menu(t, turn.locale, text)
+
+
+async def _way_there(turn: Turn) -> Reply:
+    """Answer "how do I get there?" under a list: the card of its one service, or which one,
+    by its number (the next message), since each card gives its address."""
+    state = turn.state
+    first = (max(state.page, 1) - 1) * directory.PAGE_SIZE + 1
+    if state.listed == 1 and (card := await directory.numbered(turn, first)) is not None:
+        return card
+    t = turn.t
+    # Translators: the answer to "how do I get there?" under a numbered list of services.
+    text = t.gettext(
+        "Each place's address is in the list, after 📍. Write the number of the one you want "
+        "to go to, and I will show it alone."
+    )
+    return Reply(text, ((Button(t.gettext("Other topic"), "menu"),),), rtl=is_rtl(turn.locale))
 
 
 def _nearest(turn: Turn) -> Reply:

@@ -934,3 +934,28 @@ async def test_open_now_or_the_way_there_under_one_service_s_card_is_that_card(
     narrowed = await person.say(asked[0])
     assert narrowed.text != card
     assert "only:open" in payloads(narrowed)
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "asked"),
+    [
+        # A QA pass: under a list, "how do I get there?" got the list of transport, "Do you
+        # mean: legal help, transport?" or "Sorry, I did not understand".
+        ("en", "I need a doctor in Vienna, I have no papers", "how do I get there?"),
+        ("fa", "من در وین هستم و مدارک ندارم، دکتر لازم دارم", "چطوری برم اونجا؟"),
+        ("tr", "viyanadayim kagidim yok doktor lazim", "oraya nasil giderim"),
+        ("ar", "ana f tanja, bghit tbib ma3andich lwra9", "kifach nwsel?"),
+    ],
+)
+async def test_the_way_there_asked_under_a_list_asks_which_one(
+    dialogue: Dialogue, language: str, question: str, asked: str
+) -> None:
+    t = translations(language)
+    person = Conversation(dialogue, language_hint=language)
+    results = await person.say(question)
+    said = await person.say(asked)
+    assert said.text == t.gettext(
+        "Each place's address is in the list, after 📍. Write the number of the one you want "
+        "to go to, and I will show it alone."
+    )
+    assert (await person.say("2")).text == results.text.split("\n\n")[2]
