@@ -934,6 +934,14 @@ _OPEN: dict[str, list[str]] = {
         "maftu7",
         "mafto7",
         "fat7in",
+        # Levantine, as it sounds there ("fete7 halla2?" got "Hello! What do you need?").
+        "fete7",
+        "fate7",
+        "fet7a",
+        "fat7a",
+        "fet7in",
+        "maftoo7",
+        "meftou7",
     ],
 }
 # How people ask for the rest of the list instead of pressing "More results": a word or

@@ -19,6 +19,9 @@ from nlu.safety import mentions_danger
         ("üçüncü", 3),
         ("الأول", 1),
         ("دومی", 2),
+        # Levantine Arabizi (a QA pass: "awwal wa7ad" got the list again).
+        ("awwal wa7ad", 1),
+        ("el tene", 2),
         ("second school", None),  # a need with the word in it
         ("prima", None),  # Italian "before"
         ("cuarto", None),  # Spanish "room"

@@ -633,6 +633,9 @@ def test_needs_are_not_follow_ups(text: str) -> None:
         ("fin kayn l9rib?", followups.NEAREST),
         ("hangisi bugün açık?", followups.OPEN),
         ("hangileri acik", followups.OPEN),
+        # Levantine Arabizi: "fete7 halla2?" (open now?) got "Hello! What do you need?".
+        ("fete7 halla2?", followups.OPEN),
+        ("fet7in?", followups.OPEN),
     ],
 )
 def test_what_a_qa_pass_typed_under_lists_is_found(text: str, book: Phrasebook) -> None:
