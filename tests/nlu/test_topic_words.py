@@ -37,6 +37,9 @@ from tests.standins.server import serve
         # відні" (where to eat for free) was asked back.
         ("brauche artz", "find_health"),
         ("де поїсти", "find_social_support"),
+        # Levantine "doctor": "badde 7akim" got "Do you mean: legal help, food?".
+        ("badde 7akim", "find_health"),
+        ("بدي حكيم", "find_health"),
     ],
 )
 def test_a_need_named_in_a_word_or_two_is_found(text: str, intent: str) -> None:
