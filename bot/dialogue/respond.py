@@ -450,6 +450,8 @@ class Dialogue:
             result = replace(result, intent=OUT_OF_SCOPE, choices=())
         elif _leaving(text, result) and not _greeting_first(turn, text):
             result = replace(result, intent="goodbye", choices=())
+        elif _thanking(text, result):
+            result = replace(result, intent="thanks", choices=())
         elif result.intent in _COURTESIES:
             result = await self._need_after_courtesy(text, result)
         result = await directory.need_named_with_city(turn, result)
@@ -839,6 +841,7 @@ _LEAVING_WORDS = frozenset(
         "adeus tschüss tschau wiedersehen pfiat побачення бувай бувайте пока свидания "
         "pobachennya pobachenya buvay buvaite poka "
         "باي بای سلامة السلامة بالسلامة بسلامة وداعا bslama beslama bslema salama "
+        "bislema beslema bislama bsalama "
         "خداحافظ خدافظ خداحافظی khodafez khodahafez khodafes "
         "hoşçakal hoşça görüşürüz gorusuruz güle baybay"
     ).split()
@@ -853,9 +856,19 @@ _COURTESY_WORDS = _LEAVING_WORDS | frozenset(
         "danke dank vielen sehr schön auf bis bald und "
         "дякую спасибі спасибо большое щиро дуже до и і та dyakuyu spasybi spasibo "
         "شكرا جزيلا بزاف كتير يعطيك العافية مع و shokran shukran choukran chokran bzaf ktir "
-        "ya3tik "
+        "ya3tik yaychek ya3aychek y3aychek 3aychek barcha khouya "
         "ممنون ممنونم مرسی متشکرم مچکرم خیلی mamnun mamnoon mersi kheili "
         "teşekkür teşekkürler ederim sağol sağ ol çok kal"
+    ).split()
+)
+# The words of thanks among them: a message of courtesy words with one of these, and none of
+# leaving, is thanks ("yaychek", thanks in Tunis, got "Sorry, I did not understand").
+_THANKS_WORDS = frozenset(
+    normalised(
+        "thanks thank thanx thx merci gracias grazie obrigado obrigada brigado danke дякую "
+        "спасибі спасибо شكرا shokran shukran choukran chokran ya3tik yaychek ya3aychek "
+        "y3aychek 3aychek ممنون ممنونم مرسی متشکرم مچکرم mamnun mamnoon mersi teşekkür "
+        "teşekkürler sağol"
     ).split()
 )
 
@@ -869,6 +882,16 @@ def _leaving(text: str, result: ParseResult) -> bool:
         return False
     words = set(normalised(text).split())
     return bool(words & _LEAVING_WORDS) and words <= _COURTESY_WORDS
+
+
+def _thanking(text: str, result: ParseResult) -> bool:
+    """Tell whether `text` only thanks, where the model is unsure of it."""
+    if result.danger or result.intent == EMERGENCY:
+        return False
+    if result.intent != OUT_OF_SCOPE and not result.choices:
+        return False
+    words = set(normalised(text).split())
+    return bool(words & _THANKS_WORDS) and words <= _COURTESY_WORDS
 
 
 def _need_named_beside_danger(text: str, result: ParseResult) -> ParseResult:

@@ -711,6 +711,9 @@ async def test_an_emergency_after_a_greeting_gets_the_numbers(
         ("ar", "shokran bzaf, bslama"),
         ("ar", "شكرا، مع السلامة"),
         ("ar", "يعطيك العافية، باي"),
+        # Tunisian: "bislema" got "Sorry, I did not understand".
+        ("ar", "bislema"),
+        ("ar", "yaychek barcha, bislema"),
     ],
 )
 async def test_thanks_then_goodbye_is_a_goodbye(dialogue: Dialogue, hint: str, said: str) -> None:
@@ -722,6 +725,17 @@ async def test_thanks_then_goodbye_is_a_goodbye(dialogue: Dialogue, hint: str, s
     bye = await person.say(said)
     assert bye.text == translations(hint).gettext("Goodbye. Write to me any time.")
     assert not bye.buttons
+
+
+@pytest.mark.parametrize("said", ["yaychek", "yaychek khouya"])
+async def test_thanks_in_tunisian_is_thanks(dialogue: Dialogue, said: str) -> None:
+    # A QA pass: "yaychek" (thanks, in Tunis) got "Sorry, I did not understand".
+    person = Conversation(dialogue, chat_id="5550176", language_hint="ar")
+    await person.say("/start")
+    await person.press("lang:ar")
+    await person.press("city:tunis")
+    thanked = await person.say(said)
+    assert thanked.text == translations("ar").gettext("You are welcome. Anything else?")
 
 
 @pytest.mark.parametrize(
