@@ -942,6 +942,11 @@ _OPEN: dict[str, list[str]] = {
         "fet7in",
         "maftoo7",
         "meftou7",
+        # Tunisian ("7al tawa?" got "Sorry, I did not understand").
+        "7al tawa",
+        "7alin tawa",
+        "m7loul tawa",
+        "ma7loul tawa",
     ],
 }
 # How people ask for the rest of the list instead of pressing "More results": a word or
@@ -1291,7 +1296,7 @@ _WAY_THERE: dict[str, list[str]] = {
            "فين كاين", "فين هو", "العنوان", "عنوان", "شو العنوان", "اش هو العنوان",
            "ما هو العنوان", "kifach nwsel", "kifash nwsel", "kifach nwsal", "kif bousal",
            "kif bwasal", "fin kayn", "fin howa", "wino", "wen hu", "l3onwan", "3onwan",
-           "chno l3onwan"],
+           "chno l3onwan", "kifech nemchi", "kifach nmchi", "kifech nousel", "kifech nwsel"],
 }  # fmt: skip
 WAY_THERE = Phrasebook(_WAY_THERE, most_words=8)
 FREE = Phrasebook(_FREE, most_words=FILTER_WORDS)

@@ -22,6 +22,8 @@ from nlu.safety import mentions_danger
         # Levantine Arabizi (a QA pass: "awwal wa7ad" got the list again).
         ("awwal wa7ad", 1),
         ("el tene", 2),
+        ("el louwel", 1),  # Tunisian: "Sorry, I did not understand"
+        ("ettheni", 2),
         ("second school", None),  # a need with the word in it
         ("prima", None),  # Italian "before"
         ("cuarto", None),  # Spanish "room"

@@ -636,6 +636,10 @@ def test_needs_are_not_follow_ups(text: str) -> None:
         # Levantine Arabizi: "fete7 halla2?" (open now?) got "Hello! What do you need?".
         ("fete7 halla2?", followups.OPEN),
         ("fet7in?", followups.OPEN),
+        # Tunisian: "7al tawa?" (open now?) and "kifech nemchi lghadi?" (how do I go there?)
+        # got "Sorry, I did not understand".
+        ("7al tawa?", followups.OPEN),
+        ("kifech nemchi lghadi?", followups.WAY_THERE),
     ],
 )
 def test_what_a_qa_pass_typed_under_lists_is_found(text: str, book: Phrasebook) -> None:
