@@ -80,7 +80,25 @@ def topics_named(text: str) -> set[str]:
     return _named(word_forms(text)) | _named_as_written(text)
 
 
+# Arabizi glues the article or a preposition to the next word as Arabic does: "l9raya" (the
+# school), "ltbib", "flmadrasa". A word in Latin letters is also read without one, where
+# what is left is a word of this many letters at least.
+_GLUED_LATIN = ("el", "l", "fl", "bl", "wl", "f", "b", "w")
+_UNGLUED_LETTERS = 4
+
+
+def _unglued(forms: set[str]) -> set[str]:
+    return forms | {
+        form[len(prefix) :]
+        for form in forms
+        if form.isascii()
+        for prefix in _GLUED_LATIN
+        if form.startswith(prefix) and len(form) - len(prefix) >= _UNGLUED_LETTERS
+    }
+
+
 def _named(forms: list[set[str]]) -> set[str]:
+    forms = [_unglued(word) for word in forms]
     return {
         intent
         for entry, intent in _ENTRIES.items()

@@ -1429,6 +1429,10 @@ async def answer(turn: Turn, result: ParseResult) -> Reply | None:
         if turn.state.nearest_first and turn.state.category:
             return _more_near(turn, Category(turn.state.category))
         return await directory.more(turn)
+    if other_topic:
+        # A need of another topic in words the model did not read ("bnti lazmha tmchi
+        # l9raya", my daughter has to go to school) got the list on screen again.
+        return await _other_need(turn, result)
     if words <= MOST_WORDS:
         # A district named under the list ("w f lavapies?") got "I did not understand", and
         # so did words for some of its services ("а для дітей?", "and for children?").
@@ -1436,6 +1440,16 @@ async def answer(turn: Turn, result: ParseResult) -> Reply | None:
             return district
         return await directory.pointed_under(turn, result)
     return None
+
+
+async def _other_need(turn: Turn, result: ParseResult) -> Reply | None:
+    """The list of the one other topic a message's words name, where the model is unsure
+    of it; None otherwise (answered as the model reads it)."""
+    named = topic_words.topics_named(turn.message.text) - {f"find_{turn.state.category}"}
+    topic = Category.from_intent(named.pop()) if len(named) == 1 else None
+    if topic is None or (result.confidence >= CONFIDENT and not result.choices):
+        return None
+    return await directory.find(turn, topic, result, f"find_{topic.value}")
 
 
 async def beside_numbers(turn: Turn, result: ParseResult) -> Reply | None:

@@ -966,3 +966,14 @@ async def test_the_way_there_asked_under_a_list_asks_which_one(
         "to go to, and I will show it alone."
     )
     assert (await person.say("2")).text == results.text.split("\n\n")[2]
+
+
+async def test_another_need_named_in_words_under_a_list_is_that_need(dialogue: Dialogue) -> None:
+    # A QA pass in Tunis: under the housing list, "bnti lazmha tmchi l9raya" (my daughter has
+    # to go to school), which the model did not understand, got the housing list again, the
+    # women's shelter first for the word "daughter".
+    person = Conversation(dialogue, language_hint="ar")
+    await person.say("ana f tounes")
+    assert (await person.say("ma3andich win nbat lila")).text.startswith("🏠 السكن في تونس:")
+    school = await person.say("bnti lazmha tmchi l9raya")
+    assert school.text.startswith("📚 التعليم في تونس:")

@@ -78,6 +78,11 @@ def test_nothing_is_found_in_other_words(text: str) -> None:
         ("وما عندي وين روح مع ولادي", {"find_housing"}),
         # Where to go for something else is that something's.
         ("dove andare per il permesso di soggiorno", {"find_legal"}),
+        # Arabizi glues the article or a preposition too: "l9raya" (school, in Tunis) named
+        # nothing, and the daughter's school got the housing list on screen again.
+        ("bnti lazmha tmchi l9raya", {"find_education"}),
+        ("fin kayn ltbib", {"find_health"}),
+        ("the blood test", set()),
     ],
 )
 def test_the_topics_a_longer_message_names(text: str, topics: set[str]) -> None:
