@@ -114,6 +114,19 @@ _CHILDREN = (
     "اطفال الاطفال الطفل اولاد"
 )
 _CHILD_WORDS = words(_CHILDREN)
+# Nowhere to sleep tonight, said in any of our languages, points where the services say
+# "night" or "bed" in theirs: "bu gece kalacak yerim yok" in Madrid, whose services have no
+# Turkish, got advice on rent first and the night shelter second.
+_TONIGHT = (
+    "tonight sleep sleeping soir dormir dors dort nuit noche duermo stanotte stasera dormire "
+    "dormo noite durmo nacht schlafen schlafe gece uyumak uyuyacak yatacak вночі ночувати "
+    "спати ночью ночевать امشب خوابیدن بخوابم الليلة الليله انام ننام نبات nbat lila"
+)
+_NIGHT = (
+    "night nuit noche notte noite nacht gece ніч ночі ночь شب شبانه ليل ليلا الليل ليلي "
+    "bed lit cama letto bett yatak ліжко кровать تخت سرير"
+)
+_NIGHT_WORDS = words(_NIGHT)
 
 # Many Ukrainians write Russian, and the services for them are written in Ukrainian: "нужен
 # врач" found no service's word ("лікар"). A Russian word of a need, in the forms people
@@ -197,6 +210,7 @@ _LATIN_LETTERS = """
 def _alike() -> dict[str, tuple[str, ...]]:
     """Return the words that point where others do too: each with itself and those others."""
     alike = {word: (word, *_CHILD_WORDS) for word in words(_OWN_CHILD)}
+    alike |= {word: (word, *_NIGHT_WORDS) for word in words(_TONIGHT)}
     for table in (_RUSSIAN, _LATIN_LETTERS):
         for line in table.strip().splitlines():
             written, elsewhere = line.split(":")

@@ -177,6 +177,11 @@ def test_words_most_of_the_list_has_and_words_of_asking_point_to_nothing() -> No
         ("tangier", Category.HEALTH, "bghit tbib snan", "tng-health-5"),
         ("tangier", Category.SOCIAL_SUPPORT, "bghit makla", "tng-social-support-2"),
         ("vienna", Category.HOUSING, "emshab ja nadaram bekhabam", "vie-housing-1"),
+        # Tonight, to sleep: the services say "night" or "bed", in the languages they have
+        # ("bu gece kalacak yerim yok" in Madrid, whose services have no Turkish, got advice
+        # on rent first, the night shelter second).
+        ("madrid", Category.HOUSING, "bu gece kalacak yerim yok", "mad-housing-1"),
+        ("madrid", Category.HOUSING, "ce soir je dors où", "mad-housing-1"),
     ],
 )
 async def test_the_services_a_question_points_to_come_first(
