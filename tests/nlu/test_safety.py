@@ -501,6 +501,10 @@ def test_not_sure_and_questions_of_safety_are_not_danger(text: str) -> None:
         "ma bade 3ich",
         "bade in7ar",
         "baddi e2tol 7ali",
+        # Levantine Arabizi, "my husband is hitting me" (with nowhere to sleep, the housing
+        # list came alone).
+        "jowzi 3am yedrebni ma 3ande wen nam",
+        "3am ydrebni",
         # Finglish, "someone is following me", "I do not want to be alive any more".
         "yeki donbalame",
         "dige nemikham zende basham",
