@@ -83,6 +83,10 @@ def test_nothing_is_found_in_other_words(text: str) -> None:
         ("bnti lazmha tmchi l9raya", {"find_education"}),
         ("fin kayn ltbib", {"find_health"}),
         ("the blood test", set()),
+        # Nowhere to go, in Finglish and Levantine Arabizi: beside danger, the need after the
+        # numbers was the model's guess (a pregnancy clinic).
+        ("shoharam mano mizane ja nadaram", {"find_housing"}),
+        ("jowzi 3am yedrebni ma 3ande wen nam", {"find_housing"}),
     ],
 )
 def test_the_topics_a_longer_message_names(text: str, topics: set[str]) -> None:
