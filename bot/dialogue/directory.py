@@ -274,6 +274,26 @@ def _only_where(text: str, city: City) -> bool:
     return all(word in _WHERE for word in words)
 
 
+# Greetings a message may begin with before where the person is ("salam, man too lyon
+# hastam"), as people type them.
+_GREETING_WORDS = """
+    salam slm salaam salut hello hi hey bonjour bonsoir hola buenas ciao ola oi hallo servus
+    merhaba selam привіт вітаю привет здравствуйте سلام درود مرحبا اهلا السلام marhaba ahlan
+    """
+_GREETINGS = frozenset(normalised(word) for word in _GREETING_WORDS.split())
+
+
+async def greeted_where(turn: Turn, text: str) -> bool:
+    """Tell whether `text` greets, then says where the person is and nothing more ("سلام، من
+    تو لیون هستم" got "Do you mean: legal help, jobs?", its Finglish Lyon's doctors)."""
+    words = normalised(text).split()
+    if len(words) < 2 or words[0] not in _GREETINGS:
+        return False
+    rest = " ".join(words[1:])
+    city = match_city(await turn.cities(), rest)
+    return city is not None and _only_where(rest, city)
+
+
 # Up to this many words, a message naming a city and no need is the person saying where
 # they are ("Я у Відні", "من در وین هستم", "انا بعمان").
 STATED_WORDS = 4

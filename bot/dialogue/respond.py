@@ -452,6 +452,8 @@ class Dialogue:
             result = replace(result, intent="goodbye", choices=())
         elif _thanking(text, result):
             result = replace(result, intent="thanks", choices=())
+        elif not result.danger and await directory.greeted_where(turn, text):
+            result = replace(result, intent="greet", choices=())
         elif result.intent in _COURTESIES:
             result = await self._need_after_courtesy(text, result)
         result = await directory.need_named_with_city(turn, result)

@@ -1000,6 +1000,24 @@ async def test_a_city_named_with_a_greeting_is_kept(dialogue: Dialogue) -> None:
 
 
 @pytest.mark.parametrize(
+    ("chat_id", "said", "need", "listed"),
+    [
+        # A QA pass: "Hello, I am in Lyon" in Persian got "Do you mean: legal help, jobs?",
+        # the model unsure of the greeting and reading a need into where they are.
+        ("5550109", "سلام، من تو لیون هستم", "دکتر میخوام", "🩺 سلامت در لیون:"),
+        ("5550113", "salam, man too lyon hastam", "doktor mikham", "🩺 سلامت در لیون:"),
+    ],
+)
+async def test_a_greeting_then_where_they_are_greets_and_keeps_the_city(
+    dialogue: Dialogue, chat_id: str, said: str, need: str, listed: str
+) -> None:
+    person = Conversation(dialogue, chat_id=chat_id, language_hint="fa")
+    greeted = await person.say(said)
+    assert greeted.text == translations("fa").gettext("Hello! What do you need?")
+    assert (await person.say(need)).text.startswith(listed)
+
+
+@pytest.mark.parametrize(
     ("locale", "stated", "need", "listed"),
     [
         ("uk", "Я у Відні", "мені потрібен лікар", "🩺 Здоров’я у місті Відень:"),
