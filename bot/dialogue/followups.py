@@ -904,6 +904,11 @@ _OPEN: dict[str, list[str]] = {
         "kodom baze",
         "emruz baze?",
         "hanuz baze?",
+        # Dari ("حالی باز است؟" got the list again, another service first).
+        "حالی باز است",
+        "حالا باز است",
+        "حالی باز هست",
+        "hali baz ast",
     ],
     "ar": [
         "مفتوح",
@@ -1291,7 +1296,8 @@ _WAY_THERE: dict[str, list[str]] = {
     "fa": ["چطوری برم", "چطور برم", "چطوری برسم", "چطور برسم", "چطوری میشه رفت", "کجاست",
            "کجا هست", "آدرس", "آدرسش", "آدرس کجاست", "آدرسش کجاست", "آدرسش چیه",
            "chetori beram", "chetor beram", "chetori beresam", "adres", "adresesh", "kojast",
-           "koja hast", "adresesh chie"],
+           "koja hast", "adresesh chie", "چطور بروم", "چطوری بروم", "چگونه بروم", "چگونه برسم",
+           "chetor beravam"],
     "ar": ["كيف اوصل", "كيف بوصل", "كيف اروح", "كيفاش نوصل", "كيفاش نمشي", "وين هو", "وينو",
            "فين كاين", "فين هو", "العنوان", "عنوان", "شو العنوان", "اش هو العنوان",
            "ما هو العنوان", "kifach nwsel", "kifash nwsel", "kifach nwsal", "kif bousal",

@@ -640,6 +640,9 @@ def test_needs_are_not_follow_ups(text: str) -> None:
         # got "Sorry, I did not understand".
         ("7al tawa?", followups.OPEN),
         ("kifech nemchi lghadi?", followups.WAY_THERE),
+        # Dari: "is it open now?", "how do I go there?" got the list again, another first.
+        ("حالی باز است؟", followups.OPEN),
+        ("چطور بروم آنجا؟", followups.WAY_THERE),
     ],
 )
 def test_what_a_qa_pass_typed_under_lists_is_found(text: str, book: Phrasebook) -> None:
