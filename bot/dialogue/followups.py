@@ -1273,38 +1273,51 @@ WHEN_OPEN = Phrasebook(_WHEN_OPEN, most_words=8)
 _WAY_THERE: dict[str, list[str]] = {
     "en": ["how do i get there", "how to get there", "how can i get there", "how do i go there",
            "how to go there", "how do i get to it", "where is it", "wheres it", "where is that",
-           "whats the address", "what is the address", "the address", "address", "directions"],
+           "whats the address", "what is the address", "directions"],
     "fr": ["comment y aller", "comment on y va", "comment j y vais", "comment s y rendre",
            "comment je fais pour y aller", "c est ou", "cest ou", "c ou", "ou c est", "ou cest",
-           "l adresse", "ladresse", "adresse", "quelle adresse", "c quoi l adresse"],
+           "quelle adresse", "c quoi l adresse"],
     "es": ["como llego", "como llegar", "como voy", "como se llega", "como llego alli",
-           "como llego ahi", "donde esta", "donde queda", "la direccion", "direccion",
-           "cual es la direccion"],
+           "como llego ahi", "donde esta", "donde queda", "cual es la direccion"],
     "it": ["come ci arrivo", "come arrivo", "come ci vado", "come arrivarci", "dove si trova",
-           "dove e", "dov e", "dove sta", "l indirizzo", "indirizzo", "qual e l indirizzo"],
+           "dove e", "dov e", "dove sta", "qual e l indirizzo"],
     "pt": ["como chego", "como chego la", "como eu chego", "como ir", "como vou", "onde fica",
-           "onde e", "qual o endereco", "qual e o endereco", "endereco", "a morada", "morada"],
+           "onde e", "qual o endereco", "qual e o endereco"],
     "de": ["wie komme ich hin", "wie komme ich dahin", "wie komme ich dorthin",
-           "wie komme ich da hin", "wo ist das", "wo ist es", "adresse", "die adresse",
-           "welche adresse"],
+           "wie komme ich da hin", "wo ist das", "wo ist es", "welche adresse"],
     "tr": ["nasil giderim", "oraya nasil giderim", "nasil gidebilirim", "nasil gidilir",
-           "nerede", "nerde", "neresi", "adres", "adresi", "adresi ne", "adresi nedir",
-           "adresi nerede"],
+           "nerede", "nerde", "neresi", "adresi ne", "adresi nedir", "adresi nerede"],
     "uk": ["як дістатися", "як туди дістатися", "як доїхати", "як туди доїхати", "як дійти",
-           "де це", "адреса", "яка адреса", "как добраться", "как туда добраться",
-           "как доехать", "как дойти", "где это", "адрес", "какой адрес"],
+           "де це", "яка адреса", "как добраться", "как туда добраться", "как доехать",
+           "как дойти", "где это", "какой адрес"],
     "fa": ["چطوری برم", "چطور برم", "چطوری برسم", "چطور برسم", "چطوری میشه رفت", "کجاست",
-           "کجا هست", "آدرس", "آدرسش", "آدرس کجاست", "آدرسش کجاست", "آدرسش چیه",
-           "chetori beram", "chetor beram", "chetori beresam", "adres", "adresesh", "kojast",
-           "koja hast", "adresesh chie", "چطور بروم", "چطوری بروم", "چگونه بروم", "چگونه برسم",
-           "chetor beravam"],
+           "کجا هست", "آدرس کجاست", "آدرسش کجاست", "آدرسش چیه", "chetori beram", "chetor beram",
+           "chetori beresam", "kojast", "koja hast", "adresesh chie", "چطور بروم", "چطوری بروم",
+           "چگونه بروم", "چگونه برسم", "chetor beravam"],
     "ar": ["كيف اوصل", "كيف بوصل", "كيف اروح", "كيفاش نوصل", "كيفاش نمشي", "وين هو", "وينو",
-           "فين كاين", "فين هو", "العنوان", "عنوان", "شو العنوان", "اش هو العنوان",
-           "ما هو العنوان", "kifach nwsel", "kifash nwsel", "kifach nwsal", "kif bousal",
-           "kif bwasal", "fin kayn", "fin howa", "wino", "wen hu", "l3onwan", "3onwan",
-           "chno l3onwan", "kifech nemchi", "kifach nmchi", "kifech nousel", "kifech nwsel"],
+           "فين كاين", "فين هو", "شو العنوان", "اش هو العنوان", "ما هو العنوان", "kifach nwsel",
+           "kifash nwsel", "kifach nwsal", "kif bousal", "kif bwasal", "fin kayn", "fin howa",
+           "wino", "wen hu", "chno l3onwan", "kifech nemchi", "kifach nmchi", "kifech nousel",
+           "kifech nwsel"],
+}  # fmt: skip
+# The word "address" alone, the whole message: in a sentence it may be a need ("I need a
+# postal address", a service of Vienna's).
+_ADDRESS_ALONE: dict[str, list[str]] = {
+    "en": ["address", "the address"], "fr": ["adresse", "l adresse", "ladresse"],
+    "es": ["direccion", "la direccion"], "it": ["indirizzo", "l indirizzo"],
+    "pt": ["endereco", "morada", "a morada"], "de": ["adresse", "die adresse"],
+    "tr": ["adres", "adresi"], "uk": ["адреса", "адрес"],
+    "fa": ["آدرس", "آدرسش", "adres", "adresesh"], "ar": ["العنوان", "عنوان", "l3onwan", "3onwan"],
 }  # fmt: skip
 WAY_THERE = Phrasebook(_WAY_THERE, most_words=8)
+ADDRESS_ALONE = Phrasebook(_ADDRESS_ALONE, most_words=2)
+
+
+def way_there(text: str) -> bool:
+    """Tell whether `text` asks how to get to a place, or its address."""
+    return WAY_THERE.found(text) or ADDRESS_ALONE.said(text)
+
+
 FREE = Phrasebook(_FREE, most_words=FILTER_WORDS)
 OPEN = Phrasebook(_OPEN, most_words=FILTER_WORDS)
 # A longer message is a need with such words in it ("none of these doctors speaks Arabic, I
@@ -1370,7 +1383,7 @@ def _filter_asked(turn: Turn, text: str, result: ParseResult | None = None) -> s
 def _about_one(text: str) -> bool:
     """Tell whether `text` asks what one service's card says: open now, free, where it is or
     how to get there. "When do they open?" asks it of the list (WHEN_OPEN)."""
-    return any(book.found(text) for book in (OPEN, FREE, WAY_THERE))
+    return OPEN.found(text) or FREE.found(text) or way_there(text)
 
 
 async def doubted(turn: Turn) -> Reply | None:
@@ -1415,7 +1428,7 @@ async def answer(turn: Turn, result: ParseResult) -> Reply | None:
     tonight = words <= MOST_WORDS and not other_topic
     if tonight and (night := await directory.tonight(turn)) is not None:
         return night
-    if WAY_THERE.found(text) and not topic_words.topics_named(text):
+    if way_there(text) and not topic_words.topics_named(text):
         # Not "fin kayn tbib?" (where is there a doctor?) under doctors: a question of its own.
         return await _way_there(turn)
     if WHEN_OPEN.found(text) and not other_topic:

@@ -980,3 +980,19 @@ async def test_another_need_named_in_words_under_a_list_is_that_need(dialogue: D
     assert (await person.say("ma3andich win nbat lila")).text.startswith("🏠 السكن في تونس:")
     school = await person.say("bnti lazmha tmchi l9raya")
     assert school.text.startswith("📚 التعليم في تونس:")
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        ("how do I get there?", True),
+        ("address?", True),
+        ("آدرسش کجاست؟", True),
+        # A service may be about an address: a postal one asked for is a need, not the way.
+        ("I need a postal address", False),
+        ("necesito una dirección para empadronarme", False),
+        ("آدرس پستی میخوام", False),
+    ],
+)
+def test_the_way_there_is_asked_and_an_address_needed_is_not(text: str, asked: bool) -> None:
+    assert followups.way_there(text) is asked
