@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import Depends
+from sqlalchemy import inspect
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -72,6 +74,20 @@ async def find_signed(request: Request, session: SessionDep) -> Signed | None:
     if caller.role is Role.CITY_ADMIN:
         escalated = await handoff.escalated_count(session)
     return Signed(caller, session_id, found.csrf, escalated)
+
+
+async def signed_anew(session: AsyncSession, signed: Signed) -> Signed:
+    """Return `signed` with its account read in `session`, a session of the page's own.
+
+    After a write that lost a race (on SQLite, an UPDATE that matched no row) the request's
+    session has expired all it loaded, the account too, and refuses to load it again.
+    """
+    # The identity is kept with the object: reading it needs no query.
+    account_id = inspect(signed.account).identity[0]  # type: ignore[index]
+    account = await session.get(Account, account_id)
+    if account is None or account.disabled_at:
+        raise PageError(see_other("/portal/sign-in"))
+    return replace(signed, caller=replace(signed.caller, account=account))
 
 
 def safe_next(target: str | None) -> str | None:

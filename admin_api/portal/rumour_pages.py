@@ -17,7 +17,7 @@ from admin_api.accounts.models import Role
 from admin_api.deps import SessionDep
 from admin_api.errors import InvalidInput, NotFound
 from admin_api.portal import i18n
-from admin_api.portal.auth import Signed, SignedDep, SignedFormDep
+from admin_api.portal.auth import Signed, SignedDep, SignedFormDep, signed_anew
 from admin_api.portal.forms import Form
 from admin_api.portal.kept import KeptFormDep
 from admin_api.portal.labels import N_
@@ -148,6 +148,7 @@ async def switch_rumour(
 async def _conflict(request: Request, signed: Signed, key: str, values: dict[str, str]) -> Response:
     # What is saved now, read in a session of its own: the request's is rolled back.
     async with request.app.state.sessions() as session, session.begin():
+        signed = await signed_anew(session, signed)
         theirs = await rumours.get_rumour(session, key)
         if theirs is None:
             raise PageError(see_other("/portal/rumours"))

@@ -16,7 +16,7 @@ from admin_api.listings import review
 from admin_api.listings import service as rules
 from admin_api.portal import i18n
 from admin_api.portal import once as once_tokens
-from admin_api.portal.auth import Signed, SignedDep, SignedFormDep
+from admin_api.portal.auth import Signed, SignedDep, SignedFormDep, signed_anew
 from admin_api.portal.kept import KeptFormDep
 from admin_api.portal.pages import PageError, PortalRoute, render, see_other
 from admin_api.portal.preview import previews
@@ -203,6 +203,7 @@ async def _conflict(request: Request, signed: Signed, service_id: str, form: Val
     # write that lost the race, and it is rolled back anyway. A plain read, not a locking
     # one: the request's transaction still holds the row's lock until it rolls back.
     async with request.app.state.sessions() as session, session.begin():
+        signed = await signed_anew(session, signed)
         service = await rules.read_service(session, signed.caller, service_id)
         submit_now = form.get("then") == "submit" and service.review_state == "draft"
         if _already_saved(_shown_fields(service), form) and not submit_now:
