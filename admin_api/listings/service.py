@@ -37,8 +37,9 @@ from services_directory.listings.schemas import (
     ServiceFields,
 )
 
-# A reviewer's steps; the others are the editor's own.
-REVIEWER_ONLY = frozenset({"publish", "reject", "restore"})
+# A reviewer's steps; the others are the editor's own. Restoring is the editor's too: a
+# service taken out by mistake comes back as a draft, which is reviewed again to be published.
+REVIEWER_ONLY = frozenset({"publish", "reject"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +56,8 @@ class ServiceFilter:
 
 # The review queue's filter: new services submitted, and changes to published ones.
 TO_REVIEW = "to_review"
+# The portal list's filter: every state but archived (taken out of the directory).
+NOT_ARCHIVED = "not_archived"
 
 
 def has_pending() -> ColumnElement[bool]:
@@ -106,6 +109,8 @@ def _filtered(statement: Select[Any], wanted: ServiceFilter) -> Select[Any]:
                 and_(Service.review_state == "published", has_pending()),
             )
         )
+    elif wanted.status == NOT_ARCHIVED:
+        statement = statement.where(Service.review_state != "archived")
     elif wanted.status:
         statement = statement.where(Service.review_state == wanted.status)
     if wanted.modified_after:

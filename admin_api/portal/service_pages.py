@@ -57,16 +57,26 @@ def shown_name(service: Service, locale: str) -> str:
 async def services_page(
     request: Request, signed: SignedDep, session: SessionDep, page: int = Query(1, ge=1, le=10_000)
 ) -> Response:
-    """List the services of the signed-in association (all of them, for the city team)."""
+    """List the services of the signed-in association (all of them, for the city team): those
+    in the directory, or with `?shown=archived` those taken out of it."""
     caller = signed.caller
-    own = rules.ServiceFilter(organization_id=caller.organization_id)
+    archived = request.query_params.get("shown") == "archived"
+    own = rules.ServiceFilter(
+        organization_id=caller.organization_id,
+        status="archived" if archived else rules.NOT_ARCHIVED,
+    )
     rows, total = await rules.list_services(session, caller, own, page=page, per_page=PER_PAGE)
+    taken_out = total
+    if not archived:
+        out = rules.ServiceFilter(organization_id=caller.organization_id, status="archived")
+        _, taken_out = await rules.list_services(session, caller, out, page=1, per_page=1)
     locale = i18n.chosen(request)
     context = {
         "signed": signed, "csrf": signed.csrf, "page": page, "total": total,
         "per_page": PER_PAGE, "notice": request.query_params.get("notice"),
         "services": [(s, shown_name(s, locale)) for s in rows],
         "notes": await review.notes_sent_back(session, caller, rows),
+        "archived": archived, "taken_out": taken_out,
     }  # fmt: skip
     return render(request, "services.html", context)
 
@@ -241,7 +251,26 @@ async def archive_service(
     if form.get("confirmed") != "yes":
         # The box is required in the page; a form without it changes nothing.
         return see_other(f"/portal/services/{service_id}/edit")
-    await rules.move_service(
-        session, signed.caller, service_id=service_id, action="archive", note=None
-    )
+    await _move_once(session, signed, service_id, "archive")
     return see_other("/portal/services?notice=archived")
+
+
+@router.post("/portal/services/{service_id}/restore")
+async def restore_service(
+    service_id: str, signed_form: SignedFormDep, session: SessionDep
+) -> Response:
+    """Put a service taken out of the directory back, as a draft to submit for review again."""
+    signed, _form = signed_form
+    await _move_once(session, signed, service_id, "restore")
+    return see_other("/portal/services?notice=restored")
+
+
+async def _move_once(session: SessionDep, signed: Signed, service_id: str, action: str) -> None:
+    # A double tap, or the button sent again after going back: the service is where the first
+    # send moved it, which is what this one asked, so the page goes on as for the first.
+    service = await rules.writable_service(session, signed.caller, service_id)
+    moved_to = {"archive": "archived", "restore": "draft"}[action]
+    if service.review_state != moved_to:
+        await rules.move_service(
+            session, signed.caller, service_id=service_id, action=action, note=None
+        )

@@ -131,6 +131,27 @@ async def test_another_association_cannot_see_or_touch_a_draft(api: Api) -> None
     ).status_code == 404
 
 
+async def test_an_association_puts_back_its_own_service_as_a_draft_to_review_again(
+    api: Api,
+) -> None:
+    organization = await api.organization()
+    owner = await api.account(Role.ASSOCIATION, organization)
+    other = await api.account(Role.ASSOCIATION, await api.organization())
+    admin = await api.account(Role.CITY_ADMIN)
+    service = (await api.client.post("/api/v1/services", json=service_body(), headers=owner)).json()
+    url = f"/api/v1/services/{service['id']}"
+    await api.client.post(f"{url}/publish", headers=admin)
+    assert (await api.client.post(f"{url}/archive", headers=owner)).json()["status"] == "archived"
+    assert (await api.client.post(f"{url}/restore", headers=other)).status_code == 404
+    restored = await api.client.post(f"{url}/restore", headers=owner)
+    assert restored.status_code == 200, restored.text
+    # Not published again by itself: the city team reviews it as any draft.
+    assert restored.json()["status"] == "draft"
+    assert not await _bot_shows(api.engine, service["id"])
+    audit = await api.client.get(f"{url}/audit", headers=owner)
+    assert [e["action"] for e in audit.json()][-2:] == ["archive", "restore"]
+
+
 async def test_taxonomies_and_their_terms_follow_the_hsds_endpoints(api: Api) -> None:
     reader = await api.account(Role.AUTHORITY)
     taxonomies = (await api.client.get("/api/v1/taxonomies", headers=reader)).json()

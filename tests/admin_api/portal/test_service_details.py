@@ -287,6 +287,9 @@ async def test_a_service_closed_for_good_is_taken_out_by_its_association(
         await page.wait_for_url("**/portal/services?notice=archived")
         notice = await page.locator("[role=status]").inner_text()
         assert notice == "Retiré de l'annuaire : plus personne ne le trouve."
+        # Out of the list of services in the directory, and found one link away.
+        assert await page.locator(".card").count() == 0
+        await page.get_by_role("link", name="1 service retiré de l'annuaire").click()
         assert "Archivé" in await page.locator(".card").inner_text()
         # Taken out, it offers no second time.
         await page.goto(f"/portal/services/{service_id}/edit")
