@@ -55,6 +55,10 @@ FIELD_ERRORS = {
     "date-order": N_("The last day comes before the first."),
     "days": N_("Tick at least one day."),
     "long": N_("Write at most 200 characters here."),
+    "overnight": N_(
+        "Some hours close before they open: they will be saved as closing the next day. "
+        "Check them, then tick the box to confirm."
+    ),
 }
 ROLE_LABELS = {
     "city_admin": N_("City team"),

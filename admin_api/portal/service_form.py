@@ -128,6 +128,31 @@ def _translations(form: Values, current: dict[str, Any]) -> dict[str, dict[str, 
     return kept
 
 
+# The form's box that confirms hours closing before they open (see `_unconfirmed_nights`).
+OVERNIGHT = "overnight"
+
+
+def _unconfirmed_nights(schedules: list[dict[str, Any]], current: dict[str, Any]) -> bool:
+    """Tell whether some hours close before they open, and were not saved so already.
+
+    They are saved as closing the next day: what a night shelter means by 20:00-08:00, and
+    what an office's 17:00-09:00 typed the wrong way round would become without a word.
+    """
+    saved = {(p["opens_at"], p["closes_at"]) for p in current.get("schedules", [])}
+    return any(
+        p["closes_at"] < p["opens_at"] and (p["opens_at"], p["closes_at"]) not in saved
+        for p in schedules
+    )
+
+
+def next_day_at(values: Values, row: str) -> str | None:
+    """Return the closing time of a row of the form (`h-MO-1`, `x-2`) that closes the next
+    day, which the form says beside it; else None."""
+    opens = values.get(f"{row}-opens", "").strip()
+    closes = values.get(f"{row}-closes", "").strip()
+    return closes if opens and closes and closes < opens else None
+
+
 def _period(opens: str, closes: str) -> bool:
     """Tell whether two times make a period; one that closes before it opens ends the next
     morning (a night shelter's 20:00-08:00), as the API, the spreadsheet and search read it."""
@@ -220,6 +245,8 @@ def changes_from(form: Values, current: dict[str, Any] | None) -> dict[str, Any]
         errors["t-name"] = "name"
     schedules = _hours(form, errors)
     schedules += _dated(form, errors)
+    if form.get(OVERNIGHT) != "yes" and _unconfirmed_nights(schedules, current):
+        errors[OVERNIGHT] = "overnight"
     phones = [
         {"number": form[f"phone-{i}-number"].strip(),
          "description": form.get(f"phone-{i}-description", "").strip() or None}

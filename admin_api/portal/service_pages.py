@@ -25,6 +25,7 @@ from admin_api.portal.service_form import (
     Values,
     changes_from,
     dated_count,
+    next_day_at,
     phone_count,
     slot_count,
     values_of,
@@ -95,7 +96,7 @@ async def _form_context(
         "days": i18n.day_names(locale), "slots": slot_count(values),
         "phones": phone_count(values), "dated": dated_count(values), "organizations": organizations,
         "errors": {}, "service": None, "theirs": None, "previews": [],
-        "once": once_tokens.new_token(), **extra,
+        "once": once_tokens.new_token(), "next_day_at": next_day_at, **extra,
     }  # fmt: skip
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from admin_api.accounts.models import Role
+from admin_api.portal.i18n import translations as portal_translations
 from bot.i18n import translations
 from services_directory.listings import service as listings
 from services_directory.listings.models import Service
@@ -255,12 +256,28 @@ async def test_a_night_shelter_s_hours_past_midnight_are_saved_and_kept_on_each_
         await page.locator("#x-1-day-FR").check()
         await page.locator("#x-1-opens").fill("19:00")
         await page.locator("#x-1-closes").fill("01:00")
+        # Asked once: each such row says when it closes, and a box confirms them all.
+        await _save(page, 422)
+        assert await _schedules(pg_engine, service_id) == [
+            {"byday": "MO,TU", "opens_at": "18:00", "closes_at": "22:00", "valid_from": None,
+             "valid_to": None, "closed": False, "description": None},
+        ]  # fmt: skip
+        t = portal_translations("ar")
+        for row in ("h-MO-1", "h-TU-1", "x-1"):
+            time = "01:00" if row == "x-1" else "08:00"
+            note = page.locator(f"#{row}-closes-next-day")
+            assert await note.inner_text() == t.gettext("Closes the next day at %(time)s.") % {
+                "time": time
+            }
+        assert await page.locator("#h-WE-1-closes-next-day").count() == 0
+        await page.locator("#overnight").check()
         await _save(page)
         assert await page.locator("[role=alert]").count() == 0
-        # Then only a phone number changes: the hours do not stop the save.
+        # Then only a phone number changes: the hours saved so are not asked about again.
         await page.locator("#phone-1-number").fill("+212 539 00 00 02")
         await _save(page)
         assert await page.locator("#h-MO-1-closes").input_value() == "08:00"
+        assert await page.locator("#h-MO-1-closes-next-day").is_visible()
     assert await _schedules(pg_engine, service_id) == [
         {"byday": "MO,TU", "opens_at": "20:00", "closes_at": "08:00", "valid_from": None,
          "valid_to": None, "closed": False, "description": None},
@@ -299,3 +316,62 @@ async def test_a_service_closed_for_good_is_taken_out_by_its_association(
         service = await session.get(Service, service_id)
         assert service is not None
         assert service.review_state == "archived"
+
+
+async def test_an_office_s_times_typed_the_wrong_way_round_are_shown_as_a_night_and_asked(
+    browser: Browser, base_url: str, pg_engine: AsyncEngine
+) -> None:
+    organization = await People(pg_engine).organization()
+    service_id = await draft_service(pg_engine, organization, "Permanence juridique")
+    async with tab(browser, base_url, locale="fr") as editor:
+        page = editor.page
+        await _signed_in_editor(page, pg_engine, organization)
+        await page.goto(f"/portal/services/{service_id}/edit")
+        await page.locator("#h-WE-1-opens").fill("17:00")
+        await page.locator("#h-WE-1-closes").fill("09:00")
+        await _save(page, 422)
+        # Said plainly: what would be saved, and what to do.
+        assert await page.locator("#h-WE-1-closes-next-day").inner_text() == (
+            "Ferme le lendemain à 09:00."
+        )
+        alert = await page.locator("[role=alert]").inner_text()
+        assert "enregistrés comme fermant le lendemain" in alert
+        assert await page.locator("#overnight").get_attribute("aria-invalid") == "true"
+        # The volunteer sees the mistake and puts the times the right way round: saved as
+        # such, with nothing to confirm.
+        await page.locator("#h-WE-1-opens").fill("09:00")
+        await page.locator("#h-WE-1-closes").fill("17:00")
+        await _save(page)
+        assert await page.locator("#h-WE-1-closes-next-day").count() == 0
+        assert await page.locator("#overnight").count() == 0
+    assert [(p["byday"], p["opens_at"], p["closes_at"]) for p in await _schedules(
+        pg_engine, service_id
+    )] == [("MO,TU", "18:00", "22:00"), ("WE", "09:00", "17:00")]  # fmt: skip
+
+
+async def test_hours_closing_the_next_day_are_saved_when_the_box_is_ticked_on_a_new_service(
+    browser: Browser, base_url: str, pg_engine: AsyncEngine
+) -> None:
+    organization = await People(pg_engine).organization()
+    async with tab(browser, base_url, locale="fr") as editor:
+        page = editor.page
+        await _signed_in_editor(page, pg_engine, organization)
+        await page.goto("/portal/services/new")
+        await page.locator("#t-fr-name").fill("Abri de nuit")
+        await page.locator("#address_1").fill("3 rue de la Plage")
+        await page.locator("#h-FR-1-opens").fill("20:00")
+        await page.locator("#h-FR-1-closes").fill("08:00")
+        await _save(page, 422)
+        await page.get_by_label("Oui, ces horaires passent minuit et ferment le lendemain.").check()
+        await _save(page)
+        await page.wait_for_url("**/edit?notice=saved")
+        assert await page.locator("#h-FR-1-closes").input_value() == "08:00"
+        assert editor.errors == [e for e in editor.errors if "status of 422" in e]
+    async with AsyncSession(pg_engine) as session:
+        service_id = await session.scalar(
+            select(Service.id).where(Service.organization_id == organization)
+        )
+    assert service_id is not None
+    assert [
+        (p["byday"], p["opens_at"], p["closes_at"]) for p in await _schedules(pg_engine, service_id)
+    ] == [("FR", "20:00", "08:00")]
