@@ -127,3 +127,22 @@ async def test_a_long_login_in_the_list_of_accounts_fits_the_phones_width(
         await page.goto("/portal/accounts")
         await page.locator(".card bdi[dir=ltr]", has_text=long_login).wait_for()
         assert await page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+async def test_the_statistics_downloads_are_big_enough_to_tap_on_a_phone(
+    browser: Browser, base_url: str, pg_engine: AsyncEngine, lang: str
+) -> None:
+    city_admin = await People(pg_engine).invite(Role.CITY_ADMIN)
+    async with tab(browser, base_url, locale=lang) as city:
+        page = city.page
+        await accept(page, city_admin)
+        await sign_in(page, city_admin.login)
+        await page.goto("/portal/statistics")
+        # One "Download as CSV" under each chart, on a line of its own: a thumb's target.
+        heights: list[float] = await page.locator("main a[download]").evaluate_all(
+            "links => links.map(a => a.getBoundingClientRect().height)"
+        )
+        assert len(heights) >= 5
+        assert min(heights) >= TAP_PX, heights
+        assert await page.evaluate("document.documentElement.scrollWidth") <= 360
