@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from collections.abc import AsyncIterator
 
@@ -209,3 +210,25 @@ async def test_a_refused_action_is_explained_in_the_readers_language(
         assert await second.locator("main details").get_attribute("open") is None
         assert await serious_violations(second) == []
         await screenshot(second, "refused-fr-360")
+
+
+async def test_the_unmet_page_s_period_reads_in_the_reader_s_words_each_date_on_one_line(
+    browser: Browser, base_url: str, pg_engine: AsyncEngine
+) -> None:
+    async with volunteer_signed_in(browser, base_url, pg_engine, "fr-FR") as (page, _service):
+        await page.goto("/portal/unmet")
+        sentence = page.locator("main p").first
+        text = await sentence.inner_text()
+        # "du 14 septembre 2026 au 6 décembre 2026", not "du 2026-09-14 au 2026-12-" "06".
+        dates = re.findall(r"\d{1,2}\s\w+\s\d{4}", text)
+        assert len(dates) == 2, text
+        assert not re.search(r"\d{4}-\d{2}-\d{2}", text)
+        lines = await sentence.evaluate(
+            """(p, dates) => dates.map(d => {
+                const node = p.firstChild, at = node.data.indexOf(d), range = new Range();
+                range.setStart(node, at); range.setEnd(node, at + d.length);
+                return range.getClientRects().length;
+            })""",
+            dates,
+        )
+        assert lines == [1, 1], dates
