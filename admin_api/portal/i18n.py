@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import cache
 
 from babel import Locale
-from babel.dates import get_day_names
+from babel.dates import format_date, get_day_names
 from babel.support import NullTranslations, Translations
 from starlette.requests import Request
 
@@ -61,3 +62,10 @@ def chosen(request: Request) -> str:
         if tag in LANGUAGES:
             return tag
     return DEFAULT
+
+
+def long_date(day: dt.date, locale: str) -> str:
+    """Return a date as the reader writes it ("6 décembre 2026"), kept whole on one line."""
+    words = format_date(day, "long", locale=locale).replace(" ", "\u00a0")
+    # Isolated (FSI…PDI), so a right-to-left sentence keeps it whole too.
+    return f"\u2068{words}\u2069"

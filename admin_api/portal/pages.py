@@ -33,6 +33,7 @@ _ENV.globals.update(
     OTHER_LABELS=labels.OTHER_LABELS,
     ROLE_LABELS=labels.ROLE_LABELS,
     LANGUAGE_NAMES=i18n.LANGUAGES,
+    long_date=i18n.long_date,
 )
 # Forms post to this server only; styles and scripts come from its static files.
 STATIC_HEADERS = page_headers(form_action="'self'")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from babel.dates import format_date
 from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
@@ -16,14 +15,6 @@ from admin_api.portal.pages import PortalRoute, render
 from admin_api.stats.scoped import own_unmet
 from admin_api.stats.service import StatsQueryError
 from services_directory.cities.service import list_cities
-
-
-def _shown_date(day: dt.date, locale: str) -> str:
-    """Return a date as the reader writes it ("6 décembre 2026"), kept on one line."""
-    words = format_date(day, "long", locale=locale).replace(" ", "\u00a0")
-    # Isolated (FSI…PDI), so a right-to-left sentence keeps it whole.
-    return f"\u2068{words}\u2069"
-
 
 router = APIRouter(route_class=PortalRoute, include_in_schema=False)
 # When to ask again for figures that took too long to count.
@@ -50,7 +41,7 @@ async def unmet_page(request: Request, signed: SignedDep, session: SessionDep) -
     cities = {c.id: c.names.get(locale) or c.names.get("en") or c.id
               for c in await list_cities(session)}  # fmt: skip
     period = table.period
-    start, end = (_shown_date(day, locale) for day in (period.start, period.end))
+    start, end = (i18n.long_date(day, locale) for day in (period.start, period.end))
     context = {
         "signed": signed, "csrf": signed.csrf, "table": table, "cities": cities,
         "start": start, "end": end,

@@ -120,7 +120,7 @@ async def test_statistics_show_recorded_events_hide_small_counts_and_download_as
         await page.get_by_role("button", name="Afficher").click()
         await page.wait_for_url("**/portal/statistics?from=2025-03-03&to=2025-03-09&city=lyon*")
         status = await page.locator("main [role=status]").inner_text()
-        assert "Du 2025-03-03 au 2025-03-09" in status
+        assert "Du \u20683\u00a0mars\u00a02025\u2069 au \u20689\u00a0mars\u00a02025\u2069" in status
         assert "Total : 49 questions" in status
         assert await _rows(page, "week") == {"2025-W10": "49"}
         assert await _rows(page, "language") == {"العربية": "42", "Français": "7"}
@@ -172,6 +172,21 @@ async def test_a_bad_filter_is_shown_back_with_a_clear_error(
         response = await page.goto("/portal/statistics.csv?chart=nope")
         assert response is not None
         assert response.status == 404
+
+
+async def test_the_period_shown_reads_in_the_reader_s_words_on_a_phone(
+    browser: Browser, base_url: str, pg_engine: AsyncEngine
+) -> None:
+    async with tab(browser, base_url, locale="fr") as city:
+        page = city.page
+        await _city_admin(page, People(pg_engine))
+        await page.goto("/portal/statistics?from=2025-03-03&to=2025-03-09")
+        period = await page.locator("main p[role=status]").inner_text()
+        # Not "Du 2025-03-03 au 2025-03-09", which a phone breaks at a hyphen.
+        assert period.startswith(
+            "Du \u20683\u00a0mars\u00a02025\u2069 au \u20689\u00a0mars\u00a02025\u2069."
+        )
+        assert city.errors == []
 
 
 # Myths and facts ------------------------------------------------------------------------
