@@ -44,7 +44,8 @@ OTHER_LABELS = {
 
 FIELD_ERRORS = {
     "name": N_("Give the name in at least one language."),
-    "hours": N_("Give both times, the closing after the opening."),
+    # Not "closing after opening": 20:00 to 08:00 is a night, taken once confirmed.
+    "hours": N_("Give both times, opening and closing, not the same one."),
     "number": N_("Write a number, such as 35.7595."),
     "invalid": N_("This value is not accepted."),
     "latitude": N_("A latitude is between -90 and 90, such as 35.7595."),

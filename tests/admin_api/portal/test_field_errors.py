@@ -76,3 +76,16 @@ async def test_a_long_note_on_a_phone_is_refused_on_the_note_not_on_the_number(
         message = await page.locator("#phone-1-description-error").inner_text()
         assert "200" in message
         assert await page.locator("#phone-1-description").input_value() == note
+
+
+async def test_an_opening_without_its_closing_asks_for_both_not_for_closing_after(
+    browser: Browser, base_url: str, pg_engine: AsyncEngine
+) -> None:
+    async with editing_a_service(browser, base_url, pg_engine, "fr") as page:
+        # A night shelter's evening opening, its morning closing not typed yet.
+        await page.locator("#h-TH-1-opens").fill("20:00")
+        await page.locator("button[name=then][value=save]").click()
+        await page.wait_for_load_state()
+        message = await page.locator("#h-TH-1-opens-error").inner_text()
+        # Closing before opening is a night, which the form takes: it must not say otherwise.
+        assert message == "Indiquez les deux heures, ouverture et fermeture, pas la même."
