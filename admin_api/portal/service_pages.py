@@ -245,33 +245,48 @@ async def submit_service(
 
 @router.post("/portal/services/{service_id}/archive")
 async def archive_service(
-    service_id: str, signed_form: SignedFormDep, session: SessionDep
+    service_id: str, request: Request, signed_form: SignedFormDep, session: SessionDep
 ) -> Response:
     """Take a service that closed for good out of the directory, once the box is ticked."""
     signed, form = signed_form
     if form.get("confirmed") != "yes":
         # The box is required in the page; a form without it changes nothing.
         return see_other(f"/portal/services/{service_id}/edit")
-    await _move_once(session, signed, service_id, "archive")
-    return see_other("/portal/services?notice=archived")
+    return await _move_once(request, session, signed, service_id, "archive")
 
 
 @router.post("/portal/services/{service_id}/restore")
 async def restore_service(
-    service_id: str, signed_form: SignedFormDep, session: SessionDep
+    service_id: str, request: Request, signed_form: SignedFormDep, session: SessionDep
 ) -> Response:
     """Put a service taken out of the directory back, as a draft to submit for review again."""
     signed, _form = signed_form
-    await _move_once(session, signed, service_id, "restore")
-    return see_other("/portal/services?notice=restored")
+    return await _move_once(request, session, signed, service_id, "restore")
 
 
-async def _move_once(session: SessionDep, signed: Signed, service_id: str, action: str) -> None:
+# Where each step leaves a service, and the notice the list then shows.
+MOVES = {"archive": ("archived", "archived"), "restore": ("draft", "restored")}
+
+
+async def _move_once(
+    request: Request, session: SessionDep, signed: Signed, service_id: str, action: str
+) -> Response:
     # A double tap, or the button sent again after going back: the service is where the first
     # send moved it, which is what this one asked, so the page goes on as for the first.
+    moved_to, notice = MOVES[action]
+    done = see_other(f"/portal/services?notice={notice}")
     service = await rules.writable_service(session, signed.caller, service_id)
-    moved_to = {"archive": "archived", "restore": "draft"}[action]
-    if service.review_state != moved_to:
+    if service.review_state == moved_to:
+        return done
+    try:
         await rules.move_service(
             session, signed.caller, service_id=service_id, action=action, note=None
         )
+    except StaleVersion as lost:
+        # Both sends at once on SQLite: the first one's move is read in a session of our own.
+        async with request.app.state.sessions() as fresh:
+            now = await fresh.get(Service, service_id)
+            if now is None or now.review_state != moved_to:
+                raise
+        raise PageError(done) from lost
+    return done

@@ -7,11 +7,12 @@ from typing import Any
 
 from sqlalchemy import func, inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.exc import StaleDataError
 
 from services_directory import audit, versions
 from services_directory.audit import Actor, AuditEntry
 from services_directory.cities.models import City
-from services_directory.errors import InvalidListing, WorkflowError
+from services_directory.errors import InvalidListing, StaleVersion, WorkflowError
 
 # Re-exported: the API, the portal and the exports read services as `listings.service_options()`.
 from services_directory.listings.loading import service_options as service_options
@@ -313,9 +314,14 @@ async def transition(
     allowed_from, target = TRANSITIONS[action]
     if service.review_state not in allowed_from:
         raise WorkflowError(f"cannot {action} a service that is {service.review_state}")
-    before = service.review_state
+    before, version = service.review_state, service.version
     service.review_state = target
-    await session.flush()
+    try:
+        await session.flush()
+    except StaleDataError as error:
+        # Moved or edited meanwhile by another request (on SQLite, where no row lock queues
+        # them): the version this step read is gone, as with a stale edit.
+        raise StaleVersion("service", version + 1) from error
     changes: dict[str, Any] = {"status": {"from": before, "to": target}}
     if note:
         changes["note"] = note

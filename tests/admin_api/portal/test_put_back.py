@@ -146,6 +146,14 @@ async def test_putting_back_needs_the_form_s_token_the_service_s_owner_and_happe
         assert {a.headers["location"] for a in answers} == {"/portal/services?notice=restored"}
         # Committed before the answer: another session reads it at once.
         assert await _state(pg_engine, mine) == "draft"
+        # Taking it out again with a double tap: once too.
+        archive = f"/portal/services/{mine}/archive"
+        answers = await asyncio.gather(
+            *(page.request.post(archive, form={"csrf": csrf, "confirmed": "yes"}, max_redirects=0)
+              for _ in range(2))
+        )  # fmt: skip
+        assert [a.status for a in answers] == [303, 303]
+        assert {a.headers["location"] for a in answers} == {"/portal/services?notice=archived"}
     async with AsyncSession(pg_engine) as session:
-        trail = await listings.audit_trail(session, mine)
-        assert [e.action for e in trail].count("restore") == 1
+        trail = [e.action for e in await listings.audit_trail(session, mine)]
+        assert (trail.count("restore"), trail.count("archive")) == (1, 2)
