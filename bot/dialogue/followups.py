@@ -1428,8 +1428,10 @@ async def answer(turn: Turn, result: ParseResult) -> Reply | None:
     tonight = words <= MOST_WORDS and not other_topic
     if tonight and (night := await directory.tonight(turn)) is not None:
         return night
-    if way_there(text) and not topic_words.topics_named(text):
-        # Not "fin kayn tbib?" (where is there a doctor?) under doctors: a question of its own.
+    nearest = NEAREST.found(text) or NEAREST_ALONE.said(text)
+    if way_there(text) and not topic_words.topics_named(text) and not nearest:
+        # Not "fin kayn tbib?" (where is there a doctor?) under doctors: a question of its own;
+        # nor "onde fica o mais perto?", which asks which one is the nearest.
         return await _way_there(turn)
     if WHEN_OPEN.found(text) and not other_topic:
         return await directory.narrowed(turn, "open", on=False)
@@ -1440,7 +1442,7 @@ async def answer(turn: Turn, result: ParseResult) -> Reply | None:
         return await directory.narrowed(turn, which, on=True)
     if not _about_the_list(turn, result):
         return None
-    if NEAREST.found(text) or NEAREST_ALONE.said(text):
+    if nearest:
         return _nearest(turn)
     if NOT_HELPFUL.found(text):
         return await _not_helpful(turn)
