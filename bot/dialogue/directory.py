@@ -508,9 +508,11 @@ async def search(
     )
 
 
-async def _whole_list(turn: Turn, category: Category, city: City) -> tuple[ServiceCard, ...]:
+async def _whole_list(
+    turn: Turn, category: Category, city: City, *, at: dt.datetime | None = None
+) -> tuple[ServiceCard, ...]:
     """Every service of the list, open now or not, its "free only" kept, each card saying
-    whether it is open now and when that changes."""
+    whether it is open now (or `at`, timezone-aware) and when that changes."""
     found = await search_services(
         turn.session,
         category=category,
@@ -519,7 +521,7 @@ async def _whole_list(turn: Turn, category: Category, city: City) -> tuple[Servi
         limit=WHOLE_LIST,
         prefer_district=turn.state.district,
         free_only=turn.state.free_only,
-        now=turn.now,
+        now=turn.now if at is None else at,
     )
     return found.cards
 
@@ -634,18 +636,9 @@ async def tonight(turn: Turn) -> Reply | None:
         evening = dt.datetime.combine(local.date(), EVENING, tzinfo=local.tzinfo)
         start = max(local, evening)
         end = dt.datetime.combine(local.date() + dt.timedelta(days=1), MORNING)
-    found = await search_services(
-        turn.session,
-        category=category,
-        city_id=city.id,
-        locale=turn.locale,
-        limit=WHOLE_LIST,
-        free_only=turn.state.free_only,
-        now=start,
-    )
     then = [
         card.id
-        for card in found.cards
+        for card in await _whole_list(turn, category, city, at=start)
         if card.open_now or (card.changes_at is not None and card.changes_at < end)
     ]
     if not then:
